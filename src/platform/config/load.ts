@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { AppError } from '../errors.ts';
+import { type Config, configSchema } from './schema.ts';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Unsafe development settings, to be logged loudly at start. */
+  warnings: string[];
+}
+
+const keys = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
+
+function configError(key: string, message: string): AppError {
+  return new AppError('invalid', 'config.invalid', `Configuration ${key}: ${message}`, {
+    expose: true,
+    details: { key },
+  });
+}
+
+function readFileSettings(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw configError('VIGIL_CONFIG_FILE', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw configError('VIGIL_CONFIG_FILE', `${path} must hold a JSON object`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!(keys as string[]).includes(key)) throw configError(key, `unknown key in ${path}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Validates every setting at once and fails on the first bad key, naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const fromFile = env.VIGIL_CONFIG_FILE ? readFileSettings(env.VIGIL_CONFIG_FILE) : {};
+  const input: Record<string, unknown> = { ...fromFile };
+  for (const key of keys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw configError(String(issue?.path[0] ?? 'config'), issue?.message ?? 'invalid');
+  }
+  const parsed = result.data;
+  const config: Config = {
+    ...parsed,
+    VIGIL_PUBLIC_URL: (parsed.VIGIL_PUBLIC_URL ?? `https://localhost:${parsed.VIGIL_PORT}`).replace(
+      /\/$/,
+      '',
+    ),
+  };
+  return { config, warnings: checkSafety(config) };
+}
+
+/** Refuses unsafe combinations in production; returns warnings for development. */
+function checkSafety(config: Config): string[] {
+  const production = config.VIGIL_ENV === 'production';
+  const warnings: string[] = [];
+  const unsafe = (key: string, message: string) => {
+    if (production) throw configError(key, `${message} (refused in production)`);
+    warnings.push(`${key}: ${message}`);
+  };
+  if (config.VIGIL_MASTER_KEY && config.VIGIL_MASTER_KEY_FILE) {
+    throw configError('VIGIL_MASTER_KEY', 'set either VIGIL_MASTER_KEY or VIGIL_MASTER_KEY_FILE');
+  }
+  if (Boolean(config.VIGIL_TLS_CERT) !== Boolean(config.VIGIL_TLS_KEY)) {
+    throw configError('VIGIL_TLS_CERT', 'VIGIL_TLS_CERT and VIGIL_TLS_KEY go together');
+  }
+  if (config.VIGIL_BEHIND_TLS_PROXY) {
+    if (config.VIGIL_TRUSTED_PROXIES.length === 0) {
+      throw configError(
+        'VIGIL_TRUSTED_PROXIES',
+        'required when VIGIL_BEHIND_TLS_PROXY is set: name the proxies allowed to forward',
+      );
+    }
+    if (!config.VIGIL_PUBLIC_URL.startsWith('https://')) {
+      unsafe('VIGIL_PUBLIC_URL', 'must be https:// when a TLS proxy fronts Vigil');
+    }
+  }
+  if (!config.VIGIL_MASTER_KEY && !config.VIGIL_MASTER_KEY_FILE) {
+    unsafe(
+      'VIGIL_MASTER_KEY',
+      'not set: using a master key generated into the data dir; anyone who can read that dir can decrypt every secret',
+    );
+  }
+  if (!config.VIGIL_TLS_CERT && !config.VIGIL_BEHIND_TLS_PROXY) {
+    unsafe('VIGIL_TLS_CERT', 'not set: serving a generated self-signed certificate');
+  }
+  if (!config.DATABASE_URL) {
+    unsafe('DATABASE_URL', 'not set: using embedded PGlite storage (one node only)');
+  }
+  return warnings;
+}

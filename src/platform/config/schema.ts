@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for every setting. Each key is an environment variable (or a key of the
+ * optional JSON file named by VIGIL_CONFIG_FILE). `docs/configuration.md` is generated from the
+ * descriptions here by `scripts/gen-config-docs.ts`; `npm run check` fails when it is stale.
+ */
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+const list = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const tlsVersions = ['TLSv1.2', 'TLSv1.3'] as const;
+
+const tlsMinVersion = z
+  .string()
+  .transform((v) => (v === '1.2' ? 'TLSv1.2' : v === '1.3' ? 'TLSv1.3' : v))
+  .pipe(
+    z.enum(tlsVersions, {
+      error: 'must be TLSv1.2 or TLSv1.3 (older protocol versions are refused)',
+    }),
+  );
+
+export const configSchema = z.object({
+  VIGIL_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe(
+      'Run mode. `production` refuses unsafe settings (plain HTTP without a TLS proxy, a generated master key).',
+    ),
+  VIGIL_CONFIG_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'Optional JSON file with any of these keys; environment variables win over the file.',
+    ),
+  VIGIL_HOST: z
+    .string()
+    .min(1)
+    .default('localhost')
+    .describe('Interface to listen on (`0.0.0.0` or `::` for every interface).'),
+  VIGIL_PORT: port.default(8443).describe('Port to listen on.'),
+  VIGIL_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'The URL users and clients reach Vigil at; also the OIDC issuer. Default `https://localhost:<VIGIL_PORT>`.',
+    ),
+  VIGIL_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .describe(
+      'Directory for embedded storage (PGlite), the generated TLS certificate and, in development, the generated master key.',
+    ),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe(
+      'PostgreSQL ≥ 15 connection URL. Unset: embedded PGlite in VIGIL_DATA_DIR. TLS through `sslmode` (e.g. `?sslmode=verify-full`).',
+    ),
+  VIGIL_DB_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('Connections per node to PostgreSQL.'),
+  VIGIL_TLS_CERT: z
+    .string()
+    .optional()
+    .describe(
+      'PEM certificate (chain) file. Unset: a self-signed certificate is generated into the data dir (development only).',
+    ),
+  VIGIL_TLS_KEY: z.string().optional().describe('PEM private key file for VIGIL_TLS_CERT.'),
+  VIGIL_TLS_MIN_VERSION: tlsMinVersion
+    .default('TLSv1.2')
+    .describe('Lowest TLS version accepted: `TLSv1.2` or `TLSv1.3`. Anything lower is refused.'),
+  VIGIL_BEHIND_TLS_PROXY: bool
+    .default(false)
+    .describe(
+      'Serve plain HTTP because a TLS-terminating proxy in front of Vigil handles TLS. Requires VIGIL_TRUSTED_PROXIES and an https VIGIL_PUBLIC_URL.',
+    ),
+  VIGIL_TRUSTED_PROXIES: list
+    .default([])
+    .describe(
+      'Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For is trusted for the client address.',
+    ),
+  VIGIL_HSTS_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(31_536_000)
+    .describe('Strict-Transport-Security max-age in seconds.'),
+  VIGIL_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1_048_576)
+    .describe('Largest accepted request body in bytes.'),
+  VIGIL_MASTER_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'Master key: 32 random bytes, base64. Wraps the data keys. Unset in development: generated into the data dir (refused in production).',
+    ),
+  VIGIL_MASTER_KEY_FILE: z
+    .string()
+    .optional()
+    .describe('File holding the master key (base64), instead of VIGIL_MASTER_KEY.'),
+  VIGIL_MASTER_KEY_PREVIOUS: list
+    .default([])
+    .describe(
+      'Earlier master keys (base64, comma-separated) still accepted for unwrapping while a master-key rotation rolls out.',
+    ),
+  VIGIL_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level.'),
+  VIGIL_BOOTSTRAP_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(60)
+    .describe('How long a first-administrator bootstrap link stays valid.'),
+  VIGIL_AUDIT_SEAL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(200)
+    .describe('How often the audit sealer appends new events to the signed hash chain.'),
+  VIGIL_AUDIT_BLOCK_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1000)
+    .describe('Most events in one signed audit seal block.'),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema> & { VIGIL_PUBLIC_URL: string };

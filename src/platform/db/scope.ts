@@ -1,0 +1,80 @@
+import { type Kysely, sql } from 'kysely';
+import { AppError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
+import type { Database } from './database.ts';
+import type { DB } from './tables.ts';
+
+/** A connection inside one transaction whose row-level-security scope is set. */
+export type Tx = Kysely<DB>;
+
+export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
+
+export type Scope = { kind: 'org'; orgId: string } | { kind: 'platform' };
+
+/**
+ * Runs `fn` in one transaction scoped to an organization: row-level security shows and accepts
+ * only that organization's rows. The state change and its audit event go through the same `tx`
+ * (DESIGN §5.1): both commit or neither does.
+ */
+export function withOrg<T>(
+  database: Database,
+  orgId: string,
+  fn: (tx: Tx) => Promise<T>,
+  isolation: Isolation = 'read committed',
+): Promise<T> {
+  return inScope(database, { kind: 'org', orgId }, fn, isolation);
+}
+
+/**
+ * Runs `fn` in one transaction in platform scope: every organization's rows are visible. Only for
+ * the operator's own work (bootstrap, key rotation, audit sealing and verification, sweeps).
+ */
+export function withPlatform<T>(
+  database: Database,
+  fn: (tx: Tx) => Promise<T>,
+  isolation: Isolation = 'read committed',
+): Promise<T> {
+  return inScope(database, { kind: 'platform' }, fn, isolation);
+}
+
+function scopeStatement(scope: Scope): string {
+  // Inlined rather than bound so that BEGIN and the scope travel in one round trip on PostgreSQL;
+  // safe because the org id must be a canonical UUID.
+  if (scope.kind === 'org' && !isUuid(scope.orgId)) {
+    throw new AppError('invalid', 'db.bad_scope', 'Organization id must be a UUID');
+  }
+  const orgId = scope.kind === 'org' ? scope.orgId : '';
+  return `SELECT set_config('vigil.scope', '${scope.kind}', true), set_config('vigil.org_id', '${orgId}', true)`;
+}
+
+async function inScope<T>(
+  database: Database,
+  scope: Scope,
+  fn: (tx: Tx) => Promise<T>,
+  isolation: Isolation,
+): Promise<T> {
+  const setScope = scopeStatement(scope);
+  const begin = `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`;
+  return database.db.connection().execute(async (conn) => {
+    if (database.kind === 'postgres') {
+      await sql.raw(`${begin}; ${setScope}`).execute(conn);
+    } else {
+      await sql.raw(begin).execute(conn);
+      await sql.raw(setScope).execute(conn);
+    }
+    let result: T;
+    try {
+      result = await fn(conn);
+    } catch (err) {
+      await sql.raw('ROLLBACK').execute(conn).catch(() => undefined);
+      throw err;
+    }
+    try {
+      await sql.raw('COMMIT').execute(conn);
+    } catch (err) {
+      await sql.raw('ROLLBACK').execute(conn).catch(() => undefined);
+      throw err;
+    }
+    return result;
+  });
+}

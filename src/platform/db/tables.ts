@@ -1,0 +1,145 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of every table (src/platform/db/migrations is the source of truth). */
+type Timestamp = ColumnType<Date, Date, Date>;
+/** bytea: pg returns a Buffer, PGlite a Uint8Array. */
+type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+export interface OrganizationsTable {
+  id: string;
+  slug: string;
+  name: string;
+  kind: 'platform' | 'customer';
+  status: ColumnType<'active' | 'suspended', 'active' | 'suspended' | undefined>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  display_name: string;
+  status: ColumnType<
+    'active' | 'suspended' | 'deprovisioned',
+    'active' | 'suspended' | 'deprovisioned' | undefined
+  >;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deactivated_at: Timestamp | null;
+}
+
+export interface PasswordCredentialsTable {
+  user_id: string;
+  org_id: string;
+  hash: string;
+  must_change: ColumnType<boolean, boolean | undefined>;
+  created_at: Timestamp;
+}
+
+export interface RoleAssignmentsTable {
+  org_id: string;
+  user_id: string;
+  role_key: string;
+  granted_by: string | null;
+  reason: string;
+  granted_at: Timestamp;
+}
+
+export interface BootstrapTokensTable {
+  id: string;
+  secret_hash: Bytes;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface KeyringDataKeysTable {
+  id: number;
+  master_key_id: string;
+  wrapped_key: string;
+  status: 'active' | 'retired';
+  created_at: Timestamp;
+  activated_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export interface KeyringRotationsTable {
+  id: string;
+  to_key_id: number;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  reencrypted: ColumnType<number, number | undefined, number>;
+}
+
+export interface PlatformKeysTable {
+  id: string;
+  purpose: string;
+  algorithm: string;
+  public_key: string | null;
+  private_key_enc: string;
+  status: 'active' | 'retired';
+  created_at: Timestamp;
+  activated_at: Timestamp | null;
+  retired_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  /** int8 and xid8 arrive as strings (pg) or bigint/number (PGlite): compare as BigInt. */
+  seq: ColumnType<string, never, never>;
+  tx: ColumnType<string, never, never>;
+  org_id: string;
+  occurred_at: Timestamp;
+  actor_type: string;
+  actor_id: string | null;
+  actor_ip: string | null;
+  actor_ua: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  request_id: string | null;
+  details: string;
+  mac_key_id: string;
+  mac: Bytes;
+}
+
+export interface AuditSealBlocksTable {
+  block_no: string;
+  first_tx: string;
+  first_seq: string;
+  last_tx: string;
+  last_seq: string;
+  event_count: number;
+  event_ids: string[];
+  prev_hash: Bytes;
+  chain_hash: Bytes;
+  key_id: string;
+  signature: Bytes;
+  sealed_at: Timestamp;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
+export interface DB {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  password_credentials: PasswordCredentialsTable;
+  role_assignments: RoleAssignmentsTable;
+  bootstrap_tokens: BootstrapTokensTable;
+  keyring_data_keys: KeyringDataKeysTable;
+  keyring_rotations: KeyringRotationsTable;
+  platform_keys: PlatformKeysTable;
+  audit_events: AuditEventsTable;
+  audit_seal_blocks: AuditSealBlocksTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type { Generated };

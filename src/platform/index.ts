@@ -1,0 +1,13 @@
+export { type Clock, fixedClock, systemClock } from './clock.ts';
+export { type LoadedConfig, loadConfig } from './config/load.ts';
+export { type Config, configSchema, tlsVersions } from './config/schema.ts';
+export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
+export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
+export { type Isolation, type Scope, type Tx, withOrg, withPlatform } from './db/scope.ts';
+export type * from './db/tables.ts';
+export { AppError, type ErrorKind, isAppError } from './errors.ts';
+export { isUuid, newId } from './ids.ts';
+export { createLogger, type Logger, redactedPaths } from './logger.ts';
+
+/** The built-in platform organization (created by the first migration). */
+export const platformOrgId = '00000000-0000-7000-8000-000000000001';
