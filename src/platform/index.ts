@@ -11,3 +11,10 @@ export { createLogger, type Logger, redactedPaths } from './logger.ts';
 
 /** The built-in platform organization (created by the first migration). */
 export const platformOrgId = '00000000-0000-7000-8000-000000000001';
+export {
+  type AuditActor,
+  type AuditEventInput,
+  type AuditWriter,
+  operatorActor,
+  systemActor,
+} from './audit-event.ts';

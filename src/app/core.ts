@@ -1,0 +1,128 @@
+import {
+  type AuditLog,
+  createAuditLog,
+  type SealerDeps,
+  sealAll,
+} from '../audit/index.ts';
+import {
+  createPlatformKeys,
+  type EncryptedColumn,
+  type Keyring,
+  loadMasterKeys,
+  openKeyring,
+  type PlatformKeys,
+  platformKeysColumn,
+} from '../crypto/index.ts';
+import {
+  type Clock,
+  type Config,
+  type Database,
+  type Logger,
+  migrate,
+  openDatabase,
+  platformOrgId,
+  systemActor,
+  systemClock,
+  withPlatform,
+} from '../platform/index.ts';
+
+/** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
+export const encryptedColumns: EncryptedColumn[] = [platformKeysColumn];
+
+/** The storage, keys and audit log every entry point (server, CLI, tests) builds on. */
+export interface Core {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: Database;
+  keyring: Keyring;
+  keys: PlatformKeys;
+  audit: AuditLog;
+  sealer: SealerDeps;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: Database;
+  /** Apply pending migrations first (the server does; most CLI commands do too). */
+  migrate?: boolean;
+}
+
+export async function openCore(options: CoreOptions): Promise<Core> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.VIGIL_DATA_DIR,
+      poolSize: config.VIGIL_DB_POOL_SIZE,
+    }));
+  try {
+    if (options.migrate ?? true) {
+      const applied = await migrate(database);
+      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+    }
+    const masterKeys = loadMasterKeys(config);
+    // The audit log MACs with a platform key that the keyring decrypts, and the keyring audits
+    // its rotations: the writer is bound once both exist.
+    let audit: AuditLog | undefined;
+    const writeAudit: Parameters<typeof openKeyring>[0]['audit'] = (tx, event) => {
+      if (!audit) throw new Error('audit log not ready');
+      return audit.record(tx, event);
+    };
+    const keyring = await openKeyring({
+      database,
+      masterKeys,
+      audit: writeAudit,
+      clock,
+      platformOrgId,
+    });
+    const keys = createPlatformKeys({ database, keyring, audit: writeAudit, clock, platformOrgId });
+    audit = createAuditLog({ keys, clock });
+    // First start: the first data key, the audit keys and their audit events in one transaction.
+    await withPlatform(database, async (tx) => {
+      const createdDataKey = await keyring.initialize(tx);
+      await keys.ensure(tx, 'audit-mac', systemActor);
+      await keys.ensure(tx, 'audit-seal', systemActor);
+      if (createdDataKey) {
+        await writeAudit(tx, {
+          orgId: platformOrgId,
+          action: 'keyring.data_key.created',
+          actor: systemActor,
+          target: { type: 'data_key', id: '1' },
+          details: { keyId: 1, masterKeyId: keyring.masterKeyId },
+        });
+      }
+    });
+    const sealer: SealerDeps = {
+      database,
+      keys,
+      clock,
+      blockSize: config.VIGIL_AUDIT_BLOCK_SIZE,
+    };
+    return {
+      config,
+      logger,
+      clock,
+      database,
+      keyring,
+      keys,
+      audit,
+      sealer,
+      async close() {
+        await sealAll(sealer).catch((err: unknown) =>
+          logger.error({ err }, 'final audit sealing failed; the next start seals the rest'),
+        );
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,182 @@
+import { sql } from 'kysely';
+import type { Tx } from '../platform/index.ts';
+import type { EventContent } from './model.ts';
+
+export async function insertEvent(tx: Tx, e: EventContent, mac: Uint8Array): Promise<void> {
+  await tx
+    .insertInto('audit_events')
+    .values({
+      id: e.id,
+      org_id: e.orgId,
+      occurred_at: new Date(e.occurredAtMs),
+      actor_type: e.actorType,
+      actor_id: e.actorId,
+      actor_ip: e.actorIp,
+      actor_ua: e.actorUa,
+      action: e.action,
+      target_type: e.targetType,
+      target_id: e.targetId,
+      outcome: e.outcome as 'success',
+      request_id: e.requestId,
+      details: e.details,
+      mac_key_id: e.macKeyId,
+      mac,
+    })
+    .execute();
+}
+
+export interface StoredEvent {
+  id: string;
+  tx: string;
+  seq: string;
+  org_id: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  actor_ip: string | null;
+  actor_ua: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  request_id: string | null;
+  details: string;
+  mac_key_id: string;
+  mac: Uint8Array;
+}
+
+export interface EventFilter {
+  orgId?: string;
+  actorId?: string;
+  targetId?: string;
+  targetType?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+  /** Keyset position: events strictly before (occurred_at, id). */
+  before?: { at: Date; id: string };
+  /** Keyset position for ascending reads: events strictly after (occurred_at, id). */
+  after?: { at: Date; id: string };
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
+export function queryEvents(tx: Tx, f: EventFilter): Promise<StoredEvent[]> {
+  let q = tx.selectFrom('audit_events').selectAll();
+  if (f.orgId) q = q.where('org_id', '=', f.orgId);
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.targetId) q = q.where('target_id', '=', f.targetId);
+  if (f.targetType) q = q.where('target_type', '=', f.targetType);
+  if (f.action) {
+    q = f.action.endsWith('.*')
+      ? q.where('action', 'like', `${f.action.slice(0, -2).replace(/[%_\\]/g, '\\$&')}.%`)
+      : q.where('action', '=', f.action);
+  }
+  if (f.from) q = q.where('occurred_at', '>=', f.from);
+  if (f.to) q = q.where('occurred_at', '<', f.to);
+  if (f.before) {
+    const b = f.before;
+    q = q.where(sql<boolean>`(occurred_at, id) < (${b.at}, ${b.id}::uuid)`);
+  }
+  if (f.after) {
+    const a = f.after;
+    q = q.where(sql<boolean>`(occurred_at, id) > (${a.at}, ${a.id}::uuid)`);
+  }
+  return q
+    .orderBy('occurred_at', f.order)
+    .orderBy('id', f.order)
+    .limit(f.limit)
+    .execute() as unknown as Promise<StoredEvent[]>;
+}
+
+/** Events in chain order after a position, for verification. */
+export async function eventsAfter(
+  tx: Tx,
+  afterTx: string,
+  afterSeq: string,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const result = await sql<StoredEvent>`
+    SELECT id, tx::text AS tx, seq::text AS seq, org_id, occurred_at, actor_type, actor_id,
+           actor_ip, actor_ua, action, target_type, target_id, outcome, request_id, details,
+           mac_key_id, mac
+    FROM audit_events
+    WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint)
+    ORDER BY tx, seq
+    LIMIT ${limit}`.execute(tx);
+  return result.rows;
+}
+
+export interface SealCandidate {
+  id: string;
+  tx: string;
+  seq: string;
+  mac: Uint8Array;
+}
+
+/**
+ * Events after the chain's end whose transactions are all finished: below the snapshot's xmin no
+ * transaction is still running, so no event can later appear before these (docs/audit.md).
+ */
+export async function sealCandidates(
+  tx: Tx,
+  afterTx: string,
+  afterSeq: string,
+  limit: number,
+): Promise<SealCandidate[]> {
+  const result = await sql<SealCandidate>`
+    SELECT id, tx::text AS tx, seq::text AS seq, mac
+    FROM audit_events
+    WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint)
+      AND tx < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY tx, seq
+    LIMIT ${limit}`.execute(tx);
+  return result.rows;
+}
+
+export async function trySealerLock(tx: Tx): Promise<boolean> {
+  const result = await sql<{ locked: boolean }>`
+    SELECT pg_try_advisory_xact_lock(7104225003) AS locked`.execute(tx);
+  return result.rows[0]?.locked === true;
+}
+
+export interface BlockRow {
+  block_no: string;
+  first_tx: string;
+  first_seq: string;
+  last_tx: string;
+  last_seq: string;
+  event_count: number;
+  event_ids: string[];
+  prev_hash: Uint8Array;
+  chain_hash: Uint8Array;
+  key_id: string;
+  signature: Uint8Array;
+  sealed_at: Date;
+}
+
+const blockColumns = sql`block_no::text AS block_no, first_tx::text AS first_tx,
+  first_seq::text AS first_seq, last_tx::text AS last_tx, last_seq::text AS last_seq,
+  event_count, event_ids, prev_hash, chain_hash, key_id, signature, sealed_at`;
+
+export async function lastBlock(tx: Tx): Promise<BlockRow | undefined> {
+  const result = await sql<BlockRow>`
+    SELECT ${blockColumns} FROM audit_seal_blocks ORDER BY block_no DESC LIMIT 1`.execute(tx);
+  return result.rows[0];
+}
+
+export async function blocksFrom(tx: Tx, fromBlock: string, limit: number): Promise<BlockRow[]> {
+  const result = await sql<BlockRow>`
+    SELECT ${blockColumns} FROM audit_seal_blocks WHERE block_no >= ${fromBlock}::bigint
+    ORDER BY block_no LIMIT ${limit}`.execute(tx);
+  return result.rows;
+}
+
+export async function insertBlock(tx: Tx, b: BlockRow): Promise<void> {
+  await sql`
+    INSERT INTO audit_seal_blocks (block_no, first_tx, first_seq, last_tx, last_seq, event_count,
+      event_ids, prev_hash, chain_hash, key_id, signature, sealed_at)
+    VALUES (${b.block_no}::bigint, ${b.first_tx}::xid8, ${b.first_seq}::bigint, ${b.last_tx}::xid8,
+      ${b.last_seq}::bigint, ${b.event_count}, ${b.event_ids}::uuid[], ${b.prev_hash},
+      ${b.chain_hash}, ${b.key_id}, ${b.signature}, ${b.sealed_at})`.execute(tx);
+}

@@ -1,0 +1,45 @@
+export { open as aeadOpen, seal as aeadSeal } from './aead.ts';
+export { type CipherLocation, type Keyring, keyIdOf, openKeyring } from './keyring.ts';
+export type { DataKeyRow } from './keyring.store.ts';
+export {
+  generateMasterKeyBase64,
+  type MasterKey,
+  type MasterKeys,
+  loadMasterKeys,
+  masterKeyFileName,
+  masterKeyFromBase64,
+} from './master-key.ts';
+export {
+  dummyPasswordHash,
+  hashPassword,
+  passwordHashParams,
+  passwordNeedsRehash,
+  verifyPassword,
+} from './password.ts';
+export {
+  createPlatformKeys,
+  type LoadedPlatformKey,
+  type PlatformKeyPurpose,
+  type PlatformKeys,
+  platformKeysColumn,
+} from './platform-keys.ts';
+export type { PlatformKeyRow } from './platform-keys.store.ts';
+export {
+  constantTimeEqual,
+  ed25519PublicKey,
+  hmacSha256,
+  type KeyObject,
+  randomBytesOf,
+  sha256,
+  signEd25519,
+  verifyEd25519,
+} from './primitives.ts';
+export { ciphertextCounts, type EncryptedColumn, resumeReencryption } from './rotation.ts';
+export { createSelfSignedCertificate, type SelfSignedCertificate } from './tls-cert.ts';
+export {
+  createSplitToken,
+  parseSplitToken,
+  randomToken,
+  type SplitToken,
+  splitTokenMatches,
+} from './tokens.ts';

@@ -1,0 +1,67 @@
+import {
+  createHash,
+  createHmac,
+  generateKeyPairSync,
+  type KeyObject,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto';
+
+/** Every random value comes from here: node:crypto's CSPRNG (DESIGN §5.8). */
+export function randomBytesOf(length: number): Buffer {
+  return randomBytes(length);
+}
+
+export function sha256(data: string | Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+export function hmacSha256(key: Uint8Array, data: string | Uint8Array): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+/** Constant-time equality; different lengths compare unequal without leaking where they differ. */
+export function constantTimeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
+  const left = typeof a === 'string' ? Buffer.from(a) : Buffer.from(a);
+  const right = typeof b === 'string' ? Buffer.from(b) : Buffer.from(b);
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}
+
+export interface Ed25519KeyPair {
+  publicKeyPem: string;
+  privateKeyPem: string;
+}
+
+export function generateEd25519(): Ed25519KeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+export function ed25519PrivateKey(pem: string): KeyObject {
+  return createPrivateKey(pem);
+}
+
+export function ed25519PublicKey(pem: string): KeyObject {
+  return createPublicKey(pem);
+}
+
+export function signEd25519(key: KeyObject, data: Uint8Array): Buffer {
+  return sign(null, data, key);
+}
+
+export function verifyEd25519(key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  return verify(null, data, key, signature);
+}
+
+export type { KeyObject };

@@ -1,0 +1,35 @@
+import { AppError } from '../platform/index.ts';
+import { constantTimeEqual, randomBytesOf, sha256 } from './primitives.ts';
+
+/**
+ * Split tokens (`<id>.<secret>`): the id finds the row, only SHA-256(secret) is stored, and the
+ * presented secret is compared in constant time (DESIGN §5.2, §5.8).
+ */
+export interface SplitToken {
+  id: string;
+  /** What the holder gets, once: `<id>.<secret>`. */
+  token: string;
+  secretHash: Buffer;
+}
+
+export function createSplitToken(id: string, secretBytes = 32): SplitToken {
+  const secret = randomBytesOf(secretBytes).toString('base64url');
+  return { id, token: `${id}.${secret}`, secretHash: sha256(secret) };
+}
+
+export function parseSplitToken(token: string): { id: string; secret: string } {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot === token.length - 1 || token.length > 512) {
+    throw new AppError('unauthenticated', 'token.malformed', 'The token is malformed');
+  }
+  return { id: token.slice(0, dot), secret: token.slice(dot + 1) };
+}
+
+export function splitTokenMatches(secret: string, storedHash: Uint8Array): boolean {
+  return constantTimeEqual(sha256(secret), storedHash);
+}
+
+/** A random opaque string of `bytes` bytes of entropy, base64url. */
+export function randomToken(bytes = 32): string {
+  return randomBytesOf(bytes).toString('base64url');
+}

@@ -1,0 +1,29 @@
+import type { Tx } from './db/scope.ts';
+
+/**
+ * What a module hands to the audit log. Every module records through an injected `AuditWriter`
+ * (implemented by src/audit) in the same transaction as the change (DESIGN §5.1).
+ */
+export interface AuditEventInput {
+  orgId: string;
+  action: string;
+  outcome?: 'success' | 'failure' | 'denied';
+  actor?: AuditActor;
+  target?: { type: string; id: string };
+  requestId?: string;
+  /** Context of the event. Keys that look like secrets are redacted before storage. */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditActor {
+  type: 'user' | 'system' | 'api_key' | 'client' | 'anonymous' | 'operator';
+  id?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export type AuditWriter = (tx: Tx, event: AuditEventInput) => Promise<void>;
+
+/** The actor for work the operator starts from the CLI. */
+export const operatorActor: AuditActor = { type: 'operator', id: 'cli' };
+export const systemActor: AuditActor = { type: 'system', id: 'vigil' };
