@@ -83,7 +83,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       platformOrgId,
     });
     const keys = createPlatformKeys({ database, keyring, audit: writeAudit, clock, platformOrgId });
-    audit = createAuditLog({ keys, clock });
+    audit = createAuditLog({ keys, clock, database });
     // First start: the first data key, the audit keys and their audit events in one transaction.
     await withPlatform(database, async (tx) => {
       const createdDataKey = await keyring.initialize(tx);

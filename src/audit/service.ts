@@ -3,9 +3,11 @@ import {
   AppError,
   type AuditEventInput,
   type Clock,
+  type Database,
   isUuid,
   newId,
   type Tx,
+  withPlatform,
 } from '../platform/index.ts';
 import { type AuditEvent, canonicalEvent, contentOf, isValidAction } from './model.ts';
 import * as store from './store.ts';
@@ -31,6 +33,12 @@ export interface AuditPage {
 export interface AuditLog {
   /** Appends an event inside the caller's transaction (DESIGN §5.1). */
   record(tx: Tx, input: AuditEventInput): Promise<void>;
+  /**
+   * Appends an event that accompanies no state change (a refused sign-in, a token issued, an
+   * export). Concurrent appends are group-committed: one transaction and one INSERT per batch.
+   * Resolves once the event is committed; rejects if it could not be, so the caller fails closed.
+   */
+  append(input: AuditEventInput): Promise<void>;
   /** Newest first, in the transaction's scope (an org sees only its own events). */
   query(tx: Tx, query: AuditQuery): Promise<AuditPage>;
 }
@@ -38,6 +46,11 @@ export interface AuditLog {
 export interface AuditDeps {
   keys: PlatformKeys;
   clock: Clock;
+  database: Database;
+  /** Most events in one group commit. */
+  maxBatch?: number;
+  /** Group commits in flight at once (each holds one connection). */
+  maxInFlight?: number;
 }
 
 export function toAuditEvent(row: store.StoredEvent): AuditEvent {
@@ -73,20 +86,69 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
   throw new AppError('invalid', 'audit.bad_cursor', 'The cursor is not one this API returned');
 }
 
+interface Waiting {
+  event: store.SealedContent;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export function createAuditLog(deps: AuditDeps): AuditLog {
+  const maxBatch = deps.maxBatch ?? 500;
+  const maxInFlight = deps.maxInFlight ?? 2;
+  let queue: Waiting[] = [];
+  let inFlight = 0;
+
+  async function prepare(input: AuditEventInput): Promise<store.SealedContent> {
+    if (!isValidAction(input.action)) {
+      throw new AppError('internal', 'audit.bad_action', `Invalid audit action ${input.action}`);
+    }
+    if (!isUuid(input.orgId)) {
+      throw new AppError('internal', 'audit.bad_org', 'Audit events need an organization id');
+    }
+    // Fail closed (DESIGN §5.7): without the MAC key the event, and so the change, is refused.
+    const key = await deps.keys.active('audit-mac');
+    const now = deps.clock.now();
+    const content = contentOf(input, newId(now.getTime()), now, key.id);
+    return { content, mac: hmacSha256(key.secret, canonicalEvent(content)) };
+  }
+
+  function flush(): void {
+    if (inFlight >= maxInFlight || queue.length === 0) return;
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(batch.length);
+    inFlight++;
+    // Platform scope: one batch may hold several organizations' events, each row built here.
+    withPlatform(deps.database, (tx) =>
+      store.insertEvents(
+        tx,
+        batch.map((w) => w.event),
+      ),
+    )
+      .then(
+        () => {
+          for (const w of batch) w.resolve();
+        },
+        (err: unknown) => {
+          for (const w of batch) w.reject(err);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        flush();
+      });
+  }
+
   return {
     async record(tx, input) {
-      if (!isValidAction(input.action)) {
-        throw new AppError('internal', 'audit.bad_action', `Invalid audit action ${input.action}`);
-      }
-      if (!isUuid(input.orgId)) {
-        throw new AppError('internal', 'audit.bad_org', 'Audit events need an organization id');
-      }
-      // Fail closed (DESIGN §5.7): without the MAC key the event, and so the change, is refused.
-      const key = await deps.keys.active('audit-mac');
-      const now = deps.clock.now();
-      const content = contentOf(input, newId(now.getTime()), now, key.id);
-      await store.insertEvent(tx, content, hmacSha256(key.secret, canonicalEvent(content)));
+      await store.insertEvents(tx, [await prepare(input)]);
+    },
+    async append(input) {
+      const event = await prepare(input);
+      await new Promise<void>((resolve, reject) => {
+        queue.push({ event, resolve, reject });
+        // Let the other callers of this tick join the batch.
+        setImmediate(flush);
+      });
     },
     async query(tx, q) {
       const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);

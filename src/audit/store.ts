@@ -2,10 +2,16 @@ import { sql } from 'kysely';
 import type { Tx } from '../platform/index.ts';
 import type { EventContent } from './model.ts';
 
-export async function insertEvent(tx: Tx, e: EventContent, mac: Uint8Array): Promise<void> {
+export interface SealedContent {
+  content: EventContent;
+  mac: Uint8Array;
+}
+
+/** One INSERT for any number of events (one row each). */
+export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
   await tx
     .insertInto('audit_events')
-    .values({
+    .values(events.map(({ content: e, mac }) => ({
       id: e.id,
       org_id: e.orgId,
       occurred_at: new Date(e.occurredAtMs),
@@ -21,7 +27,7 @@ export async function insertEvent(tx: Tx, e: EventContent, mac: Uint8Array): Pro
       details: e.details,
       mac_key_id: e.macKeyId,
       mac,
-    })
+    })))
     .execute();
 }
 
@@ -102,7 +108,7 @@ export async function eventsAfter(
            mac_key_id, mac
     FROM audit_events
     WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint)
-    ORDER BY tx, seq
+    ORDER BY audit_events.tx, audit_events.seq
     LIMIT ${limit}`.execute(tx);
   return result.rows;
 }
@@ -129,7 +135,7 @@ export async function sealCandidates(
     FROM audit_events
     WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint)
       AND tx < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY tx, seq
+    ORDER BY audit_events.tx, audit_events.seq
     LIMIT ${limit}`.execute(tx);
   return result.rows;
 }
@@ -161,14 +167,14 @@ const blockColumns = sql`block_no::text AS block_no, first_tx::text AS first_tx,
 
 export async function lastBlock(tx: Tx): Promise<BlockRow | undefined> {
   const result = await sql<BlockRow>`
-    SELECT ${blockColumns} FROM audit_seal_blocks ORDER BY block_no DESC LIMIT 1`.execute(tx);
+    SELECT ${blockColumns} FROM audit_seal_blocks ORDER BY audit_seal_blocks.block_no DESC LIMIT 1`.execute(tx);
   return result.rows[0];
 }
 
 export async function blocksFrom(tx: Tx, fromBlock: string, limit: number): Promise<BlockRow[]> {
   const result = await sql<BlockRow>`
     SELECT ${blockColumns} FROM audit_seal_blocks WHERE block_no >= ${fromBlock}::bigint
-    ORDER BY block_no LIMIT ${limit}`.execute(tx);
+    ORDER BY audit_seal_blocks.block_no LIMIT ${limit}`.execute(tx);
   return result.rows;
 }
 
