@@ -130,7 +130,7 @@ module.exports = {
         '(which owns the database), src/app/ (wiring) and tests. Put the query in a store file of your module.',
       severity: 'error',
       from: {
-        pathNot: ['\\.store\\.ts$', '^src/platform/', '^src/app/', TEST_FILE, '^test/'],
+        pathNot: ['(^|\\/|\\.)store\\.ts$', '^src/platform/', '^src/app/', TEST_FILE, '^test/'],
       },
       to: {
         path: [

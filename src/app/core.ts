@@ -1,9 +1,4 @@
-import {
-  type AuditLog,
-  createAuditLog,
-  type SealerDeps,
-  sealAll,
-} from '../audit/index.ts';
+import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
 import {
   createPlatformKeys,
   type EncryptedColumn,

@@ -1,6 +1,6 @@
 export { type ExportFormat, type ExportOptions, exportEvents, formatEvent } from './export.ts';
 export { type AuditEvent, redacted, sanitizeDetails } from './model.ts';
-export { sealAll, sealPending, startSealer, type SealerDeps } from './sealer.ts';
+export { type SealerDeps, sealAll, sealPending, startSealer } from './sealer.ts';
 export {
   type AuditDeps,
   type AuditLog,

@@ -43,7 +43,8 @@ function sanitizeValue(value: unknown, depth: number): unknown {
   if (value instanceof Date) return value.toISOString();
   if (depth >= maxDepth) return '[truncated]';
   if (Array.isArray(value)) return value.slice(0, maxKeys).map((v) => sanitizeValue(v, depth + 1));
-  if (typeof value === 'object') return sanitizeDetails(value as Record<string, unknown>, depth + 1);
+  if (typeof value === 'object')
+    return sanitizeDetails(value as Record<string, unknown>, depth + 1);
   return String(value);
 }
 
@@ -51,7 +52,10 @@ function sanitizeValue(value: unknown, depth: number): unknown {
  * Makes details safe to store: secret-looking keys and values are replaced by `[redacted]`,
  * strings are bounded, and keys are sorted so the canonical form is stable.
  */
-export function sanitizeDetails(details: Record<string, unknown>, depth = 0): Record<string, unknown> {
+export function sanitizeDetails(
+  details: Record<string, unknown>,
+  depth = 0,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(details).sort().slice(0, maxKeys)) {
     const value = details[key];

@@ -1,9 +1,9 @@
 import {
+  type LoadedPlatformKey,
   type PlatformKeys,
   sha256,
   signEd25519,
   verifyEd25519,
-  type LoadedPlatformKey,
 } from '../crypto/index.ts';
 import { type Clock, type Database, type Logger, withPlatform } from '../platform/index.ts';
 import * as store from './store.ts';
@@ -114,9 +114,9 @@ export async function sealAll(deps: SealerDeps): Promise<number> {
 }
 
 /** Runs the sealer on an interval; `stop()` seals what is left and returns. */
-export function startSealer(
-  deps: SealerDeps & { intervalMs: number; logger: Logger },
-): { stop(): Promise<void> } {
+export function startSealer(deps: SealerDeps & { intervalMs: number; logger: Logger }): {
+  stop(): Promise<void>;
+} {
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
   let stopped = false;

@@ -79,7 +79,8 @@ function encodeCursor(e: AuditEvent): string {
 export function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
     const [ms, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof ms === 'number' && Number.isFinite(ms) && isUuid(id)) return { at: new Date(ms), id };
+    if (typeof ms === 'number' && Number.isFinite(ms) && isUuid(id))
+      return { at: new Date(ms), id };
   } catch {
     // fall through to the error below
   }

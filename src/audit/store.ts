@@ -11,23 +11,25 @@ export interface SealedContent {
 export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
   await tx
     .insertInto('audit_events')
-    .values(events.map(({ content: e, mac }) => ({
-      id: e.id,
-      org_id: e.orgId,
-      occurred_at: new Date(e.occurredAtMs),
-      actor_type: e.actorType,
-      actor_id: e.actorId,
-      actor_ip: e.actorIp,
-      actor_ua: e.actorUa,
-      action: e.action,
-      target_type: e.targetType,
-      target_id: e.targetId,
-      outcome: e.outcome as 'success',
-      request_id: e.requestId,
-      details: e.details,
-      mac_key_id: e.macKeyId,
-      mac,
-    })))
+    .values(
+      events.map(({ content: e, mac }) => ({
+        id: e.id,
+        org_id: e.orgId,
+        occurred_at: new Date(e.occurredAtMs),
+        actor_type: e.actorType,
+        actor_id: e.actorId,
+        actor_ip: e.actorIp,
+        actor_ua: e.actorUa,
+        action: e.action,
+        target_type: e.targetType,
+        target_id: e.targetId,
+        outcome: e.outcome as 'success',
+        request_id: e.requestId,
+        details: e.details,
+        mac_key_id: e.macKeyId,
+        mac,
+      })),
+    )
     .execute();
 }
 
@@ -167,7 +169,9 @@ const blockColumns = sql`block_no::text AS block_no, first_tx::text AS first_tx,
 
 export async function lastBlock(tx: Tx): Promise<BlockRow | undefined> {
   const result = await sql<BlockRow>`
-    SELECT ${blockColumns} FROM audit_seal_blocks ORDER BY audit_seal_blocks.block_no DESC LIMIT 1`.execute(tx);
+    SELECT ${blockColumns} FROM audit_seal_blocks ORDER BY audit_seal_blocks.block_no DESC LIMIT 1`.execute(
+    tx,
+  );
   return result.rows[0];
 }
 

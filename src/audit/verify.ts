@@ -9,12 +9,7 @@ import { canonicalEvent } from './model.ts';
 import { blockSignatureValid, chainHash, genesisHash } from './sealer.ts';
 import * as store from './store.ts';
 
-export type FindingKind =
-  | 'altered'
-  | 'deleted'
-  | 'inserted'
-  | 'block_missing'
-  | 'block_altered';
+export type FindingKind = 'altered' | 'deleted' | 'inserted' | 'block_missing' | 'block_altered';
 
 export interface Finding {
   kind: FindingKind;
@@ -135,7 +130,16 @@ export async function verifyAuditLog(
           }
         }
         const ordered = inBlock.map((e) => e.id).join(',') === b.event_ids.join(',');
-        if (ordered && !constantTimeEqual(chainHash(b.prev_hash, inBlock.map((e) => e.mac)), b.chain_hash)) {
+        if (
+          ordered &&
+          !constantTimeEqual(
+            chainHash(
+              b.prev_hash,
+              inBlock.map((e) => e.mac),
+            ),
+            b.chain_hash,
+          )
+        ) {
           findings.push({
             kind: 'block_altered',
             block: b.block_no,

@@ -1,11 +1,11 @@
 export { open as aeadOpen, seal as aeadSeal } from './aead.ts';
-export { type CipherLocation, type Keyring, keyIdOf, openKeyring } from './keyring.ts';
 export type { DataKeyRow } from './keyring.store.ts';
+export { type CipherLocation, type Keyring, keyIdOf, openKeyring } from './keyring.ts';
 export {
   generateMasterKeyBase64,
+  loadMasterKeys,
   type MasterKey,
   type MasterKeys,
-  loadMasterKeys,
   masterKeyFileName,
   masterKeyFromBase64,
 } from './master-key.ts';
@@ -16,6 +16,7 @@ export {
   passwordNeedsRehash,
   verifyPassword,
 } from './password.ts';
+export type { PlatformKeyRow } from './platform-keys.store.ts';
 export {
   createPlatformKeys,
   type LoadedPlatformKey,
@@ -23,7 +24,6 @@ export {
   type PlatformKeys,
   platformKeysColumn,
 } from './platform-keys.ts';
-export type { PlatformKeyRow } from './platform-keys.store.ts';
 export {
   constantTimeEqual,
   ed25519PublicKey,

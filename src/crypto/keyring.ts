@@ -1,7 +1,7 @@
 import {
   AppError,
-  type AuditWriter,
   type AuditActor,
+  type AuditWriter,
   type Clock,
   type Database,
   type Tx,
@@ -112,9 +112,10 @@ export async function openKeyring(deps: KeyringDeps): Promise<Keyring> {
 
   const keyring: Keyring = {
     async initialize(tx) {
-      const created = (await store.listDataKeys(tx)).length === 0
-        ? await store.insertDataKey(tx, newDataKeyRow(1, clock.now()))
-        : false;
+      const created =
+        (await store.listDataKeys(tx)).length === 0
+          ? await store.insertDataKey(tx, newDataKeyRow(1, clock.now()))
+          : false;
       install(await store.listDataKeys(tx));
       return created;
     },

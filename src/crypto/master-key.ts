@@ -54,7 +54,10 @@ export function loadMasterKeys(config: Config): MasterKeys {
   }
   if (config.VIGIL_MASTER_KEY_FILE) {
     return {
-      current: masterKeyFromBase64(readKeyFile(config.VIGIL_MASTER_KEY_FILE), 'VIGIL_MASTER_KEY_FILE'),
+      current: masterKeyFromBase64(
+        readKeyFile(config.VIGIL_MASTER_KEY_FILE),
+        'VIGIL_MASTER_KEY_FILE',
+      ),
       previous,
       generated: false,
     };

@@ -26,7 +26,9 @@ export async function verifyPassword(encoded: string, password: string): Promise
 /** True when the stored hash was made with other parameters and should be rehashed at sign-in. */
 export function passwordNeedsRehash(encoded: string): boolean {
   const p = passwordHashParams;
-  return !encoded.startsWith(`$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$`);
+  return !encoded.startsWith(
+    `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$`,
+  );
 }
 
 /** A fixed hash so that an unknown account still costs one verification (no enumeration by time). */

@@ -1,5 +1,5 @@
-import type { PlatformKeysTable, Tx } from '../platform/index.ts';
 import type { Selectable } from 'kysely';
+import type { PlatformKeysTable, Tx } from '../platform/index.ts';
 
 export type PlatformKeyRow = Selectable<PlatformKeysTable>;
 

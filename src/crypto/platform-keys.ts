@@ -9,6 +9,7 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import type { Keyring } from './keyring.ts';
+import * as store from './platform-keys.store.ts';
 import {
   ed25519PrivateKey,
   ed25519PublicKey,
@@ -16,7 +17,6 @@ import {
   type KeyObject,
   randomBytesOf,
 } from './primitives.ts';
-import * as store from './platform-keys.store.ts';
 import type { EncryptedColumn } from './rotation.store.ts';
 
 export type PlatformKeyPurpose = 'audit-mac' | 'audit-seal';
@@ -147,7 +147,11 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
       if (cached) return cached;
       const row = await withPlatform(deps.database, (tx) => store.activeKey(tx, purpose));
       if (!row) {
-        throw new AppError('unavailable', 'crypto.platform_key_missing', `No active ${purpose} key`);
+        throw new AppError(
+          'unavailable',
+          'crypto.platform_key_missing',
+          `No active ${purpose} key`,
+        );
       }
       const loaded = await decode(row);
       activeCache.set(purpose, loaded);
@@ -157,7 +161,11 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
     activeCached(purpose) {
       const cached = activeCache.get(purpose);
       if (!cached) {
-        throw new AppError('unavailable', 'crypto.platform_key_missing', `No active ${purpose} key`);
+        throw new AppError(
+          'unavailable',
+          'crypto.platform_key_missing',
+          `No active ${purpose} key`,
+        );
       }
       return cached;
     },
@@ -177,7 +185,8 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
         if (current) await store.retireKey(tx, current.id, deps.clock.now());
         activeCache.delete(purpose);
         const created = await create(tx, purpose, actor);
-        if (!created) throw new AppError('conflict', 'crypto.rotation_race', 'Rotated concurrently');
+        if (!created)
+          throw new AppError('conflict', 'crypto.rotation_race', 'Rotated concurrently');
         return created.id;
       });
       return id;

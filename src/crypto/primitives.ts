@@ -1,10 +1,10 @@
 import {
   createHash,
   createHmac,
-  generateKeyPairSync,
-  type KeyObject,
   createPrivateKey,
   createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
   randomBytes,
   sign,
   timingSafeEqual,

@@ -29,7 +29,9 @@ export async function createSelfSignedCertificate(
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + validDays * 86_400_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytesOf(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytesOf(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${hostnames[0] ?? 'localhost'}, O=Vigil development`,
     notBefore,
     notAfter,
@@ -41,7 +43,9 @@ export async function createSelfSignedCertificate(
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(
         hostnames.map((h) =>
-          /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
+          /^[\d.]+$|:/.test(h)
+            ? { type: 'ip' as const, value: h }
+            : { type: 'dns' as const, value: h },
         ),
       ),
     ],

@@ -1,0 +1,182 @@
+import type { AuditLog } from '../../audit/index.ts';
+import {
+  createSplitToken,
+  hashPassword,
+  parseSplitToken,
+  splitTokenMatches,
+} from '../../crypto/index.ts';
+import type { IdentityService, User } from '../../identity/index.ts';
+import {
+  AppError,
+  type AuditActor,
+  type Clock,
+  type Database,
+  isUuid,
+  newId,
+  type Tx,
+  withPlatform,
+} from '../../platform/index.ts';
+import { passwordProblems, soc2Baseline } from '../password/index.ts';
+import * as store from './bootstrap.store.ts';
+
+export const platformAdminRole = 'platform-admin';
+
+export interface BootstrapDeps {
+  database: Database;
+  audit: AuditLog;
+  identity: IdentityService;
+  clock: Clock;
+  publicUrl: string;
+  ttlMinutes: number;
+  platformOrgId: string;
+}
+
+export interface BootstrapInput {
+  email: string;
+  displayName: string;
+  password: string;
+  passwordConfirmation: string;
+}
+
+const linkInvalid = () =>
+  new AppError(
+    'forbidden',
+    'bootstrap.link_invalid',
+    'This setup link is invalid, expired or already used. Run `vigil admin bootstrap` for a new one.',
+  );
+
+/**
+ * First-administrator setup: while the platform has no active administrator, the operator gets a
+ * one-time, expiring link (printed at the first start and by `vigil admin bootstrap`); the link
+ * creates exactly one platform administrator and then closes.
+ */
+export function createBootstrapService(deps: BootstrapDeps) {
+  const { database, identity, clock } = deps;
+
+  const adminExists = async (tx: Tx) =>
+    (await identity.countActiveWithRole(tx, deps.platformOrgId, platformAdminRole)) > 0;
+
+  async function validToken(tx: Tx, token: string): Promise<store.BootstrapTokenRow> {
+    let parsed: { id: string; secret: string };
+    try {
+      parsed = parseSplitToken(token);
+    } catch {
+      throw linkInvalid();
+    }
+    if (!isUuid(parsed.id)) throw linkInvalid();
+    const row = await store.lockToken(tx, parsed.id);
+    const usable =
+      row !== undefined &&
+      row.used_at === null &&
+      row.revoked_at === null &&
+      row.expires_at.getTime() > clock.now().getTime();
+    // Compare even when the row is unusable, so a guess costs the same either way.
+    const matches = splitTokenMatches(parsed.secret, row?.secret_hash ?? Buffer.alloc(32));
+    if (!row || !usable || !matches) throw linkInvalid();
+    return row;
+  }
+
+  return {
+    /** True while no active platform administrator exists. */
+    isOpen: () => withPlatform(database, async (tx) => !(await adminExists(tx))),
+
+    /** Revokes earlier links and issues a fresh one; refused once an administrator exists. */
+    async issueLink(actor: AuditActor): Promise<{ url: string; expiresAt: Date }> {
+      return withPlatform(database, async (tx) => {
+        if (await adminExists(tx)) {
+          throw new AppError(
+            'conflict',
+            'bootstrap.closed',
+            'A platform administrator exists; bootstrap is closed. Administrators manage access from now on.',
+          );
+        }
+        const now = clock.now();
+        const revoked = await store.revokeOpenTokens(tx, now);
+        const token = createSplitToken(newId(now.getTime()));
+        const expiresAt = new Date(now.getTime() + deps.ttlMinutes * 60_000);
+        await store.insertToken(tx, {
+          id: token.id,
+          secret_hash: token.secretHash,
+          created_at: now,
+          expires_at: expiresAt,
+          used_at: null,
+          revoked_at: null,
+        });
+        await deps.audit.record(tx, {
+          orgId: deps.platformOrgId,
+          action: 'bootstrap.link.issued',
+          actor,
+          target: { type: 'bootstrap_token', id: token.id },
+          details: { expiresAt: expiresAt.toISOString(), revokedEarlier: revoked },
+        });
+        return { url: `${deps.publicUrl}/bootstrap?token=${token.token}`, expiresAt };
+      });
+    },
+
+    /** Whether the link may be shown its form (no side effects). */
+    async checkLink(token: string): Promise<boolean> {
+      return withPlatform(database, (tx) => validToken(tx, token).then(() => true)).catch(
+        () => false,
+      );
+    },
+
+    /** Creates the first platform administrator; every outcome is audited. */
+    async complete(token: string, input: BootstrapInput, actor: AuditActor): Promise<User> {
+      const problems = passwordProblems(input.password, soc2Baseline, {
+        email: input.email,
+        displayName: input.displayName,
+      });
+      if (input.password !== input.passwordConfirmation) {
+        problems.push('The two passwords differ.');
+      }
+      // Hash before the transaction: argon2id takes tens of milliseconds.
+      const hash = problems.length === 0 ? await hashPassword(input.password) : '';
+      try {
+        return await withPlatform(database, async (tx) => {
+          const row = await validToken(tx, token);
+          if (await adminExists(tx)) throw linkInvalid();
+          if (problems.length > 0) {
+            throw new AppError('invalid', 'password.policy', problems.join(' '), {
+              details: { problems, policy: soc2Baseline.name },
+            });
+          }
+          const user = await identity.createUser(
+            tx,
+            deps.platformOrgId,
+            { email: input.email, displayName: input.displayName },
+            actor,
+          );
+          const admin: AuditActor = { ...actor, type: 'user', id: user.id };
+          await identity.setPasswordHash(tx, user, hash, { mustChange: false }, admin);
+          await identity.grantBuiltInRole(
+            tx,
+            user,
+            platformAdminRole,
+            'First platform administrator, created through the bootstrap link',
+            actor,
+          );
+          await store.markUsed(tx, row.id, clock.now());
+          await deps.audit.record(tx, {
+            orgId: deps.platformOrgId,
+            action: 'bootstrap.completed',
+            actor: admin,
+            target: { type: 'user', id: user.id },
+            details: { tokenId: row.id, passwordPolicy: soc2Baseline.name },
+          });
+          return user;
+        });
+      } catch (err) {
+        await deps.audit.append({
+          orgId: deps.platformOrgId,
+          action: 'bootstrap.failed',
+          outcome: 'failure',
+          actor,
+          details: { reason: err instanceof AppError ? err.code : 'error' },
+        });
+        throw err;
+      }
+    },
+  };
+}
+
+export type BootstrapService = ReturnType<typeof createBootstrapService>;

@@ -1,0 +1,7 @@
+export {
+  type BootstrapDeps,
+  type BootstrapInput,
+  type BootstrapService,
+  createBootstrapService,
+  platformAdminRole,
+} from './bootstrap.ts';

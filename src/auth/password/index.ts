@@ -1,0 +1,6 @@
+export {
+  type PasswordContext,
+  type PasswordPolicy,
+  passwordProblems,
+  soc2Baseline,
+} from './model.ts';

@@ -1,0 +1,8 @@
+export {
+  createIdentityService,
+  type IdentityDeps,
+  type IdentityService,
+  type User,
+  type UserStatus,
+  userInput,
+} from './service.ts';

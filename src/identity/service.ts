@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import {
+  AppError,
+  type AuditActor,
+  type AuditWriter,
+  type Clock,
+  newId,
+  type Tx,
+} from '../platform/index.ts';
+import * as store from './store.ts';
+
+export const userInput = z.object({
+  email: z.email().max(320),
+  displayName: z.string().trim().min(1).max(200),
+});
+
+export type UserStatus = 'active' | 'suspended' | 'deprovisioned';
+
+export interface User {
+  id: string;
+  orgId: string;
+  email: string;
+  displayName: string;
+  status: UserStatus;
+  createdAt: Date;
+  deactivatedAt: Date | null;
+}
+
+function toUser(row: store.UserRow): User {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    email: row.email,
+    displayName: row.display_name,
+    status: row.status,
+    createdAt: row.created_at,
+    deactivatedAt: row.deactivated_at,
+  };
+}
+
+export interface IdentityDeps {
+  audit: AuditWriter;
+  clock: Clock;
+}
+
+export function createIdentityService(deps: IdentityDeps) {
+  return {
+    async createUser(
+      tx: Tx,
+      orgId: string,
+      input: z.input<typeof userInput>,
+      actor: AuditActor,
+    ): Promise<User> {
+      const parsed = userInput.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError(
+          'invalid',
+          'user.invalid',
+          `${String(issue?.path[0] ?? 'input')}: ${issue?.message}`,
+        );
+      }
+      if (await store.findUserByEmail(tx, orgId, parsed.data.email)) {
+        throw new AppError('conflict', 'user.email_taken', 'A user with this email exists');
+      }
+      const now = deps.clock.now();
+      const row: store.UserRow = {
+        id: newId(now.getTime()),
+        org_id: orgId,
+        email: parsed.data.email,
+        display_name: parsed.data.displayName,
+        status: 'active',
+        created_at: now,
+        updated_at: now,
+        deactivated_at: null,
+      };
+      await store.insertUser(tx, row);
+      await deps.audit(tx, {
+        orgId,
+        action: 'user.created',
+        actor,
+        target: { type: 'user', id: row.id },
+        details: { email: row.email, displayName: row.display_name },
+      });
+      return toUser(row);
+    },
+
+    /** Stores an argon2id hash (made by the caller outside the transaction). */
+    async setPasswordHash(
+      tx: Tx,
+      user: User,
+      hash: string,
+      options: { mustChange: boolean },
+      actor: AuditActor,
+    ): Promise<void> {
+      await store.setPassword(tx, {
+        user_id: user.id,
+        org_id: user.orgId,
+        hash,
+        must_change: options.mustChange,
+        created_at: deps.clock.now(),
+      });
+      await deps.audit(tx, {
+        orgId: user.orgId,
+        action: 'user.password.set',
+        actor,
+        target: { type: 'user', id: user.id },
+        details: { mustChange: options.mustChange },
+      });
+    },
+
+    /** Grants a built-in role (the role catalog arrives with access control). */
+    async grantBuiltInRole(
+      tx: Tx,
+      user: User,
+      roleKey: string,
+      reason: string,
+      actor: AuditActor,
+    ): Promise<void> {
+      await store.insertRoleAssignment(tx, {
+        org_id: user.orgId,
+        user_id: user.id,
+        role_key: roleKey,
+        granted_by: actor.type === 'user' ? (actor.id ?? null) : null,
+        reason,
+        granted_at: deps.clock.now(),
+      });
+      await deps.audit(tx, {
+        orgId: user.orgId,
+        action: 'role.assigned',
+        actor,
+        target: { type: 'user', id: user.id },
+        details: { role: roleKey, reason },
+      });
+    },
+
+    countActiveWithRole: store.countActiveWithRole,
+    async findUser(tx: Tx, id: string): Promise<User | undefined> {
+      const row = await store.findUser(tx, id);
+      return row ? toUser(row) : undefined;
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,68 @@
+import { type Selectable, sql } from 'kysely';
+import type { Tx, UsersTable } from '../platform/index.ts';
+
+export type UserRow = Selectable<UsersTable>;
+
+export async function insertUser(tx: Tx, row: UserRow): Promise<void> {
+  await tx.insertInto('users').values(row).execute();
+}
+
+export function findUserByEmail(
+  tx: Tx,
+  orgId: string,
+  email: string,
+): Promise<UserRow | undefined> {
+  return tx
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .executeTakeFirst();
+}
+
+export function findUser(tx: Tx, id: string): Promise<UserRow | undefined> {
+  return tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function setPassword(
+  tx: Tx,
+  row: { user_id: string; org_id: string; hash: string; must_change: boolean; created_at: Date },
+): Promise<void> {
+  await tx
+    .insertInto('password_credentials')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({
+        hash: row.hash,
+        must_change: row.must_change,
+        created_at: row.created_at,
+      }),
+    )
+    .execute();
+}
+
+export async function insertRoleAssignment(
+  tx: Tx,
+  row: {
+    org_id: string;
+    user_id: string;
+    role_key: string;
+    granted_by: string | null;
+    reason: string;
+    granted_at: Date;
+  },
+): Promise<void> {
+  await tx.insertInto('role_assignments').values(row).execute();
+}
+
+export async function countActiveWithRole(tx: Tx, orgId: string, roleKey: string): Promise<number> {
+  const row = await tx
+    .selectFrom('role_assignments')
+    .innerJoin('users', 'users.id', 'role_assignments.user_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('role_assignments.org_id', '=', orgId)
+    .where('role_assignments.role_key', '=', roleKey)
+    .where('users.status', '=', 'active')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

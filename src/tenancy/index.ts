@@ -1,0 +1,7 @@
+export {
+  createTenancyService,
+  type Organization,
+  organizationInput,
+  type TenancyDeps,
+  type TenancyService,
+} from './service.ts';

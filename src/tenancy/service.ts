@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import {
+  AppError,
+  type AuditActor,
+  type AuditWriter,
+  type Clock,
+  newId,
+  type Tx,
+} from '../platform/index.ts';
+import * as store from './store.ts';
+
+export const organizationInput = z.object({
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use 2–63 lowercase letters, digits and hyphens'),
+  name: z.string().trim().min(1).max(200),
+});
+
+export interface Organization {
+  id: string;
+  slug: string;
+  name: string;
+  kind: 'platform' | 'customer';
+  status: 'active' | 'suspended';
+  createdAt: Date;
+}
+
+function toOrganization(row: store.OrganizationRow): Organization {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+}
+
+export interface TenancyDeps {
+  audit: AuditWriter;
+  clock: Clock;
+  platformOrgId: string;
+}
+
+export function createTenancyService(deps: TenancyDeps) {
+  return {
+    /** Creates a customer organization; `tx` must be in platform scope. */
+    async createOrganization(
+      tx: Tx,
+      input: z.input<typeof organizationInput>,
+      actor: AuditActor,
+    ): Promise<Organization> {
+      const parsed = organizationInput.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError(
+          'invalid',
+          'org.invalid',
+          `${String(issue?.path[0] ?? 'input')}: ${issue?.message}`,
+        );
+      }
+      if (await store.findOrganizationBySlug(tx, parsed.data.slug)) {
+        throw new AppError('conflict', 'org.slug_taken', `The slug ${parsed.data.slug} is taken`);
+      }
+      const now = deps.clock.now();
+      const row: store.OrganizationRow = {
+        id: newId(now.getTime()),
+        slug: parsed.data.slug,
+        name: parsed.data.name,
+        kind: 'customer',
+        status: 'active',
+        created_at: now,
+        updated_at: now,
+      };
+      await store.insertOrganization(tx, row);
+      // Recorded in the platform's log and in the new organization's own log.
+      for (const orgId of [deps.platformOrgId, row.id]) {
+        await deps.audit(tx, {
+          orgId,
+          action: 'org.created',
+          actor,
+          target: { type: 'organization', id: row.id },
+          details: { slug: row.slug, name: row.name },
+        });
+      }
+      return toOrganization(row);
+    },
+    async listOrganizations(tx: Tx): Promise<Organization[]> {
+      return (await store.listOrganizations(tx)).map(toOrganization);
+    },
+    async getOrganization(tx: Tx, id: string): Promise<Organization | undefined> {
+      const row = await store.findOrganization(tx, id);
+      return row ? toOrganization(row) : undefined;
+    },
+  };
+}
+
+export type TenancyService = ReturnType<typeof createTenancyService>;
