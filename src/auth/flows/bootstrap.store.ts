@@ -30,3 +30,14 @@ export function lockToken(tx: Tx, id: string): Promise<BootstrapTokenRow | undef
 export async function markUsed(tx: Tx, id: string, at: Date): Promise<void> {
   await tx.updateTable('bootstrap_tokens').set({ used_at: at }).where('id', '=', id).execute();
 }
+
+export async function hasOpenToken(tx: Tx, now: Date): Promise<boolean> {
+  const row = await tx
+    .selectFrom('bootstrap_tokens')
+    .select('id')
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -113,6 +113,9 @@ export function createBootstrapService(deps: BootstrapDeps) {
       });
     },
 
+    /** True while an unexpired, unused link is out (so a restart does not revoke it). */
+    hasOpenLink: () => withPlatform(database, (tx) => store.hasOpenToken(tx, clock.now())),
+
     /** Whether the link may be shown its form (no side effects). */
     async checkLink(token: string): Promise<boolean> {
       return withPlatform(database, (tx) => validToken(tx, token).then(() => true)).catch(

@@ -104,6 +104,13 @@ export const configSchema = z.object({
     .min(1024)
     .default(1_048_576)
     .describe('Largest accepted request body in bytes.'),
+  VIGIL_METRICS_TOKEN: z
+    .string()
+    .min(32, 'use at least 32 characters')
+    .optional()
+    .describe(
+      'Bearer token a Prometheus scraper must send to `/metrics`. Unset: `/metrics` answers loopback clients only.',
+    ),
   VIGIL_MASTER_KEY: z
     .string()
     .optional()

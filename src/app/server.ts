@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { startSealer } from '../audit/index.ts';
+import { createBootstrapService } from '../auth/flows/index.ts';
+import { resumeReencryption } from '../crypto/index.ts';
+import { createHttpServer, createMetricsRegistry } from '../http/index.ts';
+import { createIdentityService } from '../identity/index.ts';
+import {
+  type Config,
+  type Logger,
+  pendingMigrations,
+  platformOrgId,
+  systemActor,
+} from '../platform/index.ts';
+import { type Core, encryptedColumns, openCore } from './core.ts';
+import { loadTlsMaterial } from './tls.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  core: Core;
+  /** The URL the server listens on (the bound port, for tests that ask for port 0). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const keyRefreshMs = 60_000;
+
+/** Builds everything and starts listening: storage, keys, audit sealing, HTTP. */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  core?: Core,
+): Promise<RunningServer> {
+  const c = core ?? (await openCore({ config, logger }));
+  const identity = createIdentityService({ audit: c.audit.record, clock: c.clock });
+  const bootstrap = createBootstrapService({
+    database: c.database,
+    audit: c.audit,
+    identity,
+    clock: c.clock,
+    publicUrl: config.VIGIL_PUBLIC_URL,
+    ttlMinutes: config.VIGIL_BOOTSTRAP_TTL_MINUTES,
+    platformOrgId,
+  });
+  const sealer = startSealer({
+    ...c.sealer,
+    intervalMs: config.VIGIL_AUDIT_SEAL_INTERVAL_MS,
+    logger,
+  });
+  const reencrypt = () =>
+    resumeReencryption(
+      {
+        database: c.database,
+        keyring: c.keyring,
+        audit: c.audit.record,
+        clock: c.clock,
+        platformOrgId,
+        columns: encryptedColumns,
+      },
+      systemActor,
+    ).catch((err: unknown) => logger.error({ err }, 're-encryption failed; will retry'));
+  // Another node (or `vigil keys rotate`) may rotate keys: pick up new keys and finish any
+  // re-encryption a crash interrupted.
+  void reencrypt();
+  const background = setInterval(() => {
+    void c.keyring
+      .refresh()
+      .then(reencrypt, (err: unknown) => logger.error({ err }, 'key refresh failed'));
+  }, keyRefreshMs);
+  background.unref();
+
+  const app = await createHttpServer({
+    config,
+    logger,
+    tls: await loadTlsMaterial(config, logger),
+    bootstrap,
+    metrics: createMetricsRegistry(),
+    readiness: {
+      async check() {
+        const pending = await pendingMigrations(c.database);
+        return pending.length > 0 ? [`migrations pending: ${pending.join(', ')}`] : [];
+      },
+    },
+  });
+  await app.listen({ host: config.VIGIL_HOST, port: config.VIGIL_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.VIGIL_PORT;
+  const scheme = config.VIGIL_BEHIND_TLS_PROXY ? 'http' : 'https';
+
+  if ((await bootstrap.isOpen()) && (await bootstrap.hasOpenLink())) {
+    logger.warn(
+      'no platform administrator yet and a setup link is still valid; `vigil admin bootstrap` prints a fresh one',
+    );
+  } else if (await bootstrap.isOpen()) {
+    const link = await bootstrap.issueLink(systemActor);
+    logger.warn(
+      { expiresAt: link.expiresAt.toISOString() },
+      'no platform administrator yet: open the one-time setup link printed below',
+    );
+    process.stdout.write(
+      `\n  Create the first platform administrator (valid until ${link.expiresAt.toISOString()}):\n  ${link.url}\n\n`,
+    );
+  }
+  return {
+    app,
+    core: c,
+    url: `${scheme}://localhost:${port}`,
+    async stop() {
+      clearInterval(background);
+      await app.close();
+      await sealer.stop();
+      await c.close();
+    },
+  };
+}

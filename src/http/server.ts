@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
+import type { Registry } from '@prometheus-io/client';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { BootstrapService } from '../auth/flows/index.ts';
+import { constantTimeEqual } from '../crypto/index.ts';
+import { AppError, type Config, type Logger, newId } from '../platform/index.ts';
+import { registerBootstrapRoutes } from './bootstrap-routes.ts';
+import { type Readiness, registerHealthRoutes } from './health-routes.ts';
+import { registerHttpMetrics } from './metrics.ts';
+import { problemOf, sendProblem } from './problem.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+
+export interface TlsMaterial {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
+export interface HttpDeps {
+  config: Config;
+  logger: Logger;
+  /** Absent only when a TLS-terminating proxy fronts Vigil (VIGIL_BEHIND_TLS_PROXY). */
+  tls?: TlsMaterial;
+  bootstrap: BootstrapService;
+  readiness: Readiness;
+  metrics: Registry;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const stylesheet = readFileSync(new URL('./pages/vigil.css', import.meta.url), 'utf8');
+
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  if (!deps.tls && !config.VIGIL_BEHIND_TLS_PROXY) {
+    throw new AppError('internal', 'http.tls_missing', 'TLS material is required');
+  }
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Our own access line (below) replaces Fastify's, which would log query strings.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.VIGIL_BODY_LIMIT,
+    trustProxy: config.VIGIL_TRUSTED_PROXIES.length > 0 ? config.VIGIL_TRUSTED_PROXIES : false,
+    // A caller's request id is kept when it is well-formed, so traces join across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : newId();
+    },
+    ...(deps.tls
+      ? {
+          https: {
+            key: deps.tls.key,
+            cert: deps.tls.cert,
+            minVersion: config.VIGIL_TLS_MIN_VERSION,
+            // Prefer the server's cipher order: strong AEAD suites first.
+            honorCipherOrder: true,
+          },
+        }
+      : {}),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One access-log line per request; the query string is left out because links carry tokens.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: request.ip,
+      },
+      'request',
+    );
+  });
+
+  registerSecurityHeaders(app, {
+    hstsMaxAge: config.VIGIL_HSTS_MAX_AGE,
+    https: Boolean(deps.tls) || config.VIGIL_BEHIND_TLS_PROXY,
+  });
+  await app.register(formbody, { bodyLimit: config.VIGIL_BODY_LIMIT });
+
+  app.setErrorHandler(async (err, request, reply) => {
+    const problem = problemOf(err, request);
+    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(reply, {
+      type: 'https://vigil.dev/problems/not_found',
+      title: 'Not Found',
+      status: 404,
+      code: 'not_found',
+      detail: `No route ${request.method} ${request.url.split('?')[0]}`,
+      requestId: String(request.id),
+    }),
+  );
+
+  app.get('/assets/vigil.css', async (_request, reply) =>
+    reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(stylesheet),
+  );
+
+  registerHealthRoutes(app, deps.readiness);
+  // Metrics reveal load and internals: a bearer token when configured, otherwise loopback only.
+  app.addHook('onRequest', async (request) => {
+    if (request.url !== '/metrics') return;
+    const token = config.VIGIL_METRICS_TOKEN;
+    const auth = request.headers.authorization ?? '';
+    const allowed = token
+      ? constantTimeEqual(auth, `Bearer ${token}`)
+      : request.ip === '127.0.0.1' || request.ip === '::1' || request.ip === '::ffff:127.0.0.1';
+    if (!allowed) {
+      throw new AppError(
+        'forbidden',
+        'metrics.forbidden',
+        'Metrics are not available to this client',
+      );
+    }
+  });
+  registerHttpMetrics(app, deps.metrics);
+  registerBootstrapRoutes(app, deps.bootstrap);
+  return app;
+}
