@@ -1,5 +1,34 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type Database, migrate, newId, openDatabase } from '../../src/platform/index.ts';
+import {
+  type Database,
+  listMigrations,
+  migrate,
+  newId,
+  openDatabase,
+} from '../../src/platform/index.ts';
+
+/**
+ * Starting PGlite and migrating takes seconds; loading a migrated snapshot takes one. The
+ * snapshot is cached in the temp dir, keyed by the migrations' checksums.
+ */
+async function migratedSnapshot(): Promise<Blob> {
+  const key = (await listMigrations()).map((m) => m.checksum.slice(0, 12)).join('-');
+  const path = join(tmpdir(), `vigil-pglite-${key.slice(-64)}.tar`);
+  if (existsSync(path)) return new Blob([readFileSync(path)]);
+  const pglite = new PGlite();
+  const database = await openDatabase({ dataDir: 'memory://', pglite });
+  await migrate(database);
+  const dump = await pglite.dumpDataDir('none');
+  await database.close();
+  const partial = `${path}.${process.pid}`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, path);
+  return dump;
+}
 
 /** The real PostgreSQL server the suite runs against, when set; otherwise PGlite in memory. */
 export const testDatabaseUrl = process.env.VIGIL_TEST_DATABASE_URL;
@@ -21,8 +50,9 @@ function withDatabaseName(url: string, name: string): string {
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const doMigrate = options.migrate ?? true;
   if (!testDatabaseUrl) {
-    const database = await openDatabase({ dataDir: 'memory://' });
-    if (doMigrate) await migrate(database);
+    const snapshot = doMigrate ? await migratedSnapshot() : undefined;
+    const pglite = new PGlite(snapshot ? { loadDataDir: snapshot } : {});
+    const database = await openDatabase({ dataDir: 'memory://', pglite });
     return { database, close: () => database.close() };
   }
   const name = `vigil_t_${newId().replaceAll('-', '').slice(-16)}`;
@@ -44,4 +74,13 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
       await drop.end();
     },
   };
+}
+
+/** Runs SQL as the database owner (a superuser here): what an attacker with DBA access could do. */
+export function asOwner<R = Record<string, unknown>>(
+  database: Database,
+  query: string,
+  params: unknown[] = [],
+): Promise<R[]> {
+  return database.ownerTransaction((session) => session.query<R>(query, params));
 }

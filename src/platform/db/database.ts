@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { AppError } from '../errors.ts';
 import type { DB } from './tables.ts';
 
 /** The role every runtime connection switches to, so that row-level security applies. */
@@ -27,6 +29,8 @@ export interface OpenOptions {
   /** Directory for PGlite; `memory://` keeps it in memory (tests). */
   dataDir: string;
   poolSize?: number;
+  /** An already created PGlite instance to use (tests start from a migrated snapshot). */
+  pglite?: PGlite;
 }
 
 const setAppRole = CompiledQuery.raw(`SET ROLE ${appRole}`);
@@ -34,14 +38,21 @@ const setAppRole = CompiledQuery.raw(`SET ROLE ${appRole}`);
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir);
+    : openPglite(options.dataDir, options.pglite);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, given?: PGlite): Promise<Database> {
   const location = dataDir === 'memory://' ? undefined : `${dataDir}/pglite`;
-  if (location) mkdirSync(location, { recursive: true });
-  const pglite = new PGlite(location);
-  await pglite.waitReady;
+  const release = location ? lockDataDir(dataDir) : () => undefined;
+  let pglite: PGlite;
+  try {
+    if (location) mkdirSync(location, { recursive: true });
+    pglite = given ?? new PGlite(location);
+    await pglite.waitReady;
+  } catch (err) {
+    release();
+    throw err;
+  }
   let roleSet = false;
   const db = new Kysely<DB>({
     dialect: new PGliteDialect({
@@ -76,6 +87,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
+      release();
     },
   };
 }
@@ -119,4 +131,43 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await db.destroy();
     },
   };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Embedded storage belongs to one process at a time: a second opener (say, the CLI while the
+ * server runs) would corrupt it. A pid file makes that a clear error instead.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, 'pglite.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(path, 'utf8'));
+      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
+        throw new AppError(
+          'unavailable',
+          'db.embedded_in_use',
+          `The embedded database in ${dataDir} is in use by process ${holder}. Stop it first, or run on PostgreSQL (DATABASE_URL) to share storage between processes.`,
+          { expose: true },
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new AppError('unavailable', 'db.embedded_in_use', `Cannot lock ${dataDir}`, {
+    expose: true,
+  });
 }
