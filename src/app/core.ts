@@ -50,6 +50,7 @@ export interface CoreOptions {
 export async function openCore(options: CoreOptions): Promise<Core> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  const ownsDatabase = options.database === undefined;
   const database =
     options.database ??
     (await openDatabase({
@@ -117,7 +118,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       },
     };
   } catch (err) {
-    await database.close().catch(() => undefined);
+    if (ownsDatabase) await database.close().catch(() => undefined);
     throw err;
   }
 }
