@@ -24,13 +24,21 @@ export interface RunningServer {
 
 const keyRefreshMs = 60_000;
 
+export interface StartOptions {
+  /** An open core to serve (tests); the server then leaves closing it to the caller. */
+  core?: Core;
+  /** Where the one-time setup link is printed for the operator. */
+  announce?: (text: string) => void;
+}
+
 /** Builds everything and starts listening: storage, keys, audit sealing, HTTP. */
 export async function startServer(
   config: Config,
   logger: Logger,
-  core?: Core,
+  options: StartOptions = {},
 ): Promise<RunningServer> {
-  const c = core ?? (await openCore({ config, logger }));
+  const c = options.core ?? (await openCore({ config, logger }));
+  const announce = options.announce ?? ((text: string) => process.stdout.write(text));
   const identity = createIdentityService({ audit: c.audit.record, clock: c.clock });
   const bootstrap = createBootstrapService({
     database: c.database,
@@ -96,7 +104,7 @@ export async function startServer(
       { expiresAt: link.expiresAt.toISOString() },
       'no platform administrator yet: open the one-time setup link printed below',
     );
-    process.stdout.write(
+    announce(
       `\n  Create the first platform administrator (valid until ${link.expiresAt.toISOString()}):\n  ${link.url}\n\n`,
     );
   }
@@ -108,7 +116,7 @@ export async function startServer(
       clearInterval(background);
       await app.close();
       await sealer.stop();
-      await c.close();
+      if (!options.core) await c.close();
     },
   };
 }

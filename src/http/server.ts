@@ -39,6 +39,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     // Our own access line (below) replaces Fastify's, which would log query strings.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.VIGIL_BODY_LIMIT,
+    // Wrong types are errors, not something to coerce into shape.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     trustProxy: config.VIGIL_TRUSTED_PROXIES.length > 0 ? config.VIGIL_TRUSTED_PROXIES : false,
     // A caller's request id is kept when it is well-formed, so traces join across services.
     genReqId: (req) => {

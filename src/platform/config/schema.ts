@@ -13,7 +13,7 @@ const list = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
 
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce.number().int().min(0).max(65535);
 
 export const tlsVersions = ['TLSv1.2', 'TLSv1.3'] as const;
 
@@ -44,7 +44,7 @@ export const configSchema = z.object({
     .min(1)
     .default('localhost')
     .describe('Interface to listen on (`0.0.0.0` or `::` for every interface).'),
-  VIGIL_PORT: port.default(8443).describe('Port to listen on.'),
+  VIGIL_PORT: port.default(8443).describe('Port to listen on (`0` picks a free one).'),
   VIGIL_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()

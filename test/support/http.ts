@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServer, startServer } from '../../src/app/server.ts';
+import { createLogger, loadConfig } from '../../src/platform/index.ts';
+import type { TestCore } from './core.ts';
+
+export interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json(): any;
+}
+
+/** A request that accepts the test server's self-signed certificate. */
+export function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Response> {
+  const client = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, rejectUnauthorized: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: () => JSON.parse(text),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
+}
+
+export function form(fields: Record<string, string>): {
+  headers: Record<string, string>;
+  body: string;
+} {
+  return {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
+
+/** Starts the real server (HTTPS, generated certificate) on a free port over a test core. */
+export async function startTestServer(
+  core: TestCore,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  const { config } = loadConfig({
+    VIGIL_ENV: 'test',
+    VIGIL_HOST: '127.0.0.1',
+    VIGIL_PORT: '0',
+    VIGIL_MASTER_KEY: core.masterKey,
+    VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-http-')),
+    VIGIL_AUDIT_SEAL_INTERVAL_MS: '50',
+    ...env,
+  });
+  return startServer(config, createLogger('silent'), {
+    core: { ...core, config },
+    announce: () => {},
+  });
+}
