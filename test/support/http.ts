@@ -11,6 +11,7 @@ export interface Response {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
   json(): any;
 }
 
