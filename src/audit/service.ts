@@ -1,4 +1,4 @@
-import { hmacSha256, type PlatformKeys } from '../crypto/index.ts';
+import type { PlatformKeys } from '../crypto/index.ts';
 import {
   AppError,
   type AuditEventInput,
@@ -33,6 +33,8 @@ export interface AuditPage {
 export interface AuditLog {
   /** Appends an event inside the caller's transaction (DESIGN §5.1). */
   record(tx: Tx, input: AuditEventInput): Promise<void>;
+  /** Several events of one change in one INSERT (bulk operations). */
+  recordMany(tx: Tx, inputs: AuditEventInput[]): Promise<void>;
   /**
    * Appends an event that accompanies no state change (a refused sign-in, a token issued, an
    * export). Concurrent appends are group-committed: one transaction and one INSERT per batch.
@@ -95,7 +97,7 @@ interface Waiting {
 
 export function createAuditLog(deps: AuditDeps): AuditLog {
   const maxBatch = deps.maxBatch ?? 500;
-  const maxInFlight = deps.maxInFlight ?? 2;
+  const maxInFlight = deps.maxInFlight ?? 4;
   let queue: Waiting[] = [];
   let inFlight = 0;
 
@@ -110,7 +112,8 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
     const key = await deps.keys.active('audit-mac');
     const now = deps.clock.now();
     const content = contentOf(input, newId(now.getTime()), now, key.id);
-    return { content, mac: hmacSha256(key.secret, canonicalEvent(content)) };
+    if (!key.mac) throw new AppError('internal', 'audit.bad_mac_key', 'The audit MAC key is not HS256');
+    return { content, mac: key.mac(canonicalEvent(content)) };
   }
 
   function flush(): void {
@@ -142,6 +145,10 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
   return {
     async record(tx, input) {
       await store.insertEvents(tx, [await prepare(input)]);
+    },
+    async recordMany(tx, inputs) {
+      if (inputs.length === 0) return;
+      await store.insertEvents(tx, await Promise.all(inputs.map(prepare)));
     },
     async append(input) {
       const event = await prepare(input);

@@ -7,30 +7,28 @@ export interface SealedContent {
   mac: Uint8Array;
 }
 
-/** One INSERT for any number of events (one row each). */
+/**
+ * One INSERT for any number of events: the rows travel as one array per column through
+ * `unnest`, so the statement has 15 parameters whatever the batch size (cheap to parse and plan).
+ * Row order is kept, so `seq` follows the order of `events`.
+ */
 export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
-  await tx
-    .insertInto('audit_events')
-    .values(
-      events.map(({ content: e, mac }) => ({
-        id: e.id,
-        org_id: e.orgId,
-        occurred_at: new Date(e.occurredAtMs),
-        actor_type: e.actorType,
-        actor_id: e.actorId,
-        actor_ip: e.actorIp,
-        actor_ua: e.actorUa,
-        action: e.action,
-        target_type: e.targetType,
-        target_id: e.targetId,
-        outcome: e.outcome as 'success',
-        request_id: e.requestId,
-        details: e.details,
-        mac_key_id: e.macKeyId,
-        mac,
-      })),
-    )
-    .execute();
+  const column = <T>(pick: (e: EventContent) => T) => events.map((e) => pick(e.content));
+  await sql`
+    INSERT INTO audit_events (id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua,
+      action, target_type, target_id, outcome, request_id, details, mac_key_id, mac)
+    SELECT id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
+      target_id, outcome, request_id, details, mac_key_id, decode(mac, 'hex')
+    FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.orgId)}::uuid[],
+      ${column((e) => new Date(e.occurredAtMs).toISOString())}::timestamptz[],
+      ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[],
+      ${column((e) => e.actorIp)}::text[], ${column((e) => e.actorUa)}::text[],
+      ${column((e) => e.action)}::text[], ${column((e) => e.targetType)}::text[],
+      ${column((e) => e.targetId)}::text[], ${column((e) => e.outcome)}::text[],
+      ${column((e) => e.requestId)}::text[], ${column((e) => e.details)}::text[],
+      ${column((e) => e.macKeyId)}::uuid[], ${events.map((e) => Buffer.from(e.mac).toString('hex'))}::text[])
+      AS t(id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
+        target_id, outcome, request_id, details, mac_key_id, mac)`.execute(tx);
 }
 
 export interface StoredEvent {
@@ -97,15 +95,37 @@ export function queryEvents(tx: Tx, f: EventFilter): Promise<StoredEvent[]> {
     .execute() as unknown as Promise<StoredEvent[]>;
 }
 
+/** An event as verification reads it: every column its MAC covers, time as epoch milliseconds. */
+export interface ChainEvent {
+  id: string;
+  tx: string;
+  seq: string;
+  org_id: string;
+  occurred_ms: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_ip: string | null;
+  actor_ua: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: string;
+  request_id: string | null;
+  details: string;
+  mac_key_id: string;
+  mac: Uint8Array;
+}
+
 /** Events in chain order after a position, for verification. */
 export async function eventsAfter(
   tx: Tx,
   afterTx: string,
   afterSeq: string,
   limit: number,
-): Promise<StoredEvent[]> {
-  const result = await sql<StoredEvent>`
-    SELECT id, tx::text AS tx, seq::text AS seq, org_id, occurred_at, actor_type, actor_id,
+): Promise<ChainEvent[]> {
+  const result = await sql<ChainEvent>`
+    SELECT id, tx::text AS tx, seq::text AS seq, org_id,
+           (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms, actor_type, actor_id,
            actor_ip, actor_ua, action, target_type, target_id, outcome, request_id, details,
            mac_key_id, mac
     FROM audit_events
@@ -130,16 +150,27 @@ export async function sealCandidates(
   tx: Tx,
   afterTx: string,
   afterSeq: string,
+  horizon: string,
   limit: number,
 ): Promise<SealCandidate[]> {
   const result = await sql<SealCandidate>`
     SELECT id, tx::text AS tx, seq::text AS seq, mac
     FROM audit_events
-    WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint)
-      AND tx < pg_snapshot_xmin(pg_current_snapshot())
+    WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint) AND tx < ${horizon}::xid8
     ORDER BY audit_events.tx, audit_events.seq
     LIMIT ${limit}`.execute(tx);
   return result.rows;
+}
+
+/**
+ * The oldest transaction still running when this transaction's snapshot was taken: every event
+ * below it is committed or rolled back for good. Read once per (repeatable-read) sealing
+ * transaction, whose snapshot it describes.
+ */
+export async function snapshotHorizon(tx: Tx): Promise<string> {
+  const result = await sql<{ h: string }>`
+    SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`.execute(tx);
+  return result.rows[0]?.h ?? '0';
 }
 
 export async function trySealerLock(tx: Tx): Promise<boolean> {

@@ -1,6 +1,5 @@
 import {
   constantTimeEqual,
-  hmacSha256,
   type LoadedPlatformKey,
   type PlatformKeys,
 } from '../crypto/index.ts';
@@ -29,175 +28,191 @@ export interface VerifyReport {
   findings: Finding[];
 }
 
-interface Position {
-  tx: bigint;
-  seq: bigint;
+/** A block with its chain range parsed once: (tx, seq) of its first and last events. */
+interface Range {
+  block: store.BlockRow;
+  firstTx: bigint;
+  firstSeq: bigint;
+  lastTx: bigint;
+  lastSeq: bigint;
+  seen: { id: string; mac: Uint8Array }[];
 }
 
-function cmp(a: Position, b: Position): number {
-  if (a.tx !== b.tx) return a.tx < b.tx ? -1 : 1;
-  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
-  return 0;
+const before = (tx: bigint, seq: bigint, rTx: bigint, rSeq: bigint) =>
+  tx < rTx || (tx === rTx && seq < rSeq);
+
+async function loadBlocks(tx: Parameters<typeof store.blocksFrom>[0]): Promise<store.BlockRow[]> {
+  const blocks: store.BlockRow[] = [];
+  for (let next = '1'; ; ) {
+    const page = await store.blocksFrom(tx, next, 5000);
+    blocks.push(...page);
+    const last = page[page.length - 1];
+    if (!last || page.length < 5000) return blocks;
+    next = (BigInt(last.block_no) + 1n).toString();
+  }
 }
 
-const pos = (tx: string, seq: string): Position => ({ tx: BigInt(tx), seq: BigInt(seq) });
+/** Numbering, linkage to the previous block, and signature of every block. */
+async function checkBlocks(
+  blocks: store.BlockRow[],
+  keyFor: (id: string) => Promise<LoadedPlatformKey | null>,
+  findings: Finding[],
+): Promise<void> {
+  let prev: Uint8Array = genesisHash;
+  let expectedNo = 1n;
+  for (const b of blocks) {
+    const no = BigInt(b.block_no);
+    if (no !== expectedNo) {
+      const range = `${expectedNo}..${no - 1n}`;
+      findings.push({ kind: 'block_missing', block: range, message: `seal blocks ${range} are missing` });
+    }
+    expectedNo = no + 1n;
+    if (!constantTimeEqual(b.prev_hash, prev)) {
+      findings.push({
+        kind: 'block_altered',
+        block: b.block_no,
+        message: `seal block ${b.block_no} does not link to the block before it`,
+      });
+    }
+    const key = await keyFor(b.key_id);
+    if (!key || !blockSignatureValid(key, b)) {
+      findings.push({
+        kind: 'block_altered',
+        block: b.block_no,
+        message: `seal block ${b.block_no} has an invalid signature`,
+      });
+    }
+    prev = b.chain_hash;
+  }
+}
+
+/** The events found in a block's range against the ones it sealed. */
+function closeRange(r: Range, findings: Finding[]): void {
+  const b = r.block;
+  const seen = new Set(r.seen.map((e) => e.id));
+  const listed = new Set(b.event_ids);
+  for (const id of b.event_ids) {
+    if (!seen.has(id)) {
+      findings.push({
+        kind: 'deleted',
+        eventId: id,
+        block: b.block_no,
+        message: `event ${id} was sealed in block ${b.block_no} but is gone`,
+      });
+    }
+  }
+  for (const e of r.seen) {
+    if (!listed.has(e.id)) {
+      findings.push({
+        kind: 'inserted',
+        eventId: e.id,
+        block: b.block_no,
+        message: `event ${e.id} sits in the range of block ${b.block_no} but was never sealed there`,
+      });
+    }
+  }
+  const sameList =
+    r.seen.length === b.event_ids.length && r.seen.every((e, i) => e.id === b.event_ids[i]);
+  const chain = chainHash(
+    b.prev_hash,
+    r.seen.map((e) => e.mac),
+  );
+  if (sameList && !constantTimeEqual(chain, b.chain_hash)) {
+    findings.push({
+      kind: 'block_altered',
+      block: b.block_no,
+      message: `the chain hash of block ${b.block_no} does not match its events`,
+    });
+  }
+  r.seen = [];
+}
+
+function macMatches(key: LoadedPlatformKey | null, e: store.ChainEvent): boolean {
+  if (!key?.mac) return false;
+  const expected = key.mac(
+    canonicalEvent({
+      id: e.id,
+      orgId: e.org_id,
+      occurredAtMs: e.occurred_ms,
+      actorType: e.actor_type,
+      actorId: e.actor_id,
+      actorIp: e.actor_ip,
+      actorUa: e.actor_ua,
+      action: e.action,
+      targetType: e.target_type,
+      targetId: e.target_id,
+      outcome: e.outcome,
+      requestId: e.request_id,
+      details: e.details,
+      macKeyId: e.mac_key_id,
+    }),
+  );
+  return constantTimeEqual(expected, e.mac);
+}
 
 /**
  * Checks the whole log: each event's MAC (altered or forged rows), each block's signature and
  * link to the previous block, and that every block's listed events are exactly the events in its
- * range (deleted or inserted rows). Reads in chain order, a page at a time.
+ * range (deleted or inserted rows). Reads in chain order, a page at a time, fetching the next page
+ * while it checks the current one.
  */
 export async function verifyAuditLog(
   deps: { database: Database; keys: PlatformKeys },
   pageSize = 20_000,
 ): Promise<VerifyReport> {
   const findings: Finding[] = [];
-  const macKeys = new Map<string, LoadedPlatformKey | null>();
+  const keys = new Map<string, LoadedPlatformKey | null>();
   const keyFor = async (id: string) => {
-    if (!macKeys.has(id)) macKeys.set(id, await deps.keys.byId(id).catch(() => null));
-    return macKeys.get(id) ?? null;
+    if (!keys.has(id)) keys.set(id, await deps.keys.byId(id).catch(() => null));
+    return keys.get(id) ?? null;
   };
 
   return withPlatform(
     deps.database,
     async (tx) => {
-      const blocks: store.BlockRow[] = [];
-      for (let next = '1'; ; ) {
-        const page = await store.blocksFrom(tx, next, 5000);
-        blocks.push(...page);
-        const last = page[page.length - 1];
-        if (!last || page.length < 5000) break;
-        next = (BigInt(last.block_no) + 1n).toString();
-      }
-
-      // Blocks: numbering, linkage and signatures.
-      let prev: Uint8Array = genesisHash;
-      let expectedNo = 1n;
-      for (const b of blocks) {
-        const no = BigInt(b.block_no);
-        if (no !== expectedNo) {
-          findings.push({
-            kind: 'block_missing',
-            block: `${expectedNo}..${no - 1n}`,
-            message: `seal blocks ${expectedNo}..${no - 1n} are missing`,
-          });
-        }
-        expectedNo = no + 1n;
-        if (!constantTimeEqual(b.prev_hash, prev)) {
-          findings.push({
-            kind: 'block_altered',
-            block: b.block_no,
-            message: `seal block ${b.block_no} does not link to the block before it`,
-          });
-        }
-        const key = await keyFor(b.key_id);
-        if (!key || !blockSignatureValid(key, b)) {
-          findings.push({
-            kind: 'block_altered',
-            block: b.block_no,
-            message: `seal block ${b.block_no} has an invalid signature`,
-          });
-        }
-        prev = b.chain_hash;
-      }
-
-      // Events, in chain order, matched against the block whose range holds them.
-      let blockIndex = 0;
-      let inBlock: { id: string; mac: Uint8Array }[] = [];
+      const blocks = await loadBlocks(tx);
+      await checkBlocks(blocks, keyFor, findings);
+      const ranges: Range[] = blocks.map((block) => ({
+        block,
+        firstTx: BigInt(block.first_tx),
+        firstSeq: BigInt(block.first_seq),
+        lastTx: BigInt(block.last_tx),
+        lastSeq: BigInt(block.last_seq),
+        seen: [],
+      }));
+      let index = 0;
       let events = 0;
       let pending = 0;
-      const closeBlock = (b: store.BlockRow) => {
-        const seen = new Set(inBlock.map((e) => e.id));
-        const listed = new Set(b.event_ids);
-        for (const id of b.event_ids) {
-          if (!seen.has(id)) {
+      let next = store.eventsAfter(tx, '0', '0', pageSize);
+      for (;;) {
+        const page = await next;
+        const last = page[page.length - 1];
+        const more = last !== undefined && page.length === pageSize;
+        if (more) next = store.eventsAfter(tx, last.tx, last.seq, pageSize);
+        for (const e of page) {
+          events++;
+          const key = keys.has(e.mac_key_id) ? (keys.get(e.mac_key_id) ?? null) : await keyFor(e.mac_key_id);
+          if (!macMatches(key, e)) {
             findings.push({
-              kind: 'deleted',
-              eventId: id,
-              block: b.block_no,
-              message: `event ${id} was sealed in block ${b.block_no} but is gone`,
+              kind: 'altered',
+              eventId: e.id,
+              message: `event ${e.id} (${e.action}) does not match its MAC: changed or forged`,
             });
           }
-        }
-        for (const e of inBlock) {
-          if (!listed.has(e.id)) {
+          const eTx = BigInt(e.tx);
+          const eSeq = BigInt(e.seq);
+          let r = ranges[index];
+          while (r && before(r.lastTx, r.lastSeq, eTx, eSeq)) {
+            closeRange(r, findings);
+            r = ranges[++index];
+          }
+          if (r && !before(eTx, eSeq, r.firstTx, r.firstSeq)) {
+            r.seen.push({ id: e.id, mac: e.mac });
+          } else if (r) {
             findings.push({
               kind: 'inserted',
               eventId: e.id,
-              block: b.block_no,
-              message: `event ${e.id} sits in the range of block ${b.block_no} but was never sealed there`,
-            });
-          }
-        }
-        const ordered = inBlock.map((e) => e.id).join(',') === b.event_ids.join(',');
-        if (
-          ordered &&
-          !constantTimeEqual(
-            chainHash(
-              b.prev_hash,
-              inBlock.map((e) => e.mac),
-            ),
-            b.chain_hash,
-          )
-        ) {
-          findings.push({
-            kind: 'block_altered',
-            block: b.block_no,
-            message: `the chain hash of block ${b.block_no} does not match its events`,
-          });
-        }
-        inBlock = [];
-      };
-
-      let after = { tx: '0', seq: '0' };
-      for (;;) {
-        const page = await store.eventsAfter(tx, after.tx, after.seq, pageSize);
-        for (const row of page) {
-          events++;
-          const key = await keyFor(row.mac_key_id);
-          const expected = key
-            ? hmacSha256(
-                key.secret,
-                canonicalEvent({
-                  id: row.id,
-                  orgId: row.org_id,
-                  occurredAtMs: row.occurred_at.getTime(),
-                  actorType: row.actor_type,
-                  actorId: row.actor_id,
-                  actorIp: row.actor_ip,
-                  actorUa: row.actor_ua,
-                  action: row.action,
-                  targetType: row.target_type,
-                  targetId: row.target_id,
-                  outcome: row.outcome,
-                  requestId: row.request_id,
-                  details: row.details,
-                  macKeyId: row.mac_key_id,
-                }),
-              )
-            : undefined;
-          if (!expected || !constantTimeEqual(expected, row.mac)) {
-            findings.push({
-              kind: 'altered',
-              eventId: row.id,
-              message: `event ${row.id} (${row.action}) does not match its MAC: changed or forged`,
-            });
-          }
-          const p = pos(row.tx, row.seq);
-          for (;;) {
-            const b = blocks[blockIndex];
-            if (!b || cmp(p, pos(b.last_tx, b.last_seq)) <= 0) break;
-            closeBlock(b);
-            blockIndex++;
-          }
-          const b = blocks[blockIndex];
-          if (b && cmp(p, pos(b.first_tx, b.first_seq)) >= 0) {
-            inBlock.push({ id: row.id, mac: row.mac });
-          } else if (b) {
-            findings.push({
-              kind: 'inserted',
-              eventId: row.id,
-              message: `event ${row.id} (${row.action}) lies between seal blocks: never sealed`,
+              message: `event ${e.id} (${e.action}) lies between seal blocks: never sealed`,
             });
           } else {
             // After the chain's end: written since the last seal (`vigil audit verify` seals
@@ -205,13 +220,11 @@ export async function verifyAuditLog(
             pending++;
           }
         }
-        const last = page[page.length - 1];
-        if (!last || page.length < pageSize) break;
-        after = { tx: last.tx, seq: last.seq };
+        if (!more) break;
       }
-      for (; blockIndex < blocks.length; blockIndex++) {
-        const b = blocks[blockIndex];
-        if (b) closeBlock(b);
+      for (; index < ranges.length; index++) {
+        const r = ranges[index];
+        if (r) closeRange(r, findings);
       }
       return { ok: findings.length === 0, events, blocks: blocks.length, pending, findings };
     },

@@ -28,6 +28,7 @@ export {
   constantTimeEqual,
   ed25519PublicKey,
   hmacSha256,
+  hmacSha256With,
   type KeyObject,
   randomBytesOf,
   sha256,

@@ -14,6 +14,7 @@ import {
   ed25519PrivateKey,
   ed25519PublicKey,
   generateEd25519,
+  hmacSha256With,
   type KeyObject,
   randomBytesOf,
 } from './primitives.ts';
@@ -38,6 +39,8 @@ export interface LoadedPlatformKey {
   algorithm: string;
   /** HMAC key bytes (HS256) or the PKCS#8 PEM bytes (Ed25519). */
   secret: Buffer;
+  /** HMAC-SHA-256 under this key (HS256 keys). */
+  mac?: (data: string | Uint8Array) => Buffer;
   privateKey?: KeyObject;
   publicKey?: KeyObject;
 }
@@ -77,6 +80,7 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
       algorithm: row.algorithm,
       secret,
     };
+    if (row.algorithm === 'HS256') key.mac = hmacSha256With(secret);
     if (row.algorithm === 'Ed25519') {
       key.privateKey = ed25519PrivateKey(secret.toString('utf8'));
       if (row.public_key) key.publicKey = ed25519PublicKey(row.public_key);

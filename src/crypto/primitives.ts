@@ -1,4 +1,5 @@
 import {
+  hash as oneShotHash,
   createHash,
   createHmac,
   createPrivateKey,
@@ -24,10 +25,31 @@ export function hmacSha256(key: Uint8Array, data: string | Uint8Array): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
 
+/**
+ * HMAC-SHA-256 (RFC 2104) under a fixed key, for hot loops: the padded keys are prepared once and
+ * each MAC is two one-shot hashes, about three times faster than `createHmac` per message (the
+ * audit log MACs every event and `vigil audit verify` re-checks millions).
+ */
+export function hmacSha256With(key: Uint8Array): (data: string | Uint8Array) => Buffer {
+  const block = 64;
+  const k = key.length > block ? createHash('sha256').update(key).digest() : Buffer.from(key);
+  const ipad = Buffer.alloc(block, 0x36);
+  const opad = Buffer.alloc(block, 0x5c);
+  for (let i = 0; i < k.length; i++) {
+    ipad[i] = (ipad[i] ?? 0) ^ (k[i] ?? 0);
+    opad[i] = (opad[i] ?? 0) ^ (k[i] ?? 0);
+  }
+  return (data) => {
+    const message = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const inner = oneShotHash('sha256', Buffer.concat([ipad, message]), 'buffer');
+    return oneShotHash('sha256', Buffer.concat([opad, inner]), 'buffer');
+  };
+}
+
 /** Constant-time equality; different lengths compare unequal without leaking where they differ. */
 export function constantTimeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
-  const left = typeof a === 'string' ? Buffer.from(a) : Buffer.from(a);
-  const right = typeof b === 'string' ? Buffer.from(b) : Buffer.from(b);
+  const left = typeof a === 'string' ? Buffer.from(a) : a;
+  const right = typeof b === 'string' ? Buffer.from(b) : b;
   if (left.length !== right.length) {
     timingSafeEqual(left, left);
     return false;

@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import { openCore } from '../src/app/core.ts';
+import { sealAll, startSealer, verifyAuditLog } from '../src/audit/index.ts';
+import { generateMasterKeyBase64 } from '../src/crypto/index.ts';
+import {
+  type AuditEventInput,
+  createLogger,
+  loadConfig,
+  newId,
+  platformOrgId,
+  withOrg,
+  withPlatform,
+} from '../src/platform/index.ts';
+import { fmt, freshDatabase, option, runFor } from './support.ts';
+
+/**
+ * Audit write throughput on PostgreSQL, with the sealer running, next to plain single-row inserts
+ * measured in the same run; then `verify` over a large log next to a plain read of the same rows.
+ *
+ *   npm run bench -- audit [--seconds 10] [--writers 32] [--verify-events 1000000]
+ */
+export async function main(argv: string[]): Promise<void> {
+  const seconds = option(argv, 'seconds', 10);
+  const writers = option(argv, 'writers', 32);
+  const verifyEvents = option(argv, 'verify-events', 1_000_000);
+  const db = await freshDatabase();
+  const logger = createLogger('warn');
+  const { config } = loadConfig({
+    VIGIL_ENV: 'test',
+    DATABASE_URL: db.url,
+    VIGIL_MASTER_KEY: generateMasterKeyBase64(),
+    VIGIL_DB_POOL_SIZE: '16',
+  });
+  const core = await openCore({ config, logger });
+  const orgId = platformOrgId;
+  const event = (i: number): AuditEventInput => ({
+    orgId,
+    action: 'auth.login.failed',
+    outcome: 'failure',
+    actor: { type: 'anonymous', ip: '198.51.100.7', userAgent: 'bench/1.0' },
+    target: { type: 'user', id: newId() },
+    requestId: newId(),
+    details: { reason: 'bad_password', attempt: i % 10 },
+  });
+  const count = async () =>
+    Number(
+      (
+        await withPlatform(core.database, (tx) =>
+          sql<{ n: string }>`SELECT count(*) AS n FROM audit_events`.execute(tx),
+        )
+      ).rows[0]?.n,
+    );
+  try {
+    console.log(`audit benchmark: PostgreSQL, ${writers} concurrent writers, ${seconds} s per phase, pool 16`);
+
+    // Baseline: plain single-row inserts (autocommit), same pool, same writers.
+    await sql`CREATE TABLE bench_plain (id uuid PRIMARY KEY, org_id uuid NOT NULL, payload text NOT NULL)`.execute(core.database.db).catch(async () => {
+      await core.database.ownerTransaction((s) => s.script('CREATE TABLE bench_plain (id uuid PRIMARY KEY, org_id uuid NOT NULL, payload text NOT NULL); GRANT INSERT ON bench_plain TO vigil_app'));
+    });
+    const payload = JSON.stringify(event(0));
+    const plain = (await runFor(seconds, writers, () =>
+      sql`INSERT INTO bench_plain (id, org_id, payload) VALUES (${newId()}, ${orgId}, ${payload})`.execute(core.database.db),
+    )) / seconds;
+
+    const sealerHandle = (intervalMs: number) => startSealer({ ...core.sealer, intervalMs, logger });
+    const phase = async (name: string, op: (i: number) => Promise<unknown>, eventsPerOp = 1) => {
+      const before = await count();
+      const sealer = sealerHandle(config.VIGIL_AUDIT_SEAL_INTERVAL_MS);
+      let i = 0;
+      const started = performance.now();
+      const done = (await runFor(seconds, writers, () => op(i++))) * eventsPerOp;
+      const written = performance.now();
+      await sealer.stop();
+      const sealed = performance.now();
+      const total = (await count()) - before;
+      if (total !== done) throw new Error(`${name}: ${done} writes acknowledged but ${total} stored`);
+      const rate = done / ((sealed - started) / 1000);
+      console.log(
+        `${name.padEnd(44)} ${fmt(rate).padStart(8)} events/s sealed (${(rate / plain).toFixed(2)}× plain), write ${fmt(done / ((written - started) / 1000))}/s, seal tail ${Math.round(sealed - written)} ms`,
+      );
+      return rate;
+    };
+
+    console.log(`${'plain single-row INSERT (baseline)'.padEnd(44)} ${fmt(plain).padStart(8)} rows/s`);
+    const appendRate = await phase('append (group commit), sealed', (i) => core.audit.append(event(i)));
+    await phase('record, 1 event per transaction, sealed', (i) =>
+      withOrg(core.database, orgId, (tx) => core.audit.record(tx, event(i))),
+    );
+    await phase('record, 4 events per transaction, sealed', (i) =>
+      withOrg(core.database, orgId, (tx) => core.audit.recordMany(tx, [event(i), event(i), event(i), event(i)])),
+      4,
+    );
+
+    // Verification over a large log.
+    const existing = await count();
+    const toAdd = Math.max(0, verifyEvents - existing);
+    const t0 = performance.now();
+    for (let left = toAdd; left > 0; left -= 1000) {
+      const batch = Array.from({ length: Math.min(1000, left) }, (_, i) => event(i));
+      await withPlatform(core.database, (tx) => core.audit.recordMany(tx, batch));
+    }
+    await sealAll(core.sealer);
+    const loaded = performance.now();
+    const readStart = performance.now();
+    let read = 0;
+    for (let after = { tx: '0', seq: '0' }; ; ) {
+      const rows = await withPlatform(core.database, (tx) =>
+        sql<{ tx: string; seq: string }>`SELECT id, tx::text AS tx, seq::text AS seq, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type, target_id, outcome, request_id, details, mac_key_id, mac
+          FROM audit_events WHERE (tx, seq) > (${after.tx}::xid8, ${after.seq}::bigint) ORDER BY audit_events.tx, audit_events.seq LIMIT 20000`.execute(tx),
+      );
+      read += rows.rows.length;
+      const last = rows.rows[rows.rows.length - 1];
+      if (!last || rows.rows.length < 20000) break;
+      after = { tx: last.tx, seq: last.seq };
+    }
+    const readSeconds = (performance.now() - readStart) / 1000;
+    const verifyStart = performance.now();
+    const report = await verifyAuditLog(core);
+    const verifySeconds = (performance.now() - verifyStart) / 1000;
+    if (!report.ok) throw new Error(`verify found ${report.findings.length} problems`);
+    console.log(`loaded and sealed ${fmt(toAdd)} more events in ${((loaded - t0) / 1000).toFixed(1)} s`);
+    console.log(`${'plain keyset read of every event (baseline)'.padEnd(44)} ${readSeconds.toFixed(1).padStart(8)} s for ${fmt(read)} rows`);
+    console.log(
+      `${'audit verify'.padEnd(44)} ${verifySeconds.toFixed(1).padStart(8)} s for ${fmt(report.events)} events in ${fmt(report.blocks)} blocks (${fmt(report.events / verifySeconds)} events/s, ${(verifySeconds / readSeconds).toFixed(2)}× the plain read)`,
+    );
+    const target = appendRate >= 5000 && verifySeconds <= 20 && report.events >= 1_000_000;
+    console.log(`targets (≥5,000 events/s appended and sealed; verify of ≥1,000,000 events ≤ 20 s): ${target ? 'met' : 'NOT met'}`);
+  } finally {
+    await core.close();
+    await db.drop();
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench -- <name> [options]`: each benchmark reports absolute numbers and ratios to a
+ * baseline measured in the same run on the same machine (DESIGN §8).
+ */
+const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
+  audit: () => import('./audit.ts'),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? benches[name] : undefined;
+if (!load) {
+  process.stderr.write(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]\n`);
+  process.exit(2);
+}
+await (await load()).main(rest);
