@@ -17,12 +17,14 @@ import { fmt, freshDatabase, option, runFor } from './support.ts';
  * Audit write throughput on PostgreSQL, with the sealer running, next to plain single-row inserts
  * measured in the same run; then `verify` over a large log next to a plain read of the same rows.
  *
- *   npm run bench -- audit [--seconds 10] [--writers 32] [--verify-events 1000000]
+ *   npm run bench -- audit [--seconds 10] [--writers 32] [--verify-events 1000000] [--keep]
  */
 export async function main(argv: string[]): Promise<void> {
   const seconds = option(argv, 'seconds', 10);
   const writers = option(argv, 'writers', 32);
   const verifyEvents = option(argv, 'verify-events', 1_000_000);
+  // Keep the database (and print how to reach it) to time `vigil audit verify` on it afterwards.
+  const keep = argv.includes('--keep');
   const db = await freshDatabase();
   const logger = createLogger('warn');
   const { config } = loadConfig({
@@ -51,18 +53,30 @@ export async function main(argv: string[]): Promise<void> {
       ).rows[0]?.n,
     );
   try {
-    console.log(`audit benchmark: PostgreSQL, ${writers} concurrent writers, ${seconds} s per phase, pool 16`);
+    console.log(
+      `audit benchmark: PostgreSQL, ${writers} concurrent writers, ${seconds} s per phase, pool 16`,
+    );
 
     // Baseline: plain single-row inserts (autocommit), same pool, same writers.
-    await sql`CREATE TABLE bench_plain (id uuid PRIMARY KEY, org_id uuid NOT NULL, payload text NOT NULL)`.execute(core.database.db).catch(async () => {
-      await core.database.ownerTransaction((s) => s.script('CREATE TABLE bench_plain (id uuid PRIMARY KEY, org_id uuid NOT NULL, payload text NOT NULL); GRANT INSERT ON bench_plain TO vigil_app'));
-    });
+    await sql`CREATE TABLE bench_plain (id uuid PRIMARY KEY, org_id uuid NOT NULL, payload text NOT NULL)`
+      .execute(core.database.db)
+      .catch(async () => {
+        await core.database.ownerTransaction((s) =>
+          s.script(
+            'CREATE TABLE bench_plain (id uuid PRIMARY KEY, org_id uuid NOT NULL, payload text NOT NULL); GRANT INSERT ON bench_plain TO vigil_app',
+          ),
+        );
+      });
     const payload = JSON.stringify(event(0));
-    const plain = (await runFor(seconds, writers, () =>
-      sql`INSERT INTO bench_plain (id, org_id, payload) VALUES (${newId()}, ${orgId}, ${payload})`.execute(core.database.db),
-    )) / seconds;
+    const plain =
+      (await runFor(seconds, writers, () =>
+        sql`INSERT INTO bench_plain (id, org_id, payload) VALUES (${newId()}, ${orgId}, ${payload})`.execute(
+          core.database.db,
+        ),
+      )) / seconds;
 
-    const sealerHandle = (intervalMs: number) => startSealer({ ...core.sealer, intervalMs, logger });
+    const sealerHandle = (intervalMs: number) =>
+      startSealer({ ...core.sealer, intervalMs, logger });
     const phase = async (name: string, op: (i: number) => Promise<unknown>, eventsPerOp = 1) => {
       const before = await count();
       const sealer = sealerHandle(config.VIGIL_AUDIT_SEAL_INTERVAL_MS);
@@ -73,7 +87,8 @@ export async function main(argv: string[]): Promise<void> {
       await sealer.stop();
       const sealed = performance.now();
       const total = (await count()) - before;
-      if (total !== done) throw new Error(`${name}: ${done} writes acknowledged but ${total} stored`);
+      if (total !== done)
+        throw new Error(`${name}: ${done} writes acknowledged but ${total} stored`);
       const rate = done / ((sealed - started) / 1000);
       console.log(
         `${name.padEnd(44)} ${fmt(rate).padStart(8)} events/s sealed (${(rate / plain).toFixed(2)}× plain), write ${fmt(done / ((written - started) / 1000))}/s, seal tail ${Math.round(sealed - written)} ms`,
@@ -81,13 +96,21 @@ export async function main(argv: string[]): Promise<void> {
       return rate;
     };
 
-    console.log(`${'plain single-row INSERT (baseline)'.padEnd(44)} ${fmt(plain).padStart(8)} rows/s`);
-    const appendRate = await phase('append (group commit), sealed', (i) => core.audit.append(event(i)));
+    console.log(
+      `${'plain single-row INSERT (baseline)'.padEnd(44)} ${fmt(plain).padStart(8)} rows/s`,
+    );
+    const appendRate = await phase('append (group commit), sealed', (i) =>
+      core.audit.append(event(i)),
+    );
     await phase('record, 1 event per transaction, sealed', (i) =>
       withOrg(core.database, orgId, (tx) => core.audit.record(tx, event(i))),
     );
-    await phase('record, 4 events per transaction, sealed', (i) =>
-      withOrg(core.database, orgId, (tx) => core.audit.recordMany(tx, [event(i), event(i), event(i), event(i)])),
+    await phase(
+      'record, 4 events per transaction, sealed',
+      (i) =>
+        withOrg(core.database, orgId, (tx) =>
+          core.audit.recordMany(tx, [event(i), event(i), event(i), event(i)]),
+        ),
       4,
     );
 
@@ -105,8 +128,13 @@ export async function main(argv: string[]): Promise<void> {
     let read = 0;
     for (let after = { tx: '0', seq: '0' }; ; ) {
       const rows = await withPlatform(core.database, (tx) =>
-        sql<{ tx: string; seq: string }>`SELECT id, tx::text AS tx, seq::text AS seq, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type, target_id, outcome, request_id, details, mac_key_id, mac
-          FROM audit_events WHERE (tx, seq) > (${after.tx}::xid8, ${after.seq}::bigint) ORDER BY audit_events.tx, audit_events.seq LIMIT 20000`.execute(tx),
+        sql<{
+          tx: string;
+          seq: string;
+        }>`SELECT id, tx::text AS tx, seq::text AS seq, org_id, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms, actor_type, actor_id, actor_ip, actor_ua, action, target_type, target_id, outcome, request_id, details, mac_key_id, mac
+          FROM audit_events WHERE (tx, seq) > (${after.tx}::bigint, ${after.seq}::bigint) ORDER BY audit_events.tx, audit_events.seq LIMIT 20000`.execute(
+          tx,
+        ),
       );
       read += rows.rows.length;
       const last = rows.rows[rows.rows.length - 1];
@@ -118,15 +146,25 @@ export async function main(argv: string[]): Promise<void> {
     const report = await verifyAuditLog(core);
     const verifySeconds = (performance.now() - verifyStart) / 1000;
     if (!report.ok) throw new Error(`verify found ${report.findings.length} problems`);
-    console.log(`loaded and sealed ${fmt(toAdd)} more events in ${((loaded - t0) / 1000).toFixed(1)} s`);
-    console.log(`${'plain keyset read of every event (baseline)'.padEnd(44)} ${readSeconds.toFixed(1).padStart(8)} s for ${fmt(read)} rows`);
+    console.log(
+      `loaded and sealed ${fmt(toAdd)} more events in ${((loaded - t0) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `${'plain keyset read of every event (baseline)'.padEnd(44)} ${readSeconds.toFixed(1).padStart(8)} s for ${fmt(read)} rows`,
+    );
     console.log(
       `${'audit verify'.padEnd(44)} ${verifySeconds.toFixed(1).padStart(8)} s for ${fmt(report.events)} events in ${fmt(report.blocks)} blocks (${fmt(report.events / verifySeconds)} events/s, ${(verifySeconds / readSeconds).toFixed(2)}× the plain read)`,
     );
     const target = appendRate >= 5000 && verifySeconds <= 20 && report.events >= 1_000_000;
-    console.log(`targets (≥5,000 events/s appended and sealed; verify of ≥1,000,000 events ≤ 20 s): ${target ? 'met' : 'NOT met'}`);
+    console.log(
+      `targets (≥5,000 events/s appended and sealed; verify of ≥1,000,000 events ≤ 20 s): ${target ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await core.close();
-    await db.drop();
+    if (keep) {
+      console.log(`kept: DATABASE_URL=${db.url} VIGIL_MASTER_KEY=${config.VIGIL_MASTER_KEY}`);
+    } else {
+      await db.drop();
+    }
   }
 }

@@ -25,7 +25,11 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
 }
 
 /** Runs `writers` concurrent loops of `op` for `seconds`; returns completed operations. */
-export async function runFor(seconds: number, writers: number, op: () => Promise<unknown>): Promise<number> {
+export async function runFor(
+  seconds: number,
+  writers: number,
+  op: () => Promise<unknown>,
+): Promise<number> {
   let done = 0;
   const end = performance.now() + seconds * 1000;
   await Promise.all(

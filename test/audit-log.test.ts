@@ -219,6 +219,34 @@ describe('audit log', () => {
     assert.equal(report.pending, 0);
   });
 
+  it('several nodes sealing at once extend one chain without conflict', async () => {
+    const nodes = await Promise.all(
+      [1, 2, 3].map(() =>
+        openCore({
+          config: core.config,
+          logger: createLogger('silent'),
+          database: core.database,
+          migrate: false,
+        }),
+      ),
+    );
+    const writing = Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        core.audit.append({ orgId, action: 'test.multi_node', details: { i } }),
+      ),
+    );
+    const sealing = Promise.all(
+      nodes.map(async (node) => {
+        for (let round = 0; round < 10; round++) await sealAll(node.sealer);
+      }),
+    );
+    await Promise.all([writing, sealing]);
+    await sealAll(core.sealer);
+    const report = await verifyAuditLog(core);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.pending, 0);
+  });
+
   it('queries by actor, target, action and time, newest first, with a cursor', async () => {
     const actor = { type: 'user' as const, id: newId(), ip: '203.0.113.9' };
     for (let i = 0; i < 7; i++) {
@@ -342,7 +370,7 @@ describe('audit tampering by a database superuser', () => {
     ] as const) {
       await owner(
         `INSERT INTO audit_events (id, tx, org_id, occurred_at, actor_type, action, outcome, details, mac_key_id, mac)
-         VALUES ($1, coalesce($2::xid8, pg_current_xact_id()), $3, now(), 'user', 'role.assigned', 'success', '{}', $4, $5)`,
+         VALUES ($1, coalesce($2::bigint, pg_current_xact_id()::text::bigint), $3, now(), 'user', 'role.assigned', 'success', '{}', $4, $5)`,
         [id, tx, platformOrgId, first?.mac_key_id, Buffer.alloc(32, 1)],
       );
     }

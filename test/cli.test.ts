@@ -20,7 +20,9 @@ const mainPath = new URL('../src/app/main.ts', import.meta.url).pathname;
 
 function run(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -85,7 +87,10 @@ describe('vigil CLI', () => {
     assert.match((await run(['migrate'], env)).stdout, /database is up to date/);
     const link = await run(['admin', 'bootstrap'], env);
     assert.equal(link.code, 0, link.stderr);
-    assert.match(link.stdout, /https:\/\/localhost:8443\/bootstrap\?token=[0-9a-f-]{36}\.[\w-]{43}/);
+    assert.match(
+      link.stdout,
+      /https:\/\/localhost:8443\/bootstrap\?token=[0-9a-f-]{36}\.[\w-]{43}/,
+    );
     const keys = await run(['keys', 'list', '--json'], env);
     assert.equal(keys.code, 0, keys.stderr);
     const inventory = JSON.parse(keys.stdout);
@@ -120,7 +125,9 @@ describe('vigil CLI', () => {
     const intact = await run(['audit', 'verify'], env);
     assert.equal(intact.code, 0, intact.stderr);
     assert.match(intact.stdout, /audit log intact/);
-    const [changed, deleted] = (await owner('SELECT id FROM audit_events ORDER BY tx, seq LIMIT 2')).map((r) => String(r.id));
+    const [changed, deleted] = (
+      await owner('SELECT id FROM audit_events ORDER BY tx, seq LIMIT 2')
+    ).map((r) => String(r.id));
     await owner('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
     await owner(`UPDATE audit_events SET details = '{"forged":true}' WHERE id = $1`, [changed]);
     await owner('DELETE FROM audit_events WHERE id = $1', [deleted]);
@@ -132,9 +139,17 @@ describe('vigil CLI', () => {
     assert.match(tampered.stdout, /TAMPERING DETECTED: 2 finding/);
     const json = await run(['audit', 'verify', '--json'], env);
     assert.equal(json.code, 1);
-    assert.deepEqual(JSON.parse(json.stdout).findings.map((f: { kind: string }) => f.kind).sort(), ['altered', 'deleted']);
+    assert.deepEqual(
+      JSON.parse(json.stdout)
+        .findings.map((f: { kind: string }) => f.kind)
+        .sort(),
+      ['altered', 'deleted'],
+    );
     const out = join(dataDir, 'audit.csv');
-    const exported = await run(['audit', 'export', '--format', 'csv', '--from', '2000-01-01', '--out', out], env);
+    const exported = await run(
+      ['audit', 'export', '--format', 'csv', '--from', '2000-01-01', '--out', out],
+      env,
+    );
     assert.equal(exported.code, 0, exported.stderr);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^id,occurred_at,org_id,/);

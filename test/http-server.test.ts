@@ -167,9 +167,11 @@ describe('HTTP server settings', () => {
     const token = 'm'.repeat(40);
     const server = await startTestServer(core, { VIGIL_METRICS_TOKEN: token });
     try {
-      const denied = await request(`${server.url}/metrics`);
-      assert.equal(denied.status, 403);
-      assert.equal(denied.json().code, 'metrics.forbidden');
+      for (const path of ['/metrics', '/metrics?x=1']) {
+        const denied = await request(`${server.url}${path}`);
+        assert.equal(denied.status, 403);
+        assert.equal(denied.json().code, 'metrics.forbidden');
+      }
       const wrong = await request(`${server.url}/metrics`, {
         headers: { authorization: `Bearer ${'x'.repeat(40)}` },
       });

@@ -8,7 +8,11 @@ describe('migrations', () => {
     const test = await openTestDatabase({ migrate: false });
     // Three "nodes" on the same database (PGlite: one instance, the same code path).
     const nodes = test.ownerUrl
-      ? await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: test.ownerUrl, dataDir: 'unused', poolSize: 2 })))
+      ? await Promise.all(
+          [1, 2, 3].map(() =>
+            openDatabase({ databaseUrl: test.ownerUrl, dataDir: 'unused', poolSize: 2 }),
+          ),
+        )
       : [test.database];
     try {
       const results = await Promise.all([...nodes, ...nodes].map((db) => migrate(db)));
@@ -26,8 +30,14 @@ describe('migrations', () => {
   it('refuse to run when an applied migration was edited', async () => {
     const test = await openTestDatabase();
     try {
-      await asOwner(test.database, "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1");
-      await assert.rejects(migrate(test.database), /changed after it was applied; migrations are forward-only/);
+      await asOwner(
+        test.database,
+        "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1",
+      );
+      await assert.rejects(
+        migrate(test.database),
+        /changed after it was applied; migrations are forward-only/,
+      );
     } finally {
       await test.close();
     }
@@ -36,8 +46,14 @@ describe('migrations', () => {
   it('refuse to run against a database from a newer version', async () => {
     const test = await openTestDatabase();
     try {
-      await asOwner(test.database, "INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, '9999_future', 'x')");
-      await assert.rejects(migrate(test.database), /migrations this version does not know \(9999\)/);
+      await asOwner(
+        test.database,
+        "INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, '9999_future', 'x')",
+      );
+      await assert.rejects(
+        migrate(test.database),
+        /migrations this version does not know \(9999\)/,
+      );
     } finally {
       await test.close();
     }

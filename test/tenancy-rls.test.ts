@@ -53,15 +53,25 @@ describe('tenant isolation', () => {
   const tenantTables = ['organizations', 'users', 'audit_events'] as const;
 
   it('a query without an organization context sees no rows', async () => {
+    for (const table of tenantTables) {
+      const rows = await core.database.db.selectFrom(table).selectAll().execute();
+      assert.equal(rows.length, 0, `${table} leaked ${rows.length} rows without a scope`);
+    }
+    // Platform tables are not even readable by the application role, scoped or not.
     for (const table of [
-      ...tenantTables,
       'platform_keys',
       'keyring_data_keys',
       'bootstrap_tokens',
       'audit_seal_blocks',
     ] as const) {
-      const rows = await core.database.db.selectFrom(table).selectAll().execute();
-      assert.equal(rows.length, 0, `${table} leaked ${rows.length} rows without a scope`);
+      await assert.rejects(
+        core.database.db.selectFrom(table).selectAll().execute(),
+        /permission denied/,
+      );
+      await assert.rejects(
+        withOrg(core.database, orgA, (tx) => tx.selectFrom(table).selectAll().execute()),
+        /permission denied/,
+      );
     }
     // ...although the rows exist (platform scope sees them).
     const users = await withPlatform(core.database, (tx) =>
@@ -130,13 +140,21 @@ describe('tenant isolation', () => {
     assert.equal(bob.display_name, 'Bob');
   });
 
-  it('the application runs as a role that cannot bypass row-level security', async () => {
-    const role = await withOrg(core.database, orgA, (tx) =>
-      sql<{ current_user: string; bypass: boolean; superuser: boolean }>`
-        SELECT current_user, rolbypassrls AS bypass, rolsuper AS superuser
-        FROM pg_roles WHERE rolname = current_user`.execute(tx),
-    );
-    assert.deepEqual(role.rows[0], { current_user: 'vigil_app', bypass: false, superuser: false });
+  it('the application runs as roles that cannot bypass row-level security', async () => {
+    const query = sql<{ current_user: string; bypass: boolean; superuser: boolean }>`
+      SELECT current_user, rolbypassrls AS bypass, rolsuper AS superuser
+      FROM pg_roles WHERE rolname = current_user`;
+    const org = await withOrg(core.database, orgA, (tx) => query.execute(tx));
+    assert.deepEqual(org.rows[0], { current_user: 'vigil_app', bypass: false, superuser: false });
+    const platform = await withPlatform(core.database, (tx) => query.execute(tx));
+    assert.deepEqual(platform.rows[0], {
+      current_user: 'vigil_platform',
+      bypass: false,
+      superuser: false,
+    });
+    // Platform scope ends with its transaction.
+    const after = await withOrg(core.database, orgA, (tx) => query.execute(tx));
+    assert.equal(after.rows[0]?.current_user, 'vigil_app');
   });
 
   it('refuses a malformed organization id instead of building SQL from it', async () => {

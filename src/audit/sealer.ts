@@ -62,20 +62,13 @@ export async function sealPending(deps: SealerDeps, maxBlocks = 50): Promise<num
     deps.database,
     async (tx) => {
       if (!(await store.trySealerLock(tx))) return 0;
-      const horizon = await store.snapshotHorizon(tx);
       const last = await store.lastBlock(tx);
       let prev: Uint8Array = last ? last.chain_hash : genesisHash;
       let cursor = last ? { tx: last.last_tx, seq: String(last.last_seq) } : { tx: '0', seq: '0' };
       let blockNo = last ? BigInt(last.block_no) : 0n;
       let sealed = 0;
       for (let i = 0; i < maxBlocks; i++) {
-        const events = await store.sealCandidates(
-          tx,
-          cursor.tx,
-          cursor.seq,
-          horizon,
-          deps.blockSize,
-        );
+        const events = await store.sealCandidates(tx, cursor.tx, cursor.seq, deps.blockSize);
         const first = events[0];
         const lastEvent = events[events.length - 1];
         if (!first || !lastEvent) break;
@@ -105,8 +98,8 @@ export async function sealPending(deps: SealerDeps, maxBlocks = 50): Promise<num
       }
       return sealed;
     },
-    // One snapshot for the horizon and the rows read under it.
-    'repeatable read',
+    // Read committed: every statement after the lock sees the blocks of the previous sealer.
+    'read committed',
   );
 }
 

@@ -112,7 +112,8 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
     const key = await deps.keys.active('audit-mac');
     const now = deps.clock.now();
     const content = contentOf(input, newId(now.getTime()), now, key.id);
-    if (!key.mac) throw new AppError('internal', 'audit.bad_mac_key', 'The audit MAC key is not HS256');
+    if (!key.mac)
+      throw new AppError('internal', 'audit.bad_mac_key', 'The audit MAC key is not HS256');
     return { content, mac: key.mac(canonicalEvent(content)) };
   }
 

@@ -129,7 +129,7 @@ export async function eventsAfter(
            actor_ip, actor_ua, action, target_type, target_id, outcome, request_id, details,
            mac_key_id, mac
     FROM audit_events
-    WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint)
+    WHERE (tx, seq) > (${afterTx}::bigint, ${afterSeq}::bigint)
     ORDER BY audit_events.tx, audit_events.seq
     LIMIT ${limit}`.execute(tx);
   return result.rows;
@@ -143,34 +143,25 @@ export interface SealCandidate {
 }
 
 /**
- * Events after the chain's end whose transactions are all finished: below the snapshot's xmin no
- * transaction is still running, so no event can later appear before these (docs/audit.md).
+ * Events after the chain's end whose transactions are all finished: below the xmin of this
+ * statement's snapshot no transaction is still running, so no event can later appear before
+ * these (docs/audit.md). Horizon and rows come from the same statement, hence the same snapshot;
+ * the uncorrelated subquery is evaluated once.
  */
 export async function sealCandidates(
   tx: Tx,
   afterTx: string,
   afterSeq: string,
-  horizon: string,
   limit: number,
 ): Promise<SealCandidate[]> {
   const result = await sql<SealCandidate>`
     SELECT id, tx::text AS tx, seq::text AS seq, mac
     FROM audit_events
-    WHERE (tx, seq) > (${afterTx}::xid8, ${afterSeq}::bigint) AND tx < ${horizon}::xid8
+    WHERE (tx, seq) > (${afterTx}::bigint, ${afterSeq}::bigint)
+      AND tx < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
     ORDER BY audit_events.tx, audit_events.seq
     LIMIT ${limit}`.execute(tx);
   return result.rows;
-}
-
-/**
- * The oldest transaction still running when this transaction's snapshot was taken: every event
- * below it is committed or rolled back for good. Read once per (repeatable-read) sealing
- * transaction, whose snapshot it describes.
- */
-export async function snapshotHorizon(tx: Tx): Promise<string> {
-  const result = await sql<{ h: string }>`
-    SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`.execute(tx);
-  return result.rows[0]?.h ?? '0';
 }
 
 export async function trySealerLock(tx: Tx): Promise<boolean> {
@@ -217,7 +208,7 @@ export async function insertBlock(tx: Tx, b: BlockRow): Promise<void> {
   await sql`
     INSERT INTO audit_seal_blocks (block_no, first_tx, first_seq, last_tx, last_seq, event_count,
       event_ids, prev_hash, chain_hash, key_id, signature, sealed_at)
-    VALUES (${b.block_no}::bigint, ${b.first_tx}::xid8, ${b.first_seq}::bigint, ${b.last_tx}::xid8,
+    VALUES (${b.block_no}::bigint, ${b.first_tx}::bigint, ${b.first_seq}::bigint, ${b.last_tx}::bigint,
       ${b.last_seq}::bigint, ${b.event_count}, ${b.event_ids}::uuid[], ${b.prev_hash},
       ${b.chain_hash}, ${b.key_id}, ${b.signature}, ${b.sealed_at})`.execute(tx);
 }

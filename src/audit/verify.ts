@@ -1,8 +1,4 @@
-import {
-  constantTimeEqual,
-  type LoadedPlatformKey,
-  type PlatformKeys,
-} from '../crypto/index.ts';
+import { constantTimeEqual, type LoadedPlatformKey, type PlatformKeys } from '../crypto/index.ts';
 import { type Database, withPlatform } from '../platform/index.ts';
 import { canonicalEvent } from './model.ts';
 import { blockSignatureValid, chainHash, genesisHash } from './sealer.ts';
@@ -64,7 +60,11 @@ async function checkBlocks(
     const no = BigInt(b.block_no);
     if (no !== expectedNo) {
       const range = `${expectedNo}..${no - 1n}`;
-      findings.push({ kind: 'block_missing', block: range, message: `seal blocks ${range} are missing` });
+      findings.push({
+        kind: 'block_missing',
+        block: range,
+        message: `seal blocks ${range} are missing`,
+      });
     }
     expectedNo = no + 1n;
     if (!constantTimeEqual(b.prev_hash, prev)) {
@@ -191,7 +191,9 @@ export async function verifyAuditLog(
         if (more) next = store.eventsAfter(tx, last.tx, last.seq, pageSize);
         for (const e of page) {
           events++;
-          const key = keys.has(e.mac_key_id) ? (keys.get(e.mac_key_id) ?? null) : await keyFor(e.mac_key_id);
+          const key = keys.has(e.mac_key_id)
+            ? (keys.get(e.mac_key_id) ?? null)
+            : await keyFor(e.mac_key_id);
           if (!macMatches(key, e)) {
             findings.push({
               kind: 'altered',

@@ -10,7 +10,6 @@ export {
   masterKeyFromBase64,
 } from './master-key.ts';
 export {
-  dummyPasswordHash,
   hashPassword,
   passwordHashParams,
   passwordNeedsRehash,

@@ -30,10 +30,3 @@ export function passwordNeedsRehash(encoded: string): boolean {
     `$argon2id$v=19$m=${p.memoryCost},t=${p.timeCost},p=${p.parallelism}$`,
   );
 }
-
-/** A fixed hash so that an unknown account still costs one verification (no enumeration by time). */
-let dummyHash: Promise<string> | undefined;
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword('vigil-dummy-password-for-timing-equalisation');
-  return dummyHash;
-}

@@ -1,11 +1,11 @@
 import {
-  hash as oneShotHash,
   createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
+  hash as oneShotHash,
   randomBytes,
   sign,
   timingSafeEqual,

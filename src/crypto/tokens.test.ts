@@ -48,9 +48,21 @@ describe('HMAC-SHA-256 under a fixed key', () => {
     const { hmacSha256, hmacSha256With } = await import('./primitives.ts');
     const vectors = [
       // Test case 1, 2 and 6 (a key longer than the block).
-      [Buffer.alloc(20, 0x0b), 'Hi There', 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7'],
-      [Buffer.from('Jefe'), 'what do ya want for nothing?', '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'],
-      [Buffer.alloc(131, 0xaa), 'Test Using Larger Than Block-Size Key - Hash Key First', '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54'],
+      [
+        Buffer.alloc(20, 0x0b),
+        'Hi There',
+        'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
+      ],
+      [
+        Buffer.from('Jefe'),
+        'what do ya want for nothing?',
+        '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+      ],
+      [
+        Buffer.alloc(131, 0xaa),
+        'Test Using Larger Than Block-Size Key - Hash Key First',
+        '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54',
+      ],
     ] as const;
     for (const [key, data, expected] of vectors) {
       assert.equal(hmacSha256With(key)(data).toString('hex'), expected);

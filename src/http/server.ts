@@ -109,7 +109,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   registerHealthRoutes(app, deps.readiness);
   // Metrics reveal load and internals: a bearer token when configured, otherwise loopback only.
   app.addHook('onRequest', async (request) => {
-    if (request.url !== '/metrics') return;
+    if (request.url.split('?')[0] !== '/metrics') return;
     const token = config.VIGIL_METRICS_TOKEN;
     const auth = request.headers.authorization ?? '';
     const allowed = token

@@ -26,8 +26,9 @@ export function withOrg<T>(
 }
 
 /**
- * Runs `fn` in one transaction in platform scope: every organization's rows are visible. Only for
- * the operator's own work (bootstrap, key rotation, audit sealing and verification, sweeps).
+ * Runs `fn` in one transaction in platform scope (as `vigil_platform`): every organization's rows
+ * and the platform tables are visible. Only for the operator's own work (bootstrap, key rotation,
+ * audit sealing and verification, sweeps).
  */
 export function withPlatform<T>(
   database: Database,
@@ -37,14 +38,17 @@ export function withPlatform<T>(
   return inScope(database, { kind: 'platform' }, fn, isolation);
 }
 
+/** The role that sees every organization's rows (docs/adr/0004-rls-scopes.md). */
+export const platformRole = 'vigil_platform';
+
 function scopeStatement(scope: Scope): string {
+  if (scope.kind === 'platform') return `SET LOCAL ROLE ${platformRole}`;
   // Inlined rather than bound so that BEGIN and the scope travel in one round trip on PostgreSQL;
   // safe because the org id must be a canonical UUID.
-  if (scope.kind === 'org' && !isUuid(scope.orgId)) {
+  if (!isUuid(scope.orgId)) {
     throw new AppError('invalid', 'db.bad_scope', 'Organization id must be a UUID');
   }
-  const orgId = scope.kind === 'org' ? scope.orgId : '';
-  return `SELECT set_config('vigil.scope', '${scope.kind}', true), set_config('vigil.org_id', '${orgId}', true)`;
+  return `SELECT set_config('vigil.org_id', '${scope.orgId}', true)`;
 }
 
 async function inScope<T>(

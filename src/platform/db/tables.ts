@@ -87,7 +87,7 @@ export interface PlatformKeysTable {
 
 export interface AuditEventsTable {
   id: string;
-  /** int8 and xid8 arrive as strings (pg) or bigint/number (PGlite): compare as BigInt. */
+  /** int8 arrives as a string (pg) or a number (PGlite): compare as BigInt. */
   seq: ColumnType<string, never, never>;
   tx: ColumnType<string, never, never>;
   org_id: string;

@@ -1,28 +1,30 @@
 -- Foundation: the application role, row-level security helpers, tenancy, identity, keyring and
 -- the append-only audit log. Forward-only: never edit a migration that has shipped.
 
+-- Two roles without login, neither a superuser nor BYPASSRLS (docs/adr/0004-rls-scopes.md):
+-- vigil_app, which every runtime connection switches to, sees the rows of the organization named
+-- by `vigil.org_id`; vigil_platform, taken for one transaction by platform work, sees every row.
 DO $$ BEGIN
   CREATE ROLE vigil_app NOLOGIN;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$;
 
 DO $$ BEGIN
-  EXECUTE format('GRANT vigil_app TO %I', current_user);
+  CREATE ROLE vigil_platform NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$;
+
+DO $$ BEGIN
+  EXECUTE format('GRANT vigil_app, vigil_platform TO %I', current_user);
 EXCEPTION WHEN OTHERS THEN NULL;
 END $$;
 
-GRANT USAGE ON SCHEMA public TO vigil_app;
-GRANT SELECT ON schema_migrations TO vigil_app;
+GRANT USAGE ON SCHEMA public TO vigil_app, vigil_platform;
+GRANT SELECT ON schema_migrations TO vigil_app, vigil_platform;
 
--- A row is visible when the transaction is in platform scope or in the row's organization.
--- Without `vigil.scope`/`vigil.org_id` set (see src/platform/db/scope.ts) nothing is visible.
-CREATE FUNCTION vigil_platform_scope() RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT coalesce(current_setting('vigil.scope', true), '') = 'platform'
-$$;
-
-CREATE FUNCTION vigil_org_visible(row_org uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT coalesce(current_setting('vigil.scope', true), '') = 'platform'
-      OR row_org = nullif(current_setting('vigil.org_id', true), '')::uuid
+-- The organization of the current transaction; NULL (so no row matches) when none is set.
+CREATE FUNCTION vigil_current_org() RETURNS uuid LANGUAGE sql STABLE AS $$
+  SELECT nullif(current_setting('vigil.org_id', true), '')::uuid
 $$;
 
 CREATE FUNCTION vigil_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -45,9 +47,10 @@ CREATE TABLE organizations (
 CREATE UNIQUE INDEX organizations_one_platform ON organizations (kind) WHERE kind = 'platform';
 ALTER TABLE organizations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE organizations FORCE ROW LEVEL SECURITY;
-CREATE POLICY organizations_tenant ON organizations
-  USING (vigil_org_visible(id)) WITH CHECK (vigil_org_visible(id));
-GRANT SELECT, INSERT, UPDATE ON organizations TO vigil_app;
+CREATE POLICY organizations_tenant ON organizations TO vigil_app
+  USING (id = vigil_current_org()) WITH CHECK (id = vigil_current_org());
+CREATE POLICY organizations_platform ON organizations TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE ON organizations TO vigil_app, vigil_platform;
 
 -- The platform organization has a fixed id: the operator's own staff live here.
 INSERT INTO organizations (id, slug, name, kind, created_at, updated_at)
@@ -68,9 +71,10 @@ CREATE TABLE users (
 CREATE UNIQUE INDEX users_org_email ON users (org_id, lower(email));
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
-CREATE POLICY users_tenant ON users
-  USING (vigil_org_visible(org_id)) WITH CHECK (vigil_org_visible(org_id));
-GRANT SELECT, INSERT, UPDATE ON users TO vigil_app;
+CREATE POLICY users_tenant ON users TO vigil_app
+  USING (org_id = vigil_current_org()) WITH CHECK (org_id = vigil_current_org());
+CREATE POLICY users_platform ON users TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE ON users TO vigil_app, vigil_platform;
 
 CREATE TABLE password_credentials (
   user_id uuid PRIMARY KEY REFERENCES users (id),
@@ -81,9 +85,10 @@ CREATE TABLE password_credentials (
 );
 ALTER TABLE password_credentials ENABLE ROW LEVEL SECURITY;
 ALTER TABLE password_credentials FORCE ROW LEVEL SECURITY;
-CREATE POLICY password_credentials_tenant ON password_credentials
-  USING (vigil_org_visible(org_id)) WITH CHECK (vigil_org_visible(org_id));
-GRANT SELECT, INSERT, UPDATE, DELETE ON password_credentials TO vigil_app;
+CREATE POLICY password_credentials_tenant ON password_credentials TO vigil_app
+  USING (org_id = vigil_current_org()) WITH CHECK (org_id = vigil_current_org());
+CREATE POLICY password_credentials_platform ON password_credentials TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE, DELETE ON password_credentials TO vigil_app, vigil_platform;
 
 -- Built-in role keys only until the access-control work brings the role catalog.
 CREATE TABLE role_assignments (
@@ -98,9 +103,10 @@ CREATE TABLE role_assignments (
 CREATE INDEX role_assignments_org_role ON role_assignments (org_id, role_key);
 ALTER TABLE role_assignments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE role_assignments FORCE ROW LEVEL SECURITY;
-CREATE POLICY role_assignments_tenant ON role_assignments
-  USING (vigil_org_visible(org_id)) WITH CHECK (vigil_org_visible(org_id));
-GRANT SELECT, INSERT, UPDATE, DELETE ON role_assignments TO vigil_app;
+CREATE POLICY role_assignments_tenant ON role_assignments TO vigil_app
+  USING (org_id = vigil_current_org()) WITH CHECK (org_id = vigil_current_org());
+CREATE POLICY role_assignments_platform ON role_assignments TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE, DELETE ON role_assignments TO vigil_app, vigil_platform;
 
 CREATE TABLE bootstrap_tokens (
   id uuid PRIMARY KEY,
@@ -112,9 +118,8 @@ CREATE TABLE bootstrap_tokens (
 );
 ALTER TABLE bootstrap_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bootstrap_tokens FORCE ROW LEVEL SECURITY;
-CREATE POLICY bootstrap_tokens_platform ON bootstrap_tokens
-  USING (vigil_platform_scope()) WITH CHECK (vigil_platform_scope());
-GRANT SELECT, INSERT, UPDATE ON bootstrap_tokens TO vigil_app;
+CREATE POLICY bootstrap_tokens_platform ON bootstrap_tokens TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE ON bootstrap_tokens TO vigil_platform;
 
 -- Keyring ---------------------------------------------------------------------------------------
 
@@ -130,9 +135,8 @@ CREATE TABLE keyring_data_keys (
 CREATE UNIQUE INDEX keyring_data_keys_one_active ON keyring_data_keys (status) WHERE status = 'active';
 ALTER TABLE keyring_data_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE keyring_data_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY keyring_data_keys_platform ON keyring_data_keys
-  USING (vigil_platform_scope()) WITH CHECK (vigil_platform_scope());
-GRANT SELECT, INSERT, UPDATE ON keyring_data_keys TO vigil_app;
+CREATE POLICY keyring_data_keys_platform ON keyring_data_keys TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE ON keyring_data_keys TO vigil_platform;
 
 -- One row per data-key rotation; `finished_at` stays null until every ciphertext is re-encrypted,
 -- so a node that starts after a crash resumes the work.
@@ -145,9 +149,8 @@ CREATE TABLE keyring_rotations (
 );
 ALTER TABLE keyring_rotations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE keyring_rotations FORCE ROW LEVEL SECURITY;
-CREATE POLICY keyring_rotations_platform ON keyring_rotations
-  USING (vigil_platform_scope()) WITH CHECK (vigil_platform_scope());
-GRANT SELECT, INSERT, UPDATE ON keyring_rotations TO vigil_app;
+CREATE POLICY keyring_rotations_platform ON keyring_rotations TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE ON keyring_rotations TO vigil_platform;
 
 -- Platform keys: the audit MAC key and the audit seal (checkpoint) signing key; later the
 -- OIDC signing keys. Private parts are keyring ciphertexts.
@@ -165,18 +168,18 @@ CREATE TABLE platform_keys (
 CREATE UNIQUE INDEX platform_keys_one_active ON platform_keys (purpose) WHERE status = 'active';
 ALTER TABLE platform_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE platform_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY platform_keys_platform ON platform_keys
-  USING (vigil_platform_scope()) WITH CHECK (vigil_platform_scope());
-GRANT SELECT, INSERT, UPDATE ON platform_keys TO vigil_app;
+CREATE POLICY platform_keys_platform ON platform_keys TO vigil_platform USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT, UPDATE ON platform_keys TO vigil_platform;
 
 -- Audit -----------------------------------------------------------------------------------------
 
 -- `tx` is the writing transaction's id: the sealer appends events to the chain in (tx, seq)
--- order once every transaction below the snapshot horizon has finished (docs/audit.md).
+-- order once every transaction below the snapshot horizon has finished (docs/audit.md). It is
+-- stored as bigint (a 64-bit xid8 always fits) so that comparisons on it use the index.
 CREATE TABLE audit_events (
   id uuid PRIMARY KEY,
   seq bigint GENERATED ALWAYS AS IDENTITY,
-  tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  tx bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint,
   org_id uuid NOT NULL,
   occurred_at timestamptz NOT NULL,
   actor_type text NOT NULL,
@@ -198,9 +201,14 @@ CREATE INDEX audit_events_org_actor ON audit_events (org_id, actor_id) WHERE act
 CREATE INDEX audit_events_org_target ON audit_events (org_id, target_id) WHERE target_id IS NOT NULL;
 ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_events FORCE ROW LEVEL SECURITY;
-CREATE POLICY audit_events_read ON audit_events FOR SELECT USING (vigil_org_visible(org_id));
-CREATE POLICY audit_events_append ON audit_events FOR INSERT WITH CHECK (vigil_org_visible(org_id));
-GRANT SELECT, INSERT ON audit_events TO vigil_app;
+CREATE POLICY audit_events_read ON audit_events FOR SELECT TO vigil_app
+  USING (org_id = vigil_current_org());
+CREATE POLICY audit_events_append ON audit_events FOR INSERT TO vigil_app
+  WITH CHECK (org_id = vigil_current_org());
+CREATE POLICY audit_events_platform_read ON audit_events FOR SELECT TO vigil_platform USING (true);
+CREATE POLICY audit_events_platform_append ON audit_events FOR INSERT TO vigil_platform
+  WITH CHECK (true);
+GRANT SELECT, INSERT ON audit_events TO vigil_app, vigil_platform;
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
   FOR EACH ROW EXECUTE FUNCTION vigil_reject_change();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
@@ -208,9 +216,9 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
 
 CREATE TABLE audit_seal_blocks (
   block_no bigint PRIMARY KEY,
-  first_tx xid8 NOT NULL,
+  first_tx bigint NOT NULL,
   first_seq bigint NOT NULL,
-  last_tx xid8 NOT NULL,
+  last_tx bigint NOT NULL,
   last_seq bigint NOT NULL,
   event_count integer NOT NULL,
   event_ids uuid[] NOT NULL,
@@ -222,9 +230,10 @@ CREATE TABLE audit_seal_blocks (
 );
 ALTER TABLE audit_seal_blocks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_seal_blocks FORCE ROW LEVEL SECURITY;
-CREATE POLICY audit_seal_blocks_read ON audit_seal_blocks FOR SELECT USING (vigil_platform_scope());
-CREATE POLICY audit_seal_blocks_append ON audit_seal_blocks FOR INSERT WITH CHECK (vigil_platform_scope());
-GRANT SELECT, INSERT ON audit_seal_blocks TO vigil_app;
+CREATE POLICY audit_seal_blocks_read ON audit_seal_blocks FOR SELECT TO vigil_platform USING (true);
+CREATE POLICY audit_seal_blocks_append ON audit_seal_blocks FOR INSERT TO vigil_platform
+  WITH CHECK (true);
+GRANT SELECT, INSERT ON audit_seal_blocks TO vigil_platform;
 CREATE TRIGGER audit_seal_blocks_no_update BEFORE UPDATE OR DELETE ON audit_seal_blocks
   FOR EACH ROW EXECUTE FUNCTION vigil_reject_change();
 CREATE TRIGGER audit_seal_blocks_no_truncate BEFORE TRUNCATE ON audit_seal_blocks
