@@ -15,7 +15,8 @@ Commands:
   migrate                       apply pending database migrations
   admin bootstrap               print a fresh one-time link to create the first platform administrator
   keys list                     the key inventory: data keys, platform keys, ciphertexts per key
-  keys rotate                   activate a new data key and re-encrypt every ciphertext under it
+  keys rotate [--no-wait]       activate a new data key and re-encrypt every ciphertext under it
+                                (--no-wait: leave the re-encryption to the running nodes)
   keys rotate --master --new-master-key-file FILE
                                 re-wrap every data key under a new master key
   keys rotate --platform PURPOSE
@@ -40,6 +41,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       master: { type: 'boolean', default: false },
+      'no-wait': { type: 'boolean', default: false },
       'new-master-key-file': { type: 'string' },
       platform: { type: 'string' },
       format: { type: 'string' },

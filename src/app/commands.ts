@@ -1,14 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { exportEvents, sealAll, verifyAuditLog } from '../audit/index.ts';
-import { createBootstrapService } from '../auth/flows/index.ts';
-import {
-  ciphertextCounts,
-  masterKeyFromBase64,
-  type PlatformKeyPurpose,
-  resumeReencryption,
-} from '../crypto/index.ts';
-import { createIdentityService } from '../identity/index.ts';
+import { ciphertextCounts, masterKeyFromBase64, type PlatformKeyPurpose } from '../crypto/index.ts';
 import {
   type Config,
   isUuid,
@@ -16,9 +9,8 @@ import {
   migrate,
   openDatabase,
   operatorActor,
-  platformOrgId,
 } from '../platform/index.ts';
-import { type Core, encryptedColumns, openCore } from './core.ts';
+import { bootstrapFor, type Core, encryptedColumns, openCore, reencryptPending } from './core.ts';
 import { startServer } from './server.ts';
 
 export interface CommandContext {
@@ -95,15 +87,7 @@ export const commands: Record<string, Command> = {
 
   async 'admin bootstrap'(ctx) {
     return withCore(ctx, async (core) => {
-      const bootstrap = createBootstrapService({
-        database: core.database,
-        audit: core.audit,
-        identity: createIdentityService({ audit: core.audit.record, clock: core.clock }),
-        clock: core.clock,
-        publicUrl: ctx.config.VIGIL_PUBLIC_URL,
-        ttlMinutes: ctx.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
-        platformOrgId,
-      });
+      const bootstrap = bootstrapFor(core);
       const link = await bootstrap.issueLink(operatorActor);
       print(
         ctx,
@@ -210,17 +194,15 @@ export const commands: Record<string, Command> = {
         return 0;
       }
       const { keyId, rotationId } = await core.keyring.rotateDataKey(operatorActor);
-      const reencrypted = await resumeReencryption(
-        {
-          database: core.database,
-          keyring: core.keyring,
-          audit: core.audit.record,
-          clock: core.clock,
-          platformOrgId,
-          columns: encryptedColumns,
-        },
-        operatorActor,
-      );
+      if (ctx.options['no-wait']) {
+        print(
+          ctx,
+          `data key ${keyId} is active; running nodes re-encrypt in the background (rotation ${rotationId})`,
+          { keyId, rotationId, reencrypted: null },
+        );
+        return 0;
+      }
+      const reencrypted = await reencryptPending(core, operatorActor);
       print(
         ctx,
         `data key ${keyId} is active; re-encrypted ${reencrypted} ciphertexts (rotation ${rotationId})`,

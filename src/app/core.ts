@@ -1,4 +1,5 @@
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
+import { type BootstrapService, createBootstrapService } from '../auth/flows/index.ts';
 import {
   createPlatformKeys,
   type EncryptedColumn,
@@ -7,8 +8,11 @@ import {
   openKeyring,
   type PlatformKeys,
   platformKeysColumn,
+  resumeReencryption,
 } from '../crypto/index.ts';
+import { createIdentityService } from '../identity/index.ts';
 import {
+  type AuditActor,
   type Clock,
   type Config,
   type Database,
@@ -121,4 +125,32 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     if (ownsDatabase) await database.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Finishes any data-key rotation whose re-encryption has not completed (resumes after a crash). */
+export function reencryptPending(core: Core, actor: AuditActor): Promise<number> {
+  return resumeReencryption(
+    {
+      database: core.database,
+      keyring: core.keyring,
+      audit: core.audit.record,
+      clock: core.clock,
+      platformOrgId,
+      columns: encryptedColumns,
+    },
+    actor,
+  );
+}
+
+/** The first-administrator setup, as the server and `vigil admin bootstrap` use it. */
+export function bootstrapFor(core: Core): BootstrapService {
+  return createBootstrapService({
+    database: core.database,
+    audit: core.audit,
+    identity: createIdentityService({ audit: core.audit.record, clock: core.clock }),
+    clock: core.clock,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+    ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
+    platformOrgId,
+  });
 }

@@ -1,17 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { startSealer } from '../audit/index.ts';
-import { createBootstrapService } from '../auth/flows/index.ts';
-import { resumeReencryption } from '../crypto/index.ts';
 import { createHttpServer, createMetricsRegistry } from '../http/index.ts';
-import { createIdentityService } from '../identity/index.ts';
-import {
-  type Config,
-  type Logger,
-  pendingMigrations,
-  platformOrgId,
-  systemActor,
-} from '../platform/index.ts';
-import { type Core, encryptedColumns, openCore } from './core.ts';
+import { type Config, type Logger, pendingMigrations, systemActor } from '../platform/index.ts';
+import { bootstrapFor, type Core, openCore, reencryptPending } from './core.ts';
 import { loadTlsMaterial } from './tls.ts';
 
 export interface RunningServer {
@@ -39,33 +30,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const c = options.core ?? (await openCore({ config, logger }));
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
-  const identity = createIdentityService({ audit: c.audit.record, clock: c.clock });
-  const bootstrap = createBootstrapService({
-    database: c.database,
-    audit: c.audit,
-    identity,
-    clock: c.clock,
-    publicUrl: config.VIGIL_PUBLIC_URL,
-    ttlMinutes: config.VIGIL_BOOTSTRAP_TTL_MINUTES,
-    platformOrgId,
-  });
+  const bootstrap = bootstrapFor(c);
   const sealer = startSealer({
     ...c.sealer,
     intervalMs: config.VIGIL_AUDIT_SEAL_INTERVAL_MS,
     logger,
   });
   const reencrypt = () =>
-    resumeReencryption(
-      {
-        database: c.database,
-        keyring: c.keyring,
-        audit: c.audit.record,
-        clock: c.clock,
-        platformOrgId,
-        columns: encryptedColumns,
-      },
-      systemActor,
-    ).catch((err: unknown) => logger.error({ err }, 're-encryption failed; will retry'));
+    reencryptPending(c, systemActor).catch((err: unknown) =>
+      logger.error({ err }, 're-encryption failed; will retry'),
+    );
   // Another node (or `vigil keys rotate`) may rotate keys: pick up new keys and finish any
   // re-encryption a crash interrupted.
   void reencrypt();
