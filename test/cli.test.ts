@@ -159,49 +159,72 @@ describe('vigil CLI', () => {
   });
 });
 
-describe('npm start', () => {
-  it('serves /healthz over HTTPS on a fresh data dir, prints the setup link, and stops cleanly', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-start-'));
-    const env = {
+interface Started {
+  child: ReturnType<typeof spawn>;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+/** `npm start` as a user runs it: the main module, a data dir, nothing else configured. */
+async function startMain(dataDir: string): Promise<Started> {
+  const child = spawn(process.execPath, [mainPath], {
+    env: {
       PATH: process.env.PATH ?? '',
       VIGIL_DATA_DIR: dataDir,
       VIGIL_PORT: '0',
       VIGIL_HOST: '127.0.0.1',
-    };
-    const started = Date.now();
-    const child = spawn(process.execPath, [mainPath], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${stderr}`)), 30_000);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const match = /"url":"(https:\/\/localhost:\d+)"/.exec(stderr);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${stderr}`)), 30_000);
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        const match = /"url":"(https:\/\/localhost:\d+)"/.exec(stderr);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+  });
+  return { child, url, stdout: () => stdout, stderr: () => stderr };
+}
+
+async function stopMain(started: Started): Promise<number | null> {
+  const closed = new Promise<number | null>((resolve) => started.child.on('close', resolve));
+  started.child.kill('SIGTERM');
+  return closed;
+}
+
+describe('npm start', () => {
+  it('serves /healthz over HTTPS on a fresh data dir, prints the setup link once, and stops cleanly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-start-'));
+    const first = await startMain(dataDir);
     try {
-      const health = await request(`${url}/healthz`);
-      assert.equal(health.status, 200);
-      const seconds = (Date.now() - started) / 1000;
-      assert.ok(seconds < 30, `started in ${seconds} s`);
-      assert.match(stdout, /Create the first platform administrator/);
-      assert.match(stdout, /\/bootstrap\?token=/);
-      assert.match(stderr, /UNSAFE SETTING VIGIL_MASTER_KEY/);
+      assert.equal((await request(`${first.url}/healthz`)).status, 200);
+      assert.match(first.stdout(), /Create the first platform administrator/);
+      assert.match(first.stdout(), /\/bootstrap\?token=/);
+      assert.match(first.stderr(), /UNSAFE SETTING VIGIL_MASTER_KEY/);
       // Embedded storage belongs to the server while it runs.
       const cli = await run(['admin', 'bootstrap'], { VIGIL_DATA_DIR: dataDir });
       assert.equal(cli.code, 1);
       assert.match(cli.stderr, /in use by process/);
     } finally {
-      child.kill('SIGTERM');
+      assert.equal(await stopMain(first), 0);
     }
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    assert.equal(code, 0);
+    // A restart keeps the outstanding link valid instead of printing (and revoking for) a new one.
+    const second = await startMain(dataDir);
+    try {
+      assert.equal((await request(`${second.url}/readyz`)).status, 200);
+      assert.doesNotMatch(second.stdout(), /bootstrap\?token=/);
+      assert.match(second.stderr(), /setup link is still valid/);
+    } finally {
+      assert.equal(await stopMain(second), 0);
+    }
   });
 });

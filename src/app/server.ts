@@ -68,19 +68,22 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.VIGIL_PORT;
   const scheme = config.VIGIL_BEHIND_TLS_PROXY ? 'http' : 'https';
 
-  if ((await bootstrap.isOpen()) && (await bootstrap.hasOpenLink())) {
-    logger.warn(
-      'no platform administrator yet and a setup link is still valid; `vigil admin bootstrap` prints a fresh one',
-    );
-  } else if (await bootstrap.isOpen()) {
-    const link = await bootstrap.issueLink(systemActor);
-    logger.warn(
-      { expiresAt: link.expiresAt.toISOString() },
-      'no platform administrator yet: open the one-time setup link printed below',
-    );
-    announce(
-      `\n  Create the first platform administrator (valid until ${link.expiresAt.toISOString()}):\n  ${link.url}\n\n`,
-    );
+  if (await bootstrap.isOpen()) {
+    // A restart (or another node) must not revoke a link the operator may be about to use.
+    if (await bootstrap.hasOpenLink()) {
+      logger.warn(
+        'no platform administrator yet and a setup link is still valid; `vigil admin bootstrap` prints a fresh one',
+      );
+    } else {
+      const link = await bootstrap.issueLink(systemActor);
+      logger.warn(
+        { expiresAt: link.expiresAt.toISOString() },
+        'no platform administrator yet: open the one-time setup link printed below',
+      );
+      announce(
+        `\n  Create the first platform administrator (valid until ${link.expiresAt.toISOString()}):\n  ${link.url}\n\n`,
+      );
+    }
   }
   return {
     app,
