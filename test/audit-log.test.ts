@@ -6,12 +6,10 @@ import { exportEvents, sealAll, startSealer, verifyAuditLog } from '../src/audit
 import {
   createLogger,
   newId,
-  operatorActor,
   platformOrgId,
   withOrg,
   withPlatform,
 } from '../src/platform/index.ts';
-import { createTenancyService } from '../src/tenancy/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 import { asOwner } from './support/database.ts';
 
@@ -21,17 +19,7 @@ describe('audit log', () => {
 
   before(async () => {
     core = await openTestCore();
-    const tenancy = createTenancyService({
-      audit: core.audit.record,
-      clock: core.clock,
-      platformOrgId,
-    });
-    orgId = await withPlatform(
-      core.database,
-      async (tx) =>
-        (await tenancy.createOrganization(tx, { slug: 'initech', name: 'Initech' }, operatorActor))
-          .id,
-    );
+    orgId = await core.createOrg('initech');
   });
   after(() => core.close());
 

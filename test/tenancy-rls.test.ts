@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createIdentityService } from '../src/identity/index.ts';
-import {
-  newId,
-  operatorActor,
-  platformOrgId,
-  withOrg,
-  withPlatform,
-} from '../src/platform/index.ts';
-import { createTenancyService } from '../src/tenancy/index.ts';
+import { newId, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 
 /** Row-level security (DESIGN §4) on every tenant-owned table, on PGlite and PostgreSQL alike. */
@@ -21,19 +14,9 @@ describe('tenant isolation', () => {
 
   before(async () => {
     core = await openTestCore();
-    const tenancy = createTenancyService({
-      audit: core.audit.record,
-      clock: core.clock,
-      platformOrgId,
-    });
     const identity = createIdentityService({ audit: core.audit.record, clock: core.clock });
-    await withPlatform(core.database, async (tx) => {
-      orgA = (await tenancy.createOrganization(tx, { slug: 'acme', name: 'Acme' }, operatorActor))
-        .id;
-      orgB = (
-        await tenancy.createOrganization(tx, { slug: 'globex', name: 'Globex' }, operatorActor)
-      ).id;
-    });
+    orgA = await core.createOrg('acme');
+    orgB = await core.createOrg('globex');
     await withOrg(core.database, orgA, (tx) =>
       identity.createUser(tx, orgA, { email: 'ann@acme.test', displayName: 'Ann' }, operatorActor),
     );

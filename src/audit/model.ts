@@ -13,6 +13,18 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
+/** What audit queries and exports can select on. */
+export interface AuditFilter {
+  orgId?: string;
+  actorId?: string;
+  targetId?: string;
+  targetType?: string;
+  /** An exact action, or a prefix ending in `.*` (`auth.login.*`). */
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
 export const redacted = '[redacted]';
 const maxString = 2000;
 const maxDepth = 6;

@@ -9,18 +9,16 @@ import {
   type Tx,
   withPlatform,
 } from '../platform/index.ts';
-import { type AuditEvent, canonicalEvent, contentOf, isValidAction } from './model.ts';
+import {
+  type AuditEvent,
+  type AuditFilter,
+  canonicalEvent,
+  contentOf,
+  isValidAction,
+} from './model.ts';
 import * as store from './store.ts';
 
-export interface AuditQuery {
-  orgId?: string;
-  actorId?: string;
-  targetId?: string;
-  targetType?: string;
-  /** An exact action, or a prefix ending in `.*` (`auth.login.*`). */
-  action?: string;
-  from?: Date;
-  to?: Date;
+export interface AuditQuery extends AuditFilter {
   cursor?: string;
   limit?: number;
 }

@@ -1,6 +1,7 @@
+import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Tx } from '../platform/index.ts';
-import type { EventContent } from './model.ts';
+import type { AuditEventsTable, Tx } from '../platform/index.ts';
+import type { AuditFilter, EventContent } from './model.ts';
 
 export interface SealedContent {
   content: EventContent;
@@ -31,34 +32,10 @@ export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<voi
         target_id, outcome, request_id, details, mac_key_id, mac)`.execute(tx);
 }
 
-export interface StoredEvent {
-  id: string;
-  tx: string;
-  seq: string;
-  org_id: string;
-  occurred_at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  actor_ip: string | null;
-  actor_ua: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: 'success' | 'failure' | 'denied';
-  request_id: string | null;
-  details: string;
-  mac_key_id: string;
-  mac: Uint8Array;
-}
+/** An event row as queries return it. */
+export type StoredEvent = Selectable<AuditEventsTable>;
 
-export interface EventFilter {
-  orgId?: string;
-  actorId?: string;
-  targetId?: string;
-  targetType?: string;
-  action?: string;
-  from?: Date;
-  to?: Date;
+export interface EventFilter extends AuditFilter {
   /** Keyset position: events strictly before (occurred_at, id). */
   before?: { at: Date; id: string };
   /** Keyset position for ascending reads: events strictly after (occurred_at, id). */
@@ -96,25 +73,7 @@ export function queryEvents(tx: Tx, f: EventFilter): Promise<StoredEvent[]> {
 }
 
 /** An event as verification reads it: every column its MAC covers, time as epoch milliseconds. */
-export interface ChainEvent {
-  id: string;
-  tx: string;
-  seq: string;
-  org_id: string;
-  occurred_ms: number;
-  actor_type: string;
-  actor_id: string | null;
-  actor_ip: string | null;
-  actor_ua: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: string;
-  request_id: string | null;
-  details: string;
-  mac_key_id: string;
-  mac: Uint8Array;
-}
+export type ChainEvent = Omit<StoredEvent, 'occurred_at'> & { occurred_ms: number };
 
 /** Events in chain order after a position, for verification. */
 export async function eventsAfter(

@@ -5,6 +5,7 @@ import {
   type AuditWriter,
   type Clock,
   newId,
+  parseInput,
   type Tx,
 } from '../platform/index.ts';
 import * as store from './store.ts';
@@ -51,24 +52,16 @@ export function createIdentityService(deps: IdentityDeps) {
       input: z.input<typeof userInput>,
       actor: AuditActor,
     ): Promise<User> {
-      const parsed = userInput.safeParse(input);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new AppError(
-          'invalid',
-          'user.invalid',
-          `${String(issue?.path[0] ?? 'input')}: ${issue?.message}`,
-        );
-      }
-      if (await store.findUserByEmail(tx, orgId, parsed.data.email)) {
+      const data = parseInput(userInput, input, 'user.invalid');
+      if (await store.findUserByEmail(tx, orgId, data.email)) {
         throw new AppError('conflict', 'user.email_taken', 'A user with this email exists');
       }
       const now = deps.clock.now();
       const row: store.UserRow = {
         id: newId(now.getTime()),
         org_id: orgId,
-        email: parsed.data.email,
-        display_name: parsed.data.displayName,
+        email: data.email,
+        display_name: data.displayName,
         status: 'active',
         created_at: now,
         updated_at: now,

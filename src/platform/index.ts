@@ -18,3 +18,4 @@ export {
   operatorActor,
   systemActor,
 } from './audit-event.ts';
+export { parseInput } from './validate.ts';

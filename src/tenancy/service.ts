@@ -5,6 +5,7 @@ import {
   type AuditWriter,
   type Clock,
   newId,
+  parseInput,
   type Tx,
 } from '../platform/index.ts';
 import * as store from './store.ts';
@@ -50,23 +51,15 @@ export function createTenancyService(deps: TenancyDeps) {
       input: z.input<typeof organizationInput>,
       actor: AuditActor,
     ): Promise<Organization> {
-      const parsed = organizationInput.safeParse(input);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new AppError(
-          'invalid',
-          'org.invalid',
-          `${String(issue?.path[0] ?? 'input')}: ${issue?.message}`,
-        );
-      }
-      if (await store.findOrganizationBySlug(tx, parsed.data.slug)) {
-        throw new AppError('conflict', 'org.slug_taken', `The slug ${parsed.data.slug} is taken`);
+      const data = parseInput(organizationInput, input, 'org.invalid');
+      if (await store.findOrganizationBySlug(tx, data.slug)) {
+        throw new AppError('conflict', 'org.slug_taken', `The slug ${data.slug} is taken`);
       }
       const now = deps.clock.now();
       const row: store.OrganizationRow = {
         id: newId(now.getTime()),
-        slug: parsed.data.slug,
-        name: parsed.data.name,
+        slug: data.slug,
+        name: data.name,
         kind: 'customer',
         status: 'active',
         created_at: now,

@@ -1,11 +1,21 @@
 import { type Core, openCore } from '../../src/app/core.ts';
 import { generateMasterKeyBase64 } from '../../src/crypto/index.ts';
-import { type Clock, createLogger, loadConfig } from '../../src/platform/index.ts';
+import {
+  type Clock,
+  createLogger,
+  loadConfig,
+  operatorActor,
+  platformOrgId,
+  withPlatform,
+} from '../../src/platform/index.ts';
+import { createTenancyService } from '../../src/tenancy/index.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
 
 export interface TestCore extends Core {
   testDb: TestDatabase;
   masterKey: string;
+  /** Creates a customer organization (audited, as the operator); returns its id. */
+  createOrg(slug: string): Promise<string>;
 }
 
 /** A Core on a fresh test database, with a random master key and a silent logger. */
@@ -27,10 +37,21 @@ export async function openTestCore(
     clock: options.clock,
     database: testDb.database,
   });
+  const tenancy = createTenancyService({
+    audit: core.audit.record,
+    clock: core.clock,
+    platformOrgId,
+  });
   return {
     ...core,
     testDb,
     masterKey,
+    createOrg: (slug) =>
+      withPlatform(
+        core.database,
+        async (tx) =>
+          (await tenancy.createOrganization(tx, { slug, name: slug }, operatorActor)).id,
+      ),
     async close() {
       await core.close();
       await testDb.close();
