@@ -68,7 +68,7 @@ describe('audit log', () => {
     const org = await withOrg(core.database, orgId, (tx) =>
       tx.selectFrom('organizations').select('name').executeTakeFirstOrThrow(),
     );
-    assert.equal(org.name, 'Initech');
+    assert.equal(org.name, 'initech');
   });
 
   it('never stores secrets in details', async () => {
