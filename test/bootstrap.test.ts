@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../src/app/server.ts';
 import { createBootstrapService } from '../src/auth/flows/index.ts';
+import { createPasswordService } from '../src/auth/password/index.ts';
 import { createIdentityService } from '../src/identity/index.ts';
 import { fixedClock, operatorActor, platformOrgId, withPlatform } from '../src/platform/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
@@ -22,6 +23,7 @@ describe('first-administrator bootstrap', () => {
       database: core.database,
       audit: core.audit,
       identity: createIdentityService({ audit: core.audit.record, clock }),
+      passwords: createPasswordService({ audit: core.audit.record, clock }),
       clock,
       publicUrl: server.url,
       ttlMinutes: 60,

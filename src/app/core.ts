@@ -1,5 +1,6 @@
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
 import { type BootstrapService, createBootstrapService } from '../auth/flows/index.ts';
+import { createPasswordService } from '../auth/password/index.ts';
 import {
   createPlatformKeys,
   type EncryptedColumn,
@@ -148,6 +149,7 @@ export function bootstrapFor(core: Core): BootstrapService {
     database: core.database,
     audit: core.audit,
     identity: createIdentityService({ audit: core.audit.record, clock: core.clock }),
+    passwords: createPasswordService({ audit: core.audit.record, clock: core.clock }),
     clock: core.clock,
     publicUrl: core.config.VIGIL_PUBLIC_URL,
     ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,

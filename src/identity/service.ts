@@ -78,30 +78,6 @@ export function createIdentityService(deps: IdentityDeps) {
       return toUser(row);
     },
 
-    /** Stores an argon2id hash (made by the caller outside the transaction). */
-    async setPasswordHash(
-      tx: Tx,
-      user: User,
-      hash: string,
-      options: { mustChange: boolean },
-      actor: AuditActor,
-    ): Promise<void> {
-      await store.setPassword(tx, {
-        user_id: user.id,
-        org_id: user.orgId,
-        hash,
-        must_change: options.mustChange,
-        created_at: deps.clock.now(),
-      });
-      await deps.audit(tx, {
-        orgId: user.orgId,
-        action: 'user.password.set',
-        actor,
-        target: { type: 'user', id: user.id },
-        details: { mustChange: options.mustChange },
-      });
-    },
-
     /** Grants a built-in role (the role catalog arrives with access control). */
     async grantBuiltInRole(
       tx: Tx,

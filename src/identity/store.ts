@@ -24,23 +24,6 @@ export function findUser(tx: Tx, id: string): Promise<UserRow | undefined> {
   return tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function setPassword(
-  tx: Tx,
-  row: { user_id: string; org_id: string; hash: string; must_change: boolean; created_at: Date },
-): Promise<void> {
-  await tx
-    .insertInto('password_credentials')
-    .values(row)
-    .onConflict((oc) =>
-      oc.column('user_id').doUpdateSet({
-        hash: row.hash,
-        must_change: row.must_change,
-        created_at: row.created_at,
-      }),
-    )
-    .execute();
-}
-
 export async function insertRoleAssignment(
   tx: Tx,
   row: {

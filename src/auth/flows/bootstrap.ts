@@ -1,10 +1,5 @@
 import type { AuditLog } from '../../audit/index.ts';
-import {
-  createSplitToken,
-  hashPassword,
-  parseSplitToken,
-  splitTokenMatches,
-} from '../../crypto/index.ts';
+import { createSplitToken, parseSplitToken, splitTokenMatches } from '../../crypto/index.ts';
 import type { IdentityService, User } from '../../identity/index.ts';
 import {
   AppError,
@@ -16,7 +11,7 @@ import {
   type Tx,
   withPlatform,
 } from '../../platform/index.ts';
-import { passwordProblems, soc2Baseline } from '../password/index.ts';
+import type { PasswordService } from '../password/index.ts';
 import * as store from './bootstrap.store.ts';
 
 export const platformAdminRole = 'platform-admin';
@@ -25,6 +20,7 @@ export interface BootstrapDeps {
   database: Database;
   audit: AuditLog;
   identity: IdentityService;
+  passwords: PasswordService;
   clock: Clock;
   publicUrl: string;
   ttlMinutes: number;
@@ -125,22 +121,25 @@ export function createBootstrapService(deps: BootstrapDeps) {
 
     /** Creates the first platform administrator; every outcome is audited. */
     async complete(token: string, input: BootstrapInput, actor: AuditActor): Promise<User> {
-      const problems = passwordProblems(input.password, soc2Baseline, {
-        email: input.email,
-        displayName: input.displayName,
-      });
-      if (input.password !== input.passwordConfirmation) {
-        problems.push('The two passwords differ.');
-      }
-      // Hash before the transaction: argon2id takes tens of milliseconds.
-      const hash = problems.length === 0 ? await hashPassword(input.password) : '';
       try {
         return await withPlatform(database, async (tx) => {
           const row = await validToken(tx, token);
           if (await adminExists(tx)) throw linkInvalid();
+          // Every problem at once: the policy's and the confirmation's.
+          const candidate = {
+            id: newId(),
+            orgId: deps.platformOrgId,
+            email: input.email,
+            displayName: input.displayName,
+          };
+          const problems = await deps.passwords.check(tx, candidate, input.password, {
+            byOwner: false,
+          });
+          if (input.password !== input.passwordConfirmation)
+            problems.push('The two passwords differ.');
           if (problems.length > 0) {
             throw new AppError('invalid', 'password.policy', problems.join(' '), {
-              details: { problems, policy: soc2Baseline.name },
+              details: { problems },
             });
           }
           const user = await identity.createUser(
@@ -150,7 +149,11 @@ export function createBootstrapService(deps: BootstrapDeps) {
             actor,
           );
           const admin: AuditActor = { ...actor, type: 'user', id: user.id };
-          await identity.setPasswordHash(tx, user, hash, { mustChange: false }, admin);
+          await deps.passwords.set(tx, user, input.password, {
+            actor: admin,
+            temporary: false,
+            byOwner: false,
+          });
           await identity.grantBuiltInRole(
             tx,
             user,
@@ -164,7 +167,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
             action: 'bootstrap.completed',
             actor: admin,
             target: { type: 'user', id: user.id },
-            details: { tokenId: row.id, passwordPolicy: soc2Baseline.name },
+            details: { tokenId: row.id },
           });
           return user;
         });

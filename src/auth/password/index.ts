@@ -1,6 +1,21 @@
+export { commonPasswordCount, isCommonPassword } from './blocklist.ts';
 export {
+  compositionProblems,
+  defaultPasswordPolicy,
+  minLengthFor,
   type PasswordContext,
   type PasswordPolicy,
-  passwordProblems,
-  soc2Baseline,
+  passwordExpired,
+  passwordPolicySchema,
+  passwordPresets,
+  passwordTooYoung,
 } from './model.ts';
+export {
+  createPasswordService,
+  type PasswordDeps,
+  type PasswordOwner,
+  type PasswordService,
+  type SetPasswordOptions,
+  type VerifyResult,
+  type VersionedPolicy,
+} from './service.ts';

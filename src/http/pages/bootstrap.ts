@@ -1,4 +1,4 @@
-import { soc2Baseline } from '../../auth/password/index.ts';
+import { defaultPasswordPolicy as policy } from '../../auth/password/index.ts';
 import { html, page } from './html.ts';
 
 export interface BootstrapFormState {
@@ -27,8 +27,8 @@ ${
 <input id="email" name="email" type="email" autocomplete="email" required value="${state.email ?? ''}">
 <label for="displayName">Full name</label>
 <input id="displayName" name="displayName" type="text" autocomplete="name" required value="${state.displayName ?? ''}">
-<label for="password">Password <span class="hint">(at least ${soc2Baseline.minLength} characters, ${soc2Baseline.requiredClasses} of: lowercase, uppercase, digits, symbols)</span></label>
-<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${soc2Baseline.minLength}" maxlength="${soc2Baseline.maxLength}">
+<label for="password">Password <span class="hint">(at least ${policy.minLength} characters, ${policy.requiredClasses} of: lowercase, uppercase, digits, symbols)</span></label>
+<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${policy.minLength}" maxlength="${policy.maxLength}">
 <label for="passwordConfirmation">Repeat the password</label>
 <input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required>
 <button type="submit">Create administrator</button>

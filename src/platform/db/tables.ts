@@ -35,6 +35,69 @@ export interface PasswordCredentialsTable {
   hash: string;
   must_change: ColumnType<boolean, boolean | undefined>;
   created_at: Timestamp;
+  /** When the current password was set (age rules). */
+  changed_at: Timestamp;
+}
+
+export interface SecurityPoliciesTable {
+  org_id: string;
+  kind: 'password' | 'lockout' | 'session' | 'mfa';
+  version: number;
+  settings: ColumnType<unknown, string, string>;
+  changed_by: string | null;
+  changed_at: Timestamp;
+}
+
+export interface PasswordHistoryTable {
+  id: string;
+  user_id: string;
+  org_id: string;
+  hash: string;
+  created_at: Timestamp;
+}
+
+export interface AuthLockoutsTable {
+  user_id: string;
+  org_id: string;
+  factor: 'password' | 'second_factor';
+  failures: number;
+  last_failure_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  lock_count: number;
+  locked_permanently: boolean;
+}
+
+export interface AuthIpFailuresTable {
+  ip: string;
+  window_start: Timestamp;
+  failures: number;
+}
+
+export type SessionEndReason =
+  | 'logout'
+  | 'idle'
+  | 'expired'
+  | 'user'
+  | 'admin'
+  | 'password_change'
+  | 'deprovisioned'
+  | 'privilege_change';
+
+export interface SessionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  secret_hash: Bytes;
+  amr: string[];
+  acr: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_expires_at: Timestamp;
+  absolute_expires_at: Timestamp;
+  ended_at: Timestamp | null;
+  end_reason: SessionEndReason | null;
 }
 
 export interface RoleAssignmentsTable {
@@ -140,6 +203,11 @@ export interface DB {
   audit_events: AuditEventsTable;
   audit_seal_blocks: AuditSealBlocksTable;
   schema_migrations: SchemaMigrationsTable;
+  security_policies: SecurityPoliciesTable;
+  password_history: PasswordHistoryTable;
+  auth_lockouts: AuthLockoutsTable;
+  auth_ip_failures: AuthIpFailuresTable;
+  sessions: SessionsTable;
 }
 
 export type { Generated };

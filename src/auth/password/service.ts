@@ -1,0 +1,231 @@
+import { hashPassword, passwordNeedsRehash, verifyPassword } from '../../crypto/index.ts';
+import {
+  AppError,
+  type AuditActor,
+  type AuditWriter,
+  type Clock,
+  parseInput,
+  type Tx,
+} from '../../platform/index.ts';
+import { isCommonPassword } from './blocklist.ts';
+import {
+  compositionProblems,
+  defaultPasswordPolicy,
+  type PasswordContext,
+  type PasswordPolicy,
+  passwordExpired,
+  passwordPolicySchema,
+  passwordPresets,
+  passwordTooYoung,
+} from './model.ts';
+import * as store from './store.ts';
+import { strengthScore } from './strength.ts';
+
+/** The longest history a policy can ask for: older hashes are deleted. */
+const historyKept = 24;
+
+export interface PasswordOwner {
+  id: string;
+  orgId: string;
+  email: string;
+  displayName: string;
+}
+
+export interface VersionedPolicy {
+  policy: PasswordPolicy;
+  /** 0 for the built-in default (no version stored yet). */
+  version: number;
+}
+
+export interface SetPasswordOptions {
+  actor: AuditActor;
+  /** Set by an administrator (or a reset): the user must change it at next sign-in. */
+  temporary: boolean;
+  /** The owner changes their own password: the minimum-age rule applies. */
+  byOwner: boolean;
+  context?: Omit<PasswordContext, 'email' | 'displayName'>;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** The password must be replaced before a session is granted (temporary or expired). */
+  mustChange: boolean;
+}
+
+export interface PasswordDeps {
+  audit: AuditWriter;
+  clock: Clock;
+}
+
+export function createPasswordService(deps: PasswordDeps) {
+  async function policyOf(tx: Tx, orgId: string): Promise<VersionedPolicy> {
+    const row = await store.currentPolicy(tx, orgId);
+    if (!row) return { policy: defaultPasswordPolicy, version: 0 };
+    return {
+      policy: parseInput(passwordPolicySchema, row.settings, 'policy.invalid'),
+      version: row.version,
+    };
+  }
+
+  /** Every rule the password breaks for this user, at once. */
+  async function problems(
+    tx: Tx,
+    owner: PasswordOwner,
+    password: string,
+    policy: PasswordPolicy,
+    options: Pick<SetPasswordOptions, 'byOwner' | 'context'>,
+  ): Promise<string[]> {
+    const ctx = { ...options.context, email: owner.email, displayName: owner.displayName };
+    const found = compositionProblems(password, policy, ctx);
+    if (policy.blockCommonPasswords && isCommonPassword(password)) {
+      found.push('This password is on the list of common or breached passwords; choose another.');
+    }
+    if (policy.minStrengthScore !== null) {
+      const words = [owner.email, owner.displayName, ctx.orgName ?? ''].filter(Boolean);
+      if (strengthScore(password, words) < policy.minStrengthScore) {
+        found.push(
+          'This password is too easy to guess; a longer phrase of unrelated words works well.',
+        );
+      }
+    }
+    const current = await store.credential(tx, owner.id);
+    if (
+      current &&
+      options.byOwner &&
+      passwordTooYoung(policy, current.changed_at, deps.clock.now())
+    ) {
+      found.push(
+        `The password was changed less than ${policy.minAgeHours} hours ago; try again later.`,
+      );
+    }
+    for (const hash of await store.recentHashes(tx, owner.id, policy.history)) {
+      if (await verifyPassword(hash, password)) {
+        found.push(`Do not reuse any of your last ${policy.history} passwords.`);
+        break;
+      }
+    }
+    return found;
+  }
+
+  return {
+    policy: policyOf,
+
+    /** Stores a new policy version (a preset name, or full settings); audited with before and after. */
+    async setPolicy(
+      tx: Tx,
+      orgId: string,
+      input: unknown,
+      actor: AuditActor,
+    ): Promise<VersionedPolicy> {
+      const preset =
+        typeof input === 'string'
+          ? passwordPresets[input as keyof typeof passwordPresets]
+          : undefined;
+      if (typeof input === 'string' && !preset) {
+        throw new AppError(
+          'invalid',
+          'policy.unknown_preset',
+          `Unknown preset ${input}; use one of ${Object.keys(passwordPresets).join(', ')}`,
+        );
+      }
+      const next = preset ?? parseInput(passwordPolicySchema, input, 'policy.invalid');
+      const before = await policyOf(tx, orgId);
+      const version = before.version + 1;
+      await store.insertPolicy(tx, {
+        orgId,
+        version,
+        settings: next,
+        changedBy: actor.id ?? null,
+        at: deps.clock.now(),
+      });
+      await deps.audit(tx, {
+        orgId,
+        action: 'policy.password.changed',
+        actor,
+        target: { type: 'password_policy', id: `${orgId}:${version}` },
+        details: { version, before: before.policy, after: next },
+      });
+      return { policy: next, version };
+    },
+
+    /** Checks a candidate password without storing it (for forms that explain the rules). */
+    async check(
+      tx: Tx,
+      owner: PasswordOwner,
+      password: string,
+      options: Pick<SetPasswordOptions, 'byOwner' | 'context'>,
+    ) {
+      return problems(tx, owner, password, (await policyOf(tx, owner.orgId)).policy, options);
+    },
+
+    /**
+     * Sets a password under the organization's policy, or throws `password.policy` listing every
+     * broken rule. The hash joins the history; the change is audited (never the password).
+     */
+    async set(
+      tx: Tx,
+      owner: PasswordOwner,
+      password: string,
+      options: SetPasswordOptions,
+    ): Promise<void> {
+      const { policy, version } = await policyOf(tx, owner.orgId);
+      const found = await problems(tx, owner, password, policy, options);
+      if (found.length > 0) {
+        throw new AppError('invalid', 'password.policy', found.join(' '), {
+          details: { problems: found, policy: policy.preset, policyVersion: version },
+        });
+      }
+      const at = deps.clock.now();
+      const hadPassword = (await store.credential(tx, owner.id)) !== undefined;
+      await store.saveCredential(tx, {
+        userId: owner.id,
+        orgId: owner.orgId,
+        hash: await hashPassword(password),
+        mustChange: options.temporary,
+        at,
+      });
+      await store.trimHistory(tx, owner.id, historyKept);
+      await deps.audit(tx, {
+        orgId: owner.orgId,
+        action: hadPassword ? 'user.password.changed' : 'user.password.set',
+        actor: options.actor,
+        target: { type: 'user', id: owner.id },
+        details: {
+          temporary: options.temporary,
+          byOwner: options.byOwner,
+          policy: policy.preset,
+          policyVersion: version,
+        },
+      });
+    },
+
+    /**
+     * Checks a sign-in password. Rehashes transparently when the hash parameters changed, and
+     * says whether the password must be replaced first (temporary, or expired by policy).
+     */
+    async verify(
+      tx: Tx,
+      owner: PasswordOwner,
+      password: string,
+      hasMfa: boolean,
+    ): Promise<VerifyResult> {
+      const current = await store.credential(tx, owner.id);
+      if (!current) return { ok: false, mustChange: false };
+      if (!(await verifyPassword(current.hash, password))) return { ok: false, mustChange: false };
+      if (passwordNeedsRehash(current.hash)) {
+        await store.replaceHash(tx, owner.id, await hashPassword(password));
+        await deps.audit(tx, {
+          orgId: owner.orgId,
+          action: 'user.password.rehashed',
+          actor: { type: 'system', id: 'vigil' },
+          target: { type: 'user', id: owner.id },
+        });
+      }
+      const { policy } = await policyOf(tx, owner.orgId);
+      const expired = passwordExpired(policy, current.changed_at, deps.clock.now(), hasMfa);
+      return { ok: true, mustChange: current.must_change || expired };
+    },
+  };
+}
+
+export type PasswordService = ReturnType<typeof createPasswordService>;
