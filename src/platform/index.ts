@@ -19,3 +19,4 @@ export {
   systemActor,
 } from './audit-event.ts';
 export { parseInput } from './validate.ts';
+export { type Versioned, versionedPolicy } from './policies.ts';

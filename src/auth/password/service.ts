@@ -4,8 +4,9 @@ import {
   type AuditActor,
   type AuditWriter,
   type Clock,
-  parseInput,
   type Tx,
+  type Versioned,
+  versionedPolicy,
 } from '../../platform/index.ts';
 import { isCommonPassword } from './blocklist.ts';
 import {
@@ -31,11 +32,7 @@ export interface PasswordOwner {
   displayName: string;
 }
 
-export interface VersionedPolicy {
-  policy: PasswordPolicy;
-  /** 0 for the built-in default (no version stored yet). */
-  version: number;
-}
+export type VersionedPolicy = Versioned<PasswordPolicy>;
 
 export interface SetPasswordOptions {
   actor: AuditActor;
@@ -58,14 +55,15 @@ export interface PasswordDeps {
 }
 
 export function createPasswordService(deps: PasswordDeps) {
-  async function policyOf(tx: Tx, orgId: string): Promise<VersionedPolicy> {
-    const row = await store.currentPolicy(tx, orgId);
-    if (!row) return { policy: defaultPasswordPolicy, version: 0 };
-    return {
-      policy: parseInput(passwordPolicySchema, row.settings, 'policy.invalid'),
-      version: row.version,
-    };
-  }
+  const policies = versionedPolicy({
+    kind: 'password',
+    schema: passwordPolicySchema,
+    defaults: defaultPasswordPolicy,
+    presets: passwordPresets,
+    audit: deps.audit,
+    clock: deps.clock,
+  });
+  const policyOf = (tx: Tx, orgId: string): Promise<VersionedPolicy> => policies.current(tx, orgId);
 
   /** Every rule the password breaks for this user, at once. */
   async function problems(
@@ -111,42 +109,8 @@ export function createPasswordService(deps: PasswordDeps) {
     policy: policyOf,
 
     /** Stores a new policy version (a preset name, or full settings); audited with before and after. */
-    async setPolicy(
-      tx: Tx,
-      orgId: string,
-      input: unknown,
-      actor: AuditActor,
-    ): Promise<VersionedPolicy> {
-      const preset =
-        typeof input === 'string'
-          ? passwordPresets[input as keyof typeof passwordPresets]
-          : undefined;
-      if (typeof input === 'string' && !preset) {
-        throw new AppError(
-          'invalid',
-          'policy.unknown_preset',
-          `Unknown preset ${input}; use one of ${Object.keys(passwordPresets).join(', ')}`,
-        );
-      }
-      const next = preset ?? parseInput(passwordPolicySchema, input, 'policy.invalid');
-      const before = await policyOf(tx, orgId);
-      const version = before.version + 1;
-      await store.insertPolicy(tx, {
-        orgId,
-        version,
-        settings: next,
-        changedBy: actor.id ?? null,
-        at: deps.clock.now(),
-      });
-      await deps.audit(tx, {
-        orgId,
-        action: 'policy.password.changed',
-        actor,
-        target: { type: 'password_policy', id: `${orgId}:${version}` },
-        details: { version, before: before.policy, after: next },
-      });
-      return { policy: next, version };
-    },
+    setPolicy: (tx: Tx, orgId: string, input: unknown, actor: AuditActor): Promise<VersionedPolicy> =>
+      policies.set(tx, orgId, input, actor),
 
     /** Checks a candidate password without storing it (for forms that explain the rules). */
     async check(

@@ -3,37 +3,6 @@ import { newId, type PasswordCredentialsTable, type Tx } from '../../platform/in
 
 export type CredentialRow = Selectable<PasswordCredentialsTable>;
 
-export async function currentPolicy(
-  tx: Tx,
-  orgId: string,
-): Promise<{ version: number; settings: unknown } | undefined> {
-  return tx
-    .selectFrom('security_policies')
-    .select(['version', 'settings'])
-    .where('org_id', '=', orgId)
-    .where('kind', '=', 'password')
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-export async function insertPolicy(
-  tx: Tx,
-  row: { orgId: string; version: number; settings: unknown; changedBy: string | null; at: Date },
-): Promise<void> {
-  await tx
-    .insertInto('security_policies')
-    .values({
-      org_id: row.orgId,
-      kind: 'password',
-      version: row.version,
-      settings: JSON.stringify(row.settings),
-      changed_by: row.changedBy,
-      changed_at: row.at,
-    })
-    .execute();
-}
-
 export function credential(tx: Tx, userId: string): Promise<CredentialRow | undefined> {
   return tx
     .selectFrom('password_credentials')

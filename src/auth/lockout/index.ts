@@ -1,0 +1,12 @@
+export {
+  afterFailure,
+  type Counter,
+  defaultLockoutPolicy,
+  delaySeconds,
+  type Factor,
+  type Gate,
+  gate,
+  type LockoutPolicy,
+  lockoutPolicySchema,
+} from './model.ts';
+export { type Account, createLockoutService, type LockoutDeps, type LockoutService } from './service.ts';

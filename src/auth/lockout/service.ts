@@ -1,0 +1,137 @@
+import {
+  type AuditActor,
+  type AuditWriter,
+  type Clock,
+  type Database,
+  type Tx,
+  type Versioned,
+  versionedPolicy,
+  withPlatform,
+} from '../../platform/index.ts';
+import {
+  afterFailure,
+  defaultLockoutPolicy,
+  type Factor,
+  freshCounter,
+  type Gate,
+  gate,
+  type LockoutPolicy,
+  lockoutPolicySchema,
+} from './model.ts';
+import * as store from './store.ts';
+
+export interface LockoutDeps {
+  audit: AuditWriter;
+  clock: Clock;
+  database: Database;
+  /** Failed sign-ins one client address may cause across all accounts per window. */
+  ipMaxFailures: number;
+  ipWindowMinutes: number;
+}
+
+export interface Account {
+  id: string;
+  orgId: string;
+}
+
+export function createLockoutService(deps: LockoutDeps) {
+  const policies = versionedPolicy({
+    kind: 'lockout',
+    schema: lockoutPolicySchema,
+    defaults: defaultLockoutPolicy,
+    audit: deps.audit,
+    clock: deps.clock,
+  });
+  const windowOf = (now: Date) => {
+    const size = deps.ipWindowMinutes * 60_000;
+    return new Date(Math.floor(now.getTime() / size) * size);
+  };
+
+  return {
+    policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> => policies.current(tx, orgId),
+    setPolicy: (tx: Tx, orgId: string, input: unknown, actor: AuditActor): Promise<Versioned<LockoutPolicy>> =>
+      policies.set(tx, orgId, input, actor),
+
+    /** Whether an attempt on this factor may be checked now (locks the counter row). */
+    async gate(tx: Tx, account: Account, factor: Factor): Promise<Gate> {
+      const { policy } = await policies.current(tx, account.orgId);
+      const counter = (await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter;
+      return gate(policy, counter, deps.clock.now());
+    },
+
+    /** Counts a failure; locks the account at the threshold (audited). Returns the new lock, if any. */
+    async recordFailure(
+      tx: Tx,
+      account: Account,
+      factor: Factor,
+      actor: AuditActor,
+    ): Promise<'temporary' | 'permanent' | null> {
+      const { policy } = await policies.current(tx, account.orgId);
+      const counter = (await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter;
+      const next = afterFailure(policy, counter, deps.clock.now());
+      await store.saveCounter(tx, account.id, account.orgId, factor, next.counter);
+      if (next.locked) {
+        await deps.audit(tx, {
+          orgId: account.orgId,
+          action: 'auth.account.locked',
+          outcome: 'denied',
+          actor,
+          target: { type: 'user', id: account.id },
+          details: {
+            factor,
+            failures: next.counter.failures,
+            permanent: next.locked === 'permanent',
+            lockedUntil: next.locked === 'permanent' ? null : next.counter.lockedUntil?.toISOString(),
+          },
+        });
+      }
+      return next.locked;
+    },
+
+    /** A successful check of the factor clears its counter. */
+    async recordSuccess(tx: Tx, account: Account, factor: Factor): Promise<void> {
+      const counter = await store.counterForUpdate(tx, account.id, factor);
+      if (counter && (counter.failures > 0 || counter.lockCount > 0)) {
+        await store.saveCounter(tx, account.id, account.orgId, factor, freshCounter);
+      }
+    },
+
+    /** An administrator lifts a temporary or permanent lock on both factors (audited). */
+    async unlock(tx: Tx, account: Account, actor: AuditActor): Promise<boolean> {
+      let lifted = false;
+      for (const factor of ['password', 'second_factor'] as const) {
+        const counter = await store.counterForUpdate(tx, account.id, factor);
+        if (counter && (counter.lockedPermanently || counter.lockedUntil || counter.failures > 0)) {
+          await store.saveCounter(tx, account.id, account.orgId, factor, freshCounter);
+          lifted = true;
+        }
+      }
+      await deps.audit(tx, {
+        orgId: account.orgId,
+        action: 'auth.account.unlocked',
+        actor,
+        target: { type: 'user', id: account.id },
+        details: { wasLocked: lifted },
+      });
+      return lifted;
+    },
+
+    /** Whether a client address is still below the cross-account failure limit. */
+    async ipAllowed(ip: string): Promise<boolean> {
+      const now = deps.clock.now();
+      const failures = await withPlatform(deps.database, (tx) => store.ipFailures(tx, ip, windowOf(now)));
+      return failures < deps.ipMaxFailures;
+    },
+
+    /** Counts a failed sign-in from a client address (any account, any organization). */
+    async recordIpFailure(ip: string): Promise<number> {
+      const now = deps.clock.now();
+      return withPlatform(deps.database, async (tx) => {
+        await store.deleteIpWindowsBefore(tx, new Date(windowOf(now).getTime() - deps.ipWindowMinutes * 60_000));
+        return store.addIpFailure(tx, ip, windowOf(now));
+      });
+    },
+  };
+}
+
+export type LockoutService = ReturnType<typeof createLockoutService>;
