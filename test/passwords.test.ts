@@ -67,7 +67,7 @@ describe('passwords', () => {
         .selectFrom('audit_events')
         .select('details')
         .where('action', '=', 'policy.password.changed')
-        .orderBy('occurred_at', 'desc')
+        .orderBy('seq', 'desc')
         .limit(1)
         .execute(),
     );

@@ -18,5 +18,5 @@ export {
   operatorActor,
   systemActor,
 } from './audit-event.ts';
-export { parseInput } from './validate.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
+export { parseInput } from './validate.ts';

@@ -29,7 +29,10 @@ export function versionedPolicy<S extends z.ZodType>(options: {
   async function current(tx: Tx, orgId: string): Promise<Versioned<T>> {
     const row = await latestPolicy(tx, orgId, options.kind);
     if (!row) return { policy: options.defaults, version: 0 };
-    return { policy: parseInput(options.schema, row.settings, 'policy.invalid'), version: row.version };
+    return {
+      policy: parseInput(options.schema, row.settings, 'policy.invalid'),
+      version: row.version,
+    };
   }
   return {
     current,
@@ -43,7 +46,9 @@ export function versionedPolicy<S extends z.ZodType>(options: {
         );
       }
       const next: T =
-        typeof input === 'string' ? (presets[input] as T) : parseInput(options.schema, input, 'policy.invalid');
+        typeof input === 'string'
+          ? (presets[input] as T)
+          : parseInput(options.schema, input, 'policy.invalid');
       const before = await current(tx, orgId);
       const version = before.version + 1;
       await insertPolicyVersion(tx, {

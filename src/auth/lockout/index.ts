@@ -9,4 +9,9 @@ export {
   type LockoutPolicy,
   lockoutPolicySchema,
 } from './model.ts';
-export { type Account, createLockoutService, type LockoutDeps, type LockoutService } from './service.ts';
+export {
+  type Account,
+  createLockoutService,
+  type LockoutDeps,
+  type LockoutService,
+} from './service.ts';

@@ -85,7 +85,15 @@ export function afterFailure(
 ): { counter: Counter; locked: 'temporary' | 'permanent' | null } {
   const failures = activeFailures(c, now) + 1;
   if (failures < policy.threshold) {
-    return { counter: { ...c, failures, lastFailureAt: now, lockedUntil: c.lockedUntil && c.lockedUntil > now ? c.lockedUntil : null }, locked: null };
+    return {
+      counter: {
+        ...c,
+        failures,
+        lastFailureAt: now,
+        lockedUntil: c.lockedUntil && c.lockedUntil > now ? c.lockedUntil : null,
+      },
+      locked: null,
+    };
   }
   const lockCount = c.lockCount + 1;
   const permanent = policy.permanentAfterLocks !== null && lockCount >= policy.permanentAfterLocks;

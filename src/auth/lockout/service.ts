@@ -48,9 +48,14 @@ export function createLockoutService(deps: LockoutDeps) {
   };
 
   return {
-    policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> => policies.current(tx, orgId),
-    setPolicy: (tx: Tx, orgId: string, input: unknown, actor: AuditActor): Promise<Versioned<LockoutPolicy>> =>
-      policies.set(tx, orgId, input, actor),
+    policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> =>
+      policies.current(tx, orgId),
+    setPolicy: (
+      tx: Tx,
+      orgId: string,
+      input: unknown,
+      actor: AuditActor,
+    ): Promise<Versioned<LockoutPolicy>> => policies.set(tx, orgId, input, actor),
 
     /** Whether an attempt on this factor may be checked now (locks the counter row). */
     async gate(tx: Tx, account: Account, factor: Factor): Promise<Gate> {
@@ -81,7 +86,8 @@ export function createLockoutService(deps: LockoutDeps) {
             factor,
             failures: next.counter.failures,
             permanent: next.locked === 'permanent',
-            lockedUntil: next.locked === 'permanent' ? null : next.counter.lockedUntil?.toISOString(),
+            lockedUntil:
+              next.locked === 'permanent' ? null : next.counter.lockedUntil?.toISOString(),
           },
         });
       }
@@ -119,7 +125,9 @@ export function createLockoutService(deps: LockoutDeps) {
     /** Whether a client address is still below the cross-account failure limit. */
     async ipAllowed(ip: string): Promise<boolean> {
       const now = deps.clock.now();
-      const failures = await withPlatform(deps.database, (tx) => store.ipFailures(tx, ip, windowOf(now)));
+      const failures = await withPlatform(deps.database, (tx) =>
+        store.ipFailures(tx, ip, windowOf(now)),
+      );
       return failures < deps.ipMaxFailures;
     },
 
@@ -127,7 +135,10 @@ export function createLockoutService(deps: LockoutDeps) {
     async recordIpFailure(ip: string): Promise<number> {
       const now = deps.clock.now();
       return withPlatform(deps.database, async (tx) => {
-        await store.deleteIpWindowsBefore(tx, new Date(windowOf(now).getTime() - deps.ipWindowMinutes * 60_000));
+        await store.deleteIpWindowsBefore(
+          tx,
+          new Date(windowOf(now).getTime() - deps.ipWindowMinutes * 60_000),
+        );
         return store.addIpFailure(tx, ip, windowOf(now));
       });
     },

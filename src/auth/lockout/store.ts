@@ -3,7 +3,11 @@ import type { Tx } from '../../platform/index.ts';
 import type { Counter, Factor } from './model.ts';
 
 /** The counter, locked for the rest of the transaction so concurrent failures all count. */
-export async function counterForUpdate(tx: Tx, userId: string, factor: Factor): Promise<Counter | undefined> {
+export async function counterForUpdate(
+  tx: Tx,
+  userId: string,
+  factor: Factor,
+): Promise<Counter | undefined> {
   const row = await tx
     .selectFrom('auth_lockouts')
     .selectAll()
@@ -22,7 +26,13 @@ export async function counterForUpdate(tx: Tx, userId: string, factor: Factor): 
     : undefined;
 }
 
-export async function saveCounter(tx: Tx, userId: string, orgId: string, factor: Factor, c: Counter): Promise<void> {
+export async function saveCounter(
+  tx: Tx,
+  userId: string,
+  orgId: string,
+  factor: Factor,
+  c: Counter,
+): Promise<void> {
   const values = {
     failures: c.failures,
     last_failure_at: c.lastFailureAt,

@@ -20,7 +20,14 @@ export function latestPolicy(
 
 export async function insertPolicyVersion(
   tx: Tx,
-  row: { orgId: string; kind: PolicyKind; version: number; settings: unknown; changedBy: string | null; at: Date },
+  row: {
+    orgId: string;
+    kind: PolicyKind;
+    version: number;
+    settings: unknown;
+    changedBy: string | null;
+    at: Date;
+  },
 ): Promise<void> {
   await tx
     .insertInto('security_policies')

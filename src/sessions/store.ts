@@ -1,0 +1,107 @@
+import type { Selectable } from 'kysely';
+import type { SessionEndReason, SessionsTable, Tx } from '../platform/index.ts';
+import type { Session } from './model.ts';
+
+type Row = Selectable<SessionsTable>;
+
+export function toSession(row: Row): Session {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    userId: row.user_id,
+    amr: row.amr,
+    acr: row.acr,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    idleExpiresAt: row.idle_expires_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+  };
+}
+
+export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array): Promise<void> {
+  await tx
+    .insertInto('sessions')
+    .values({
+      id: s.id,
+      org_id: s.orgId,
+      user_id: s.userId,
+      secret_hash: secretHash,
+      amr: s.amr,
+      acr: s.acr,
+      ip: s.ip,
+      user_agent: s.userAgent,
+      created_at: s.createdAt,
+      last_seen_at: s.lastSeenAt,
+      idle_expires_at: s.idleExpiresAt,
+      absolute_expires_at: s.absoluteExpiresAt,
+      ended_at: null,
+      end_reason: null,
+    })
+    .execute();
+}
+
+export async function findWithSecret(
+  tx: Tx,
+  id: string,
+): Promise<{ session: Session; secretHash: Uint8Array } | undefined> {
+  const row = await tx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { session: toSession(row), secretHash: row.secret_hash } : undefined;
+}
+
+export async function touch(tx: Tx, id: string, at: Date, idleExpiresAt: Date): Promise<void> {
+  await tx
+    .updateTable('sessions')
+    .set({ last_seen_at: at, idle_expires_at: idleExpiresAt })
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .execute();
+}
+
+/** Ends the given active sessions; returns those it ended (already-ended ones are skipped). */
+export async function endSessions(
+  tx: Tx,
+  where: { ids?: string[]; userId?: string; orgId?: string; exceptId?: string },
+  at: Date,
+  reason: SessionEndReason,
+): Promise<Session[]> {
+  if (where.ids?.length === 0) return [];
+  let q = tx
+    .updateTable('sessions')
+    .set({ ended_at: at, end_reason: reason })
+    .where('ended_at', 'is', null);
+  if (where.ids) q = q.where('id', 'in', where.ids);
+  if (where.userId) q = q.where('user_id', '=', where.userId);
+  if (where.orgId) q = q.where('org_id', '=', where.orgId);
+  if (where.exceptId) q = q.where('id', '!=', where.exceptId);
+  return (await q.returningAll().execute()).map(toSession);
+}
+
+export async function activeForUser(tx: Tx, userId: string): Promise<Session[]> {
+  const rows = await tx
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map(toSession);
+}
+
+/** Active sessions whose idle or absolute deadline has passed (for the sweeper). */
+export async function overdue(tx: Tx, now: Date, limit: number): Promise<Session[]> {
+  const rows = await tx
+    .selectFrom('sessions')
+    .selectAll()
+    .where('ended_at', 'is', null)
+    .where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
+    .orderBy('idle_expires_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map(toSession);
+}
