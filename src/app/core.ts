@@ -1,5 +1,6 @@
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
 import { type BootstrapService, createBootstrapService } from '../auth/flows/index.ts';
+import { mfaSecretColumn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
 import {
   createPlatformKeys,
@@ -27,7 +28,7 @@ import {
 } from '../platform/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
-export const encryptedColumns: EncryptedColumn[] = [platformKeysColumn];
+export const encryptedColumns: EncryptedColumn[] = [platformKeysColumn, mfaSecretColumn];
 
 /** The storage, keys and audit log every entry point (server, CLI, tests) builds on. */
 export interface Core {

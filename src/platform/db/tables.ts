@@ -191,6 +191,37 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp;
 }
 
+export interface MfaFactorsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: 'totp' | 'webauthn';
+  label: string;
+  secret_enc: string | null;
+  /** int8: a string from pg, a number from PGlite. */
+  last_used_step: ColumnType<
+    string | number | null,
+    string | number | null,
+    string | number | null
+  >;
+  credential_id: string | null;
+  public_key: Bytes | null;
+  sign_count: ColumnType<string | number | null, string | number | null, string | number | null>;
+  transports: string[] | null;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  hash: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -208,6 +239,8 @@ export interface DB {
   auth_lockouts: AuthLockoutsTable;
   auth_ip_failures: AuthIpFailuresTable;
   sessions: SessionsTable;
+  mfa_factors: MfaFactorsTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 export type { Generated };

@@ -1,0 +1,13 @@
+export { newRecoveryCode, normalizeRecoveryCode, recoveryCodeCount } from './recovery.ts';
+export {
+  createMfaService,
+  defaultMfaPolicy,
+  type Factor,
+  type MfaDeps,
+  type MfaPolicy,
+  type MfaService,
+  type MfaUser,
+  mfaPolicySchema,
+  mfaSecretColumn,
+} from './service.ts';
+export { acceptTotp, totpCode, totpParams, totpStep, totpUri } from './totp.ts';

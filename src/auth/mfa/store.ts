@@ -1,0 +1,86 @@
+import { type Selectable, sql } from 'kysely';
+import type { MfaFactorsTable, Tx } from '../../platform/index.ts';
+
+export type FactorRow = Selectable<MfaFactorsTable>;
+
+export function factorsOf(tx: Tx, userId: string): Promise<FactorRow[]> {
+  return tx
+    .selectFrom('mfa_factors')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function insertFactor(tx: Tx, row: FactorRow): Promise<void> {
+  await tx.insertInto('mfa_factors').values(row).execute();
+}
+
+export async function deleteFactor(tx: Tx, userId: string, id: string): Promise<number> {
+  const r = await tx
+    .deleteFrom('mfa_factors')
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function deletePendingTotp(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .deleteFrom('mfa_factors')
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'totp')
+    .where('confirmed_at', 'is', null)
+    .execute();
+}
+
+export async function confirmFactor(tx: Tx, id: string, at: Date, step: number): Promise<void> {
+  await tx
+    .updateTable('mfa_factors')
+    .set({ confirmed_at: at, last_used_at: at, last_used_step: step })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Records `step` as used only if it is newer than the last one: two concurrent submissions of the
+ * same code cannot both pass.
+ */
+export async function claimStep(tx: Tx, id: string, step: number, at: Date): Promise<boolean> {
+  const result = await sql`
+    UPDATE mfa_factors SET last_used_step = ${step}, last_used_at = ${at}
+    WHERE id = ${id} AND (last_used_step IS NULL OR last_used_step < ${step})`.execute(tx);
+  return Number(result.numAffectedRows ?? 0) === 1;
+}
+
+export function unusedRecoveryCodes(tx: Tx, userId: string) {
+  return tx
+    .selectFrom('recovery_codes')
+    .select(['id', 'hash'])
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function markRecoveryCodeUsed(tx: Tx, id: string, at: Date): Promise<boolean> {
+  const r = await tx
+    .updateTable('recovery_codes')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function replaceRecoveryCodes(
+  tx: Tx,
+  rows: { id: string; org_id: string; user_id: string; hash: string; created_at: Date }[],
+  userId: string,
+): Promise<void> {
+  await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (rows.length > 0)
+    await tx
+      .insertInto('recovery_codes')
+      .values(rows.map((r) => ({ ...r, used_at: null })))
+      .execute();
+}
