@@ -2,6 +2,7 @@ export {
   createIdentityService,
   type IdentityDeps,
   type IdentityService,
+  type SignInCandidate,
   type User,
   type UserStatus,
   userInput,

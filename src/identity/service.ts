@@ -27,6 +27,10 @@ export interface User {
   deactivatedAt: Date | null;
 }
 
+export interface SignInCandidate extends User {
+  org: { id: string; slug: string; name: string; active: boolean };
+}
+
 function toUser(row: store.UserRow): User {
   return {
     id: row.id,
@@ -104,6 +108,21 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     countActiveWithRole: store.countActiveWithRole,
+    roleKeysOf: store.roleKeysOf,
+
+    /** Accounts with this email (every organization, or the one named), with their organization. */
+    async signInCandidates(tx: Tx, email: string, orgSlug?: string): Promise<SignInCandidate[]> {
+      const rows = await store.signInCandidates(tx, email, orgSlug, 10);
+      return rows.map((r) => ({
+        ...toUser(r),
+        org: {
+          id: r.org_id,
+          slug: r.org_slug,
+          name: r.org_name,
+          active: r.org_status === 'active',
+        },
+      }));
+    },
     async findUser(tx: Tx, id: string): Promise<User | undefined> {
       const row = await store.findUser(tx, id);
       return row ? toUser(row) : undefined;

@@ -49,3 +49,35 @@ export async function countActiveWithRole(tx: Tx, orgId: string, roleKey: string
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Accounts with this email in every organization (or one, by slug), for sign-in; platform scope. */
+export function signInCandidates(
+  tx: Tx,
+  email: string,
+  orgSlug: string | undefined,
+  limit: number,
+) {
+  let q = tx
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .selectAll('users')
+    .select([
+      'organizations.slug as org_slug',
+      'organizations.name as org_name',
+      'organizations.status as org_status',
+    ])
+    .where(sql<boolean>`lower(users.email) = lower(${email})`)
+    .orderBy('organizations.slug')
+    .limit(limit);
+  if (orgSlug) q = q.where('organizations.slug', '=', orgSlug);
+  return q.execute();
+}
+
+export async function roleKeysOf(tx: Tx, userId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('role_assignments')
+    .select('role_key')
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.role_key);
+}

@@ -5,3 +5,11 @@ export {
   createBootstrapService,
   platformAdminRole,
 } from './bootstrap.ts';
+export {
+  type Client,
+  createSignInFlow,
+  type SignInDeps,
+  type SignInFlow,
+  type Stage,
+  type StepResult,
+} from './sign-in.ts';

@@ -222,6 +222,21 @@ export interface RecoveryCodesTable {
   used_at: Timestamp | null;
 }
 
+export interface SignInFlowsTable {
+  id: string;
+  secret_hash: Bytes;
+  org_id: string;
+  user_id: string;
+  stage: 'mfa' | 'enroll' | 'password_change' | 'done';
+  amr: string[];
+  must_change_password: boolean;
+  pending_factor_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -241,6 +256,7 @@ export interface DB {
   sessions: SessionsTable;
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
+  sign_in_flows: SignInFlowsTable;
 }
 
 export type { Generated };

@@ -1,0 +1,436 @@
+import type { AuditLog } from '../../audit/index.ts';
+import {
+  createSplitToken,
+  hashPassword,
+  parseSplitToken,
+  splitTokenMatches,
+  verifyPassword,
+} from '../../crypto/index.ts';
+import type { IdentityService, SignInCandidate } from '../../identity/index.ts';
+import {
+  AppError,
+  type AuditActor,
+  type Clock,
+  type Database,
+  isUuid,
+  newId,
+  type Tx,
+  withOrg,
+  withPlatform,
+} from '../../platform/index.ts';
+import type { Session, SessionService } from '../../sessions/index.ts';
+import type { LockoutService } from '../lockout/index.ts';
+import type { MfaService } from '../mfa/index.ts';
+import type { PasswordService } from '../password/index.ts';
+import { platformAdminRole } from './bootstrap.ts';
+import * as store from './sign-in.store.ts';
+
+/** The browser's side of a sign-in: where it comes from, for lockout, audit and the session. */
+export interface Client {
+  ip: string;
+  userAgent?: string;
+}
+
+export type Stage = 'mfa' | 'enroll' | 'password_change';
+
+/**
+ * What a step answers. `failed` is deliberately one answer for an unknown email, a wrong password,
+ * a locked, throttled, suspended or deprovisioned account (DESIGN §5.5).
+ */
+export type StepResult =
+  | { kind: 'failed' }
+  | { kind: 'choose_org'; orgs: { slug: string; name: string }[] }
+  | { kind: 'continue'; stage: Stage; flowToken: string }
+  | { kind: 'signed_in'; session: Session; token: string };
+
+export interface SignInDeps {
+  database: Database;
+  audit: AuditLog;
+  identity: IdentityService;
+  passwords: PasswordService;
+  lockout: LockoutService;
+  mfa: MfaService;
+  sessions: SessionService;
+  clock: Clock;
+  platformOrgId: string;
+  /** How long a started sign-in may take between steps. */
+  flowMinutes?: number;
+}
+
+const acr = { pwd: 'urn:vigil:acr:pwd', mfa: 'urn:vigil:acr:mfa' };
+const failed: StepResult = { kind: 'failed' };
+
+export function createSignInFlow(deps: SignInDeps) {
+  const { database, audit, clock } = deps;
+  const flowMinutes = deps.flowMinutes ?? 10;
+  // An unknown account still costs one password hash verification, like a known one.
+  const dummyHash = hashPassword(`vigil-timing-equaliser-${newId()}`);
+
+  const actorOf = (client: Client, userId?: string): AuditActor => ({
+    type: userId ? 'user' : 'anonymous',
+    id: userId,
+    ip: client.ip,
+    userAgent: client.userAgent,
+  });
+
+  /** MFA applies to platform administrators always, and to everyone when the org requires it. */
+  async function mfaRequired(
+    tx: Tx,
+    user: SignInCandidate,
+  ): Promise<{ required: boolean; graceUntil: Date | null }> {
+    const roles = await deps.identity.roleKeysOf(tx, user.id);
+    if (user.orgId === deps.platformOrgId && roles.includes(platformAdminRole)) {
+      return { required: true, graceUntil: null };
+    }
+    const { policy } = await deps.mfa.policy(tx, user.orgId);
+    if (!policy.required) return { required: false, graceUntil: null };
+    const graceUntil =
+      policy.gracePeriodDays === null
+        ? null
+        : new Date(user.createdAt.getTime() + policy.gracePeriodDays * 86_400_000);
+    return { required: true, graceUntil };
+  }
+
+  /** Creates the session (a new id every time) and closes the flow. */
+  async function finish(
+    tx: Tx,
+    user: { id: string; orgId: string },
+    amr: string[],
+    client: Client,
+  ): Promise<StepResult> {
+    const multi = amr.includes('mfa');
+    const { session, token } = await deps.sessions.create(
+      tx,
+      { user, amr, acr: multi ? acr.mfa : acr.pwd, ip: client.ip, userAgent: client.userAgent },
+      actorOf(client, user.id),
+    );
+    await audit.record(tx, {
+      orgId: user.orgId,
+      action: 'auth.login.succeeded',
+      actor: actorOf(client, user.id),
+      target: { type: 'user', id: user.id },
+      details: { amr, sessionId: session.id },
+    });
+    return { kind: 'signed_in', session, token };
+  }
+
+  async function startFlow(
+    tx: Tx,
+    user: { id: string; orgId: string },
+    stage: Stage,
+    amr: string[],
+    mustChange: boolean,
+    client: Client,
+  ): Promise<StepResult> {
+    const now = clock.now();
+    const token = createSplitToken(newId(now.getTime()));
+    await store.insertFlow(tx, {
+      id: token.id,
+      secret_hash: token.secretHash,
+      org_id: user.orgId,
+      user_id: user.id,
+      stage,
+      amr,
+      must_change_password: mustChange,
+      pending_factor_id: null,
+      ip: client.ip,
+      user_agent: client.userAgent ?? null,
+      created_at: now,
+      expires_at: new Date(now.getTime() + flowMinutes * 60_000),
+    });
+    return { kind: 'continue', stage, flowToken: token.token };
+  }
+
+  /** After the factors checked so far: the next stage, or the session. */
+  async function advance(
+    tx: Tx,
+    user: SignInCandidate,
+    amr: string[],
+    mustChange: boolean,
+    client: Client,
+    flowId?: string,
+  ): Promise<StepResult> {
+    const hasMfa = amr.includes('mfa');
+    let stage: Stage | null = null;
+    if (!hasMfa && (await deps.mfa.hasFactor(tx, user.id))) stage = 'mfa';
+    else if (!hasMfa) {
+      const { required, graceUntil } = await mfaRequired(tx, user);
+      if (required && !(graceUntil && graceUntil > clock.now())) stage = 'enroll';
+    }
+    if (!stage && mustChange) stage = 'password_change';
+    if (flowId) {
+      if (stage) {
+        await store.updateFlow(tx, flowId, { stage, amr, must_change_password: mustChange });
+        return { kind: 'continue', stage, flowToken: '' };
+      }
+      await store.deleteFlow(tx, flowId);
+    } else if (stage) {
+      return startFlow(tx, user, stage, amr, mustChange, client);
+    }
+    return finish(tx, user, amr, client);
+  }
+
+  /** The live flow behind a token, in the expected stage, locked; otherwise an `invalid` error. */
+  async function loadFlow(tx: Tx, flowToken: string, stage: Stage): Promise<store.FlowRow> {
+    const expired = new AppError(
+      'unauthenticated',
+      'signin.flow_invalid',
+      'This sign-in has expired. Please sign in again.',
+    );
+    let parsed: { id: string; secret: string };
+    try {
+      parsed = parseSplitToken(flowToken);
+    } catch {
+      throw expired;
+    }
+    if (!isUuid(parsed.id)) throw expired;
+    const row = await store.flowForUpdate(tx, parsed.id);
+    if (
+      !row ||
+      !splitTokenMatches(parsed.secret, row.secret_hash) ||
+      row.expires_at <= clock.now() ||
+      row.stage !== stage
+    ) {
+      throw expired;
+    }
+    return row;
+  }
+
+  /** Loads the flow's user in platform scope, then runs `fn` in the user's organization. */
+  async function inFlow<T>(
+    flowToken: string,
+    stage: Stage,
+    fn: (tx: Tx, flow: store.FlowRow, user: SignInCandidate) => Promise<T>,
+  ): Promise<T> {
+    const orgId = await withPlatform(
+      database,
+      async (tx) => (await loadFlow(tx, flowToken, stage)).org_id,
+    );
+    return withOrg(database, orgId, async (tx) => {
+      const flow = await loadFlow(tx, flowToken, stage);
+      const user = await candidateById(tx, flow);
+      if (!user || user.status !== 'active') {
+        await store.deleteFlow(tx, flow.id);
+        throw new AppError(
+          'unauthenticated',
+          'signin.flow_invalid',
+          'This sign-in has expired. Please sign in again.',
+        );
+      }
+      return fn(tx, flow, user);
+    });
+  }
+
+  async function candidateById(tx: Tx, flow: store.FlowRow): Promise<SignInCandidate | undefined> {
+    const user = await deps.identity.findUser(tx, flow.user_id);
+    if (!user) return undefined;
+    const [candidate] = await deps.identity.signInCandidates(tx, user.email);
+    return candidate?.id === user.id ? candidate : undefined;
+  }
+
+  return {
+    /** Step 1: email (and organization, when asked) and password. */
+    async passwordStep(
+      input: { email: string; password: string; orgSlug?: string },
+      client: Client,
+    ): Promise<StepResult> {
+      const email = input.email.trim();
+      const ipOk = await deps.lockout.ipAllowed(client.ip);
+      const candidates =
+        email && ipOk
+          ? await withPlatform(database, (tx) =>
+              deps.identity.signInCandidates(tx, email, input.orgSlug || undefined),
+            )
+          : [];
+      if (candidates.length === 0) {
+        await verifyPassword(await dummyHash, input.password);
+        await deps.lockout.recordIpFailure(client.ip);
+        await audit.append({
+          orgId: deps.platformOrgId,
+          action: 'auth.login.failed',
+          outcome: 'failure',
+          actor: actorOf(client),
+          details: { email: email.slice(0, 320), reason: ipOk ? 'unknown_account' : 'ip_limited' },
+        });
+        return failed;
+      }
+      const matched: { user: SignInCandidate; mustChange: boolean }[] = [];
+      for (const user of candidates) {
+        const ok = await withOrg(database, user.orgId, async (tx) => {
+          const gate = await deps.lockout.gate(tx, user, 'password');
+          const hasMfa = await deps.mfa.hasFactor(tx, user.id);
+          // Verified even when the gate is closed, so a locked account costs the same time.
+          const verdict = await deps.passwords.verify(tx, user, input.password, hasMfa);
+          const usable = user.status === 'active' && user.org.active;
+          let reason: string | null = null;
+          if (!gate.open) reason = gate.reason;
+          else if (!verdict.ok) reason = 'bad_password';
+          else if (!usable)
+            reason = user.org.active ? `account_${user.status}` : 'organization_suspended';
+          if (gate.open && !verdict.ok) {
+            await deps.lockout.recordFailure(tx, user, 'password', actorOf(client, user.id));
+          }
+          if (reason) {
+            await audit.record(tx, {
+              orgId: user.orgId,
+              action: 'auth.login.failed',
+              outcome: 'failure',
+              actor: actorOf(client),
+              target: { type: 'user', id: user.id },
+              details: { reason, factor: 'password' },
+            });
+            return null;
+          }
+          await deps.lockout.recordSuccess(tx, user, 'password');
+          return { user, mustChange: verdict.mustChange };
+        });
+        if (ok) matched.push(ok);
+      }
+      const [first] = matched;
+      if (!first) {
+        await deps.lockout.recordIpFailure(client.ip);
+        return failed;
+      }
+      // The password proved the person; only now may they see which organizations they are in.
+      if (matched.length > 1) {
+        return {
+          kind: 'choose_org',
+          orgs: matched.map((m) => ({ slug: m.user.org.slug, name: m.user.org.name })),
+        };
+      }
+      return withOrg(database, first.user.orgId, (tx) =>
+        advance(tx, first.user, ['pwd'], first.mustChange, client),
+      );
+    },
+
+    /** Where a started sign-in stands (for rendering its page). */
+    async stageOf(flowToken: string): Promise<Stage | null> {
+      try {
+        const id = parseSplitToken(flowToken).id;
+        if (!isUuid(id)) return null;
+        return await withPlatform(database, async (tx) => {
+          const row = await store.flowForUpdate(tx, id);
+          return row && row.expires_at > clock.now() && row.stage !== 'done' ? row.stage : null;
+        });
+      } catch {
+        return null;
+      }
+    },
+
+    /** Step 2: a TOTP code or a recovery code, counted against the second-factor lockout. */
+    async secondFactorStep(flowToken: string, code: string, client: Client): Promise<StepResult> {
+      return inFlow(flowToken, 'mfa', async (tx, flow, user) => {
+        const gate = await deps.lockout.gate(tx, user, 'second_factor');
+        const isRecovery = /[a-z-]/i.test(code.trim()) || code.replace(/\s/g, '').length === 10;
+        let ok = false;
+        if (gate.open) {
+          ok = isRecovery
+            ? await deps.mfa.useRecoveryCode(tx, user, code, actorOf(client, user.id))
+            : await deps.mfa.verifyTotp(tx, user, code);
+        }
+        if (!ok) {
+          if (gate.open)
+            await deps.lockout.recordFailure(tx, user, 'second_factor', actorOf(client, user.id));
+          await audit.record(tx, {
+            orgId: user.orgId,
+            action: 'auth.mfa.failed',
+            outcome: 'failure',
+            actor: actorOf(client, user.id),
+            target: { type: 'user', id: user.id },
+            details: {
+              reason: gate.open ? 'bad_code' : gate.reason,
+              method: isRecovery ? 'recovery_code' : 'totp',
+            },
+          });
+          return { kind: 'continue', stage: 'mfa', flowToken } satisfies StepResult;
+        }
+        await deps.lockout.recordSuccess(tx, user, 'second_factor');
+        await audit.record(tx, {
+          orgId: user.orgId,
+          action: 'auth.mfa.succeeded',
+          actor: actorOf(client, user.id),
+          target: { type: 'user', id: user.id },
+          details: { method: isRecovery ? 'recovery_code' : 'totp' },
+        });
+        const result = await advance(
+          tx,
+          user,
+          ['pwd', 'otp', 'mfa'],
+          flow.must_change_password,
+          client,
+          flow.id,
+        );
+        return result.kind === 'continue' ? { ...result, flowToken } : result;
+      });
+    },
+
+    /** Forced enrollment, first half: a new TOTP seed for the QR code. */
+    async enrollStart(flowToken: string): Promise<{ uri: string; secret: string }> {
+      return inFlow(flowToken, 'enroll', async (tx, flow, user) => {
+        const started = await deps.mfa.startTotp(tx, user);
+        await store.updateFlow(tx, flow.id, { pending_factor_id: started.factorId });
+        return { uri: started.uri, secret: started.secret };
+      });
+    },
+
+    /** Forced enrollment, second half: the first code confirms the factor; recovery codes follow. */
+    async enrollConfirm(
+      flowToken: string,
+      code: string,
+      client: Client,
+    ): Promise<{ result: StepResult; recoveryCodes: string[] | null }> {
+      return inFlow(flowToken, 'enroll', async (tx, flow, user) => {
+        if (!flow.pending_factor_id)
+          throw new AppError('invalid', 'mfa.no_pending_factor', 'Start the enrollment again.');
+        const { recoveryCodes } = await deps.mfa.confirmTotp(
+          tx,
+          user,
+          flow.pending_factor_id,
+          code,
+          actorOf(client, user.id),
+        );
+        const result = await advance(
+          tx,
+          user,
+          ['pwd', 'otp', 'mfa'],
+          flow.must_change_password,
+          client,
+          flow.id,
+        );
+        return {
+          result: result.kind === 'continue' ? { ...result, flowToken } : result,
+          recoveryCodes,
+        };
+      });
+    },
+
+    /** Forced password change (temporary or expired password); ends the user's other sessions. */
+    async passwordChangeStep(
+      flowToken: string,
+      password: string,
+      confirmation: string,
+      client: Client,
+    ): Promise<StepResult> {
+      return inFlow(flowToken, 'password_change', async (tx, flow, user) => {
+        if (password !== confirmation) {
+          throw new AppError('invalid', 'password.policy', 'The two passwords differ.', {
+            details: { problems: ['The two passwords differ.'] },
+          });
+        }
+        await deps.passwords.set(tx, user, password, {
+          actor: actorOf(client, user.id),
+          temporary: false,
+          byOwner: false,
+        });
+        await deps.sessions.endAllForUser(tx, user.id, 'password_change', actorOf(client, user.id));
+        await store.deleteFlow(tx, flow.id);
+        return finish(tx, user, flow.amr, client);
+      });
+    },
+
+    /** Removes abandoned flows (housekeeping). */
+    sweep: () => withPlatform(database, (tx) => store.deleteExpiredFlows(tx, clock.now())),
+  };
+}
+
+export type SignInFlow = ReturnType<typeof createSignInFlow>;

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as OTPAuth from 'otpauth';
+import type { StepResult } from '../src/auth/flows/index.ts';
+import { totpCode } from '../src/auth/mfa/index.ts';
+import type { User } from '../src/identity/index.ts';
+import { fixedClock, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
+import { authServices } from './support/auth.ts';
+import { openTestCore, type TestCore } from './support/core.ts';
+
+const minute = 60_000;
+const client = { ip: '198.51.100.23', userAgent: 'sign-in-test' };
+const password = 'Stable-Genius-2026!';
+
+describe('sign-in flow', () => {
+  const clock = fixedClock(new Date('2026-08-01T09:00:00Z'));
+  let core: TestCore;
+  let auth: ReturnType<typeof authServices>;
+  let orgA: string;
+  let orgB: string;
+  let alice: User;
+  const failures = (reason: string) =>
+    withPlatform(
+      core.database,
+      async (tx) =>
+        (
+          await tx
+            .selectFrom('audit_events')
+            .select('details')
+            .where('action', '=', 'auth.login.failed')
+            .execute()
+        ).filter((e) => JSON.parse(e.details).reason === reason).length,
+    );
+  const signedIn = (r: StepResult) => {
+    assert.equal(r.kind, 'signed_in', JSON.stringify(r));
+    return r as Extract<StepResult, { kind: 'signed_in' }>;
+  };
+  const continued = (r: StepResult, stage: string) => {
+    assert.equal(r.kind, 'continue', JSON.stringify(r));
+    assert.equal((r as { stage: string }).stage, stage);
+    return (r as Extract<StepResult, { kind: 'continue' }>).flowToken;
+  };
+
+  before(async () => {
+    core = await openTestCore({ clock });
+    auth = authServices(core);
+    orgA = await core.createOrg('acme');
+    orgB = await core.createOrg('globex');
+    alice = await auth.createUser(orgA, 'alice@example.test', password);
+  });
+  after(() => core.close());
+
+  it('signs in with email and password: a new session with amr pwd, audited', async () => {
+    const result = signedIn(
+      await auth.signIn.passwordStep({ email: 'Alice@Example.test', password }, client),
+    );
+    assert.deepEqual(result.session.amr, ['pwd']);
+    assert.equal(result.session.ip, client.ip);
+    const again = signedIn(
+      await auth.signIn.passwordStep({ email: 'alice@example.test', password }, client),
+    );
+    assert.notEqual(again.session.id, result.session.id, 'a new session id at every sign-in');
+  });
+
+  it('answers a wrong password, an unknown email and a suspended account alike', async () => {
+    assert.deepEqual(
+      await auth.signIn.passwordStep({ email: 'alice@example.test', password: 'nope' }, client),
+      { kind: 'failed' },
+    );
+    assert.deepEqual(
+      await auth.signIn.passwordStep({ email: 'nobody@example.test', password }, client),
+      { kind: 'failed' },
+    );
+    const bob = await auth.createUser(orgA, 'bob@example.test', password);
+    await withOrg(core.database, orgA, (tx) =>
+      tx.updateTable('users').set({ status: 'suspended' }).where('id', '=', bob.id).execute(),
+    );
+    assert.deepEqual(
+      await auth.signIn.passwordStep({ email: 'bob@example.test', password }, client),
+      { kind: 'failed' },
+    );
+    assert.equal(await failures('bad_password'), 1);
+    assert.equal(await failures('unknown_account'), 1);
+    assert.equal(await failures('account_suspended'), 1);
+  });
+
+  it('locks after 10 failures: the right password then fails like a wrong one, until the lock ends', async () => {
+    const carol = await auth.createUser(orgA, 'carol@example.test', password);
+    for (let i = 0; i < 10; i++) {
+      clock.advance(minute);
+      assert.deepEqual(
+        await auth.signIn.passwordStep({ email: carol.email, password: `wrong-${i}` }, client),
+        { kind: 'failed' },
+      );
+    }
+    const locked = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'auth.account.locked')
+        .where('target_id', '=', carol.id)
+        .execute(),
+    );
+    assert.equal(locked.length, 1);
+    clock.advance(minute);
+    assert.deepEqual(await auth.signIn.passwordStep({ email: carol.email, password }, client), {
+      kind: 'failed',
+    });
+    assert.equal(await failures('locked'), 1);
+    clock.advance(30 * minute);
+    signedIn(await auth.signIn.passwordStep({ email: carol.email, password }, client));
+  });
+
+  it('throttles with a growing delay from the third failure', async () => {
+    const dave = await auth.createUser(orgA, 'dave@example.test', password);
+    for (let i = 0; i < 3; i++)
+      await auth.signIn.passwordStep({ email: dave.email, password: 'wrong' }, client);
+    // Within the delay even the right password is refused, without counting as a failure.
+    assert.deepEqual(await auth.signIn.passwordStep({ email: dave.email, password }, client), {
+      kind: 'failed',
+    });
+    assert.ok((await failures('throttled')) >= 1);
+    clock.advance(2000);
+    signedIn(await auth.signIn.passwordStep({ email: dave.email, password }, client));
+  });
+
+  it('asks for the organization only after the password matched in several', async () => {
+    await auth.createUser(orgB, 'alice@example.test', password);
+    const choice = await auth.signIn.passwordStep(
+      { email: 'alice@example.test', password },
+      client,
+    );
+    assert.deepEqual(choice, {
+      kind: 'choose_org',
+      orgs: [
+        { slug: 'acme', name: 'acme' },
+        { slug: 'globex', name: 'globex' },
+      ],
+    });
+    const inB = signedIn(
+      await auth.signIn.passwordStep(
+        { email: 'alice@example.test', password, orgSlug: 'globex' },
+        client,
+      ),
+    );
+    assert.equal(inB.session.orgId, orgB);
+    assert.deepEqual(
+      await auth.signIn.passwordStep({ email: 'alice@example.test', password: 'wrong' }, client),
+      { kind: 'failed' },
+    );
+  });
+
+  it('asks for the second factor when the user has one; a code works once', async () => {
+    const erin = await auth.createUser(orgA, 'erin@example.test', password);
+    const started = await withOrg(core.database, orgA, (tx) => auth.mfa.startTotp(tx, erin));
+    const seed = new Uint8Array(OTPAuth.Secret.fromBase32(started.secret).buffer);
+    await withOrg(core.database, orgA, (tx) =>
+      auth.mfa.confirmTotp(tx, erin, started.factorId, totpCode(seed, clock.now()), operatorActor),
+    );
+    clock.advance(30_000);
+    const flow = continued(
+      await auth.signIn.passwordStep({ email: erin.email, password }, client),
+      'mfa',
+    );
+    continued(await auth.signIn.secondFactorStep(flow, '000000', client), 'mfa');
+    const code = totpCode(seed, clock.now());
+    const done = signedIn(await auth.signIn.secondFactorStep(flow, code, client));
+    assert.deepEqual(done.session.amr, ['pwd', 'otp', 'mfa']);
+    assert.equal(done.session.acr, 'urn:vigil:acr:mfa');
+    await assert.rejects(
+      auth.signIn.secondFactorStep(flow, code, client),
+      /expired/,
+      'the flow is spent',
+    );
+    const replay = continued(
+      await auth.signIn.passwordStep({ email: erin.email, password }, client),
+      'mfa',
+    );
+    continued(await auth.signIn.secondFactorStep(replay, code, client), 'mfa');
+  });
+
+  it('forces enrollment when the organization requires MFA, before any session exists', async () => {
+    await withOrg(core.database, orgB, (tx) =>
+      auth.mfa.setPolicy(tx, orgB, { required: true, gracePeriodDays: null }, operatorActor),
+    );
+    const frank = await auth.createUser(orgB, 'frank@example.test', password);
+    const sessionsBefore = await withPlatform(core.database, (tx) =>
+      tx.selectFrom('sessions').select('id').where('user_id', '=', frank.id).execute(),
+    );
+    const flow = continued(
+      await auth.signIn.passwordStep({ email: frank.email, password }, client),
+      'enroll',
+    );
+    assert.equal(sessionsBefore.length, 0);
+    const { secret } = await auth.signIn.enrollStart(flow);
+    const seed = new Uint8Array(OTPAuth.Secret.fromBase32(secret).buffer);
+    const { result, recoveryCodes } = await auth.signIn.enrollConfirm(
+      flow,
+      totpCode(seed, clock.now()),
+      client,
+    );
+    assert.equal(recoveryCodes?.length, 10);
+    assert.deepEqual(signedIn(result).session.amr, ['pwd', 'otp', 'mfa']);
+  });
+
+  it('forces a change of a temporary password and ends the other sessions', async () => {
+    const grace = await auth.createUser(orgA, 'grace@example.test', password);
+    const other = signedIn(
+      await auth.signIn.passwordStep({ email: grace.email, password }, client),
+    );
+    await withOrg(core.database, orgA, (tx) =>
+      auth.passwords.set(tx, grace, 'Temporary-Pass-123', {
+        actor: operatorActor,
+        temporary: true,
+        byOwner: false,
+      }),
+    );
+    const flow = continued(
+      await auth.signIn.passwordStep(
+        { email: grace.email, password: 'Temporary-Pass-123' },
+        client,
+      ),
+      'password_change',
+    );
+    await assert.rejects(
+      auth.signIn.passwordChangeStep(flow, 'short', 'short', client),
+      /at least 12/,
+    );
+    const done = signedIn(
+      await auth.signIn.passwordChangeStep(
+        flow,
+        'Brand-New-Secret-42',
+        'Brand-New-Secret-42',
+        client,
+      ),
+    );
+    assert.equal(await auth.sessions.authenticate(other.token), undefined);
+    assert.ok(await auth.sessions.authenticate(done.token));
+  });
+
+  it('always requires MFA of platform administrators', async () => {
+    assert.ok(alice);
+    const { platformOrgId } = await import('../src/platform/index.ts');
+    const admin = await auth.createUser(platformOrgId, 'root@example.test', password);
+    await withOrg(core.database, platformOrgId, (tx) =>
+      auth.identity.grantBuiltInRole(tx, admin, 'platform-admin', 'test', operatorActor),
+    );
+    continued(
+      await auth.signIn.passwordStep({ email: admin.email, password, orgSlug: 'platform' }, client),
+      'enroll',
+    );
+  });
+});
