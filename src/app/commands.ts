@@ -10,8 +10,9 @@ import {
   openDatabase,
   operatorActor,
 } from '../platform/index.ts';
-import { bootstrapFor, type Core, encryptedColumns, openCore, reencryptPending } from './core.ts';
+import { type Core, encryptedColumns, openCore, reencryptPending } from './core.ts';
 import { startServer } from './server.ts';
+import { createServices } from './services.ts';
 
 export interface CommandContext {
   config: Config;
@@ -87,7 +88,7 @@ export const commands: Record<string, Command> = {
 
   async 'admin bootstrap'(ctx) {
     return withCore(ctx, async (core) => {
-      const bootstrap = bootstrapFor(core);
+      const { bootstrap } = createServices(core);
       const link = await bootstrap.issueLink(operatorActor);
       print(
         ctx,

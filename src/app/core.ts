@@ -1,7 +1,5 @@
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
-import { type BootstrapService, createBootstrapService } from '../auth/flows/index.ts';
 import { mfaSecretColumn } from '../auth/mfa/index.ts';
-import { createPasswordService } from '../auth/password/index.ts';
 import {
   createPlatformKeys,
   type EncryptedColumn,
@@ -12,7 +10,6 @@ import {
   platformKeysColumn,
   resumeReencryption,
 } from '../crypto/index.ts';
-import { createIdentityService } from '../identity/index.ts';
 import {
   type AuditActor,
   type Clock,
@@ -142,18 +139,4 @@ export function reencryptPending(core: Core, actor: AuditActor): Promise<number>
     },
     actor,
   );
-}
-
-/** The first-administrator setup, as the server and `vigil admin bootstrap` use it. */
-export function bootstrapFor(core: Core): BootstrapService {
-  return createBootstrapService({
-    database: core.database,
-    audit: core.audit,
-    identity: createIdentityService({ audit: core.audit.record, clock: core.clock }),
-    passwords: createPasswordService({ audit: core.audit.record, clock: core.clock }),
-    clock: core.clock,
-    publicUrl: core.config.VIGIL_PUBLIC_URL,
-    ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
-    platformOrgId,
-  });
 }

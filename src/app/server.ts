@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { startSealer } from '../audit/index.ts';
 import { createHttpServer, createMetricsRegistry } from '../http/index.ts';
 import { type Config, type Logger, pendingMigrations, systemActor } from '../platform/index.ts';
-import { bootstrapFor, type Core, openCore, reencryptPending } from './core.ts';
+import { type Core, openCore, reencryptPending } from './core.ts';
+import { createServices, signInFlowMinutes } from './services.ts';
 import { loadTlsMaterial } from './tls.ts';
 
 export interface RunningServer {
@@ -30,7 +31,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const c = options.core ?? (await openCore({ config, logger }));
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
-  const bootstrap = bootstrapFor(c);
+  const services = createServices(c);
+  const { bootstrap } = services;
   const sealer = startSealer({
     ...c.sealer,
     intervalMs: config.VIGIL_AUDIT_SEAL_INTERVAL_MS,
@@ -47,6 +49,13 @@ export async function startServer(
     void c.keyring
       .refresh()
       .then(reencrypt, (err: unknown) => logger.error({ err }, 'key refresh failed'));
+    // Expired sessions end (audited) even when nobody comes back with their cookie.
+    void services.sessions
+      .sweep()
+      .catch((err: unknown) => logger.error({ err }, 'session sweep failed'));
+    void services.signIn
+      .sweep()
+      .catch((err: unknown) => logger.error({ err }, 'sign-in flow sweep failed'));
   }, keyRefreshMs);
   background.unref();
 
@@ -55,6 +64,17 @@ export async function startServer(
     logger,
     tls: await loadTlsMaterial(config, logger),
     bootstrap,
+    account: {
+      database: c.database,
+      audit: c.audit,
+      signIn: services.signIn,
+      sessions: services.sessions,
+      mfa: services.mfa,
+      passwords: services.passwords,
+      identity: services.identity,
+      tenancy: services.tenancy,
+      flowMinutes: signInFlowMinutes,
+    },
     metrics: createMetricsRegistry(),
     readiness: {
       async check() {

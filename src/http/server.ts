@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Registry } from '@prometheus-io/client';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { BootstrapService } from '../auth/flows/index.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
 import { AppError, type Config, type Logger, newId } from '../platform/index.ts';
+import { type AccountDeps, registerAccountRoutes } from './account/routes.ts';
 import { registerBootstrapRoutes } from './bootstrap-routes.ts';
 import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
@@ -22,6 +24,7 @@ export interface HttpDeps {
   /** Absent only when a TLS-terminating proxy fronts Vigil (VIGIL_BEHIND_TLS_PROXY). */
   tls?: TlsMaterial;
   bootstrap: BootstrapService;
+  account: AccountDeps;
   readiness: Readiness;
   metrics: Registry;
 }
@@ -82,6 +85,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     https: Boolean(deps.tls) || config.VIGIL_BEHIND_TLS_PROXY,
   });
   await app.register(formbody, { bodyLimit: config.VIGIL_BODY_LIMIT });
+  await app.register(cookie);
 
   app.setErrorHandler(async (err, request, reply) => {
     const problem = problemOf(err, request);
@@ -125,5 +129,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
   registerHttpMetrics(app, deps.metrics);
   registerBootstrapRoutes(app, deps.bootstrap);
+  registerAccountRoutes(app, deps.account);
+  app.get('/', async (_request, reply) => reply.redirect('/account', 303));
   return app;
 }

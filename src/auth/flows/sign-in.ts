@@ -76,7 +76,7 @@ export function createSignInFlow(deps: SignInDeps) {
   /** MFA applies to platform administrators always, and to everyone when the org requires it. */
   async function mfaRequired(
     tx: Tx,
-    user: SignInCandidate,
+    user: { id: string; orgId: string; createdAt: Date },
   ): Promise<{ required: boolean; graceUntil: Date | null }> {
     const roles = await deps.identity.roleKeysOf(tx, user.id);
     if (user.orgId === deps.platformOrgId && roles.includes(platformAdminRole)) {
@@ -209,7 +209,7 @@ export function createSignInFlow(deps: SignInDeps) {
     return withOrg(database, orgId, async (tx) => {
       const flow = await loadFlow(tx, flowToken, stage);
       const user = await candidateById(tx, flow);
-      if (!user || user.status !== 'active') {
+      if (user?.status !== 'active') {
         await store.deleteFlow(tx, flow.id);
         throw new AppError(
           'unauthenticated',
@@ -427,6 +427,9 @@ export function createSignInFlow(deps: SignInDeps) {
         return finish(tx, user, flow.amr, client);
       });
     },
+
+    /** Whether MFA is required for the user (org policy, or platform administrator). */
+    mfaRequired,
 
     /** Removes abandoned flows (housekeeping). */
     sweep: () => withPlatform(database, (tx) => store.deleteExpiredFlows(tx, clock.now())),

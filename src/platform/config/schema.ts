@@ -137,6 +137,22 @@ export const configSchema = z.object({
     .max(1440)
     .default(60)
     .describe('How long a first-administrator bootstrap link stays valid.'),
+  VIGIL_SIGNIN_IP_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(100_000)
+    .default(100)
+    .describe(
+      'Failed sign-ins one client address may cause, across all accounts, per window (credential stuffing).',
+    ),
+  VIGIL_SIGNIN_IP_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(15)
+    .describe('The window for VIGIL_SIGNIN_IP_MAX_FAILURES.'),
   VIGIL_AUDIT_SEAL_INTERVAL_MS: z.coerce
     .number()
     .int()

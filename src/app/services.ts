@@ -1,0 +1,57 @@
+import { createBootstrapService, createSignInFlow } from '../auth/flows/index.ts';
+import { createLockoutService } from '../auth/lockout/index.ts';
+import { createMfaService } from '../auth/mfa/index.ts';
+import { createPasswordService } from '../auth/password/index.ts';
+import { createIdentityService } from '../identity/index.ts';
+import { platformOrgId } from '../platform/index.ts';
+import { createSessionService } from '../sessions/index.ts';
+import { createTenancyService } from '../tenancy/index.ts';
+import type { Core } from './core.ts';
+
+/** How long a started sign-in may take between its steps. */
+export const signInFlowMinutes = 10;
+
+/** The domain services over a core, wired once (server, CLI, tests). */
+export function createServices(core: Core) {
+  const base = { audit: core.audit.record, clock: core.clock };
+  const identity = createIdentityService(base);
+  const tenancy = createTenancyService({ ...base, platformOrgId });
+  const passwords = createPasswordService(base);
+  const lockout = createLockoutService({
+    ...base,
+    database: core.database,
+    ipMaxFailures: core.config.VIGIL_SIGNIN_IP_MAX_FAILURES,
+    ipWindowMinutes: core.config.VIGIL_SIGNIN_IP_WINDOW_MINUTES,
+  });
+  const mfa = createMfaService({
+    ...base,
+    keyring: core.keyring,
+    issuer: new URL(core.config.VIGIL_PUBLIC_URL).hostname,
+  });
+  const sessions = createSessionService({ ...base, database: core.database });
+  const signIn = createSignInFlow({
+    database: core.database,
+    audit: core.audit,
+    identity,
+    passwords,
+    lockout,
+    mfa,
+    sessions,
+    clock: core.clock,
+    platformOrgId,
+    flowMinutes: signInFlowMinutes,
+  });
+  const bootstrap = createBootstrapService({
+    database: core.database,
+    audit: core.audit,
+    identity,
+    passwords,
+    clock: core.clock,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+    ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
+    platformOrgId,
+  });
+  return { identity, tenancy, passwords, lockout, mfa, sessions, signIn, bootstrap };
+}
+
+export type Services = ReturnType<typeof createServices>;

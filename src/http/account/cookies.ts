@@ -1,0 +1,49 @@
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { constantTimeEqual, randomToken } from '../../crypto/index.ts';
+
+/**
+ * `__Host-` cookies: Secure, Path=/, no Domain (DESIGN §5.3). Browsers treat them as secure even
+ * behind a TLS-terminating proxy, since the page itself is https.
+ */
+export const cookieNames = {
+  session: '__Host-vigil-session',
+  flow: '__Host-vigil-flow',
+  csrf: '__Host-vigil-csrf',
+} as const;
+
+const base = { path: '/', secure: true, httpOnly: true } as const;
+
+export function setSessionCookie(reply: FastifyReply, token: string): void {
+  reply.setCookie(cookieNames.session, token, { ...base, sameSite: 'lax' });
+}
+
+export function setFlowCookie(reply: FastifyReply, token: string, minutes: number): void {
+  reply.setCookie(cookieNames.flow, token, { ...base, sameSite: 'lax', maxAge: minutes * 60 });
+}
+
+export function clearCookie(reply: FastifyReply, name: string): void {
+  reply.clearCookie(name, { ...base });
+}
+
+/**
+ * CSRF protection by double submit: a random value in a SameSite=Strict cookie that every form
+ * repeats in a hidden field. Returns the value to put in the form (creating the cookie if needed).
+ */
+export function csrfToken(request: FastifyRequest, reply: FastifyReply): string {
+  const existing = request.cookies[cookieNames.csrf];
+  if (existing && /^[\w-]{43}$/.test(existing)) return existing;
+  const token = randomToken(32);
+  reply.setCookie(cookieNames.csrf, token, { ...base, sameSite: 'strict' });
+  return token;
+}
+
+export function csrfValid(request: FastifyRequest, submitted: unknown): boolean {
+  const cookie = request.cookies[cookieNames.csrf];
+  return (
+    typeof submitted === 'string' &&
+    typeof cookie === 'string' &&
+    cookie.length > 0 &&
+    constantTimeEqual(cookie, submitted)
+  );
+}

@@ -1,0 +1,208 @@
+import type { Html } from '../pages/html.ts';
+import { html, page } from '../pages/html.ts';
+
+/** Server-rendered sign-in and account pages: plain forms, no JavaScript, strict CSP. */
+
+function errors(problems: string[]): Html | string {
+  if (problems.length === 0) return '';
+  return html`<div class="error" role="alert" id="form-errors"><ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></div>`;
+}
+
+const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
+
+export function signInPage(state: {
+  csrf: string;
+  email?: string;
+  problems?: string[];
+  orgs?: { slug: string; name: string }[];
+}): string {
+  const orgs = state.orgs ?? [];
+  return page(
+    'Sign in',
+    html`<h1>Sign in</h1>
+${errors(state.problems ?? [])}
+<form method="post" action="/login" novalidate>
+${csrfField(state.csrf)}
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${state.email ?? ''}">
+${
+  orgs.length > 0
+    ? html`<label for="org">Organization</label>
+<select id="org" name="org" required>${orgs.map((o) => html`<option value="${o.slug}">${o.name}</option>`)}</select>`
+    : ''
+}
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export function secondFactorPage(state: { csrf: string; problems?: string[] }): string {
+  return page(
+    'Verify it is you',
+    html`<h1>Two-step verification</h1>
+<p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+${errors(state.problems ?? [])}
+<form method="post" action="/login/mfa" novalidate>
+${csrfField(state.csrf)}
+<label for="code">Code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20">
+<button type="submit">Verify</button>
+</form>`,
+  );
+}
+
+export function enrollPage(state: {
+  csrf: string;
+  qrSvgDataUri: string;
+  secret: string;
+  action: string;
+  problems?: string[];
+  intro: string;
+}): string {
+  return page(
+    'Set up two-step verification',
+    html`<h1>Set up two-step verification</h1>
+<p>${state.intro}</p>
+<ol>
+<li>Scan this QR code with an authenticator app (or enter the key by hand).</li>
+<li>Type the 6-digit code it shows.</li>
+</ol>
+<p><img src="${state.qrSvgDataUri}" alt="QR code for your authenticator app" width="200" height="200"></p>
+<p>Key: <code id="totp-secret">${state.secret}</code></p>
+${errors(state.problems ?? [])}
+<form method="post" action="${state.action}" novalidate>
+${csrfField(state.csrf)}
+<label for="code">Code from the app</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="6">
+<button type="submit">Confirm</button>
+</form>`,
+  );
+}
+
+export function recoveryCodesPage(state: {
+  codes: string[];
+  next: string;
+  nextLabel: string;
+}): string {
+  return page(
+    'Your recovery codes',
+    html`<h1>Save your recovery codes</h1>
+<p>Each code signs you in once if you lose your authenticator. Store them somewhere safe: they are shown only now.</p>
+<ul class="codes" id="recovery-codes">${state.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+<p><a href="${state.next}">${state.nextLabel}</a></p>`,
+  );
+}
+
+export function passwordChangePage(state: {
+  csrf: string;
+  action: string;
+  reason: string;
+  problems?: string[];
+  withCurrent?: boolean;
+}): string {
+  return page(
+    'Choose a new password',
+    html`<h1>Choose a new password</h1>
+<p>${state.reason}</p>
+${errors(state.problems ?? [])}
+<form method="post" action="${state.action}" novalidate>
+${csrfField(state.csrf)}
+${
+  state.withCurrent
+    ? html`<label for="current">Current password</label>
+<input id="current" name="current" type="password" autocomplete="current-password" required>`
+    : ''
+}
+<label for="password">New password</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required>
+<label for="confirmation">Repeat the new password</label>
+<input id="confirmation" name="confirmation" type="password" autocomplete="new-password" required>
+<button type="submit">Save password</button>
+</form>`,
+  );
+}
+
+export interface AccountView {
+  csrf: string;
+  email: string;
+  displayName: string;
+  orgName: string;
+  currentSessionId: string;
+  notice?: string;
+  problems?: string[];
+  sessions: {
+    id: string;
+    ip: string | null;
+    userAgent: string | null;
+    createdAt: Date;
+    lastSeenAt: Date;
+    amr: string[];
+  }[];
+  factors: {
+    id: string;
+    kind: string;
+    label: string;
+    confirmedAt: Date | null;
+    lastUsedAt: Date | null;
+  }[];
+  recoveryCodesLeft: number;
+  activity: { at: Date; action: string; outcome: string; ip: string | null }[];
+}
+
+const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '—');
+
+export function accountPage(v: AccountView): string {
+  return page(
+    'Your account',
+    html`<h1>Your account</h1>
+<p>${v.displayName} · ${v.email} · ${v.orgName}</p>
+${v.notice ? html`<div class="ok" role="status">${v.notice}</div>` : ''}
+${errors(v.problems ?? [])}
+<form method="post" action="/logout">${csrfField(v.csrf)}<button type="submit">Sign out</button></form>
+
+<h2>Sessions</h2>
+<table>
+<thead><tr><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col">From</th><th scope="col"></th></tr></thead>
+<tbody>${v.sessions.map(
+      (s) =>
+        html`<tr data-session="${s.id}"><td>${when(s.createdAt)}</td><td>${when(s.lastSeenAt)}</td><td>${s.ip ?? ''} ${s.userAgent ?? ''}</td><td>${
+          s.id === v.currentSessionId
+            ? 'This session'
+            : html`<form method="post" action="/account/sessions/end">${csrfField(v.csrf)}<input type="hidden" name="session" value="${s.id}"><button type="submit">End</button></form>`
+        }</td></tr>`,
+    )}</tbody>
+</table>
+<form method="post" action="/account/sessions/end-others">${csrfField(v.csrf)}<button type="submit">End all other sessions</button></form>
+
+<h2>Two-step verification</h2>
+<ul>${v.factors
+      .filter((f) => f.confirmedAt)
+      .map(
+        (
+          f,
+        ) => html`<li>${f.label} (${f.kind === 'totp' ? 'authenticator app' : 'passkey'}), added ${when(f.confirmedAt)}, last used ${when(f.lastUsedAt)}
+<form method="post" action="/account/factors/remove">${csrfField(v.csrf)}<input type="hidden" name="factor" value="${f.id}"><button type="submit">Remove</button></form></li>`,
+      )}</ul>
+<p><a href="/account/totp">Add an authenticator app</a></p>
+<p>${v.recoveryCodesLeft} recovery codes left.</p>
+<form method="post" action="/account/recovery-codes">${csrfField(v.csrf)}<button type="submit">Make new recovery codes</button></form>
+
+<h2>Password</h2>
+<p><a href="/account/password">Change your password</a></p>
+
+<h2>Recent security activity</h2>
+<table>
+<thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Outcome</th><th scope="col">From</th></tr></thead>
+<tbody>${v.activity.map((a) => html`<tr><td>${when(a.at)}</td><td>${a.action}</td><td>${a.outcome}</td><td>${a.ip ?? ''}</td></tr>`)}</tbody>
+</table>`,
+  );
+}
+
+export function signedOutPage(): string {
+  return page(
+    'Signed out',
+    html`<h1>You are signed out</h1><p><a href="/login">Sign in again</a></p>`,
+  );
+}
