@@ -19,6 +19,8 @@ export interface AuditFilter {
   actorId?: string;
   targetId?: string;
   targetType?: string;
+  /** Events where this id is the actor or the target (a user's own security activity). */
+  subjectId?: string;
   /** An exact action, or a prefix ending in `.*` (`auth.login.*`). */
   action?: string;
   from?: Date;

@@ -50,6 +50,10 @@ export function queryEvents(tx: Tx, f: EventFilter): Promise<StoredEvent[]> {
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.targetId) q = q.where('target_id', '=', f.targetId);
   if (f.targetType) q = q.where('target_type', '=', f.targetType);
+  if (f.subjectId) {
+    const id = f.subjectId;
+    q = q.where((eb) => eb.or([eb('actor_id', '=', id), eb('target_id', '=', id)]));
+  }
   if (f.action) {
     q = f.action.endsWith('.*')
       ? q.where('action', 'like', `${f.action.slice(0, -2).replace(/[%_\\]/g, '\\$&')}.%`)

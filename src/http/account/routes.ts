@@ -59,24 +59,24 @@ async function qrDataUri(uri: string): Promise<string> {
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): void {
   const { signIn, sessions, mfa } = deps;
 
-  /** Applies a sign-in step's result: a session cookie and the account page, or the next step. */
-  function follow(reply: FastifyReply, result: StepResult): FastifyReply {
+  /** Sets the cookies a sign-in step's result calls for and says where the browser goes next. */
+  function nextLocation(reply: FastifyReply, result: StepResult): string {
     if (result.kind === 'signed_in') {
       clearCookie(reply, cookieNames.flow);
       setSessionCookie(reply, result.token);
-      return reply.redirect('/account', 303);
+      return '/account';
     }
     if (result.kind === 'continue') {
       setFlowCookie(reply, result.flowToken, deps.flowMinutes);
-      const next = {
-        mfa: '/login/mfa',
-        enroll: '/login/enroll',
-        password_change: '/login/password',
-      }[result.stage];
-      return reply.redirect(next, 303);
+      return { mfa: '/login/mfa', enroll: '/login/enroll', password_change: '/login/password' }[
+        result.stage
+      ];
     }
-    return reply;
+    return '/login';
   }
+
+  const follow = (reply: FastifyReply, result: StepResult) =>
+    reply.redirect(nextLocation(reply, result), 303);
 
   /** POST handlers check the CSRF field first; a mismatch changes nothing. */
   function guard(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -171,19 +171,16 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
         request.body.code ?? '',
         clientOf(request),
       );
-      follow(reply, result);
-      if (!recoveryCodes) return reply;
+      const next = nextLocation(reply, result);
+      if (!recoveryCodes) return reply.redirect(next, 303);
       // Show the codes once, then continue where the flow leads.
-      const next = String(reply.getHeader('location') ?? '/account');
-      return html(reply)
-        .header('location', undefined)
-        .send(
-          pages.recoveryCodesPage({
-            codes: recoveryCodes,
-            next,
-            nextLabel: 'I saved them — continue',
-          }),
-        );
+      return html(reply).send(
+        pages.recoveryCodesPage({
+          codes: recoveryCodes,
+          next,
+          nextLabel: 'I saved them — continue',
+        }),
+      );
     } catch (err) {
       const problems = problemsOf(err);
       if (!problems) {
@@ -313,7 +310,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
     const view = await withOrg(deps.database, session.orgId, async (tx) => {
       const user = await deps.identity.findUser(tx, session.userId);
       const org = await deps.tenancy.getOrganization(tx, session.orgId);
-      const activity = await deps.audit.query(tx, { targetId: session.userId, limit: 20 });
+      const activity = await deps.audit.query(tx, { subjectId: session.userId, limit: 20 });
       return {
         csrf: csrfToken(request, reply),
         email: user?.email ?? '',
