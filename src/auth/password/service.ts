@@ -90,6 +90,7 @@ export function createPasswordService(deps: PasswordDeps) {
     if (
       current &&
       options.byOwner &&
+      current.set_by_owner &&
       passwordTooYoung(policy, current.changed_at, deps.clock.now())
     ) {
       found.push(
@@ -150,6 +151,7 @@ export function createPasswordService(deps: PasswordDeps) {
         orgId: owner.orgId,
         hash: await hashPassword(password),
         mustChange: options.temporary,
+        byOwner: options.byOwner,
         at,
       });
       await store.trimHistory(tx, owner.id, historyKept);

@@ -13,7 +13,14 @@ export function credential(tx: Tx, userId: string): Promise<CredentialRow | unde
 
 export async function saveCredential(
   tx: Tx,
-  row: { userId: string; orgId: string; hash: string; mustChange: boolean; at: Date },
+  row: {
+    userId: string;
+    orgId: string;
+    hash: string;
+    mustChange: boolean;
+    byOwner: boolean;
+    at: Date;
+  },
 ): Promise<void> {
   await tx
     .insertInto('password_credentials')
@@ -22,6 +29,7 @@ export async function saveCredential(
       org_id: row.orgId,
       hash: row.hash,
       must_change: row.mustChange,
+      set_by_owner: row.byOwner,
       created_at: row.at,
       changed_at: row.at,
     })
@@ -29,6 +37,7 @@ export async function saveCredential(
       oc.column('user_id').doUpdateSet({
         hash: row.hash,
         must_change: row.mustChange,
+        set_by_owner: row.byOwner,
         changed_at: row.at,
       }),
     )

@@ -48,6 +48,7 @@ export function bootstrapDonePage(email: string): string {
   return page(
     'Administrator created',
     html`<h1>Platform administrator created</h1>
-<div class="ok" role="status"><p>${email} is now the platform administrator. The setup link is used up and bootstrap is closed; both are recorded in the audit log.</p></div>`,
+<div class="ok" role="status"><p>${email} is now the platform administrator. The setup link is used up and bootstrap is closed; both are recorded in the audit log.</p></div>
+<p>Platform administrators always use two-step verification: <a href="/login">sign in</a> to set it up now.</p>`,
   );
 }

@@ -37,6 +37,8 @@ export interface PasswordCredentialsTable {
   created_at: Timestamp;
   /** When the current password was set (age rules). */
   changed_at: Timestamp;
+  /** Set by its owner (the minimum age applies) rather than by an administrator. */
+  set_by_owner: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface SecurityPoliciesTable {

@@ -34,7 +34,9 @@ CREATE POLICY password_history_tenant ON password_history TO vigil_app
 CREATE POLICY password_history_platform ON password_history TO vigil_platform USING (true) WITH CHECK (true);
 GRANT SELECT, INSERT, DELETE ON password_history TO vigil_app, vigil_platform;
 
--- When the current password was set (age rules) and whether its owner must replace it.
+-- When the current password was set, and by whom (the minimum age binds only the owner's own
+-- changes: a password an administrator set can be replaced at once).
+ALTER TABLE password_credentials ADD COLUMN set_by_owner boolean NOT NULL DEFAULT false;
 ALTER TABLE password_credentials ADD COLUMN changed_at timestamptz;
 UPDATE password_credentials SET changed_at = created_at;
 ALTER TABLE password_credentials ALTER COLUMN changed_at SET NOT NULL;
