@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   audit: () => import('./audit.ts'),
+  login: () => import('./login.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

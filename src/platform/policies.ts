@@ -24,15 +24,25 @@ export function versionedPolicy<S extends z.ZodType>(options: {
   presets?: Record<string, z.output<S>>;
   audit: AuditWriter;
   clock: Clock;
+  /**
+   * How long a node may reuse a policy it read (every sign-in reads several). A change made on
+   * this node applies at once; other nodes see it within this time.
+   */
+  cacheMs?: number;
 }) {
   type T = z.output<S>;
+  const cacheMs = options.cacheMs ?? 5_000;
+  const cache = new Map<string, { value: Versioned<T>; until: number }>();
   async function current(tx: Tx, orgId: string): Promise<Versioned<T>> {
+    const now = options.clock.now().getTime();
+    const hit = cache.get(orgId);
+    if (hit && hit.until > now) return hit.value;
     const row = await latestPolicy(tx, orgId, options.kind);
-    if (!row) return { policy: options.defaults, version: 0 };
-    return {
-      policy: parseInput(options.schema, row.settings, 'policy.invalid'),
-      version: row.version,
-    };
+    const value: Versioned<T> = row
+      ? { policy: parseInput(options.schema, row.settings, 'policy.invalid'), version: row.version }
+      : { policy: options.defaults, version: 0 };
+    cache.set(orgId, { value, until: now + cacheMs });
+    return value;
   }
   return {
     current,
@@ -49,6 +59,7 @@ export function versionedPolicy<S extends z.ZodType>(options: {
         typeof input === 'string'
           ? (presets[input] as T)
           : parseInput(options.schema, input, 'policy.invalid');
+      cache.delete(orgId);
       const before = await current(tx, orgId);
       const version = before.version + 1;
       await insertPolicyVersion(tx, {
@@ -66,6 +77,8 @@ export function versionedPolicy<S extends z.ZodType>(options: {
         target: { type: `${options.kind}_policy`, id: `${orgId}:${version}` },
         details: { version, before: before.policy, after: next },
       });
+      // Cached only once this transaction commits: the next read after it fetches the row.
+      cache.delete(orgId);
       return { policy: next, version };
     },
   };

@@ -78,8 +78,10 @@ export function createSignInFlow(deps: SignInDeps) {
     tx: Tx,
     user: { id: string; orgId: string; createdAt: Date },
   ): Promise<{ required: boolean; graceUntil: Date | null }> {
-    const roles = await deps.identity.roleKeysOf(tx, user.id);
-    if (user.orgId === deps.platformOrgId && roles.includes(platformAdminRole)) {
+    if (
+      user.orgId === deps.platformOrgId &&
+      (await deps.identity.roleKeysOf(tx, user.id)).includes(platformAdminRole)
+    ) {
       return { required: true, graceUntil: null };
     }
     const { policy } = await deps.mfa.policy(tx, user.orgId);
@@ -235,13 +237,16 @@ export function createSignInFlow(deps: SignInDeps) {
       client: Client,
     ): Promise<StepResult> {
       const email = input.email.trim();
-      const ipOk = await deps.lockout.ipAllowed(client.ip);
-      const candidates =
-        email && ipOk
-          ? await withPlatform(database, (tx) =>
-              deps.identity.signInCandidates(tx, email, input.orgSlug || undefined),
-            )
-          : [];
+      const { ipOk, candidates } = await withPlatform(database, async (tx) => {
+        const allowed = await deps.lockout.ipAllowedIn(tx, client.ip);
+        return {
+          ipOk: allowed,
+          candidates:
+            email && allowed
+              ? await deps.identity.signInCandidates(tx, email, input.orgSlug || undefined)
+              : [],
+        };
+      });
       if (candidates.length === 0) {
         await verifyPassword(await dummyHash, input.password);
         await deps.lockout.recordIpFailure(client.ip);
@@ -255,6 +260,8 @@ export function createSignInFlow(deps: SignInDeps) {
         return failed;
       }
       const matched: { user: SignInCandidate; mustChange: boolean }[] = [];
+      // With one candidate (the usual case) the check and what follows share one transaction.
+      let signedIn: StepResult | undefined;
       for (const user of candidates) {
         const ok = await withOrg(database, user.orgId, async (tx) => {
           const gate = await deps.lockout.gate(tx, user, 'password');
@@ -282,10 +289,14 @@ export function createSignInFlow(deps: SignInDeps) {
             return null;
           }
           await deps.lockout.recordSuccess(tx, user, 'password');
+          if (candidates.length === 1) {
+            signedIn = await advance(tx, user, ['pwd'], verdict.mustChange, client);
+          }
           return { user, mustChange: verdict.mustChange };
         });
         if (ok) matched.push(ok);
       }
+      if (signedIn) return signedIn;
       const [first] = matched;
       if (!first) {
         await deps.lockout.recordIpFailure(client.ip);

@@ -122,13 +122,9 @@ export function createLockoutService(deps: LockoutDeps) {
       return lifted;
     },
 
-    /** Whether a client address is still below the cross-account failure limit. */
-    async ipAllowed(ip: string): Promise<boolean> {
-      const now = deps.clock.now();
-      const failures = await withPlatform(deps.database, (tx) =>
-        store.ipFailures(tx, ip, windowOf(now)),
-      );
-      return failures < deps.ipMaxFailures;
+    /** Whether a client address is still below the cross-account failure limit (platform scope). */
+    async ipAllowedIn(tx: Tx, ip: string): Promise<boolean> {
+      return (await store.ipFailures(tx, ip, windowOf(deps.clock.now()))) < deps.ipMaxFailures;
     },
 
     /** Counts a failed sign-in from a client address (any account, any organization). */

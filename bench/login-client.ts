@@ -1,0 +1,54 @@
+import https from 'node:https';
+import { parentPort, workerData } from 'node:worker_threads';
+import { runFor } from './support.ts';
+
+/**
+ * The sign-in load generator, on its own thread so that its TLS and HTTP work does not run on the
+ * server's event loop (a real client is another machine).
+ */
+const { url, emails, password, concurrency, seconds } = workerData as {
+  url: string;
+  emails: string[];
+  password: string;
+  concurrency: number;
+  seconds: number;
+};
+
+const agent = new https.Agent({
+  keepAlive: true,
+  rejectUnauthorized: false,
+  maxSockets: concurrency * 2,
+});
+const call = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+  new Promise<{ status: number; cookies: string[] }>((resolve, reject) => {
+    const req = https.request(`${url}${path}`, { method, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, cookies: [res.headers['set-cookie'] ?? []].flat() }),
+      );
+    });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+
+let n = 0;
+async function signIn(): Promise<void> {
+  const email = emails[n++ % emails.length] ?? '';
+  const page = await call('GET', '/login', {});
+  const csrf = /__Host-vigil-csrf=([^;]+)/.exec(page.cookies.join(';'))?.[1] ?? '';
+  const body = new URLSearchParams({ email, password, csrf }).toString();
+  const res = await call(
+    'POST',
+    '/login',
+    { 'content-type': 'application/x-www-form-urlencoded', cookie: `__Host-vigil-csrf=${csrf}` },
+    body,
+  );
+  if (res.status !== 303 || !res.cookies.some((c) => c.startsWith('__Host-vigil-session='))) {
+    throw new Error(`sign-in failed with ${res.status}`);
+  }
+}
+
+const done = await runFor(seconds, concurrency, signIn);
+agent.destroy();
+parentPort?.postMessage(done);
