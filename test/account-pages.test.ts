@@ -124,7 +124,7 @@ describe('sign-in and account pages over HTTP', () => {
       confirmation: 'Next-Page-Secret-100',
       csrf: a.csrf(),
     });
-    assert.equal(changed.status, 200, /role="alert"[^]*?<\/div>/.exec(changed.text)?.[0]);
+    assert.equal(changed.status, 200, /role="alert"[\s\S]*?<\/div>/.exec(changed.text)?.[0]);
     assert.match(changed.text, /other sessions were ended/);
     assert.notEqual(
       a.jar.get('__Host-vigil-session'),
