@@ -4,40 +4,7 @@ import type { RunningServer } from '../src/app/server.ts';
 import { withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
-import { form, request, startTestServer } from './support/http.ts';
-
-/** A minimal cookie jar over the test request helper. */
-function browserLike(base: string) {
-  const jar = new Map<string, string>();
-  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const remember = (setCookie: string | string[] | undefined) => {
-    for (const line of [setCookie ?? []].flat()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', ...value] = pair.split('=');
-      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name);
-      else jar.set(name, value.join('='));
-    }
-  };
-  return {
-    jar,
-    async get(path: string) {
-      const res = await request(`${base}${path}`, { headers: { cookie: cookieHeader() } });
-      remember(res.headers['set-cookie']);
-      return res;
-    },
-    async post(path: string, fields: Record<string, string>) {
-      const f = form(fields);
-      const res = await request(`${base}${path}`, {
-        method: 'POST',
-        headers: { ...f.headers, cookie: cookieHeader() },
-        body: f.body,
-      });
-      remember(res.headers['set-cookie']);
-      return res;
-    },
-    csrf: () => jar.get('__Host-vigil-csrf') ?? '',
-  };
-}
+import { browserLike, startTestServer } from './support/http.ts';
 
 describe('sign-in and account pages over HTTP', () => {
   let core: TestCore;

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { startSealer } from '../audit/index.ts';
 import { createHttpServer, createMetricsRegistry } from '../http/index.ts';
-import { type Config, type Logger, pendingMigrations, systemActor } from '../platform/index.ts';
+import {
+  type Config,
+  type Logger,
+  type Mailer,
+  pendingMigrations,
+  systemActor,
+} from '../platform/index.ts';
 import { type Core, openCore, reencryptPending } from './core.ts';
 import { createServices, signInFlowMinutes } from './services.ts';
 import { loadTlsMaterial } from './tls.ts';
@@ -21,6 +27,8 @@ export interface StartOptions {
   core?: Core;
   /** Where the one-time setup link is printed for the operator. */
   announce?: (text: string) => void;
+  /** How mail leaves (tests capture it); otherwise SMTP or the log, from the configuration. */
+  mailer?: Mailer;
 }
 
 /** Builds everything and starts listening: storage, keys, audit sealing, HTTP. */
@@ -31,7 +39,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const c = options.core ?? (await openCore({ config, logger }));
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
-  const services = createServices(c);
+  const services = createServices(c, { mailer: options.mailer });
   const { bootstrap } = services;
   const sealer = startSealer({
     ...c.sealer,
@@ -68,6 +76,7 @@ export async function startServer(
       database: c.database,
       audit: c.audit,
       signIn: services.signIn,
+      passwordReset: services.passwordReset,
       sessions: services.sessions,
       mfa: services.mfa,
       passwords: services.passwords,

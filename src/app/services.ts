@@ -1,9 +1,13 @@
-import { createBootstrapService, createSignInFlow } from '../auth/flows/index.ts';
+import {
+  createBootstrapService,
+  createPasswordReset,
+  createSignInFlow,
+} from '../auth/flows/index.ts';
 import { createLockoutService } from '../auth/lockout/index.ts';
 import { createMfaService } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
 import { createIdentityService } from '../identity/index.ts';
-import { platformOrgId } from '../platform/index.ts';
+import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createSessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
@@ -12,8 +16,15 @@ import type { Core } from './core.ts';
 export const signInFlowMinutes = 10;
 
 /** The domain services over a core, wired once (server, CLI, tests). */
-export function createServices(core: Core) {
+export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   const base = { audit: core.audit.record, clock: core.clock };
+  const mailer =
+    options.mailer ??
+    createMailer({
+      smtpUrl: core.config.VIGIL_SMTP_URL,
+      from: core.config.VIGIL_MAIL_FROM,
+      logger: core.logger,
+    });
   const identity = createIdentityService(base);
   const tenancy = createTenancyService({ ...base, platformOrgId });
   const passwords = createPasswordService(base);
@@ -39,7 +50,21 @@ export function createServices(core: Core) {
     sessions,
     clock: core.clock,
     platformOrgId,
+    mailer,
+    logger: core.logger,
     flowMinutes: signInFlowMinutes,
+  });
+  const passwordReset = createPasswordReset({
+    database: core.database,
+    audit: core.audit,
+    identity,
+    passwords,
+    sessions,
+    mailer,
+    logger: core.logger,
+    clock: core.clock,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+    platformOrgId,
   });
   const bootstrap = createBootstrapService({
     database: core.database,
@@ -51,7 +76,18 @@ export function createServices(core: Core) {
     ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
     platformOrgId,
   });
-  return { identity, tenancy, passwords, lockout, mfa, sessions, signIn, bootstrap };
+  return {
+    identity,
+    tenancy,
+    passwords,
+    lockout,
+    mfa,
+    sessions,
+    signIn,
+    passwordReset,
+    bootstrap,
+    mailer,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -18,5 +18,6 @@ export {
   operatorActor,
   systemActor,
 } from './audit-event.ts';
+export { createMailer, type Mailer, type MailMessage } from './mail.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
 export { parseInput } from './validate.ts';

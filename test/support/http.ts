@@ -4,7 +4,12 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../src/app/server.ts';
-import { createLogger, loadConfig } from '../../src/platform/index.ts';
+import {
+  createLogger,
+  loadConfig,
+  type Mailer,
+  type MailMessage,
+} from '../../src/platform/index.ts';
 import type { TestCore } from './core.ts';
 
 export interface Response {
@@ -61,6 +66,7 @@ export function form(fields: Record<string, string>): {
 export async function startTestServer(
   core: TestCore,
   env: Record<string, string> = {},
+  options: { mailer?: Mailer } = {},
 ): Promise<RunningServer> {
   const { config } = loadConfig({
     VIGIL_ENV: 'test',
@@ -74,5 +80,55 @@ export async function startTestServer(
   return startServer(config, createLogger('silent'), {
     core: { ...core, config },
     announce: () => {},
+    mailer: options.mailer,
   });
+}
+
+/** A mailer that keeps what it sends, for tests to read links from. */
+export function captureMail(): Mailer & { sent: MailMessage[]; next(): Promise<MailMessage> } {
+  const sent: MailMessage[] = [];
+  const waiting: ((m: MailMessage) => void)[] = [];
+  return {
+    sent,
+    async send(message) {
+      sent.push(message);
+      waiting.shift()?.(message);
+    },
+    next() {
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}
+
+/** A minimal cookie jar over the test request helper. */
+export function browserLike(base: string) {
+  const jar = new Map<string, string>();
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const remember = (setCookie: string | string[] | undefined) => {
+    for (const line of [setCookie ?? []].flat()) {
+      const [pair = ''] = line.split(';');
+      const [name = '', ...value] = pair.split('=');
+      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name);
+      else jar.set(name, value.join('='));
+    }
+  };
+  return {
+    jar,
+    async get(path: string) {
+      const res = await request(`${base}${path}`, { headers: { cookie: cookieHeader() } });
+      remember(res.headers['set-cookie']);
+      return res;
+    },
+    async post(path: string, fields: Record<string, string>) {
+      const f = form(fields);
+      const res = await request(`${base}${path}`, {
+        method: 'POST',
+        headers: { ...f.headers, cookie: cookieHeader() },
+        body: f.body,
+      });
+      remember(res.headers['set-cookie']);
+      return res;
+    },
+    csrf: () => jar.get('__Host-vigil-csrf') ?? '',
+  };
 }

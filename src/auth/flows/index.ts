@@ -6,6 +6,11 @@ export {
   platformAdminRole,
 } from './bootstrap.ts';
 export {
+  createPasswordReset,
+  type PasswordReset,
+  type PasswordResetDeps,
+} from './password-reset.ts';
+export {
   type Client,
   createSignInFlow,
   type SignInDeps,

@@ -13,6 +13,8 @@ import {
   type Clock,
   type Database,
   isUuid,
+  type Logger,
+  type Mailer,
   newId,
   type Tx,
   withOrg,
@@ -53,6 +55,9 @@ export interface SignInDeps {
   sessions: SessionService;
   clock: Clock;
   platformOrgId: string;
+  /** Tells the owner when their account gets locked. */
+  mailer: Mailer;
+  logger: Logger;
   /** How long a started sign-in may take between steps. */
   flowMinutes?: number;
 }
@@ -72,6 +77,21 @@ export function createSignInFlow(deps: SignInDeps) {
     ip: client.ip,
     userAgent: client.userAgent,
   });
+
+  /** Mail goes out after the answer, so a lock does not show in the response time. */
+  function notifyLocked(emails: string[]): void {
+    setImmediate(() => {
+      for (const to of emails) {
+        deps.mailer
+          .send({
+            to,
+            subject: 'Your account was locked',
+            text: 'Your account was locked after repeated failed sign-in attempts. It unlocks by itself after a while; if these attempts were not yours, change your password once you are back in, and tell your administrator.',
+          })
+          .catch((err: unknown) => deps.logger.error({ err }, 'lock notice mail failed'));
+      }
+    });
+  }
 
   /** MFA applies to platform administrators always, and to everyone when the org requires it. */
   async function mfaRequired(
@@ -260,6 +280,7 @@ export function createSignInFlow(deps: SignInDeps) {
         return failed;
       }
       const matched: { user: SignInCandidate; mustChange: boolean }[] = [];
+      const lockNotices: string[] = [];
       // With one candidate (the usual case) the check and what follows share one transaction.
       let signedIn: StepResult | undefined;
       for (const user of candidates) {
@@ -275,7 +296,13 @@ export function createSignInFlow(deps: SignInDeps) {
           else if (!usable)
             reason = user.org.active ? `account_${user.status}` : 'organization_suspended';
           if (gate.open && !verdict.ok) {
-            await deps.lockout.recordFailure(tx, user, 'password', actorOf(client, user.id));
+            const locked = await deps.lockout.recordFailure(
+              tx,
+              user,
+              'password',
+              actorOf(client, user.id),
+            );
+            if (locked) lockNotices.push(user.email);
           }
           if (reason) {
             await audit.record(tx, {
@@ -296,6 +323,7 @@ export function createSignInFlow(deps: SignInDeps) {
         });
         if (ok) matched.push(ok);
       }
+      if (lockNotices.length > 0) notifyLocked(lockNotices);
       if (signedIn) return signedIn;
       const [first] = matched;
       if (!first) {

@@ -34,7 +34,8 @@ ${
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+<p><a href="/password-reset">Forgot your password?</a></p>`,
   );
 }
 
@@ -204,5 +205,42 @@ export function signedOutPage(): string {
   return page(
     'Signed out',
     html`<h1>You are signed out</h1><p><a href="/login">Sign in again</a></p>`,
+  );
+}
+
+export function resetRequestPage(state: { csrf: string; sent?: boolean; email?: string }): string {
+  return page(
+    'Reset your password',
+    html`<h1>Reset your password</h1>
+${
+  state.sent
+    ? html`<div class="ok" role="status"><p>If an account uses that address, a link to choose a new password is on its way. It works once, for 30 minutes.</p></div>`
+    : html`<p>We will email you a link to choose a new password.</p>`
+}
+<form method="post" action="/password-reset" novalidate>
+${csrfField(state.csrf)}
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required value="${state.email ?? ''}">
+<button type="submit">Send the link</button>
+</form>
+<p><a href="/login">Back to sign in</a></p>`,
+  );
+}
+
+export function resetInvalidPage(): string {
+  return page(
+    'Reset link not valid',
+    html`<h1>This reset link cannot be used</h1>
+<div class="error" role="alert"><p>It is invalid, expired or already used.</p></div>
+<p><a href="/password-reset">Ask for a new link</a></p>`,
+  );
+}
+
+export function resetDonePage(): string {
+  return page(
+    'Password changed',
+    html`<h1>Your password was changed</h1>
+<div class="ok" role="status"><p>Every session of your account was ended. Sign in with the new password.</p></div>
+<p><a href="/login">Sign in</a></p>`,
   );
 }

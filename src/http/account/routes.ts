@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { AuditLog } from '../../audit/index.ts';
-import type { Client, SignInFlow, StepResult } from '../../auth/flows/index.ts';
+import type { Client, PasswordReset, SignInFlow, StepResult } from '../../auth/flows/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
@@ -29,6 +29,7 @@ export interface AccountDeps {
   database: Database;
   audit: AuditLog;
   signIn: SignInFlow;
+  passwordReset: PasswordReset;
   sessions: SessionService;
   mfa: MfaService;
   passwords: PasswordService;
@@ -260,6 +261,66 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
     clearCookie(reply, cookieNames.session);
     return html(reply).send(pages.signedOutPage());
   });
+
+  // --- Password reset ------------------------------------------------------------------------
+
+  app.get('/password-reset', async (request, reply) =>
+    html(reply).send(pages.resetRequestPage({ csrf: csrfToken(request, reply) })),
+  );
+
+  app.post<{ Body: Body }>('/password-reset', async (request, reply) => {
+    if (!guard(request, reply)) return reply;
+    await deps.passwordReset.request(request.body.email ?? '', clientOf(request));
+    return html(reply).send(
+      pages.resetRequestPage({ csrf: csrfToken(request, reply), sent: true }),
+    );
+  });
+
+  app.get<{ Querystring: { token?: string } }>(
+    '/password-reset/confirm',
+    async (request, reply) => {
+      const token = request.query.token ?? '';
+      if (!(await deps.passwordReset.check(token)))
+        return html(reply, 403).send(pages.resetInvalidPage());
+      return html(reply).send(
+        pages.passwordChangePage({
+          csrf: csrfToken(request, reply),
+          action: `/password-reset/confirm?token=${encodeURIComponent(token)}`,
+          reason: 'Choose a new password. Every session of your account ends when you save it.',
+        }),
+      );
+    },
+  );
+
+  app.post<{ Body: Body; Querystring: { token?: string } }>(
+    '/password-reset/confirm',
+    async (request, reply) => {
+      if (!guard(request, reply)) return reply;
+      const token = request.query.token ?? '';
+      try {
+        await deps.passwordReset.complete(
+          token,
+          request.body.password ?? '',
+          request.body.confirmation ?? '',
+          clientOf(request),
+        );
+        return html(reply).send(pages.resetDonePage());
+      } catch (err) {
+        if (isAppError(err) && err.code === 'reset.link_invalid')
+          return html(reply, 403).send(pages.resetInvalidPage());
+        const problems = problemsOf(err);
+        if (!problems) throw err;
+        return html(reply, 400).send(
+          pages.passwordChangePage({
+            csrf: csrfToken(request, reply),
+            action: `/password-reset/confirm?token=${encodeURIComponent(token)}`,
+            reason: 'Choose a new password.',
+            problems,
+          }),
+        );
+      }
+    },
+  );
 
   // --- Account -----------------------------------------------------------------------------
 

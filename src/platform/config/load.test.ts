@@ -56,12 +56,21 @@ describe('configuration', () => {
       failure({ ...prod, VIGIL_MASTER_KEY: key, VIGIL_BEHIND_TLS_PROXY: 'true' }),
       /VIGIL_TRUSTED_PROXIES/,
     );
-    const ok = loadConfig({
+    const behindProxy = {
       ...prod,
       VIGIL_MASTER_KEY: key,
       VIGIL_BEHIND_TLS_PROXY: 'true',
       VIGIL_TRUSTED_PROXIES: '10.0.0.0/8',
       VIGIL_PUBLIC_URL: 'https://id.example.com',
+    };
+    assert.match(failure(behindProxy), /VIGIL_SMTP_URL.*refused in production/);
+    assert.match(
+      failure({ ...behindProxy, VIGIL_SMTP_URL: 'mail.example.com' }),
+      /VIGIL_SMTP_URL: must be/,
+    );
+    const ok = loadConfig({
+      ...behindProxy,
+      VIGIL_SMTP_URL: 'smtps://vigil:secret@mail.example.com:465',
     });
     assert.deepEqual(ok.warnings, []);
     assert.deepEqual(ok.config.VIGIL_TRUSTED_PROXIES, ['10.0.0.0/8']);

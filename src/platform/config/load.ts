@@ -91,6 +91,9 @@ function checkSafety(config: Config): string[] {
   if (!config.VIGIL_TLS_CERT && !config.VIGIL_BEHIND_TLS_PROXY) {
     unsafe('VIGIL_TLS_CERT', 'not set: serving a generated self-signed certificate');
   }
+  if (!config.VIGIL_SMTP_URL) {
+    unsafe('VIGIL_SMTP_URL', 'not set: mail (reset links, lock notices) is written to the log');
+  }
   if (!config.DATABASE_URL) {
     unsafe('DATABASE_URL', 'not set: using embedded PGlite storage (one node only)');
   }

@@ -126,6 +126,18 @@ export const configSchema = z.object({
     .describe(
       'Earlier master keys (base64, comma-separated) still accepted for unwrapping while a master-key rotation rolls out.',
     ),
+  VIGIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .describe(
+      'Mail server for password-reset links and lock notices (`smtps://user:pass@host:465`, or `smtp://…:587`, which requires STARTTLS). Unset: mail is written to the log (development only).',
+    ),
+  VIGIL_MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('Vigil <no-reply@localhost>')
+    .describe('Sender of the mail Vigil sends.'),
   VIGIL_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -239,6 +239,16 @@ export interface SignInFlowsTable {
   expires_at: Timestamp;
 }
 
+export interface PasswordResetsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  secret_hash: Bytes;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -259,6 +269,7 @@ export interface DB {
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
+  password_resets: PasswordResetsTable;
 }
 
 export type { Generated };

@@ -1,0 +1,191 @@
+import type { AuditLog } from '../../audit/index.ts';
+import { createSplitToken, parseSplitToken, splitTokenMatches } from '../../crypto/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
+import {
+  AppError,
+  type Clock,
+  type Database,
+  isUuid,
+  type Logger,
+  type Mailer,
+  newId,
+  type Tx,
+  withOrg,
+  withPlatform,
+} from '../../platform/index.ts';
+import type { SessionService } from '../../sessions/index.ts';
+import type { PasswordService } from '../password/index.ts';
+import * as store from './password-reset.store.ts';
+import type { Client } from './sign-in.ts';
+
+export interface PasswordResetDeps {
+  database: Database;
+  audit: AuditLog;
+  identity: IdentityService;
+  passwords: PasswordService;
+  sessions: SessionService;
+  mailer: Mailer;
+  logger: Logger;
+  clock: Clock;
+  publicUrl: string;
+  platformOrgId: string;
+  /** How long a link works. */
+  linkMinutes?: number;
+  /** Most links per account per hour (mail bombing). */
+  maxPerHour?: number;
+}
+
+const invalidLink = () =>
+  new AppError(
+    'forbidden',
+    'reset.link_invalid',
+    'This reset link is invalid, expired or already used. Ask for a new one.',
+  );
+
+/**
+ * Password reset by an emailed, single-use, expiring link. The request always gets the same
+ * answer and takes the same time whether or not the email exists: mail goes out after the
+ * answer. A completed reset ends every session of the user; a second factor is still asked at
+ * the next sign-in.
+ */
+export function createPasswordReset(deps: PasswordResetDeps) {
+  const linkMinutes = deps.linkMinutes ?? 30;
+  const maxPerHour = deps.maxPerHour ?? 5;
+
+  async function validLink(tx: Tx, token: string): Promise<store.ResetRow> {
+    let parsed: { id: string; secret: string };
+    try {
+      parsed = parseSplitToken(token);
+    } catch {
+      throw invalidLink();
+    }
+    if (!isUuid(parsed.id)) throw invalidLink();
+    const row = await store.resetForUpdate(tx, parsed.id);
+    const matches = splitTokenMatches(parsed.secret, row?.secret_hash ?? Buffer.alloc(32));
+    if (!row || !matches || row.used_at || row.expires_at <= deps.clock.now()) throw invalidLink();
+    return row;
+  }
+
+  return {
+    /** Issues links for every active account with this email; resolves before any mail is sent. */
+    async request(email: string, client: Client): Promise<void> {
+      const trimmed = email.trim().slice(0, 320);
+      const candidates = trimmed
+        ? await withPlatform(deps.database, (tx) => deps.identity.signInCandidates(tx, trimmed))
+        : [];
+      const mails: { to: string; url: string; org: string }[] = [];
+      for (const user of candidates.filter((c) => c.status === 'active' && c.org.active)) {
+        await withOrg(deps.database, user.orgId, async (tx) => {
+          const now = deps.clock.now();
+          const tooMany =
+            (await store.recentResets(tx, user.id, new Date(now.getTime() - 3_600_000))) >=
+            maxPerHour;
+          const token = createSplitToken(newId(now.getTime()));
+          if (!tooMany) {
+            await store.insertReset(tx, {
+              id: token.id,
+              org_id: user.orgId,
+              user_id: user.id,
+              secret_hash: token.secretHash,
+              created_at: now,
+              expires_at: new Date(now.getTime() + linkMinutes * 60_000),
+              used_at: null,
+            });
+            mails.push({
+              to: user.email,
+              url: `${deps.publicUrl}/password-reset/confirm?token=${token.token}`,
+              org: user.org.name,
+            });
+          }
+          await deps.audit.record(tx, {
+            orgId: user.orgId,
+            action: 'auth.password_reset.requested',
+            outcome: tooMany ? 'denied' : 'success',
+            actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
+            target: { type: 'user', id: user.id },
+            details: tooMany ? { reason: 'rate_limited' } : { expiresInMinutes: linkMinutes },
+          });
+        });
+      }
+      if (mails.length === 0) {
+        await deps.audit.append({
+          orgId: deps.platformOrgId,
+          action: 'auth.password_reset.requested',
+          outcome: 'failure',
+          actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
+          details: {
+            email: trimmed,
+            reason: candidates.length ? 'inactive_or_limited' : 'unknown_account',
+          },
+        });
+      }
+      setImmediate(() => {
+        for (const mail of mails) {
+          deps.mailer
+            .send({
+              to: mail.to,
+              subject: 'Reset your password',
+              text: `Someone (we hope you) asked to reset your ${mail.org} password.\n\nOpen this link within ${linkMinutes} minutes to choose a new one:\n${mail.url}\n\nIf it was not you, ignore this message: your password stays as it is.`,
+            })
+            .catch((err: unknown) => deps.logger.error({ err }, 'password reset mail failed'));
+        }
+      });
+    },
+
+    /** Whether a link may show its form (no side effects). */
+    async check(token: string): Promise<boolean> {
+      try {
+        const id = parseSplitToken(token).id;
+        if (!isUuid(id)) return false;
+        const orgId = await withPlatform(
+          deps.database,
+          async (tx) => (await validLink(tx, token)).org_id,
+        );
+        return orgId !== undefined;
+      } catch {
+        return false;
+      }
+    },
+
+    /** Sets the new password under the organization's policy; ends every session of the user. */
+    async complete(
+      token: string,
+      password: string,
+      confirmation: string,
+      client: Client,
+    ): Promise<void> {
+      const orgId = await withPlatform(
+        deps.database,
+        async (tx) => (await validLink(tx, token)).org_id,
+      );
+      await withOrg(deps.database, orgId, async (tx) => {
+        const row = await validLink(tx, token);
+        const user = await deps.identity.findUser(tx, row.user_id);
+        if (user?.status !== 'active') throw invalidLink();
+        if (password !== confirmation) {
+          throw new AppError('invalid', 'password.policy', 'The two passwords differ.', {
+            details: { problems: ['The two passwords differ.'] },
+          });
+        }
+        const actor = {
+          type: 'user' as const,
+          id: user.id,
+          ip: client.ip,
+          userAgent: client.userAgent,
+        };
+        await deps.passwords.set(tx, user, password, { actor, temporary: false, byOwner: false });
+        await store.useResets(tx, user.id, deps.clock.now());
+        await deps.sessions.endAllForUser(tx, user.id, 'password_change', actor);
+        await deps.audit.record(tx, {
+          orgId: user.orgId,
+          action: 'auth.password_reset.completed',
+          actor,
+          target: { type: 'user', id: user.id },
+          details: { resetId: row.id },
+        });
+      });
+    },
+  };
+}
+
+export type PasswordReset = ReturnType<typeof createPasswordReset>;
