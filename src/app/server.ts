@@ -79,6 +79,7 @@ export async function startServer(
       passwordReset: services.passwordReset,
       sessions: services.sessions,
       mfa: services.mfa,
+      webauthn: services.webauthn,
       passwords: services.passwords,
       identity: services.identity,
       tenancy: services.tenancy,

@@ -4,7 +4,7 @@ import {
   createSignInFlow,
 } from '../auth/flows/index.ts';
 import { createLockoutService } from '../auth/lockout/index.ts';
-import { createMfaService } from '../auth/mfa/index.ts';
+import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
 import { createIdentityService } from '../identity/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
@@ -40,6 +40,11 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     issuer: new URL(core.config.VIGIL_PUBLIC_URL).hostname,
   });
   const sessions = createSessionService({ ...base, database: core.database });
+  const webauthn = createWebauthn({
+    ...base,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+    rpName: 'Vigil',
+  });
   const signIn = createSignInFlow({
     database: core.database,
     audit: core.audit,
@@ -47,6 +52,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     passwords,
     lockout,
     mfa,
+    webauthn,
     sessions,
     clock: core.clock,
     platformOrgId,
@@ -82,6 +88,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     passwords,
     lockout,
     mfa,
+    webauthn,
     sessions,
     signIn,
     passwordReset,

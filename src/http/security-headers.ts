@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 export const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 export const pageCsp =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/** Pages with a passkey button: the same, plus Vigil's own scripts and same-origin fetches. */
+export const passkeyPageCsp = `${pageCsp}; script-src 'self'; connect-src 'self'`;
 
 export function registerSecurityHeaders(
   app: FastifyInstance,

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Registry } from '@prometheus-io/client';
@@ -31,6 +33,18 @@ export interface HttpDeps {
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 const stylesheet = readFileSync(new URL('./pages/vigil.css', import.meta.url), 'utf8');
+const passkeyScript = readFileSync(new URL('./pages/passkey.js', import.meta.url), 'utf8');
+/** The browser half of WebAuthn, served from the npm package (no CDN, nothing fetched at run time). */
+const webauthnBundle = readFileSync(
+  join(
+    dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')),
+    '..',
+    'dist',
+    'bundle',
+    'index.umd.min.js',
+  ),
+  'utf8',
+);
 
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -109,6 +123,18 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
       .header('cache-control', 'public, max-age=3600')
       .send(stylesheet),
   );
+
+  for (const [path, body] of [
+    ['/assets/passkey.js', passkeyScript],
+    ['/assets/webauthn.js', webauthnBundle],
+  ] as const) {
+    app.get(path, async (_request, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(body),
+    );
+  }
 
   registerHealthRoutes(app, deps.readiness);
   // Metrics reveal load and internals: a bearer token when configured, otherwise loopback only.

@@ -22,7 +22,7 @@ import {
 } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import type { LockoutService } from '../lockout/index.ts';
-import type { MfaService } from '../mfa/index.ts';
+import type { MfaService, Webauthn } from '../mfa/index.ts';
 import type { PasswordService } from '../password/index.ts';
 import { platformAdminRole } from './bootstrap.ts';
 import * as store from './sign-in.store.ts';
@@ -52,6 +52,7 @@ export interface SignInDeps {
   passwords: PasswordService;
   lockout: LockoutService;
   mfa: MfaService;
+  webauthn: Webauthn;
   sessions: SessionService;
   clock: Clock;
   platformOrgId: string;
@@ -395,6 +396,59 @@ export function createSignInFlow(deps: SignInDeps) {
           tx,
           user,
           ['pwd', 'otp', 'mfa'],
+          flow.must_change_password,
+          client,
+          flow.id,
+        );
+        return result.kind === 'continue' ? { ...result, flowToken } : result;
+      });
+    },
+
+    /** A WebAuthn challenge for the user's passkeys (undefined when they have none). */
+    async passkeyOptions(flowToken: string) {
+      return inFlow(flowToken, 'mfa', (tx, _flow, user) =>
+        deps.webauthn.authenticationOptions(tx, user),
+      );
+    },
+
+    /** Step 2 with a passkey: the signed challenge, counted against the second-factor lockout. */
+    async passkeyStep(
+      flowToken: string,
+      challengeId: string,
+      response: unknown,
+      client: Client,
+    ): Promise<StepResult> {
+      return inFlow(flowToken, 'mfa', async (tx, flow, user) => {
+        const gate = await deps.lockout.gate(tx, user, 'second_factor');
+        const ok =
+          gate.open &&
+          isUuid(challengeId) &&
+          (await deps.webauthn.verifyAuthentication(tx, user, challengeId, response as never));
+        if (!ok) {
+          if (gate.open)
+            await deps.lockout.recordFailure(tx, user, 'second_factor', actorOf(client, user.id));
+          await audit.record(tx, {
+            orgId: user.orgId,
+            action: 'auth.mfa.failed',
+            outcome: 'failure',
+            actor: actorOf(client, user.id),
+            target: { type: 'user', id: user.id },
+            details: { reason: gate.open ? 'bad_assertion' : gate.reason, method: 'passkey' },
+          });
+          return { kind: 'continue', stage: 'mfa', flowToken } satisfies StepResult;
+        }
+        await deps.lockout.recordSuccess(tx, user, 'second_factor');
+        await audit.record(tx, {
+          orgId: user.orgId,
+          action: 'auth.mfa.succeeded',
+          actor: actorOf(client, user.id),
+          target: { type: 'user', id: user.id },
+          details: { method: 'passkey' },
+        });
+        const result = await advance(
+          tx,
+          user,
+          ['pwd', 'hwk', 'mfa'],
           flow.must_change_password,
           client,
           flow.id,

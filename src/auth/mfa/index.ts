@@ -11,3 +11,4 @@ export {
   mfaSecretColumn,
 } from './service.ts';
 export { acceptTotp, totpCode, totpParams, totpStep, totpUri } from './totp.ts';
+export { createWebauthn, type Webauthn, type WebauthnDeps } from './webauthn.ts';

@@ -84,3 +84,43 @@ export async function replaceRecoveryCodes(
       .values(rows.map((r) => ({ ...r, used_at: null })))
       .execute();
 }
+
+export async function insertChallenge(
+  tx: Tx,
+  row: {
+    id: string;
+    org_id: string;
+    user_id: string;
+    purpose: 'registration' | 'authentication';
+    challenge: string;
+    expires_at: Date;
+  },
+): Promise<void> {
+  await tx.insertInto('webauthn_challenges').values(row).execute();
+}
+
+/** Takes the challenge out: each one can be answered once. */
+export async function takeChallenge(
+  tx: Tx,
+  id: string,
+  userId: string,
+  purpose: 'registration' | 'authentication',
+  now: Date,
+): Promise<string | undefined> {
+  const row = await tx
+    .deleteFrom('webauthn_challenges')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .returning(['challenge', 'expires_at'])
+    .executeTakeFirst();
+  return row && row.expires_at > now ? row.challenge : undefined;
+}
+
+export async function updateSignCount(tx: Tx, id: string, count: number, at: Date): Promise<void> {
+  await tx
+    .updateTable('mfa_factors')
+    .set({ sign_count: count, last_used_at: at })
+    .where('id', '=', id)
+    .execute();
+}

@@ -39,10 +39,26 @@ ${
   );
 }
 
+const passkeyScripts = html`<script src="/assets/webauthn.js" defer></script>
+<script src="/assets/passkey.js" defer></script>`;
+
+function passkeyButton(
+  mode: 'register' | 'authenticate',
+  csrf: string,
+  optionsUrl: string,
+  verifyUrl: string,
+  label: string,
+): Html {
+  return html`<p><button type="button" class="secondary" data-passkey="${mode}" data-csrf="${csrf}" data-options-url="${optionsUrl}" data-verify-url="${verifyUrl}">${label}</button></p>
+<p role="status" data-passkey-status></p>
+${passkeyScripts}`;
+}
+
 export function secondFactorPage(state: { csrf: string; problems?: string[] }): string {
   return page(
     'Verify it is you',
     html`<h1>Two-step verification</h1>
+${passkeyButton('authenticate', state.csrf, '/login/mfa/passkey/options', '/login/mfa/passkey', 'Use a passkey')}
 <p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
 ${errors(state.problems ?? [])}
 <form method="post" action="/login/mfa" novalidate>
@@ -187,6 +203,9 @@ ${errors(v.problems ?? [])}
 <form method="post" action="/account/factors/remove">${csrfField(v.csrf)}<input type="hidden" name="factor" value="${f.id}"><button type="submit">Remove</button></form></li>`,
       )}</ul>
 <p><a href="/account/totp">Add an authenticator app</a></p>
+<label for="passkey-label">Name for a new passkey</label>
+<input id="passkey-label" type="text" maxlength="100" value="Passkey">
+${passkeyButton('register', v.csrf, '/account/passkeys/options', '/account/passkeys', 'Add a passkey')}
 <p>${v.recoveryCodesLeft} recovery codes left.</p>
 <form method="post" action="/account/recovery-codes">${csrfField(v.csrf)}<button type="submit">Make new recovery codes</button></form>
 

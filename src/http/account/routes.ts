@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { AuditLog } from '../../audit/index.ts';
 import type { Client, PasswordReset, SignInFlow, StepResult } from '../../auth/flows/index.ts';
-import type { MfaService } from '../../auth/mfa/index.ts';
+import type { MfaService, Webauthn } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
-import { pageCsp } from '../security-headers.ts';
+import { pageCsp, passkeyPageCsp } from '../security-headers.ts';
 import {
   clearCookie,
   cookieNames,
@@ -32,6 +32,7 @@ export interface AccountDeps {
   passwordReset: PasswordReset;
   sessions: SessionService;
   mfa: MfaService;
+  webauthn: Webauthn;
   passwords: PasswordService;
   identity: IdentityService;
   tenancy: TenancyService;
@@ -122,7 +123,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
 
   app.get('/login/mfa', async (request, reply) => {
     if ((await signIn.stageOf(flowToken(request))) !== 'mfa') return reply.redirect('/login', 303);
-    return html(reply).send(pages.secondFactorPage({ csrf: csrfToken(request, reply) }));
+    return html(reply)
+      .header('content-security-policy', passkeyPageCsp)
+      .send(pages.secondFactorPage({ csrf: csrfToken(request, reply) }));
   });
 
   app.post<{ Body: Body }>('/login/mfa', async (request, reply) => {
@@ -145,6 +148,47 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
     } catch (err) {
       if (isAppError(err) && err.code === 'signin.flow_invalid')
         return reply.redirect('/login', 303);
+      throw err;
+    }
+  });
+
+  // Passkey ceremonies answer JSON to the page's script; the CSRF value travels in the body.
+  const json = (reply: FastifyReply, status: number, body: unknown) =>
+    reply.code(status).type('application/json').send(body);
+  const refuse = (reply: FastifyReply, status: number, detail: string) =>
+    json(reply, status, { detail });
+
+  app.post<{ Body: Body }>('/login/mfa/passkey/options', async (request, reply) => {
+    if (!csrfValid(request, request.body?.csrf))
+      return refuse(reply, 403, 'Your form expired. Reload the page.');
+    try {
+      const options = await signIn.passkeyOptions(flowToken(request));
+      return options
+        ? json(reply, 200, options)
+        : refuse(reply, 404, 'You have no passkey; use a code instead.');
+    } catch (err) {
+      if (isAppError(err) && err.code === 'signin.flow_invalid')
+        return refuse(reply, 401, err.message);
+      throw err;
+    }
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/login/mfa/passkey', async (request, reply) => {
+    if (!csrfValid(request, request.body?.csrf))
+      return refuse(reply, 403, 'Your form expired. Reload the page.');
+    try {
+      const result = await signIn.passkeyStep(
+        flowToken(request),
+        String(request.body.challengeId ?? ''),
+        request.body.response,
+        clientOf(request),
+      );
+      if (result.kind === 'continue' && result.stage === 'mfa')
+        return refuse(reply, 401, 'The passkey was not accepted.');
+      return json(reply, 200, { redirect: nextLocation(reply, result) });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'signin.flow_invalid')
+        return refuse(reply, 401, err.message);
       throw err;
     }
   });
@@ -390,7 +434,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
         ...extra,
       };
     });
-    return html(reply, status).send(pages.accountPage(view));
+    return html(reply, status)
+      .header('content-security-policy', passkeyPageCsp)
+      .send(pages.accountPage(view));
   }
 
   app.get('/account', (request, reply) =>
@@ -499,6 +545,54 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
       }
     }),
   );
+
+  app.post<{ Body: Body }>('/account/passkeys/options', async (request, reply) => {
+    const session = await current(request);
+    if (!session) return refuse(reply, 401, 'Sign in again.');
+    if (!csrfValid(request, request.body?.csrf))
+      return refuse(reply, 403, 'Your form expired. Reload the page.');
+    const options = await withOrg(deps.database, session.orgId, async (tx) => {
+      const user = await deps.identity.findUser(tx, session.userId);
+      return deps.webauthn.registrationOptions(tx, {
+        id: session.userId,
+        orgId: session.orgId,
+        email: user?.email ?? '',
+      });
+    });
+    return json(reply, 200, options);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/account/passkeys', async (request, reply) => {
+    const session = await current(request);
+    if (!session) return refuse(reply, 401, 'Sign in again.');
+    if (!csrfValid(request, request.body?.csrf))
+      return refuse(reply, 403, 'Your form expired. Reload the page.');
+    const actor: AuditActor = {
+      type: 'user',
+      id: session.userId,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    };
+    try {
+      await withOrg(deps.database, session.orgId, async (tx) => {
+        const user = await deps.identity.findUser(tx, session.userId);
+        await deps.webauthn.finishRegistration(
+          tx,
+          { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
+          String(request.body.challengeId ?? ''),
+          request.body.response as never,
+          String(request.body.label ?? 'Passkey'),
+          actor,
+        );
+      });
+    } catch (err) {
+      const problems = problemsOf(err);
+      if (!problems) throw err;
+      return refuse(reply, 400, problems.join(' '));
+    }
+    await renew(reply, session, actor);
+    return json(reply, 200, { redirect: '/account' });
+  });
 
   app.post<{ Body: Body }>('/account/recovery-codes', (request, reply) =>
     withSession(request, reply, async (session, actor) => {

@@ -249,6 +249,15 @@ export interface PasswordResetsTable {
   used_at: Timestamp | null;
 }
 
+export interface WebauthnChallengesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  purpose: 'registration' | 'authentication';
+  challenge: string;
+  expires_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -270,6 +279,7 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
   password_resets: PasswordResetsTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 export type { Generated };
