@@ -84,6 +84,63 @@ describe('sign-in flow', () => {
     assert.equal(await failures('account_suspended'), 1);
   });
 
+  it('does the same password-hash work for every kind of failure (no enumeration by time)', async () => {
+    // Every answer below is `failed`, and each costs exactly one argon2id verification: through the
+    // account's own hash, or through the equaliser hash when there is none to check.
+    const calls: string[] = [];
+    const { verify, verifyWithoutAccount } = auth.passwords;
+    auth.passwords.verify = async (...args) => {
+      calls.push('verify');
+      return verify(...args);
+    };
+    auth.passwords.verifyWithoutAccount = async (...args) => {
+      calls.push('equaliser');
+      return verifyWithoutAccount(...args);
+    };
+    try {
+      const locked = await auth.createUser(orgA, 'locked@example.test', password);
+      await withOrg(core.database, orgA, (tx) =>
+        tx
+          .insertInto('auth_lockouts')
+          .values({
+            user_id: locked.id,
+            org_id: orgA,
+            factor: 'password',
+            failures: 10,
+            last_failure_at: clock.now(),
+            locked_until: new Date(clock.now().getTime() + 30 * minute),
+            lock_count: 1,
+            locked_permanently: false,
+          })
+          .execute(),
+      );
+      const noPassword = await withOrg(core.database, orgA, (tx) =>
+        auth.identity.createUser(
+          tx,
+          orgA,
+          { email: 'nopass@example.test', displayName: 'No Pass' },
+          operatorActor,
+        ),
+      );
+      // `verify` of an account without a stored hash hands over to the equaliser: still one hash.
+      const cases: [string, string, string[]][] = [
+        ['alice@example.test', 'wrong-password', ['verify']],
+        ['unknown@example.test', password, ['equaliser']],
+        [locked.email, password, ['verify']],
+        [noPassword.email, password, ['verify', 'equaliser']],
+      ];
+      for (const [email, pass, expected] of cases) {
+        calls.length = 0;
+        const result = await auth.signIn.passwordStep({ email, password: pass }, client);
+        assert.deepEqual(result, { kind: 'failed' }, email);
+        assert.deepEqual(calls, expected, email);
+      }
+    } finally {
+      auth.passwords.verify = verify;
+      auth.passwords.verifyWithoutAccount = verifyWithoutAccount;
+    }
+  });
+
   it('locks after 10 failures: the right password then fails like a wrong one, until the lock ends', async () => {
     const carol = await auth.createUser(orgA, 'carol@example.test', password);
     for (let i = 0; i < 10; i++) {
@@ -106,7 +163,15 @@ describe('sign-in flow', () => {
     assert.deepEqual(await auth.signIn.passwordStep({ email: carol.email, password }, client), {
       kind: 'failed',
     });
-    assert.equal(await failures('locked'), 1);
+    const carolLocked = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'auth.login.failed')
+        .where('target_id', '=', carol.id)
+        .execute(),
+    );
+    assert.equal(carolLocked.filter((e) => JSON.parse(e.details).reason === 'locked').length, 1);
     clock.advance(30 * minute);
     signedIn(await auth.signIn.passwordStep({ email: carol.email, password }, client));
   });

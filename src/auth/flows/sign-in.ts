@@ -1,11 +1,5 @@
 import type { AuditLog } from '../../audit/index.ts';
-import {
-  createSplitToken,
-  hashPassword,
-  parseSplitToken,
-  splitTokenMatches,
-  verifyPassword,
-} from '../../crypto/index.ts';
+import { createSplitToken, parseSplitToken, splitTokenMatches } from '../../crypto/index.ts';
 import type { IdentityService, SignInCandidate } from '../../identity/index.ts';
 import {
   AppError,
@@ -69,8 +63,6 @@ const failed: StepResult = { kind: 'failed' };
 export function createSignInFlow(deps: SignInDeps) {
   const { database, audit, clock } = deps;
   const flowMinutes = deps.flowMinutes ?? 10;
-  // An unknown account still costs one password hash verification, like a known one.
-  const dummyHash = hashPassword(`vigil-timing-equaliser-${newId()}`);
 
   const actorOf = (client: Client, userId?: string): AuditActor => ({
     type: userId ? 'user' : 'anonymous',
@@ -172,10 +164,12 @@ export function createSignInFlow(deps: SignInDeps) {
     mustChange: boolean,
     client: Client,
     flowId?: string,
+    /** Whether the user has a second factor, when the caller already knows. */
+    knownHasFactor?: boolean,
   ): Promise<StepResult> {
     const hasMfa = amr.includes('mfa');
     let stage: Stage | null = null;
-    if (!hasMfa && (await deps.mfa.hasFactor(tx, user.id))) stage = 'mfa';
+    if (!hasMfa && (knownHasFactor ?? (await deps.mfa.hasFactor(tx, user.id)))) stage = 'mfa';
     else if (!hasMfa) {
       const { required, graceUntil } = await mfaRequired(tx, user);
       if (required && !(graceUntil && graceUntil > clock.now())) stage = 'enroll';
@@ -269,7 +263,8 @@ export function createSignInFlow(deps: SignInDeps) {
         };
       });
       if (candidates.length === 0) {
-        await verifyPassword(await dummyHash, input.password);
+        // An unknown account still costs one password hash verification, like a known one.
+        await deps.passwords.verifyWithoutAccount(input.password);
         await deps.lockout.recordIpFailure(client.ip);
         await audit.append({
           orgId: deps.platformOrgId,
@@ -316,9 +311,17 @@ export function createSignInFlow(deps: SignInDeps) {
             });
             return null;
           }
-          await deps.lockout.recordSuccess(tx, user, 'password');
+          if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'password');
           if (candidates.length === 1) {
-            signedIn = await advance(tx, user, ['pwd'], verdict.mustChange, client);
+            signedIn = await advance(
+              tx,
+              user,
+              ['pwd'],
+              verdict.mustChange,
+              client,
+              undefined,
+              hasMfa,
+            );
           }
           return { user, mustChange: verdict.mustChange };
         });

@@ -57,11 +57,15 @@ export function createLockoutService(deps: LockoutDeps) {
       actor: AuditActor,
     ): Promise<Versioned<LockoutPolicy>> => policies.set(tx, orgId, input, actor),
 
-    /** Whether an attempt on this factor may be checked now (locks the counter row). */
-    async gate(tx: Tx, account: Account, factor: Factor): Promise<Gate> {
+    /**
+     * Whether an attempt on this factor may be checked now (locks the counter row). `dirty` says
+     * whether a success has failures to clear (most sign-ins have none: no write then).
+     */
+    async gate(tx: Tx, account: Account, factor: Factor): Promise<Gate & { dirty: boolean }> {
       const { policy } = await policies.current(tx, account.orgId);
       const counter = (await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter;
-      return gate(policy, counter, deps.clock.now());
+      const dirty = counter.failures > 0 || counter.lockCount > 0;
+      return { ...gate(policy, counter, deps.clock.now()), dirty };
     },
 
     /** Counts a failure; locks the account at the threshold (audited). Returns the new lock, if any. */

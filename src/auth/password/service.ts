@@ -1,4 +1,9 @@
-import { hashPassword, passwordNeedsRehash, verifyPassword } from '../../crypto/index.ts';
+import {
+  hashPassword,
+  passwordNeedsRehash,
+  randomToken,
+  verifyPassword,
+} from '../../crypto/index.ts';
 import {
   AppError,
   type AuditActor,
@@ -64,6 +69,8 @@ export function createPasswordService(deps: PasswordDeps) {
     clock: deps.clock,
   });
   const policyOf = (tx: Tx, orgId: string): Promise<VersionedPolicy> => policies.current(tx, orgId);
+  // A hash no password matches, made once: checking against it costs what a real check costs.
+  let equaliser: Promise<string> | undefined;
 
   /** Every rule the password breaks for this user, at once. */
   async function problems(
@@ -106,7 +113,7 @@ export function createPasswordService(deps: PasswordDeps) {
     return found;
   }
 
-  return {
+  const service = {
     policy: policyOf,
 
     /** Stores a new policy version (a preset name, or full settings); audited with before and after. */
@@ -170,6 +177,16 @@ export function createPasswordService(deps: PasswordDeps) {
     },
 
     /**
+     * The same argon2id work as `verify`, for an attempt on an account that does not exist, so
+     * that the answer takes as long (DESIGN §5.5). Always false.
+     */
+    async verifyWithoutAccount(password: string): Promise<false> {
+      equaliser ??= hashPassword(`vigil-timing-equaliser-${randomToken(16)}`);
+      await verifyPassword(await equaliser, password);
+      return false;
+    },
+
+    /**
      * Checks a sign-in password. Rehashes transparently when the hash parameters changed, and
      * says whether the password must be replaced first (temporary, or expired by policy).
      */
@@ -180,7 +197,10 @@ export function createPasswordService(deps: PasswordDeps) {
       hasMfa: boolean,
     ): Promise<VerifyResult> {
       const current = await store.credential(tx, owner.id);
-      if (!current) return { ok: false, mustChange: false };
+      if (!current) {
+        await service.verifyWithoutAccount(password);
+        return { ok: false, mustChange: false };
+      }
       if (!(await verifyPassword(current.hash, password))) return { ok: false, mustChange: false };
       if (passwordNeedsRehash(current.hash)) {
         await store.replaceHash(tx, owner.id, await hashPassword(password));
@@ -196,6 +216,7 @@ export function createPasswordService(deps: PasswordDeps) {
       return { ok: true, mustChange: current.must_change || expired };
     },
   };
+  return service;
 }
 
 export type PasswordService = ReturnType<typeof createPasswordService>;
