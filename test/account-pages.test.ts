@@ -85,6 +85,15 @@ describe('sign-in and account pages over HTTP', () => {
     });
     assert.equal(refused.status, 400);
     assert.match(refused.text, /current password is not right/);
+    await new Promise((r) => setTimeout(r, 50));
+    const refusals = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select(['outcome', 'actor_ip', 'actor_ua'])
+        .where('action', '=', 'user.password.change_failed')
+        .execute(),
+    );
+    assert.deepEqual(refusals, [{ outcome: 'failure', actor_ip: '127.0.0.1', actor_ua: null }]);
     const changed = await a.post('/account/password', {
       current: password,
       password: 'Next-Page-Secret-100',

@@ -88,6 +88,26 @@ describe('password reset and lock notices by mail', () => {
   it('refuses unknown and tampered links', async () => {
     const b = browserLike(server.url);
     assert.equal((await b.get('/password-reset/confirm?token=nope')).status, 403);
+    await b.get('/password-reset');
+    const forged = await b.post('/password-reset/confirm?token=nope.nope', {
+      password: 'Whatever-Secret-12',
+      confirmation: 'Whatever-Secret-12',
+      csrf: b.csrf(),
+    });
+    assert.equal(forged.status, 403);
+    await new Promise((r) => setTimeout(r, 50));
+    const failures = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'auth.password_reset.failed')
+        .execute(),
+    );
+    assert.deepEqual(failures.map((f) => JSON.parse(f.details).reason).sort(), [
+      'password.policy',
+      'password.policy',
+      'reset.link_invalid',
+    ]);
     assert.equal(
       (await b.get('/password-reset/confirm?token=01a21818-0000-7000-8000-000000000000.AAAA'))
         .status,

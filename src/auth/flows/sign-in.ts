@@ -346,6 +346,22 @@ export function createSignInFlow(deps: SignInDeps) {
       );
     },
 
+    /** Whose sign-in a flow token belongs to (for auditing refused steps), or null. */
+    async subjectOf(flowToken: string): Promise<{ orgId: string; userId: string } | null> {
+      try {
+        const id = parseSplitToken(flowToken).id;
+        if (!isUuid(id)) return null;
+        return await withPlatform(database, async (tx) => {
+          const row = await store.flowForUpdate(tx, id);
+          return row && splitTokenMatches(parseSplitToken(flowToken).secret, row.secret_hash)
+            ? { orgId: row.org_id, userId: row.user_id }
+            : null;
+        });
+      } catch {
+        return null;
+      }
+    },
+
     /** Where a started sign-in stands (for rendering its page). */
     async stageOf(flowToken: string): Promise<Stage | null> {
       try {

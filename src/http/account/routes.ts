@@ -10,6 +10,7 @@ import {
   type AuditActor,
   type Database,
   isAppError,
+  platformOrgId,
   withOrg,
 } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
@@ -93,6 +94,33 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
   }
 
   const flowToken = (request: FastifyRequest) => request.cookies[cookieNames.flow] ?? '';
+
+  /**
+   * Refused steps are audited too. Their transaction rolled back, so the event goes through
+   * `append`, on its own (after the failed transaction has ended).
+   */
+  async function auditRefusal(
+    request: FastifyRequest,
+    subject: { orgId: string; userId: string } | null,
+    action: string,
+    err: unknown,
+  ): Promise<void> {
+    if (!subject) return;
+    await deps.audit.append({
+      orgId: subject.orgId,
+      action,
+      outcome: 'failure',
+      actor: {
+        type: 'user',
+        id: subject.userId,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      },
+      target: { type: 'user', id: subject.userId },
+      details: { reason: isAppError(err) ? err.code : 'error' },
+    });
+  }
+  const sessionSubject = (s: Session) => ({ orgId: s.orgId, userId: s.userId });
 
   async function current(request: FastifyRequest): Promise<Session | undefined> {
     const token = request.cookies[cookieNames.session];
@@ -228,6 +256,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
       );
     } catch (err) {
       const problems = problemsOf(err);
+      await auditRefusal(
+        request,
+        await signIn.subjectOf(flowToken(request)),
+        'mfa.factor.enroll_failed',
+        err,
+      );
       if (!problems) {
         if (isAppError(err) && err.code === 'signin.flow_invalid')
           return reply.redirect('/login', 303);
@@ -273,6 +307,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
       );
     } catch (err) {
       const problems = problemsOf(err);
+      await auditRefusal(
+        request,
+        await signIn.subjectOf(flowToken(request)),
+        'user.password.change_failed',
+        err,
+      );
       if (!problems) {
         if (isAppError(err) && err.code === 'signin.flow_invalid')
           return reply.redirect('/login', 303);
@@ -350,6 +390,13 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
         );
         return html(reply).send(pages.resetDonePage());
       } catch (err) {
+        await deps.audit.append({
+          orgId: platformOrgId,
+          action: 'auth.password_reset.failed',
+          outcome: 'failure',
+          actor: { type: 'anonymous', ip: request.ip, userAgent: request.headers['user-agent'] },
+          details: { reason: isAppError(err) ? err.code : 'error' },
+        });
         if (isAppError(err) && err.code === 'reset.link_invalid')
           return html(reply, 403).send(pages.resetInvalidPage());
         const problems = problemsOf(err);
@@ -515,6 +562,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
           return renderAccount(request, reply, renewed, { notice: 'Authenticator app added.' });
         } catch (err) {
           const problems = problemsOf(err);
+          await auditRefusal(request, sessionSubject(session), 'mfa.factor.enroll_failed', err);
           if (!problems) throw err;
           return renderAccount(request, reply, session, { problems }, 400);
         }
@@ -587,6 +635,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
       });
     } catch (err) {
       const problems = problemsOf(err);
+      await auditRefusal(request, sessionSubject(session), 'mfa.factor.enroll_failed', err);
       if (!problems) throw err;
       return refuse(reply, 400, problems.join(' '));
     }
@@ -657,6 +706,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
         });
       } catch (err) {
         const problems = problemsOf(err);
+        await auditRefusal(request, sessionSubject(session), 'user.password.change_failed', err);
         if (!problems) throw err;
         return html(reply, 400).send(
           pages.passwordChangePage({
