@@ -176,6 +176,66 @@ describe('sign-in flow', () => {
     signedIn(await auth.signIn.passwordStep({ email: carol.email, password }, client));
   });
 
+  it('keeps a permanent lock until an administrator lifts it (audited)', async () => {
+    await withOrg(core.database, orgB, (tx) =>
+      auth.lockout.setPolicy(
+        tx,
+        orgB,
+        {
+          threshold: 3,
+          lockMinutes: 1,
+          delayFromFailure: 3,
+          maxDelaySeconds: 1,
+          permanentAfterLocks: 1,
+        },
+        operatorActor,
+      ),
+    );
+    const hank = await auth.createUser(orgB, 'hank@example.test', password);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(minute);
+      await auth.signIn.passwordStep(
+        { email: hank.email, password: 'wrong', orgSlug: 'globex' },
+        client,
+      );
+    }
+    clock.advance(24 * 60 * minute);
+    assert.deepEqual(
+      await auth.signIn.passwordStep({ email: hank.email, password, orgSlug: 'globex' }, client),
+      { kind: 'failed' },
+    );
+    assert.equal(
+      await withOrg(core.database, orgB, (tx) => auth.lockout.unlock(tx, hank, operatorActor)),
+      true,
+    );
+    signedIn(
+      await auth.signIn.passwordStep({ email: hank.email, password, orgSlug: 'globex' }, client),
+    );
+    const unlocked = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('actor_id')
+        .where('action', '=', 'auth.account.unlocked')
+        .where('target_id', '=', hank.id)
+        .execute(),
+    );
+    assert.deepEqual(unlocked, [{ actor_id: 'cli' }]);
+    await withOrg(core.database, orgB, (tx) =>
+      auth.lockout.setPolicy(
+        tx,
+        orgB,
+        {
+          threshold: 10,
+          lockMinutes: 30,
+          delayFromFailure: 3,
+          maxDelaySeconds: 30,
+          permanentAfterLocks: null,
+        },
+        operatorActor,
+      ),
+    );
+  });
+
   it('throttles with a growing delay from the third failure', async () => {
     const dave = await auth.createUser(orgA, 'dave@example.test', password);
     for (let i = 0; i < 3; i++)
