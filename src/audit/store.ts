@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { AuditEventsTable, Tx } from '../platform/index.ts';
+import type { AuditEventsTable, AuditSealBlocksTable, Tx } from '../platform/index.ts';
 import type { AuditFilter, EventContent } from './model.ts';
 
 export interface SealedContent {
@@ -133,20 +133,7 @@ export async function trySealerLock(tx: Tx): Promise<boolean> {
   return result.rows[0]?.locked === true;
 }
 
-export interface BlockRow {
-  block_no: string;
-  first_tx: string;
-  first_seq: string;
-  last_tx: string;
-  last_seq: string;
-  event_count: number;
-  event_ids: string[];
-  prev_hash: Uint8Array;
-  chain_hash: Uint8Array;
-  key_id: string;
-  signature: Uint8Array;
-  sealed_at: Date;
-}
+export type BlockRow = Selectable<AuditSealBlocksTable>;
 
 const blockColumns = sql`block_no::text AS block_no, first_tx::text AS first_tx,
   first_seq::text AS first_seq, last_tx::text AS last_tx, last_seq::text AS last_seq,

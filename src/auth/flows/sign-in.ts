@@ -213,6 +213,46 @@ export function createSignInFlow(deps: SignInDeps) {
     return row;
   }
 
+  /**
+   * The second step, whatever the factor: gated and counted by the second-factor lockout, audited
+   * either way; on success the sign-in moves on with the factor's `amr`.
+   */
+  function secondFactor(
+    flowToken: string,
+    client: Client,
+    method: 'totp' | 'recovery_code' | 'passkey',
+    check: (tx: Tx, user: SignInCandidate) => Promise<boolean>,
+  ): Promise<StepResult> {
+    return inFlow(flowToken, 'mfa', async (tx, flow, user) => {
+      const gate = await deps.lockout.gate(tx, user, 'second_factor');
+      const ok = gate.open && (await check(tx, user));
+      const actor = actorOf(client, user.id);
+      if (!ok) {
+        if (gate.open) await deps.lockout.recordFailure(tx, user, 'second_factor', actor);
+        await audit.record(tx, {
+          orgId: user.orgId,
+          action: 'auth.mfa.failed',
+          outcome: 'failure',
+          actor,
+          target: { type: 'user', id: user.id },
+          details: { reason: gate.open ? 'wrong_factor' : gate.reason, method },
+        });
+        return { kind: 'continue', stage: 'mfa', flowToken } satisfies StepResult;
+      }
+      if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'second_factor');
+      await audit.record(tx, {
+        orgId: user.orgId,
+        action: 'auth.mfa.succeeded',
+        actor,
+        target: { type: 'user', id: user.id },
+        details: { method },
+      });
+      const amr = method === 'passkey' ? ['pwd', 'hwk', 'mfa'] : ['pwd', 'otp', 'mfa'];
+      const result = await advance(tx, user, amr, flow.must_change_password, client, flow.id);
+      return result.kind === 'continue' ? { ...result, flowToken } : result;
+    });
+  }
+
   /** Loads the flow's user in platform scope, then runs `fn` in the user's organization. */
   async function inFlow<T>(
     flowToken: string,
@@ -378,49 +418,12 @@ export function createSignInFlow(deps: SignInDeps) {
 
     /** Step 2: a TOTP code or a recovery code, counted against the second-factor lockout. */
     async secondFactorStep(flowToken: string, code: string, client: Client): Promise<StepResult> {
-      return inFlow(flowToken, 'mfa', async (tx, flow, user) => {
-        const gate = await deps.lockout.gate(tx, user, 'second_factor');
-        const isRecovery = /[a-z-]/i.test(code.trim()) || code.replace(/\s/g, '').length === 10;
-        let ok = false;
-        if (gate.open) {
-          ok = isRecovery
-            ? await deps.mfa.useRecoveryCode(tx, user, code, actorOf(client, user.id))
-            : await deps.mfa.verifyTotp(tx, user, code);
-        }
-        if (!ok) {
-          if (gate.open)
-            await deps.lockout.recordFailure(tx, user, 'second_factor', actorOf(client, user.id));
-          await audit.record(tx, {
-            orgId: user.orgId,
-            action: 'auth.mfa.failed',
-            outcome: 'failure',
-            actor: actorOf(client, user.id),
-            target: { type: 'user', id: user.id },
-            details: {
-              reason: gate.open ? 'bad_code' : gate.reason,
-              method: isRecovery ? 'recovery_code' : 'totp',
-            },
-          });
-          return { kind: 'continue', stage: 'mfa', flowToken } satisfies StepResult;
-        }
-        await deps.lockout.recordSuccess(tx, user, 'second_factor');
-        await audit.record(tx, {
-          orgId: user.orgId,
-          action: 'auth.mfa.succeeded',
-          actor: actorOf(client, user.id),
-          target: { type: 'user', id: user.id },
-          details: { method: isRecovery ? 'recovery_code' : 'totp' },
-        });
-        const result = await advance(
-          tx,
-          user,
-          ['pwd', 'otp', 'mfa'],
-          flow.must_change_password,
-          client,
-          flow.id,
-        );
-        return result.kind === 'continue' ? { ...result, flowToken } : result;
-      });
+      const isRecovery = /[a-z-]/i.test(code.trim()) || code.replace(/\s/g, '').length === 10;
+      return secondFactor(flowToken, client, isRecovery ? 'recovery_code' : 'totp', (tx, user) =>
+        isRecovery
+          ? deps.mfa.useRecoveryCode(tx, user, code, actorOf(client, user.id))
+          : deps.mfa.verifyTotp(tx, user, code),
+      );
     },
 
     /** A WebAuthn challenge for the user's passkeys (undefined when they have none). */
@@ -437,43 +440,14 @@ export function createSignInFlow(deps: SignInDeps) {
       response: unknown,
       client: Client,
     ): Promise<StepResult> {
-      return inFlow(flowToken, 'mfa', async (tx, flow, user) => {
-        const gate = await deps.lockout.gate(tx, user, 'second_factor');
-        const ok =
-          gate.open &&
+      return secondFactor(
+        flowToken,
+        client,
+        'passkey',
+        async (tx, user) =>
           isUuid(challengeId) &&
-          (await deps.webauthn.verifyAuthentication(tx, user, challengeId, response as never));
-        if (!ok) {
-          if (gate.open)
-            await deps.lockout.recordFailure(tx, user, 'second_factor', actorOf(client, user.id));
-          await audit.record(tx, {
-            orgId: user.orgId,
-            action: 'auth.mfa.failed',
-            outcome: 'failure',
-            actor: actorOf(client, user.id),
-            target: { type: 'user', id: user.id },
-            details: { reason: gate.open ? 'bad_assertion' : gate.reason, method: 'passkey' },
-          });
-          return { kind: 'continue', stage: 'mfa', flowToken } satisfies StepResult;
-        }
-        await deps.lockout.recordSuccess(tx, user, 'second_factor');
-        await audit.record(tx, {
-          orgId: user.orgId,
-          action: 'auth.mfa.succeeded',
-          actor: actorOf(client, user.id),
-          target: { type: 'user', id: user.id },
-          details: { method: 'passkey' },
-        });
-        const result = await advance(
-          tx,
-          user,
-          ['pwd', 'hwk', 'mfa'],
-          flow.must_change_password,
-          client,
-          flow.id,
-        );
-        return result.kind === 'continue' ? { ...result, flowToken } : result;
-      });
+          (await deps.webauthn.verifyAuthentication(tx, user, challengeId, response as never)),
+      );
     },
 
     /** Forced enrollment, first half: a new TOTP seed for the QR code. */
