@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunningServer } from '../src/app/server.ts';
 import { withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
+import { launchChromium } from './support/browser.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 import { startTestServer } from './support/http.ts';
 
-const chromiumPath = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 const password = 'Passkey-Tested-Secret-8';
 
 function freePort(): Promise<number> {
@@ -37,7 +36,6 @@ describe('passkeys in a real browser', () => {
   let base: string;
 
   before(async () => {
-    assert.ok(existsSync(chromiumPath), `Chromium not found at ${chromiumPath}`);
     core = await openTestCore();
     const port = await freePort();
     base = `http://localhost:${port}`;
@@ -50,18 +48,7 @@ describe('passkeys in a real browser', () => {
     const auth = authServices(core);
     const orgId = await core.createOrg('passkey-co');
     await auth.createUser(orgId, 'kim@passkey.test', password);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import * as OTPAuth from 'otpauth';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunningServer } from '../src/app/server.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import { operatorActor, withOrg } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
+import { launchChromium } from './support/browser.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 import { startTestServer } from './support/http.ts';
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
-const chromiumPath = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 const password = 'Browser-Tested-Secret-7';
 
 describe('hosted pages in a real browser', () => {
@@ -22,7 +20,6 @@ describe('hosted pages in a real browser', () => {
   let otherSessionId: string;
 
   before(async () => {
-    assert.ok(existsSync(chromiumPath), `Chromium not found at ${chromiumPath}`);
     core = await openTestCore();
     server = await startTestServer(core);
     const auth = authServices(core);
@@ -46,18 +43,7 @@ describe('hosted pages in a real browser', () => {
       ),
     );
     otherSessionId = other.session.id;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
