@@ -1,0 +1,329 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type AuditActor, isAppError, withOrg } from '../../platform/index.ts';
+import type { Session } from '../../sessions/index.ts';
+import { passkeyPageCsp } from '../security-headers.ts';
+import { type Body, html, type PageContext, problemsOf, qrDataUri } from './context.ts';
+import { csrfToken, csrfValid, setSessionCookie } from './cookies.ts';
+import * as pages from './pages.ts';
+
+/** The signed-in user's account page and its actions. */
+export function registerAccountPages(app: FastifyInstance, ctx: PageContext): void {
+  const {
+    deps,
+    signIn,
+    sessions,
+    mfa,
+    guard,
+    auditRefusal,
+    sessionSubject,
+    current,
+    json,
+    refuse,
+  } = ctx;
+
+  /** Account routes: a live session or back to sign-in. */
+  async function withSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    fn: (session: Session, actor: AuditActor) => Promise<unknown>,
+  ): Promise<unknown> {
+    const session = await current(request);
+    if (!session) return reply.redirect('/login', 303);
+    if (request.method === 'POST' && !guard(request, reply)) return reply;
+    return fn(session, {
+      type: 'user',
+      id: session.userId,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+  }
+
+  /** A new session id after a change of factors or password (DESIGN: fixation-proof). */
+  async function renew(reply: FastifyReply, session: Session, actor: AuditActor): Promise<Session> {
+    return withOrg(deps.database, session.orgId, async (tx) => {
+      const next = await sessions.create(
+        tx,
+        {
+          user: { id: session.userId, orgId: session.orgId },
+          amr: session.amr,
+          acr: session.acr,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+        },
+        actor,
+      );
+      await sessions.endOne(tx, session.userId, session.id, 'privilege_change', actor);
+      setSessionCookie(reply, next.token);
+      return next.session;
+    });
+  }
+
+  async function renderAccount(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: Session,
+    extra: { notice?: string; problems?: string[] } = {},
+    status = 200,
+  ) {
+    const view = await withOrg(deps.database, session.orgId, async (tx) => {
+      const user = await deps.identity.findUser(tx, session.userId);
+      const org = await deps.tenancy.getOrganization(tx, session.orgId);
+      const activity = await deps.audit.query(tx, { subjectId: session.userId, limit: 20 });
+      return {
+        csrf: csrfToken(request, reply),
+        email: user?.email ?? '',
+        displayName: user?.displayName ?? '',
+        orgName: org?.name ?? '',
+        currentSessionId: session.id,
+        sessions: await sessions.listForUser(tx, session.userId),
+        factors: await mfa.factors(tx, session.userId),
+        recoveryCodesLeft: await mfa.remainingRecoveryCodes(tx, session.userId),
+        activity: activity.events.map((e) => ({
+          at: e.occurredAt,
+          action: e.action,
+          outcome: e.outcome,
+          ip: e.actor.ip,
+        })),
+        ...extra,
+      };
+    });
+    return html(reply, status)
+      .header('content-security-policy', passkeyPageCsp)
+      .send(pages.accountPage(view));
+  }
+
+  app.get('/account', (request, reply) =>
+    withSession(request, reply, (session) => renderAccount(request, reply, session)),
+  );
+
+  app.post<{ Body: Body }>('/account/sessions/end', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const target = request.body.session ?? '';
+      if (target !== session.id) {
+        await withOrg(deps.database, session.orgId, (tx) =>
+          sessions.endOne(tx, session.userId, target, 'user', actor),
+        );
+      }
+      return renderAccount(request, reply, session, { notice: 'The session was ended.' });
+    }),
+  );
+
+  app.post<{ Body: Body }>('/account/sessions/end-others', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const ended = await withOrg(deps.database, session.orgId, (tx) =>
+        sessions.endAllForUser(tx, session.userId, 'user', actor, session.id),
+      );
+      return renderAccount(request, reply, session, {
+        notice: `${ended.length} other session(s) ended.`,
+      });
+    }),
+  );
+
+  app.get('/account/totp', (request, reply) =>
+    withSession(request, reply, async (session) => {
+      const started = await withOrg(deps.database, session.orgId, async (tx) => {
+        const user = await deps.identity.findUser(tx, session.userId);
+        return mfa.startTotp(tx, {
+          id: session.userId,
+          orgId: session.orgId,
+          email: user?.email ?? '',
+        });
+      });
+      return html(reply).send(
+        pages.enrollPage({
+          csrf: csrfToken(request, reply),
+          qrSvgDataUri: await qrDataUri(started.uri),
+          secret: started.secret,
+          action: `/account/totp/${started.factorId}`,
+          intro: 'Add an authenticator app as a second step at sign-in.',
+        }),
+      );
+    }),
+  );
+
+  app.post<{ Body: Body; Params: { factorId: string } }>(
+    '/account/totp/:factorId',
+    (request, reply) =>
+      withSession(request, reply, async (session, actor) => {
+        try {
+          const { recoveryCodes } = await withOrg(deps.database, session.orgId, async (tx) => {
+            const user = await deps.identity.findUser(tx, session.userId);
+            return mfa.confirmTotp(
+              tx,
+              { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
+              request.params.factorId,
+              request.body.code ?? '',
+              actor,
+            );
+          });
+          const renewed = await renew(reply, session, actor);
+          if (recoveryCodes)
+            return html(reply).send(
+              pages.recoveryCodesPage({
+                codes: recoveryCodes,
+                next: '/account',
+                nextLabel: 'Back to your account',
+              }),
+            );
+          return renderAccount(request, reply, renewed, { notice: 'Authenticator app added.' });
+        } catch (err) {
+          const problems = problemsOf(err);
+          await auditRefusal(request, sessionSubject(session), 'mfa.factor.enroll_failed', err);
+          if (!problems) throw err;
+          return renderAccount(request, reply, session, { problems }, 400);
+        }
+      }),
+  );
+
+  app.post<{ Body: Body }>('/account/factors/remove', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      try {
+        await withOrg(deps.database, session.orgId, async (tx) => {
+          const user = await deps.identity.findUser(tx, session.userId);
+          const required = user ? (await signIn.mfaRequired(tx, user)).required : true;
+          await mfa.removeFactor(
+            tx,
+            { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
+            request.body.factor ?? '',
+            required,
+            actor,
+          );
+        });
+        const renewed = await renew(reply, session, actor);
+        return renderAccount(request, reply, renewed, { notice: 'The factor was removed.' });
+      } catch (err) {
+        const problems =
+          problemsOf(err) ?? (isAppError(err) && err.kind === 'not_found' ? [err.message] : null);
+        if (!problems) throw err;
+        return renderAccount(request, reply, session, { problems }, 409);
+      }
+    }),
+  );
+
+  app.post<{ Body: Body }>('/account/passkeys/options', async (request, reply) => {
+    const session = await current(request);
+    if (!session) return refuse(reply, 401, 'Sign in again.');
+    if (!csrfValid(request, request.body?.csrf))
+      return refuse(reply, 403, 'Your form expired. Reload the page.');
+    const options = await withOrg(deps.database, session.orgId, async (tx) => {
+      const user = await deps.identity.findUser(tx, session.userId);
+      return deps.webauthn.registrationOptions(tx, {
+        id: session.userId,
+        orgId: session.orgId,
+        email: user?.email ?? '',
+      });
+    });
+    return json(reply, 200, options);
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/account/passkeys', async (request, reply) => {
+    const session = await current(request);
+    if (!session) return refuse(reply, 401, 'Sign in again.');
+    if (!csrfValid(request, request.body?.csrf))
+      return refuse(reply, 403, 'Your form expired. Reload the page.');
+    const actor: AuditActor = {
+      type: 'user',
+      id: session.userId,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    };
+    try {
+      await withOrg(deps.database, session.orgId, async (tx) => {
+        const user = await deps.identity.findUser(tx, session.userId);
+        await deps.webauthn.finishRegistration(
+          tx,
+          { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
+          String(request.body.challengeId ?? ''),
+          request.body.response as never,
+          String(request.body.label ?? 'Passkey'),
+          actor,
+        );
+      });
+    } catch (err) {
+      const problems = problemsOf(err);
+      await auditRefusal(request, sessionSubject(session), 'mfa.factor.enroll_failed', err);
+      if (!problems) throw err;
+      return refuse(reply, 400, problems.join(' '));
+    }
+    await renew(reply, session, actor);
+    return json(reply, 200, { redirect: '/account' });
+  });
+
+  app.post<{ Body: Body }>('/account/recovery-codes', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const codes = await withOrg(deps.database, session.orgId, async (tx) => {
+        const user = await deps.identity.findUser(tx, session.userId);
+        return mfa.regenerateRecoveryCodes(
+          tx,
+          { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
+          actor,
+        );
+      });
+      return html(reply).send(
+        pages.recoveryCodesPage({ codes, next: '/account', nextLabel: 'Back to your account' }),
+      );
+    }),
+  );
+
+  app.get('/account/password', (request, reply) =>
+    withSession(request, reply, async () =>
+      html(reply).send(
+        pages.passwordChangePage({
+          csrf: csrfToken(request, reply),
+          action: '/account/password',
+          reason: 'Your other sessions end when you change it.',
+          withCurrent: true,
+        }),
+      ),
+    ),
+  );
+
+  app.post<{ Body: Body }>('/account/password', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const body = request.body;
+      try {
+        await withOrg(deps.database, session.orgId, async (tx) => {
+          const user = await deps.identity.findUser(tx, session.userId);
+          if (!user) throw new Error('session without user');
+          const check = await deps.passwords.verify(
+            tx,
+            user,
+            body.current ?? '',
+            session.amr.includes('mfa'),
+          );
+          const problems = check.ok ? [] : ['The current password is not right.'];
+          if ((body.password ?? '') !== (body.confirmation ?? ''))
+            problems.push('The two new passwords differ.');
+          if (problems.length > 0) {
+            throw new AppError('invalid', 'password.change_refused', problems.join(' '), {
+              details: { problems },
+            });
+          }
+          await deps.passwords.set(tx, user, body.password ?? '', {
+            actor,
+            temporary: false,
+            byOwner: true,
+          });
+          await sessions.endAllForUser(tx, session.userId, 'password_change', actor, session.id);
+        });
+        const renewed = await renew(reply, session, actor);
+        return renderAccount(request, reply, renewed, {
+          notice: 'Your password was changed and your other sessions were ended.',
+        });
+      } catch (err) {
+        const problems = problemsOf(err);
+        await auditRefusal(request, sessionSubject(session), 'user.password.change_failed', err);
+        if (!problems) throw err;
+        return html(reply, 400).send(
+          pages.passwordChangePage({
+            csrf: csrfToken(request, reply),
+            action: '/account/password',
+            reason: 'Your other sessions end when you change it.',
+            withCurrent: true,
+            problems,
+          }),
+        );
+      }
+    }),
+  );
+}
