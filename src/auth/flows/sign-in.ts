@@ -163,7 +163,8 @@ export function createSignInFlow(deps: SignInDeps) {
     amr: string[],
     mustChange: boolean,
     client: Client,
-    flowId?: string,
+    /** The flow being continued (its row and the token the browser holds), if any. */
+    flow?: { id: string; token: string },
     /** Whether the user has a second factor, when the caller already knows. */
     knownHasFactor?: boolean,
   ): Promise<StepResult> {
@@ -175,12 +176,12 @@ export function createSignInFlow(deps: SignInDeps) {
       if (required && !(graceUntil && graceUntil > clock.now())) stage = 'enroll';
     }
     if (!stage && mustChange) stage = 'password_change';
-    if (flowId) {
+    if (flow) {
       if (stage) {
-        await store.updateFlow(tx, flowId, { stage, amr, must_change_password: mustChange });
-        return { kind: 'continue', stage, flowToken: '' };
+        await store.updateFlow(tx, flow.id, { stage, amr, must_change_password: mustChange });
+        return { kind: 'continue', stage, flowToken: flow.token };
       }
-      await store.deleteFlow(tx, flowId);
+      await store.deleteFlow(tx, flow.id);
     } else if (stage) {
       return startFlow(tx, user, stage, amr, mustChange, client);
     }
@@ -248,8 +249,10 @@ export function createSignInFlow(deps: SignInDeps) {
         details: { method },
       });
       const amr = method === 'passkey' ? ['pwd', 'hwk', 'mfa'] : ['pwd', 'otp', 'mfa'];
-      const result = await advance(tx, user, amr, flow.must_change_password, client, flow.id);
-      return result.kind === 'continue' ? { ...result, flowToken } : result;
+      return advance(tx, user, amr, flow.must_change_password, client, {
+        id: flow.id,
+        token: flowToken,
+      });
     });
   }
 
@@ -481,12 +484,12 @@ export function createSignInFlow(deps: SignInDeps) {
           ['pwd', 'otp', 'mfa'],
           flow.must_change_password,
           client,
-          flow.id,
+          {
+            id: flow.id,
+            token: flowToken,
+          },
         );
-        return {
-          result: result.kind === 'continue' ? { ...result, flowToken } : result,
-          recoveryCodes,
-        };
+        return { result, recoveryCodes };
       });
     },
 
