@@ -14,6 +14,7 @@ import {
   type AuditActor,
   type Clock,
   type Config,
+  createRedisCounter,
   type Database,
   type Logger,
   migrate,
@@ -21,6 +22,7 @@ import {
   platformOrgId,
   systemActor,
   systemClock,
+  type WindowCounter,
   withPlatform,
 } from '../platform/index.ts';
 
@@ -37,6 +39,8 @@ export interface Core {
   keys: PlatformKeys;
   audit: AuditLog;
   sealer: SealerDeps;
+  /** Redis-held counters, when VIGIL_REDIS_URL is set. */
+  ipCounter?: WindowCounter;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         });
       }
     });
+    const ipCounter = config.VIGIL_REDIS_URL
+      ? await createRedisCounter(config.VIGIL_REDIS_URL)
+      : undefined;
     const sealer: SealerDeps = {
       database,
       keys,
@@ -113,10 +120,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       keys,
       audit,
       sealer,
+      ipCounter,
       async close() {
         await sealAll(sealer).catch((err: unknown) =>
           logger.error({ err }, 'final audit sealing failed; the next start seals the rest'),
         );
+        await ipCounter?.close().catch(() => undefined);
         await database.close();
       },
     };

@@ -89,7 +89,10 @@ export async function startServer(
     readiness: {
       async check() {
         const pending = await pendingMigrations(c.database);
-        return pending.length > 0 ? [`migrations pending: ${pending.join(', ')}`] : [];
+        const problems = pending.length > 0 ? [`migrations pending: ${pending.join(', ')}`] : [];
+        if (c.ipCounter)
+          await c.ipCounter.get('readyz').catch(() => problems.push('redis unreachable'));
+        return problems;
       },
     },
   });

@@ -33,6 +33,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     database: core.database,
     ipMaxFailures: core.config.VIGIL_SIGNIN_IP_MAX_FAILURES,
     ipWindowMinutes: core.config.VIGIL_SIGNIN_IP_WINDOW_MINUTES,
+    ipCounter: core.ipCounter,
   });
   const mfa = createMfaService({
     ...base,

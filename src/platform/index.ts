@@ -18,6 +18,7 @@ export {
   operatorActor,
   systemActor,
 } from './audit-event.ts';
+export { createRedisCounter, type WindowCounter } from './counters.ts';
 export { createMailer, type Mailer, type MailMessage } from './mail.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
 export { parseInput } from './validate.ts';

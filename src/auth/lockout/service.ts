@@ -6,6 +6,7 @@ import {
   type Tx,
   type Versioned,
   versionedPolicy,
+  type WindowCounter,
   withPlatform,
 } from '../../platform/index.ts';
 import {
@@ -27,6 +28,8 @@ export interface LockoutDeps {
   /** Failed sign-ins one client address may cause across all accounts per window. */
   ipMaxFailures: number;
   ipWindowMinutes: number;
+  /** Where the per-address windows live when not in PostgreSQL (Redis). */
+  ipCounter?: WindowCounter;
 }
 
 export interface Account {
@@ -42,6 +45,7 @@ export function createLockoutService(deps: LockoutDeps) {
     audit: deps.audit,
     clock: deps.clock,
   });
+  const ipKey = (ip: string, window: Date) => `signin-ip:${ip}:${window.getTime()}`;
   const windowOf = (now: Date) => {
     const size = deps.ipWindowMinutes * 60_000;
     return new Date(Math.floor(now.getTime() / size) * size);
@@ -128,12 +132,19 @@ export function createLockoutService(deps: LockoutDeps) {
 
     /** Whether a client address is still below the cross-account failure limit (platform scope). */
     async ipAllowedIn(tx: Tx, ip: string): Promise<boolean> {
-      return (await store.ipFailures(tx, ip, windowOf(deps.clock.now()))) < deps.ipMaxFailures;
+      const window = windowOf(deps.clock.now());
+      const failures = deps.ipCounter
+        ? await deps.ipCounter.get(ipKey(ip, window))
+        : await store.ipFailures(tx, ip, window);
+      return failures < deps.ipMaxFailures;
     },
 
     /** Counts a failed sign-in from a client address (any account, any organization). */
     async recordIpFailure(ip: string): Promise<number> {
       const now = deps.clock.now();
+      if (deps.ipCounter) {
+        return deps.ipCounter.increment(ipKey(ip, windowOf(now)), deps.ipWindowMinutes * 60 * 2);
+      }
       return withPlatform(deps.database, async (tx) => {
         await store.deleteIpWindowsBefore(
           tx,

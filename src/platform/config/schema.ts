@@ -149,6 +149,13 @@ export const configSchema = z.object({
     .max(1440)
     .default(60)
     .describe('How long a first-administrator bootstrap link stays valid.'),
+  VIGIL_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe(
+      'Redis for the per-address sign-in failure counters (`rediss://` for TLS). Unset: PostgreSQL holds them; either way every node shares them.',
+    ),
   VIGIL_SIGNIN_IP_MAX_FAILURES: z.coerce
     .number()
     .int()
