@@ -40,6 +40,7 @@ export {
   createSplitToken,
   parseSplitToken,
   randomToken,
+  readSplitToken,
   type SplitToken,
   splitTokenMatches,
 } from './tokens.ts';

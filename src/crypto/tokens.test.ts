@@ -17,6 +17,14 @@ describe('split tokens', () => {
     assert.notEqual(createSplitToken('tok_1').token, t.token);
   });
 
+  it('read as null when malformed or not naming a UUID', async () => {
+    const { readSplitToken } = await import('./tokens.ts');
+    const t = createSplitToken('01a21818-0000-7000-8000-000000000000');
+    assert.deepEqual(readSplitToken(t.token)?.id, t.id);
+    for (const bad of ['', 'nodot', 'tok_1.secret', `${t.id}.`])
+      assert.equal(readSplitToken(bad), null);
+  });
+
   it('reject malformed tokens', () => {
     for (const bad of ['', 'nodot', '.secret', 'id.', `id.${'x'.repeat(600)}`]) {
       assert.throws(() => parseSplitToken(bad), /malformed/);

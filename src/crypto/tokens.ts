@@ -1,4 +1,4 @@
-import { AppError } from '../platform/index.ts';
+import { AppError, isUuid } from '../platform/index.ts';
 import { constantTimeEqual, randomBytesOf, sha256 } from './primitives.ts';
 
 /**
@@ -23,6 +23,19 @@ export function parseSplitToken(token: string): { id: string; secret: string } {
     throw new AppError('unauthenticated', 'token.malformed', 'The token is malformed');
   }
   return { id: token.slice(0, dot), secret: token.slice(dot + 1) };
+}
+
+/**
+ * The parts of a presented token, or null when it is malformed or its id is not a UUID (every
+ * split token Vigil issues has a UUIDv7 id): callers then answer "invalid" without a lookup.
+ */
+export function readSplitToken(token: string): { id: string; secret: string } | null {
+  try {
+    const parsed = parseSplitToken(token);
+    return isUuid(parsed.id) ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
 export function splitTokenMatches(secret: string, storedHash: Uint8Array): boolean {

@@ -1,10 +1,9 @@
-import { createSplitToken, parseSplitToken, splitTokenMatches } from '../crypto/index.ts';
+import { createSplitToken, readSplitToken, splitTokenMatches } from '../crypto/index.ts';
 import {
   type AuditActor,
   type AuditWriter,
   type Clock,
   type Database,
-  isUuid,
   newId,
   type SessionEndReason,
   type Tx,
@@ -123,13 +122,8 @@ export function createSessionService(deps: SessionDeps) {
      * scope, since the organization is not known before.
      */
     async authenticate(token: string): Promise<Session | undefined> {
-      let parsed: { id: string; secret: string };
-      try {
-        parsed = parseSplitToken(token);
-      } catch {
-        return undefined;
-      }
-      if (!isUuid(parsed.id)) return undefined;
+      const parsed = readSplitToken(token);
+      if (!parsed) return undefined;
       return withPlatform(deps.database, async (tx) => {
         const found = await store.findWithSecret(tx, parsed.id);
         if (!found || !splitTokenMatches(parsed.secret, found.secretHash)) return undefined;

@@ -1,12 +1,11 @@
 import type { AuditLog } from '../../audit/index.ts';
-import { createSplitToken, parseSplitToken, splitTokenMatches } from '../../crypto/index.ts';
+import { createSplitToken, readSplitToken, splitTokenMatches } from '../../crypto/index.ts';
 import type { IdentityService, User } from '../../identity/index.ts';
 import {
   AppError,
   type AuditActor,
   type Clock,
   type Database,
-  isUuid,
   newId,
   type Tx,
   withPlatform,
@@ -53,13 +52,8 @@ export function createBootstrapService(deps: BootstrapDeps) {
     (await identity.countActiveWithRole(tx, deps.platformOrgId, platformAdminRole)) > 0;
 
   async function validToken(tx: Tx, token: string): Promise<store.BootstrapTokenRow> {
-    let parsed: { id: string; secret: string };
-    try {
-      parsed = parseSplitToken(token);
-    } catch {
-      throw linkInvalid();
-    }
-    if (!isUuid(parsed.id)) throw linkInvalid();
+    const parsed = readSplitToken(token);
+    if (!parsed) throw linkInvalid();
     const row = await store.lockToken(tx, parsed.id);
     const usable =
       row !== undefined &&

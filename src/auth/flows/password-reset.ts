@@ -1,11 +1,10 @@
 import type { AuditLog } from '../../audit/index.ts';
-import { createSplitToken, parseSplitToken, splitTokenMatches } from '../../crypto/index.ts';
+import { createSplitToken, readSplitToken, splitTokenMatches } from '../../crypto/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import {
   AppError,
   type Clock,
   type Database,
-  isUuid,
   type Logger,
   type Mailer,
   newId,
@@ -53,13 +52,8 @@ export function createPasswordReset(deps: PasswordResetDeps) {
   const maxPerHour = deps.maxPerHour ?? 5;
 
   async function validLink(tx: Tx, token: string): Promise<store.ResetRow> {
-    let parsed: { id: string; secret: string };
-    try {
-      parsed = parseSplitToken(token);
-    } catch {
-      throw invalidLink();
-    }
-    if (!isUuid(parsed.id)) throw invalidLink();
+    const parsed = readSplitToken(token);
+    if (!parsed) throw invalidLink();
     const row = await store.resetForUpdate(tx, parsed.id);
     const matches = splitTokenMatches(parsed.secret, row?.secret_hash ?? Buffer.alloc(32));
     if (!row || !matches || row.used_at || row.expires_at <= deps.clock.now()) throw invalidLink();
@@ -135,8 +129,6 @@ export function createPasswordReset(deps: PasswordResetDeps) {
     /** Whether a link may show its form (no side effects). */
     async check(token: string): Promise<boolean> {
       try {
-        const id = parseSplitToken(token).id;
-        if (!isUuid(id)) return false;
         const orgId = await withPlatform(
           deps.database,
           async (tx) => (await validLink(tx, token)).org_id,

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../../audit/index.ts';
-import { createSplitToken, parseSplitToken, splitTokenMatches } from '../../crypto/index.ts';
+import { createSplitToken, readSplitToken, splitTokenMatches } from '../../crypto/index.ts';
 import type { IdentityService, SignInCandidate } from '../../identity/index.ts';
 import {
   AppError,
@@ -195,13 +195,8 @@ export function createSignInFlow(deps: SignInDeps) {
       'signin.flow_invalid',
       'This sign-in has expired. Please sign in again.',
     );
-    let parsed: { id: string; secret: string };
-    try {
-      parsed = parseSplitToken(flowToken);
-    } catch {
-      throw expired;
-    }
-    if (!isUuid(parsed.id)) throw expired;
+    const parsed = readSplitToken(flowToken);
+    if (!parsed) throw expired;
     const row = await store.flowForUpdate(tx, parsed.id);
     if (
       !row ||
@@ -254,6 +249,14 @@ export function createSignInFlow(deps: SignInDeps) {
         token: flowToken,
       });
     });
+  }
+
+  /** The flow row a browser's token names, when the token's secret matches it. */
+  async function presentedFlow(flowToken: string): Promise<store.FlowRow | null> {
+    const parsed = readSplitToken(flowToken);
+    if (!parsed) return null;
+    const row = await withPlatform(database, (tx) => store.flowForUpdate(tx, parsed.id));
+    return row && splitTokenMatches(parsed.secret, row.secret_hash) ? row : null;
   }
 
   /** Loads the flow's user in platform scope, then runs `fn` in the user's organization. */
@@ -391,32 +394,14 @@ export function createSignInFlow(deps: SignInDeps) {
 
     /** Whose sign-in a flow token belongs to (for auditing refused steps), or null. */
     async subjectOf(flowToken: string): Promise<{ orgId: string; userId: string } | null> {
-      try {
-        const id = parseSplitToken(flowToken).id;
-        if (!isUuid(id)) return null;
-        return await withPlatform(database, async (tx) => {
-          const row = await store.flowForUpdate(tx, id);
-          return row && splitTokenMatches(parseSplitToken(flowToken).secret, row.secret_hash)
-            ? { orgId: row.org_id, userId: row.user_id }
-            : null;
-        });
-      } catch {
-        return null;
-      }
+      const row = await presentedFlow(flowToken);
+      return row ? { orgId: row.org_id, userId: row.user_id } : null;
     },
 
     /** Where a started sign-in stands (for rendering its page). */
     async stageOf(flowToken: string): Promise<Stage | null> {
-      try {
-        const id = parseSplitToken(flowToken).id;
-        if (!isUuid(id)) return null;
-        return await withPlatform(database, async (tx) => {
-          const row = await store.flowForUpdate(tx, id);
-          return row && row.expires_at > clock.now() && row.stage !== 'done' ? row.stage : null;
-        });
-      } catch {
-        return null;
-      }
+      const row = await presentedFlow(flowToken);
+      return row && row.expires_at > clock.now() && row.stage !== 'done' ? row.stage : null;
     },
 
     /** Step 2: a TOTP code or a recovery code, counted against the second-factor lockout. */

@@ -71,7 +71,13 @@ export function createMfaService(deps: MfaDeps) {
   const seedOf = (row: store.FactorRow) =>
     deps.keyring.decrypt(row.secret_enc ?? '', { ...mfaSecretColumn, rowId: row.id });
 
-  async function issueRecoveryCodes(tx: Tx, user: MfaUser): Promise<string[]> {
+  /** Ten new codes replace any earlier ones; the hashes are stored and the issue audited. */
+  async function issueRecoveryCodes(
+    tx: Tx,
+    user: MfaUser,
+    actor: AuditActor,
+    replaced: boolean,
+  ): Promise<string[]> {
     const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
     const at = deps.clock.now();
     const rows = await Promise.all(
@@ -84,6 +90,13 @@ export function createMfaService(deps: MfaDeps) {
       })),
     );
     await store.replaceRecoveryCodes(tx, rows, user.id);
+    await deps.audit(tx, {
+      orgId: user.orgId,
+      action: 'mfa.recovery_codes.generated',
+      actor,
+      target: { type: 'user', id: user.id },
+      details: replaced ? { count: codes.length, replaced } : { count: codes.length },
+    });
     return codes;
   }
 
@@ -162,15 +175,7 @@ export function createMfaService(deps: MfaDeps) {
       });
       const hasCodes = (await store.unusedRecoveryCodes(tx, user.id)).length > 0;
       if (hasCodes) return { recoveryCodes: null };
-      const codes = await issueRecoveryCodes(tx, user);
-      await deps.audit(tx, {
-        orgId: user.orgId,
-        action: 'mfa.recovery_codes.generated',
-        actor,
-        target: { type: 'user', id: user.id },
-        details: { count: codes.length },
-      });
-      return { recoveryCodes: codes };
+      return { recoveryCodes: await issueRecoveryCodes(tx, user, actor, false) };
     },
 
     /** Checks a TOTP code against the user's confirmed factors; a step is accepted only once. */
@@ -213,15 +218,7 @@ export function createMfaService(deps: MfaDeps) {
     },
 
     async regenerateRecoveryCodes(tx: Tx, user: MfaUser, actor: AuditActor): Promise<string[]> {
-      const codes = await issueRecoveryCodes(tx, user);
-      await deps.audit(tx, {
-        orgId: user.orgId,
-        action: 'mfa.recovery_codes.generated',
-        actor,
-        target: { type: 'user', id: user.id },
-        details: { count: codes.length, replaced: true },
-      });
-      return codes;
+      return issueRecoveryCodes(tx, user, actor, true);
     },
 
     async remainingRecoveryCodes(tx: Tx, userId: string): Promise<number> {
