@@ -71,6 +71,50 @@ describe('audit log', () => {
     assert.equal(org.name, 'initech');
   });
 
+  it("inserts a transaction's events together as it commits, in order; a refused insert undoes the change", async () => {
+    const otherOrg = await core.createOrg('initrode');
+    const seen = await withOrg(core.database, orgId, async (tx) => {
+      await core.audit.record(tx, { orgId, action: 'org.batch_first' });
+      await core.audit.recordMany(tx, [
+        { orgId, action: 'org.batch_second' },
+        { orgId, action: 'org.batch_third' },
+      ]);
+      const { rows } = await sql<{ n: string }>`
+        SELECT count(*) AS n FROM audit_events WHERE action LIKE 'org.batch_%'`.execute(tx);
+      return Number(rows[0]?.n);
+    });
+    assert.equal(seen, 0, 'nothing is inserted before the commit');
+    const order = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', 'like', 'org.batch_%')
+        .orderBy('seq')
+        .execute(),
+    );
+    assert.deepEqual(
+      order.map((r) => r.action),
+      ['org.batch_first', 'org.batch_second', 'org.batch_third'],
+    );
+    // Row-level security refuses an event of another organization only when the batch is
+    // inserted, at commit: the change recorded with it must not survive.
+    await assert.rejects(
+      withOrg(core.database, orgId, async (tx) => {
+        await tx
+          .updateTable('organizations')
+          .set({ name: 'Renamed' })
+          .where('id', '=', orgId)
+          .execute();
+        await core.audit.record(tx, { orgId: otherOrg, action: 'org.renamed' });
+      }),
+      /row-level security/,
+    );
+    const org = await withOrg(core.database, orgId, (tx) =>
+      tx.selectFrom('organizations').select('name').executeTakeFirstOrThrow(),
+    );
+    assert.equal(org.name, 'initech');
+  });
+
   it('never stores secrets in details', async () => {
     const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
     await withOrg(core.database, orgId, (tx) =>

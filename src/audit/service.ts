@@ -2,6 +2,7 @@ import type { PlatformKeys } from '../crypto/index.ts';
 import {
   AppError,
   type AuditEventInput,
+  beforeCommit,
   type Clock,
   type Database,
   isUuid,
@@ -29,9 +30,12 @@ export interface AuditPage {
 }
 
 export interface AuditLog {
-  /** Appends an event inside the caller's transaction (DESIGN §5.1). */
+  /**
+   * Records an event in the caller's transaction (DESIGN §5.1): it commits with the change or not
+   * at all. Every event of a transaction is inserted by one statement just before it commits.
+   */
   record(tx: Tx, input: AuditEventInput): Promise<void>;
-  /** Several events of one change in one INSERT (bulk operations). */
+  /** Several events of one change (bulk operations), recorded like `record`. */
   recordMany(tx: Tx, inputs: AuditEventInput[]): Promise<void>;
   /**
    * Appends an event that accompanies no state change (a refused sign-in, a token issued, an
@@ -97,6 +101,8 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
   const maxBatch = deps.maxBatch ?? 500;
   const maxInFlight = deps.maxInFlight ?? 4;
   let queue: Waiting[] = [];
+  // Events recorded in a transaction, inserted together just before it commits.
+  const pendingByTx = new WeakMap<Tx, store.SealedContent[]>();
   let inFlight = 0;
 
   async function prepare(input: AuditEventInput): Promise<store.SealedContent> {
@@ -113,6 +119,23 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
     if (!key.mac)
       throw new AppError('internal', 'audit.bad_mac_key', 'The audit MAC key is not HS256');
     return { content, mac: key.mac(canonicalEvent(content)) };
+  }
+
+  async function recordMany(tx: Tx, inputs: AuditEventInput[]): Promise<void> {
+    // Prepared (validated and MACed) now, so a bad event or a missing key fails the change here.
+    const events = await Promise.all(inputs.map(prepare));
+    if (events.length === 0) return;
+    const pending = pendingByTx.get(tx);
+    if (pending) {
+      pending.push(...events);
+      return;
+    }
+    const deferred = beforeCommit(tx, 'audit.record', () => {
+      pendingByTx.delete(tx);
+      return store.insertEvents(tx, events);
+    });
+    if (deferred) pendingByTx.set(tx, events);
+    else await store.insertEvents(tx, events);
   }
 
   function flush(): void {
@@ -142,13 +165,8 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
   }
 
   return {
-    async record(tx, input) {
-      await store.insertEvents(tx, [await prepare(input)]);
-    },
-    async recordMany(tx, inputs) {
-      if (inputs.length === 0) return;
-      await store.insertEvents(tx, await Promise.all(inputs.map(prepare)));
-    },
+    record: (tx, input) => recordMany(tx, [input]),
+    recordMany,
     async append(input) {
       const event = await prepare(input);
       await new Promise<void>((resolve, reject) => {

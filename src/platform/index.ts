@@ -3,7 +3,14 @@ export { type LoadedConfig, loadConfig } from './config/load.ts';
 export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
-export { type Isolation, type Scope, type Tx, withOrg, withPlatform } from './db/scope.ts';
+export {
+  beforeCommit,
+  type Isolation,
+  type Scope,
+  type Tx,
+  withOrg,
+  withPlatform,
+} from './db/scope.ts';
 export type * from './db/tables.ts';
 export { AppError, type ErrorKind, isAppError } from './errors.ts';
 export { isUuid, newId } from './ids.ts';

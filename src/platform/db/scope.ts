@@ -38,6 +38,22 @@ export function withPlatform<T>(
   return inScope(database, { kind: 'platform' }, fn, isolation);
 }
 
+/** Work a transaction runs just before its COMMIT, keyed by the transaction's connection. */
+const commitHooks = new WeakMap<Tx, Map<string, () => Promise<void>>>();
+
+/**
+ * Runs `hook` once, right before `tx` commits (its failure rolls the transaction back), so that
+ * writes collected during the transaction can travel in one statement. Registering the same
+ * `key` again keeps the first hook. Returns false when `tx` was not opened by `withOrg` or
+ * `withPlatform`; the caller must then write at once.
+ */
+export function beforeCommit(tx: Tx, key: string, hook: () => Promise<void>): boolean {
+  const hooks = commitHooks.get(tx);
+  if (!hooks) return false;
+  if (!hooks.has(key)) hooks.set(key, hook);
+  return true;
+}
+
 /** The role that sees every organization's rows (docs/adr/0004-rls-scopes.md). */
 export const platformRole = 'vigil_platform';
 
@@ -67,14 +83,19 @@ async function inScope<T>(
       await sql.raw(setScope).execute(conn);
     }
     let result: T;
+    const hooks = new Map<string, () => Promise<void>>();
+    commitHooks.set(conn, hooks);
     try {
       result = await fn(conn);
+      for (const hook of hooks.values()) await hook();
     } catch (err) {
       await sql
         .raw('ROLLBACK')
         .execute(conn)
         .catch(() => undefined);
       throw err;
+    } finally {
+      commitHooks.delete(conn);
     }
     try {
       await sql.raw('COMMIT').execute(conn);
