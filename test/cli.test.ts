@@ -96,7 +96,7 @@ describe('vigil CLI', () => {
     const inventory = JSON.parse(keys.stdout);
     assert.deepEqual(
       inventory.keys.map((k: { purpose: string; status: string }) => `${k.purpose}:${k.status}`),
-      ['data-encryption:active', 'audit-mac:active', 'audit-seal:active'],
+      ['data-encryption:active', 'audit-mac:active', 'audit-seal:active', 'oidc-cookies:active'],
     );
     for (const k of inventory.keys) assert.ok(k.created && k.activated && k.retired === null);
   });
@@ -104,10 +104,10 @@ describe('vigil CLI', () => {
   it('rotates the data key and re-encrypts, then rotates the master key', async () => {
     const rotated = await run(['keys', 'rotate'], env);
     assert.equal(rotated.code, 0, rotated.stderr);
-    assert.match(rotated.stdout, /data key 2 is active; re-encrypted 2 ciphertexts/);
+    assert.match(rotated.stdout, /data key 2 is active; re-encrypted 3 ciphertexts/);
     const listed = await run(['keys', 'list'], env);
     assert.match(listed.stdout, /^1 +data-encryption +AES-256-GCM +retired .* 0$/m);
-    assert.match(listed.stdout, /^2 +data-encryption +AES-256-GCM +active .* 2$/m);
+    assert.match(listed.stdout, /^2 +data-encryption +AES-256-GCM +active .* 3$/m);
     const newKey = generateMasterKeyBase64();
     const keyFile = join(dataDir, 'next.key');
     writeFileSync(keyFile, newKey, { mode: 0o600 });

@@ -11,6 +11,11 @@ import {
   resumeReencryption,
 } from '../crypto/index.ts';
 import {
+  clientSecretColumn,
+  previousClientSecretColumn,
+  signingKeyColumn,
+} from '../oauth/index.ts';
+import {
   type AuditActor,
   type Clock,
   type Config,
@@ -27,7 +32,13 @@ import {
 } from '../platform/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
-export const encryptedColumns: EncryptedColumn[] = [platformKeysColumn, mfaSecretColumn];
+export const encryptedColumns: EncryptedColumn[] = [
+  platformKeysColumn,
+  mfaSecretColumn,
+  clientSecretColumn,
+  previousClientSecretColumn,
+  signingKeyColumn,
+];
 
 /** The storage, keys and audit log every entry point (server, CLI, tests) builds on. */
 export interface Core {
@@ -92,6 +103,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       const createdDataKey = await keyring.initialize(tx);
       await keys.ensure(tx, 'audit-mac', systemActor);
       await keys.ensure(tx, 'audit-seal', systemActor);
+      await keys.ensure(tx, 'oidc-cookies', systemActor);
       if (createdDataKey) {
         await writeAudit(tx, {
           orgId: platformOrgId,

@@ -7,6 +7,7 @@ import {
   type Mailer,
   pendingMigrations,
   systemActor,
+  withPlatform,
 } from '../platform/index.ts';
 import { type Core, openCore, reencryptPending } from './core.ts';
 import { createServices, signInFlowMinutes } from './services.ts';
@@ -40,7 +41,9 @@ export async function startServer(
   const c = options.core ?? (await openCore({ config, logger }));
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
   const services = createServices(c, { mailer: options.mailer });
-  const { bootstrap } = services;
+  const { bootstrap, oauth } = services;
+  await withPlatform(c.database, (tx) => oauth.signingKeys.ensure(tx, systemActor));
+  await oauth.reload();
   const sealer = startSealer({
     ...c.sealer,
     intervalMs: config.VIGIL_AUDIT_SEAL_INTERVAL_MS,
@@ -61,6 +64,12 @@ export async function startServer(
     void services.sessions
       .sweep()
       .catch((err: unknown) => logger.error({ err }, 'session sweep failed'));
+    // Signing keys: rotate when due (one node decides), and every node picks up new keys.
+    void oauth.signingKeys
+      .rotateDue(systemActor)
+      .then(() => oauth.reload())
+      .catch((err: unknown) => logger.error({ err }, 'signing key schedule failed'));
+    void oauth.sweep().catch((err: unknown) => logger.error({ err }, 'OAuth sweep failed'));
     void services.signIn
       .sweep()
       .catch((err: unknown) => logger.error({ err }, 'sign-in flow sweep failed'));
@@ -83,6 +92,7 @@ export async function startServer(
       passwords: services.passwords,
       identity: services.identity,
       tenancy: services.tenancy,
+      oauth: services.oauth,
       flowMinutes: signInFlowMinutes,
     },
     metrics: createMetricsRegistry(),

@@ -6,7 +6,9 @@ import {
 import { createLockoutService } from '../auth/lockout/index.ts';
 import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
+import { oauthPages } from '../http/index.ts';
 import { createIdentityService } from '../identity/index.ts';
+import { createOAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createSessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
@@ -83,8 +85,26 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
     platformOrgId,
   });
+  const oauth = createOAuth({
+    issuer: core.config.VIGIL_PUBLIC_URL,
+    database: core.database,
+    keyring: core.keyring,
+    keys: core.keys,
+    audit: core.audit,
+    identity,
+    clock: core.clock,
+    logger: core.logger,
+    platformOrgId,
+    behindProxy: core.config.VIGIL_BEHIND_TLS_PROXY,
+    refreshReuseGraceSeconds: core.config.VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS,
+    clientSecretOverlapHours: core.config.VIGIL_OIDC_CLIENT_SECRET_OVERLAP_HOURS,
+    signingKeyRotationDays: core.config.VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS,
+    signingKeyPublishAheadSeconds: core.config.VIGIL_OIDC_SIGNING_KEY_PUBLISH_AHEAD_SECONDS,
+    pages: oauthPages,
+  });
   return {
     identity,
+    oauth,
     tenancy,
     passwords,
     lockout,

@@ -26,8 +26,10 @@ export {
 export {
   constantTimeEqual,
   ed25519PublicKey,
+  generateSigningJwk,
   hmacSha256,
   hmacSha256With,
+  type JwkSigningAlg,
   type KeyObject,
   randomBytesOf,
   sha256,

@@ -20,11 +20,13 @@ import {
 } from './primitives.ts';
 import type { EncryptedColumn } from './rotation.store.ts';
 
-export type PlatformKeyPurpose = 'audit-mac' | 'audit-seal';
+export type PlatformKeyPurpose = 'audit-mac' | 'audit-seal' | 'oidc-cookies';
 
 const algorithmOf: Record<PlatformKeyPurpose, 'HS256' | 'Ed25519'> = {
   'audit-mac': 'HS256',
   'audit-seal': 'Ed25519',
+  // Signs oidc-provider's cookies.
+  'oidc-cookies': 'HS256',
 };
 
 export const platformKeysColumn: EncryptedColumn = {

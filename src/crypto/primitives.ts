@@ -87,3 +87,20 @@ export function verifyEd25519(key: KeyObject, data: Uint8Array, signature: Uint8
 }
 
 export type { KeyObject };
+
+export type JwkSigningAlg = 'ES256' | 'RS256';
+
+/** A new token-signing key pair as JWKs (P-256 for ES256, 2048-bit RSA for RS256). */
+export function generateSigningJwk(alg: JwkSigningAlg): {
+  privateJwk: Record<string, unknown>;
+  publicJwk: Record<string, unknown>;
+} {
+  const pair =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privateJwk: pair.privateKey.export({ format: 'jwk' }) as Record<string, unknown>,
+    publicJwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
+  };
+}

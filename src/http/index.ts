@@ -1,4 +1,11 @@
+import { logoutConfirmPage, oauthErrorPage, oauthSignedOutPage } from './account/oauth-pages.ts';
+
 export type { Readiness } from './health-routes.ts';
 export { createMetricsRegistry } from './metrics.ts';
 export { type Problem, problemOf } from './problem.ts';
 export { createHttpServer, type HttpDeps, type TlsMaterial } from './server.ts';
+export const oauthPages = {
+  error: oauthErrorPage,
+  logoutConfirm: logoutConfirmPage,
+  loggedOut: oauthSignedOutPage,
+};

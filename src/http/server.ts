@@ -12,6 +12,7 @@ import { type AccountDeps, registerAccountRoutes } from './account/routes.ts';
 import { registerBootstrapRoutes } from './bootstrap-routes.ts';
 import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
+import { mountOAuthProvider } from './oauth-mount.ts';
 import { problemOf, sendProblem } from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
@@ -154,6 +155,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     }
   });
   registerHttpMetrics(app, deps.metrics);
+  mountOAuthProvider(app, deps.account.oauth, {
+    hstsMaxAge: config.VIGIL_HSTS_MAX_AGE,
+    https: Boolean(deps.tls) || config.VIGIL_BEHIND_TLS_PROXY,
+  });
   registerBootstrapRoutes(app, deps.bootstrap);
   registerAccountRoutes(app, deps.account);
   app.get('/', async (_request, reply) => reply.redirect('/account', 303));

@@ -5,6 +5,7 @@ import type { Client, PasswordReset, SignInFlow, StepResult } from '../../auth/f
 import type { MfaService, Webauthn } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
+import type { OAuth } from '../../oauth/index.ts';
 import { type Database, isAppError } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
@@ -14,6 +15,7 @@ import {
   cookieNames,
   csrfToken,
   csrfValid,
+  returnPathPattern,
   setFlowCookie,
   setSessionCookie,
 } from './cookies.ts';
@@ -30,6 +32,7 @@ export interface AccountDeps {
   passwords: PasswordService;
   identity: IdentityService;
   tenancy: TenancyService;
+  oauth: OAuth;
   flowMinutes: number;
 }
 
@@ -62,7 +65,9 @@ export function createPageContext(deps: AccountDeps) {
     if (result.kind === 'signed_in') {
       clearCookie(reply, cookieNames.flow);
       setSessionCookie(reply, result.token);
-      return '/account';
+      const back = reply.request.cookies[cookieNames.returnTo];
+      if (back !== undefined) clearCookie(reply, cookieNames.returnTo);
+      return back && returnPathPattern.test(back) ? back : '/account';
     }
     if (result.kind === 'continue') {
       setFlowCookie(reply, result.flowToken, deps.flowMinutes);

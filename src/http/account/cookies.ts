@@ -10,7 +10,17 @@ export const cookieNames = {
   session: '__Host-vigil-session',
   flow: '__Host-vigil-flow',
   csrf: '__Host-vigil-csrf',
+  /** Where to go after signing in: an OAuth interaction waiting for the user. */
+  returnTo: '__Host-vigil-return',
 } as const;
+
+/** Only an interaction page of this server may be a place to return to. */
+export const returnPathPattern = /^\/interaction\/[A-Za-z0-9_-]{1,64}$/;
+
+export function setReturnCookie(reply: FastifyReply, path: string): void {
+  if (returnPathPattern.test(path))
+    reply.setCookie(cookieNames.returnTo, path, { ...base, sameSite: 'lax', maxAge: 600 });
+}
 
 const base = { path: '/', secure: true, httpOnly: true } as const;
 

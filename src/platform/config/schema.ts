@@ -172,6 +172,38 @@ export const configSchema = z.object({
     .max(1440)
     .default(15)
     .describe('The window for VIGIL_SIGNIN_IP_MAX_FAILURES.'),
+  VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(2)
+    .describe(
+      'A refresh token used again within this many seconds of its first use is honoured (concurrent refreshes); later reuse revokes the whole grant.',
+    ),
+  VIGIL_OIDC_CLIENT_SECRET_OVERLAP_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(720)
+    .default(24)
+    .describe('How long a rotated OAuth client secret keeps working beside the new one.'),
+  VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(730)
+    .default(90)
+    .describe('Token signing keys (ES256, RS256) are replaced after this many days.'),
+  VIGIL_OIDC_SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(604_800)
+    .default(3600)
+    .describe(
+      'A new signing key is published in JWKS this long before it signs, so every node and client knows it first.',
+    ),
   VIGIL_AUDIT_SEAL_INTERVAL_MS: z.coerce
     .number()
     .int()

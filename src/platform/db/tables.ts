@@ -4,6 +4,8 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date, Date>;
 /** bytea: pg returns a Buffer, PGlite a Uint8Array. */
 type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+/** jsonb: written as JSON text, read back parsed. */
+type Json = ColumnType<unknown, string, string>;
 
 export interface OrganizationsTable {
   id: string;
@@ -258,6 +260,49 @@ export interface WebauthnChallengesTable {
   expires_at: Timestamp;
 }
 
+export interface OauthClientsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  kind: 'web' | 'spa' | 'native' | 'machine';
+  first_party: boolean;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  backchannel_logout_uri: string | null;
+  grant_types: string[];
+  token_lifetimes: Json;
+  secret_enc: string | null;
+  previous_secret_enc: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  status: 'active' | 'disabled';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: Json;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  expires_at: Timestamp | null;
+  consumed_at: Timestamp | null;
+}
+
+export interface OidcSigningKeysTable {
+  id: string;
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  public_jwk: Json;
+  private_jwk_enc: string;
+  created_at: Timestamp;
+  activate_at: Timestamp;
+  retire_at: Timestamp | null;
+  remove_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -280,6 +325,9 @@ export interface DB {
   sign_in_flows: SignInFlowsTable;
   password_resets: PasswordResetsTable;
   webauthn_challenges: WebauthnChallengesTable;
+  oauth_clients: OauthClientsTable;
+  oidc_models: OidcModelsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }
 
 export type { Generated };

@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InteractionResults } from 'oidc-provider';
+import { platformOrgId } from '../../platform/index.ts';
+import { type Body, html, type PageContext } from './context.ts';
+import { csrfToken, setReturnCookie } from './cookies.ts';
+import * as oauthPages from './oauth-pages.ts';
+
+/**
+ * OAuth interactions (docs/oidc.md): oidc-provider sends the browser here to sign in and to
+ * consent; the hosted sign-in does the signing in, and the result goes back to the provider.
+ */
+export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext): void {
+  const { deps, current, guard } = ctx;
+
+  async function detailsOf(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      return await deps.oauth.provider().interactionDetails(request.raw, reply.raw);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** oidc-provider answers the browser itself (a redirect back into the authorization flow). */
+  async function finish(request: FastifyRequest, reply: FastifyReply, result: InteractionResults) {
+    reply.hijack();
+    await deps.oauth
+      .provider()
+      .interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+  }
+
+  app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
+    const details = await detailsOf(request, reply);
+    if (!details) return html(reply, 400).send(oauthPages.interactionExpiredPage());
+    const clientId = String(details.params.client_id ?? '');
+    const client = await deps.oauth.findClient(clientId);
+    if (details.prompt.name === 'login') {
+      const session = await current(request);
+      if (!session) {
+        setReturnCookie(reply, `/interaction/${details.uid}`);
+        return reply.redirect('/login', 303);
+      }
+      // An organization's client signs in only that organization's users (DESIGN §4).
+      if (client?.org_id !== platformOrgId && client?.org_id !== session.orgId) {
+        return finish(request, reply, {
+          error: 'access_denied',
+          error_description: 'This application is not available to your organization.',
+        });
+      }
+      return finish(request, reply, {
+        login: {
+          accountId: session.userId,
+          amr: session.amr,
+          acr: session.acr,
+          ts: Math.floor(session.createdAt.getTime() / 1000),
+        },
+      });
+    }
+    const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+    // A first-party client is part of the product: asking again for consent (prompt=consent,
+    // needed for offline_access) is answered for the user.
+    if (client?.first_party === true && details.session) {
+      const provider = deps.oauth.provider();
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: details.session.accountId, clientId });
+      if (!grant) return html(reply, 400).send(oauthPages.interactionExpiredPage());
+      grant.addOIDCScope(missing.join(' '));
+      return finish(request, reply, { consent: { grantId: await grant.save() } });
+    }
+    return html(reply).send(
+      oauthPages.consentPage({
+        csrf: csrfToken(request, reply),
+        uid: details.uid,
+        clientName: String(client?.client_name ?? clientId),
+        scopes: missing,
+      }),
+    );
+  });
+
+  app.post<{ Params: { uid: string }; Body: Body }>(
+    '/interaction/:uid/consent',
+    async (request, reply) => {
+      if (!guard(request, reply)) return reply;
+      const details = await detailsOf(request, reply);
+      const session = await current(request);
+      if (!details || !session || details.prompt.name !== 'consent' || !details.session)
+        return html(reply, 400).send(oauthPages.interactionExpiredPage());
+      const clientId = String(details.params.client_id ?? '');
+      const actor = {
+        type: 'user' as const,
+        id: session.userId,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      };
+      const scopes = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+      if (request.body.decision !== 'allow') {
+        await deps.audit.append({
+          orgId: session.orgId,
+          action: 'oauth.consent.denied',
+          outcome: 'denied',
+          actor,
+          details: { clientId, scopes },
+        });
+        return finish(request, reply, {
+          error: 'access_denied',
+          error_description: 'The user declined.',
+        });
+      }
+      const provider = deps.oauth.provider();
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: details.session.accountId, clientId });
+      if (!grant) return html(reply, 400).send(oauthPages.interactionExpiredPage());
+      grant.addOIDCScope(scopes.join(' '));
+      const claims = details.prompt.details.missingOIDCClaims as string[] | undefined;
+      if (claims) grant.addOIDCClaims(claims);
+      const grantId = await grant.save();
+      await deps.audit.append({
+        orgId: session.orgId,
+        action: 'oauth.consent.granted',
+        actor,
+        details: { clientId, scopes, grantId },
+      });
+      return finish(request, reply, { consent: { grantId } });
+    },
+  );
+}

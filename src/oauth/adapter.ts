@@ -1,0 +1,80 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Clock, type Database, withPlatform } from '../platform/index.ts';
+import * as store from './models.store.ts';
+
+export interface AdapterDeps {
+  database: Database;
+  clock: Clock;
+  /**
+   * A refresh token used again within this many seconds of its first use is honoured once more
+   * (two tabs refreshing at once); later reuse revokes the grant (docs/oidc.md).
+   */
+  refreshReuseGraceSeconds: number;
+  /** Client metadata for oidc-provider, from `oauth_clients` (the `Client` model). */
+  findClient(id: string): Promise<AdapterPayload | undefined>;
+}
+
+/**
+ * oidc-provider's storage: every model in `oidc_models`, in platform scope (artifacts are found by
+ * id before their organization is known; the client decides which organization may sign in).
+ */
+export function createAdapterClass(deps: AdapterDeps): new (name: string) => Adapter {
+  const { database, clock } = deps;
+  const run = <T>(fn: (tx: Parameters<Parameters<typeof withPlatform>[1]>[0]) => Promise<T>) =>
+    withPlatform(database, fn);
+
+  function present(name: string, row: store.ModelRow | undefined): AdapterPayload | undefined {
+    if (!row) return undefined;
+    const now = clock.now().getTime();
+    if (row.expiresAt && row.expiresAt.getTime() <= now) return undefined;
+    const payload = row.payload as AdapterPayload;
+    if (!row.consumedAt) return payload;
+    const graceMs = name === 'RefreshToken' ? deps.refreshReuseGraceSeconds * 1000 : 0;
+    if (now - row.consumedAt.getTime() < graceMs) return payload;
+    return { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) };
+  }
+
+  return class PostgresAdapter implements Adapter {
+    readonly name: string;
+    constructor(name: string) {
+      this.name = name;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
+      await run((tx) =>
+        store.upsertModel(tx, {
+          model: this.name,
+          id,
+          payload: payload as Record<string, unknown>,
+          expiresAt,
+        }),
+      );
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.name === 'Client') return deps.findClient(id);
+      return present(this.name, await run((tx) => store.findModel(tx, this.name, { id })));
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return present(this.name, await run((tx) => store.findModel(tx, this.name, { uid })));
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return present(this.name, await run((tx) => store.findModel(tx, this.name, { userCode })));
+    }
+
+    async consume(id: string): Promise<void> {
+      await run((tx) => store.consumeModel(tx, this.name, id, clock.now()));
+    }
+
+    async destroy(id: string): Promise<void> {
+      await run((tx) => store.deleteModel(tx, this.name, id));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await run((tx) => store.deleteByGrant(tx, this.name, grantId));
+    }
+  };
+}

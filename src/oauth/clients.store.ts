@@ -1,0 +1,32 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { OauthClientsTable, Tx } from '../platform/index.ts';
+
+export type ClientRow = Selectable<OauthClientsTable>;
+
+export async function insertClient(tx: Tx, row: Insertable<OauthClientsTable>): Promise<void> {
+  await tx.insertInto('oauth_clients').values(row).execute();
+}
+
+export function findClient(tx: Tx, id: string): Promise<ClientRow | undefined> {
+  return tx.selectFrom('oauth_clients').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listClients(tx: Tx, orgId: string): Promise<ClientRow[]> {
+  return tx
+    .selectFrom('oauth_clients')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function updateSecrets(
+  tx: Tx,
+  id: string,
+  values: Pick<
+    ClientRow,
+    'secret_enc' | 'previous_secret_enc' | 'previous_secret_expires_at' | 'updated_at'
+  >,
+): Promise<void> {
+  await tx.updateTable('oauth_clients').set(values).where('id', '=', id).execute();
+}

@@ -1,0 +1,10 @@
+export {
+  type ClientInput,
+  type ClientService,
+  clientSecretColumn,
+  type OAuthClient,
+  previousClientSecretColumn,
+} from './clients.ts';
+export { defaultLifetimes, oauthPathPrefixes, oauthRoutes } from './provider.ts';
+export { createOAuth, type OAuth, type OAuthDeps } from './service.ts';
+export { type SigningKeys, signingKeyColumn } from './signing-keys.ts';

@@ -1,0 +1,331 @@
+import Provider, {
+  type Configuration,
+  type KoaContextWithOIDC,
+  type UnknownObject,
+} from 'oidc-provider';
+import type { AuditLog } from '../audit/index.ts';
+import { constantTimeEqual } from '../crypto/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import {
+  type AuditActor,
+  type Clock,
+  type Database,
+  type Logger,
+  withPlatform,
+} from '../platform/index.ts';
+import { createAdapterClass } from './adapter.ts';
+import type { TokenLifetimes } from './clients.ts';
+import type { ProviderKeys } from './signing-keys.ts';
+
+/** Where oidc-provider answers (everything else is Fastify's). */
+export const oauthRoutes = {
+  authorization: '/oauth2/authorize',
+  token: '/oauth2/token',
+  userinfo: '/oauth2/userinfo',
+  jwks: '/oauth2/jwks',
+  introspection: '/oauth2/introspect',
+  revocation: '/oauth2/revoke',
+  end_session: '/oauth2/logout',
+} as const;
+export const oauthPathPrefixes = ['/oauth2/', '/.well-known/openid-configuration'];
+
+export const defaultLifetimes = {
+  accessTokenSeconds: 600,
+  idTokenSeconds: 600,
+  authorizationCodeSeconds: 60,
+  refreshTokenAbsoluteDays: 30,
+  refreshTokenIdleDays: 7,
+  interactionSeconds: 600,
+};
+
+export interface ProviderDeps {
+  issuer: string;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditLog;
+  identity: IdentityService;
+  platformOrgId: string;
+  keys: ProviderKeys;
+  /** Keys that sign oidc-provider's cookies, newest first. */
+  cookieKeys: string[];
+  refreshReuseGraceSeconds: number;
+  /** Client metadata for oidc-provider (null when unknown or disabled). */
+  findClient(id: string): Promise<UnknownObject | undefined>;
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto. */
+  behindProxy: boolean;
+  /** Pages oidc-provider renders itself (errors, logout confirmation). */
+  pages: {
+    error(title: string, detail: string): string;
+    logoutConfirm(form: string): string;
+    loggedOut(): string;
+  };
+}
+
+/** Client metadata Vigil adds to the standard fields. */
+export const vigilClientProperties = [
+  'org_id',
+  'first_party',
+  'vigil_previous_secret',
+  'vigil_lifetimes',
+];
+
+type VigilClient = { [key: string]: unknown; clientId: string };
+const lifetimesOf = (client: VigilClient | undefined): TokenLifetimes =>
+  (client?.vigil_lifetimes as TokenLifetimes | undefined) ?? {};
+
+/** oidc-provider configured as docs/oidc.md describes; a new instance per signing-key set. */
+export function createProvider(deps: ProviderDeps): Provider {
+  const { clock } = deps;
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  const clientOrg = (client: VigilClient | undefined) => client?.org_id as string | undefined;
+  /** A platform client serves every organization; any other only its own. */
+  const serves = (client: VigilClient | undefined, orgId: string) =>
+    clientOrg(client) === deps.platformOrgId || clientOrg(client) === orgId;
+
+  const configuration: Configuration = {
+    adapter: createAdapterClass({
+      database: deps.database,
+      clock,
+      refreshReuseGraceSeconds: deps.refreshReuseGraceSeconds,
+      findClient: deps.findClient,
+    }),
+    jwks: { keys: deps.keys.keys as never },
+    routes: oauthRoutes,
+    responseTypes: ['code'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'roles'],
+    claims: {
+      // acr and amr (from the Vigil session) ride with openid, so every ID token carries them.
+      openid: ['sub', 'org_id', 'acr', 'amr', 'auth_time'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      roles: ['roles'],
+      sid: null,
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      id_token_signed_response_alg: 'ES256',
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      userinfoSigningAlgValues: ['ES256', 'RS256'],
+      introspectionSigningAlgValues: ['ES256', 'RS256'],
+      authorizationSigningAlgValues: ['ES256', 'RS256'],
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    extraClientMetadata: { properties: vigilClientProperties },
+    pkce: { required: () => true },
+    cookies: {
+      keys: deps.cookieKeys,
+      long: { signed: true, secure: true, sameSite: 'lax' },
+      short: { signed: true, secure: true, sameSite: 'lax' },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // Only a confidential client may ask, and only about its own organization's tokens.
+        allowedPolicy: async (ctx, caller, token) => {
+          if (caller.clientAuthMethod === 'none') return false;
+          if (!token.clientId || token.clientId === caller.clientId) return true;
+          const owner = await ctx.oidc.provider.Client.find(token.clientId);
+          const org = clientOrg(owner as unknown as VigilClient);
+          return org !== undefined && serves(caller as unknown as VigilClient, org);
+        },
+      },
+      revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.body = deps.pages.logoutConfirm(form);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.body = deps.pages.loggedOut();
+        },
+      },
+      userinfo: { enabled: true },
+    },
+    ttl: {
+      AccessToken: (_ctx, _token, client) =>
+        lifetimesOf(client as unknown as VigilClient).accessTokenSeconds ??
+        defaultLifetimes.accessTokenSeconds,
+      ClientCredentials: (_ctx, _token, client) =>
+        lifetimesOf(client as unknown as VigilClient).accessTokenSeconds ??
+        defaultLifetimes.accessTokenSeconds,
+      IdToken: (_ctx, _token, client) =>
+        lifetimesOf(client as unknown as VigilClient).idTokenSeconds ??
+        defaultLifetimes.idTokenSeconds,
+      AuthorizationCode: () => defaultLifetimes.authorizationCodeSeconds,
+      Interaction: () => defaultLifetimes.interactionSeconds,
+      Session: () => 12 * 3600,
+      Grant: (ctx: KoaContextWithOIDC) =>
+        (lifetimesOf(ctx?.oidc?.client as unknown as VigilClient | undefined)
+          .refreshTokenAbsoluteDays ?? defaultLifetimes.refreshTokenAbsoluteDays) * 86_400,
+      // Idle lifetime per token, never past the absolute lifetime of the first one (`iiat`).
+      RefreshToken: (_ctx, token, client) => {
+        const lifetimes = lifetimesOf(client as unknown as VigilClient);
+        const idle =
+          (lifetimes.refreshTokenIdleDays ?? defaultLifetimes.refreshTokenIdleDays) * 86_400;
+        const absolute =
+          (lifetimes.refreshTokenAbsoluteDays ?? defaultLifetimes.refreshTokenAbsoluteDays) *
+          86_400;
+        const firstIssued = (token as { iiat?: number }).iiat ?? nowSeconds();
+        return Math.max(1, Math.min(idle, firstIssued + absolute - nowSeconds()));
+      },
+    },
+    rotateRefreshToken: () => true,
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // First-party clients need no consent: their grant is made on the spot.
+    loadExistingGrant: async (ctx) => {
+      const { client, session } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const grantId =
+        (ctx.oidc.result?.consent as { grantId?: string } | undefined)?.grantId ??
+        session.grantIdFor(client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      if (!(client as unknown as VigilClient).first_party) return undefined;
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: client.clientId,
+        accountId: session.accountId,
+      });
+      grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
+      await grant.save();
+      return grant;
+    },
+    findAccount: async (ctx, sub) => {
+      const found = await withPlatform(deps.database, async (tx) => {
+        const user = await deps.identity.findUser(tx, sub);
+        if (user?.status !== 'active') return undefined;
+        return { user, roles: await deps.identity.roleKeysOf(tx, user.id) };
+      });
+      if (!found) return undefined;
+      const client = ctx.oidc?.client as unknown as VigilClient | undefined;
+      if (client && !serves(client, found.user.orgId)) return undefined;
+      const { user, roles } = found;
+      return {
+        accountId: user.id,
+        claims: async () => ({
+          sub: user.id,
+          email: user.email,
+          // Vigil does not verify addresses yet: an administrator or SCIM sets them.
+          email_verified: false,
+          name: user.displayName,
+          org_id: user.orgId,
+          roles,
+        }),
+      };
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = deps.pages.error(
+        String(out.error ?? 'error'),
+        String(out.error_description ?? 'The request could not be completed.'),
+      );
+    },
+    clientBasedCORS: (ctx, origin, client) =>
+      client.clientAuthMethod === 'none' &&
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin) &&
+      ctx.oidc.route !== 'authorization',
+  };
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = deps.behindProxy;
+  acceptPreviousSecret(provider);
+  auditEvents(provider, deps);
+  return provider;
+}
+
+/** During a rotation's overlap the client's previous secret is accepted too. */
+function acceptPreviousSecret(provider: Provider): void {
+  const client = provider.Client.prototype as unknown as {
+    compareClientSecret(this: VigilClient, actual: string): boolean;
+  };
+  const current = client.compareClientSecret;
+  client.compareClientSecret = function (this: VigilClient, actual: string) {
+    const previous = this.vigil_previous_secret;
+    return (
+      current.call(this, actual) ||
+      (typeof previous === 'string' && constantTimeEqual(previous, actual))
+    );
+  };
+}
+
+/** Token and logout events, audited without token values (docs/oidc.md). */
+function auditEvents(provider: Provider, deps: ProviderDeps): void {
+  const actorOf = (ctx: KoaContextWithOIDC): AuditActor => ({
+    type: 'client',
+    id: ctx.oidc?.client?.clientId,
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent') || undefined,
+  });
+  const orgOf = (ctx: KoaContextWithOIDC) =>
+    ((ctx.oidc?.client as unknown as VigilClient | undefined)?.org_id as string | undefined) ??
+    deps.platformOrgId;
+  const record = (
+    ctx: KoaContextWithOIDC,
+    action: string,
+    details: Record<string, unknown>,
+    outcome?: 'failure',
+  ) =>
+    deps.audit
+      .append({ orgId: orgOf(ctx), action, outcome, actor: actorOf(ctx), details })
+      .catch((err: unknown) =>
+        deps.logger.error({ err, action }, 'audit of an OAuth event failed'),
+      );
+
+  provider.on('grant.success', (ctx) => {
+    const grantType = String(ctx.oidc.params?.grant_type ?? '');
+    const accountId = ctx.oidc.entities.Account?.accountId;
+    return record(
+      ctx,
+      grantType === 'refresh_token' ? 'oauth.token.refreshed' : 'oauth.token.issued',
+      {
+        grantType,
+        clientId: ctx.oidc.client?.clientId,
+        userId: accountId,
+        grantId: ctx.oidc.entities.Grant?.jti,
+      },
+    );
+  });
+  provider.on('grant.error', (ctx, err) => {
+    const reuse =
+      (err as { error_description?: string }).error_description === 'refresh token already used';
+    return record(
+      ctx,
+      reuse ? 'oauth.refresh.reuse_detected' : 'oauth.token.refused',
+      {
+        grantType: String(ctx.oidc.params?.grant_type ?? ''),
+        clientId: ctx.oidc.client?.clientId,
+        error: (err as { error?: string }).error,
+        description: (err as { error_description?: string }).error_description,
+      },
+      'failure',
+    );
+  });
+  provider.on('grant.revoked', (ctx, grantId) => record(ctx, 'oauth.grant.revoked', { grantId }));
+  // oidc-provider emits no event for a successful revocation: its answer tells.
+  provider.use(async (koa, next) => {
+    await next();
+    const ctx = koa as KoaContextWithOIDC;
+    if (ctx.oidc?.route === 'revocation' && ctx.status === 200)
+      await record(ctx, 'oauth.token.revoked', { clientId: ctx.oidc.client?.clientId });
+  });
+  provider.on('end_session.success', (ctx) =>
+    record(ctx, 'oauth.logout', { clientId: ctx.oidc.client?.clientId }),
+  );
+  provider.on('backchannel.error', (ctx, err, client) =>
+    record(
+      ctx,
+      'oauth.backchannel_logout.failed',
+      { clientId: client.clientId, error: String(err) },
+      'failure',
+    ),
+  );
+  provider.on('server_error', (_ctx, err) =>
+    deps.logger.error({ err }, 'oidc-provider server error'),
+  );
+}
