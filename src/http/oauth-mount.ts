@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type OAuth, oauthPathPrefixes } from '../oauth/index.ts';
-import { pageCsp } from './security-headers.ts';
+import { baseSecurityHeaders, pageCsp } from './security-headers.ts';
 
 /**
  * oidc-provider answers its own routes (`/oauth2/*` and discovery) on the raw request, before
@@ -11,21 +11,14 @@ export function mountOAuthProvider(
   oauth: OAuth,
   options: { hstsMaxAge: number; https: boolean },
 ): void {
+  const headers = { ...baseSecurityHeaders(options), 'content-security-policy': pageCsp };
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (!oauthPathPrefixes.some((prefix) => path.startsWith(prefix))) return;
     reply.hijack();
     const res = reply.raw;
     res.setHeader('x-request-id', String(request.id));
-    if (options.https && options.hstsMaxAge > 0)
-      res.setHeader(
-        'strict-transport-security',
-        `max-age=${options.hstsMaxAge}; includeSubDomains`,
-      );
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('x-frame-options', 'DENY');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('content-security-policy', pageCsp);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     oauth.handle(request.raw, res);
   });
 }

@@ -7,21 +7,32 @@ export const pageCsp =
 /** Pages with a passkey button: the same, plus Vigil's own scripts and same-origin fetches. */
 export const passkeyPageCsp = `${pageCsp}; script-src 'self'; connect-src 'self'`;
 
+/** The headers every response carries (CSP and cache-control are set per response). */
+export function baseSecurityHeaders(options: {
+  hstsMaxAge: number;
+  https: boolean;
+}): Record<string, string> {
+  return {
+    // HSTS is only meaningful over HTTPS (direct or through the TLS proxy in front of Vigil).
+    ...(options.https && options.hstsMaxAge > 0
+      ? { 'strict-transport-security': `max-age=${options.hstsMaxAge}; includeSubDomains` }
+      : {}),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  };
+}
+
 export function registerSecurityHeaders(
   app: FastifyInstance,
   options: { hstsMaxAge: number; https: boolean },
 ): void {
+  const headers = baseSecurityHeaders(options);
   app.addHook('onSend', async (_request, reply, payload) => {
-    // HSTS is only meaningful over HTTPS (direct or through the TLS proxy in front of Vigil).
-    if (options.https && options.hstsMaxAge > 0) {
-      reply.header('strict-transport-security', `max-age=${options.hstsMaxAge}; includeSubDomains`);
-    }
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    reply.headers(headers);
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', apiCsp);
     }

@@ -1,5 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { type Clock, type Database, withPlatform } from '../platform/index.ts';
+import { type Clock, type Database, type Tx, withPlatform } from '../platform/index.ts';
 import * as store from './models.store.ts';
 
 export interface AdapterDeps {
@@ -20,8 +20,7 @@ export interface AdapterDeps {
  */
 export function createAdapterClass(deps: AdapterDeps): new (name: string) => Adapter {
   const { database, clock } = deps;
-  const run = <T>(fn: (tx: Parameters<Parameters<typeof withPlatform>[1]>[0]) => Promise<T>) =>
-    withPlatform(database, fn);
+  const run = <T>(fn: (tx: Tx) => Promise<T>) => withPlatform(database, fn);
 
   function present(name: string, row: store.ModelRow | undefined): AdapterPayload | undefined {
     if (!row) return undefined;

@@ -5,6 +5,6 @@ export {
   type OAuthClient,
   previousClientSecretColumn,
 } from './clients.ts';
-export { defaultLifetimes, oauthPathPrefixes, oauthRoutes } from './provider.ts';
+export { defaultLifetimes, extendGrant, oauthPathPrefixes, oauthRoutes } from './provider.ts';
 export { createOAuth, type OAuth, type OAuthDeps } from './service.ts';
 export { type SigningKeys, signingKeyColumn } from './signing-keys.ts';

@@ -188,13 +188,11 @@ export function createProvider(deps: ProviderDeps): Provider {
         session.grantIdFor(client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
       if (!(client as unknown as VigilClient).first_party) return undefined;
-      const grant = new ctx.oidc.provider.Grant({
-        clientId: client.clientId,
-        accountId: session.accountId,
-      });
-      grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
-      await grant.save();
-      return grant;
+      return extendGrant(
+        ctx.oidc.provider,
+        { accountId: session.accountId, clientId: client.clientId },
+        [...ctx.oidc.requestParamScopes],
+      );
     },
     findAccount: async (ctx, sub) => {
       const found = await withPlatform(deps.database, async (tx) => {
@@ -237,6 +235,26 @@ export function createProvider(deps: ProviderDeps): Provider {
   acceptPreviousSecret(provider);
   auditEvents(provider, deps);
   return provider;
+}
+
+/**
+ * The grant an interaction names (or a new one for the account and client) with `scopes` and
+ * `claims` added, saved; undefined when the named grant is gone.
+ */
+export async function extendGrant(
+  provider: Provider,
+  target: { grantId?: string; accountId: string; clientId: string },
+  scopes: string[],
+  claims: string[] = [],
+): Promise<InstanceType<Provider['Grant']> | undefined> {
+  const grant = target.grantId
+    ? await provider.Grant.find(target.grantId)
+    : new provider.Grant({ accountId: target.accountId, clientId: target.clientId });
+  if (!grant) return undefined;
+  grant.addOIDCScope(scopes.join(' '));
+  if (claims.length > 0) grant.addOIDCClaims(claims);
+  await grant.save();
+  return grant;
 }
 
 /** During a rotation's overlap the client's previous secret is accepted too. */

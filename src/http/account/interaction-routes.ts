@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionResults } from 'oidc-provider';
+import { extendGrant } from '../../oauth/index.ts';
 import { platformOrgId } from '../../platform/index.ts';
 import { type Body, html, type PageContext } from './context.ts';
 import { csrfToken, setReturnCookie } from './cookies.ts';
@@ -59,13 +60,13 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
     // A first-party client is part of the product: asking again for consent (prompt=consent,
     // needed for offline_access) is answered for the user.
     if (client?.first_party === true && details.session) {
-      const provider = deps.oauth.provider();
-      const grant = details.grantId
-        ? await provider.Grant.find(details.grantId)
-        : new provider.Grant({ accountId: details.session.accountId, clientId });
-      if (!grant) return html(reply, 400).send(oauthPages.interactionExpiredPage());
-      grant.addOIDCScope(missing.join(' '));
-      return finish(request, reply, { consent: { grantId: await grant.save() } });
+      const grant = await extendGrant(
+        deps.oauth.provider(),
+        { grantId: details.grantId, accountId: details.session.accountId, clientId },
+        missing,
+      );
+      if (!grant?.jti) return html(reply, 400).send(oauthPages.interactionExpiredPage());
+      return finish(request, reply, { consent: { grantId: grant.jti } });
     }
     return html(reply).send(
       oauthPages.consentPage({
@@ -106,15 +107,14 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
           error_description: 'The user declined.',
         });
       }
-      const provider = deps.oauth.provider();
-      const grant = details.grantId
-        ? await provider.Grant.find(details.grantId)
-        : new provider.Grant({ accountId: details.session.accountId, clientId });
-      if (!grant) return html(reply, 400).send(oauthPages.interactionExpiredPage());
-      grant.addOIDCScope(scopes.join(' '));
-      const claims = details.prompt.details.missingOIDCClaims as string[] | undefined;
-      if (claims) grant.addOIDCClaims(claims);
-      const grantId = await grant.save();
+      const grant = await extendGrant(
+        deps.oauth.provider(),
+        { grantId: details.grantId, accountId: details.session.accountId, clientId },
+        scopes,
+        (details.prompt.details.missingOIDCClaims as string[] | undefined) ?? [],
+      );
+      const grantId = grant?.jti;
+      if (!grantId) return html(reply, 400).send(oauthPages.interactionExpiredPage());
       await deps.audit.append({
         orgId: session.orgId,
         action: 'oauth.consent.granted',
