@@ -18,6 +18,16 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     async drop() {
       const c = new pg.Client({ connectionString: benchDatabaseUrl });
       await c.connect();
+      // A closed pool's backends may still be exiting: terminated now, they would send the
+      // pool's (already ended) clients an error nobody listens for any more.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },

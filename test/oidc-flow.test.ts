@@ -1,108 +1,29 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
-import * as OTPAuth from 'otpauth';
-import type { RunningServer } from '../src/app/server.ts';
-import { totpCode } from '../src/auth/mfa/index.ts';
-import { operatorActor, withOrg } from '../src/platform/index.ts';
-import { authServices } from './support/auth.ts';
-import { openTestCore, type TestCore } from './support/core.ts';
-import { browserLike, startTestServer } from './support/http.ts';
-
-// The test server's certificate is self-signed; openid-client uses the global fetch.
-process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-
-const invalidGrant = (err: unknown) =>
-  (err as { cause?: { error?: string } }).cause?.error === 'invalid_grant';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
+import { browserLike } from './support/http.ts';
+import { invalidGrant, redirectUri, startOidcWorld } from './support/oidc.ts';
 
 describe('OpenID Connect with openid-client as the relying party', () => {
-  let core: TestCore;
-  let server: RunningServer;
+  let world: Awaited<ReturnType<typeof startOidcWorld>>;
   let base: string;
   let web: { id: string; secret: string };
   let machine: { id: string; secret: string };
-  let seed: Uint8Array;
-  const redirectUri = 'https://rp.example.test/callback';
-  const password = 'Correct-Horse-Battery-9';
-  const email = 'dana@acme.test';
+  let email: string;
+  let authorize: (url: URL, browser?: ReturnType<typeof browserLike>) => Promise<URL>;
 
   before(async () => {
-    core = await openTestCore();
-    const port = await freePort();
-    base = `https://localhost:${port}`;
-    server = await startTestServer(core, {
-      VIGIL_PORT: String(port),
-      VIGIL_PUBLIC_URL: base,
-      VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS: '0',
+    world = await startOidcWorld({ VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS: '0' });
+    ({ base, email, authorize } = world);
+    web = await world.createClient({
+      name: 'Acme Web',
+      kind: 'web',
+      firstParty: true,
+      redirectUris: [redirectUri],
     });
-    const orgId = await core.createOrg('acme');
-    const auth = authServices(core);
-    const user = await auth.createUser(orgId, email, password);
-    const started = await withOrg(core.database, orgId, (tx) => auth.mfa.startTotp(tx, user));
-    seed = new Uint8Array(OTPAuth.Secret.fromBase32(started.secret).buffer);
-    // Confirmed with the previous step's code, so that the current one is still unused.
-    await withOrg(core.database, orgId, (tx) =>
-      auth.mfa.confirmTotp(
-        tx,
-        user,
-        started.factorId,
-        totpCode(seed, new Date(Date.now() - 30_000)),
-        operatorActor,
-      ),
-    );
-    const created = await withOrg(core.database, orgId, async (tx) => ({
-      web: await auth.oauth.clients.create(
-        tx,
-        orgId,
-        { name: 'Acme Web', kind: 'web', firstParty: true, redirectUris: [redirectUri] },
-        operatorActor,
-      ),
-      machine: await auth.oauth.clients.create(
-        tx,
-        orgId,
-        { name: 'Acme Jobs', kind: 'machine' },
-        operatorActor,
-      ),
-    }));
-    web = { id: created.web.client.id, secret: created.web.secret ?? '' };
-    machine = { id: created.machine.client.id, secret: created.machine.secret ?? '' };
+    machine = await world.createClient({ name: 'Acme Jobs', kind: 'machine' });
   });
-  after(async () => {
-    await server.stop();
-    await core.close();
-  });
-
-  /** Walks the browser through the hosted sign-in until the provider redirects to the client. */
-  async function authorize(url: URL, browser = browserLike(base)): Promise<URL> {
-    let res = await browser.get(url.pathname + url.search);
-    for (let hops = 0; hops < 20; hops++) {
-      const location = res.headers.location;
-      if (location?.startsWith(redirectUri)) return new URL(location);
-      if (res.status === 200 && res.text.includes('name="password"')) {
-        res = await browser.post('/login', { email, password, csrf: browser.csrf() });
-      } else if (res.status === 200 && res.text.includes('name="code"')) {
-        res = await browser.post('/login/mfa', {
-          code: totpCode(seed, new Date()),
-          csrf: browser.csrf(),
-        });
-      } else if (location) {
-        const next = new URL(location, base);
-        res = await browser.get(next.pathname + next.search);
-      } else {
-        assert.fail(`stuck at ${res.status}: ${res.text.slice(0, 300)}`);
-      }
-    }
-    assert.fail('too many redirects');
-  }
+  after(() => world.close());
 
   it('signs in with code + PKCE through the hosted pages, then userinfo, refresh, reuse, revocation, introspection', async () => {
     const config = await oidc.discovery(new URL(base), web.id, web.secret);

@@ -54,7 +54,9 @@ describe('sessions', () => {
       audit: core.audit.record,
       clock,
       database: core.database,
-      onEnded: (s) => ended.push(...s.map((x) => x.id)),
+      onEnded: async (s) => {
+        ended.push(...s.map((x) => x.id));
+      },
     });
   });
   after(() => core.close());

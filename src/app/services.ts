@@ -6,9 +6,10 @@ import {
 import { createLockoutService } from '../auth/lockout/index.ts';
 import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
-import { oauthPages } from '../http/index.ts';
+import { oauthPages, sessionTokenOf } from '../http/index.ts';
 import { createIdentityService } from '../identity/index.ts';
-import { createOAuth } from '../oauth/index.ts';
+import { createLifecycle } from '../lifecycle/index.ts';
+import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createSessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
@@ -42,7 +43,13 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     keyring: core.keyring,
     issuer: new URL(core.config.VIGIL_PUBLIC_URL).hostname,
   });
-  const sessions = createSessionService({ ...base, database: core.database });
+  // The provider hears of every ended session (back-channel logout); it is built further down.
+  let oauth: OAuth | undefined;
+  const sessions = createSessionService({
+    ...base,
+    database: core.database,
+    onEnded: async (ended, reason) => oauth?.sessionsEnded(ended, reason),
+  });
   const webauthn = createWebauthn({
     ...base,
     publicUrl: core.config.VIGIL_PUBLIC_URL,
@@ -85,25 +92,36 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
     platformOrgId,
   });
-  const oauth = createOAuth({
+  oauth = createOAuth({
     issuer: core.config.VIGIL_PUBLIC_URL,
     database: core.database,
     keyring: core.keyring,
     keys: core.keys,
     audit: core.audit,
     identity,
+    sessions,
+    sessionTokenOf: (req) => sessionTokenOf(req.headers),
     clock: core.clock,
     logger: core.logger,
     platformOrgId,
     behindProxy: core.config.VIGIL_BEHIND_TLS_PROXY,
+    allowLoopbackCalls: core.config.VIGIL_ENV !== 'production',
     refreshReuseGraceSeconds: core.config.VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS,
     clientSecretOverlapHours: core.config.VIGIL_OIDC_CLIENT_SECRET_OVERLAP_HOURS,
     signingKeyRotationDays: core.config.VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS,
     signingKeyPublishAheadSeconds: core.config.VIGIL_OIDC_SIGNING_KEY_PUBLISH_AHEAD_SECONDS,
     pages: oauthPages,
   });
+  const lifecycle = createLifecycle({
+    identity,
+    sessions,
+    revokeOAuth: oauth.revokeAllFor,
+    onRevokeError: (err, userId) =>
+      core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
+  });
   return {
     identity,
+    lifecycle,
     oauth,
     tenancy,
     passwords,

@@ -1,3 +1,5 @@
+export { sessionTokenOf } from './account/cookies.ts';
+
 import { logoutConfirmPage, oauthErrorPage, oauthSignedOutPage } from './account/oauth-pages.ts';
 
 export type { Readiness } from './health-routes.ts';

@@ -107,6 +107,35 @@ export function createIdentityService(deps: IdentityDeps) {
       });
     },
 
+    /**
+     * Suspends, deprovisions or reactivates a user, audited with before and after. Only the
+     * record: ending sessions and tokens is the lifecycle service's (`deactivate`).
+     */
+    async setStatus(tx: Tx, userId: string, status: UserStatus, actor: AuditActor): Promise<User> {
+      const now = deps.clock.now();
+      const before = await store.updateStatus(tx, userId, status, now);
+      if (!before) throw new AppError('not_found', 'user.not_found', 'No such user');
+      // Thrown after the update: the transaction rolls it back.
+      if (before.status === 'deprovisioned' && status !== 'deprovisioned') {
+        throw new AppError('conflict', 'user.deprovisioned', 'A deprovisioned user stays so');
+      }
+      const after = toUser({
+        ...before,
+        status,
+        deactivated_at: status === 'active' ? null : now,
+      });
+      if (before.status !== status) {
+        await deps.audit(tx, {
+          orgId: before.org_id,
+          action: `user.${status === 'active' ? 'reactivated' : status}`,
+          actor,
+          target: { type: 'user', id: userId },
+          details: { before: before.status, after: status },
+        });
+      }
+      return after;
+    },
+
     countActiveWithRole: store.countActiveWithRole,
     roleKeysOf: store.roleKeysOf,
 

@@ -81,3 +81,25 @@ export async function roleKeysOf(tx: Tx, userId: string): Promise<string[]> {
     .execute();
   return rows.map((r) => r.role_key);
 }
+
+/** Sets a user's status; returns the row before the change (undefined when not found). */
+export async function updateStatus(
+  tx: Tx,
+  id: string,
+  status: UsersTable['status']['__update__'],
+  at: Date,
+): Promise<UserRow | undefined> {
+  const before = await tx
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) return undefined;
+  await tx
+    .updateTable('users')
+    .set({ status, updated_at: at, deactivated_at: status === 'active' ? null : at })
+    .where('id', '=', id)
+    .execute();
+  return before;
+}

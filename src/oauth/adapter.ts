@@ -1,4 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { sha256 } from '../crypto/index.ts';
 import { type Clock, type Database, type Tx, withPlatform } from '../platform/index.ts';
 import * as store from './models.store.ts';
 
@@ -13,6 +14,21 @@ export interface AdapterDeps {
   /** Client metadata for oidc-provider, from `oauth_clients` (the `Client` model). */
   findClient(id: string): Promise<AdapterPayload | undefined>;
 }
+
+/**
+ * Models whose id is the bearer value handed out: stored under its SHA-256 and without the value
+ * in the payload (DESIGN §5.2), so the table never holds a usable token.
+ */
+const bearerModels = new Set([
+  'AccessToken',
+  'RefreshToken',
+  'AuthorizationCode',
+  'ClientCredentials',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'RegistrationAccessToken',
+  'InitialAccessToken',
+]);
 
 /**
  * oidc-provider's storage: every model in `oidc_models`, in platform scope (artifacts are found by
@@ -35,8 +51,15 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
 
   return class PostgresAdapter implements Adapter {
     readonly name: string;
+    private readonly bearer: boolean;
     constructor(name: string) {
       this.name = name;
+      this.bearer = bearerModels.has(name);
+    }
+
+    /** The stored id: the SHA-256 of a bearer value, any other id as it is. */
+    private key(id: string): string {
+      return this.bearer ? sha256(id).toString('base64url') : id;
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -44,8 +67,11 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
       await run((tx) =>
         store.upsertModel(tx, {
           model: this.name,
-          id,
-          payload: payload as Record<string, unknown>,
+          id: this.key(id),
+          payload: (this.bearer ? { ...payload, jti: undefined } : payload) as Record<
+            string,
+            unknown
+          >,
           expiresAt,
         }),
       );
@@ -53,7 +79,11 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') return deps.findClient(id);
-      return present(this.name, await run((tx) => store.findModel(tx, this.name, { id })));
+      const found = present(
+        this.name,
+        await run((tx) => store.findModel(tx, this.name, { id: this.key(id) })),
+      );
+      return found && this.bearer ? { ...found, jti: id } : found;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -65,11 +95,11 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     }
 
     async consume(id: string): Promise<void> {
-      await run((tx) => store.consumeModel(tx, this.name, id, clock.now()));
+      await run((tx) => store.consumeModel(tx, this.name, this.key(id), clock.now()));
     }
 
     async destroy(id: string): Promise<void> {
-      await run((tx) => store.deleteModel(tx, this.name, id));
+      await run((tx) => store.deleteModel(tx, this.name, this.key(id)));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -98,3 +98,29 @@ export async function deleteExpired(tx: Tx, now: Date): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Removes provider sessions (by id, or every one of an account) and returns their payloads. */
+export async function takeSessions(
+  tx: Tx,
+  by: { ids: string[] } | { accountId: string },
+): Promise<Record<string, unknown>[]> {
+  if ('ids' in by && by.ids.length === 0) return [];
+  let query = tx.deleteFrom('oidc_models').where('model', '=', 'Session');
+  query =
+    'ids' in by ? query.where('id', 'in', by.ids) : query.where('account_id', '=', by.accountId);
+  const rows = await query.returning('payload').execute();
+  return rows.map((r) => r.payload as Record<string, unknown>);
+}
+
+/** A grant and everything issued under it. */
+export async function deleteGrant(tx: Tx, grantId: string): Promise<void> {
+  await tx
+    .deleteFrom('oidc_models')
+    .where((eb) =>
+      eb.or([
+        eb('grant_id', '=', grantId),
+        eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)]),
+      ]),
+    )
+    .execute();
+}

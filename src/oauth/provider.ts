@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import Provider, {
   type Configuration,
+  interactionPolicy,
   type KoaContextWithOIDC,
   type UnknownObject,
 } from 'oidc-provider';
@@ -52,6 +54,22 @@ export interface ProviderDeps {
   refreshReuseGraceSeconds: number;
   /** Client metadata for oidc-provider (null when unknown or disabled). */
   findClient(id: string): Promise<UnknownObject | undefined>;
+  /** The live Vigil session of a browser request, if any. */
+  vigilSession(req: IncomingMessage): Promise<VigilSession | undefined>;
+  /** Remembers that a provider session was confirmed by a Vigil session. */
+  linkSession(row: {
+    oidcSessionId: string;
+    vigilSessionId: string;
+    accountId: string;
+    expiresAt: Date;
+  }): Promise<void>;
+  /** RP-initiated logout ended the provider session: the Vigil session behind it ends too. */
+  endVigilSession(req: IncomingMessage): Promise<void>;
+  /**
+   * Outgoing calls (back-channel logout) may reach loopback addresses: development and tests
+   * only; otherwise oidc-provider refuses special-use addresses (SSRF protection).
+   */
+  allowLoopbackCalls: boolean;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto. */
   behindProxy: boolean;
   /** Pages oidc-provider renders itself (errors, logout confirmation). */
@@ -60,6 +78,12 @@ export interface ProviderDeps {
     logoutConfirm(form: string): string;
     loggedOut(): string;
   };
+}
+
+export interface VigilSession {
+  id: string;
+  userId: string;
+  absoluteExpiresAt: Date;
 }
 
 /** Client metadata Vigil adds to the standard fields. */
@@ -136,7 +160,11 @@ export function createProvider(deps: ProviderDeps): Provider {
           return org !== undefined && serves(caller as unknown as VigilClient, org);
         },
       },
-      revocation: { enabled: true },
+      // RFC 7009 §2.1: a client may revoke only tokens issued to it.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -178,7 +206,10 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
     },
     rotateRefreshToken: () => true,
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: policyWithVigilSession(deps),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
     // First-party clients need no consent: their grant is made on the spot.
     loadExistingGrant: async (ctx) => {
       const { client, session } = ctx.oidc;
@@ -217,6 +248,16 @@ export function createProvider(deps: ProviderDeps): Provider {
         }),
       };
     },
+    fetch: (url, options) => {
+      const host = new URL(url).hostname;
+      if (deps.allowLoopbackCalls && ['127.0.0.1', '[::1]', 'localhost'].includes(host)) {
+        const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & {
+          dispatcher?: unknown;
+        };
+        return globalThis.fetch(url, rest);
+      }
+      return globalThis.fetch(url, options);
+    },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = deps.pages.error(
@@ -235,6 +276,32 @@ export function createProvider(deps: ProviderDeps): Provider {
   acceptPreviousSecret(provider);
   auditEvents(provider, deps);
   return provider;
+}
+
+/**
+ * The provider's own session is only a cache of the Vigil session (docs/oidc.md#logout): every
+ * authorization needs the browser's live Vigil session of the same account, or the user signs
+ * in again. A confirmed provider session is linked to the Vigil session for back-channel logout.
+ */
+function policyWithVigilSession(deps: ProviderDeps) {
+  const { Check, base } = interactionPolicy;
+  const policy = base();
+  policy.get('login')?.checks.add(
+    new Check('vigil_session', 'End-User authentication is required', async (ctx) => {
+      const { session } = ctx.oidc;
+      if (!session?.accountId) return Check.NO_NEED_TO_PROMPT; // `no_session` asks already
+      const live = await deps.vigilSession(ctx.req);
+      if (live?.userId !== session.accountId) return Check.REQUEST_PROMPT;
+      await deps.linkSession({
+        oidcSessionId: session.jti,
+        vigilSessionId: live.id,
+        accountId: live.userId,
+        expiresAt: live.absoluteExpiresAt,
+      });
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 /**
@@ -332,9 +399,12 @@ function auditEvents(provider: Provider, deps: ProviderDeps): void {
     if (ctx.oidc?.route === 'revocation' && ctx.status === 200)
       await record(ctx, 'oauth.token.revoked', { clientId: ctx.oidc.client?.clientId });
   });
-  provider.on('end_session.success', (ctx) =>
-    record(ctx, 'oauth.logout', { clientId: ctx.oidc.client?.clientId }),
-  );
+  provider.on('end_session.success', async (ctx) => {
+    await record(ctx, 'oauth.logout', { clientId: ctx.oidc.client?.clientId });
+    await deps
+      .endVigilSession(ctx.req)
+      .catch((err: unknown) => deps.logger.error({ err }, 'ending the Vigil session failed'));
+  });
   provider.on('backchannel.error', (ctx, err, client) =>
     record(
       ctx,

@@ -4,9 +4,17 @@ import type { UnknownObject } from 'oidc-provider';
 import type { AuditLog } from '../audit/index.ts';
 import type { Keyring, PlatformKeys } from '../crypto/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { type Clock, type Database, type Logger, withPlatform } from '../platform/index.ts';
+import {
+  type Clock,
+  type Database,
+  type Logger,
+  withOrg,
+  withPlatform,
+} from '../platform/index.ts';
+import type { SessionService } from '../sessions/index.ts';
 import * as clientStore from './clients.store.ts';
 import { createClientService, isConfidentialKind } from './clients.ts';
+import { createLogout } from './logout.ts';
 import * as models from './models.store.ts';
 import { createProvider, defaultLifetimes, type ProviderDeps } from './provider.ts';
 import { createSigningKeys } from './signing-keys.ts';
@@ -18,10 +26,15 @@ export interface OAuthDeps {
   keys: PlatformKeys;
   audit: AuditLog;
   identity: IdentityService;
+  sessions: SessionService;
+  /** The Vigil session cookie of a raw request. */
+  sessionTokenOf(req: IncomingMessage): string | undefined;
   clock: Clock;
   logger: Logger;
   platformOrgId: string;
   behindProxy: boolean;
+  /** Back-channel logout may call loopback addresses (never in production). */
+  allowLoopbackCalls: boolean;
   refreshReuseGraceSeconds: number;
   clientSecretOverlapHours: number;
   signingKeyRotationDays: number;
@@ -84,6 +97,35 @@ export function createOAuth(deps: OAuthDeps) {
 
   let current: { provider: Provider; fingerprint: string; cookieKeyId: string } | undefined;
 
+  function provider(): Provider {
+    if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
+    return current.provider;
+  }
+
+  const logout = createLogout({
+    database: deps.database,
+    audit: deps.audit,
+    logger: deps.logger,
+    provider,
+    revokesOnPasswordChange: async (orgId) =>
+      (await withOrg(deps.database, orgId, (tx) => deps.sessions.policy(tx, orgId))).policy
+        .revokeOAuthOnPasswordChange,
+  });
+
+  async function vigilSession(req: IncomingMessage) {
+    const token = deps.sessionTokenOf(req);
+    return token ? deps.sessions.authenticate(token) : undefined;
+  }
+
+  async function endVigilSession(req: IncomingMessage): Promise<void> {
+    const session = await vigilSession(req);
+    if (!session) return;
+    const actor = { type: 'user' as const, id: session.userId, ip: req.socket.remoteAddress };
+    await withOrg(deps.database, session.orgId, (tx) =>
+      deps.sessions.endOne(tx, session.userId, session.id, 'logout', actor),
+    );
+  }
+
   /** Builds the provider, or rebuilds it when another node rotated the keys it signs with. */
   async function reload(): Promise<Provider> {
     const keys = await signingKeys.providerKeys();
@@ -95,14 +137,12 @@ export function createOAuth(deps: OAuthDeps) {
       keys,
       cookieKeys: [cookieKey.secret.toString('base64url')],
       findClient,
+      vigilSession,
+      linkSession: logout.link,
+      endVigilSession,
     });
     current = { provider, fingerprint: keys.fingerprint, cookieKeyId: cookieKey.id };
     return provider;
-  }
-
-  function provider(): Provider {
-    if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
-    return current.provider;
   }
 
   return {
@@ -115,14 +155,13 @@ export function createOAuth(deps: OAuthDeps) {
     handle(req: IncomingMessage, res: ServerResponse): void {
       provider().callback()(req, res);
     },
-    /**
-     * Deactivation (DESIGN §5.6): every grant, token, code and provider session of the user is
-     * gone at once, so refresh fails and introspection answers `active: false`.
-     */
-    revokeAllFor: (userId: string) =>
-      withPlatform(deps.database, (tx) => models.deleteByAccount(tx, userId)),
+    revokeAllFor: logout.revokeAllFor,
+    sessionsEnded: logout.sessionsEnded,
     /** Drops expired artifacts (housekeeping). */
-    sweep: () => withPlatform(deps.database, (tx) => models.deleteExpired(tx, deps.clock.now())),
+    async sweep(): Promise<number> {
+      await logout.sweep(deps.clock.now());
+      return withPlatform(deps.database, (tx) => models.deleteExpired(tx, deps.clock.now()));
+    },
   };
 }
 

@@ -4,6 +4,7 @@ export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
 export {
+  afterCommit,
   beforeCommit,
   type Isolation,
   type Scope,

@@ -7,6 +7,8 @@ export const sessionPolicySchema = z
     absoluteHours: z.number().int().min(1).max(720),
     /** A session ends after this long without a request. */
     idleMinutes: z.number().int().min(1).max(1440),
+    /** A password change also revokes the user's OAuth grants and refresh tokens. */
+    revokeOAuthOnPasswordChange: z.boolean().default(true),
   })
   .strict()
   .refine((p) => p.idleMinutes <= p.absoluteHours * 60, {
@@ -16,7 +18,11 @@ export const sessionPolicySchema = z
 
 export type SessionPolicy = z.output<typeof sessionPolicySchema>;
 
-export const defaultSessionPolicy: SessionPolicy = { absoluteHours: 12, idleMinutes: 30 };
+export const defaultSessionPolicy: SessionPolicy = {
+  absoluteHours: 12,
+  idleMinutes: 30,
+  revokeOAuthOnPasswordChange: true,
+};
 
 export interface Session {
   id: string;

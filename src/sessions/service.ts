@@ -2,6 +2,7 @@ import { createSplitToken, readSplitToken, splitTokenMatches } from '../crypto/i
 import {
   type AuditActor,
   type AuditWriter,
+  afterCommit,
   type Clock,
   type Database,
   newId,
@@ -26,8 +27,8 @@ export interface SessionDeps {
   audit: AuditWriter;
   clock: Clock;
   database: Database;
-  /** Told about every ended session (back-channel logout, token revocation come later). */
-  onEnded?: (sessions: Session[], reason: SessionEndReason) => void;
+  /** Told about ended sessions once their transaction committed (OIDC back-channel logout). */
+  onEnded?: (sessions: Session[], reason: SessionEndReason) => Promise<void>;
 }
 
 export interface NewSession {
@@ -65,7 +66,8 @@ export function createSessionService(deps: SessionDeps) {
         details: { userId: s.userId, reason },
       });
     }
-    if (ended.length > 0) deps.onEnded?.(ended, reason);
+    const { onEnded } = deps;
+    if (ended.length > 0 && onEnded) afterCommit(tx, () => onEnded(ended, reason));
     return ended;
   }
 

@@ -1,4 +1,5 @@
-import type {} from '@fastify/cookie';
+import type { IncomingHttpHeaders } from 'node:http';
+import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual, randomToken } from '../../crypto/index.ts';
 
@@ -13,6 +14,11 @@ export const cookieNames = {
   /** Where to go after signing in: an OAuth interaction waiting for the user. */
   returnTo: '__Host-vigil-return',
 } as const;
+
+/** The Vigil session cookie of a raw request (oidc-provider's routes have no Fastify request). */
+export function sessionTokenOf(headers: IncomingHttpHeaders): string | undefined {
+  return headers.cookie ? fastifyCookie.parse(headers.cookie)[cookieNames.session] : undefined;
+}
 
 /** Only an interaction page of this server may be a place to return to. */
 export const returnPathPattern = /^\/interaction\/[A-Za-z0-9_-]{1,64}$/;

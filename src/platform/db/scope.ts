@@ -38,8 +38,12 @@ export function withPlatform<T>(
   return inScope(database, { kind: 'platform' }, fn, isolation);
 }
 
-/** Work a transaction runs just before its COMMIT, keyed by the transaction's connection. */
-const commitHooks = new WeakMap<Tx, Map<string, () => Promise<void>>>();
+/** Work a transaction runs just before and just after its COMMIT, keyed by its connection. */
+interface CommitHooks {
+  before: Map<string, () => Promise<void>>;
+  after: (() => Promise<void>)[];
+}
+const commitHooks = new WeakMap<Tx, CommitHooks>();
 
 /**
  * Runs `hook` once, right before `tx` commits (its failure rolls the transaction back), so that
@@ -48,10 +52,21 @@ const commitHooks = new WeakMap<Tx, Map<string, () => Promise<void>>>();
  * `withPlatform`; the caller must then write at once.
  */
 export function beforeCommit(tx: Tx, key: string, hook: () => Promise<void>): boolean {
-  const hooks = commitHooks.get(tx);
+  const hooks = commitHooks.get(tx)?.before;
   if (!hooks) return false;
   if (!hooks.has(key)) hooks.set(key, hook);
   return true;
+}
+
+/**
+ * Runs `effect` once `tx` has committed (never when it rolls back), before `withOrg` or
+ * `withPlatform` returns: for work in another scope or another system that must follow the
+ * commit. The effect handles its own errors (the transaction stands whatever it does).
+ */
+export function afterCommit(tx: Tx, effect: () => Promise<void>): void {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.after.push(effect);
+  else void effect();
 }
 
 /** The role that sees every organization's rows (docs/adr/0004-rls-scopes.md). */
@@ -75,7 +90,8 @@ async function inScope<T>(
 ): Promise<T> {
   const setScope = scopeStatement(scope);
   const begin = `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`;
-  return database.db.connection().execute(async (conn) => {
+  const hooks: CommitHooks = { before: new Map(), after: [] };
+  const result = await database.db.connection().execute(async (conn) => {
     if (database.kind === 'postgres') {
       await sql.raw(`${begin}; ${setScope}`).execute(conn);
     } else {
@@ -83,11 +99,10 @@ async function inScope<T>(
       await sql.raw(setScope).execute(conn);
     }
     let result: T;
-    const hooks = new Map<string, () => Promise<void>>();
     commitHooks.set(conn, hooks);
     try {
       result = await fn(conn);
-      for (const hook of hooks.values()) await hook();
+      for (const hook of hooks.before.values()) await hook();
     } catch (err) {
       await sql
         .raw('ROLLBACK')
@@ -108,4 +123,7 @@ async function inScope<T>(
     }
     return result;
   });
+  // Once the connection is back in the pool: an effect may need one (a single one on PGlite).
+  for (const effect of hooks.after) await effect().catch(() => undefined);
+  return result;
 }

@@ -291,6 +291,13 @@ export interface OidcModelsTable {
   consumed_at: Timestamp | null;
 }
 
+export interface OidcSessionLinksTable {
+  oidc_session_id: string;
+  vigil_session_id: string;
+  account_id: string;
+  expires_at: Timestamp;
+}
+
 export interface OidcSigningKeysTable {
   id: string;
   kid: string;
@@ -328,6 +335,7 @@ export interface DB {
   oauth_clients: OauthClientsTable;
   oidc_models: OidcModelsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  oidc_session_links: OidcSessionLinksTable;
 }
 
 export type { Generated };

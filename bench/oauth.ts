@@ -1,0 +1,311 @@
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { generateKeyPair, SignJWT } from 'jose';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { type Core, openCore } from '../src/app/core.ts';
+import { startServer } from '../src/app/server.ts';
+import { createServices, type Services } from '../src/app/services.ts';
+import { loadTlsMaterial } from '../src/app/tls.ts';
+import { generateMasterKeyBase64, sha256 } from '../src/crypto/index.ts';
+import {
+  type Config,
+  createLogger,
+  loadConfig,
+  operatorActor,
+  withOrg,
+  withPlatform,
+} from '../src/platform/index.ts';
+import { cpuSpent, cpuTime, ownThreads, pin, splitCores } from './cores.ts';
+import { freshDatabase, option } from './support.ts';
+
+/**
+ * OAuth token endpoint and introspection over HTTPS against PostgreSQL: client-credentials grants,
+ * refresh-token rotations (each worker follows its own chain) and introspections per second, next
+ * to two bare Fastify endpoints measured in the same run, in the same process and on the same
+ * cores: one that signs one ES256 JWT per request (the baseline of both grants) and one that
+ * reads one `oidc_models` row by primary key (the baseline of introspection). The server and the
+ * baselines are pinned to `--server-cores` cores; the load generator and PostgreSQL run on the
+ * others, as other machines would.
+ *
+ *   npm run bench -- oauth [--seconds 10] [--concurrency 8] [--server-cores <half>]
+ */
+export async function main(argv: string[]): Promise<void> {
+  const seconds = option(argv, 'seconds', 10);
+  const concurrency = option(argv, 'concurrency', 8);
+  const serverCores = option(
+    argv,
+    'server-cores',
+    Math.max(1, Math.floor(availableParallelism() / 2)),
+  );
+  const cores = splitCores(serverCores);
+  // Before the server starts, so that every thread it creates inherits the affinity.
+  const pinned = cores !== null && pin(ownThreads(), cores.server);
+  const db = await freshDatabase();
+  const logger = createLogger('warn');
+  const { config } = loadConfig({
+    VIGIL_ENV: 'test',
+    DATABASE_URL: db.url,
+    VIGIL_MASTER_KEY: generateMasterKeyBase64(),
+    VIGIL_HOST: '127.0.0.1',
+    VIGIL_PORT: '0',
+    VIGIL_DATA_DIR: `/tmp/vigil-bench-oauth-${process.pid}`,
+    VIGIL_LOG_LEVEL: 'warn',
+  });
+  const core = await openCore({ config, logger });
+  const server = await startServer(config, logger, { core, announce: () => {} });
+  const pool = new pg.Pool({ connectionString: db.url, max: config.VIGIL_DB_POOL_SIZE });
+  let baseline: FastifyInstance | undefined;
+  try {
+    const services = createServices(core);
+    await services.oauth.reload();
+    const seed = await seedClients(core, services);
+    baseline = await startBaseline(config, pool);
+    const baselineUrl = server.url.replace(/:\d+$/, `:${port(baseline)}`);
+    console.log(
+      pinned && cores
+        ? `oauth benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase; server and baselines on core(s) ${cores.server}, client and PostgreSQL on core(s) ${cores.rest}`
+        : `oauth benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase; NOT pinned (client and PostgreSQL share the server's ${availableParallelism()} cores)`,
+    );
+
+    /** One phase: a warm-up run, then a measured one; prints its rate (with `ratio`) and CPU. */
+    const measure = async (
+      label: string,
+      settings: Record<string, unknown>,
+      ratio: (rate: number) => string = () => '',
+    ) => {
+      const run = (runSeconds: number, extra: Record<string, unknown> = {}) =>
+        runClient(cores?.rest, { concurrency, seconds: runSeconds, ...settings, ...extra });
+      const warm = await run(Math.min(2, seconds)); // JIT, connection pools, TLS sessions
+      if (pinned && cores) pin(await backendPids(core), cores.rest);
+      const before = cpuTime();
+      const result = await run(seconds, { refreshTokens: warm.refreshTokens });
+      const { done, cpuMs } = result;
+      const spent = cpuSpent(before, cpuTime());
+      const rate = done / seconds;
+      const postgres = spent.get('postgres') ?? 0;
+      const serverMs = [...spent].reduce((sum, [k, ms]) => (k === 'postgres' ? sum : sum + ms), 0);
+      const per = (ms: number) => `${(ms / done).toFixed(2)} ms`;
+      console.log(
+        `${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} /s  ${ratio(rate)}`.trimEnd(),
+      );
+      console.log(
+        `  CPU per operation: server ${per(serverMs)}, PostgreSQL ${per(postgres)}, client ${per(cpuMs)}`,
+      );
+      return { rate, accessToken: result.accessToken };
+    };
+    const basic = (id: string, secret: string) =>
+      Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+    const machine = basic(seed.machine.id, seed.machine.secret);
+    const web = basic(seed.web.id, seed.web.secret);
+    const tokenPath = '/oauth2/token';
+
+    const { rate: jwt } = await measure('baseline: sign one ES256 JWT', {
+      url: baselineUrl,
+      phase: 'jwt',
+      path: '/jwt',
+      auth: machine,
+    });
+    // Its last access token (opaque, valid for 10 minutes) is the one introspected below.
+    const { accessToken } = await measure(
+      'client credentials',
+      { url: server.url, phase: 'client_credentials', path: tokenPath, auth: machine },
+      (rate) => `ratio ${(rate / jwt).toFixed(2)} (target ≥ 0.5)`,
+    );
+    await measure(
+      'refresh rotations',
+      {
+        url: server.url,
+        phase: 'refresh',
+        path: tokenPath,
+        auth: web,
+        refreshTokens: await mintRefreshTokens(services, seed, concurrency),
+      },
+      (rate) => `ratio to JWT baseline ${(rate / jwt).toFixed(2)}`,
+    );
+
+    const { rate: lookup } = await measure('baseline: one primary-key lookup', {
+      url: baselineUrl,
+      phase: 'lookup',
+      path: '/lookup',
+      auth: web,
+      token: accessToken,
+    });
+    await measure(
+      'introspection',
+      {
+        url: server.url,
+        phase: 'introspection',
+        path: '/oauth2/introspect',
+        auth: web,
+        token: accessToken,
+      },
+      (rate) => `ratio ${(rate / lookup).toFixed(2)} (target ≥ 0.6)`,
+    );
+  } finally {
+    await baseline?.close();
+    await pool.end();
+    await server.stop();
+    await core.close();
+    await db.drop();
+  }
+}
+
+interface Seed {
+  userId: string;
+  machine: { id: string; secret: string };
+  web: { id: string; secret: string };
+}
+
+/** An organization with a user, a `machine` client and a confidential `web` client. */
+async function seedClients(core: Core, services: Services): Promise<Seed> {
+  const orgId = await withPlatform(
+    core.database,
+    async (tx) =>
+      (
+        await services.tenancy.createOrganization(
+          tx,
+          { slug: 'bench', name: 'Bench' },
+          operatorActor,
+        )
+      ).id,
+  );
+  return withOrg(core.database, orgId, async (tx) => {
+    const user = await services.identity.createUser(
+      tx,
+      orgId,
+      { email: 'user@bench.test', displayName: 'User' },
+      operatorActor,
+    );
+    const client = async (input: Record<string, unknown>) => {
+      const { client, secret } = await services.oauth.clients.create(
+        tx,
+        orgId,
+        input,
+        operatorActor,
+      );
+      if (!secret) throw new Error(`client ${client.name} has no secret`);
+      return { id: client.id, secret };
+    };
+    return {
+      userId: user.id,
+      machine: await client({ name: 'Bench machine', kind: 'machine' }),
+      web: await client({
+        name: 'Bench web',
+        kind: 'web',
+        redirectUris: ['https://app.bench.test/callback'],
+      }),
+    };
+  });
+}
+
+/**
+ * Refresh tokens of the web client for the user, one per worker, each on its own grant, made
+ * with the provider's models (what the code flow would have stored).
+ */
+async function mintRefreshTokens(services: Services, seed: Seed, count: number): Promise<string[]> {
+  const provider = services.oauth.provider();
+  const client = await provider.Client.find(seed.web.id);
+  if (!client) throw new Error('the web client is not found by the provider');
+  const scope = 'openid offline_access';
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const grant = new provider.Grant({ accountId: seed.userId, clientId: seed.web.id });
+    grant.addOIDCScope(scope);
+    const grantId = await grant.save();
+    const token = new provider.RefreshToken({
+      accountId: seed.userId,
+      client,
+      grantId,
+      scope,
+      gty: 'authorization_code',
+      authTime: Math.floor(Date.now() / 1000),
+    });
+    tokens.push(await token.save());
+  }
+  return tokens;
+}
+
+/** The baselines: a bare Fastify over HTTPS with the server's certificate and TLS settings. */
+async function startBaseline(config: Config, pool: pg.Pool): Promise<FastifyInstance> {
+  const tls = await loadTlsMaterial(config, createLogger('warn'));
+  if (!tls) throw new Error('no TLS material');
+  const app = Fastify({
+    https: {
+      key: tls.key,
+      cert: tls.cert,
+      minVersion: config.VIGIL_TLS_MIN_VERSION,
+      honorCipherOrder: true,
+    },
+  }) as unknown as FastifyInstance;
+  await app.register(formbody);
+  const { privateKey } = await generateKeyPair('ES256');
+  app.post('/jwt', async () => {
+    const accessToken = await new SignJWT({ scope: 'api', client_id: 'bench' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'bench', typ: 'at+jwt' })
+      .setIssuer(config.VIGIL_PUBLIC_URL)
+      .setSubject('bench')
+      .setAudience('api')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .setJti(crypto.randomUUID())
+      .sign(privateKey);
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: 600 };
+  });
+  app.post<{ Body: { token?: string } }>('/lookup', async (request) => {
+    // Bearer tokens are stored under their SHA-256, as the adapter does.
+    const id = sha256(request.body.token ?? '').toString('base64url');
+    const { rows } = await pool.query<{ payload: { clientId?: string; exp?: number } }>(
+      'SELECT payload FROM oidc_models WHERE model = $1 AND id = $2',
+      ['ClientCredentials', id],
+    );
+    const payload = rows[0]?.payload;
+    return payload
+      ? { active: true, client_id: payload.clientId, exp: payload.exp }
+      : { active: false };
+  });
+  await app.listen({ host: config.VIGIL_HOST, port: 0 });
+  return app;
+}
+
+const port = (app: FastifyInstance) => {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};
+
+/** The PostgreSQL backends serving this benchmark's database (the server's and baseline's pools). */
+async function backendPids(core: Core): Promise<number[]> {
+  const { rows } = await sql<{ pid: number }>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(core.database.db);
+  return rows.map((r) => r.pid);
+}
+
+interface ClientResult {
+  done: number;
+  cpuMs: number;
+  refreshTokens: string[];
+  accessToken: string;
+}
+
+/** Runs the load generator as its own process, on `cores` when given; its error ends the run. */
+async function runClient(
+  cores: string | undefined,
+  settings: Record<string, unknown>,
+): Promise<ClientResult> {
+  const script = fileURLToPath(new URL('./oauth-client.ts', import.meta.url));
+  const command = [process.execPath, script, JSON.stringify(settings)];
+  const [file, ...args] = cores ? ['taskset', '-c', cores, ...command] : command;
+  try {
+    const { stdout } = await promisify(execFile)(file ?? process.execPath, args, {
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(stdout) as ClientResult;
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    throw new Error(`load generator failed (${String(settings.phase)}): ${stderr || err}`);
+  }
+}

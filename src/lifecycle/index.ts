@@ -1,0 +1,1 @@
+export { createLifecycle, type Lifecycle, type LifecycleDeps } from './service.ts';

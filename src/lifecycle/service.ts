@@ -1,0 +1,50 @@
+import type { IdentityService, User } from '../identity/index.ts';
+import { type AuditActor, afterCommit, type Tx } from '../platform/index.ts';
+import type { SessionService } from '../sessions/index.ts';
+
+export interface LifecycleDeps {
+  identity: IdentityService;
+  sessions: SessionService;
+  /**
+   * Revokes the user's OAuth grants, tokens and provider sessions and tells their clients
+   * (back-channel logout); called once the deactivation committed.
+   */
+  revokeOAuth(user: { userId: string; orgId: string }, reason: string): Promise<void>;
+  /** Where a failed revocation is reported (the status change itself already holds). */
+  onRevokeError(err: unknown, userId: string): void;
+}
+
+/**
+ * Deactivation, the one path every trigger takes (admin, SCIM, HR date, access review):
+ * DESIGN §5.6 — the status, every session, refresh token, grant and provider session, at once.
+ */
+export function createLifecycle(deps: LifecycleDeps) {
+  return {
+    async deactivate(
+      tx: Tx,
+      userId: string,
+      status: 'suspended' | 'deprovisioned',
+      actor: AuditActor,
+    ): Promise<User> {
+      const user = await deps.identity.setStatus(tx, userId, status, actor);
+      await deps.sessions.endAllForUser(
+        tx,
+        userId,
+        status === 'deprovisioned' ? 'deprovisioned' : 'admin',
+        actor,
+      );
+      afterCommit(tx, () =>
+        deps
+          .revokeOAuth({ userId, orgId: user.orgId }, `user_${status}`)
+          .catch((err: unknown) => deps.onRevokeError(err, userId)),
+      );
+      return user;
+    },
+
+    /** Lifts a suspension; the user signs in again (nothing that was revoked comes back). */
+    reactivate: (tx: Tx, userId: string, actor: AuditActor) =>
+      deps.identity.setStatus(tx, userId, 'active', actor),
+  };
+}
+
+export type Lifecycle = ReturnType<typeof createLifecycle>;

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { sql } from 'kysely';
+import * as oidc from 'openid-client';
+import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
+import { browserLike } from './support/http.ts';
+import { invalidGrant, redirectUri, startLogoutReceiver, startOidcWorld } from './support/oidc.ts';
+
+describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', () => {
+  let world: Awaited<ReturnType<typeof startOidcWorld>>;
+  let receiver: Awaited<ReturnType<typeof startLogoutReceiver>>;
+  let config: oidc.Configuration;
+  let other: oidc.Configuration;
+
+  before(async () => {
+    world = await startOidcWorld({}, { totp: false });
+    receiver = await startLogoutReceiver();
+    const rp = await world.createClient({
+      name: 'Acme Web',
+      kind: 'web',
+      firstParty: true,
+      redirectUris: [redirectUri],
+      backchannelLogoutUri: receiver.uri,
+    });
+    const second = await world.createClient({
+      name: 'Acme Reports',
+      kind: 'web',
+      firstParty: true,
+      redirectUris: [redirectUri],
+    });
+    config = await oidc.discovery(new URL(world.base), rp.id, rp.secret);
+    other = await oidc.discovery(new URL(world.base), second.id, second.secret);
+  });
+  after(async () => {
+    await receiver.close();
+    await world.close();
+  });
+
+  /** A fresh authorization through the hosted sign-in: the callback URL and its PKCE verifier. */
+  async function signIn(scope = 'openid', browser = browserLike(world.base)) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
+    });
+    return { callback: await world.authorize(url, browser), verifier, url, browser };
+  }
+  const exchange = (c: oidc.Configuration, callback: URL, verifier: string) =>
+    oidc.authorizationCodeGrant(c, callback, {
+      pkceCodeVerifier: verifier,
+      idTokenExpected: true,
+    });
+  const active = async (token: string) => (await oidc.tokenIntrospection(config, token)).active;
+  const actions = async (action: string) =>
+    withPlatform(world.core.database, async (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select(['details', 'target_id'])
+        .where('action', '=', action)
+        .execute(),
+    );
+
+  it('refuses a wrong PKCE verifier, and the code stays unused', async () => {
+    const { callback, verifier } = await signIn();
+    await assert.rejects(exchange(config, callback, oidc.randomPKCECodeVerifier()), invalidGrant);
+    assert.ok((await exchange(config, callback, verifier)).access_token);
+  });
+
+  it('refuses a replayed code and revokes what the code issued', async () => {
+    const { callback, verifier } = await signIn();
+    const first = await exchange(config, callback, verifier);
+    assert.equal(await active(first.access_token), true);
+    await assert.rejects(exchange(config, callback, verifier), invalidGrant);
+    assert.equal(await active(first.access_token), false);
+  });
+
+  it("refuses client A's code and refresh token to client B", async () => {
+    const { callback, verifier } = await signIn('openid offline_access');
+    await assert.rejects(exchange(other, callback, verifier), invalidGrant);
+    const tokens = await exchange(config, callback, verifier);
+    assert.ok(tokens.refresh_token);
+    await assert.rejects(oidc.refreshTokenGrant(other, tokens.refresh_token), invalidGrant);
+    assert.ok((await oidc.refreshTokenGrant(config, tokens.refresh_token)).access_token);
+  });
+
+  it('keeps no usable token in the database: bearer values are stored as SHA-256', async () => {
+    const { callback, verifier } = await signIn('openid offline_access');
+    const tokens = await exchange(config, callback, verifier);
+    for (const value of [tokens.access_token, tokens.refresh_token ?? '']) {
+      const { rows } = await withPlatform(world.core.database, (tx) =>
+        sql<{ n: number }>`SELECT count(*)::int AS n FROM oidc_models
+          WHERE id = ${value} OR payload::text LIKE ${`%${value}%`}`.execute(tx),
+      );
+      assert.equal(rows[0]?.n, 0);
+    }
+    assert.equal(await active(tokens.access_token), true);
+  });
+
+  it('sends a back-channel logout when the Vigil session ends, and asks to sign in again', async () => {
+    const { callback, verifier, url, browser } = await signIn();
+    const tokens = await exchange(config, callback, verifier);
+    const sid = tokens.claims()?.sid;
+    assert.ok(sid, 'the ID token names the session');
+    const before = receiver.tokens.length;
+
+    const out = await browser.post('/logout', { csrf: browser.csrf() });
+    assert.equal(out.status, 200);
+    const [logoutToken] = (await receiver.received(before + 1)).slice(before);
+    const jwks = (await (await fetch(`${world.base}/oauth2/jwks`)).json()) as JSONWebKeySet;
+    const { payload } = await jwtVerify(logoutToken ?? '', createLocalJWKSet(jwks), {
+      issuer: world.base,
+      audience: config.clientMetadata().client_id,
+    });
+    assert.equal(payload.sub, world.user.id);
+    assert.equal(payload.sid, sid);
+    assert.ok(payload.jti);
+    assert.deepEqual(payload.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
+    assert.equal(payload.nonce, undefined);
+    assert.ok((await actions('oauth.backchannel_logout.sent')).length >= 1);
+    // Without offline_access the grant ends with the session.
+    assert.equal(await active(tokens.access_token), false);
+
+    // The provider's own cookie no longer signs the browser in: back to the sign-in page.
+    const again = await browser.get(url.pathname + url.search);
+    assert.match(again.headers.location ?? '', /\/interaction\//);
+    const interaction = await browser.get(again.headers.location ?? '');
+    assert.equal(interaction.headers.location, '/login');
+  });
+
+  it("sends a back-channel logout when an administrator ends the user's sessions", async () => {
+    const { callback, verifier } = await signIn();
+    await exchange(config, callback, verifier);
+    const before = receiver.tokens.length;
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.sessions.endAllForUser(tx, world.user.id, 'admin', operatorActor),
+    );
+    await receiver.received(before + 1);
+  });
+
+  it('revokes OAuth access on a password change (the default session policy)', async () => {
+    const { callback, verifier } = await signIn('openid offline_access');
+    const tokens = await exchange(config, callback, verifier);
+    assert.ok(tokens.refresh_token);
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.sessions.endAllForUser(tx, world.user.id, 'password_change', operatorActor),
+    );
+    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), invalidGrant);
+    assert.equal(await active(tokens.access_token), false);
+  });
+
+  it('deactivation ends sessions, refresh tokens and introspection at once, and tells the client', async () => {
+    const { callback, verifier } = await signIn('openid offline_access');
+    const tokens = await exchange(config, callback, verifier);
+    assert.ok(tokens.refresh_token);
+    const before = receiver.tokens.length;
+
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.lifecycle.deactivate(tx, world.user.id, 'suspended', operatorActor),
+    );
+    // No waiting: the revocation is done when the deactivation returns.
+    assert.equal(await active(tokens.access_token), false);
+    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), invalidGrant);
+    await receiver.received(before + 1);
+
+    const [suspended] = await actions('user.suspended');
+    assert.equal(suspended?.target_id, world.user.id);
+    const revoked = await actions('oauth.access.revoked');
+    assert.ok(revoked.some((e) => e.target_id === world.user.id));
+    const ended = await withPlatform(world.core.database, (tx) =>
+      tx.selectFrom('sessions').select('id').where('ended_at', 'is', null).execute(),
+    );
+    assert.equal(ended.length, 0, 'no session of the user is left');
+
+    // A suspended user cannot sign in to the client again, even through a live provider cookie.
+    const browser = browserLike(world.base);
+    const res = await browser.post('/login', {
+      email: world.email,
+      password: world.password,
+      csrf: (await browser.get('/login')) && browser.csrf(),
+    });
+    assert.notEqual(res.status, 303);
+  });
+});
