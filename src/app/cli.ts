@@ -14,13 +14,25 @@ Commands:
   start                         start the server (same as npm start)
   migrate                       apply pending database migrations
   admin bootstrap               print a fresh one-time link to create the first platform administrator
-  keys list                     the key inventory: data keys, platform keys, ciphertexts per key
+  keys list                     the key inventory: data keys, platform keys, ciphertexts per key,
+                                and the OIDC signing keys with their schedule
   keys rotate [--no-wait]       activate a new data key and re-encrypt every ciphertext under it
                                 (--no-wait: leave the re-encryption to the running nodes)
   keys rotate --master --new-master-key-file FILE
                                 re-wrap every data key under a new master key
   keys rotate --platform PURPOSE
                                 replace the active platform key (audit-mac | audit-seal)
+  keys rotate --signing [--alg ES256|RS256]
+                                publish a new OIDC signing key (both algorithms by default); it
+                                signs after the publish-ahead time, the old one stays in JWKS
+  clients create --name NAME --kind web|spa|native|machine [--org SLUG]
+                 [--redirect-uri URI]... [--post-logout-uri URI]... [--backchannel-logout-uri URI]
+                 [--grant GRANT]... [--first-party]
+                                register an OAuth client (no --org: a platform client, serving
+                                every organization); prints its secret once
+  clients list [--org SLUG]     the OAuth clients (never their secrets)
+  clients rotate-secret ID      a new client secret, printed once; the old one works for a while
+  clients disable ID            disable a client: no more sign-ins, its tokens stop working
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first
@@ -49,6 +61,15 @@ function parse(argv: string[]) {
       to: { type: 'string' },
       org: { type: 'string' },
       out: { type: 'string' },
+      signing: { type: 'boolean', default: false },
+      alg: { type: 'string' },
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      grant: { type: 'string', multiple: true },
+      'first-party': { type: 'boolean', default: false },
     },
   });
 }
@@ -69,8 +90,9 @@ export async function runCli(
     process.stdout.write(usage);
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
-  const name = positionals.slice(0, 2).join(' ');
-  const command = commands[name] ?? commands[positionals[0] ?? ''];
+  const two = positionals.slice(0, 2).join(' ');
+  const name = commands[two] ? two : (positionals[0] ?? '');
+  const command = commands[name];
   if (!command) {
     process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
     return 2;
@@ -87,7 +109,13 @@ export async function runCli(
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const ctx: CommandContext = { config, logger, options: values, json: values.json === true };
+  const ctx: CommandContext = {
+    config,
+    logger,
+    options: values,
+    args: positionals.slice(name.split(' ').length),
+    json: values.json === true,
+  };
   try {
     return await command(ctx);
   } catch (err) {

@@ -1,23 +1,36 @@
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { exportEvents, sealAll, verifyAuditLog } from '../audit/index.ts';
-import { ciphertextCounts, masterKeyFromBase64, type PlatformKeyPurpose } from '../crypto/index.ts';
+import {
+  ciphertextCounts,
+  type JwkSigningAlg,
+  masterKeyFromBase64,
+  type PlatformKeyPurpose,
+} from '../crypto/index.ts';
 import {
   type Config,
+  isAppError,
   isUuid,
   type Logger,
   migrate,
   openDatabase,
   operatorActor,
+  platformOrgId,
+  type Tx,
+  withOrg,
+  withPlatform,
 } from '../platform/index.ts';
+import type { Organization } from '../tenancy/index.ts';
 import { type Core, encryptedColumns, openCore, reencryptPending } from './core.ts';
 import { startServer } from './server.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
 
 export interface CommandContext {
   config: Config;
   logger: Logger;
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, string | boolean | string[] | undefined>;
+  /** The positional arguments after the command's name (e.g. the client id). */
+  args: string[];
   json: boolean;
 }
 
@@ -40,7 +53,7 @@ async function withCore<T>(ctx: CommandContext, fn: (core: Core) => Promise<T>):
   }
 }
 
-function date(value: string | boolean | undefined, name: string): Date | undefined {
+function date(value: CommandContext['options'][string], name: string): Date | undefined {
   if (value === undefined) return undefined;
   const d = new Date(String(value));
   if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO date or time`);
@@ -48,6 +61,87 @@ function date(value: string | boolean | undefined, name: string): Date | undefin
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : '-');
+
+/** Left-aligned columns, two spaces apart. */
+function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  return all
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Refuses options the command does not take (`--json` and `--help` go everywhere). */
+function onlyOptions(ctx: CommandContext, command: string, allowed: string[]): void {
+  for (const [name, value] of Object.entries(ctx.options)) {
+    if (value === undefined || value === false || name === 'json' || name === 'help') continue;
+    if (!allowed.includes(name)) throw new UsageError(`${command} does not take --${name}`);
+  }
+}
+
+/** The positional arguments of a command, exactly as many as it takes. */
+function positional(ctx: CommandContext, command: string, names: string[]): string[] {
+  if (ctx.args.length !== names.length)
+    throw new UsageError(
+      names.length === 0
+        ? `${command} takes no arguments`
+        : `${command} needs ${names.map((n) => n.toUpperCase()).join(' ')}`,
+    );
+  return ctx.args;
+}
+
+function text(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function texts(ctx: CommandContext, name: string): string[] {
+  const value = ctx.options[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+}
+
+function clientId(ctx: CommandContext, command: string): string {
+  const [id = ''] = positional(ctx, command, ['id']);
+  if (!isUuid(id)) throw new UsageError(`${command}: ${id} is not a client id`);
+  return id;
+}
+
+const clientKinds = ['web', 'spa', 'native', 'machine'] as const;
+
+/** Client input fields as the options that set them, for validation messages. */
+const clientOptionOf: Record<string, string> = {
+  name: '--name',
+  kind: '--kind',
+  firstParty: '--first-party',
+  redirectUris: '--redirect-uri',
+  postLogoutRedirectUris: '--post-logout-uri',
+  backchannelLogoutUri: '--backchannel-logout-uri',
+  grantTypes: '--grant',
+};
+
+const organizations = (core: Core, services: Services) =>
+  withPlatform(core.database, (tx) => services.tenancy.listOrganizations(tx));
+
+/** The organization `--org` names (slug or id); the platform when omitted. */
+function findOrg(orgs: Organization[], value: string | undefined): Organization {
+  const org = orgs.find((o) =>
+    value === undefined ? o.id === platformOrgId : o.slug === value || o.id === value,
+  );
+  if (!org) throw new UsageError(`--org: there is no organization ${value}`);
+  return org;
+}
+
+/** A transaction scoped to the organization (row-level security applies), or platform scope. */
+function inOrg<T>(core: Core, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return orgId === platformOrgId
+    ? withPlatform(core.database, fn)
+    : withOrg(core.database, orgId, fn);
+}
 
 export const commands: Record<string, Command> = {
   async start(ctx) {
@@ -101,6 +195,8 @@ export const commands: Record<string, Command> = {
 
   async 'keys list'(ctx) {
     return withCore(ctx, async (core) => {
+      const { oauth } = createServices(core);
+      const signingKeys = await oauth.signingKeys.list();
       const dataKeys = await core.keyring.listDataKeys();
       const platformKeys = await core.keys.list();
       const counts = await ciphertextCounts(core.database, encryptedColumns);
@@ -139,9 +235,9 @@ export const commands: Record<string, Command> = {
         'PROTECTED BY',
         'CIPHERTEXTS',
       ];
-      const table = [
+      const keysTable = table(
         header,
-        ...rows.map((r) => [
+        rows.map((r) => [
           r.id,
           r.purpose,
           r.algorithm,
@@ -152,25 +248,57 @@ export const commands: Record<string, Command> = {
           r.wrappedBy,
           r.ciphertexts === null ? '-' : String(r.ciphertexts),
         ]),
-      ];
-      const widths = header.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
-      const text = table
-        .map((row) =>
-          row
-            .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-            .join('  ')
-            .trimEnd(),
-        )
-        .join('\n');
-      print(ctx, `master key: ${core.keyring.masterKeyId}\n${text}`, {
+      );
+      const signingTable = signingKeys.length
+        ? `OIDC signing keys (published at CREATED, signing from ACTIVATE AT, in JWKS until REMOVE AT):\n${table(
+            ['KID', 'ALG', 'STATE', 'CREATED', 'ACTIVATE AT', 'RETIRE AT', 'REMOVE AT'],
+            signingKeys.map((k) => [
+              k.kid,
+              k.alg,
+              k.state,
+              iso(k.createdAt),
+              iso(k.activateAt),
+              iso(k.retireAt),
+              iso(k.removeAt),
+            ]),
+          )}`
+        : 'OIDC signing keys: none yet (the server makes them at its first start)';
+      print(ctx, `master key: ${core.keyring.masterKeyId}\n${keysTable}\n\n${signingTable}`, {
         masterKeyId: core.keyring.masterKeyId,
         keys: rows,
+        signingKeys,
       });
       return 0;
     });
   },
 
   async 'keys rotate'(ctx) {
+    const alg = ctx.options.alg;
+    if (ctx.options.signing) {
+      if (ctx.options.master || ctx.options.platform !== undefined || ctx.options['no-wait'])
+        throw new UsageError('--signing does not go with --master, --platform or --no-wait');
+      if (alg !== undefined && alg !== 'ES256' && alg !== 'RS256')
+        throw new UsageError('--alg must be ES256 or RS256');
+      return withCore(ctx, async (core) => {
+        const { oauth } = createServices(core);
+        const rotated = await withPlatform(core.database, (tx) =>
+          oauth.signingKeys.rotate(tx, alg as JwkSigningAlg | undefined, operatorActor),
+        );
+        const lines = rotated.flatMap((r) => [
+          `new ${r.alg} signing key ${r.kid}: in JWKS now, signs from ${r.activateAt.toISOString()}`,
+          ...(r.replaces.length
+            ? r.replaces.map(
+                (old) =>
+                  `  replaces ${old.kid}: stops signing then, stays in JWKS until ${old.removeAt.toISOString()}`,
+              )
+            : ['  (no key of this algorithm was signing, so it signs at once)']),
+        ]);
+        lines.push('Running nodes pick up the new keys within a minute.');
+        print(ctx, lines.join('\n'), { rotated });
+        return 0;
+      });
+    }
+    if (alg !== undefined) throw new UsageError('--alg goes with --signing');
     return withCore(ctx, async (core) => {
       if (ctx.options.master) {
         const file = ctx.options['new-master-key-file'];
@@ -263,6 +391,164 @@ export const commands: Record<string, Command> = {
           `exported ${format === 'csv' ? count - 1 : count} events to ${String(ctx.options.out)}\n`,
         );
       }
+      return 0;
+    });
+  },
+
+  async 'clients create'(ctx) {
+    const command = 'clients create';
+    onlyOptions(ctx, command, [
+      'org',
+      'name',
+      'kind',
+      'redirect-uri',
+      'post-logout-uri',
+      'backchannel-logout-uri',
+      'grant',
+      'first-party',
+    ]);
+    positional(ctx, command, []);
+    const name = text(ctx, 'name');
+    if (!name) throw new UsageError(`${command} needs --name NAME`);
+    const kind = text(ctx, 'kind');
+    if (!clientKinds.includes(kind as (typeof clientKinds)[number]))
+      throw new UsageError(`${command} needs --kind ${clientKinds.join('|')}`);
+    const grants = texts(ctx, 'grant');
+    const input = {
+      name,
+      kind,
+      firstParty: ctx.options['first-party'] === true,
+      redirectUris: texts(ctx, 'redirect-uri'),
+      postLogoutRedirectUris: texts(ctx, 'post-logout-uri'),
+      backchannelLogoutUri: text(ctx, 'backchannel-logout-uri'),
+      grantTypes: grants.length ? grants : undefined,
+    };
+    return withCore(ctx, async (core) => {
+      const services = createServices(core);
+      const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+      const { client, secret } = await inOrg(core, org.id, (tx) =>
+        services.oauth.clients.create(tx, org.id, input, operatorActor),
+      ).catch((err: unknown) => {
+        // The service's validation, in the words of the command line.
+        if (isAppError(err) && err.code === 'oauth.client_invalid') {
+          const [field = '', ...rest] = err.message.split(': ');
+          throw new UsageError(`${clientOptionOf[field] ?? field}: ${rest.join(': ')}`);
+        }
+        throw err;
+      });
+      const owner =
+        org.id === platformOrgId
+          ? 'a platform client, serving every organization'
+          : `organization ${org.slug}`;
+      const lines = [
+        `created ${client.kind} client ${client.id} "${client.name}" (${owner})`,
+        `client_id:     ${client.id}`,
+      ];
+      if (secret)
+        lines.push(
+          `client_secret: ${secret}`,
+          'The secret is shown this once and cannot be shown again: store it now.',
+          `(\`vigil clients rotate-secret ${client.id}\` makes a new one.)`,
+        );
+      else lines.push('A public client: no secret (PKCE).');
+      print(ctx, lines.join('\n'), {
+        client: { ...client, orgSlug: org.slug },
+        secret,
+        secretShownOnce: secret !== null,
+      });
+      return 0;
+    });
+  },
+
+  async 'clients list'(ctx) {
+    const command = 'clients list';
+    onlyOptions(ctx, command, ['org']);
+    positional(ctx, command, []);
+    return withCore(ctx, async (core) => {
+      const services = createServices(core);
+      const orgs = await organizations(core, services);
+      const wanted = text(ctx, 'org');
+      const org = wanted === undefined ? undefined : findOrg(orgs, wanted);
+      const clients = org
+        ? await inOrg(core, org.id, (tx) => services.oauth.clients.list(tx, org.id))
+        : await withPlatform(core.database, (tx) => services.oauth.clients.list(tx));
+      const slugOf = (id: string) => orgs.find((o) => o.id === id)?.slug ?? id;
+      const rows = clients.map((c) => ({ ...c, orgSlug: slugOf(c.orgId) }));
+      print(
+        ctx,
+        rows.length
+          ? table(
+              [
+                'ID',
+                'ORG',
+                'NAME',
+                'KIND',
+                'STATUS',
+                'FIRST PARTY',
+                'GRANTS',
+                'REDIRECT URIS',
+                'CREATED',
+              ],
+              rows.map((c) => [
+                c.id,
+                c.orgSlug,
+                c.name,
+                c.kind,
+                c.status,
+                c.firstParty ? 'yes' : 'no',
+                c.grantTypes.join(','),
+                c.redirectUris.join(' ') || '-',
+                iso(c.createdAt),
+              ]),
+            )
+          : 'no clients',
+        { clients: rows },
+      );
+      return 0;
+    });
+  },
+
+  async 'clients rotate-secret'(ctx) {
+    const command = 'clients rotate-secret';
+    onlyOptions(ctx, command, []);
+    const id = clientId(ctx, command);
+    return withCore(ctx, async (core) => {
+      const { oauth } = createServices(core);
+      const { secret, client } = await withPlatform(core.database, async (tx) => {
+        const secret = await oauth.clients.rotateSecret(tx, id, operatorActor);
+        return { secret, client: await oauth.clients.get(tx, id) };
+      });
+      const until = client?.previousSecretValidUntil ?? null;
+      print(
+        ctx,
+        [
+          `new secret for client ${id}${client ? ` "${client.name}"` : ''}:`,
+          `client_secret: ${secret}`,
+          'The secret is shown this once and cannot be shown again: store it now.',
+          `The previous secret is still accepted until ${iso(until)}.`,
+        ].join('\n'),
+        { id, secret, secretShownOnce: true, previousSecretValidUntil: until },
+      );
+      return 0;
+    });
+  },
+
+  async 'clients disable'(ctx) {
+    const command = 'clients disable';
+    onlyOptions(ctx, command, []);
+    const id = clientId(ctx, command);
+    return withCore(ctx, async (core) => {
+      const { oauth } = createServices(core);
+      const changed = await withPlatform(core.database, (tx) =>
+        oauth.clients.disable(tx, id, operatorActor),
+      );
+      print(
+        ctx,
+        changed
+          ? `client ${id} disabled: it signs no one in, gets no tokens, and Vigil no longer accepts the tokens it has`
+          : `client ${id} was already disabled (nothing changed)`,
+        { id, status: 'disabled', changed },
+      );
       return 0;
     });
   },

@@ -1,6 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { sha256 } from '../crypto/index.ts';
-import { type Clock, type Database, type Tx, withPlatform } from '../platform/index.ts';
+import { type Clock, type Database, platformStatement, type Tx } from '../platform/index.ts';
 import * as store from './models.store.ts';
 
 export interface AdapterDeps {
@@ -36,7 +36,8 @@ const bearerModels = new Set([
  */
 export function createAdapterClass(deps: AdapterDeps): new (name: string) => Adapter {
   const { database, clock } = deps;
-  const run = <T>(fn: (tx: Tx) => Promise<T>) => withPlatform(database, fn);
+  // Every adapter operation is one statement: no transaction needed around it.
+  const run = <T>(fn: (tx: Tx) => Promise<T>) => platformStatement(database, fn);
 
   function present(name: string, row: store.ModelRow | undefined): AdapterPayload | undefined {
     if (!row) return undefined;

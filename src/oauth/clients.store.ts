@@ -11,13 +11,11 @@ export function findClient(tx: Tx, id: string): Promise<ClientRow | undefined> {
   return tx.selectFrom('oauth_clients').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listClients(tx: Tx, orgId: string): Promise<ClientRow[]> {
-  return tx
-    .selectFrom('oauth_clients')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .orderBy('id')
-    .execute();
+/** The clients of `orgId`, or every client (in the transaction's scope) when omitted. */
+export function listClients(tx: Tx, orgId?: string): Promise<ClientRow[]> {
+  let query = tx.selectFrom('oauth_clients').selectAll();
+  if (orgId !== undefined) query = query.where('org_id', '=', orgId);
+  return query.orderBy('id').execute();
 }
 
 export async function updateSecrets(
@@ -29,4 +27,17 @@ export async function updateSecrets(
   >,
 ): Promise<void> {
   await tx.updateTable('oauth_clients').set(values).where('id', '=', id).execute();
+}
+
+export async function setStatus(
+  tx: Tx,
+  id: string,
+  status: ClientRow['status'],
+  updatedAt: Date,
+): Promise<void> {
+  await tx
+    .updateTable('oauth_clients')
+    .set({ status, updated_at: updatedAt })
+    .where('id', '=', id)
+    .execute();
 }

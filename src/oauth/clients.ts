@@ -26,6 +26,9 @@ const grantsOf = {
   machine: ['client_credentials'],
 } as const;
 const confidential = (kind: store.ClientRow['kind']) => kind === 'web' || kind === 'machine';
+/** The grant a kind cannot do without. */
+const requiredGrant = (kind: store.ClientRow['kind']) =>
+  kind === 'machine' ? 'client_credentials' : 'authorization_code';
 
 /** Exact redirect URIs: https, or http on a loopback address for native apps (RFC 8252 §7.3). */
 const redirectUri = z
@@ -48,6 +51,11 @@ export const clientInputSchema = z
     redirectUris: z.array(redirectUri).max(20).default([]),
     postLogoutRedirectUris: z.array(redirectUri).max(20).default([]),
     backchannelLogoutUri: redirectUri.optional(),
+    /** A subset of the kind's grants (e.g. a web client without refresh); default: all of them. */
+    grantTypes: z
+      .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
+      .min(1)
+      .optional(),
     tokenLifetimes: z
       .object({
         accessTokenSeconds: lifetime(86_400),
@@ -68,6 +76,21 @@ export const clientInputSchema = z
         path: ['redirectUris'],
         message: 'machine clients have none',
       });
+    const allowed: readonly string[] = grantsOf[input.kind];
+    for (const grant of input.grantTypes ?? []) {
+      if (!allowed.includes(grant))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grantTypes'],
+          message: `${grant} is not a grant of a ${input.kind} client (${allowed.join(', ')})`,
+        });
+    }
+    if (input.grantTypes && !input.grantTypes.includes(requiredGrant(input.kind)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grantTypes'],
+        message: `a ${input.kind} client needs ${requiredGrant(input.kind)}`,
+      });
   });
 
 export type ClientInput = z.input<typeof clientInputSchema>;
@@ -86,6 +109,8 @@ export interface OAuthClient {
   tokenLifetimes: TokenLifetimes;
   status: store.ClientRow['status'];
   createdAt: Date;
+  /** Until when the secret replaced by the last rotation is still accepted (null: none is). */
+  previousSecretValidUntil: Date | null;
 }
 
 function toClient(row: store.ClientRow): OAuthClient {
@@ -102,6 +127,7 @@ function toClient(row: store.ClientRow): OAuthClient {
     tokenLifetimes: row.token_lifetimes as TokenLifetimes,
     status: row.status,
     createdAt: row.created_at,
+    previousSecretValidUntil: row.previous_secret_enc ? row.previous_secret_expires_at : null,
   };
 }
 
@@ -138,7 +164,7 @@ export function createClientService(deps: ClientServiceDeps) {
         redirect_uris: data.redirectUris,
         post_logout_redirect_uris: data.postLogoutRedirectUris,
         backchannel_logout_uri: data.backchannelLogoutUri ?? null,
-        grant_types: [...grantsOf[data.kind]],
+        grant_types: [...new Set(data.grantTypes ?? grantsOf[data.kind])],
         token_lifetimes: data.tokenLifetimes,
         secret_enc: secret ? keyring.encrypt(secret, { ...clientSecretColumn, rowId: id }) : null,
         previous_secret_enc: null,
@@ -157,7 +183,9 @@ export function createClientService(deps: ClientServiceDeps) {
         action: 'oauth.client.created',
         actor,
         target: { type: 'oauth_client', id },
-        details: { after: { ...client, createdAt: undefined } },
+        details: {
+          after: { ...client, createdAt: undefined, previousSecretValidUntil: undefined },
+        },
       });
       return { client, secret };
     },
@@ -167,7 +195,27 @@ export function createClientService(deps: ClientServiceDeps) {
       return row ? toClient(row) : undefined;
     },
 
-    list: async (tx: Tx, orgId: string) => (await store.listClients(tx, orgId)).map(toClient),
+    /** The clients of `orgId` (its own, not the platform's), or every client when omitted. */
+    list: async (tx: Tx, orgId?: string) => (await store.listClients(tx, orgId)).map(toClient),
+
+    /**
+     * Disables a client: it can no longer sign anyone in or get tokens, and what it was issued
+     * stops working (the provider knows no disabled client). Returns false if it already was.
+     */
+    async disable(tx: Tx, id: string, actor: AuditActor): Promise<boolean> {
+      const row = await store.findClient(tx, id);
+      if (!row) throw new AppError('not_found', 'oauth.client_not_found', 'No such client');
+      if (row.status === 'disabled') return false;
+      await store.setStatus(tx, id, 'disabled', clock.now());
+      await deps.audit(tx, {
+        orgId: row.org_id,
+        action: 'oauth.client.disabled',
+        actor,
+        target: { type: 'oauth_client', id },
+        details: { before: { status: row.status }, after: { status: 'disabled' } },
+      });
+      return true;
+    },
 
     /**
      * A new secret, shown once; the old one keeps working for the overlap period so that the

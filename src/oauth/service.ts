@@ -5,9 +5,13 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Keyring, PlatformKeys } from '../crypto/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import {
+  type AuditActor,
+  afterCommit,
   type Clock,
   type Database,
   type Logger,
+  platformStatement,
+  type Tx,
   withOrg,
   withPlatform,
 } from '../platform/index.ts';
@@ -42,6 +46,9 @@ export interface OAuthDeps {
   pages: ProviderDeps['pages'];
 }
 
+/** How long a node keeps a client's metadata (docs/oidc.md#clients). */
+export const clientCacheMs = 3000;
+
 /**
  * The OAuth 2.0 / OpenID Connect provider of docs/oidc.md: clients, signing keys and the
  * oidc-provider instance built from them (rebuilt when the signing keys change).
@@ -66,9 +73,25 @@ export function createOAuth(deps: OAuthDeps) {
     keepAfterRetireSeconds: longestTokenSeconds + defaultLifetimes.accessTokenSeconds,
   });
 
-  /** Client metadata as oidc-provider wants it; unknown and disabled clients do not exist. */
+  /**
+   * Client metadata by id, kept `clientCacheMs` per node: the token, introspection and revocation
+   * endpoints look clients up on every request. A change (disable, new secret) reaches every
+   * node within that time; the node that made it drops its copy at once (docs/oidc.md#clients).
+   */
+  const clientCache = new Map<string, { at: number; metadata: UnknownObject | undefined }>();
   async function findClient(id: string): Promise<UnknownObject | undefined> {
-    const row = await withPlatform(deps.database, (tx) => clientStore.findClient(tx, id));
+    const now = Date.now();
+    const hit = clientCache.get(id);
+    if (hit && now - hit.at < clientCacheMs) return hit.metadata;
+    const metadata = await loadClient(id);
+    if (clientCache.size >= 10_000) clientCache.clear();
+    clientCache.set(id, { at: now, metadata });
+    return metadata;
+  }
+
+  /** Client metadata as oidc-provider wants it; unknown and disabled clients do not exist. */
+  async function loadClient(id: string): Promise<UnknownObject | undefined> {
+    const row = await platformStatement(deps.database, (tx) => clientStore.findClient(tx, id));
     if (row?.status !== 'active') return undefined;
     const [secret, previous] = await clients.secretsOf(row);
     const isPublic = !isConfidentialKind(row.kind);
@@ -95,7 +118,15 @@ export function createOAuth(deps: OAuthDeps) {
     };
   }
 
-  let current: { provider: Provider; fingerprint: string; cookieKeyId: string } | undefined;
+  let current:
+    | {
+        provider: Provider;
+        /** Koa composes its middleware per `callback()`: once per provider, not per request. */
+        handler: ReturnType<Provider['callback']>;
+        fingerprint: string;
+        cookieKeyId: string;
+      }
+    | undefined;
 
   function provider(): Provider {
     if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
@@ -141,19 +172,36 @@ export function createOAuth(deps: OAuthDeps) {
       linkSession: logout.link,
       endVigilSession,
     });
-    current = { provider, fingerprint: keys.fingerprint, cookieKeyId: cookieKey.id };
+    current = {
+      provider,
+      handler: provider.callback(),
+      fingerprint: keys.fingerprint,
+      cookieKeyId: cookieKey.id,
+    };
     return provider;
   }
 
   return {
-    clients,
+    clients: {
+      ...clients,
+      // Changes made on this node are seen here as soon as they commit.
+      async rotateSecret(tx: Tx, id: string, actor: AuditActor) {
+        afterCommit(tx, async () => void clientCache.delete(id));
+        return clients.rotateSecret(tx, id, actor);
+      },
+      async disable(tx: Tx, id: string, actor: AuditActor) {
+        afterCommit(tx, async () => void clientCache.delete(id));
+        return clients.disable(tx, id, actor);
+      },
+    },
     signingKeys,
     findClient,
     reload,
     provider,
     /** Hands a request to oidc-provider (its routes: `oauthPathPrefixes`). */
     handle(req: IncomingMessage, res: ServerResponse): void {
-      provider().callback()(req, res);
+      if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
+      current.handler(req, res);
     },
     revokeAllFor: logout.revokeAllFor,
     sessionsEnded: logout.sessionsEnded,

@@ -32,6 +32,39 @@ export interface SigningKeysDeps {
   keepAfterRetireSeconds: number;
 }
 
+/**
+ * Where a key is in its life: `published` (in JWKS, not signing yet), `active` (signing),
+ * `retired` (in JWKS for what it signed, not signing), `removed` (gone from JWKS).
+ */
+export type SigningKeyState = 'published' | 'active' | 'retired' | 'removed';
+
+export interface SigningKeyInfo {
+  kid: string;
+  alg: JwkSigningAlg;
+  state: SigningKeyState;
+  createdAt: Date;
+  /** Signs from then on (published from `createdAt`). */
+  activateAt: Date;
+  /** Stops signing then; null while no successor is scheduled. */
+  retireAt: Date | null;
+  /** Leaves JWKS then. */
+  removeAt: Date | null;
+}
+
+/** One rotation: the new key, when it starts signing, and the keys it replaces then. */
+export interface SigningKeyRotation {
+  kid: string;
+  alg: JwkSigningAlg;
+  activateAt: Date;
+  replaces: { kid: string; retireAt: Date; removeAt: Date }[];
+}
+
+function stateOf(row: store.SigningKeyRow, now: Date): SigningKeyState {
+  if (row.remove_at !== null && row.remove_at <= now) return 'removed';
+  if (row.retire_at !== null && row.retire_at <= now) return 'retired';
+  return row.activate_at > now ? 'published' : 'active';
+}
+
 /** The keys oidc-provider gets: private JWKs, the signing key of each algorithm first. */
 export interface ProviderKeys {
   keys: Record<string, unknown>[];
@@ -49,8 +82,15 @@ export function createSigningKeys(deps: SigningKeysDeps) {
   const live = (row: store.SigningKeyRow, now: Date) =>
     row.activate_at <= now && (row.retire_at === null || row.retire_at > now);
 
-  async function addKey(tx: Tx, alg: JwkSigningAlg, activateAt: Date, actor: AuditActor) {
-    const id = newId(clock.now().getTime());
+  /** A new key of `alg`, published from `now`, signing from `activateAt` (audited). */
+  async function addKey(
+    tx: Tx,
+    alg: JwkSigningAlg,
+    now: Date,
+    activateAt: Date,
+    actor: AuditActor,
+  ) {
+    const id = newId(now.getTime());
     const kid = `${alg.toLowerCase()}-${id}`;
     const { privateJwk, publicJwk } = generateSigningJwk(alg);
     const meta = { kid, alg, use: 'sig' };
@@ -63,7 +103,7 @@ export function createSigningKeys(deps: SigningKeysDeps) {
         ...signingKeyColumn,
         rowId: id,
       }),
-      created_at: clock.now(),
+      created_at: now,
       activate_at: activateAt,
       retire_at: null,
       remove_at: null,
@@ -78,16 +118,31 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     return kid;
   }
 
-  /** Replaces the signing key of `alg`: the new one signs from `publishAheadSeconds` on. */
-  async function rotateIn(tx: Tx, alg: JwkSigningAlg, actor: AuditActor): Promise<string> {
+  /**
+   * Replaces the signing key of `alg`: the new key is published at once and signs from
+   * `publishAheadSeconds` on (nodes reload, relying parties refetch JWKS meanwhile); the keys it
+   * replaces stop signing then and stay in JWKS for `keepAfterRetireSeconds` more. When no key of
+   * `alg` signs now (none made yet), there is nothing to wait for: the new key signs at once.
+   */
+  async function rotateIn(
+    tx: Tx,
+    alg: JwkSigningAlg,
+    actor: AuditActor,
+  ): Promise<SigningKeyRotation> {
     const now = clock.now();
-    const activateAt = new Date(now.getTime() + deps.publishAheadSeconds * 1000);
+    const published = (await store.publishedKeys(tx, now)).filter((row) => row.alg === alg);
+    const activateAt = published.some((row) => live(row, now))
+      ? new Date(now.getTime() + deps.publishAheadSeconds * 1000)
+      : now;
     const removeAt = new Date(activateAt.getTime() + deps.keepAfterRetireSeconds * 1000);
-    for (const row of await store.publishedKeys(tx, now)) {
-      if (row.alg === alg && (row.retire_at === null || row.retire_at > activateAt))
+    const replaces: SigningKeyRotation['replaces'] = [];
+    for (const row of published) {
+      if (row.retire_at === null || row.retire_at > activateAt) {
         await store.scheduleRetirement(tx, row.id, activateAt, removeAt);
+        replaces.push({ kid: row.kid, retireAt: activateAt, removeAt });
+      }
     }
-    const kid = await addKey(tx, alg, activateAt, actor);
+    const kid = await addKey(tx, alg, now, activateAt, actor);
     await deps.audit(tx, {
       orgId: deps.platformOrgId,
       action: 'oauth.signing_key.rotated',
@@ -96,28 +151,38 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       details: {
         alg,
         activateAt: activateAt.toISOString(),
+        replaced: replaces.map((r) => r.kid),
+        previousRetiredAt: activateAt.toISOString(),
         previousRemovedAt: removeAt.toISOString(),
       },
     });
-    return kid;
+    return { kid, alg, activateAt, replaces };
   }
 
   return {
     /** First start: one key per algorithm, signing at once (nothing was signed before). */
     async ensure(tx: Tx, actor: AuditActor): Promise<void> {
-      const published = await store.publishedKeys(tx, clock.now());
+      const now = clock.now();
+      const published = await store.publishedKeys(tx, now);
       for (const alg of algs) {
-        if (!published.some((row) => row.alg === alg)) await addKey(tx, alg, clock.now(), actor);
+        if (!published.some((row) => row.alg === alg)) await addKey(tx, alg, now, now, actor);
       }
     },
 
-    /** `vigil keys rotate --signing`: both algorithms, each audited. */
-    rotate: (actor: AuditActor) =>
-      withPlatform(deps.database, async (tx) => {
-        const kids: string[] = [];
-        for (const alg of algs) kids.push(await rotateIn(tx, alg, actor));
-        return kids;
-      }),
+    /**
+     * Manual rotation (`vigil keys rotate --signing [--alg]`): `alg`, or both algorithms, each
+     * audited; `tx` must be in platform scope. Serialised with the schedule of every node.
+     */
+    async rotate(
+      tx: Tx,
+      alg: JwkSigningAlg | undefined,
+      actor: AuditActor,
+    ): Promise<SigningKeyRotation[]> {
+      await store.lockSchedule(tx);
+      const rotated: SigningKeyRotation[] = [];
+      for (const each of alg ? [alg] : algs) rotated.push(await rotateIn(tx, each, actor));
+      return rotated;
+    },
 
     /** The schedule: rotates an algorithm whose signing key is due and has no successor yet. */
     rotateDue: (actor: AuditActor) =>
@@ -135,7 +200,8 @@ export function createSigningKeys(deps: SigningKeysDeps) {
               deps.rotationDays * 86_400_000 -
               deps.publishAheadSeconds * 1000
             : 0;
-          if (!pending && dueAt <= now.getTime()) rotated.push(await rotateIn(tx, alg, actor));
+          if (!pending && dueAt <= now.getTime())
+            rotated.push((await rotateIn(tx, alg, actor)).kid);
         }
         return rotated;
       }),
@@ -161,7 +227,20 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       return { keys, fingerprint: ordered.map((row) => row.kid).join(',') };
     },
 
-    list: () => withPlatform(deps.database, (tx) => store.allKeys(tx)),
+    /** Every signing key ever made, oldest activation first, with its state now (no secrets). */
+    async list(): Promise<SigningKeyInfo[]> {
+      const now = clock.now();
+      const rows = await withPlatform(deps.database, (tx) => store.allKeys(tx));
+      return rows.map((row) => ({
+        kid: row.kid,
+        alg: row.alg,
+        state: stateOf(row, now),
+        createdAt: row.created_at,
+        activateAt: row.activate_at,
+        retireAt: row.retire_at,
+        removeAt: row.remove_at,
+      }));
+    },
   };
 }
 

@@ -7,6 +7,7 @@ export {
   afterCommit,
   beforeCommit,
   type Isolation,
+  platformStatement,
   type Scope,
   type Tx,
   withOrg,

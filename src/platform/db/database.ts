@@ -19,6 +19,11 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Runtime queries, as `vigil_app`. Use through `withOrg` / `withPlatform` (scope.ts). */
   readonly db: Kysely<DB>;
+  /**
+   * PostgreSQL only: connections that are `vigil_platform` for their whole life, for single
+   * statements without a transaction around them. Use through `platformStatement` (scope.ts).
+   */
+  readonly platformDb?: Kysely<DB>;
   /** One owner transaction, serialised across nodes by the caller's advisory lock. */
   ownerTransaction<T>(fn: (session: OwnerSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -34,6 +39,8 @@ export interface OpenOptions {
 }
 
 const setAppRole = CompiledQuery.raw(`SET ROLE ${appRole}`);
+/** The role that sees every organization's rows (docs/adr/0004-rls-scopes.md). */
+export const platformRole = 'vigil_platform';
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.databaseUrl
@@ -102,9 +109,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       },
     }),
   });
+  const platformDb = new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(poolSize / 2)) }),
+      onCreateConnection: async (conn) => {
+        await conn.executeQuery(CompiledQuery.raw(`SET ROLE ${platformRole}`));
+      },
+    }),
+  });
   return {
     kind: 'postgres',
     db,
+    platformDb,
     async ownerTransaction(fn) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -128,7 +144,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), platformDb.destroy()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
-import type { Database } from './database.ts';
+import { type Database, platformRole } from './database.ts';
 import type { DB } from './tables.ts';
 
 /** A connection inside one transaction whose row-level-security scope is set. */
@@ -38,6 +38,15 @@ export function withPlatform<T>(
   return inScope(database, { kind: 'platform' }, fn, isolation);
 }
 
+/**
+ * Runs one statement in platform scope without a transaction around it: one round trip instead
+ * of three, for the hot paths of the OAuth provider (docs/adr/0007-platform-statements.md).
+ * `fn` must issue exactly one statement; on PGlite it runs in `withPlatform`.
+ */
+export function platformStatement<T>(database: Database, fn: (db: Tx) => Promise<T>): Promise<T> {
+  return database.platformDb ? fn(database.platformDb) : withPlatform(database, fn);
+}
+
 /** Work a transaction runs just before and just after its COMMIT, keyed by its connection. */
 interface CommitHooks {
   before: Map<string, () => Promise<void>>;
@@ -68,9 +77,6 @@ export function afterCommit(tx: Tx, effect: () => Promise<void>): void {
   if (hooks) hooks.after.push(effect);
   else void effect();
 }
-
-/** The role that sees every organization's rows (docs/adr/0004-rls-scopes.md). */
-export const platformRole = 'vigil_platform';
 
 function scopeStatement(scope: Scope): string {
   if (scope.kind === 'platform') return `SET LOCAL ROLE ${platformRole}`;
