@@ -324,6 +324,14 @@ describe('vigil CLI', () => {
         ['clients', 'create', '--name', 'A', '--kind', 'web', ...web, '--alg', 'ES256'],
         /clients create does not take --alg/,
       ],
+      [
+        ['clients', 'create', '--name', 'A', '--kind', 'machine', '--resource', 'http://api.test'],
+        /--resource: must be an absolute https URI/,
+      ],
+      [
+        ['clients', 'create', '--name', 'A', '--kind', 'machine', '--api-scope', 'openid'],
+        /--api-scope: is an OpenID Connect scope/,
+      ],
       [['clients', 'list', 'extra'], /clients list takes no arguments/],
       [['clients', 'rotate-secret'], /clients rotate-secret needs ID/],
       [['clients', 'disable', 'not-an-id'], /clients disable: not-an-id is not a client id/],

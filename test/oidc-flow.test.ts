@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { browserLike } from './support/http.ts';
 import { invalidGrant, redirectUri, startOidcWorld } from './support/oidc.ts';
@@ -89,6 +90,51 @@ describe('OpenID Connect with openid-client as the relying party', () => {
     assert.ok(tokens.access_token);
     assert.equal(tokens.token_type.toLowerCase(), 'bearer');
     assert.equal((await oidc.tokenIntrospection(config, tokens.access_token)).active, true);
+  });
+
+  it('issues ES256 JWT access tokens for a resource server (RFC 8707), opaque ones otherwise', async () => {
+    const api = 'https://api.acme.test/';
+    const client = await world.createClient({
+      name: 'Acme Billing',
+      kind: 'machine',
+      resources: [api],
+      apiScopes: ['invoices:read'],
+      tokenLifetimes: { accessTokenSeconds: 300 },
+    });
+    const config = await oidc.discovery(new URL(base), client.id, client.secret);
+    const jwks = createLocalJWKSet(
+      (await (await fetch(`${base}/oauth2/jwks`)).json()) as JSONWebKeySet,
+    );
+    // No resource named: the client's first resource is the audience.
+    const requests: Record<string, string>[] = [
+      { scope: 'invoices:read' },
+      { scope: 'invoices:read', resource: api },
+    ];
+    for (const params of requests) {
+      const tokens = await oidc.clientCredentialsGrant(config, params);
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
+        issuer: base,
+        audience: api,
+      });
+      assert.equal(protectedHeader.alg, 'ES256');
+      assert.equal(protectedHeader.typ, 'at+jwt');
+      assert.equal(payload.client_id, client.id);
+      assert.equal(payload.scope, 'invoices:read');
+      assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 300);
+      // A self-contained token is checked by the API itself, not by introspection.
+      await assert.rejects(oidc.tokenIntrospection(config, tokens.access_token), (err: unknown) =>
+        /unsupported_token_type/.test(String((err as { cause?: { error?: string } }).cause?.error)),
+      );
+    }
+    await assert.rejects(
+      oidc.clientCredentialsGrant(config, { resource: 'https://elsewhere.test/' }),
+      (err: unknown) => (err as { cause?: { error?: string } }).cause?.error === 'invalid_target',
+    );
+    // A machine client without resources keeps opaque, introspectable tokens.
+    const opaque = await oidc.clientCredentialsGrant(
+      await oidc.discovery(new URL(base), machine.id, machine.secret),
+    );
+    assert.equal(opaque.access_token.split('.').length, 1);
   });
 
   it('refuses an authorization request without PKCE or with plain PKCE', async () => {

@@ -27,7 +27,7 @@ Commands:
                                 signs after the publish-ahead time, the old one stays in JWKS
   clients create --name NAME --kind web|spa|native|machine [--org SLUG]
                  [--redirect-uri URI]... [--post-logout-uri URI]... [--backchannel-logout-uri URI]
-                 [--grant GRANT]... [--first-party]
+                 [--grant GRANT]... [--resource URI]... [--api-scope SCOPE]... [--first-party]
                                 register an OAuth client (no --org: a platform client, serving
                                 every organization); prints its secret once
   clients list [--org SLUG]     the OAuth clients (never their secrets)
@@ -69,6 +69,8 @@ function parse(argv: string[]) {
       'post-logout-uri': { type: 'string', multiple: true },
       'backchannel-logout-uri': { type: 'string' },
       grant: { type: 'string', multiple: true },
+      resource: { type: 'string', multiple: true },
+      'api-scope': { type: 'string', multiple: true },
       'first-party': { type: 'boolean', default: false },
     },
   });

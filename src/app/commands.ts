@@ -122,6 +122,8 @@ const clientOptionOf: Record<string, string> = {
   postLogoutRedirectUris: '--post-logout-uri',
   backchannelLogoutUri: '--backchannel-logout-uri',
   grantTypes: '--grant',
+  resources: '--resource',
+  apiScopes: '--api-scope',
 };
 
 const organizations = (core: Core, services: Services) =>
@@ -405,6 +407,8 @@ export const commands: Record<string, Command> = {
       'post-logout-uri',
       'backchannel-logout-uri',
       'grant',
+      'resource',
+      'api-scope',
       'first-party',
     ]);
     positional(ctx, command, []);
@@ -422,6 +426,8 @@ export const commands: Record<string, Command> = {
       postLogoutRedirectUris: texts(ctx, 'post-logout-uri'),
       backchannelLogoutUri: text(ctx, 'backchannel-logout-uri'),
       grantTypes: grants.length ? grants : undefined,
+      resources: texts(ctx, 'resource'),
+      apiScopes: texts(ctx, 'api-scope'),
     };
     return withCore(ctx, async (core) => {
       const services = createServices(core);

@@ -41,6 +41,24 @@ const redirectUri = z
     return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
   }, 'must be an absolute https URL (http only on a loopback address) without a fragment');
 
+/** A resource server's identifier (RFC 8707 §2): an absolute https URI without a fragment. */
+const resourceUri = z
+  .string()
+  .max(2000)
+  .refine((value) => {
+    const url = URL.parse(value);
+    return url?.protocol === 'https:' && !url.hash && !url.username && !url.password;
+  }, 'must be an absolute https URI without a fragment');
+
+/** An API scope (RFC 6749 §3.3 characters), other than the OpenID Connect ones. */
+const apiScope = z
+  .string()
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/, 'must be 1–100 printable characters without spaces')
+  .refine((s) => !oidcScopes.includes(s), 'is an OpenID Connect scope, granted by consent');
+
+/** The scopes Vigil itself defines (consent, ID token, userinfo). */
+export const oidcScopes = ['openid', 'offline_access', 'email', 'profile', 'roles'];
+
 const lifetime = (max: number) => z.number().int().min(1).max(max).optional();
 
 export const clientInputSchema = z
@@ -51,6 +69,10 @@ export const clientInputSchema = z
     redirectUris: z.array(redirectUri).max(20).default([]),
     postLogoutRedirectUris: z.array(redirectUri).max(20).default([]),
     backchannelLogoutUri: redirectUri.optional(),
+    /** Resource servers it may get JWT access tokens for; the first is the default. */
+    resources: z.array(resourceUri).max(10).default([]),
+    /** API scopes it may ask for those resource servers. */
+    apiScopes: z.array(apiScope).max(50).default([]),
     /** A subset of the kind's grants (e.g. a web client without refresh); default: all of them. */
     grantTypes: z
       .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
@@ -106,6 +128,8 @@ export interface OAuthClient {
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string | null;
   grantTypes: string[];
+  resources: string[];
+  apiScopes: string[];
   tokenLifetimes: TokenLifetimes;
   status: store.ClientRow['status'];
   createdAt: Date;
@@ -124,6 +148,8 @@ function toClient(row: store.ClientRow): OAuthClient {
     postLogoutRedirectUris: row.post_logout_redirect_uris,
     backchannelLogoutUri: row.backchannel_logout_uri,
     grantTypes: row.grant_types,
+    resources: row.resources,
+    apiScopes: row.api_scopes,
     tokenLifetimes: row.token_lifetimes as TokenLifetimes,
     status: row.status,
     createdAt: row.created_at,
@@ -165,6 +191,8 @@ export function createClientService(deps: ClientServiceDeps) {
         post_logout_redirect_uris: data.postLogoutRedirectUris,
         backchannel_logout_uri: data.backchannelLogoutUri ?? null,
         grant_types: [...new Set(data.grantTypes ?? grantsOf[data.kind])],
+        resources: [...new Set(data.resources)],
+        api_scopes: [...new Set(data.apiScopes)],
         token_lifetimes: data.tokenLifetimes,
         secret_enc: secret ? keyring.encrypt(secret, { ...clientSecretColumn, rowId: id }) : null,
         previous_secret_enc: null,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import Provider, {
   type Configuration,
+  errors,
   interactionPolicy,
   type KoaContextWithOIDC,
   type UnknownObject,
@@ -16,7 +17,7 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import { createAdapterClass } from './adapter.ts';
-import type { TokenLifetimes } from './clients.ts';
+import { oidcScopes, type TokenLifetimes } from './clients.ts';
 import type { ProviderKeys } from './signing-keys.ts';
 
 /** Where oidc-provider answers (everything else is Fastify's). */
@@ -90,6 +91,8 @@ export interface VigilSession {
 export const vigilClientProperties = [
   'org_id',
   'first_party',
+  'vigil_resources',
+  'vigil_api_scopes',
   'vigil_previous_secret',
   'vigil_lifetimes',
 ];
@@ -97,6 +100,9 @@ export const vigilClientProperties = [
 type VigilClient = { [key: string]: unknown; clientId: string };
 const lifetimesOf = (client: VigilClient | undefined): TokenLifetimes =>
   (client?.vigil_lifetimes as TokenLifetimes | undefined) ?? {};
+
+const resourcesOf = (client: VigilClient | undefined): string[] =>
+  (client?.vigil_resources as string[] | undefined) ?? [];
 
 /** oidc-provider configured as docs/oidc.md describes; a new instance per signing-key set. */
 export function createProvider(deps: ProviderDeps): Provider {
@@ -117,7 +123,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: { keys: deps.keys.keys as never },
     routes: oauthRoutes,
     responseTypes: ['code'],
-    scopes: ['openid', 'offline_access', 'email', 'profile', 'roles'],
+    scopes: oidcScopes,
     claims: {
       // acr and amr (from the Vigil session) ride with openid, so every ID token carries them.
       openid: ['sub', 'org_id', 'acr', 'amr', 'auth_time'],
@@ -176,6 +182,30 @@ export function createProvider(deps: ProviderDeps): Provider {
         },
       },
       userinfo: { enabled: true },
+      // Access tokens for a client's resource servers are ES256 JWTs (ADR 0008); tokens for
+      // userinfo stay opaque, introspectable and revocable.
+      resourceIndicators: {
+        enabled: true,
+        // Machine clients get their first resource when they name none; users' tokens do not.
+        defaultResource: async (ctx, client, oneOf) => {
+          if (oneOf) return oneOf;
+          if (ctx.oidc.params?.grant_type !== 'client_credentials') return undefined;
+          return resourcesOf(client as unknown as VigilClient)[0];
+        },
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, resource, client) => {
+          const vigilClient = client as unknown as VigilClient;
+          if (!resourcesOf(vigilClient).includes(resource)) throw new errors.InvalidTarget();
+          return {
+            audience: resource,
+            scope: ((vigilClient.vigil_api_scopes as string[] | undefined) ?? []).join(' '),
+            accessTokenTTL:
+              lifetimesOf(vigilClient).accessTokenSeconds ?? defaultLifetimes.accessTokenSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
     },
     ttl: {
       AccessToken: (_ctx, _token, client) =>

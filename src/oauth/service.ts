@@ -114,6 +114,8 @@ export function createOAuth(deps: OAuthDeps) {
         : {}),
       org_id: row.org_id,
       first_party: row.first_party,
+      vigil_resources: row.resources,
+      vigil_api_scopes: row.api_scopes,
       vigil_lifetimes: row.token_lifetimes,
     };
   }

@@ -277,6 +277,8 @@ export interface OauthClientsTable {
   status: 'active' | 'disabled';
   created_at: Timestamp;
   updated_at: Timestamp;
+  resources: ColumnType<string[], string[] | undefined, string[]>;
+  api_scopes: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface OidcModelsTable {
