@@ -10,6 +10,7 @@ import {
   type Logger,
   type Mailer,
   newId,
+  platformStatement,
   type Tx,
   withOrg,
   withPlatform,
@@ -298,16 +299,16 @@ export function createSignInFlow(deps: SignInDeps) {
       client: Client,
     ): Promise<StepResult> {
       const email = input.email.trim();
-      const { ipOk, candidates } = await withPlatform(database, async (tx) => {
-        const allowed = await deps.lockout.ipAllowedIn(tx, client.ip);
-        return {
-          ipOk: allowed,
-          candidates:
-            email && allowed
-              ? await deps.identity.signInCandidates(tx, email, input.orgSlug || undefined)
-              : [],
-        };
-      });
+      // Two single reads in platform scope, each one round trip (ADR 0007).
+      const ipOk = await platformStatement(database, (tx) =>
+        deps.lockout.ipAllowedIn(tx, client.ip),
+      );
+      const candidates =
+        email && ipOk
+          ? await platformStatement(database, (tx) =>
+              deps.identity.signInCandidates(tx, email, input.orgSlug || undefined),
+            )
+          : [];
       if (candidates.length === 0) {
         // An unknown account still costs one password hash verification, like a known one.
         await deps.passwords.verifyWithoutAccount(input.password);

@@ -100,7 +100,7 @@ async function openPglite(dataDir: string, given?: PGlite): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = idleErrorsIgnored(new pg.Pool({ connectionString: url, max: poolSize }));
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({
       pool,
@@ -111,7 +111,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   });
   const platformDb = new Kysely<DB>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(poolSize / 2)) }),
+      pool: idleErrorsIgnored(
+        new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(poolSize / 2)) }),
+      ),
       onCreateConnection: async (conn) => {
         await conn.executeQuery(CompiledQuery.raw(`SET ROLE ${platformRole}`));
       },
@@ -147,6 +149,16 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await Promise.all([db.destroy(), platformDb.destroy()]);
     },
   };
+}
+
+/**
+ * An idle pooled connection that the server drops (restart, failover, `pg_terminate_backend`)
+ * makes the pool emit 'error'; unhandled, that would crash the process. The pool has already
+ * discarded the connection and the next query opens a new one, so there is nothing else to do.
+ */
+function idleErrorsIgnored(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 function processAlive(pid: number): boolean {
