@@ -73,6 +73,10 @@ export async function startServer(
     void services.signIn
       .sweep()
       .catch((err: unknown) => logger.error({ err }, 'sign-in flow sweep failed'));
+    // Role assignments and access requests past their expiry (audited).
+    void services.rbac
+      .sweep(c.database)
+      .catch((err: unknown) => logger.error({ err }, 'access sweep failed'));
   }, keyRefreshMs);
   background.unref();
 

@@ -11,6 +11,7 @@ import { createIdentityService } from '../identity/index.ts';
 import { createLifecycle } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
+import { createRbac } from '../rbac/index.ts';
 import { createSessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
@@ -29,6 +30,12 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
       logger: core.logger,
     });
   const identity = createIdentityService(base);
+  const rbac = createRbac({
+    ...base,
+    identity,
+    platformOrgId,
+    requestTtlDays: 7,
+  });
   const tenancy = createTenancyService({ ...base, platformOrgId });
   const passwords = createPasswordService(base);
   const lockout = createLockoutService({
@@ -59,6 +66,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     database: core.database,
     audit: core.audit,
     identity,
+    rbac,
     passwords,
     lockout,
     mfa,
@@ -121,6 +129,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   });
   return {
     identity,
+    rbac,
     lifecycle,
     oauth,
     tenancy,

@@ -15,11 +15,11 @@ import {
   withOrg,
   withPlatform,
 } from '../../platform/index.ts';
+import type { Rbac } from '../../rbac/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import type { LockoutService } from '../lockout/index.ts';
 import type { MfaService, Webauthn } from '../mfa/index.ts';
 import type { PasswordService } from '../password/index.ts';
-import { platformAdminRole } from './bootstrap.ts';
 import * as store from './sign-in.store.ts';
 
 /** The browser's side of a sign-in: where it comes from, for lockout, audit and the session. */
@@ -44,6 +44,7 @@ export interface SignInDeps {
   database: Database;
   audit: AuditLog;
   identity: IdentityService;
+  rbac: Rbac;
   passwords: PasswordService;
   lockout: LockoutService;
   mfa: MfaService;
@@ -87,15 +88,15 @@ export function createSignInFlow(deps: SignInDeps) {
     });
   }
 
-  /** MFA applies to platform administrators always, and to everyone when the org requires it. */
+  /**
+   * MFA applies to holders of a role marked `requireMfa` (platform administrators among them)
+   * always, and to everyone when the org requires it.
+   */
   async function mfaRequired(
     tx: Tx,
     user: { id: string; orgId: string; createdAt: Date },
   ): Promise<{ required: boolean; graceUntil: Date | null }> {
-    if (
-      user.orgId === deps.platformOrgId &&
-      (await deps.identity.roleKeysOf(tx, user.id)).includes(platformAdminRole)
-    ) {
+    if (await deps.rbac.requiresMfa(tx, { userId: user.id, orgId: user.orgId })) {
       return { required: true, graceUntil: null };
     }
     const { policy } = await deps.mfa.policy(tx, user.orgId);

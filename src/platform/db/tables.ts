@@ -111,6 +111,50 @@ export interface RoleAssignmentsTable {
   granted_by: string | null;
   reason: string;
   granted_at: Timestamp;
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface RolesTable {
+  org_id: string;
+  key: string;
+  name: string;
+  description: string;
+  purpose: string;
+  permissions: string[];
+  owner_user_id: string;
+  privileged: boolean;
+  require_mfa: boolean;
+  requires_approval: boolean;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConflictRulesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string;
+  roles: string[];
+  permissions: string[];
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AccessRequestsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  role_key: string;
+  requested_by: string | null;
+  reason: string;
+  assignment_expires_at: Timestamp | null;
+  status: 'pending' | 'approved' | 'denied' | 'expired';
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface BootstrapTokensTable {
@@ -338,6 +382,9 @@ export interface DB {
   oidc_models: OidcModelsTable;
   oidc_signing_keys: OidcSigningKeysTable;
   oidc_session_links: OidcSessionLinksTable;
+  roles: RolesTable;
+  conflict_rules: ConflictRulesTable;
+  access_requests: AccessRequestsTable;
 }
 
 export type { Generated };

@@ -1,0 +1,526 @@
+import type { IdentityService } from '../identity/index.ts';
+import {
+  AppError,
+  type AuditActor,
+  type AuditWriter,
+  type Clock,
+  type Database,
+  newId,
+  parseInput,
+  type Tx,
+  withPlatform,
+} from '../platform/index.ts';
+import { builtInRoleKeys, builtInRoles, permissions, type RoleDefinition } from './catalog.ts';
+import {
+  approvalRefusal,
+  brokenRules,
+  conflictRuleInputSchema,
+  holdingsOf,
+  platformPermissionsIn,
+  roleInputSchema,
+  roleUpdateSchema,
+  withDefaultFlags,
+} from './model.ts';
+import * as store from './store.ts';
+
+export interface RbacDeps {
+  identity: IdentityService;
+  audit: AuditWriter;
+  clock: Clock;
+  platformOrgId: string;
+  /** How long an access request waits for a decision. */
+  requestTtlDays: number;
+}
+
+/** Who acts: a user of an organization (an operator at the CLI is not subject to roles). */
+export interface Principal {
+  userId: string;
+  orgId: string;
+}
+
+export interface CustomRole extends RoleDefinition {
+  orgId: string;
+  ownerUserId: string;
+  version: number;
+}
+
+function toRole(row: store.RoleRow): CustomRole {
+  return {
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    purpose: row.purpose,
+    permissions: row.permissions,
+    privileged: row.privileged,
+    requireMfa: row.require_mfa,
+    requiresApproval: row.requires_approval,
+    builtIn: false,
+    platformOnly: false,
+    orgId: row.org_id,
+    ownerUserId: row.owner_user_id,
+    version: row.version,
+  };
+}
+
+/** The fields of a role an audit event shows as before and after. */
+const auditedFields = (role: RoleDefinition) => ({
+  name: role.name,
+  description: role.description,
+  purpose: role.purpose,
+  permissions: role.permissions,
+  privileged: role.privileged,
+  requireMfa: role.requireMfa,
+  requiresApproval: role.requiresApproval,
+  ...('ownerUserId' in role ? { ownerUserId: role.ownerUserId } : {}),
+});
+
+/**
+ * Roles, assignments and segregation of duties (docs/access-control.md): the permission check
+ * every admin route goes through, custom roles with a documented purpose, assignments that
+ * expire, conflict rules and access requests approved by someone else.
+ */
+export function createRbac(deps: RbacDeps) {
+  const { clock, audit } = deps;
+  const builtInsFor = (orgId: string) =>
+    builtInRoles.filter((r) => !r.platformOnly || orgId === deps.platformOrgId);
+
+  async function rolesOf(tx: Tx, orgId: string): Promise<RoleDefinition[]> {
+    return [...builtInsFor(orgId), ...(await store.customRoles(tx, orgId)).map(toRole)];
+  }
+
+  async function findRole(tx: Tx, orgId: string, key: string): Promise<RoleDefinition> {
+    const role = (await rolesOf(tx, orgId)).find((r) => r.key === key);
+    if (!role) throw new AppError('not_found', 'rbac.role_not_found', `No role ${key} here`);
+    return role;
+  }
+
+  /** The roles a user holds now (expired assignments no longer count, swept or not). */
+  async function rolesOfUser(tx: Tx, principal: Principal): Promise<RoleDefinition[]> {
+    const now = clock.now();
+    const keys = (await store.assignmentsOfUser(tx, principal.userId))
+      .filter((a) => a.expires_at === null || a.expires_at > now)
+      .map((a) => a.role_key);
+    if (keys.length === 0) return [];
+    // Custom roles are read only when the user holds one (sign-in asks this for everyone).
+    const roles = keys.every((k) => builtInRoleKeys.has(k))
+      ? builtInsFor(principal.orgId)
+      : await rolesOf(tx, principal.orgId);
+    return roles.filter((r) => keys.includes(r.key));
+  }
+
+  async function can(
+    tx: Tx,
+    principal: Principal,
+    permission: string,
+    targetOrgId: string,
+  ): Promise<boolean> {
+    const platformWide = principal.orgId === deps.platformOrgId;
+    // Org-scoped administrators act only on their own organization; platform permissions are
+    // only ever held in the platform organization.
+    if (!platformWide && principal.orgId !== targetOrgId) return false;
+    const held = holdingsOf(await rolesOfUser(tx, principal));
+    return held.permissions.has(permission);
+  }
+
+  /** Refuses unless the assignment keeps every conflict rule of the organization. */
+  async function checkConflicts(tx: Tx, principal: Principal, adding: RoleDefinition) {
+    const held = holdingsOf([...(await rolesOfUser(tx, principal)), adding]);
+    const broken = brokenRules(held, await store.conflictRules(tx, principal.orgId));
+    if (broken.length > 0) {
+      throw new AppError(
+        'conflict',
+        'rbac.conflicting_roles',
+        `Holding ${adding.key} together with the user's other roles breaks ${broken.map((r) => `"${r.name}"`).join(', ')}`,
+        { details: { rules: broken.map((r) => ({ id: r.id, name: r.name })) } },
+      );
+    }
+  }
+
+  async function grant(
+    tx: Tx,
+    input: AssignInput,
+    role: RoleDefinition,
+    grantedBy: string | null,
+    actor: AuditActor,
+    approval?: string,
+  ) {
+    await checkConflicts(tx, { userId: input.userId, orgId: input.orgId }, role);
+    const inserted = await store.insertAssignment(tx, {
+      org_id: input.orgId,
+      user_id: input.userId,
+      role_key: role.key,
+      granted_by: grantedBy,
+      reason: input.reason,
+      granted_at: clock.now(),
+      expires_at: input.expiresAt ?? null,
+    });
+    if (!inserted)
+      throw new AppError('conflict', 'rbac.already_assigned', `The user already has ${role.key}`);
+    await audit(tx, {
+      orgId: input.orgId,
+      action: 'role.assigned',
+      actor,
+      target: { type: 'user', id: input.userId },
+      details: {
+        role: role.key,
+        reason: input.reason,
+        expiresAt: input.expiresAt?.toISOString() ?? null,
+        privileged: role.privileged,
+        approval: approval ?? (role.requiresApproval ? 'operator' : 'not required'),
+      },
+    });
+  }
+
+  return {
+    permissions,
+    rolesOf,
+    rolesOfUser,
+    can,
+
+    /** The central check of every admin route: throws `forbidden` unless allowed. */
+    async authorize(tx: Tx, principal: Principal, permission: string, targetOrgId: string) {
+      if (!(await can(tx, principal, permission, targetOrgId))) {
+        throw new AppError(
+          'forbidden',
+          'rbac.forbidden',
+          `This needs the ${permission} permission`,
+        );
+      }
+    },
+
+    /** Whether any role the user holds asks for a second factor. */
+    async requiresMfa(tx: Tx, principal: Principal): Promise<boolean> {
+      return (await rolesOfUser(tx, principal)).some((r) => r.requireMfa);
+    },
+
+    async createRole(tx: Tx, orgId: string, input: unknown, actor: AuditActor) {
+      const data = withDefaultFlags(parseInput(roleInputSchema, input, 'rbac.role_invalid'));
+      if (orgId !== deps.platformOrgId && platformPermissionsIn(data.permissions).length > 0)
+        throw new AppError(
+          'invalid',
+          'rbac.platform_permission',
+          `permissions: ${platformPermissionsIn(data.permissions).join(', ')} can only be held in the platform organization`,
+        );
+      if ((await rolesOf(tx, orgId)).some((r) => r.key === data.key))
+        throw new AppError('conflict', 'rbac.role_exists', `A role ${data.key} exists`);
+      const now = clock.now();
+      const row: store.RoleRow = {
+        org_id: orgId,
+        key: data.key,
+        name: data.name,
+        description: data.description,
+        purpose: data.purpose,
+        permissions: data.permissions,
+        owner_user_id: data.ownerUserId,
+        privileged: data.privileged,
+        require_mfa: data.requireMfa,
+        requires_approval: data.requiresApproval,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await store.insertRole(tx, row);
+      const role = toRole(row);
+      await audit(tx, {
+        orgId,
+        action: 'role.created',
+        actor,
+        target: { type: 'role', id: role.key },
+        details: { version: 1, after: auditedFields(role) },
+      });
+      return role;
+    },
+
+    /** Changes a custom role; `expectedVersion` (If-Match) refuses a stale update. */
+    async updateRole(
+      tx: Tx,
+      orgId: string,
+      key: string,
+      input: unknown,
+      actor: AuditActor,
+      expectedVersion?: number,
+    ): Promise<CustomRole> {
+      const changes = parseInput(roleUpdateSchema, input, 'rbac.role_invalid');
+      const row = await store.customRole(tx, orgId, key);
+      if (!row) throw new AppError('not_found', 'rbac.role_not_found', `No custom role ${key}`);
+      if (expectedVersion !== undefined && expectedVersion !== row.version)
+        throw new AppError('conflict', 'rbac.stale', `The role is at version ${row.version}`);
+      const before = toRole(row);
+      const merged = withDefaultFlags({ ...before, ...changes, key });
+      if (orgId !== deps.platformOrgId && platformPermissionsIn(merged.permissions).length > 0)
+        throw new AppError(
+          'invalid',
+          'rbac.platform_permission',
+          'permissions: platform permissions can only be held in the platform organization',
+        );
+      const next: store.RoleRow = {
+        ...row,
+        name: merged.name,
+        description: merged.description,
+        purpose: merged.purpose,
+        permissions: merged.permissions,
+        owner_user_id: merged.ownerUserId,
+        privileged: merged.privileged,
+        require_mfa: merged.requireMfa,
+        requires_approval: merged.requiresApproval,
+        version: row.version + 1,
+        updated_at: clock.now(),
+      };
+      await store.updateRole(tx, next);
+      const after = toRole(next);
+      await audit(tx, {
+        orgId,
+        action: 'role.updated',
+        actor,
+        target: { type: 'role', id: key },
+        details: {
+          version: next.version,
+          before: auditedFields(before),
+          after: auditedFields(after),
+        },
+      });
+      return after;
+    },
+
+    /**
+     * Gives a user a role. A role that requires approval becomes an access request instead,
+     * which takes effect only when someone else approves it.
+     */
+    async assign(
+      tx: Tx,
+      input: AssignInput,
+      requester: Principal | null,
+      actor: AuditActor,
+    ): Promise<{ status: 'assigned' } | { status: 'pending'; requestId: string }> {
+      if (!input.reason.trim())
+        throw new AppError('invalid', 'rbac.reason_required', 'reason: say why access is given');
+      if (input.expiresAt && input.expiresAt <= clock.now())
+        throw new AppError('invalid', 'rbac.expiry_past', 'expiresAt: must be in the future');
+      const user = await deps.identity.findUser(tx, input.userId);
+      if (user?.orgId !== input.orgId || user.status !== 'active')
+        throw new AppError('not_found', 'rbac.user_not_found', 'No active user with this id here');
+      const role = await findRole(tx, input.orgId, input.roleKey);
+      // The operator at the CLI (say, an organization's first owner) is the one exception,
+      // audited as such: nobody else could approve yet.
+      if (role.requiresApproval && actor.type !== 'operator') {
+        // Refused now rather than at approval, so the requester hears at once.
+        await checkConflicts(tx, { userId: input.userId, orgId: input.orgId }, role);
+        const now = clock.now();
+        const id = newId(now.getTime());
+        await store.insertRequest(tx, {
+          id,
+          org_id: input.orgId,
+          user_id: input.userId,
+          role_key: role.key,
+          requested_by: requester?.userId ?? null,
+          reason: input.reason,
+          assignment_expires_at: input.expiresAt ?? null,
+          status: 'pending',
+          decided_by: null,
+          decided_at: null,
+          decision_note: null,
+          created_at: now,
+          expires_at: new Date(now.getTime() + deps.requestTtlDays * 86_400_000),
+        });
+        await audit(tx, {
+          orgId: input.orgId,
+          action: 'access_request.created',
+          actor,
+          target: { type: 'access_request', id },
+          details: { userId: input.userId, role: role.key, reason: input.reason },
+        });
+        return { status: 'pending', requestId: id };
+      }
+      await grant(tx, input, role, requester?.userId ?? null, actor);
+      return { status: 'assigned' };
+    },
+
+    async unassign(
+      tx: Tx,
+      orgId: string,
+      userId: string,
+      roleKey: string,
+      reason: string,
+      actor: AuditActor,
+    ): Promise<void> {
+      const removed = await store.deleteAssignment(tx, userId, roleKey);
+      if (!removed || removed.org_id !== orgId)
+        throw new AppError('not_found', 'rbac.not_assigned', `The user does not have ${roleKey}`);
+      await audit(tx, {
+        orgId,
+        action: 'role.unassigned',
+        actor,
+        target: { type: 'user', id: userId },
+        details: { role: roleKey, reason, grantedAt: removed.granted_at.toISOString() },
+      });
+    },
+
+    /**
+     * Approves or denies a pending request; segregation of duties is checked either way. A
+     * refusal is answered (not thrown) so that its audit event commits.
+     */
+    async decide(
+      tx: Tx,
+      requestId: string,
+      decision: 'approved' | 'denied',
+      approver: Principal,
+      note: string,
+      actor: AuditActor,
+    ): Promise<{ status: 'approved' | 'denied' } | { status: 'refused'; reason: string }> {
+      const request = await store.requestForUpdate(tx, requestId);
+      const reaches = request?.org_id === approver.orgId || approver.orgId === deps.platformOrgId;
+      if (!request || !reaches)
+        throw new AppError('not_found', 'rbac.request_not_found', 'No such access request');
+      const now = clock.now();
+      if (request.status !== 'pending' || request.expires_at <= now)
+        throw new AppError('conflict', 'rbac.request_closed', `The request is ${request.status}`);
+      const refusal = approvalRefusal(
+        { userId: request.user_id, requestedBy: request.requested_by },
+        approver.userId,
+        holdingsOf(await rolesOfUser(tx, approver)),
+      );
+      if (refusal) {
+        await audit(tx, {
+          orgId: request.org_id,
+          action: 'access_request.refused',
+          outcome: 'denied',
+          actor,
+          target: { type: 'access_request', id: requestId },
+          details: { reason: refusal },
+        });
+        return { status: 'refused', reason: refusal };
+      }
+      if (decision === 'approved') {
+        const role = await findRole(tx, request.org_id, request.role_key);
+        await grant(
+          tx,
+          {
+            orgId: request.org_id,
+            userId: request.user_id,
+            roleKey: role.key,
+            reason: request.reason,
+            expiresAt: request.assignment_expires_at ?? undefined,
+          },
+          role,
+          approver.userId,
+          actor,
+          requestId,
+        );
+      }
+      await store.decideRequest(tx, requestId, {
+        status: decision,
+        decided_by: approver.userId,
+        decided_at: now,
+        decision_note: note,
+      });
+      await audit(tx, {
+        orgId: request.org_id,
+        action: `access_request.${decision}`,
+        actor,
+        target: { type: 'access_request', id: requestId },
+        details: { userId: request.user_id, role: request.role_key, note },
+      });
+      return { status: decision };
+    },
+
+    pendingRequests: store.pendingRequests,
+
+    async addConflictRule(tx: Tx, orgId: string, input: unknown, actor: AuditActor) {
+      const data = parseInput(conflictRuleInputSchema, input, 'rbac.rule_invalid');
+      const now = clock.now();
+      const row: store.ConflictRuleRow = {
+        id: newId(now.getTime()),
+        org_id: orgId,
+        name: data.name,
+        description: data.description,
+        roles: [...new Set(data.roles)],
+        permissions: [...new Set(data.permissions)],
+        created_by: actor.type === 'user' ? (actor.id ?? null) : null,
+        created_at: now,
+      };
+      await store.insertConflictRule(tx, row);
+      await audit(tx, {
+        orgId,
+        action: 'conflict_rule.created',
+        actor,
+        target: { type: 'conflict_rule', id: row.id },
+        details: { after: { name: row.name, roles: row.roles, permissions: row.permissions } },
+      });
+      return row;
+    },
+
+    async removeConflictRule(tx: Tx, orgId: string, id: string, actor: AuditActor) {
+      const removed = await store.deleteConflictRule(tx, id);
+      if (!removed || removed.org_id !== orgId)
+        throw new AppError('not_found', 'rbac.rule_not_found', 'No such conflict rule');
+      await audit(tx, {
+        orgId,
+        action: 'conflict_rule.deleted',
+        actor,
+        target: { type: 'conflict_rule', id },
+        details: {
+          before: { name: removed.name, roles: removed.roles, permissions: removed.permissions },
+        },
+      });
+    },
+
+    /** Users who hold, right now, a combination some conflict rule forbids (the SoD report). */
+    async violations(tx: Tx, orgId: string) {
+      const rules = await store.conflictRules(tx, orgId);
+      const roles = await rolesOf(tx, orgId);
+      const now = clock.now();
+      const byUser = new Map<string, RoleDefinition[]>();
+      for (const a of await store.assignmentsOfOrg(tx, orgId)) {
+        const role = roles.find((r) => r.key === a.role_key);
+        if (!role || (a.expires_at && a.expires_at <= now)) continue;
+        byUser.set(a.user_id, [...(byUser.get(a.user_id) ?? []), role]);
+      }
+      return [...byUser].flatMap(([userId, held]) =>
+        brokenRules(holdingsOf(held), rules).map((rule) => ({
+          userId,
+          ruleId: rule.id,
+          rule: rule.name,
+        })),
+      );
+    },
+
+    /** Removes expired assignments and closes expired requests, each audited (housekeeping). */
+    async sweep(database: Database): Promise<number> {
+      return withPlatform(database, async (tx) => {
+        const now = clock.now();
+        const system: AuditActor = { type: 'system', id: 'vigil' };
+        const assignments = await store.deleteExpiredAssignments(tx, now);
+        for (const a of assignments) {
+          await audit(tx, {
+            orgId: a.org_id,
+            action: 'role.expired',
+            actor: system,
+            target: { type: 'user', id: a.user_id },
+            details: { role: a.role_key, expiresAt: a.expires_at?.toISOString() ?? null },
+          });
+        }
+        const requests = await store.expirePendingRequests(tx, now);
+        for (const r of requests) {
+          await audit(tx, {
+            orgId: r.org_id,
+            action: 'access_request.expired',
+            actor: system,
+            target: { type: 'access_request', id: r.id },
+            details: { userId: r.user_id, role: r.role_key },
+          });
+        }
+        return assignments.length + requests.length;
+      });
+    },
+  };
+}
+
+export interface AssignInput {
+  orgId: string;
+  userId: string;
+  roleKey: string;
+  reason: string;
+  expiresAt?: Date;
+}
+
+export type Rbac = ReturnType<typeof createRbac>;

@@ -1,0 +1,145 @@
+import type { Insertable, Selectable } from 'kysely';
+import type {
+  AccessRequestsTable,
+  ConflictRulesTable,
+  RoleAssignmentsTable,
+  RolesTable,
+  Tx,
+} from '../platform/index.ts';
+
+export type RoleRow = Selectable<RolesTable>;
+export type AssignmentRow = Selectable<RoleAssignmentsTable>;
+export type ConflictRuleRow = Selectable<ConflictRulesTable>;
+export type AccessRequestRow = Selectable<AccessRequestsTable>;
+
+export function customRoles(tx: Tx, orgId: string): Promise<RoleRow[]> {
+  return tx.selectFrom('roles').selectAll().where('org_id', '=', orgId).orderBy('key').execute();
+}
+
+export function customRole(tx: Tx, orgId: string, key: string): Promise<RoleRow | undefined> {
+  return tx
+    .selectFrom('roles')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('key', '=', key)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertRole(tx: Tx, row: Insertable<RolesTable>): Promise<void> {
+  await tx.insertInto('roles').values(row).execute();
+}
+
+export async function updateRole(tx: Tx, row: RoleRow): Promise<void> {
+  const { org_id, key, created_at: _created, ...values } = row;
+  await tx
+    .updateTable('roles')
+    .set(values)
+    .where('org_id', '=', org_id)
+    .where('key', '=', key)
+    .execute();
+}
+
+export function assignmentsOfUser(tx: Tx, userId: string): Promise<AssignmentRow[]> {
+  return tx.selectFrom('role_assignments').selectAll().where('user_id', '=', userId).execute();
+}
+
+export function assignmentsOfOrg(tx: Tx, orgId: string): Promise<AssignmentRow[]> {
+  return tx
+    .selectFrom('role_assignments')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('user_id')
+    .orderBy('role_key')
+    .execute();
+}
+
+export async function insertAssignment(
+  tx: Tx,
+  row: Insertable<RoleAssignmentsTable>,
+): Promise<boolean> {
+  const inserted = await tx
+    .insertInto('role_assignments')
+    .values(row)
+    .onConflict((oc) => oc.columns(['user_id', 'role_key']).doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function deleteAssignment(
+  tx: Tx,
+  userId: string,
+  roleKey: string,
+): Promise<AssignmentRow | undefined> {
+  return tx
+    .deleteFrom('role_assignments')
+    .where('user_id', '=', userId)
+    .where('role_key', '=', roleKey)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Removes and returns assignments past their expiry (any organization in platform scope). */
+export function deleteExpiredAssignments(tx: Tx, now: Date): Promise<AssignmentRow[]> {
+  return tx.deleteFrom('role_assignments').where('expires_at', '<=', now).returningAll().execute();
+}
+
+export function conflictRules(tx: Tx, orgId: string): Promise<ConflictRuleRow[]> {
+  return tx
+    .selectFrom('conflict_rules')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function insertConflictRule(tx: Tx, row: ConflictRuleRow): Promise<void> {
+  await tx.insertInto('conflict_rules').values(row).execute();
+}
+
+export async function deleteConflictRule(tx: Tx, id: string): Promise<ConflictRuleRow | undefined> {
+  return tx.deleteFrom('conflict_rules').where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function insertRequest(tx: Tx, row: AccessRequestRow): Promise<void> {
+  await tx.insertInto('access_requests').values(row).execute();
+}
+
+export function requestForUpdate(tx: Tx, id: string): Promise<AccessRequestRow | undefined> {
+  return tx
+    .selectFrom('access_requests')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function pendingRequests(tx: Tx, orgId: string): Promise<AccessRequestRow[]> {
+  return tx
+    .selectFrom('access_requests')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'pending')
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function decideRequest(
+  tx: Tx,
+  id: string,
+  values: Pick<AccessRequestRow, 'status' | 'decided_by' | 'decided_at' | 'decision_note'>,
+): Promise<void> {
+  await tx.updateTable('access_requests').set(values).where('id', '=', id).execute();
+}
+
+/** Marks pending requests past their deadline expired and returns them. */
+export function expirePendingRequests(tx: Tx, now: Date): Promise<AccessRequestRow[]> {
+  return tx
+    .updateTable('access_requests')
+    .set({ status: 'expired', decided_at: now })
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', now)
+    .returningAll()
+    .execute();
+}
