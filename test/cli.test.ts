@@ -480,6 +480,54 @@ describe('vigil CLI', () => {
     for (const e of events) assert.equal(e.actorType, 'operator');
     assert.ok(!JSON.stringify(events).includes(webSecret), 'no secret in the audit log');
   });
+
+  it('exports the permission matrix and the user-access listing of an organization', async () => {
+    await withServices((services, core) =>
+      withPlatform(core.database, async (tx) => {
+        const org = (await services.tenancy.listOrganizations(tx)).find((o) => o.slug === 'acme');
+        assert.ok(org, 'made by the clients test');
+        const user = await services.identity.createUser(
+          tx,
+          org.id,
+          { email: 'ivy@acme.test', displayName: 'Ivy' },
+          operatorActor,
+        );
+        await services.rbac.assign(
+          tx,
+          { orgId: org.id, userId: user.id, roleKey: 'org-auditor', reason: 'yearly audit' },
+          null,
+          operatorActor,
+        );
+      }),
+    );
+    const users = await run(['access', 'users', '--org', 'acme', '--format', 'json'], env);
+    assert.equal(users.code, 0, users.stderr);
+    const listing = JSON.parse(users.stdout);
+    assert.equal(listing.organization, 'acme');
+    const ivy = listing.users.find((u: { email: string }) => u.email === 'ivy@acme.test');
+    assert.deepEqual(
+      [ivy?.status, ivy?.roles, ivy?.privileged],
+      ['active', ['org-auditor'], false],
+    );
+
+    const file = join(dataDir, 'matrix.csv');
+    const matrix = await run(['access', 'matrix', '--org', 'acme', '--out', file], env);
+    assert.equal(matrix.code, 0, matrix.stderr);
+    const csv = readFileSync(file, 'utf8');
+    assert.match(csv, /^role,name,description,purpose,/);
+    assert.match(csv, /\r\norg-auditor,Organization auditor,/);
+
+    const refused: [string[], RegExp][] = [
+      [['access', 'users'], /access users needs --org SLUG/],
+      [['access', 'matrix', '--org', 'acme', '--format', 'xml'], /--format must be csv or json/],
+      [['access', 'users', '--org', 'nope'], /--org: there is no organization nope/],
+    ];
+    for (const [args, message] of refused) {
+      const result = await run(args, env);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
+  });
 });
 
 interface Started {

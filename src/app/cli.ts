@@ -33,6 +33,10 @@ Commands:
   clients list [--org SLUG]     the OAuth clients (never their secrets)
   clients rotate-secret ID      a new client secret, printed once; the old one works for a while
   clients disable ID            disable a client: no more sign-ins, its tokens stop working
+  access matrix --org SLUG [--format csv|json] [--out FILE]
+                                the permission matrix: every role, its purpose and permissions
+  access users --org SLUG [--format csv|json] [--out FILE]
+                                user access: status, roles, privileged, MFA, last sign-in
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first

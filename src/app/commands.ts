@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { exportEvents, sealAll, verifyAuditLog } from '../audit/index.ts';
 import {
   ciphertextCounts,
@@ -466,6 +466,9 @@ export const commands: Record<string, Command> = {
     });
   },
 
+  'access matrix': (ctx) => accessExport(ctx, 'access matrix'),
+  'access users': (ctx) => accessExport(ctx, 'access users'),
+
   async 'clients list'(ctx) {
     const command = 'clients list';
     onlyOptions(ctx, command, ['org']);
@@ -559,3 +562,37 @@ export const commands: Record<string, Command> = {
     });
   },
 };
+
+/**
+ * The auditor's access exports (docs/access-control.md#exports): the permission matrix or the
+ * user-access listing of one organization, as CSV (default) or JSON, to stdout or `--out`.
+ */
+async function accessExport(
+  ctx: CommandContext,
+  command: 'access matrix' | 'access users',
+): Promise<number> {
+  onlyOptions(ctx, command, ['org', 'format', 'out']);
+  positional(ctx, command, []);
+  const format = text(ctx, 'format') ?? 'csv';
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
+  if (text(ctx, 'org') === undefined) throw new UsageError(`${command} needs --org SLUG`);
+  return withCore(ctx, async (core) => {
+    const services = createServices(core);
+    const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+    const exports = services.accessExports;
+    const body = await inOrg(core, org.id, async (tx) => {
+      if (command === 'access matrix') {
+        return format === 'csv'
+          ? exports.permissionMatrixCsv(tx, org.id)
+          : `${JSON.stringify({ organization: org.slug, ...(await exports.permissionMatrix(tx, org.id)) }, null, 2)}\n`;
+      }
+      return format === 'csv'
+        ? exports.userAccessCsv(tx, org.id)
+        : `${JSON.stringify({ organization: org.slug, users: await exports.userAccess(tx, org.id) }, null, 2)}\n`;
+    });
+    const out = text(ctx, 'out');
+    if (out) writeFileSync(out, body, { mode: 0o600 });
+    else process.stdout.write(body);
+    return 0;
+  });
+}

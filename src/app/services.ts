@@ -6,6 +6,7 @@ import {
 import { createLockoutService } from '../auth/lockout/index.ts';
 import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
+import { createAccessExports } from '../compliance/index.ts';
 import { oauthPages, sessionTokenOf } from '../http/index.ts';
 import { createIdentityService } from '../identity/index.ts';
 import { createLifecycle } from '../lifecycle/index.ts';
@@ -127,9 +128,11 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
   });
+  const accessExports = createAccessExports({ identity, rbac, mfa, sessions });
   return {
     identity,
     rbac,
+    accessExports,
     lifecycle,
     oauth,
     tenancy,

@@ -152,6 +152,9 @@ export function createIdentityService(deps: IdentityDeps) {
         },
       }));
     },
+    async listUsers(tx: Tx, orgId: string): Promise<User[]> {
+      return (await store.usersOf(tx, orgId)).map(toUser);
+    },
     async findUser(tx: Tx, id: string): Promise<User | undefined> {
       const row = await store.findUser(tx, id);
       return row ? toUser(row) : undefined;

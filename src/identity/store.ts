@@ -103,3 +103,7 @@ export async function updateStatus(
     .execute();
   return before;
 }
+
+export function usersOf(tx: Tx, orgId: string): Promise<UserRow[]> {
+  return tx.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('email').execute();
+}

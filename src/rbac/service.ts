@@ -108,6 +108,19 @@ export function createRbac(deps: RbacDeps) {
     return roles.filter((r) => keys.includes(r.key));
   }
 
+  /** The roles each user of an organization holds now, by user id. */
+  async function holdersIn(tx: Tx, orgId: string): Promise<Map<string, RoleDefinition[]>> {
+    const roles = await rolesOf(tx, orgId);
+    const now = clock.now();
+    const byUser = new Map<string, RoleDefinition[]>();
+    for (const a of await store.assignmentsOfOrg(tx, orgId)) {
+      const role = roles.find((r) => r.key === a.role_key);
+      if (!role || (a.expires_at && a.expires_at <= now)) continue;
+      byUser.set(a.user_id, [...(byUser.get(a.user_id) ?? []), role]);
+    }
+    return byUser;
+  }
+
   async function can(
     tx: Tx,
     principal: Principal,
@@ -464,18 +477,12 @@ export function createRbac(deps: RbacDeps) {
       });
     },
 
+    holdersIn,
+
     /** Users who hold, right now, a combination some conflict rule forbids (the SoD report). */
     async violations(tx: Tx, orgId: string) {
       const rules = await store.conflictRules(tx, orgId);
-      const roles = await rolesOf(tx, orgId);
-      const now = clock.now();
-      const byUser = new Map<string, RoleDefinition[]>();
-      for (const a of await store.assignmentsOfOrg(tx, orgId)) {
-        const role = roles.find((r) => r.key === a.role_key);
-        if (!role || (a.expires_at && a.expires_at <= now)) continue;
-        byUser.set(a.user_id, [...(byUser.get(a.user_id) ?? []), role]);
-      }
-      return [...byUser].flatMap(([userId, held]) =>
+      return [...(await holdersIn(tx, orgId))].flatMap(([userId, held]) =>
         brokenRules(holdingsOf(held), rules).map((rule) => ({
           userId,
           ruleId: rule.id,

@@ -149,6 +149,9 @@ export function createSessionService(deps: SessionDeps) {
 
     listForUser: (tx: Tx, userId: string): Promise<Session[]> => store.activeForUser(tx, userId),
 
+    /** When each user of an organization last signed in (exports, reviews). */
+    lastSignIns: store.lastSignIns,
+
     /** Ends one session of a user (their own choice, an admin's, or sign-out). */
     async endOne(
       tx: Tx,

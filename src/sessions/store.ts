@@ -105,3 +105,14 @@ export async function overdue(tx: Tx, now: Date, limit: number): Promise<Session
     .execute();
   return rows.map(toSession);
 }
+
+/** When each user of `orgId` last signed in (their newest session). */
+export async function lastSignIns(tx: Tx, orgId: string): Promise<Map<string, Date>> {
+  const rows = await tx
+    .selectFrom('sessions')
+    .select(['user_id', (eb) => eb.fn.max('created_at').as('last')])
+    .where('org_id', '=', orgId)
+    .groupBy('user_id')
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, new Date(r.last)]));
+}

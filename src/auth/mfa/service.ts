@@ -109,6 +109,9 @@ export function createMfaService(deps: MfaDeps) {
       return (await store.factorsOf(tx, userId)).map(toFactor);
     },
 
+    /** Users of an organization who have a confirmed second factor (exports, reviews). */
+    usersWithFactor: store.usersWithFactor,
+
     async hasFactor(tx: Tx, userId: string): Promise<boolean> {
       return (await store.factorsOf(tx, userId)).some((f) => f.confirmed_at !== null);
     },

@@ -124,3 +124,15 @@ export async function updateSignCount(tx: Tx, id: string, count: number, at: Dat
     .where('id', '=', id)
     .execute();
 }
+
+/** Users of `orgId` with at least one confirmed factor. */
+export async function usersWithFactor(tx: Tx, orgId: string): Promise<Set<string>> {
+  const rows = await tx
+    .selectFrom('mfa_factors')
+    .select('user_id')
+    .distinct()
+    .where('org_id', '=', orgId)
+    .where('confirmed_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}

@@ -1,0 +1,2 @@
+export { type AccessExports, createAccessExports } from './access-exports.ts';
+export { toCsv } from './csv.ts';
