@@ -18,7 +18,7 @@ const TIERS = [
   /* 2 */ ['audit'], // above crypto: audit MACs and signs with crypto keys (see docs/adr)
   /* 3 */ ['tenancy', 'identity'],
   /* 4 */ ['auth/password', 'auth/mfa', 'auth/lockout', 'rbac'],
-  /* 5 */ ['sessions'],
+  /* 5 */ ['sessions', 'apikeys'],
   /* 6 */ ['auth/flows', 'oauth', 'saml', 'scim', 'reviews', 'lifecycle'],
   /* 7 */ ['alerts', 'compliance'],
   /* 8 */ ['http'],

@@ -1,3 +1,4 @@
+import { createApiKeys } from '../apikeys/index.ts';
 import {
   createBootstrapService,
   createPasswordReset,
@@ -121,9 +122,11 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     signingKeyPublishAheadSeconds: core.config.VIGIL_OIDC_SIGNING_KEY_PUBLISH_AHEAD_SECONDS,
     pages: oauthPages,
   });
+  const apiKeys = createApiKeys({ ...base, database: core.database, rbac, platformOrgId });
   const lifecycle = createLifecycle({
     identity,
     sessions,
+    apiKeys,
     revokeOAuth: oauth.revokeAllFor,
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
@@ -132,6 +135,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   return {
     identity,
     rbac,
+    apiKeys,
     accessExports,
     lifecycle,
     oauth,

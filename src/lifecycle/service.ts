@@ -1,3 +1,4 @@
+import type { ApiKeys } from '../apikeys/index.ts';
 import type { IdentityService, User } from '../identity/index.ts';
 import { type AuditActor, afterCommit, type Tx } from '../platform/index.ts';
 import type { SessionService } from '../sessions/index.ts';
@@ -5,6 +6,7 @@ import type { SessionService } from '../sessions/index.ts';
 export interface LifecycleDeps {
   identity: IdentityService;
   sessions: SessionService;
+  apiKeys: ApiKeys;
   /**
    * Revokes the user's OAuth grants, tokens and provider sessions and tells their clients
    * (back-channel logout); called once the deactivation committed.
@@ -16,7 +18,8 @@ export interface LifecycleDeps {
 
 /**
  * Deactivation, the one path every trigger takes (admin, SCIM, HR date, access review):
- * DESIGN §5.6 — the status, every session, refresh token, grant and provider session, at once.
+ * DESIGN §5.6 — the status, every session, API key, refresh token, grant and provider session,
+ * at once.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   return {
@@ -33,6 +36,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         status === 'deprovisioned' ? 'deprovisioned' : 'admin',
         actor,
       );
+      await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       afterCommit(tx, () =>
         deps
           .revokeOAuth({ userId, orgId: user.orgId }, `user_${status}`)

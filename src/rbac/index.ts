@@ -10,7 +10,9 @@ export {
   type AssignInput,
   type CustomRole,
   createRbac,
+  type KeyPrincipal,
   type Principal,
   type Rbac,
   type RbacDeps,
+  type UserPrincipal,
 } from './service.ts';

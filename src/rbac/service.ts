@@ -32,11 +32,21 @@ export interface RbacDeps {
   requestTtlDays: number;
 }
 
-/** Who acts: a user of an organization (an operator at the CLI is not subject to roles). */
-export interface Principal {
+/** A user of an organization acting (an operator at the CLI is not subject to roles). */
+export interface UserPrincipal {
   userId: string;
   orgId: string;
 }
+
+/** An API key acting: its organization and its own permissions (docs/access-control.md). */
+export interface KeyPrincipal {
+  apiKeyId: string;
+  orgId: string;
+  permissions: string[];
+}
+
+/** Who acts on an admin route. */
+export type Principal = UserPrincipal | KeyPrincipal;
 
 export interface CustomRole extends RoleDefinition {
   orgId: string;
@@ -95,7 +105,7 @@ export function createRbac(deps: RbacDeps) {
   }
 
   /** The roles a user holds now (expired assignments no longer count, swept or not). */
-  async function rolesOfUser(tx: Tx, principal: Principal): Promise<RoleDefinition[]> {
+  async function rolesOfUser(tx: Tx, principal: UserPrincipal): Promise<RoleDefinition[]> {
     const now = clock.now();
     const keys = (await store.assignmentsOfUser(tx, principal.userId))
       .filter((a) => a.expires_at === null || a.expires_at > now)
@@ -131,12 +141,13 @@ export function createRbac(deps: RbacDeps) {
     // Org-scoped administrators act only on their own organization; platform permissions are
     // only ever held in the platform organization.
     if (!platformWide && principal.orgId !== targetOrgId) return false;
+    if ('apiKeyId' in principal) return principal.permissions.includes(permission);
     const held = holdingsOf(await rolesOfUser(tx, principal));
     return held.permissions.has(permission);
   }
 
   /** Refuses unless the assignment keeps every conflict rule of the organization. */
-  async function checkConflicts(tx: Tx, principal: Principal, adding: RoleDefinition) {
+  async function checkConflicts(tx: Tx, principal: UserPrincipal, adding: RoleDefinition) {
     const held = holdingsOf([...(await rolesOfUser(tx, principal)), adding]);
     const broken = brokenRules(held, await store.conflictRules(tx, principal.orgId));
     if (broken.length > 0) {
@@ -202,7 +213,7 @@ export function createRbac(deps: RbacDeps) {
     },
 
     /** Whether any role the user holds asks for a second factor. */
-    async requiresMfa(tx: Tx, principal: Principal): Promise<boolean> {
+    async requiresMfa(tx: Tx, principal: UserPrincipal): Promise<boolean> {
       return (await rolesOfUser(tx, principal)).some((r) => r.requireMfa);
     },
 
@@ -302,7 +313,7 @@ export function createRbac(deps: RbacDeps) {
     async assign(
       tx: Tx,
       input: AssignInput,
-      requester: Principal | null,
+      requester: UserPrincipal | null,
       actor: AuditActor,
     ): Promise<{ status: 'assigned' } | { status: 'pending'; requestId: string }> {
       if (!input.reason.trim())
@@ -376,7 +387,7 @@ export function createRbac(deps: RbacDeps) {
       tx: Tx,
       requestId: string,
       decision: 'approved' | 'denied',
-      approver: Principal,
+      approver: UserPrincipal,
       note: string,
       actor: AuditActor,
     ): Promise<{ status: 'approved' | 'denied' } | { status: 'refused'; reason: string }> {

@@ -114,6 +114,21 @@ export interface RoleAssignmentsTable {
   expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  name: string;
+  secret_hash: Bytes;
+  permissions: string[];
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+}
+
 export interface RolesTable {
   org_id: string;
   key: string;
@@ -385,6 +400,7 @@ export interface DB {
   roles: RolesTable;
   conflict_rules: ConflictRulesTable;
   access_requests: AccessRequestsTable;
+  api_keys: ApiKeysTable;
 }
 
 export type { Generated };

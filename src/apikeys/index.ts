@@ -1,0 +1,7 @@
+export {
+  type ApiKey,
+  type ApiKeyPrincipal,
+  type ApiKeys,
+  apiKeyPrefix,
+  createApiKeys,
+} from './service.ts';
