@@ -1,27 +1,21 @@
-import { execFile } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { generateKeyPair, SignJWT } from 'jose';
-import { sql } from 'kysely';
 import pg from 'pg';
-import { type Core, openCore } from '../src/app/core.ts';
-import { startServer } from '../src/app/server.ts';
+import type { Core } from '../src/app/core.ts';
 import { createServices, type Services } from '../src/app/services.ts';
 import { loadTlsMaterial } from '../src/app/tls.ts';
-import { generateMasterKeyBase64, sha256 } from '../src/crypto/index.ts';
+import { sha256 } from '../src/crypto/index.ts';
 import {
   type Config,
   createLogger,
-  loadConfig,
   operatorActor,
   withOrg,
   withPlatform,
 } from '../src/platform/index.ts';
-import { cpuSpent, cpuTime, ownThreads, pin, splitCores } from './cores.ts';
-import { freshDatabase, option } from './support.ts';
+import { cpuSpent, cpuTime } from './cores.ts';
+import { runLoadGenerator, startPinnedServer } from './server.ts';
+import { option } from './support.ts';
 
 /**
  * OAuth token endpoint and introspection over HTTPS against PostgreSQL: client-credentials grants,
@@ -37,27 +31,8 @@ import { freshDatabase, option } from './support.ts';
 export async function main(argv: string[]): Promise<void> {
   const seconds = option(argv, 'seconds', 10);
   const concurrency = option(argv, 'concurrency', 8);
-  const serverCores = option(
-    argv,
-    'server-cores',
-    Math.max(1, Math.floor(availableParallelism() / 2)),
-  );
-  const cores = splitCores(serverCores);
-  // Before the server starts, so that every thread it creates inherits the affinity.
-  const pinned = cores !== null && pin(ownThreads(), cores.server);
-  const db = await freshDatabase();
-  const logger = createLogger('warn');
-  const { config } = loadConfig({
-    VIGIL_ENV: 'test',
-    DATABASE_URL: db.url,
-    VIGIL_MASTER_KEY: generateMasterKeyBase64(),
-    VIGIL_HOST: '127.0.0.1',
-    VIGIL_PORT: '0',
-    VIGIL_DATA_DIR: `/tmp/vigil-bench-oauth-${process.pid}`,
-    VIGIL_LOG_LEVEL: 'warn',
-  });
-  const core = await openCore({ config, logger });
-  const server = await startServer(config, logger, { core, announce: () => {} });
+  const bench = await startPinnedServer('oauth', argv);
+  const { core, server, config, db } = bench;
   const pool = new pg.Pool({ connectionString: db.url, max: config.VIGIL_DB_POOL_SIZE });
   let baseline: FastifyInstance | undefined;
   try {
@@ -67,9 +42,7 @@ export async function main(argv: string[]): Promise<void> {
     baseline = await startBaseline(config, pool);
     const baselineUrl = server.url.replace(/:\d+$/, `:${port(baseline)}`);
     console.log(
-      pinned && cores
-        ? `oauth benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase; server and baselines on core(s) ${cores.server}, client and PostgreSQL on core(s) ${cores.rest}`
-        : `oauth benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase; NOT pinned (client and PostgreSQL share the server's ${availableParallelism()} cores)`,
+      `oauth benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase; ${bench.placement}`,
     );
 
     /** One phase: a warm-up run, then a measured one; prints its rate (with `ratio`) and CPU. */
@@ -79,9 +52,14 @@ export async function main(argv: string[]): Promise<void> {
       ratio: (rate: number) => string = () => '',
     ) => {
       const run = (runSeconds: number, extra: Record<string, unknown> = {}) =>
-        runClient(cores?.rest, { concurrency, seconds: runSeconds, ...settings, ...extra });
+        runLoadGenerator<ClientResult>('./oauth-client.ts', bench.clientCores, {
+          concurrency,
+          seconds: runSeconds,
+          ...settings,
+          ...extra,
+        });
       const warm = await run(Math.min(2, seconds)); // JIT, connection pools, TLS sessions
-      if (pinned && cores) pin(await backendPids(core), cores.rest);
+      await bench.pinBackends();
       const before = cpuTime();
       const result = await run(seconds, { refreshTokens: warm.refreshTokens });
       const { done, cpuMs } = result;
@@ -151,9 +129,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     await baseline?.close();
     await pool.end();
-    await server.stop();
-    await core.close();
-    await db.drop();
+    await bench.stop();
   }
 }
 
@@ -287,37 +263,11 @@ const port = (app: FastifyInstance) => {
   return typeof address === 'object' && address ? address.port : 0;
 };
 
-/** The PostgreSQL backends serving this benchmark's database (the server's and baseline's pools). */
-async function backendPids(core: Core): Promise<number[]> {
-  const { rows } = await sql<{ pid: number }>`
-    SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(core.database.db);
-  return rows.map((r) => r.pid);
-}
-
 interface ClientResult {
   done: number;
   cpuMs: number;
   refreshTokens: string[];
   accessToken: string;
-}
-
-/** Runs the load generator as its own process, on `cores` when given; its error ends the run. */
-async function runClient(
-  cores: string | undefined,
-  settings: Record<string, unknown>,
-): Promise<ClientResult> {
-  const script = fileURLToPath(new URL('./oauth-client.ts', import.meta.url));
-  const command = [process.execPath, script, JSON.stringify(settings)];
-  const [file, ...args] = cores ? ['taskset', '-c', cores, ...command] : command;
-  try {
-    const { stdout } = await promisify(execFile)(file ?? process.execPath, args, {
-      maxBuffer: 1 << 20,
-    });
-    return JSON.parse(stdout) as ClientResult;
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`load generator failed (${String(settings.phase)}): ${stderr || err}`);
-  }
 }
 
 /** One opaque client-credentials access token (the server's certificate is self-signed). */
