@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
+import { operatorActor, withOrg } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
 import { invalidGrant, redirectUri, startOidcWorld } from './support/oidc.ts';
 
@@ -135,6 +136,16 @@ describe('OpenID Connect with openid-client as the relying party', () => {
       await oidc.discovery(new URL(base), machine.id, machine.secret),
     );
     assert.equal(opaque.access_token.split('.').length, 1);
+  });
+
+  it('forgets a disabled client at once on the node that disabled it', async () => {
+    const client = await world.createClient({ name: 'Short-lived', kind: 'machine' });
+    const provider = world.auth.oauth.provider();
+    assert.ok(await provider.Client.find(client.id), 'found, and kept for a few seconds');
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.oauth.clients.disable(tx, client.id, operatorActor),
+    );
+    assert.equal(await provider.Client.find(client.id), undefined);
   });
 
   it('refuses an authorization request without PKCE or with plain PKCE', async () => {

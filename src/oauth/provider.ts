@@ -354,6 +354,29 @@ export async function extendGrant(
   return grant;
 }
 
+/**
+ * Keeps each client oidc-provider builds for `ttlMs`: the token, introspection and revocation
+ * endpoints look clients up on every request (and oidc-provider hashes the metadata on every
+ * lookup). A change reaches every node within `ttlMs`; `forget` drops one at once.
+ */
+export function cacheClients(provider: Provider, ttlMs: number): { forget(id: string): void } {
+  type Found = Awaited<ReturnType<Provider['Client']['find']>>;
+  const cache = new Map<string, { at: number; client: Found }>();
+  const find = provider.Client.find.bind(provider.Client);
+  provider.Client.find = async (id: string) => {
+    const now = Date.now();
+    const hit = cache.get(id);
+    if (hit && now - hit.at < ttlMs) return hit.client;
+    const client = await find(id);
+    // Unknown ids are not kept: a client registered a moment ago must work at once.
+    if (!client) return client;
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(id, { at: now, client });
+    return client;
+  };
+  return { forget: (id) => void cache.delete(id) };
+}
+
 /** During a rotation's overlap the client's previous secret is accepted too. */
 function acceptPreviousSecret(provider: Provider): void {
   const client = provider.Client.prototype as unknown as {

@@ -20,7 +20,7 @@ import * as clientStore from './clients.store.ts';
 import { createClientService, isConfidentialKind } from './clients.ts';
 import { createLogout } from './logout.ts';
 import * as models from './models.store.ts';
-import { createProvider, defaultLifetimes, type ProviderDeps } from './provider.ts';
+import { cacheClients, createProvider, defaultLifetimes, type ProviderDeps } from './provider.ts';
 import { createSigningKeys } from './signing-keys.ts';
 
 export interface OAuthDeps {
@@ -73,24 +73,8 @@ export function createOAuth(deps: OAuthDeps) {
     keepAfterRetireSeconds: longestTokenSeconds + defaultLifetimes.accessTokenSeconds,
   });
 
-  /**
-   * Client metadata by id, kept `clientCacheMs` per node: the token, introspection and revocation
-   * endpoints look clients up on every request. A change (disable, new secret) reaches every
-   * node within that time; the node that made it drops its copy at once (docs/oidc.md#clients).
-   */
-  const clientCache = new Map<string, { at: number; metadata: UnknownObject | undefined }>();
-  async function findClient(id: string): Promise<UnknownObject | undefined> {
-    const now = Date.now();
-    const hit = clientCache.get(id);
-    if (hit && now - hit.at < clientCacheMs) return hit.metadata;
-    const metadata = await loadClient(id);
-    if (clientCache.size >= 10_000) clientCache.clear();
-    clientCache.set(id, { at: now, metadata });
-    return metadata;
-  }
-
   /** Client metadata as oidc-provider wants it; unknown and disabled clients do not exist. */
-  async function loadClient(id: string): Promise<UnknownObject | undefined> {
+  async function findClient(id: string): Promise<UnknownObject | undefined> {
     const row = await platformStatement(deps.database, (tx) => clientStore.findClient(tx, id));
     if (row?.status !== 'active') return undefined;
     const [secret, previous] = await clients.secretsOf(row);
@@ -125,6 +109,7 @@ export function createOAuth(deps: OAuthDeps) {
         provider: Provider;
         /** Koa composes its middleware per `callback()`: once per provider, not per request. */
         handler: ReturnType<Provider['callback']>;
+        clients: ReturnType<typeof cacheClients>;
         fingerprint: string;
         cookieKeyId: string;
       }
@@ -177,6 +162,7 @@ export function createOAuth(deps: OAuthDeps) {
     current = {
       provider,
       handler: provider.callback(),
+      clients: cacheClients(provider, clientCacheMs),
       fingerprint: keys.fingerprint,
       cookieKeyId: cookieKey.id,
     };
@@ -188,11 +174,11 @@ export function createOAuth(deps: OAuthDeps) {
       ...clients,
       // Changes made on this node are seen here as soon as they commit.
       async rotateSecret(tx: Tx, id: string, actor: AuditActor) {
-        afterCommit(tx, async () => void clientCache.delete(id));
+        afterCommit(tx, async () => current?.clients.forget(id));
         return clients.rotateSecret(tx, id, actor);
       },
       async disable(tx: Tx, id: string, actor: AuditActor) {
-        afterCommit(tx, async () => void clientCache.delete(id));
+        afterCommit(tx, async () => current?.clients.forget(id));
         return clients.disable(tx, id, actor);
       },
     },
