@@ -100,6 +100,39 @@ describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', 
     assert.equal(await active(tokens.access_token), true);
   });
 
+  it('lists connected applications on the account page, and removing access revokes the grant', async () => {
+    const { callback, verifier, browser } = await signIn('openid offline_access');
+    const tokens = await exchange(config, callback, verifier);
+    assert.ok(tokens.refresh_token);
+    const page = await browser.get('/account');
+    assert.match(page.text, /<h2>Connected applications<\/h2>/);
+    // Earlier tests granted this client too: each grant is a row, with what it allows.
+    const rows = [
+      ...page.text.matchAll(/<tr data-grant="([^"]+)"><td>Acme Web<\/td><td>([^<]*)<\/td>/g),
+    ];
+    assert.ok(rows.some((r) => r[2]?.includes('offline_access')));
+
+    const wrong = await browser.post('/account/applications/revoke', {
+      grant: 'not-a-grant',
+      csrf: browser.csrf(),
+    });
+    assert.equal(wrong.status, 400);
+    for (const [, grant] of rows) {
+      const removed = await browser.post('/account/applications/revoke', {
+        grant: grant ?? '',
+        csrf: browser.csrf(),
+      });
+      assert.equal(removed.status, 200);
+      assert.match(removed.text, /no longer has access/);
+      assert.doesNotMatch(removed.text, new RegExp(`data-grant="${grant}"`));
+    }
+    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), invalidGrant);
+    assert.equal(await active(tokens.access_token), false);
+    const revoked = await actions('oauth.consent.revoked');
+    assert.equal(revoked.length, rows.length);
+    assert.ok(revoked.every((e) => e.target_id === world.user.id));
+  });
+
   it('sends a back-channel logout when the Vigil session ends, and asks to sign in again', async () => {
     const { callback, verifier, url, browser } = await signIn();
     const tokens = await exchange(config, callback, verifier);

@@ -124,3 +124,19 @@ export async function deleteGrant(tx: Tx, grantId: string): Promise<void> {
     )
     .execute();
 }
+
+/** The live grants (consents) of an account: id and payload. */
+export async function grantsOfAccount(
+  tx: Tx,
+  accountId: string,
+  now: Date,
+): Promise<{ id: string; payload: Record<string, unknown> }[]> {
+  const rows = await tx
+    .selectFrom('oidc_models')
+    .select(['id', 'payload'])
+    .where('model', '=', 'Grant')
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .execute();
+  return rows.map((r) => ({ id: r.id, payload: r.payload as Record<string, unknown> }));
+}

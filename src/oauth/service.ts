@@ -46,6 +46,15 @@ export interface OAuthDeps {
   pages: ProviderDeps['pages'];
 }
 
+/** An application a user granted access to, as the account page shows it. */
+export interface ConnectedApplication {
+  grantId: string;
+  clientId: string;
+  clientName: string;
+  scopes: string[];
+  grantedAt: Date;
+}
+
 /** How long a node keeps a client's metadata (docs/oidc.md#clients). */
 export const clientCacheMs = 3000;
 
@@ -191,6 +200,54 @@ export function createOAuth(deps: OAuthDeps) {
       if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
       current.handler(req, res);
     },
+    /** The applications a user has granted access (the account page lists them). */
+    async grantsOf(userId: string): Promise<ConnectedApplication[]> {
+      const grants = await withPlatform(deps.database, (tx) =>
+        models.grantsOfAccount(tx, userId, deps.clock.now()),
+      );
+      const applications = await Promise.all(
+        grants.map(async ({ id, payload }) => {
+          const clientId = String(payload.clientId ?? '');
+          const client = await findClient(clientId);
+          const openid = payload.openid as { scope?: string } | undefined;
+          return {
+            grantId: id,
+            clientId,
+            clientName: String(client?.client_name ?? clientId),
+            scopes: (openid?.scope ?? '').split(' ').filter(Boolean),
+            grantedAt: new Date(Number(payload.iat ?? 0) * 1000),
+          };
+        }),
+      );
+      return applications.sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime());
+    },
+
+    /**
+     * The user withdraws an application's access: its grant and every token issued under it
+     * go at once (audited as `oauth.consent.revoked`).
+     */
+    async revokeGrant(
+      user: { userId: string; orgId: string },
+      grantId: string,
+      actor: AuditActor,
+    ): Promise<boolean> {
+      return withPlatform(deps.database, async (tx) => {
+        const mine = (await models.grantsOfAccount(tx, user.userId, deps.clock.now())).find(
+          (g) => g.id === grantId,
+        );
+        if (!mine) return false;
+        await models.deleteGrant(tx, grantId);
+        await deps.audit.record(tx, {
+          orgId: user.orgId,
+          action: 'oauth.consent.revoked',
+          actor,
+          target: { type: 'user', id: user.userId },
+          details: { clientId: mine.payload.clientId, grantId },
+        });
+        return true;
+      });
+    },
+
     revokeAllFor: logout.revokeAllFor,
     sessionsEnded: logout.sessionsEnded,
     /** Drops expired artifacts (housekeeping). */

@@ -65,6 +65,8 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
     extra: { notice?: string; problems?: string[] } = {},
     status = 200,
   ) {
+    // Platform scope, so outside the organization's transaction (one connection on PGlite).
+    const applications = await deps.oauth.grantsOf(session.userId);
     const view = await withOrg(deps.database, session.orgId, async (tx) => {
       const user = await deps.identity.findUser(tx, session.userId);
       const org = await deps.tenancy.getOrganization(tx, session.orgId);
@@ -75,6 +77,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
         displayName: user?.displayName ?? '',
         orgName: org?.name ?? '',
         currentSessionId: session.id,
+        applications,
         sessions: await sessions.listForUser(tx, session.userId),
         factors: await mfa.factors(tx, session.userId),
         recoveryCodesLeft: await mfa.remainingRecoveryCodes(tx, session.userId),
@@ -116,6 +119,21 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
       return renderAccount(request, reply, session, {
         notice: `${ended.length} other session(s) ended.`,
       });
+    }),
+  );
+
+  app.post<{ Body: Body }>('/account/applications/revoke', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const revoked = await deps.oauth.revokeGrant(
+        { userId: session.userId, orgId: session.orgId },
+        request.body.grant ?? '',
+        actor,
+      );
+      return revoked
+        ? renderAccount(request, reply, session, {
+            notice: 'The application no longer has access.',
+          })
+        : renderAccount(request, reply, session, { problems: ['No such application.'] }, 400);
     }),
   );
 

@@ -147,6 +147,8 @@ export interface AccountView {
   displayName: string;
   orgName: string;
   currentSessionId: string;
+  /** OAuth applications the user granted access to. */
+  applications: { grantId: string; clientName: string; scopes: string[]; grantedAt: Date }[];
   notice?: string;
   problems?: string[];
   sessions: {
@@ -192,6 +194,19 @@ ${errors(v.problems ?? [])}
     )}</tbody>
 </table>
 <form method="post" action="/account/sessions/end-others">${csrfField(v.csrf)}<button type="submit">End all other sessions</button></form>
+
+<h2>Connected applications</h2>
+${
+  v.applications.length === 0
+    ? html`<p>No application has access to your account.</p>`
+    : html`<table>
+<thead><tr><th scope="col">Application</th><th scope="col">Access</th><th scope="col">Since</th><th scope="col"></th></tr></thead>
+<tbody>${v.applications.map(
+        (a) =>
+          html`<tr data-grant="${a.grantId}"><td>${a.clientName}</td><td>${a.scopes.join(', ')}</td><td>${when(a.grantedAt)}</td><td><form method="post" action="/account/applications/revoke">${csrfField(v.csrf)}<input type="hidden" name="grant" value="${a.grantId}"><button type="submit">Remove access</button></form></td></tr>`,
+      )}</tbody>
+</table>`
+}
 
 <h2>Two-step verification</h2>
 <ul>${v.factors
