@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { startSealer } from '../audit/index.ts';
-import { createHttpServer, createMetricsRegistry } from '../http/index.ts';
+import { apiPrefix, createHttpServer, createMetricsRegistry } from '../http/index.ts';
 import {
   type Config,
   type Logger,
@@ -98,6 +98,18 @@ export async function startServer(
       tenancy: services.tenancy,
       oauth: services.oauth,
       flowMinutes: signInFlowMinutes,
+    },
+    api: {
+      database: c.database,
+      apiKeys: services.apiKeys,
+      oauth: services.oauth,
+      identity: services.identity,
+      lifecycle: services.lifecycle,
+      rbac: services.rbac,
+      tenancy: services.tenancy,
+      accessExports: services.accessExports,
+      publicUrl: config.VIGIL_PUBLIC_URL,
+      audience: `${config.VIGIL_PUBLIC_URL}${apiPrefix}`,
     },
     metrics: createMetricsRegistry(),
     readiness: {

@@ -1,11 +1,12 @@
 export { sessionTokenOf } from './account/cookies.ts';
+export { apiPrefix, apiRoutes } from './api/index.ts';
 
 import { logoutConfirmPage, oauthErrorPage, oauthSignedOutPage } from './account/oauth-pages.ts';
 
 export type { Readiness } from './health-routes.ts';
 export { createMetricsRegistry } from './metrics.ts';
 export { type Problem, problemOf } from './problem.ts';
-export { createHttpServer, type HttpDeps, type TlsMaterial } from './server.ts';
+export { createHttpServer, type HttpDeps, routesOf, type TlsMaterial } from './server.ts';
 export const oauthPages = {
   error: oauthErrorPage,
   logoutConfirm: logoutConfirmPage,

@@ -9,6 +9,7 @@ import type { BootstrapService } from '../auth/flows/index.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
 import { AppError, type Config, type Logger, newId } from '../platform/index.ts';
 import { type AccountDeps, registerAccountRoutes } from './account/routes.ts';
+import { type AdminApiDeps, registerAdminApi } from './api/index.ts';
 import { registerBootstrapRoutes } from './bootstrap-routes.ts';
 import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
@@ -28,6 +29,7 @@ export interface HttpDeps {
   tls?: TlsMaterial;
   bootstrap: BootstrapService;
   account: AccountDeps;
+  api: AdminApiDeps;
   readiness: Readiness;
   metrics: Registry;
 }
@@ -46,6 +48,13 @@ const webauthnBundle = readFileSync(
   ),
   'utf8',
 );
+
+const servedRoutes = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Every route a server answers (the OpenAPI test compares them with the document). */
+export function routesOf(app: FastifyInstance): { method: string; url: string }[] {
+  return [...(servedRoutes.get(app) ?? [])];
+}
 
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -78,6 +87,11 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
       : {}),
   }) as unknown as FastifyInstance;
 
+  const served: { method: string; url: string }[] = [];
+  servedRoutes.set(app, served);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) served.push({ method, url: route.url });
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -161,6 +175,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
   registerBootstrapRoutes(app, deps.bootstrap);
   registerAccountRoutes(app, deps.account);
+  registerAdminApi(app, deps.api);
   app.get('/', async (_request, reply) => reply.redirect('/account', 303));
   return app;
 }

@@ -152,6 +152,13 @@ export function createIdentityService(deps: IdentityDeps) {
         },
       }));
     },
+    async listUsersPage(
+      tx: Tx,
+      orgId: string,
+      page: { after?: string; limit: number },
+    ): Promise<User[]> {
+      return (await store.usersPage(tx, orgId, page)).map(toUser);
+    },
     async listUsers(tx: Tx, orgId: string): Promise<User[]> {
       return (await store.usersOf(tx, orgId)).map(toUser);
     },

@@ -107,3 +107,14 @@ export async function updateStatus(
 export function usersOf(tx: Tx, orgId: string): Promise<UserRow[]> {
   return tx.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('email').execute();
 }
+
+/** A page of an organization's users in id (creation) order, after `after` when given. */
+export function usersPage(
+  tx: Tx,
+  orgId: string,
+  page: { after?: string; limit: number },
+): Promise<UserRow[]> {
+  let query = tx.selectFrom('users').selectAll().where('org_id', '=', orgId);
+  if (page.after) query = query.where('id', '>', page.after);
+  return query.orderBy('id').limit(page.limit).execute();
+}

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { UnknownObject } from 'oidc-provider';
 import type { AuditLog } from '../audit/index.ts';
-import type { Keyring, PlatformKeys } from '../crypto/index.ts';
+import { type JWTPayload, jwtVerifier, type Keyring, type PlatformKeys } from '../crypto/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import {
   type AuditActor,
@@ -119,6 +119,8 @@ export function createOAuth(deps: OAuthDeps) {
         /** Koa composes its middleware per `callback()`: once per provider, not per request. */
         handler: ReturnType<Provider['callback']>;
         clients: ReturnType<typeof cacheClients>;
+        /** Verifies JWTs against the published public keys (the tokens this node issued). */
+        verify: ReturnType<typeof jwtVerifier>;
         fingerprint: string;
         cookieKeyId: string;
       }
@@ -172,6 +174,7 @@ export function createOAuth(deps: OAuthDeps) {
       provider,
       handler: provider.callback(),
       clients: cacheClients(provider, clientCacheMs),
+      verify: jwtVerifier(keys.publicKeys),
       fingerprint: keys.fingerprint,
       cookieKeyId: cookieKey.id,
     };
@@ -245,6 +248,20 @@ export function createOAuth(deps: OAuthDeps) {
           details: { clientId: mine.payload.clientId, grantId },
         });
         return true;
+      });
+    },
+
+    /**
+     * The claims of a JWT access token Vigil issued for `audience` (a resource server such as
+     * the admin API), or undefined when it is not one: bad signature, expired, other audience.
+     */
+    async verifyAccessToken(token: string, audience: string): Promise<JWTPayload | undefined> {
+      if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
+      return current.verify(token, {
+        issuer: deps.issuer,
+        audience,
+        typ: 'at+jwt',
+        now: deps.clock.now(),
       });
     },
 

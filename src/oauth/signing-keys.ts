@@ -68,6 +68,8 @@ function stateOf(row: store.SigningKeyRow, now: Date): SigningKeyState {
 /** The keys oidc-provider gets: private JWKs, the signing key of each algorithm first. */
 export interface ProviderKeys {
   keys: Record<string, unknown>[];
+  /** Their public halves, as JWKS publishes them (for verifying tokens this node issued). */
+  publicKeys: Record<string, unknown>[];
   /** Changes whenever the set or the order changes: nodes rebuild their provider then. */
   fingerprint: string;
 }
@@ -224,7 +226,11 @@ export function createSigningKeys(deps: SigningKeysDeps) {
           ),
         ),
       );
-      return { keys, fingerprint: ordered.map((row) => row.kid).join(',') };
+      return {
+        keys,
+        publicKeys: ordered.map((row) => row.public_jwk as Record<string, unknown>),
+        fingerprint: ordered.map((row) => row.kid).join(','),
+      };
     },
 
     /** Every signing key ever made, oldest activation first, with its state now (no secrets). */

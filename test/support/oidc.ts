@@ -36,9 +36,10 @@ export async function startOidcWorld(
   env: Record<string, string> = {},
   options: { totp: boolean } = { totp: true },
 ) {
-  const core: TestCore = await openTestCore();
   const port = await freePort();
   const base = `https://localhost:${port}`;
+  // The test's own services issue tokens too: the same issuer as the server's.
+  const core: TestCore = await openTestCore({ env: { VIGIL_PUBLIC_URL: base } });
   const server: RunningServer = await startTestServer(core, {
     VIGIL_PORT: String(port),
     VIGIL_PUBLIC_URL: base,

@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  AppError,
+  type Database,
+  isUuid,
+  parseInput,
+  platformOrgId,
+  withOrg,
+  withPlatform,
+} from '../../platform/index.ts';
+import { type ApiAuthDeps, principalOf } from './auth.ts';
+import { openApiDocument } from './openapi.ts';
+import { type ApiResult, type ApiRoute, type ApiServices, apiRoutes } from './routes.ts';
+
+export interface AdminApiDeps extends ApiAuthDeps, ApiServices {
+  database: Database;
+  publicUrl: string;
+}
+
+export const apiPrefix = '/api/v1';
+export { apiRoutes };
+
+/** Fastify's form of an OpenAPI path: `{orgId}` → `:orgId`. */
+const fastifyPath = (route: ApiRoute) => `${apiPrefix}${route.path.replace(/\{(\w+)\}/g, ':$1')}`;
+
+function send(reply: FastifyReply, result: ApiResult) {
+  if (result.etag) reply.header('etag', result.etag);
+  reply.code(result.status ?? 200);
+  return result.type ? reply.type(result.type).send(result.body) : reply.send(result.body);
+}
+
+/**
+ * The admin REST API (docs/admin-api.md): every route of the table, behind one authentication
+ * and one permission check, its handler in a transaction scoped to the route's organization.
+ */
+export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
+  const document = openApiDocument(apiRoutes, deps.publicUrl);
+  app.get(`${apiPrefix}/openapi.json`, async () => document);
+
+  for (const route of apiRoutes) {
+    app.route({
+      method: route.method,
+      url: fastifyPath(route),
+      handler: async (request, reply) => {
+        const params = request.params as Record<string, string>;
+        for (const [name, value] of Object.entries(params)) {
+          if (!isUuid(value))
+            throw new AppError('invalid', 'api.invalid_path', `${name}: must be a UUID`);
+        }
+        const { principal, actor } = await principalOf(deps, request);
+        const orgId = route.scope === 'platform' ? platformOrgId : (params.orgId ?? '');
+        // In platform scope: a platform administrator's roles live in the platform organization.
+        await withPlatform(deps.database, (tx) =>
+          deps.rbac.authorize(tx, principal, route.permission, orgId),
+        );
+        const query = route.query
+          ? parseInput(route.query, request.query ?? {}, 'api.invalid_query')
+          : {};
+        const body = route.body
+          ? parseInput(route.body, request.body, 'api.invalid_body')
+          : undefined;
+        const call = { orgId, params, query, body, principal, actor, services: deps };
+        const result = await (orgId === platformOrgId
+          ? withPlatform(deps.database, (tx) => route.handler({ ...call, tx }))
+          : withOrg(deps.database, orgId, (tx) => route.handler({ ...call, tx })));
+        return send(reply, result);
+      },
+    });
+  }
+}

@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as oidc from 'openid-client';
+import { apiRoutes, routesOf } from '../src/http/index.ts';
+import type { User } from '../src/identity/index.ts';
+import { operatorActor, platformOrgId, withOrg, withPlatform } from '../src/platform/index.ts';
+import { builtInRoles } from '../src/rbac/index.ts';
+import { request } from './support/http.ts';
+import { redirectUri, startOidcWorld } from './support/oidc.ts';
+
+describe('admin REST API', () => {
+  let world: Awaited<ReturnType<typeof startOidcWorld>>;
+  let api: string;
+  let audience: string;
+  let clientId: string;
+  let globex: string;
+  /** One user per built-in role: the org roles in acme and globex, the platform roles. */
+  const holders: { org: 'acme' | 'globex' | 'platform'; role: string; user: User }[] = [];
+
+  before(async () => {
+    world = await startOidcWorld();
+    api = `${world.base}/api/v1`;
+    audience = api;
+    const client = await world.createClient({
+      name: 'Admin console',
+      kind: 'web',
+      firstParty: true,
+      redirectUris: [redirectUri],
+      resources: [audience],
+    });
+    clientId = client.id;
+    globex = await world.core.createOrg('globex');
+    const orgIds = { acme: world.orgId, globex, platform: platformOrgId };
+    for (const role of builtInRoles) {
+      const orgs = role.platformOnly ? (['platform'] as const) : (['acme', 'globex'] as const);
+      for (const org of orgs) {
+        const orgId = orgIds[org];
+        const user = await world.auth.createUser(
+          orgId,
+          `${role.key}@${org}.test`,
+          'Correct-Horse-Battery-9',
+        );
+        await withPlatform(world.core.database, (tx) =>
+          world.auth.rbac.assign(
+            tx,
+            { orgId, userId: user.id, roleKey: role.key, reason: 'matrix test' },
+            null,
+            operatorActor,
+          ),
+        );
+        holders.push({ org, role: role.key, user });
+      }
+    }
+  });
+  after(() => world.close());
+
+  /** An access token for the admin API, issued by the provider itself (as the token endpoint would). */
+  async function tokenFor(user: User): Promise<string> {
+    const provider = world.auth.oauth.provider();
+    const client = await provider.Client.find(clientId);
+    const token = new provider.AccessToken({
+      accountId: user.id,
+      client,
+      gty: 'authorization_code',
+      scope: '',
+      resourceServer: {
+        audience,
+        scope: '',
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
+      },
+    } as never);
+    return token.save();
+  }
+
+  const call = (method: string, path: string, token: string, body?: unknown) =>
+    request(`${api}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  it('signs in through the hosted pages and calls the API with the JWT issued for it', async () => {
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.rbac.assign(
+        tx,
+        { orgId: world.orgId, userId: world.user.id, roleKey: 'org-auditor', reason: 'audit' },
+        null,
+        operatorActor,
+      ),
+    );
+    const client = await world.createClient({
+      name: 'Console (confidential)',
+      kind: 'web',
+      firstParty: true,
+      redirectUris: [redirectUri],
+      resources: [audience],
+    });
+    const rp = await oidc.discovery(new URL(world.base), client.id, client.secret);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const callback = await world.authorize(
+      oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        resource: audience,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      }),
+    );
+    const tokens = await oidc.authorizationCodeGrant(
+      rp,
+      callback,
+      { pkceCodeVerifier: verifier },
+      {
+        resource: audience,
+      },
+    );
+    assert.equal(tokens.access_token.split('.').length, 3, 'a JWT for the API');
+    const users = await call('GET', `/orgs/${world.orgId}/users`, tokens.access_token);
+    assert.equal(users.status, 200, users.text);
+    const emails = (JSON.parse(users.text) as { items: { email: string }[] }).items.map(
+      (u) => u.email,
+    );
+    assert.ok(emails.includes(world.email));
+    const denied = await call(
+      'POST',
+      `/orgs/${world.orgId}/users/${world.user.id}/suspend`,
+      tokens.access_token,
+    );
+    assert.equal(denied.status, 403);
+    assert.match(String(denied.headers['content-type']), /application\/problem\+json/);
+  });
+
+  it('answers 401 without a valid token, and stops a deactivated user at once', async () => {
+    const target = holders.find((h) => h.org === 'acme' && h.role === 'org-auditor')?.user;
+    assert.ok(target);
+    for (const bad of ['', 'Bearer nope', `Bearer ${'x'.repeat(10)}.${'y'.repeat(10)}.z`]) {
+      const res = await request(`${api}/orgs/${world.orgId}/users`, {
+        headers: bad ? { authorization: bad } : {},
+      });
+      assert.equal(res.status, 401, bad);
+      assert.equal(JSON.parse(res.text).code, 'api.unauthenticated');
+    }
+    const token = await tokenFor(target);
+    assert.equal((await call('GET', `/orgs/${world.orgId}/users`, token)).status, 200);
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.lifecycle.deactivate(tx, target.id, 'suspended', operatorActor),
+    );
+    assert.equal((await call('GET', `/orgs/${world.orgId}/users`, token)).status, 401);
+  });
+
+  it('pages users with a cursor, and gives an ETag', async () => {
+    const owner = holders.find((h) => h.org === 'globex' && h.role === 'org-owner')?.user;
+    assert.ok(owner);
+    const token = await tokenFor(owner);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call(
+        'GET',
+        `/orgs/${globex}/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        token,
+      );
+      assert.equal(res.status, 200, res.text);
+      const body = JSON.parse(res.text) as { items: { id: string }[]; nextCursor: string | null };
+      assert.ok(body.items.length <= 2);
+      seen.push(...body.items.map((u) => u.id));
+      cursor = body.nextCursor;
+    } while (cursor);
+    assert.equal(seen.length, 4, 'the four globex role holders, each once');
+    assert.equal(new Set(seen).size, 4);
+    const one = await call('GET', `/orgs/${globex}/users/${seen[0]}`, token);
+    assert.match(String(one.headers.etag), /^W\/"/);
+    const bad = await call('GET', `/orgs/${globex}/users?limit=0`, token);
+    assert.equal(bad.status, 400);
+    assert.equal(JSON.parse(bad.text).code, 'api.invalid_query');
+  });
+
+  it('matrix: every route as every built-in role of two organizations — allowed only where the role has the permission in its own organization', async () => {
+    const orgOf = { acme: world.orgId, globex, platform: platformOrgId };
+    const active = holders.filter((h) => !(h.org === 'acme' && h.role === 'org-auditor'));
+    for (const holder of active) {
+      const token = await tokenFor(holder.user);
+      const role = builtInRoles.find((r) => r.key === holder.role);
+      for (const route of apiRoutes) {
+        const targets = route.scope === 'platform' ? [platformOrgId] : [world.orgId, globex];
+        for (const orgId of targets) {
+          // A user to act on that exists in the target organization (never the caller).
+          const subject = holders.find(
+            (h) => orgOf[h.org] === orgId && h.user.id !== holder.user.id && h.role === 'member',
+          )?.user;
+          const path = route.path
+            .replace('{orgId}', orgId)
+            .replace('{userId}', subject?.id ?? '00000000-0000-7000-8000-000000000000');
+          const body = route.body
+            ? { email: `new-${holder.role}-${holder.org}@x.test`, displayName: 'N' }
+            : undefined;
+          // Only checks the decision: state changes are undone so every caller sees the same world.
+          const res = await call(route.method, path, token, body);
+          const sameOrg = orgOf[holder.org] === orgId || holder.org === 'platform';
+          const allowed = sameOrg && (role?.permissions.includes(route.permission) ?? false);
+          const label = `${holder.role}@${holder.org} ${route.method} ${route.path} on ${orgId === world.orgId ? 'acme' : orgId === globex ? 'globex' : 'platform'}`;
+          if (allowed)
+            assert.ok(
+              res.status < 400,
+              `${label}: expected allowed, got ${res.status} ${res.text}`,
+            );
+          else {
+            assert.equal(res.status, 403, `${label}: expected 403, got ${res.status}`);
+            assert.equal(JSON.parse(res.text).code, 'rbac.forbidden');
+          }
+          if (allowed && subject && /\/(suspend|deprovision)$/.test(route.path)) {
+            // Put the subject back for the next caller (a deprovisioned user stays so: recreate).
+            await withPlatform(world.core.database, (tx) =>
+              tx
+                .updateTable('users')
+                .set({ status: 'active', deactivated_at: null })
+                .where('id', '=', subject.id)
+                .execute(),
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('publishes OpenAPI 3.1 listing every route the server has', async () => {
+    const res = await request(`${api}/openapi.json`);
+    assert.equal(res.status, 200);
+    const doc = JSON.parse(res.text) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    assert.equal(doc.openapi, '3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const served = routesOf(world.server.app)
+      .filter(
+        (r) =>
+          r.url.startsWith('/api/v1/') && r.url !== '/api/v1/openapi.json' && r.method !== 'HEAD',
+      )
+      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
+    assert.deepEqual(documented.sort(), served.sort());
+  });
+});
