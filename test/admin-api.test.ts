@@ -152,6 +152,25 @@ describe('admin REST API', () => {
     assert.equal((await call('GET', `/orgs/${world.orgId}/users`, token)).status, 401);
   });
 
+  it('takes API keys: their own organization and permissions only', async () => {
+    const owner = holders.find((h) => h.org === 'acme' && h.role === 'org-owner')?.user;
+    assert.ok(owner);
+    const { token } = await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.apiKeys.create(
+        tx,
+        world.orgId,
+        { name: 'reporting', permissions: ['users.read'] },
+        { userId: owner.id, orgId: world.orgId },
+        { type: 'user', id: owner.id },
+      ),
+    );
+    assert.equal((await call('GET', `/orgs/${world.orgId}/users`, token)).status, 200);
+    assert.equal((await call('GET', `/orgs/${globex}/users`, token)).status, 403);
+    const member = holders.find((h) => h.org === 'acme' && h.role === 'member')?.user;
+    const suspend = await call('POST', `/orgs/${world.orgId}/users/${member?.id}/suspend`, token);
+    assert.equal(suspend.status, 403, 'the owner may, the key was not given it');
+  });
+
   it('pages users with a cursor, and gives an ETag', async () => {
     const owner = holders.find((h) => h.org === 'globex' && h.role === 'org-owner')?.user;
     assert.ok(owner);
