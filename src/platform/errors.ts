@@ -5,6 +5,10 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** An `If-Match` that no longer matches (HTTP 412). */
+  | 'precondition_failed'
+  /** An update sent without `If-Match` where one is required (HTTP 428). */
+  | 'precondition_required'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

@@ -268,7 +268,11 @@ export function createRbac(deps: RbacDeps) {
       const row = await store.customRole(tx, orgId, key);
       if (!row) throw new AppError('not_found', 'rbac.role_not_found', `No custom role ${key}`);
       if (expectedVersion !== undefined && expectedVersion !== row.version)
-        throw new AppError('conflict', 'rbac.stale', `The role is at version ${row.version}`);
+        throw new AppError(
+          'precondition_failed',
+          'rbac.stale',
+          `The role is at version ${row.version}; read it again`,
+        );
       const before = toRole(row);
       const merged = withDefaultFlags({ ...before, ...changes, key });
       if (orgId !== deps.platformOrgId && platformPermissionsIn(merged.permissions).length > 0)
@@ -448,6 +452,20 @@ export function createRbac(deps: RbacDeps) {
     },
 
     pendingRequests: store.pendingRequests,
+
+    /** Every assignment of an organization, expired ones included until swept. */
+    async assignmentsIn(tx: Tx, orgId: string) {
+      return (await store.assignmentsOfOrg(tx, orgId)).map((a) => ({
+        userId: a.user_id,
+        roleKey: a.role_key,
+        grantedBy: a.granted_by,
+        reason: a.reason,
+        grantedAt: a.granted_at,
+        expiresAt: a.expires_at,
+      }));
+    },
+
+    conflictRules: store.conflictRules,
 
     async addConflictRule(tx: Tx, orgId: string, input: unknown, actor: AuditActor) {
       const data = parseInput(conflictRuleInputSchema, input, 'rbac.rule_invalid');

@@ -10,7 +10,13 @@ import {
 } from '../../platform/index.ts';
 import { type ApiAuthDeps, principalOf } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
-import { type ApiResult, type ApiRoute, type ApiServices, apiRoutes } from './routes.ts';
+import {
+  type ApiResult,
+  type ApiRoute,
+  type ApiServices,
+  apiRoutes,
+  roleKeyPattern,
+} from './routes.ts';
 
 export interface AdminApiDeps extends ApiAuthDeps, ApiServices {
   database: Database;
@@ -44,8 +50,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       handler: async (request, reply) => {
         const params = request.params as Record<string, string>;
         for (const [name, value] of Object.entries(params)) {
-          if (!isUuid(value))
-            throw new AppError('invalid', 'api.invalid_path', `${name}: must be a UUID`);
+          const valid = name.endsWith('Id') ? isUuid(value) : roleKeyPattern.test(value);
+          if (!valid)
+            throw new AppError('invalid', 'api.invalid_path', `${name}: ${value} is not one`);
         }
         const { principal, actor } = await principalOf(deps, request);
         const orgId = route.scope === 'platform' ? platformOrgId : (params.orgId ?? '');
@@ -59,8 +66,12 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         const body = route.body
           ? parseInput(route.body, request.body, 'api.invalid_body')
           : undefined;
-        const call = { orgId, params, query, body, principal, actor, services: deps };
-        const result = await (orgId === platformOrgId
+        const ifMatch = request.headers['if-match'];
+        const call = { orgId, params, query, body, principal, actor, services: deps, ifMatch };
+        // A platform user acts across organizations (their roles live in the platform one): in
+        // platform scope. Anyone else: in a transaction only the route's organization is seen.
+        const platformWide = orgId === platformOrgId || principal.orgId === platformOrgId;
+        const result = await (platformWide
           ? withPlatform(deps.database, (tx) => route.handler({ ...call, tx }))
           : withOrg(deps.database, orgId, (tx) => route.handler({ ...call, tx })));
         return send(reply, result);

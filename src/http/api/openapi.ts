@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiRoute } from './routes.ts';
+import { type ApiRoute, roleKeyPattern } from './routes.ts';
 
 /** The problem document (RFC 9457) every error answers with. */
 const problem = z.object({
@@ -15,6 +15,13 @@ const json = (schema: z.ZodType) => ({
   'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
 });
 
+/** Path parameters: ids are UUIDs; a role key is a slug. */
+export function pathParamSchema(name: string): Record<string, unknown> {
+  return name.endsWith('Id')
+    ? { type: 'string', format: 'uuid' }
+    : { type: 'string', pattern: roleKeyPattern.source };
+}
+
 /** OpenAPI 3.1 of the admin API, generated from the route table (the one source). */
 export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -27,7 +34,7 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
       name: m[1],
       in: 'path',
       required: true,
-      schema: { type: 'string', format: 'uuid' },
+      schema: pathParamSchema(m[1] ?? ''),
     }));
     const queryParams = Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
       name,
@@ -41,15 +48,31 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
       'x-permission': route.permission,
       security: [{ bearer: [] }],
       parameters: [...pathParams, ...queryParams],
-      ...(route.body ? { requestBody: { required: true, content: json(route.body) } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  ...json(route.body)['application/json'],
+                  ...(route.example ? { example: route.example } : {}),
+                },
+              },
+            },
+          }
+        : {}),
       responses: {
-        [route.method === 'POST' && !route.path.match(/\/(suspend|reactivate|deprovision)$/)
-          ? '201'
-          : '200']: { description: 'Done', content: json(route.response) },
+        '2XX': { description: 'Done', content: json(route.response) },
         '400': problemResponse('The request is not valid'),
         '401': problemResponse('No valid API key or access token'),
         '403': problemResponse(`Needs ${route.permission} in the organization`),
         '404': problemResponse('Not found'),
+        ...(route.method === 'PATCH'
+          ? {
+              '412': problemResponse('If-Match does not match the current version'),
+              '428': problemResponse('If-Match is required'),
+            }
+          : {}),
       },
     };
     const path = `/api/v1${route.path}`;
