@@ -287,8 +287,7 @@ describe('admin REST API', () => {
           const path = route.path
             .replace('{orgId}', orgId)
             .replace('{userId}', subject?.id ?? missing)
-            .replace('{requestId}', missing)
-            .replace('{keyId}', missing)
+            .replace(/\{\w+Id\}/g, missing)
             .replace('{roleKey}', 'support');
           const body =
             route.method === 'POST' && route.path === '/orgs/{orgId}/users'

@@ -5,6 +5,7 @@ import { createBootstrapService } from '../src/auth/flows/index.ts';
 import { createPasswordService } from '../src/auth/password/index.ts';
 import { createIdentityService } from '../src/identity/index.ts';
 import { fixedClock, operatorActor, platformOrgId, withPlatform } from '../src/platform/index.ts';
+import { createRbac } from '../src/rbac/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 import { form, request, startTestServer } from './support/http.ts';
 
@@ -19,10 +20,18 @@ describe('first-administrator bootstrap', () => {
   before(async () => {
     core = await openTestCore({ clock });
     server = await startTestServer(core);
+    const identity = createIdentityService({ audit: core.audit.record, clock });
     bootstrap = createBootstrapService({
       database: core.database,
       audit: core.audit,
-      identity: createIdentityService({ audit: core.audit.record, clock }),
+      identity,
+      rbac: createRbac({
+        audit: core.audit.record,
+        clock,
+        identity,
+        platformOrgId,
+        requestTtlDays: 7,
+      }),
       passwords: createPasswordService({ audit: core.audit.record, clock }),
       clock,
       publicUrl: server.url,

@@ -368,7 +368,12 @@ describe('sign-in flow', () => {
     const { platformOrgId } = await import('../src/platform/index.ts');
     const admin = await auth.createUser(platformOrgId, 'root@example.test', password);
     await withOrg(core.database, platformOrgId, (tx) =>
-      auth.identity.grantBuiltInRole(tx, admin, 'platform-admin', 'test', operatorActor),
+      auth.rbac.assign(
+        tx,
+        { orgId: platformOrgId, userId: admin.id, roleKey: 'platform-admin', reason: 'test' },
+        null,
+        operatorActor,
+      ),
     );
     continued(
       await auth.signIn.passwordStep({ email: admin.email, password, orgSlug: 'platform' }, client),

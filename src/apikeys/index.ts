@@ -4,4 +4,5 @@ export {
   type ApiKeys,
   apiKeyPrefix,
   createApiKeys,
+  keyInputSchema,
 } from './service.ts';

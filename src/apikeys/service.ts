@@ -25,7 +25,7 @@ export interface ApiKeyDeps {
 /** What a presented key says: `vigil_` marks it for secret scanners. */
 export const apiKeyPrefix = 'vigil_';
 
-const keyInputSchema = z
+export const keyInputSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     permissions: z.array(z.string().min(1).max(100)).min(1).max(50),

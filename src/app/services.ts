@@ -96,6 +96,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     database: core.database,
     audit: core.audit,
     identity,
+    rbac,
     passwords,
     clock: core.clock,
     publicUrl: core.config.VIGIL_PUBLIC_URL,

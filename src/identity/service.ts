@@ -24,6 +24,7 @@ export interface User {
   displayName: string;
   status: UserStatus;
   createdAt: Date;
+  updatedAt: Date;
   deactivatedAt: Date | null;
 }
 
@@ -39,6 +40,7 @@ function toUser(row: store.UserRow): User {
     displayName: row.display_name,
     status: row.status,
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
     deactivatedAt: row.deactivated_at,
   };
 }
@@ -82,29 +84,53 @@ export function createIdentityService(deps: IdentityDeps) {
       return toUser(row);
     },
 
-    /** Grants a built-in role (the role catalog arrives with access control). */
-    async grantBuiltInRole(
+    /**
+     * Changes a user's email or display name, audited with before and after. `expectedUpdatedAt`
+     * (the admin API's If-Match) refuses a change made on a stale read.
+     */
+    async updateUser(
       tx: Tx,
-      user: User,
-      roleKey: string,
-      reason: string,
+      userId: string,
+      input: unknown,
       actor: AuditActor,
-    ): Promise<void> {
-      await store.insertRoleAssignment(tx, {
-        org_id: user.orgId,
-        user_id: user.id,
-        role_key: roleKey,
-        granted_by: actor.type === 'user' ? (actor.id ?? null) : null,
-        reason,
-        granted_at: deps.clock.now(),
+      expectedUpdatedAt?: number,
+    ): Promise<User> {
+      const changes = parseInput(userInput.partial().strict(), input, 'user.invalid');
+      const row = await store.userForUpdate(tx, userId);
+      if (!row) throw new AppError('not_found', 'user.not_found', 'No such user');
+      if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== row.updated_at.getTime())
+        throw new AppError('precondition_failed', 'user.stale', 'The user changed; read it again');
+      if (row.status === 'deprovisioned')
+        throw new AppError('conflict', 'user.deprovisioned', 'A deprovisioned user stays as is');
+      const email = changes.email ?? row.email;
+      if (email.toLowerCase() !== row.email.toLowerCase()) {
+        if (await store.findUserByEmail(tx, row.org_id, email))
+          throw new AppError('conflict', 'user.email_taken', 'A user with this email exists');
+      }
+      const next = {
+        ...row,
+        email,
+        display_name: changes.displayName ?? row.display_name,
+        updated_at: deps.clock.now(),
+      };
+      await store.updateProfile(tx, userId, {
+        email: next.email,
+        display_name: next.display_name,
+        updated_at: next.updated_at,
       });
-      await deps.audit(tx, {
-        orgId: user.orgId,
-        action: 'role.assigned',
-        actor,
-        target: { type: 'user', id: user.id },
-        details: { role: roleKey, reason },
-      });
+      const fields = { email: 'email', display_name: 'displayName' } as const;
+      const changed = (['email', 'display_name'] as const).filter((f) => next[f] !== row[f]);
+      const values = (r: store.UserRow) =>
+        Object.fromEntries(changed.map((f) => [fields[f], r[f]]));
+      if (changed.length > 0)
+        await deps.audit(tx, {
+          orgId: row.org_id,
+          action: 'user.updated',
+          actor,
+          target: { type: 'user', id: userId },
+          details: { before: values(row), after: values(next) },
+        });
+      return toUser(next);
     },
 
     /**
@@ -122,6 +148,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const after = toUser({
         ...before,
         status,
+        updated_at: now,
         deactivated_at: status === 'active' ? null : now,
       });
       if (before.status !== status) {

@@ -24,20 +24,6 @@ export function findUser(tx: Tx, id: string): Promise<UserRow | undefined> {
   return tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertRoleAssignment(
-  tx: Tx,
-  row: {
-    org_id: string;
-    user_id: string;
-    role_key: string;
-    granted_by: string | null;
-    reason: string;
-    granted_at: Date;
-  },
-): Promise<void> {
-  await tx.insertInto('role_assignments').values(row).execute();
-}
-
 export async function countActiveWithRole(tx: Tx, orgId: string, roleKey: string): Promise<number> {
   const row = await tx
     .selectFrom('role_assignments')
@@ -89,12 +75,7 @@ export async function updateStatus(
   status: UsersTable['status']['__update__'],
   at: Date,
 ): Promise<UserRow | undefined> {
-  const before = await tx
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  const before = await userForUpdate(tx, id);
   if (!before) return undefined;
   await tx
     .updateTable('users')
@@ -102,6 +83,19 @@ export async function updateStatus(
     .where('id', '=', id)
     .execute();
   return before;
+}
+
+/** The row locked for an update (undefined when not found). */
+export function userForUpdate(tx: Tx, id: string): Promise<UserRow | undefined> {
+  return tx.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateProfile(
+  tx: Tx,
+  id: string,
+  changes: { email: string; display_name: string; updated_at: Date },
+): Promise<void> {
+  await tx.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
 export function usersOf(tx: Tx, orgId: string): Promise<UserRow[]> {

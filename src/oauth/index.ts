@@ -1,6 +1,7 @@
 export {
   type ClientInput,
   type ClientService,
+  clientInputSchema,
   clientSecretColumn,
   type OAuthClient,
   previousClientSecretColumn,

@@ -46,7 +46,17 @@ export function versionedPolicy<S extends z.ZodType>(options: {
   }
   return {
     current,
-    async set(tx: Tx, orgId: string, input: unknown, actor: AuditActor): Promise<Versioned<T>> {
+    /**
+     * Stores a new version (a preset name, or full settings); audited with before and after.
+     * `expectedVersion` (the admin API's If-Match) refuses a change made on a stale read.
+     */
+    async set(
+      tx: Tx,
+      orgId: string,
+      input: unknown,
+      actor: AuditActor,
+      expectedVersion?: number,
+    ): Promise<Versioned<T>> {
       const presets = options.presets ?? {};
       if (typeof input === 'string' && !(input in presets)) {
         throw new AppError(
@@ -61,6 +71,12 @@ export function versionedPolicy<S extends z.ZodType>(options: {
           : parseInput(options.schema, input, 'policy.invalid');
       cache.delete(orgId);
       const before = await current(tx, orgId);
+      if (expectedVersion !== undefined && expectedVersion !== before.version)
+        throw new AppError(
+          'precondition_failed',
+          'policy.stale',
+          `The ${options.kind} policy is at version ${before.version}; read it again`,
+        );
       const version = before.version + 1;
       await insertPolicyVersion(tx, {
         orgId,

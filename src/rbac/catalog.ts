@@ -39,7 +39,12 @@ export const permissions: readonly Permission[] = [
   permission('roles.assign', 'high', 'Assign roles to users and remove them'),
   permission('access.approve', 'high', 'Approve or deny requests for roles that need approval'),
   permission('audit.read', 'medium', 'Read and export the audit log of the organization'),
-  permission('org.settings', 'high', 'Change password, MFA and session policies'),
+  permission(
+    'org.read',
+    'low',
+    'See the organization, its security policies and its OAuth clients',
+  ),
+  permission('org.settings', 'high', 'Change password, lockout, MFA and session policies'),
   permission('clients.manage', 'high', 'Register OAuth clients, rotate their secrets, disable'),
   permission('apikeys.manage', 'high', 'Create and revoke API keys of the organization'),
   permission('platform.settings', 'critical', 'Change platform-wide settings and keys', 'platform'),
@@ -71,7 +76,7 @@ export interface RoleDefinition {
 }
 
 const orgPermissions = permissions.filter((p) => p.scope === 'org').map((p) => p.id);
-const readOnly = ['users.read', 'roles.read', 'audit.read'];
+const readOnly = ['users.read', 'roles.read', 'audit.read', 'org.read'];
 
 const builtIn = (
   role: Omit<RoleDefinition, 'builtIn' | 'requiresApproval' | 'platformOnly'> & {

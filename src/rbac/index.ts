@@ -5,7 +5,7 @@ export {
   permissions,
   type RoleDefinition,
 } from './catalog.ts';
-export { type RoleInput, roleInputSchema } from './model.ts';
+export { conflictRuleInputSchema, type RoleInput, roleInputSchema } from './model.ts';
 export {
   type AssignInput,
   type CustomRole,

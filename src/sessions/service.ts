@@ -74,8 +74,7 @@ export function createSessionService(deps: SessionDeps) {
   return {
     policy: (tx: Tx, orgId: string): Promise<Versioned<SessionPolicy>> =>
       policies.current(tx, orgId),
-    setPolicy: (tx: Tx, orgId: string, input: unknown, actor: AuditActor) =>
-      policies.set(tx, orgId, input, actor),
+    setPolicy: policies.set,
 
     /** A new session (always a new id); returns the cookie value `<id>.<secret>` once. */
     async create(

@@ -10,6 +10,7 @@ import {
   type Tx,
   withPlatform,
 } from '../../platform/index.ts';
+import type { Rbac } from '../../rbac/index.ts';
 import type { PasswordService } from '../password/index.ts';
 import * as store from './bootstrap.store.ts';
 
@@ -19,6 +20,7 @@ export interface BootstrapDeps {
   database: Database;
   audit: AuditLog;
   identity: IdentityService;
+  rbac: Rbac;
   passwords: PasswordService;
   clock: Clock;
   publicUrl: string;
@@ -148,11 +150,16 @@ export function createBootstrapService(deps: BootstrapDeps) {
             temporary: false,
             byOwner: false,
           });
-          await identity.grantBuiltInRole(
+          await deps.rbac.assign(
             tx,
-            user,
-            platformAdminRole,
-            'First platform administrator, created through the bootstrap link',
+            {
+              orgId: deps.platformOrgId,
+              userId: user.id,
+              roleKey: platformAdminRole,
+              reason: 'First platform administrator, created through the bootstrap link',
+            },
+            // No requester: the bootstrap link is the operator's own grant, not a request.
+            null,
             actor,
           );
           await store.markUsed(tx, row.id, clock.now());

@@ -54,12 +54,7 @@ export function createLockoutService(deps: LockoutDeps) {
   return {
     policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> =>
       policies.current(tx, orgId),
-    setPolicy: (
-      tx: Tx,
-      orgId: string,
-      input: unknown,
-      actor: AuditActor,
-    ): Promise<Versioned<LockoutPolicy>> => policies.set(tx, orgId, input, actor),
+    setPolicy: policies.set,
 
     /**
      * Whether an attempt on this factor may be checked now (locks the counter row). `dirty` says

@@ -102,8 +102,7 @@ export function createMfaService(deps: MfaDeps) {
 
   return {
     policy: (tx: Tx, orgId: string): Promise<Versioned<MfaPolicy>> => policies.current(tx, orgId),
-    setPolicy: (tx: Tx, orgId: string, input: unknown, actor: AuditActor) =>
-      policies.set(tx, orgId, input, actor),
+    setPolicy: policies.set,
 
     async factors(tx: Tx, userId: string): Promise<Factor[]> {
       return (await store.factorsOf(tx, userId)).map(toFactor);
@@ -255,6 +254,25 @@ export function createMfaService(deps: MfaDeps) {
         target: { type: 'user', id: user.id },
         details: { factorId, kind: target.kind, label: target.label },
       });
+    },
+
+    /**
+     * An administrator's reset (a lost device): every factor and recovery code goes. Where MFA is
+     * required, the user enrolls again right after their next password (the sign-in flow).
+     */
+    async resetFactors(tx: Tx, user: MfaUser, reason: string, actor: AuditActor): Promise<number> {
+      const removed = await store.deleteEverything(tx, user.id);
+      await deps.audit(tx, {
+        orgId: user.orgId,
+        action: 'mfa.factors.reset',
+        actor,
+        target: { type: 'user', id: user.id },
+        details: {
+          reason,
+          removed: removed.map((f) => ({ id: f.id, kind: f.kind, label: f.label })),
+        },
+      });
+      return removed.length;
     },
   };
 }

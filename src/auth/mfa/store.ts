@@ -25,6 +25,12 @@ export async function deleteFactor(tx: Tx, userId: string, id: string): Promise<
   return Number(r.numDeletedRows);
 }
 
+/** Every factor and recovery code of the user; returns the factors removed. */
+export async function deleteEverything(tx: Tx, userId: string): Promise<FactorRow[]> {
+  await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  return tx.deleteFrom('mfa_factors').where('user_id', '=', userId).returningAll().execute();
+}
+
 export async function deletePendingTotp(tx: Tx, userId: string): Promise<void> {
   await tx
     .deleteFrom('mfa_factors')

@@ -117,12 +117,7 @@ export function createPasswordService(deps: PasswordDeps) {
     policy: policyOf,
 
     /** Stores a new policy version (a preset name, or full settings); audited with before and after. */
-    setPolicy: (
-      tx: Tx,
-      orgId: string,
-      input: unknown,
-      actor: AuditActor,
-    ): Promise<VersionedPolicy> => policies.set(tx, orgId, input, actor),
+    setPolicy: policies.set,
 
     /** Checks a candidate password without storing it (for forms that explain the rules). */
     async check(

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   AppError,
-  type Database,
   isUuid,
   parseInput,
   platformOrgId,
@@ -10,16 +9,10 @@ import {
 } from '../../platform/index.ts';
 import { type ApiAuthDeps, principalOf } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
-import {
-  type ApiResult,
-  type ApiRoute,
-  type ApiServices,
-  apiRoutes,
-  roleKeyPattern,
-} from './routes.ts';
+import { type ApiResult, type ApiRoute, type ApiServices, roleKeyPattern } from './route.ts';
+import { apiRoutes } from './routes/index.ts';
 
 export interface AdminApiDeps extends ApiAuthDeps, ApiServices {
-  database: Database;
   publicUrl: string;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ApiRoute, roleKeyPattern } from './routes.ts';
+import { type ApiRoute, roleKeyPattern } from './route.ts';
 
 /** The problem document (RFC 9457) every error answers with. */
 const problem = z.object({
@@ -62,12 +62,20 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
           }
         : {}),
       responses: {
-        '2XX': { description: 'Done', content: json(route.response) },
+        '2XX': {
+          description: 'Done',
+          content: {
+            ...json(route.response),
+            ...Object.fromEntries(
+              (route.alternatives ?? []).map((type) => [type, { schema: { type: 'string' } }]),
+            ),
+          },
+        },
         '400': problemResponse('The request is not valid'),
         '401': problemResponse('No valid API key or access token'),
         '403': problemResponse(`Needs ${route.permission} in the organization`),
         '404': problemResponse('Not found'),
-        ...(route.method === 'PATCH'
+        ...(route.conditional
           ? {
               '412': problemResponse('If-Match does not match the current version'),
               '428': problemResponse('If-Match is required'),

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { ApiKeys } from '../../apikeys/index.ts';
+import type { AuditLog } from '../../audit/index.ts';
+import type { LockoutService } from '../../auth/lockout/index.ts';
+import type { MfaService } from '../../auth/mfa/index.ts';
+import type { PasswordService } from '../../auth/password/index.ts';
+import type { AccessExports } from '../../compliance/index.ts';
+import type { IdentityService, User } from '../../identity/index.ts';
+import type { Lifecycle } from '../../lifecycle/index.ts';
+import type { OAuth } from '../../oauth/index.ts';
+import { AppError, type AuditActor, type Database, type Tx } from '../../platform/index.ts';
+import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
+import type { SessionService } from '../../sessions/index.ts';
+import type { TenancyService } from '../../tenancy/index.ts';
+
+/** Path ids are UUIDs; the one other path parameter, a role key, is a slug. */
+export const roleKeyPattern = /^[a-z][a-z0-9-]{1,62}$/;
+
+export interface ApiServices {
+  database: Database;
+  audit: AuditLog;
+  identity: IdentityService;
+  lifecycle: Lifecycle;
+  rbac: Rbac;
+  tenancy: TenancyService;
+  accessExports: AccessExports;
+  apiKeys: ApiKeys;
+  passwords: PasswordService;
+  lockout: LockoutService;
+  mfa: MfaService;
+  sessions: SessionService;
+  oauth: OAuth;
+}
+
+/** What a handler gets: its transaction is scoped to the route's organization (or platform). */
+export interface ApiCall {
+  tx: Tx;
+  orgId: string;
+  params: Record<string, string>;
+  /** Already checked against the route's `query` schema. */
+  query: unknown;
+  /** Already checked against the route's `body` schema. */
+  body: unknown;
+  principal: Principal;
+  actor: AuditActor;
+  services: ApiServices;
+  /** The request's `If-Match`, if any. */
+  ifMatch?: string;
+}
+
+export interface ApiResult {
+  status?: number;
+  /** JSON, or the text or stream of another `type`. */
+  body: unknown;
+  /** For answers that are not JSON (`text/csv`, `application/x-ndjson`). */
+  type?: string;
+  etag?: string;
+}
+
+/** One admin route: the route table is the API, its OpenAPI document and its access matrix. */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** OpenAPI form: `/orgs/{orgId}/users`. */
+  path: string;
+  summary: string;
+  /** The permission the central check demands (DESIGN §5, docs/access-control.md). */
+  permission: string;
+  /** `org` routes act on `{orgId}`; `platform` routes on the platform itself. */
+  scope: 'org' | 'platform';
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** A valid body, shown in OpenAPI (and sent by the access-matrix test). */
+  example?: unknown;
+  response: z.ZodType;
+  /** Content types answered instead of JSON on request (`?format=`), as text. */
+  alternatives?: string[];
+  /** Updates that need `If-Match` (OpenAPI lists their 412 and 428). */
+  conditional?: boolean;
+  handler(call: ApiCall): Promise<ApiResult>;
+}
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const pageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.uuid().optional(),
+  })
+  .strict();
+
+export const looseList = z.object({ items: z.array(z.object({}).loose()) });
+export const loose = z.object({}).loose();
+
+/** Why an administrator did something destructive: kept in the audit event. */
+export const reasonBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+
+/** The user of the path, in the route's organization (a platform caller's transaction sees all). */
+export async function userIn(call: ApiCall): Promise<User> {
+  const user = await call.services.identity.findUser(call.tx, call.params.userId ?? '');
+  if (user?.orgId !== call.orgId)
+    throw new AppError('not_found', 'user.not_found', 'No such user in this organization');
+  return user;
+}
+
+/** Approving and creating keys need a person: segregation of duties names who did it. */
+export function userOnly(call: ApiCall): UserPrincipal {
+  if ('apiKeyId' in call.principal)
+    throw new AppError(
+      'forbidden',
+      'api.user_required',
+      'This needs a signed-in user, not an API key',
+    );
+  return call.principal;
+}
+
+/** A weak ETag over a version number (roles, policies) or a change time (users). */
+export const versionEtag = (version: number) => `W/"v${version}"`;
+
+/**
+ * The version an `If-Match` names; required for updates (RFC 6585: 428 without one, 412 when it
+ * is not an ETag this API gave).
+ */
+export function versionOf(ifMatch: string | undefined): number {
+  if (!ifMatch)
+    throw new AppError(
+      'precondition_required',
+      'api.if_match_required',
+      'Send If-Match with the ETag you read',
+    );
+  const version = /^W\/"v(\d{1,15})"$/.exec(ifMatch)?.[1];
+  if (!version)
+    throw new AppError(
+      'precondition_failed',
+      'api.if_match_invalid',
+      'If-Match is not an ETag of this resource',
+    );
+  return Number(version);
+}

@@ -1,0 +1,273 @@
+import { z } from 'zod';
+import { AppError } from '../../../platform/index.ts';
+import { conflictRuleInputSchema, roleInputSchema } from '../../../rbac/index.ts';
+import {
+  type ApiRoute,
+  looseList,
+  reasonBody,
+  userIn,
+  userOnly,
+  versionEtag,
+  versionOf,
+} from '../route.ts';
+
+const roleOut = z.object({ key: z.string(), version: z.number() }).loose();
+
+const decision = (verdict: 'approve' | 'deny'): ApiRoute => ({
+  method: 'POST',
+  path: `/orgs/{orgId}/access-requests/{requestId}/${verdict}`,
+  summary:
+    verdict === 'approve' ? 'Approve an access request (not your own)' : 'Deny an access request',
+  permission: 'access.approve',
+  scope: 'org',
+  body: z.object({ note: z.string().trim().min(1).max(2000) }).strict(),
+  example: { note: 'agreed with the team lead' },
+  response: z.object({ status: z.string(), reason: z.string().optional() }),
+  async handler(call) {
+    const approver = userOnly(call);
+    const { note } = call.body as { note: string };
+    const result = await call.services.rbac.decide(
+      call.tx,
+      call.params.requestId ?? '',
+      verdict === 'approve' ? 'approved' : 'denied',
+      approver,
+      note,
+      call.actor,
+    );
+    return { status: result.status === 'refused' ? 403 : 200, body: result };
+  },
+});
+
+/** Roles, who holds them, the requests for them and the rules that keep duties apart. */
+export const accessRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/roles',
+    summary: 'Built-in and custom roles with purpose, flags and permissions',
+    permission: 'roles.read',
+    scope: 'org',
+    response: z.object({ items: z.array(z.object({ key: z.string() }).loose()) }),
+    async handler(call) {
+      return { body: { items: await call.services.rbac.rolesOf(call.tx, call.orgId) } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/roles/{roleKey}',
+    summary: 'One role (a custom role comes with its ETag)',
+    permission: 'roles.read',
+    scope: 'org',
+    response: z.object({ key: z.string() }).loose(),
+    async handler(call) {
+      const key = call.params.roleKey;
+      const role = (await call.services.rbac.rolesOf(call.tx, call.orgId)).find(
+        (r) => r.key === key,
+      );
+      if (!role) throw new AppError('not_found', 'rbac.role_not_found', `No role ${key} here`);
+      const version = 'version' in role ? (role.version as number) : undefined;
+      return { body: role, etag: version === undefined ? undefined : versionEtag(version) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/roles',
+    summary: 'Create a custom role (purpose required)',
+    permission: 'roles.manage',
+    scope: 'org',
+    body: roleInputSchema.omit({ ownerUserId: true }).extend({ ownerUserId: z.uuid().optional() }),
+    example: {
+      key: 'support',
+      name: 'Support',
+      description: 'Answers tickets.',
+      purpose: 'First-line support reads users to help them.',
+      permissions: ['users.read'],
+    },
+    response: roleOut,
+    async handler(call) {
+      const input = call.body as { ownerUserId?: string };
+      const owner =
+        input.ownerUserId ?? ('userId' in call.principal ? call.principal.userId : undefined);
+      const role = await call.services.rbac.createRole(
+        call.tx,
+        call.orgId,
+        { ...input, ownerUserId: owner },
+        call.actor,
+      );
+      return { status: 201, body: role, etag: versionEtag(role.version) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/orgs/{orgId}/roles/{roleKey}',
+    summary: 'Change a custom role (If-Match required)',
+    permission: 'roles.manage',
+    scope: 'org',
+    conditional: true,
+    body: roleInputSchema.omit({ key: true }).partial().strict(),
+    example: { description: 'Answers tickets, reads users.' },
+    response: roleOut,
+    async handler(call) {
+      const role = await call.services.rbac.updateRole(
+        call.tx,
+        call.orgId,
+        call.params.roleKey ?? '',
+        call.body,
+        call.actor,
+        versionOf(call.ifMatch),
+      );
+      return { body: role, etag: versionEtag(role.version) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/assignments',
+    summary: 'Who holds which role, granted by whom, why, until when',
+    permission: 'roles.read',
+    scope: 'org',
+    response: looseList,
+    async handler(call) {
+      return { body: { items: await call.services.rbac.assignmentsIn(call.tx, call.orgId) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/assignments',
+    summary: 'Give a user a role: at once, or as an access request when the role needs approval',
+    permission: 'roles.assign',
+    scope: 'org',
+    body: z
+      .object({
+        userId: z.uuid(),
+        roleKey: z.string().min(1).max(63),
+        reason: z.string().trim().min(1).max(2000),
+        expiresAt: z.iso.datetime().optional(),
+      })
+      .strict(),
+    example: {
+      userId: '00000000-0000-7000-8000-000000000000',
+      roleKey: 'member',
+      reason: 'joined',
+    },
+    response: z.object({ status: z.string(), requestId: z.string().optional() }),
+    async handler(call) {
+      const input = call.body as {
+        userId: string;
+        roleKey: string;
+        reason: string;
+        expiresAt?: string;
+      };
+      const requester = 'userId' in call.principal ? call.principal : null;
+      const result = await call.services.rbac.assign(
+        call.tx,
+        {
+          orgId: call.orgId,
+          userId: input.userId,
+          roleKey: input.roleKey,
+          reason: input.reason,
+          expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+        },
+        requester,
+        call.actor,
+      );
+      return { status: result.status === 'pending' ? 202 : 201, body: result };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/orgs/{orgId}/users/{userId}/roles/{roleKey}',
+    summary: 'Take a role away from a user (the reason is audited)',
+    permission: 'roles.assign',
+    scope: 'org',
+    query: reasonBody,
+    response: z.object({ removed: z.literal(true) }),
+    async handler(call) {
+      const user = await userIn(call);
+      const { reason } = call.query as { reason: string };
+      await call.services.rbac.unassign(
+        call.tx,
+        call.orgId,
+        user.id,
+        call.params.roleKey ?? '',
+        reason,
+        call.actor,
+      );
+      return { body: { removed: true } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/access-requests',
+    summary: 'Pending access requests',
+    permission: 'roles.read',
+    scope: 'org',
+    response: looseList,
+    async handler(call) {
+      return { body: { items: await call.services.rbac.pendingRequests(call.tx, call.orgId) } };
+    },
+  },
+  decision('approve'),
+  decision('deny'),
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/conflict-rules',
+    summary: 'Segregation-of-duties rules',
+    permission: 'roles.read',
+    scope: 'org',
+    response: looseList,
+    async handler(call) {
+      return { body: { items: await call.services.rbac.conflictRules(call.tx, call.orgId) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/conflict-rules',
+    summary: 'Add a rule: roles and permissions one user must not hold together',
+    permission: 'roles.manage',
+    scope: 'org',
+    body: conflictRuleInputSchema,
+    example: {
+      name: 'Auditors do not grant',
+      description: 'Whoever audits access must not grant it.',
+      roles: ['org-auditor'],
+      permissions: ['roles.assign'],
+    },
+    response: z.object({ id: z.uuid() }).loose(),
+    async handler(call) {
+      const rule = await call.services.rbac.addConflictRule(
+        call.tx,
+        call.orgId,
+        call.body,
+        call.actor,
+      );
+      return { status: 201, body: rule };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/orgs/{orgId}/conflict-rules/{ruleId}',
+    summary: 'Remove a rule',
+    permission: 'roles.manage',
+    scope: 'org',
+    response: z.object({ removed: z.literal(true) }),
+    async handler(call) {
+      await call.services.rbac.removeConflictRule(
+        call.tx,
+        call.orgId,
+        call.params.ruleId ?? '',
+        call.actor,
+      );
+      return { body: { removed: true } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/conflict-rules/violations',
+    summary: 'Users who hold what a rule forbids together',
+    permission: 'roles.read',
+    scope: 'org',
+    response: looseList,
+    async handler(call) {
+      return { body: { items: await call.services.rbac.violations(call.tx, call.orgId) } };
+    },
+  },
+];

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { clientInputSchema, type OAuthClient } from '../../../oauth/index.ts';
+import { AppError } from '../../../platform/index.ts';
+import { type ApiCall, type ApiRoute, loose } from '../route.ts';
+
+const clientOut = z
+  .object({
+    id: z.uuid(),
+    orgId: z.uuid(),
+    name: z.string(),
+    kind: z.enum(['web', 'spa', 'native', 'machine']),
+    status: z.enum(['active', 'disabled']),
+  })
+  .loose();
+
+/** The client of the path, in the route's organization (a platform caller sees every one). */
+async function clientIn(call: ApiCall): Promise<OAuthClient> {
+  const client = await call.services.oauth.clients.get(call.tx, call.params.clientId ?? '');
+  if (client?.orgId !== call.orgId)
+    throw new AppError('not_found', 'oauth.client_not_found', 'No such client here');
+  return client;
+}
+
+/** OAuth clients of an organization (docs/oidc.md#clients); secrets are shown once, at creation. */
+export const clientRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/clients',
+    summary: 'OAuth clients of the organization (never their secrets)',
+    permission: 'org.read',
+    scope: 'org',
+    response: z.object({ items: z.array(clientOut) }),
+    async handler(call) {
+      return { body: { items: await call.services.oauth.clients.list(call.tx, call.orgId) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/clients',
+    summary: 'Register a client; a confidential one gets its secret in this answer only',
+    permission: 'clients.manage',
+    scope: 'org',
+    body: clientInputSchema,
+    example: {
+      name: 'Billing portal',
+      kind: 'web',
+      redirectUris: ['https://billing.example.com/callback'],
+    },
+    response: z.object({ client: clientOut, secret: z.string().nullable() }),
+    async handler(call) {
+      const created = await call.services.oauth.clients.create(
+        call.tx,
+        call.orgId,
+        call.body,
+        call.actor,
+      );
+      return { status: 201, body: created };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/clients/{clientId}',
+    summary: 'One client',
+    permission: 'org.read',
+    scope: 'org',
+    response: clientOut,
+    async handler(call) {
+      return { body: await clientIn(call) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/clients/{clientId}/rotate-secret',
+    summary: 'A new secret, shown once; the old one works for the overlap period',
+    permission: 'clients.manage',
+    scope: 'org',
+    response: z.object({ secret: z.string() }),
+    async handler(call) {
+      const client = await clientIn(call);
+      return {
+        body: {
+          secret: await call.services.oauth.clients.rotateSecret(call.tx, client.id, call.actor),
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/clients/{clientId}/disable',
+    summary: 'Disable a client: no sign-in, no token, and what it was issued stops working',
+    permission: 'clients.manage',
+    scope: 'org',
+    response: loose,
+    async handler(call) {
+      const client = await clientIn(call);
+      await call.services.oauth.clients.disable(call.tx, client.id, call.actor);
+      return { body: { ...client, status: 'disabled' } };
+    },
+  },
+];

@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { exportEvents } from '../../../audit/index.ts';
+import { type ApiRoute, loose, looseList } from '../route.ts';
+
+const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+
+const period = {
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+};
+
+const eventQuery = z
+  .object({
+    ...period,
+    /** An exact action, or a prefix ending in `.*` (`auth.login.*`). */
+    action: z
+      .string()
+      .regex(/^[a-z0-9_.]+(\.\*)?$/)
+      .max(100)
+      .optional(),
+    actorId: z.string().max(100).optional(),
+    targetId: z.string().max(200).optional(),
+    targetType: z.string().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+const eventExportQuery = z
+  .object({ ...period, format: z.enum(['jsonl', 'csv']).default('jsonl') })
+  .strict();
+
+const dateOf = (iso?: string) => (iso ? new Date(iso) : undefined);
+
+/** What an auditor asks for: the audit log, the permission matrix, the user-access listing. */
+export const evidenceRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/audit-events',
+    summary: 'Audit events of the organization, newest first (cursor pagination, filters)',
+    permission: 'audit.read',
+    scope: 'org',
+    query: eventQuery,
+    response: z.object({ items: z.array(loose), nextCursor: z.string().nullable() }),
+    async handler(call) {
+      const q = call.query as z.output<typeof eventQuery>;
+      const page = await call.services.audit.query(call.tx, {
+        ...q,
+        orgId: call.orgId,
+        from: dateOf(q.from),
+        to: dateOf(q.to),
+      });
+      return { body: { items: page.events, nextCursor: page.nextCursor } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/audit-events/export',
+    summary: 'Every audit event of a period, oldest first, as JSON Lines or CSV (audited)',
+    permission: 'audit.read',
+    scope: 'org',
+    query: eventExportQuery,
+    response: z.string(),
+    alternatives: ['application/x-ndjson', 'text/csv'],
+    async handler(call) {
+      const q = call.query as z.output<typeof eventExportQuery>;
+      const options = {
+        orgId: call.orgId,
+        format: q.format,
+        from: dateOf(q.from),
+        to: dateOf(q.to),
+      };
+      // Who took the log out, and which part of it, is itself evidence.
+      await call.services.audit.record(call.tx, {
+        orgId: call.orgId,
+        action: 'audit.exported',
+        actor: call.actor,
+        details: { format: q.format, from: q.from ?? null, to: q.to ?? null },
+      });
+      // Read page by page after this transaction, as the client takes the answer.
+      return {
+        type: q.format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        body: Readable.from(exportEvents(call.services.database, options)),
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/exports/permission-matrix',
+    summary: 'The permission matrix, for the auditor (JSON or CSV)',
+    permission: 'audit.read',
+    scope: 'org',
+    query: exportQuery,
+    response: z.object({ permissions: z.array(loose), roles: z.array(loose) }),
+    alternatives: ['text/csv'],
+    async handler(call) {
+      const { format } = call.query as z.output<typeof exportQuery>;
+      const exports = call.services.accessExports;
+      return format === 'csv'
+        ? { type: 'text/csv', body: await exports.permissionMatrixCsv(call.tx, call.orgId) }
+        : { body: await exports.permissionMatrix(call.tx, call.orgId) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/exports/user-access',
+    summary: 'Every user with status, roles, privilege, MFA and last sign-in (JSON or CSV)',
+    permission: 'audit.read',
+    scope: 'org',
+    query: exportQuery,
+    response: looseList,
+    alternatives: ['text/csv'],
+    async handler(call) {
+      const { format } = call.query as z.output<typeof exportQuery>;
+      const exports = call.services.accessExports;
+      return format === 'csv'
+        ? { type: 'text/csv', body: await exports.userAccessCsv(call.tx, call.orgId) }
+        : { body: { items: await exports.userAccess(call.tx, call.orgId) } };
+    },
+  },
+];

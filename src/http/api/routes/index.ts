@@ -1,0 +1,21 @@
+import type { ApiRoute } from '../route.ts';
+import { accessRoutes } from './access.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { clientRoutes } from './clients.ts';
+import { credentialRoutes } from './credentials.ts';
+import { evidenceRoutes } from './evidence.ts';
+import { orgRoutes } from './orgs.ts';
+import { policyRoutes } from './policies.ts';
+import { userRoutes } from './users.ts';
+
+/** The route table: the API, its OpenAPI document and its access matrix (docs/admin-api.md). */
+export const apiRoutes: ApiRoute[] = [
+  ...orgRoutes,
+  ...userRoutes,
+  ...credentialRoutes,
+  ...accessRoutes,
+  ...clientRoutes,
+  ...policyRoutes,
+  ...apiKeyRoutes,
+  ...evidenceRoutes,
+];

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { lockoutPolicySchema } from '../../../auth/lockout/index.ts';
+import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
+import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
+import type { AuditActor, Tx, Versioned } from '../../../platform/index.ts';
+import { sessionPolicySchema } from '../../../sessions/index.ts';
+import { type ApiRoute, type ApiServices, versionEtag, versionOf } from '../route.ts';
+
+interface PolicyKind {
+  kind: 'password' | 'lockout' | 'session' | 'mfa';
+  what: string;
+  schema: z.ZodType;
+  presets?: string[];
+  example: unknown;
+  /** The service that keeps this kind of policy. */
+  of(services: ApiServices): {
+    policy(tx: Tx, orgId: string): Promise<Versioned<unknown>>;
+    setPolicy(
+      tx: Tx,
+      orgId: string,
+      input: unknown,
+      actor: AuditActor,
+      expectedVersion?: number,
+    ): Promise<Versioned<unknown>>;
+  };
+}
+
+const kinds: PolicyKind[] = [
+  {
+    kind: 'password',
+    what: 'length, composition, history, age, blocklists (or a preset)',
+    schema: passwordPolicySchema,
+    presets: Object.keys(passwordPresets),
+    example: { preset: 'nist-800-63b-4' },
+    of: (s) => s.passwords,
+  },
+  {
+    kind: 'lockout',
+    what: 'failures before a lock, its length, delays, permanent locks',
+    schema: lockoutPolicySchema,
+    example: {
+      threshold: 5,
+      lockMinutes: 30,
+      delayFromFailure: 3,
+      maxDelaySeconds: 30,
+      permanentAfterLocks: 3,
+    },
+    of: (s) => s.lockout,
+  },
+  {
+    kind: 'session',
+    what: 'absolute and idle lifetimes, OAuth revocation on password change',
+    schema: sessionPolicySchema,
+    example: { absoluteHours: 8, idleMinutes: 15, revokeOAuthOnPasswordChange: true },
+    of: (s) => s.sessions,
+  },
+  {
+    kind: 'mfa',
+    what: 'second factor required for every member, and the enrollment grace period',
+    schema: mfaPolicySchema,
+    example: { required: true, gracePeriodDays: 7 },
+    of: (s) => s.mfa,
+  },
+];
+
+const versioned = (schema: z.ZodType) => z.object({ version: z.number().int(), policy: schema });
+
+/** Per-organization security policies: versioned, every change audited with before and after. */
+export const policyRoutes: ApiRoute[] = kinds.flatMap(
+  ({ kind, what, schema, presets, example, of }): ApiRoute[] => [
+    {
+      method: 'GET',
+      path: `/orgs/{orgId}/policies/${kind}`,
+      summary: `The ${kind} policy in force (${what}), with its version as ETag`,
+      permission: 'org.read',
+      scope: 'org',
+      response: versioned(schema),
+      async handler(call) {
+        const current = await of(call.services).policy(call.tx, call.orgId);
+        return { body: current, etag: versionEtag(current.version) };
+      },
+    },
+    {
+      method: 'PUT',
+      path: `/orgs/{orgId}/policies/${kind}`,
+      summary: `Replace the ${kind} policy${presets ? ' (every setting, or a preset)' : ''}: a new version, If-Match required`,
+      permission: 'org.settings',
+      scope: 'org',
+      conditional: true,
+      body: presets
+        ? z.union([z.object({ preset: z.enum(presets as [string, ...string[]]) }).strict(), schema])
+        : schema,
+      example,
+      response: versioned(schema),
+      async handler(call) {
+        const expected = versionOf(call.ifMatch);
+        const body = call.body as { preset?: string };
+        const input = presets && Object.keys(body).length === 1 && body.preset ? body.preset : body;
+        const next = await of(call.services).setPolicy(
+          call.tx,
+          call.orgId,
+          input,
+          call.actor,
+          expected,
+        );
+        return { body: next, etag: versionEtag(next.version) };
+      },
+    },
+  ],
+);
