@@ -1,87 +1,39 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import * as oidc from 'openid-client';
 import { apiRoutes, routesOf } from '../src/http/index.ts';
 import type { User } from '../src/identity/index.ts';
 import { operatorActor, platformOrgId, withOrg, withPlatform } from '../src/platform/index.ts';
 import { builtInRoles } from '../src/rbac/index.ts';
+import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
 import { request } from './support/http.ts';
-import { redirectUri, startOidcWorld } from './support/oidc.ts';
+import { redirectUri } from './support/oidc.ts';
 
 describe('admin REST API', () => {
-  let world: Awaited<ReturnType<typeof startOidcWorld>>;
+  let world: OidcWorld;
   let api: string;
-  let audience: string;
-  let clientId: string;
+  let tokenFor: (user: User) => Promise<string>;
+  let call: Awaited<ReturnType<typeof startAdminApiWorld>>['call'];
+  let userWithRole: Awaited<ReturnType<typeof startAdminApiWorld>>['userWithRole'];
   let globex: string;
   /** One user per built-in role: the org roles in acme and globex, the platform roles. */
   const holders: { org: 'acme' | 'globex' | 'platform'; role: string; user: User }[] = [];
 
   before(async () => {
-    world = await startOidcWorld();
-    api = `${world.base}/api/v1`;
-    audience = api;
-    const client = await world.createClient({
-      name: 'Admin console',
-      kind: 'web',
-      firstParty: true,
-      redirectUris: [redirectUri],
-      resources: [audience],
-    });
-    clientId = client.id;
+    ({ world, api, tokenFor, call, userWithRole } = await startAdminApiWorld());
     globex = await world.core.createOrg('globex');
     const orgIds = { acme: world.orgId, globex, platform: platformOrgId };
     for (const role of builtInRoles) {
       const orgs = role.platformOnly ? (['platform'] as const) : (['acme', 'globex'] as const);
       for (const org of orgs) {
-        const orgId = orgIds[org];
-        const user = await world.auth.createUser(
-          orgId,
-          `${role.key}@${org}.test`,
-          'Correct-Horse-Battery-9',
-        );
-        await withPlatform(world.core.database, (tx) =>
-          world.auth.rbac.assign(
-            tx,
-            { orgId, userId: user.id, roleKey: role.key, reason: 'matrix test' },
-            null,
-            operatorActor,
-          ),
-        );
+        const user = await userWithRole(orgIds[org], `${role.key}@${org}.test`, role.key);
         holders.push({ org, role: role.key, user });
       }
     }
   });
   after(() => world.close());
-
-  /** An access token for the admin API, issued by the provider itself (as the token endpoint would). */
-  async function tokenFor(user: User): Promise<string> {
-    const provider = world.auth.oauth.provider();
-    const client = await provider.Client.find(clientId);
-    const token = new provider.AccessToken({
-      accountId: user.id,
-      client,
-      gty: 'authorization_code',
-      scope: '',
-      resourceServer: {
-        audience,
-        scope: '',
-        accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'ES256' } },
-      },
-    } as never);
-    return token.save();
-  }
-
-  const call = (method: string, path: string, token: string, body?: unknown) =>
-    request(`${api}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
 
   it('signs in through the hosted pages and calls the API with the JWT issued for it', async () => {
     await withOrg(world.core.database, world.orgId, (tx) =>
@@ -97,7 +49,7 @@ describe('admin REST API', () => {
       kind: 'web',
       firstParty: true,
       redirectUris: [redirectUri],
-      resources: [audience],
+      resources: [api],
     });
     const rp = await oidc.discovery(new URL(world.base), client.id, client.secret);
     const verifier = oidc.randomPKCECodeVerifier();
@@ -105,7 +57,7 @@ describe('admin REST API', () => {
       oidc.buildAuthorizationUrl(rp, {
         redirect_uri: redirectUri,
         scope: 'openid',
-        resource: audience,
+        resource: api,
         code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
         code_challenge_method: 'S256',
       }),
@@ -114,9 +66,7 @@ describe('admin REST API', () => {
       rp,
       callback,
       { pkceCodeVerifier: verifier },
-      {
-        resource: audience,
-      },
+      { resource: api },
     );
     assert.equal(tokens.access_token.split('.').length, 3, 'a JWT for the API');
     const users = await call('GET', `/orgs/${world.orgId}/users`, tokens.access_token);
@@ -333,6 +283,12 @@ describe('admin REST API', () => {
       paths: Record<string, Record<string, unknown>>;
     };
     assert.equal(doc.openapi, '3.1.0');
+    // Valid against the OpenAPI 3.1 schema (its JSON Schema dialect included), by a validator.
+    const validator = new Validator();
+    const verdict = await validator.validate(structuredClone(doc));
+    assert.deepEqual(verdict.errors, undefined);
+    assert.equal(verdict.valid, true);
+    assert.equal(validator.version, '3.1');
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
@@ -343,5 +299,12 @@ describe('admin REST API', () => {
       )
       .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
     assert.deepEqual(documented.sort(), served.sort());
+    // And so does the table of docs/admin-api.md, with each route's permission.
+    const manual = await readFile(new URL('../docs/admin-api.md', import.meta.url), 'utf8');
+    const rows = [...manual.matchAll(/^\| `(\w+) (\/[^`]*)` \| `([\w.]+)` \|/gm)].map(
+      (m) => `${m[1]} /api/v1${m[2]} ${m[3]}`,
+    );
+    const table = apiRoutes.map((r) => `${r.method} /api/v1${r.path} ${r.permission}`);
+    assert.deepEqual(rows.sort(), table.sort());
   });
 });

@@ -528,6 +528,58 @@ describe('vigil CLI', () => {
       assert.match(result.stderr, message);
     }
   });
+
+  it('creates an API key printed once, lists it without its secret, revokes it', async () => {
+    const created = await run(
+      [
+        'apikeys',
+        'create',
+        '--org',
+        'acme',
+        '--name',
+        'HR sync',
+        '--permission',
+        'users.read',
+        '--json',
+      ],
+      env,
+    );
+    assert.equal(created.code, 0, created.stderr);
+    const { key, token } = JSON.parse(created.stdout) as { key: { id: string }; token: string };
+    assert.match(token, /^vigil_/);
+    const works = await withServices((services) => services.apiKeys.authenticate(token, '::1'));
+    assert.equal(works?.apiKeyId, key.id);
+    const listed = await run(['apikeys', 'list', '--org', 'acme'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`${key.id}\\s+HR sync\\s+users.read\\s+operator`));
+    assert.ok(!listed.stdout.includes(token.split('.')[1] ?? token));
+    const revoked = await run(
+      ['apikeys', 'revoke', key.id, '--org', 'acme', '--reason', 'rotated'],
+      env,
+    );
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(
+      await withServices((services) => services.apiKeys.authenticate(token, '::1')),
+      undefined,
+    );
+    const refused: [string[], RegExp][] = [
+      [
+        ['apikeys', 'create', '--org', 'acme', '--name', 'x', '--permission', 'users.fly'],
+        /--permission: users.fly is not a permission/,
+      ],
+      [['apikeys', 'create', '--org', 'acme', '--name', 'x'], /needs --permission ID/],
+      [['apikeys', 'revoke', key.id, '--org', 'acme'], /needs --reason TEXT/],
+      [['apikeys', 'list'], /needs --org SLUG/],
+    ];
+    for (const [args, message] of refused) {
+      const result = await run(args, env);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
+    const again = await run(['apikeys', 'revoke', key.id, '--org', 'acme', '--reason', 'x'], env);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already revoked/);
+  });
 });
 
 interface Started {

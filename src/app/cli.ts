@@ -6,7 +6,8 @@ import {
   type Logger,
   loadConfig,
 } from '../platform/index.ts';
-import { type CommandContext, commands, UsageError } from './commands.ts';
+import { type CommandContext, UsageError } from './command-kit.ts';
+import { commands } from './commands.ts';
 
 const usage = `Usage: vigil <command> [options]
 
@@ -33,6 +34,11 @@ Commands:
   clients list [--org SLUG]     the OAuth clients (never their secrets)
   clients rotate-secret ID      a new client secret, printed once; the old one works for a while
   clients disable ID            disable a client: no more sign-ins, its tokens stop working
+  apikeys create --org SLUG --name NAME --permission ID [--permission ID]... [--expires-in-days N]
+                                an API key for an integration (default 90 days); printed once
+  apikeys list --org SLUG       the API keys of an organization (never their secrets)
+  apikeys revoke ID --org SLUG --reason TEXT
+                                revoke a key at once
   access matrix --org SLUG [--format csv|json] [--out FILE]
                                 the permission matrix: every role, its purpose and permissions
   access users --org SLUG [--format csv|json] [--out FILE]
@@ -76,6 +82,9 @@ function parse(argv: string[]) {
       resource: { type: 'string', multiple: true },
       'api-scope': { type: 'string', multiple: true },
       'first-party': { type: 'boolean', default: false },
+      permission: { type: 'string', multiple: true },
+      'expires-in-days': { type: 'string' },
+      reason: { type: 'string' },
     },
   });
 }

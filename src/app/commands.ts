@@ -21,89 +21,27 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import type { Organization } from '../tenancy/index.ts';
+import { apiKeyCommands } from './apikey-commands.ts';
+import {
+  type Command,
+  type CommandContext,
+  date,
+  findOrg,
+  inOrg,
+  iso,
+  onlyOptions,
+  organizations,
+  positional,
+  print,
+  table,
+  text,
+  texts,
+  UsageError,
+  withCore,
+} from './command-kit.ts';
 import { type Core, encryptedColumns, openCore, reencryptPending } from './core.ts';
 import { startServer } from './server.ts';
-import { createServices, type Services } from './services.ts';
-
-export interface CommandContext {
-  config: Config;
-  logger: Logger;
-  options: Record<string, string | boolean | string[] | undefined>;
-  /** The positional arguments after the command's name (e.g. the client id). */
-  args: string[];
-  json: boolean;
-}
-
-/** Returns the exit code; -1 means "keep running" (the server). */
-type Command = (ctx: CommandContext) => Promise<number>;
-
-/** Bad command-line usage: exit code 2 with the usage text. */
-export class UsageError extends Error {}
-
-function print(ctx: CommandContext, human: string, machine: unknown): void {
-  process.stdout.write(ctx.json ? `${JSON.stringify(machine, null, 2)}\n` : `${human}\n`);
-}
-
-async function withCore<T>(ctx: CommandContext, fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await openCore({ config: ctx.config, logger: ctx.logger });
-  try {
-    return await fn(core);
-  } finally {
-    await core.close();
-  }
-}
-
-function date(value: CommandContext['options'][string], name: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = new Date(String(value));
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO date or time`);
-  return d;
-}
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : '-');
-
-/** Left-aligned columns, two spaces apart. */
-function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  return all
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-/** Refuses options the command does not take (`--json` and `--help` go everywhere). */
-function onlyOptions(ctx: CommandContext, command: string, allowed: string[]): void {
-  for (const [name, value] of Object.entries(ctx.options)) {
-    if (value === undefined || value === false || name === 'json' || name === 'help') continue;
-    if (!allowed.includes(name)) throw new UsageError(`${command} does not take --${name}`);
-  }
-}
-
-/** The positional arguments of a command, exactly as many as it takes. */
-function positional(ctx: CommandContext, command: string, names: string[]): string[] {
-  if (ctx.args.length !== names.length)
-    throw new UsageError(
-      names.length === 0
-        ? `${command} takes no arguments`
-        : `${command} needs ${names.map((n) => n.toUpperCase()).join(' ')}`,
-    );
-  return ctx.args;
-}
-
-function text(ctx: CommandContext, name: string): string | undefined {
-  const value = ctx.options[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function texts(ctx: CommandContext, name: string): string[] {
-  const value = ctx.options[name];
-  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-}
+import { createServices } from './services.ts';
 
 function clientId(ctx: CommandContext, command: string): string {
   const [id = ''] = positional(ctx, command, ['id']);
@@ -126,26 +64,8 @@ const clientOptionOf: Record<string, string> = {
   apiScopes: '--api-scope',
 };
 
-const organizations = (core: Core, services: Services) =>
-  withPlatform(core.database, (tx) => services.tenancy.listOrganizations(tx));
-
-/** The organization `--org` names (slug or id); the platform when omitted. */
-function findOrg(orgs: Organization[], value: string | undefined): Organization {
-  const org = orgs.find((o) =>
-    value === undefined ? o.id === platformOrgId : o.slug === value || o.id === value,
-  );
-  if (!org) throw new UsageError(`--org: there is no organization ${value}`);
-  return org;
-}
-
-/** A transaction scoped to the organization (row-level security applies), or platform scope. */
-function inOrg<T>(core: Core, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return orgId === platformOrgId
-    ? withPlatform(core.database, fn)
-    : withOrg(core.database, orgId, fn);
-}
-
 export const commands: Record<string, Command> = {
+  ...apiKeyCommands,
   async start(ctx) {
     const server = await startServer(ctx.config, ctx.logger);
     ctx.logger.info(

@@ -158,9 +158,9 @@ export function createBootstrapService(deps: BootstrapDeps) {
               roleKey: platformAdminRole,
               reason: 'First platform administrator, created through the bootstrap link',
             },
-            // No requester: the bootstrap link is the operator's own grant, not a request.
             null,
-            actor,
+            // The operator's grant: the operator issued the one-time link (audited then).
+            { ...actor, type: 'operator', id: `bootstrap:${row.id}` },
           );
           await store.markUsed(tx, row.id, clock.now());
           await deps.audit.record(tx, {
