@@ -8,19 +8,14 @@ import {
   type PlatformKeyPurpose,
 } from '../crypto/index.ts';
 import {
-  type Config,
   isAppError,
   isUuid,
-  type Logger,
   migrate,
   openDatabase,
   operatorActor,
   platformOrgId,
-  type Tx,
-  withOrg,
   withPlatform,
 } from '../platform/index.ts';
-import type { Organization } from '../tenancy/index.ts';
 import { apiKeyCommands } from './apikey-commands.ts';
 import {
   type Command,
@@ -39,7 +34,7 @@ import {
   UsageError,
   withCore,
 } from './command-kit.ts';
-import { type Core, encryptedColumns, openCore, reencryptPending } from './core.ts';
+import { encryptedColumns, reencryptPending } from './core.ts';
 import { startServer } from './server.ts';
 import { createServices } from './services.ts';
 
