@@ -336,4 +336,31 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
     );
     assert.equal(await inAcme((tx) => auth.rbac.can(tx, me(carol), 'access.approve', acme)), true);
   });
+
+  it('deprovisioning removes every role (each removal audited); a suspension keeps them', async () => {
+    const leaver = await auth.createUser(acme, 'leaver@acme.test', 'Correct-Horse-Battery-9');
+    const away = await auth.createUser(acme, 'away@acme.test', 'Correct-Horse-Battery-9');
+    for (const user of [leaver, away])
+      for (const roleKey of ['member', 'org-auditor'])
+        await inAcme((tx) =>
+          auth.rbac.assign(
+            tx,
+            { orgId: acme, userId: user.id, roleKey, reason: 'joined' },
+            null,
+            operatorActor,
+          ),
+        );
+    await inAcme((tx) => auth.lifecycle.deactivate(tx, leaver.id, 'deprovisioned', operatorActor));
+    await inAcme((tx) => auth.lifecycle.deactivate(tx, away.id, 'suspended', operatorActor));
+    const held = (user: User) => inAcme((tx) => auth.identity.roleKeysOf(tx, user.id));
+    assert.deepEqual(await held(leaver), []);
+    assert.deepEqual((await held(away)).sort(), ['member', 'org-auditor']);
+    const removed = (await events('role.unassigned'))
+      .filter((e) => e.target_id === leaver.id)
+      .map((e) => JSON.parse(String(e.details)) as { role: string; reason: string });
+    assert.deepEqual(removed.map((d) => [d.role, d.reason]).sort(), [
+      ['member', 'deprovisioned'],
+      ['org-auditor', 'deprovisioned'],
+    ]);
+  });
 });

@@ -128,6 +128,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     identity,
     sessions,
     apiKeys,
+    rbac,
     revokeOAuth: oauth.revokeAllFor,
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),

@@ -1,12 +1,14 @@
 import type { ApiKeys } from '../apikeys/index.ts';
 import type { IdentityService, User } from '../identity/index.ts';
 import { type AuditActor, afterCommit, type Tx } from '../platform/index.ts';
+import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 
 export interface LifecycleDeps {
   identity: IdentityService;
   sessions: SessionService;
   apiKeys: ApiKeys;
+  rbac: Pick<Rbac, 'unassignAll'>;
   /**
    * Revokes the user's OAuth grants, tokens and provider sessions and tells their clients
    * (back-channel logout); called once the deactivation committed.
@@ -19,7 +21,7 @@ export interface LifecycleDeps {
 /**
  * Deactivation, the one path every trigger takes (admin, SCIM, HR date, access review):
  * DESIGN §5.6 — the status, every session, API key, refresh token, grant and provider session,
- * at once.
+ * at once; deprovisioning also removes every role.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   return {
@@ -37,6 +39,9 @@ export function createLifecycle(deps: LifecycleDeps) {
         actor,
       );
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
+      // A leaver holds no role; a suspended user keeps theirs for when they come back.
+      if (status === 'deprovisioned')
+        await deps.rbac.unassignAll(tx, user.orgId, userId, 'deprovisioned', actor);
       afterCommit(tx, () =>
         deps
           .revokeOAuth({ userId, orgId: user.orgId }, `user_${status}`)

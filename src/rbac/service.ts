@@ -195,6 +195,26 @@ export function createRbac(deps: RbacDeps) {
     });
   }
 
+  async function unassign(
+    tx: Tx,
+    orgId: string,
+    userId: string,
+    roleKey: string,
+    reason: string,
+    actor: AuditActor,
+  ): Promise<void> {
+    const removed = await store.deleteAssignment(tx, userId, roleKey);
+    if (!removed || removed.org_id !== orgId)
+      throw new AppError('not_found', 'rbac.not_assigned', `The user does not have ${roleKey}`);
+    await audit(tx, {
+      orgId,
+      action: 'role.unassigned',
+      actor,
+      target: { type: 'user', id: userId },
+      details: { role: roleKey, reason, grantedAt: removed.granted_at.toISOString() },
+    });
+  }
+
   return {
     permissions,
     rolesOf,
@@ -363,24 +383,13 @@ export function createRbac(deps: RbacDeps) {
       return { status: 'assigned' };
     },
 
-    async unassign(
-      tx: Tx,
-      orgId: string,
-      userId: string,
-      roleKey: string,
-      reason: string,
-      actor: AuditActor,
-    ): Promise<void> {
-      const removed = await store.deleteAssignment(tx, userId, roleKey);
-      if (!removed || removed.org_id !== orgId)
-        throw new AppError('not_found', 'rbac.not_assigned', `The user does not have ${roleKey}`);
-      await audit(tx, {
-        orgId,
-        action: 'role.unassigned',
-        actor,
-        target: { type: 'user', id: userId },
-        details: { role: roleKey, reason, grantedAt: removed.granted_at.toISOString() },
-      });
+    unassign,
+
+    /** Every role of a user goes (deprovisioning: access ends for good), each removal audited. */
+    async unassignAll(tx: Tx, orgId: string, userId: string, reason: string, actor: AuditActor) {
+      const held = await store.assignmentsOfUser(tx, userId);
+      for (const a of held) await unassign(tx, orgId, userId, a.role_key, reason, actor);
+      return held.length;
     },
 
     /**
