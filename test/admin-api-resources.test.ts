@@ -250,6 +250,33 @@ describe('admin REST API resources', () => {
     assert.equal((await events('conflict_rule.deleted'))[0]?.target.id, id);
   });
 
+  it('lets a member ask for a role; only someone else with access.approve grants it', async () => {
+    const member = await userWithRole(acme, 'jo@acme.test', 'member');
+    const owner = await tokenFor(await userWithRole(acme, 'owner@acme.test', 'org-owner'));
+    const mine = await tokenFor(member);
+    const asked = await call('POST', `/orgs/${acme}/access-requests`, mine, {
+      roleKey: 'org-auditor',
+      reason: 'helping with the yearly audit',
+    });
+    assert.equal(asked.status, 202, asked.text);
+    const { requestId } = json<{ requestId: string }>(asked);
+    const approve = (token: string) =>
+      call('POST', `/orgs/${acme}/access-requests/${requestId}/approve`, token, { note: 'ok' });
+    assert.equal((await approve(mine)).status, 403, 'a member cannot approve');
+    assert.equal((await approve(admin)).status, 403, 'nor can an org-admin');
+    const approved = await approve(owner);
+    assert.equal(approved.status, 200, approved.text);
+    const again = await call('POST', `/orgs/${acme}/access-requests`, mine, {
+      roleKey: 'org-auditor',
+      reason: 'again',
+    });
+    assert.equal(again.status, 409);
+    const roles = await withOrg(world.core.database, acme, (tx) =>
+      world.auth.identity.roleKeysOf(tx, member.id),
+    );
+    assert.deepEqual(roles.sort(), ['member', 'org-auditor']);
+  });
+
   it('pages the audit log with filters, and exports it (the export is itself audited)', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

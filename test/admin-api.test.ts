@@ -261,14 +261,22 @@ describe('admin REST API', () => {
             assert.equal(JSON.parse(res.text).code, 'rbac.forbidden');
           }
           if (allowed && subject && /\/(suspend|deprovision)$/.test(route.path)) {
-            // Put the subject back for the next caller (a deprovisioned user stays so: recreate).
-            await withPlatform(world.core.database, (tx) =>
-              tx
+            // Put the subject back for the next caller, as active and a member again (a
+            // deprovisioned user stays so, and loses their roles: recreate both).
+            await withPlatform(world.core.database, async (tx) => {
+              await tx
                 .updateTable('users')
                 .set({ status: 'active', deactivated_at: null })
                 .where('id', '=', subject.id)
-                .execute(),
-            );
+                .execute();
+              if (!(await world.auth.identity.roleKeysOf(tx, subject.id)).includes('member'))
+                await world.auth.rbac.assign(
+                  tx,
+                  { orgId, userId: subject.id, roleKey: 'member', reason: 'matrix test' },
+                  null,
+                  operatorActor,
+                );
+            });
           }
         }
       }

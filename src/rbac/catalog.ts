@@ -37,6 +37,7 @@ export const permissions: readonly Permission[] = [
   permission('roles.read', 'low', 'See roles, assignments and conflict rules'),
   permission('roles.manage', 'high', 'Create and change custom roles and conflict rules'),
   permission('roles.assign', 'high', 'Assign roles to users and remove them'),
+  permission('access.request', 'low', 'Ask for a role for yourself (someone else approves)'),
   permission('access.approve', 'high', 'Approve or deny requests for roles that need approval'),
   permission('audit.read', 'medium', 'Read and export the audit log of the organization'),
   permission(
@@ -133,16 +134,17 @@ export const builtInRoles: readonly RoleDefinition[] = [
     name: 'Organization auditor',
     description: 'Reads users, roles and the audit log, and exports them; changes nothing.',
     purpose: 'Evidence for internal and external audits without write access.',
-    permissions: readOnly,
+    permissions: [...readOnly, 'access.request'],
     privileged: false,
     requireMfa: false,
   }),
   builtIn({
     key: 'member',
     name: 'Member',
-    description: 'Signs in and manages their own account; no administrative access.',
+    description:
+      'Signs in, manages their own account and asks for roles; no administrative access.',
     purpose: 'Every person who uses the applications of the organization.',
-    permissions: [],
+    permissions: ['access.request'],
     privileged: false,
     requireMfa: false,
   }),

@@ -195,6 +195,55 @@ export function createRbac(deps: RbacDeps) {
     });
   }
 
+  /** What a grant and a request both need: a reason, a future expiry, an active user, a role. */
+  async function requestable(tx: Tx, input: AssignInput): Promise<RoleDefinition> {
+    if (!input.reason.trim())
+      throw new AppError('invalid', 'rbac.reason_required', 'reason: say why access is given');
+    if (input.expiresAt && input.expiresAt <= clock.now())
+      throw new AppError('invalid', 'rbac.expiry_past', 'expiresAt: must be in the future');
+    const user = await deps.identity.findUser(tx, input.userId);
+    if (user?.orgId !== input.orgId || user.status !== 'active')
+      throw new AppError('not_found', 'rbac.user_not_found', 'No active user with this id here');
+    return findRole(tx, input.orgId, input.roleKey);
+  }
+
+  /** A pending request for the role; it expires unless someone else approves it in time. */
+  async function openRequest(
+    tx: Tx,
+    input: AssignInput,
+    role: RoleDefinition,
+    requester: UserPrincipal | null,
+    actor: AuditActor,
+  ): Promise<{ status: 'pending'; requestId: string }> {
+    // Refused now rather than at approval, so the requester hears at once.
+    await checkConflicts(tx, { userId: input.userId, orgId: input.orgId }, role);
+    const now = clock.now();
+    const id = newId(now.getTime());
+    await store.insertRequest(tx, {
+      id,
+      org_id: input.orgId,
+      user_id: input.userId,
+      role_key: role.key,
+      requested_by: requester?.userId ?? null,
+      reason: input.reason,
+      assignment_expires_at: input.expiresAt ?? null,
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      decision_note: null,
+      created_at: now,
+      expires_at: new Date(now.getTime() + deps.requestTtlDays * 86_400_000),
+    });
+    await audit(tx, {
+      orgId: input.orgId,
+      action: 'access_request.created',
+      actor,
+      target: { type: 'access_request', id },
+      details: { userId: input.userId, role: role.key, reason: input.reason },
+    });
+    return { status: 'pending', requestId: id };
+  }
+
   async function unassign(
     tx: Tx,
     orgId: string,
@@ -340,47 +389,32 @@ export function createRbac(deps: RbacDeps) {
       requester: UserPrincipal | null,
       actor: AuditActor,
     ): Promise<{ status: 'assigned' } | { status: 'pending'; requestId: string }> {
-      if (!input.reason.trim())
-        throw new AppError('invalid', 'rbac.reason_required', 'reason: say why access is given');
-      if (input.expiresAt && input.expiresAt <= clock.now())
-        throw new AppError('invalid', 'rbac.expiry_past', 'expiresAt: must be in the future');
-      const user = await deps.identity.findUser(tx, input.userId);
-      if (user?.orgId !== input.orgId || user.status !== 'active')
-        throw new AppError('not_found', 'rbac.user_not_found', 'No active user with this id here');
-      const role = await findRole(tx, input.orgId, input.roleKey);
+      const role = await requestable(tx, input);
       // The operator at the CLI (say, an organization's first owner) is the one exception,
       // audited as such: nobody else could approve yet.
-      if (role.requiresApproval && actor.type !== 'operator') {
-        // Refused now rather than at approval, so the requester hears at once.
-        await checkConflicts(tx, { userId: input.userId, orgId: input.orgId }, role);
-        const now = clock.now();
-        const id = newId(now.getTime());
-        await store.insertRequest(tx, {
-          id,
-          org_id: input.orgId,
-          user_id: input.userId,
-          role_key: role.key,
-          requested_by: requester?.userId ?? null,
-          reason: input.reason,
-          assignment_expires_at: input.expiresAt ?? null,
-          status: 'pending',
-          decided_by: null,
-          decided_at: null,
-          decision_note: null,
-          created_at: now,
-          expires_at: new Date(now.getTime() + deps.requestTtlDays * 86_400_000),
-        });
-        await audit(tx, {
-          orgId: input.orgId,
-          action: 'access_request.created',
-          actor,
-          target: { type: 'access_request', id },
-          details: { userId: input.userId, role: role.key, reason: input.reason },
-        });
-        return { status: 'pending', requestId: id };
-      }
+      if (role.requiresApproval && actor.type !== 'operator')
+        return openRequest(tx, input, role, requester, actor);
       await grant(tx, input, role, requester?.userId ?? null, actor);
       return { status: 'assigned' };
+    },
+
+    /**
+     * A user asks for a role for themselves: always a request, whatever the role, since nobody
+     * grants themselves access. Someone else approves it (`decide`).
+     */
+    async requestAccess(
+      tx: Tx,
+      input: Omit<AssignInput, 'userId' | 'orgId'>,
+      requester: UserPrincipal,
+      actor: AuditActor,
+    ): Promise<{ status: 'pending'; requestId: string }> {
+      const full = { ...input, userId: requester.userId, orgId: requester.orgId };
+      const role = await requestable(tx, full);
+      if (
+        (await store.assignmentsOfUser(tx, requester.userId)).some((a) => a.role_key === role.key)
+      )
+        throw new AppError('conflict', 'rbac.already_assigned', `You already have ${role.key}`);
+      return openRequest(tx, full, role, requester, actor);
     },
 
     unassign,

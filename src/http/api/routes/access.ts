@@ -195,6 +195,43 @@ export const accessRoutes: ApiRoute[] = [
     },
   },
   {
+    method: 'POST',
+    path: '/orgs/{orgId}/access-requests',
+    summary: 'Ask for a role for yourself: always a request, which someone else approves',
+    permission: 'access.request',
+    scope: 'org',
+    body: z
+      .object({
+        roleKey: z.string().min(1).max(63),
+        reason: z.string().trim().min(1).max(2000),
+        expiresAt: z.iso.datetime().optional(),
+      })
+      .strict(),
+    example: { roleKey: 'support', reason: 'joining the support rota in March' },
+    response: z.object({ status: z.literal('pending'), requestId: z.uuid() }),
+    async handler(call) {
+      const requester = userOnly(call);
+      if (requester.orgId !== call.orgId)
+        throw new AppError(
+          'invalid',
+          'rbac.own_org_only',
+          'You can ask for roles only in your own organization',
+        );
+      const input = call.body as { roleKey: string; reason: string; expiresAt?: string };
+      const result = await call.services.rbac.requestAccess(
+        call.tx,
+        {
+          roleKey: input.roleKey,
+          reason: input.reason,
+          expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+        },
+        requester,
+        call.actor,
+      );
+      return { status: 202, body: result };
+    },
+  },
+  {
     method: 'GET',
     path: '/orgs/{orgId}/access-requests',
     summary: 'Pending access requests',
