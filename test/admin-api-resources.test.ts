@@ -315,6 +315,15 @@ describe('admin REST API resources', () => {
     const csv = await call('GET', `/orgs/${acme}/audit-events/export?format=csv`, auditor);
     assert.match(csv.text, /^id,occurred_at,org_id,/);
     assert.equal((await events('audit.exported')).length, 2);
+
+    const users = await call('GET', `/orgs/${acme}/exports/user-access?format=csv`, auditor);
+    assert.match(String(users.headers['content-type']), /text\/csv/);
+    assert.match(users.text, /^user_id,email,name,status,roles,privileged,mfa_enrolled,/);
+    assert.match(users.text, /auditor@acme\.test,[^,]*,active,org-auditor,false,/);
+    const matrix = json<{ roles: { key: string; purpose: string }[] }>(
+      await call('GET', `/orgs/${acme}/exports/permission-matrix`, auditor),
+    );
+    assert.ok(matrix.roles.find((r) => r.key === 'org-auditor')?.purpose);
   });
 
   it('creates organizations for platform administrators only, with clear errors', async () => {

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { exportEvents } from '../../../audit/index.ts';
-import { type ApiRoute, loose, looseList } from '../route.ts';
+import type { AccessExports } from '../../../compliance/index.ts';
+import { type ApiCall, type ApiRoute, loose, looseList } from '../route.ts';
 
 const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
@@ -32,6 +33,33 @@ const eventExportQuery = z
   .strict();
 
 const dateOf = (iso?: string) => (iso ? new Date(iso) : undefined);
+
+/** One of the auditor's access exports, as JSON or (`?format=csv`) CSV. */
+function accessExport(
+  name: string,
+  summary: string,
+  response: z.ZodType,
+  json: (exports: AccessExports, call: ApiCall) => Promise<unknown>,
+  csv: (exports: AccessExports, call: ApiCall) => Promise<string>,
+): ApiRoute {
+  return {
+    method: 'GET',
+    path: `/orgs/{orgId}/exports/${name}`,
+    summary,
+    permission: 'audit.read',
+    scope: 'org',
+    query: exportQuery,
+    response,
+    alternatives: ['text/csv'],
+    async handler(call) {
+      const { format } = call.query as z.output<typeof exportQuery>;
+      const exports = call.services.accessExports;
+      return format === 'csv'
+        ? { type: 'text/csv', body: await csv(exports, call) }
+        : { body: await json(exports, call) };
+    },
+  };
+}
 
 /** What an auditor asks for: the audit log, the permission matrix, the user-access listing. */
 export const evidenceRoutes: ApiRoute[] = [
@@ -85,38 +113,18 @@ export const evidenceRoutes: ApiRoute[] = [
       };
     },
   },
-  {
-    method: 'GET',
-    path: '/orgs/{orgId}/exports/permission-matrix',
-    summary: 'The permission matrix, for the auditor (JSON or CSV)',
-    permission: 'audit.read',
-    scope: 'org',
-    query: exportQuery,
-    response: z.object({ permissions: z.array(loose), roles: z.array(loose) }),
-    alternatives: ['text/csv'],
-    async handler(call) {
-      const { format } = call.query as z.output<typeof exportQuery>;
-      const exports = call.services.accessExports;
-      return format === 'csv'
-        ? { type: 'text/csv', body: await exports.permissionMatrixCsv(call.tx, call.orgId) }
-        : { body: await exports.permissionMatrix(call.tx, call.orgId) };
-    },
-  },
-  {
-    method: 'GET',
-    path: '/orgs/{orgId}/exports/user-access',
-    summary: 'Every user with status, roles, privilege, MFA and last sign-in (JSON or CSV)',
-    permission: 'audit.read',
-    scope: 'org',
-    query: exportQuery,
-    response: looseList,
-    alternatives: ['text/csv'],
-    async handler(call) {
-      const { format } = call.query as z.output<typeof exportQuery>;
-      const exports = call.services.accessExports;
-      return format === 'csv'
-        ? { type: 'text/csv', body: await exports.userAccessCsv(call.tx, call.orgId) }
-        : { body: { items: await exports.userAccess(call.tx, call.orgId) } };
-    },
-  },
+  accessExport(
+    'permission-matrix',
+    'The permission matrix, for the auditor (JSON or CSV)',
+    z.object({ permissions: z.array(loose), roles: z.array(loose) }),
+    (exports, call) => exports.permissionMatrix(call.tx, call.orgId),
+    (exports, call) => exports.permissionMatrixCsv(call.tx, call.orgId),
+  ),
+  accessExport(
+    'user-access',
+    'Every user with status, roles, privilege, MFA and last sign-in (JSON or CSV)',
+    looseList,
+    async (exports, call) => ({ items: await exports.userAccess(call.tx, call.orgId) }),
+    (exports, call) => exports.userAccessCsv(call.tx, call.orgId),
+  ),
 ];
