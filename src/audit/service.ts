@@ -7,8 +7,8 @@ import {
   type Database,
   isUuid,
   newId,
+  platformStatement,
   type Tx,
-  withPlatform,
 } from '../platform/index.ts';
 import {
   type AuditEvent,
@@ -39,7 +39,7 @@ export interface AuditLog {
   recordMany(tx: Tx, inputs: AuditEventInput[]): Promise<void>;
   /**
    * Appends an event that accompanies no state change (a refused sign-in, a token issued, an
-   * export). Concurrent appends are group-committed: one transaction and one INSERT per batch.
+   * export). Concurrent appends are group-committed: one INSERT statement per batch.
    * Resolves once the event is committed; rejects if it could not be, so the caller fails closed.
    */
   append(input: AuditEventInput): Promise<void>;
@@ -53,7 +53,10 @@ export interface AuditDeps {
   database: Database;
   /** Most events in one group commit. */
   maxBatch?: number;
-  /** Group commits in flight at once (each holds one connection). */
+  /**
+   * Group commits in flight at once (default 1: events arriving meanwhile make the next batch,
+   * so under load batches grow instead of round trips).
+   */
   maxInFlight?: number;
 }
 
@@ -99,7 +102,7 @@ interface Waiting {
 
 export function createAuditLog(deps: AuditDeps): AuditLog {
   const maxBatch = deps.maxBatch ?? 500;
-  const maxInFlight = deps.maxInFlight ?? 4;
+  const maxInFlight = deps.maxInFlight ?? 1;
   let queue: Waiting[] = [];
   // Events recorded in a transaction, inserted together just before it commits.
   const pendingByTx = new WeakMap<Tx, store.SealedContent[]>();
@@ -144,7 +147,8 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
     queue = queue.slice(batch.length);
     inFlight++;
     // Platform scope: one batch may hold several organizations' events, each row built here.
-    withPlatform(deps.database, (tx) =>
+    // One INSERT statement is atomic by itself: no transaction around it, one round trip.
+    platformStatement(deps.database, (tx) =>
       store.insertEvents(
         tx,
         batch.map((w) => w.event),
