@@ -65,7 +65,7 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
         '2XX': {
           description: 'Done',
           content: {
-            ...json(route.response),
+            ...(route.response ? json(route.response) : {}),
             ...Object.fromEntries(
               (route.alternatives ?? []).map((type) => [type, { schema: { type: 'string' } }]),
             ),
@@ -75,6 +75,11 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
         '401': problemResponse('No valid API key or access token'),
         '403': problemResponse(`Needs ${route.permission} in the organization`),
         '404': problemResponse('Not found'),
+        ...(route.method === 'GET'
+          ? {}
+          : {
+              '409': problemResponse('Conflicts with the current state (or a concurrent change)'),
+            }),
         ...(route.conditional
           ? {
               '412': problemResponse('If-Match does not match the current version'),

@@ -71,8 +71,9 @@ export interface ApiRoute {
   body?: z.ZodType;
   /** A valid body, shown in OpenAPI (and sent by the access-matrix test). */
   example?: unknown;
-  response: z.ZodType;
-  /** Content types answered instead of JSON on request (`?format=`), as text. */
+  /** The JSON answer; absent when the route answers only in `alternatives`. */
+  response?: z.ZodType;
+  /** Content types answered instead of (or besides) JSON, on request (`?format=`), as text. */
   alternatives?: string[];
   /** Updates that need `If-Match` (OpenAPI lists their 412 and 428). */
   conditional?: boolean;

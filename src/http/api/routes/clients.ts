@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clientInputSchema, type OAuthClient } from '../../../oauth/index.ts';
 import { AppError } from '../../../platform/index.ts';
-import { type ApiCall, type ApiRoute, loose } from '../route.ts';
+import type { ApiCall, ApiRoute } from '../route.ts';
 
 const clientOut = z
   .object({
@@ -90,7 +90,7 @@ export const clientRoutes: ApiRoute[] = [
     summary: 'Disable a client: no sign-in, no token, and what it was issued stops working',
     permission: 'clients.manage',
     scope: 'org',
-    response: loose,
+    response: clientOut,
     async handler(call) {
       const client = await clientIn(call);
       await call.services.oauth.clients.disable(call.tx, client.id, call.actor);

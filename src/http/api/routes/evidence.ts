@@ -89,7 +89,6 @@ export const evidenceRoutes: ApiRoute[] = [
     permission: 'audit.read',
     scope: 'org',
     query: eventExportQuery,
-    response: z.string(),
     alternatives: ['application/x-ndjson', 'text/csv'],
     async handler(call) {
       const q = call.query as z.output<typeof eventExportQuery>;
