@@ -1,3 +1,4 @@
+/** What every CLI command is built from (commands.ts, apikey-commands.ts). */
 import {
   type Config,
   type Logger,
@@ -9,8 +10,6 @@ import {
 import type { Organization } from '../tenancy/index.ts';
 import { type Core, openCore } from './core.ts';
 import type { Services } from './services.ts';
-
-/** What every CLI command is built from (commands.ts, apikey-commands.ts). */
 
 export interface CommandContext {
   config: Config;
