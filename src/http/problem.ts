@@ -60,27 +60,24 @@ function fromFastify(err: FastifyError): AppError {
   return new AppError('internal', 'internal', 'Internal error', { cause: err });
 }
 
-/**
- * Two concurrent changes that both passed their checks (two policy versions, two users with one
- * email): the database's unique constraint stopped the second. The caller reads again and retries.
- */
-const concurrentChange = (err: unknown) =>
-  (err as { code?: unknown })?.code === '23505'
-    ? new AppError(
-        'conflict',
-        'request.concurrent_change',
-        'Another change was made at the same time; read again and retry',
-        { cause: err },
-      )
-    : undefined;
+/** Any error as an AppError: ours as it is, Fastify's mapped, anything else internal. */
+function appErrorOf(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  // Two concurrent changes that both passed their checks (two policy versions, two users with
+  // one email): the database's unique constraint stopped the second. Read again and retry.
+  if ((err as { code?: unknown })?.code === '23505')
+    return new AppError(
+      'conflict',
+      'request.concurrent_change',
+      'Another change was made at the same time; read again and retry',
+      { cause: err },
+    );
+  if ((err as FastifyError)?.statusCode) return fromFastify(err as FastifyError);
+  return new AppError('internal', 'internal', 'Internal error', { cause: err });
+}
 
 export function problemOf(err: unknown, request: FastifyRequest): Problem {
-  const appError = isAppError(err)
-    ? err
-    : (concurrentChange(err) ??
-      ((err as FastifyError)?.statusCode
-        ? fromFastify(err as FastifyError)
-        : new AppError('internal', 'internal', 'Internal error', { cause: err })));
+  const appError = appErrorOf(err);
   const status =
     (err as FastifyError)?.statusCode && !isAppError(err)
       ? ((err as FastifyError).statusCode as number)

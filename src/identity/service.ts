@@ -102,15 +102,16 @@ export function createIdentityService(deps: IdentityDeps) {
         throw new AppError('precondition_failed', 'user.stale', 'The user changed; read it again');
       if (row.status === 'deprovisioned')
         throw new AppError('conflict', 'user.deprovisioned', 'A deprovisioned user stays as is');
-      const email = changes.email ?? row.email;
-      if (email.toLowerCase() !== row.email.toLowerCase()) {
-        if (await store.findUserByEmail(tx, row.org_id, email))
+      const before = { email: row.email, displayName: row.display_name };
+      const after = { ...before, ...changes };
+      if (after.email.toLowerCase() !== before.email.toLowerCase()) {
+        if (await store.findUserByEmail(tx, row.org_id, after.email))
           throw new AppError('conflict', 'user.email_taken', 'A user with this email exists');
       }
       const next = {
         ...row,
-        email,
-        display_name: changes.displayName ?? row.display_name,
+        email: after.email,
+        display_name: after.displayName,
         updated_at: deps.clock.now(),
       };
       await store.updateProfile(tx, userId, {
@@ -118,17 +119,15 @@ export function createIdentityService(deps: IdentityDeps) {
         display_name: next.display_name,
         updated_at: next.updated_at,
       });
-      const fields = { email: 'email', display_name: 'displayName' } as const;
-      const changed = (['email', 'display_name'] as const).filter((f) => next[f] !== row[f]);
-      const values = (r: store.UserRow) =>
-        Object.fromEntries(changed.map((f) => [fields[f], r[f]]));
+      const changed = (['email', 'displayName'] as const).filter((f) => after[f] !== before[f]);
+      const pick = (from: typeof before) => Object.fromEntries(changed.map((f) => [f, from[f]]));
       if (changed.length > 0)
         await deps.audit(tx, {
           orgId: row.org_id,
           action: 'user.updated',
           actor,
           target: { type: 'user', id: userId },
-          details: { before: values(row), after: values(next) },
+          details: { before: pick(before), after: pick(after) },
         });
       return toUser(next);
     },

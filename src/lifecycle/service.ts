@@ -41,7 +41,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role; a suspended user keeps theirs for when they come back.
       if (status === 'deprovisioned')
-        await deps.rbac.unassignAll(tx, user.orgId, userId, 'deprovisioned', actor);
+        await deps.rbac.unassignAll(tx, userId, 'deprovisioned', actor);
       afterCommit(tx, () =>
         deps
           .revokeOAuth({ userId, orgId: user.orgId }, `user_${status}`)

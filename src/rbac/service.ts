@@ -255,14 +255,16 @@ export function createRbac(deps: RbacDeps) {
     const removed = await store.deleteAssignment(tx, userId, roleKey);
     if (!removed || removed.org_id !== orgId)
       throw new AppError('not_found', 'rbac.not_assigned', `The user does not have ${roleKey}`);
-    await audit(tx, {
-      orgId,
-      action: 'role.unassigned',
-      actor,
-      target: { type: 'user', id: userId },
-      details: { role: roleKey, reason, grantedAt: removed.granted_at.toISOString() },
-    });
+    await audit(tx, unassigned(removed, reason, actor));
   }
+
+  const unassigned = (removed: store.AssignmentRow, reason: string, actor: AuditActor) => ({
+    orgId: removed.org_id,
+    action: 'role.unassigned',
+    actor,
+    target: { type: 'user', id: removed.user_id },
+    details: { role: removed.role_key, reason, grantedAt: removed.granted_at.toISOString() },
+  });
 
   return {
     permissions,
@@ -420,10 +422,10 @@ export function createRbac(deps: RbacDeps) {
     unassign,
 
     /** Every role of a user goes (deprovisioning: access ends for good), each removal audited. */
-    async unassignAll(tx: Tx, orgId: string, userId: string, reason: string, actor: AuditActor) {
-      const held = await store.assignmentsOfUser(tx, userId);
-      for (const a of held) await unassign(tx, orgId, userId, a.role_key, reason, actor);
-      return held.length;
+    async unassignAll(tx: Tx, userId: string, reason: string, actor: AuditActor) {
+      const removed = await store.deleteAssignmentsOfUser(tx, userId);
+      for (const row of removed) await audit(tx, unassigned(row, reason, actor));
+      return removed.length;
     },
 
     /**

@@ -80,6 +80,11 @@ export async function deleteAssignment(
     .executeTakeFirst();
 }
 
+/** Removes and returns every assignment of a user. */
+export function deleteAssignmentsOfUser(tx: Tx, userId: string): Promise<AssignmentRow[]> {
+  return tx.deleteFrom('role_assignments').where('user_id', '=', userId).returningAll().execute();
+}
+
 /** Removes and returns assignments past their expiry (any organization in platform scope). */
 export function deleteExpiredAssignments(tx: Tx, now: Date): Promise<AssignmentRow[]> {
   return tx.deleteFrom('role_assignments').where('expires_at', '<=', now).returningAll().execute();
