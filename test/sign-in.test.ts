@@ -88,10 +88,10 @@ describe('sign-in flow', () => {
     // Every answer below is `failed`, and each costs exactly one argon2id verification: through the
     // account's own hash, or through the equaliser hash when there is none to check.
     const calls: string[] = [];
-    const { verify, verifyWithoutAccount } = auth.passwords;
-    auth.passwords.verify = async (...args) => {
+    const { verifyAgainst, verifyWithoutAccount } = auth.passwords;
+    auth.passwords.verifyAgainst = async (...args) => {
       calls.push('verify');
-      return verify(...args);
+      return verifyAgainst(...args);
     };
     auth.passwords.verifyWithoutAccount = async (...args) => {
       calls.push('equaliser');
@@ -122,7 +122,7 @@ describe('sign-in flow', () => {
           operatorActor,
         ),
       );
-      // `verify` of an account without a stored hash hands over to the equaliser: still one hash.
+      // `verifyAgainst` of an account without a stored hash hands over to the equaliser: still one hash.
       const cases: [string, string, string[]][] = [
         ['alice@example.test', 'wrong-password', ['verify']],
         ['unknown@example.test', password, ['equaliser']],
@@ -136,7 +136,7 @@ describe('sign-in flow', () => {
         assert.deepEqual(calls, expected, email);
       }
     } finally {
-      auth.passwords.verify = verify;
+      auth.passwords.verifyAgainst = verifyAgainst;
       auth.passwords.verifyWithoutAccount = verifyWithoutAccount;
     }
   });

@@ -3,6 +3,8 @@ export {
   type IdentityDeps,
   type IdentityService,
   type SignInCandidate,
+  type SignInCandidateRow,
+  toSignInCandidate,
   type User,
   type UserStatus,
   userInput,

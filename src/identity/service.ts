@@ -32,6 +32,20 @@ export interface SignInCandidate extends User {
   org: { id: string; slug: string; name: string; active: boolean };
 }
 
+/** A user row joined with its organization's slug, name and status (sign-in reads). */
+export type SignInCandidateRow = store.UserRow & {
+  org_slug: string;
+  org_name: string;
+  org_status: string;
+};
+
+export function toSignInCandidate(r: SignInCandidateRow): SignInCandidate {
+  return {
+    ...toUser(r),
+    org: { id: r.org_id, slug: r.org_slug, name: r.org_name, active: r.org_status === 'active' },
+  };
+}
+
 function toUser(row: store.UserRow): User {
   return {
     id: row.id,
@@ -167,16 +181,7 @@ export function createIdentityService(deps: IdentityDeps) {
 
     /** Accounts with this email (every organization, or the one named), with their organization. */
     async signInCandidates(tx: Tx, email: string, orgSlug?: string): Promise<SignInCandidate[]> {
-      const rows = await store.signInCandidates(tx, email, orgSlug, 10);
-      return rows.map((r) => ({
-        ...toUser(r),
-        org: {
-          id: r.org_id,
-          slug: r.org_slug,
-          name: r.org_name,
-          active: r.org_status === 'active',
-        },
-      }));
+      return (await store.signInCandidates(tx, email, orgSlug, 10)).map(toSignInCandidate);
     },
     async listUsersPage(
       tx: Tx,

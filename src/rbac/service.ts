@@ -104,12 +104,21 @@ export function createRbac(deps: RbacDeps) {
     return role;
   }
 
-  /** The roles a user holds now (expired assignments no longer count, swept or not). */
-  async function rolesOfUser(tx: Tx, principal: UserPrincipal): Promise<RoleDefinition[]> {
+  /**
+   * The roles a user holds now (expired assignments no longer count, swept or not). `heldKeys`:
+   * the keys of the unexpired assignments, when the caller read them already.
+   */
+  async function rolesOfUser(
+    tx: Tx,
+    principal: UserPrincipal,
+    heldKeys?: readonly string[],
+  ): Promise<RoleDefinition[]> {
     const now = clock.now();
-    const keys = (await store.assignmentsOfUser(tx, principal.userId))
-      .filter((a) => a.expires_at === null || a.expires_at > now)
-      .map((a) => a.role_key);
+    const keys =
+      heldKeys ??
+      (await store.assignmentsOfUser(tx, principal.userId))
+        .filter((a) => a.expires_at === null || a.expires_at > now)
+        .map((a) => a.role_key);
     if (keys.length === 0) return [];
     // Custom roles are read only when the user holds one (sign-in asks this for everyone).
     const roles = keys.every((k) => builtInRoleKeys.has(k))
@@ -283,9 +292,13 @@ export function createRbac(deps: RbacDeps) {
       }
     },
 
-    /** Whether any role the user holds asks for a second factor. */
-    async requiresMfa(tx: Tx, principal: UserPrincipal): Promise<boolean> {
-      return (await rolesOfUser(tx, principal)).some((r) => r.requireMfa);
+    /** Whether any role the user holds asks for a second factor (`heldKeys`: see rolesOfUser). */
+    async requiresMfa(
+      tx: Tx,
+      principal: UserPrincipal,
+      heldKeys?: readonly string[],
+    ): Promise<boolean> {
+      return (await rolesOfUser(tx, principal, heldKeys)).some((r) => r.requireMfa);
     },
 
     async createRole(tx: Tx, orgId: string, input: unknown, actor: AuditActor) {

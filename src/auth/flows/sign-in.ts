@@ -1,6 +1,10 @@
 import type { AuditLog } from '../../audit/index.ts';
 import { createSplitToken, readSplitToken, splitTokenMatches } from '../../crypto/index.ts';
-import type { IdentityService, SignInCandidate } from '../../identity/index.ts';
+import {
+  type IdentityService,
+  type SignInCandidate,
+  toSignInCandidate,
+} from '../../identity/index.ts';
 import {
   AppError,
   type AuditActor,
@@ -95,8 +99,10 @@ export function createSignInFlow(deps: SignInDeps) {
   async function mfaRequired(
     tx: Tx,
     user: { id: string; orgId: string; createdAt: Date },
+    /** The keys of the roles the user holds now, when the caller read them already. */
+    heldRoleKeys?: readonly string[],
   ): Promise<{ required: boolean; graceUntil: Date | null }> {
-    if (await deps.rbac.requiresMfa(tx, { userId: user.id, orgId: user.orgId })) {
+    if (await deps.rbac.requiresMfa(tx, { userId: user.id, orgId: user.orgId }, heldRoleKeys)) {
       return { required: true, graceUntil: null };
     }
     const { policy } = await deps.mfa.policy(tx, user.orgId);
@@ -167,14 +173,14 @@ export function createSignInFlow(deps: SignInDeps) {
     client: Client,
     /** The flow being continued (its row and the token the browser holds), if any. */
     flow?: { id: string; token: string },
-    /** Whether the user has a second factor, when the caller already knows. */
-    knownHasFactor?: boolean,
+    /** What the caller already read: whether the user has a second factor, the roles held. */
+    known?: { hasFactor: boolean; roleKeys: readonly string[] },
   ): Promise<StepResult> {
     const hasMfa = amr.includes('mfa');
     let stage: Stage | null = null;
-    if (!hasMfa && (knownHasFactor ?? (await deps.mfa.hasFactor(tx, user.id)))) stage = 'mfa';
+    if (!hasMfa && (known?.hasFactor ?? (await deps.mfa.hasFactor(tx, user.id)))) stage = 'mfa';
     else if (!hasMfa) {
-      const { required, graceUntil } = await mfaRequired(tx, user);
+      const { required, graceUntil } = await mfaRequired(tx, user, known?.roleKeys);
       if (required && !(graceUntil && graceUntil > clock.now())) stage = 'enroll';
     }
     if (!stage && mustChange) stage = 'password_change';
@@ -300,16 +306,40 @@ export function createSignInFlow(deps: SignInDeps) {
       client: Client,
     ): Promise<StepResult> {
       const email = input.email.trim();
-      // Two single reads in platform scope, each one round trip (ADR 0007).
-      const ipOk = await platformStatement(database, (tx) =>
-        deps.lockout.ipAllowedIn(tx, client.ip),
-      );
-      const candidates =
-        email && ipOk
-          ? await platformStatement(database, (tx) =>
-              deps.identity.signInCandidates(tx, email, input.orgSlug || undefined),
-            )
-          : [];
+      // One read in platform scope, one round trip (ADR 0007): the accounts, what the step needs
+      // to know about them, and the address's failures.
+      const ipWindow = deps.lockout.ipWindowInDatabase();
+      const rows = email
+        ? await platformStatement(database, (tx) =>
+            store.passwordStepAccounts(tx, {
+              email,
+              orgSlug: input.orgSlug || undefined,
+              now: clock.now(),
+              ip: client.ip,
+              ipWindow,
+            }),
+          )
+        : [];
+      // The address's count comes with the accounts; without any (or with Redis), on its own.
+      const ipOk =
+        ipWindow && rows[0]
+          ? deps.lockout.ipFailuresAllowed(rows[0].ip_failures)
+          : await platformStatement(database, (tx) => deps.lockout.ipAllowedIn(tx, client.ip));
+      const candidates = ipOk
+        ? rows.map((row) => ({
+            user: toSignInCandidate(row),
+            hasFactor: row.has_factor,
+            roleKeys: row.role_keys,
+            credential:
+              row.password_hash && row.password_changed_at
+                ? {
+                    hash: row.password_hash,
+                    changedAt: row.password_changed_at,
+                    mustChange: row.password_must_change ?? false,
+                  }
+                : null,
+          }))
+        : [];
       if (candidates.length === 0) {
         // An unknown account still costs one password hash verification, like a known one.
         await deps.passwords.verifyWithoutAccount(input.password);
@@ -327,12 +357,17 @@ export function createSignInFlow(deps: SignInDeps) {
       const lockNotices: string[] = [];
       // With one candidate (the usual case) the check and what follows share one transaction.
       let signedIn: StepResult | undefined;
-      for (const user of candidates) {
+      for (const { user, hasFactor, roleKeys, credential } of candidates) {
         const ok = await withOrg(database, user.orgId, async (tx) => {
           const gate = await deps.lockout.gate(tx, user, 'password');
-          const hasMfa = await deps.mfa.hasFactor(tx, user.id);
           // Verified even when the gate is closed, so a locked account costs the same time.
-          const verdict = await deps.passwords.verify(tx, user, input.password, hasMfa);
+          const verdict = await deps.passwords.verifyAgainst(
+            tx,
+            user,
+            credential,
+            input.password,
+            hasFactor,
+          );
           const usable = user.status === 'active' && user.org.active;
           let reason: string | null = null;
           if (!gate.open) reason = gate.reason;
@@ -361,15 +396,10 @@ export function createSignInFlow(deps: SignInDeps) {
           }
           if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'password');
           if (candidates.length === 1) {
-            signedIn = await advance(
-              tx,
-              user,
-              ['pwd'],
-              verdict.mustChange,
-              client,
-              undefined,
-              hasMfa,
-            );
+            signedIn = await advance(tx, user, ['pwd'], verdict.mustChange, client, undefined, {
+              hasFactor,
+              roleKeys,
+            });
           }
           return { user, mustChange: verdict.mustChange };
         });

@@ -50,6 +50,7 @@ export function createLockoutService(deps: LockoutDeps) {
     const size = deps.ipWindowMinutes * 60_000;
     return new Date(Math.floor(now.getTime() / size) * size);
   };
+  const ipFailuresAllowed = (failures: number): boolean => failures < deps.ipMaxFailures;
 
   return {
     policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> =>
@@ -131,8 +132,19 @@ export function createLockoutService(deps: LockoutDeps) {
       const failures = deps.ipCounter
         ? await deps.ipCounter.get(ipKey(ip, window))
         : await store.ipFailures(tx, ip, window);
-      return failures < deps.ipMaxFailures;
+      return ipFailuresAllowed(failures);
     },
+
+    /**
+     * The window whose failures per address PostgreSQL keeps now (`auth_ip_failures`), for
+     * callers that read the count within a larger statement; null when Redis keeps them.
+     */
+    ipWindowInDatabase(): Date | null {
+      return deps.ipCounter ? null : windowOf(deps.clock.now());
+    },
+
+    /** Whether an address with this many failures in the current window may still try. */
+    ipFailuresAllowed,
 
     /** Counts a failed sign-in from a client address (any account, any organization). */
     async recordIpFailure(ip: string): Promise<number> {

@@ -16,6 +16,7 @@ export {
   type PasswordOwner,
   type PasswordService,
   type SetPasswordOptions,
+  type StoredCredential,
   type VerifyResult,
   type VersionedPolicy,
 } from './service.ts';

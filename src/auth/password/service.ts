@@ -54,6 +54,13 @@ export interface VerifyResult {
   mustChange: boolean;
 }
 
+/** What a sign-in checks of a user's password credential. */
+export interface StoredCredential {
+  hash: string;
+  changedAt: Date;
+  mustChange: boolean;
+}
+
 export interface PasswordDeps {
   audit: AuditWriter;
   clock: Clock;
@@ -191,7 +198,21 @@ export function createPasswordService(deps: PasswordDeps) {
       password: string,
       hasMfa: boolean,
     ): Promise<VerifyResult> {
-      const current = await store.credential(tx, owner.id);
+      const row = await store.credential(tx, owner.id);
+      const current = row
+        ? { hash: row.hash, changedAt: row.changed_at, mustChange: row.must_change }
+        : null;
+      return service.verifyAgainst(tx, owner, current, password, hasMfa);
+    },
+
+    /** `verify`, with the user's credential (or its absence) already read by the caller. */
+    async verifyAgainst(
+      tx: Tx,
+      owner: PasswordOwner,
+      current: StoredCredential | null,
+      password: string,
+      hasMfa: boolean,
+    ): Promise<VerifyResult> {
       if (!current) {
         await service.verifyWithoutAccount(password);
         return { ok: false, mustChange: false };
@@ -207,8 +228,8 @@ export function createPasswordService(deps: PasswordDeps) {
         });
       }
       const { policy } = await policyOf(tx, owner.orgId);
-      const expired = passwordExpired(policy, current.changed_at, deps.clock.now(), hasMfa);
-      return { ok: true, mustChange: current.must_change || expired };
+      const expired = passwordExpired(policy, current.changedAt, deps.clock.now(), hasMfa);
+      return { ok: true, mustChange: current.mustChange || expired };
     },
   };
   return service;
