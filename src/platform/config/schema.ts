@@ -209,8 +209,10 @@ export const configSchema = z.object({
     .int()
     .min(10)
     .max(60_000)
-    .default(200)
-    .describe('How often the audit sealer appends new events to the signed hash chain.'),
+    .default(1000)
+    .describe(
+      'How often the audit sealer appends new events to the signed hash chain (each run is one transaction, even when there is nothing to seal).',
+    ),
   VIGIL_AUDIT_BLOCK_SIZE: z.coerce
     .number()
     .int()
