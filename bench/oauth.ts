@@ -1,6 +1,8 @@
+import { createServer, type Server } from 'node:https';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import Provider from 'oidc-provider';
 import pg from 'pg';
 import type { Core } from '../src/app/core.ts';
 import { createServices, type Services } from '../src/app/services.ts';
@@ -22,7 +24,9 @@ import { option } from './support.ts';
  * refresh-token rotations (each worker follows its own chain) and introspections per second, next
  * to two bare Fastify endpoints measured in the same run, in the same process and on the same
  * cores: one that signs one ES256 JWT per request (the baseline of both grants) and one that
- * reads one `oidc_models` row by primary key (the baseline of introspection). The server and the
+ * reads one `oidc_models` row by primary key (the baseline of introspection). For reference, it
+ * also measures oidc-provider on its own (its in-memory adapter, one static client, no Fastify, no
+ * audit): the part of a grant's cost that the library itself takes. The server and the
  * baselines are pinned to `--server-cores` cores; the load generator and PostgreSQL run on the
  * others, as other machines would.
  *
@@ -35,6 +39,7 @@ export async function main(argv: string[]): Promise<void> {
   const { core, server, config, db } = bench;
   const pool = new pg.Pool({ connectionString: db.url, max: config.VIGIL_DB_POOL_SIZE });
   let baseline: FastifyInstance | undefined;
+  let library: Server | undefined;
   try {
     const services = createServices(core);
     await services.oauth.reload();
@@ -94,6 +99,17 @@ export async function main(argv: string[]): Promise<void> {
       { url: server.url, phase: 'client_credentials', path: tokenPath, auth: api },
       (rate) => `ratio ${(rate / jwt).toFixed(2)} (target ≥ 0.5)`,
     );
+    library = await startLibraryReference(config);
+    await measure(
+      '  reference: oidc-provider alone',
+      {
+        url: server.url.replace(/:\d+$/, `:${port(library)}`),
+        phase: 'client_credentials',
+        path: '/token',
+        auth: basic(libraryClient.id, libraryClient.secret),
+      },
+      (rate) => `ratio ${(rate / jwt).toFixed(2)}`,
+    );
     // Introspected below: an opaque token (JWT access tokens are checked by the API itself).
     const accessToken = await opaqueToken(server.url, machine);
     await measure(
@@ -127,6 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       (rate) => `ratio ${(rate / lookup).toFixed(2)} (target ≥ 0.6)`,
     );
   } finally {
+    library?.close();
     await baseline?.close();
     await pool.end();
     await bench.stop();
@@ -258,8 +275,59 @@ async function startBaseline(config: Config, pool: pg.Pool): Promise<FastifyInst
   return app;
 }
 
-const port = (app: FastifyInstance) => {
-  const address = app.server.address();
+const libraryClient = { id: 'bench-library', secret: 'bench-library-secret-of-more-than-32-bytes' };
+
+/**
+ * oidc-provider as its own documentation sets it up, nothing of Vigil's around it: the in-memory
+ * adapter, one static machine client, client credentials issuing ES256 JWT access tokens for one
+ * resource, served by node:https with the server's certificate and TLS settings.
+ */
+async function startLibraryReference(config: Config): Promise<Server> {
+  const tls = await loadTlsMaterial(config, createLogger('warn'));
+  if (!tls) throw new Error('no TLS material');
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const resource = 'https://api.bench.test/';
+  const provider = new Provider(config.VIGIL_PUBLIC_URL, {
+    clients: [
+      {
+        client_id: libraryClient.id,
+        client_secret: libraryClient.secret,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+        id_token_signed_response_alg: 'ES256',
+      },
+    ],
+    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] },
+    features: {
+      clientCredentials: { enabled: true },
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => resource,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async () => ({
+          audience: resource,
+          scope: 'bench:read',
+          accessTokenTTL: 600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'ES256' } },
+        }),
+      },
+    },
+    routes: { token: '/token' },
+    ttl: { ClientCredentials: 600 },
+  });
+  const server = createServer(
+    { key: tls.key, cert: tls.cert, minVersion: config.VIGIL_TLS_MIN_VERSION },
+    provider.callback(),
+  );
+  await new Promise<void>((resolve) => server.listen(0, config.VIGIL_HOST, resolve));
+  return server;
+}
+
+const port = (app: FastifyInstance | Server) => {
+  const address = 'server' in app ? app.server.address() : app.address();
   return typeof address === 'object' && address ? address.port : 0;
 };
 
