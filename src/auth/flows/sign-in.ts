@@ -307,7 +307,9 @@ export function createSignInFlow(deps: SignInDeps) {
     ): Promise<StepResult> {
       const email = input.email.trim();
       // One read in platform scope, one round trip (ADR 0007): the accounts, what the step needs
-      // to know about them, and the address's failures.
+      // to know about them, and the address's failures. The credential read before the
+      // organization's transaction is no staler than one read inside it: a password change can
+      // commit during the hash either way. The lockout counter is read again, locked, inside.
       const ipWindow = deps.lockout.ipWindowInDatabase();
       const rows = email
         ? await platformStatement(database, (tx) =>
