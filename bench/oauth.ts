@@ -8,6 +8,7 @@ import type { Core } from '../src/app/core.ts';
 import { createServices, type Services } from '../src/app/services.ts';
 import { loadTlsMaterial } from '../src/app/tls.ts';
 import { sha256 } from '../src/crypto/index.ts';
+import type { TlsMaterial } from '../src/http/index.ts';
 import {
   type Config,
   createLogger,
@@ -44,7 +45,9 @@ export async function main(argv: string[]): Promise<void> {
     const services = createServices(core);
     await services.oauth.reload();
     const seed = await seedClients(core, services);
-    baseline = await startBaseline(config, pool);
+    const tls = await loadTlsMaterial(config, createLogger('warn'));
+    if (!tls) throw new Error('no TLS material');
+    baseline = await startBaseline(config, tls, pool);
     const baselineUrl = server.url.replace(/:\d+$/, `:${port(baseline)}`);
     console.log(
       `oauth benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase; ${bench.placement}`,
@@ -99,7 +102,7 @@ export async function main(argv: string[]): Promise<void> {
       { url: server.url, phase: 'client_credentials', path: tokenPath, auth: api },
       (rate) => `ratio ${(rate / jwt).toFixed(2)} (target ≥ 0.5)`,
     );
-    library = await startLibraryReference(config);
+    library = await startLibraryReference(config, tls);
     await measure(
       '  reference: oidc-provider alone',
       {
@@ -234,9 +237,11 @@ async function mintRefreshTokens(services: Services, seed: Seed, count: number):
 }
 
 /** The baselines: a bare Fastify over HTTPS with the server's certificate and TLS settings. */
-async function startBaseline(config: Config, pool: pg.Pool): Promise<FastifyInstance> {
-  const tls = await loadTlsMaterial(config, createLogger('warn'));
-  if (!tls) throw new Error('no TLS material');
+async function startBaseline(
+  config: Config,
+  tls: TlsMaterial,
+  pool: pg.Pool,
+): Promise<FastifyInstance> {
   const app = Fastify({
     https: {
       key: tls.key,
@@ -282,9 +287,7 @@ const libraryClient = { id: 'bench-library', secret: 'bench-library-secret-of-mo
  * adapter, one static machine client, client credentials issuing ES256 JWT access tokens for one
  * resource, served by node:https with the server's certificate and TLS settings.
  */
-async function startLibraryReference(config: Config): Promise<Server> {
-  const tls = await loadTlsMaterial(config, createLogger('warn'));
-  if (!tls) throw new Error('no TLS material');
+async function startLibraryReference(config: Config, tls: TlsMaterial): Promise<Server> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const resource = 'https://api.bench.test/';
   const provider = new Provider(config.VIGIL_PUBLIC_URL, {

@@ -9,3 +9,4 @@ export {
   type UserStatus,
   userInput,
 } from './service.ts';
+export { signInCandidatesQuery } from './store.ts';

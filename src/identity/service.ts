@@ -181,7 +181,9 @@ export function createIdentityService(deps: IdentityDeps) {
 
     /** Accounts with this email (every organization, or the one named), with their organization. */
     async signInCandidates(tx: Tx, email: string, orgSlug?: string): Promise<SignInCandidate[]> {
-      return (await store.signInCandidates(tx, email, orgSlug, 10)).map(toSignInCandidate);
+      return (await store.signInCandidatesQuery(tx, email, orgSlug, 10).execute()).map(
+        toSignInCandidate,
+      );
     },
     async listUsersPage(
       tx: Tx,

@@ -36,8 +36,11 @@ export async function countActiveWithRole(tx: Tx, orgId: string, roleKey: string
   return Number(row?.n ?? 0);
 }
 
-/** Accounts with this email in every organization (or one, by slug), for sign-in; platform scope. */
-export function signInCandidates(
+/**
+ * Accounts with this email in every organization (or one, by slug), for sign-in; platform scope.
+ * A query, not rows: the sign-in's password step adds what it needs to know about each account.
+ */
+export function signInCandidatesQuery(
   tx: Tx,
   email: string,
   orgSlug: string | undefined,
@@ -56,7 +59,7 @@ export function signInCandidates(
     .orderBy('organizations.slug')
     .limit(limit);
   if (orgSlug) q = q.where('organizations.slug', '=', orgSlug);
-  return q.execute();
+  return q;
 }
 
 export async function roleKeysOf(tx: Tx, userId: string): Promise<string[]> {

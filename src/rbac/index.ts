@@ -16,3 +16,4 @@ export {
   type RbacDeps,
   type UserPrincipal,
 } from './service.ts';
+export { heldRoleKeys } from './store.ts';

@@ -105,20 +105,15 @@ export function createRbac(deps: RbacDeps) {
   }
 
   /**
-   * The roles a user holds now (expired assignments no longer count, swept or not). `heldKeys`:
-   * the keys of the unexpired assignments, when the caller read them already.
+   * The roles a user holds now (see store.heldRoleKeys). `heldKeys`: those keys, when the caller
+   * read them already.
    */
   async function rolesOfUser(
     tx: Tx,
     principal: UserPrincipal,
     heldKeys?: readonly string[],
   ): Promise<RoleDefinition[]> {
-    const now = clock.now();
-    const keys =
-      heldKeys ??
-      (await store.assignmentsOfUser(tx, principal.userId))
-        .filter((a) => a.expires_at === null || a.expires_at > now)
-        .map((a) => a.role_key);
+    const keys = heldKeys ?? (await store.heldRoleKeysOf(tx, principal.userId, clock.now()));
     if (keys.length === 0) return [];
     // Custom roles are read only when the user holds one (sign-in asks this for everyone).
     const roles = keys.every((k) => builtInRoleKeys.has(k))

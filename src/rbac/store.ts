@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Expression, type Insertable, type Selectable, sql } from 'kysely';
 import type {
   AccessRequestsTable,
   ConflictRulesTable,
@@ -10,6 +10,23 @@ import type {
 export type RoleRow = Selectable<RolesTable>;
 export type AssignmentRow = Selectable<RoleAssignmentsTable>;
 export type ConflictRuleRow = Selectable<ConflictRulesTable>;
+
+/**
+ * The keys of the roles the user (an id or a column) holds at `now`, as an SQL expression:
+ * expired assignments no longer count, swept or not.
+ */
+export function heldRoleKeys(userId: Expression<string>, now: Date) {
+  return sql<string[]>`array(SELECT role_key FROM role_assignments
+    WHERE role_assignments.user_id = ${userId}
+      AND (role_assignments.expires_at IS NULL OR role_assignments.expires_at > ${now}))`;
+}
+
+export async function heldRoleKeysOf(tx: Tx, userId: string, now: Date): Promise<string[]> {
+  const row = await tx
+    .selectNoFrom(heldRoleKeys(sql.val(userId), now).as('keys'))
+    .executeTakeFirstOrThrow();
+  return row.keys;
+}
 export type AccessRequestRow = Selectable<AccessRequestsTable>;
 
 export function customRoles(tx: Tx, orgId: string): Promise<RoleRow[]> {

@@ -15,3 +15,4 @@ export {
   type LockoutDeps,
   type LockoutService,
 } from './service.ts';
+export { ipFailuresIn } from './store.ts';

@@ -56,14 +56,17 @@ export async function addIpFailure(tx: Tx, ip: string, windowStart: Date): Promi
   return Number(result.rows[0]?.failures ?? 1);
 }
 
+/** The failures of a client address in the window starting at `windowStart`, as an SQL expression. */
+export function ipFailuresIn(ip: string, windowStart: Date) {
+  return sql<number>`coalesce((SELECT failures FROM auth_ip_failures
+    WHERE ip = ${ip} AND window_start = ${windowStart}), 0)`;
+}
+
 export async function ipFailures(tx: Tx, ip: string, windowStart: Date): Promise<number> {
   const row = await tx
-    .selectFrom('auth_ip_failures')
-    .select('failures')
-    .where('ip', '=', ip)
-    .where('window_start', '=', windowStart)
-    .executeTakeFirst();
-  return row?.failures ?? 0;
+    .selectNoFrom(ipFailuresIn(ip, windowStart).as('failures'))
+    .executeTakeFirstOrThrow();
+  return row.failures;
 }
 
 export async function deleteIpWindowsBefore(tx: Tx, before: Date): Promise<void> {

@@ -112,7 +112,7 @@ export function createMfaService(deps: MfaDeps) {
     usersWithFactor: store.usersWithFactor,
 
     async hasFactor(tx: Tx, userId: string): Promise<boolean> {
-      return (await store.factorsOf(tx, userId)).some((f) => f.confirmed_at !== null);
+      return store.hasConfirmedFactor(tx, userId);
     },
 
     /** A new, unconfirmed TOTP factor: the seed (shown once) and its otpauth:// URI for the QR code. */

@@ -1,7 +1,20 @@
-import { type Selectable, sql } from 'kysely';
+import { type Expression, type Selectable, sql } from 'kysely';
 import type { MfaFactorsTable, Tx } from '../../platform/index.ts';
 
 export type FactorRow = Selectable<MfaFactorsTable>;
+
+/** Whether the user (an id or a column) has a confirmed second factor, as an SQL expression. */
+export function confirmedFactorExists(userId: Expression<string>) {
+  return sql<boolean>`EXISTS (SELECT 1 FROM mfa_factors
+    WHERE mfa_factors.user_id = ${userId} AND mfa_factors.confirmed_at IS NOT NULL)`;
+}
+
+export async function hasConfirmedFactor(tx: Tx, userId: string): Promise<boolean> {
+  const row = await tx
+    .selectNoFrom(confirmedFactorExists(sql.val(userId)).as('has'))
+    .executeTakeFirstOrThrow();
+  return row.has;
+}
 
 export function factorsOf(tx: Tx, userId: string): Promise<FactorRow[]> {
   return tx
