@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which erasable TypeScript cannot import). */
@@ -11,13 +12,38 @@ export const passwordHashParams = {
   parallelism: 1,
 } as const;
 
+/**
+ * At most one argon2id computation per core this process may use at a time; the others wait
+ * their turn in arrival order. Each one fills 19 MiB: more of them than cores only take turns on
+ * the same cores and evict each other's memory from the CPU caches (on one core, four at once
+ * verify ~20% fewer passwords per second than one after the other: docs/authentication.md), and
+ * a burst of sign-ins would hold 19 MiB each. `availableParallelism()` follows the process's CPU
+ * affinity and cgroup quota, and is read at each turn because both can change while it runs.
+ */
+export const passwordHashing = {
+  running: 0,
+  waiting: [] as (() => void)[],
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < availableParallelism()) this.running++;
+    else await new Promise<void>((turn) => this.waiting.push(turn));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, so `running` never overshoots.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  },
+};
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password.normalize('NFKC'), passwordHashParams);
+  return passwordHashing.run(() => hash(password.normalize('NFKC'), passwordHashParams));
 }
 
 export async function verifyPassword(encoded: string, password: string): Promise<boolean> {
   try {
-    return await verify(encoded, password.normalize('NFKC'));
+    return await passwordHashing.run(() => verify(encoded, password.normalize('NFKC')));
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { hashPassword, passwordNeedsRehash, verifyPassword } from './password.ts';
+import { hashPassword, passwordHashing, passwordNeedsRehash, verifyPassword } from './password.ts';
 import { constantTimeEqual } from './primitives.ts';
 import { createSplitToken, parseSplitToken, splitTokenMatches } from './tokens.ts';
 
@@ -48,6 +49,53 @@ describe('password hashing', () => {
     assert.equal(await verifyPassword('not a hash', 'x'), false);
     assert.equal(passwordNeedsRehash(hash), false);
     assert.equal(passwordNeedsRehash('$argon2id$v=19$m=4096,t=3,p=1$c2FsdA$aGFzaA'), true);
+  });
+
+  it('runs at most one computation per core at a time, the others in arrival order', async () => {
+    const cores = availableParallelism();
+    let inside = 0;
+    let peak = 0;
+    const order: number[] = [];
+    const task = (i: number) =>
+      passwordHashing.run(async () => {
+        peak = Math.max(peak, ++inside);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inside--;
+        order.push(i);
+        return i;
+      });
+    const count = cores * 3 + 1;
+    const results = await Promise.all(Array.from({ length: count }, (_, i) => task(i)));
+    assert.deepEqual(
+      results,
+      Array.from({ length: count }, (_, i) => i),
+    );
+    assert.equal(peak, cores);
+    assert.deepEqual(
+      order.slice(cores),
+      Array.from({ length: count - cores }, (_, i) => i + cores),
+    );
+    assert.equal(passwordHashing.running, 0);
+    // A failing computation frees its slot too.
+    await assert.rejects(
+      passwordHashing.run(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
+    assert.equal(passwordHashing.running, 0);
+  });
+
+  it('queues password verifications behind the same limit', async () => {
+    const hash = await hashPassword('Correct horse 9!');
+    const burst = Array.from({ length: availableParallelism() + 2 }, () =>
+      verifyPassword(hash, 'Correct horse 9!'),
+    );
+    assert.equal(passwordHashing.running, availableParallelism());
+    assert.equal(passwordHashing.waiting.length, 2);
+    assert.deepEqual(
+      await Promise.all(burst),
+      burst.map(() => true),
+    );
+    assert.equal(passwordHashing.running, 0);
   });
 });
 
