@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import type { StepResult } from '../src/auth/flows/index.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
@@ -88,10 +89,10 @@ describe('sign-in flow', () => {
     // Every answer below is `failed`, and each costs exactly one argon2id verification: through the
     // account's own hash, or through the equaliser hash when there is none to check.
     const calls: string[] = [];
-    const { verifyAgainst, verifyWithoutAccount } = auth.passwords;
-    auth.passwords.verifyAgainst = async (...args) => {
+    const { matches, verifyWithoutAccount } = auth.passwords;
+    auth.passwords.matches = async (...args) => {
       calls.push('verify');
-      return verifyAgainst(...args);
+      return matches(...args);
     };
     auth.passwords.verifyWithoutAccount = async (...args) => {
       calls.push('equaliser');
@@ -122,7 +123,7 @@ describe('sign-in flow', () => {
           operatorActor,
         ),
       );
-      // `verifyAgainst` of an account without a stored hash hands over to the equaliser: still one hash.
+      // `matches` for an account without a stored hash hands over to the equaliser: still one hash.
       const cases: [string, string, string[]][] = [
         ['alice@example.test', 'wrong-password', ['verify']],
         ['unknown@example.test', password, ['equaliser']],
@@ -136,8 +137,62 @@ describe('sign-in flow', () => {
         assert.deepEqual(calls, expected, email);
       }
     } finally {
-      auth.passwords.verifyAgainst = verifyAgainst;
+      auth.passwords.matches = matches;
       auth.passwords.verifyWithoutAccount = verifyWithoutAccount;
+    }
+  });
+
+  it('holds no database connection, transaction or lock while the password hash is computed', async () => {
+    const dora = await auth.createUser(orgA, 'dora@example.test', password);
+    // One failure, so that dora's lockout row exists and the step reads it `FOR UPDATE`.
+    await auth.signIn.passwordStep({ email: dora.email, password: 'wrong' }, client);
+    const { matches } = auth.passwords;
+    let hashing!: () => void;
+    let finishHash!: () => void;
+    const inHash = new Promise<void>((resolve) => {
+      hashing = resolve;
+    });
+    const hashMayFinish = new Promise<void>((resolve) => {
+      finishHash = resolve;
+    });
+    auth.passwords.matches = async (...args) => {
+      hashing();
+      await hashMayFinish;
+      return matches(...args);
+    };
+    try {
+      const step = auth.signIn.passwordStep({ email: dora.email, password }, client);
+      await inHash;
+      // PGlite has one connection: were the step holding it, this transaction could only start
+      // once the hash is let finish, which the timer does after 5 s (so a regression fails
+      // instead of hanging). Were the step holding dora's lockout row, NOWAIT would fail at once
+      // on PostgreSQL.
+      let waitedForHash = false;
+      const deadlock = setTimeout(() => {
+        waitedForHash = true;
+        finishHash();
+      }, 5000);
+      const row = await withOrg(core.database, orgA, (tx) =>
+        sql<{ failures: number }>`
+          SELECT failures FROM auth_lockouts WHERE user_id = ${dora.id} AND factor = 'password'
+          FOR UPDATE NOWAIT`.execute(tx),
+      );
+      clearTimeout(deadlock);
+      assert.equal(waitedForHash, false, 'the transaction had to wait for the hash to finish');
+      assert.equal(row.rows[0]?.failures, 1);
+      if (core.database.kind === 'postgres') {
+        const open = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(
+          core.database.db,
+        );
+        assert.equal(open.rows[0]?.n, 0, 'no transaction is open during the hash');
+      }
+      finishHash();
+      signedIn(await step);
+    } finally {
+      finishHash();
+      auth.passwords.matches = matches;
     }
   });
 

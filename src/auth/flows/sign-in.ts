@@ -360,16 +360,26 @@ export function createSignInFlow(deps: SignInDeps) {
       // With one candidate (the usual case) the check and what follows share one transaction.
       let signedIn: StepResult | undefined;
       for (const { user, hasFactor, roleKeys, credential } of candidates) {
+        // The hash comes first, outside the transaction: a sign-in waiting for its turn at the
+        // hash holds no pooled connection and no lock. It is checked even when the account turns
+        // out to be locked, so a locked account costs the same time.
+        const matches = await deps.passwords.matches(credential, input.password);
         const ok = await withOrg(database, user.orgId, async (tx) => {
           const gate = await deps.lockout.gate(tx, user, 'password');
-          // Verified even when the gate is closed, so a locked account costs the same time.
-          const verdict = await deps.passwords.verifyAgainst(
-            tx,
-            user,
-            credential,
-            input.password,
-            hasFactor,
-          );
+          // A locked account's right password goes no further (no rehash): the lock answers.
+          const verdict =
+            matches && credential && gate.open
+              ? {
+                  ok: true,
+                  ...(await deps.passwords.accepted(
+                    tx,
+                    user,
+                    credential,
+                    input.password,
+                    hasFactor,
+                  )),
+                }
+              : { ok: matches, mustChange: false };
           const usable = user.status === 'active' && user.org.active;
           let reason: string | null = null;
           if (!gate.open) reason = gate.reason;

@@ -189,8 +189,8 @@ export function createPasswordService(deps: PasswordDeps) {
     },
 
     /**
-     * Checks a sign-in password. Rehashes transparently when the hash parameters changed, and
-     * says whether the password must be replaced first (temporary, or expired by policy).
+     * Checks a user's password (the account page's current-password check): `matches`, then
+     * `accepted`, in `tx`.
      */
     async verify(
       tx: Tx,
@@ -202,22 +202,34 @@ export function createPasswordService(deps: PasswordDeps) {
       const current = row
         ? { hash: row.hash, changedAt: row.changed_at, mustChange: row.must_change }
         : null;
-      return service.verifyAgainst(tx, owner, current, password, hasMfa);
-    },
-
-    /** `verify`, with the user's credential (or its absence) already read by the caller. */
-    async verifyAgainst(
-      tx: Tx,
-      owner: PasswordOwner,
-      current: StoredCredential | null,
-      password: string,
-      hasMfa: boolean,
-    ): Promise<VerifyResult> {
-      if (!current) {
-        await service.verifyWithoutAccount(password);
+      if (!(await service.matches(current, password)) || !current) {
         return { ok: false, mustChange: false };
       }
-      if (!(await verifyPassword(current.hash, password))) return { ok: false, mustChange: false };
+      return { ok: true, ...(await service.accepted(tx, owner, current, password, hasMfa)) };
+    },
+
+    /**
+     * Whether `password` matches a stored credential: the argon2id work alone, which needs no
+     * transaction, so that a sign-in waiting for its turn at the hash holds no pooled connection
+     * and no row lock. Without a credential it does the same work on the equaliser hash.
+     */
+    async matches(current: StoredCredential | null, password: string): Promise<boolean> {
+      if (!current) return service.verifyWithoutAccount(password);
+      return verifyPassword(current.hash, password);
+    },
+
+    /**
+     * What follows a matching password, in the sign-in's transaction: the transparent rehash when
+     * the hash parameters changed, and whether the password must be replaced first (temporary, or
+     * expired by policy).
+     */
+    async accepted(
+      tx: Tx,
+      owner: PasswordOwner,
+      current: StoredCredential,
+      password: string,
+      hasMfa: boolean,
+    ): Promise<{ mustChange: boolean }> {
       if (passwordNeedsRehash(current.hash)) {
         await store.replaceHash(tx, owner.id, await hashPassword(password));
         await deps.audit(tx, {
@@ -229,7 +241,7 @@ export function createPasswordService(deps: PasswordDeps) {
       }
       const { policy } = await policyOf(tx, owner.orgId);
       const expired = passwordExpired(policy, current.changedAt, deps.clock.now(), hasMfa);
-      return { ok: true, mustChange: current.mustChange || expired };
+      return { mustChange: current.mustChange || expired };
     },
   };
   return service;
