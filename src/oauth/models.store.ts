@@ -1,4 +1,4 @@
-import type { Tx } from '../platform/index.ts';
+import { precompiled, type Tx } from '../platform/index.ts';
 
 /** A stored oidc-provider artifact (session, interaction, grant, code, token, ...). */
 export interface ModelRow {
@@ -16,35 +16,63 @@ export interface ModelWrite {
 
 const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+const upsert = precompiled(
+  ['model', 'id', 'payload', 'grantId', 'uid', 'userCode', 'accountId', 'expiresAt'],
+  (db, p) => {
+    const values = {
+      payload: p.payload,
+      grant_id: p.grantId,
+      uid: p.uid,
+      user_code: p.userCode,
+      account_id: p.accountId,
+      expires_at: p.expiresAt,
+    };
+    return db
+      .insertInto('oidc_models')
+      .values({ model: p.model, id: p.id, consumed_at: null, ...values })
+      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values));
+  },
+);
+
 export async function upsertModel(tx: Tx, row: ModelWrite): Promise<void> {
-  const values = {
+  await upsert(tx, {
+    model: row.model,
+    id: row.id,
     payload: JSON.stringify(row.payload),
-    grant_id: asString(row.payload.grantId),
+    grantId: asString(row.payload.grantId),
     uid: asString(row.payload.uid),
-    user_code: asString(row.payload.userCode),
-    account_id: asString(row.payload.accountId),
-    expires_at: row.expiresAt,
-  };
-  await tx
-    .insertInto('oidc_models')
-    .values({ model: row.model, id: row.id, consumed_at: null, ...values })
-    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
-    .execute();
+    userCode: asString(row.payload.userCode),
+    accountId: asString(row.payload.accountId),
+    expiresAt: row.expiresAt,
+  });
 }
+
+/** The lookup of an artifact by one of its keys (compiled once per key). */
+const findByColumn = (column: 'id' | 'uid' | 'user_code') =>
+  precompiled(['model', 'key'], (db, p) =>
+    db
+      .selectFrom('oidc_models')
+      .select(['payload', 'expires_at', 'consumed_at'])
+      .where('model', '=', p.model)
+      .where(column, '=', p.key),
+  );
+const finders = {
+  id: findByColumn('id'),
+  uid: findByColumn('uid'),
+  userCode: findByColumn('user_code'),
+};
 
 export async function findModel(
   tx: Tx,
   model: string,
   by: { id: string } | { uid: string } | { userCode: string },
 ): Promise<ModelRow | undefined> {
-  let query = tx
-    .selectFrom('oidc_models')
-    .select(['payload', 'expires_at', 'consumed_at'])
-    .where('model', '=', model);
-  if ('id' in by) query = query.where('id', '=', by.id);
-  else if ('uid' in by) query = query.where('uid', '=', by.uid);
-  else query = query.where('user_code', '=', by.userCode);
-  const row = await query.executeTakeFirst();
+  const [row] =
+    'id' in by
+      ? await finders.id(tx, { model, key: by.id })
+      : 'uid' in by
+        ? await finders.uid(tx, { model, key: by.uid })
+        : await finders.userCode(tx, { model, key: by.userCode });
   return row
     ? {
         payload: row.payload as Record<string, unknown>,
@@ -54,16 +82,19 @@ export async function findModel(
     : undefined;
 }
 
+const consume = precompiled(['model', 'id', 'at'], (db, p) =>
+  db
+    .updateTable('oidc_models')
+    .set({ consumed_at: p.at })
+    .where('model', '=', p.model)
+    .where('id', '=', p.id)
+    .where('consumed_at', 'is', null)
+    .returning('id'),
+);
+
 /** Marks an artifact used; false when it already was (the caller lost a race). */
 export async function consumeModel(tx: Tx, model: string, id: string, at: Date): Promise<boolean> {
-  const result = await tx
-    .updateTable('oidc_models')
-    .set({ consumed_at: at })
-    .where('model', '=', model)
-    .where('id', '=', id)
-    .where('consumed_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return (await consume(tx, { model, id, at })).length > 0;
 }
 
 export async function deleteModel(tx: Tx, model: string, id: string): Promise<void> {

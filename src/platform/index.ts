@@ -3,6 +3,7 @@ export { type LoadedConfig, loadConfig } from './config/load.ts';
 export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
+export { precompiled } from './db/precompiled.ts';
 export {
   afterCommit,
   beforeCommit,
