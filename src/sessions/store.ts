@@ -1,5 +1,10 @@
 import type { Selectable } from 'kysely';
-import type { SessionEndReason, SessionsTable, Tx } from '../platform/index.ts';
+import {
+  precompiled,
+  type SessionEndReason,
+  type SessionsTable,
+  type Tx,
+} from '../platform/index.ts';
 import type { Session } from './model.ts';
 
 type Row = Selectable<SessionsTable>;
@@ -22,26 +27,42 @@ export function toSession(row: Row): Session {
   };
 }
 
-export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array): Promise<void> {
-  await tx
-    .insertInto('sessions')
-    .values({
-      id: s.id,
-      org_id: s.orgId,
-      user_id: s.userId,
-      secret_hash: secretHash,
-      amr: s.amr,
-      acr: s.acr,
-      ip: s.ip,
-      user_agent: s.userAgent,
-      created_at: s.createdAt,
-      last_seen_at: s.lastSeenAt,
-      idle_expires_at: s.idleExpiresAt,
-      absolute_expires_at: s.absoluteExpiresAt,
+const insert = precompiled(
+  [
+    'id',
+    'orgId',
+    'userId',
+    'secretHash',
+    'amr',
+    'acr',
+    'ip',
+    'userAgent',
+    'createdAt',
+    'lastSeenAt',
+    'idleExpiresAt',
+    'absoluteExpiresAt',
+  ],
+  (db, p) =>
+    db.insertInto('sessions').values({
+      id: p.id,
+      org_id: p.orgId,
+      user_id: p.userId,
+      secret_hash: p.secretHash,
+      amr: p.amr,
+      acr: p.acr,
+      ip: p.ip,
+      user_agent: p.userAgent,
+      created_at: p.createdAt,
+      last_seen_at: p.lastSeenAt,
+      idle_expires_at: p.idleExpiresAt,
+      absolute_expires_at: p.absoluteExpiresAt,
       ended_at: null,
       end_reason: null,
-    })
-    .execute();
+    }),
+);
+
+export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array): Promise<void> {
+  await insert(tx, { ...s, secretHash });
 }
 
 export async function findWithSecret(

@@ -1,6 +1,15 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/index.ts';
+import { precompiled, type Tx } from '../../platform/index.ts';
 import type { Counter, Factor } from './model.ts';
+
+const lockedCounter = precompiled(['userId', 'factor'], (db, p) =>
+  db
+    .selectFrom('auth_lockouts')
+    .selectAll()
+    .where('user_id', '=', p.userId)
+    .where('factor', '=', p.factor)
+    .forUpdate(),
+);
 
 /** The counter, locked for the rest of the transaction so concurrent failures all count. */
 export async function counterForUpdate(
@@ -8,13 +17,7 @@ export async function counterForUpdate(
   userId: string,
   factor: Factor,
 ): Promise<Counter | undefined> {
-  const row = await tx
-    .selectFrom('auth_lockouts')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('factor', '=', factor)
-    .forUpdate()
-    .executeTakeFirst();
+  const [row] = await lockedCounter(tx, { userId, factor });
   return row
     ? {
         failures: row.failures,
