@@ -13,8 +13,9 @@ import { fmt, option, runFor } from './support.ts';
  * POST /login (password check, lockout counters, session, audit) — next to raw argon2id
  * verifications per second with the same parameters on the same cores, measured in the same run:
  * one verification per core at a time, the most those cores verify (more at once only take turns
- * and evict each other from the caches; the server queues its own the same way). The server and the baseline are pinned to the same `--server-cores` cores; the load
- * generator and PostgreSQL run on the others, as other machines would (docs/authentication.md).
+ * and evict each other from the caches; the server queues its own the same way). The server and
+ * the baseline are pinned to the same `--server-cores` cores; the load generator and PostgreSQL
+ * run on the others, as other machines would (docs/authentication.md).
  * The two alternate in `--rounds` rounds of `seconds / rounds` each, so that a change in the
  * machine's speed during the run (shared cloud cores) weighs on both alike; the ratio is the
  * total's.
