@@ -38,19 +38,25 @@ export async function main(argv: string[]): Promise<void> {
     );
     const hash = await hashPassword(password);
     const client = (runSeconds: number) =>
-      runLoadGenerator<{ done: number; cpuMs: number }>('./login-client.ts', bench.clientCores, {
-        url: server.url,
-        emails,
-        password,
-        concurrency,
-        seconds: runSeconds,
-      });
+      runLoadGenerator<{ done: number; cpuMs: number; signInMs: number[]; probeMs: number[] }>(
+        './login-client.ts',
+        bench.clientCores,
+        {
+          url: server.url,
+          emails,
+          password,
+          concurrency,
+          seconds: runSeconds,
+        },
+      );
     await client(2); // warm-up: JIT, the connection pool, TLS sessions
     await bench.pinBackends();
     const round = seconds / rounds;
     let verified = 0;
     let done = 0;
     let cpuMs = 0;
+    const signInMs: number[] = [];
+    const probeMs: number[] = [];
     const spent = new Map<string, number>();
     for (let r = 1; r <= rounds; r++) {
       // Baseline: argon2id verifications with the stored parameters, one per server core at a
@@ -63,6 +69,8 @@ export async function main(argv: string[]): Promise<void> {
       verified += rawDone;
       done += signIns.done;
       cpuMs += signIns.cpuMs;
+      signInMs.push(...signIns.signInMs);
+      probeMs.push(...signIns.probeMs);
       console.log(
         `  round ${r}: raw ${(rawDone / round).toFixed(1)} /s, sign-in ${(signIns.done / round).toFixed(1)} /s, ratio ${(signIns.done / rawDone).toFixed(2)}`,
       );
@@ -79,6 +87,9 @@ export async function main(argv: string[]): Promise<void> {
     const serverMs = [...spent].reduce((sum, [k, ms]) => (k === 'postgres' ? sum : sum + ms), 0);
     console.log(
       `CPU per sign-in: server ${per(serverMs)} (argon2id ${per(hashing)}, everything else ${per(serverMs - hashing)}), PostgreSQL ${per(postgres)}, client ${per(cpuMs)}`,
+    );
+    console.log(
+      `latency: sign-in ${percentiles(signInMs)}; GET /healthz beside them ${percentiles(probeMs)}`,
     );
     const sessions = await withPlatform(
       core.database,
@@ -122,4 +133,11 @@ async function seedUsers(core: Core, count: number, password: string): Promise<s
     emails.push(email);
   }
   return emails;
+}
+
+/** p50 and p99 of a list of milliseconds. */
+function percentiles(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return `p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms`;
 }

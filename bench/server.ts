@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { type Core, openCore } from '../src/app/core.ts';
 import { startServer } from '../src/app/server.ts';
-import { generateMasterKeyBase64 } from '../src/crypto/index.ts';
+import { generateMasterKeyBase64, runEventLoopBelowHashing } from '../src/crypto/index.ts';
 import { createLogger, loadConfig } from '../src/platform/index.ts';
 import { ownThreads, pin, splitCores } from './cores.ts';
 import { freshDatabase, option } from './support.ts';
@@ -36,6 +36,8 @@ export async function startPinnedServer(name: string, argv: string[]) {
   });
   const core = await openCore({ config, logger });
   const server = await startServer(config, logger, { core, announce: () => {} });
+  // As `vigil start` does (docs/authentication.md#scheduling).
+  await runEventLoopBelowHashing(config.VIGIL_EVENT_LOOP_NICE);
   /** How the run is placed, for the first line of the report. */
   const placement =
     pinned && cores

@@ -14,6 +14,7 @@ export {
   hashPassword,
   passwordHashParams,
   passwordNeedsRehash,
+  runEventLoopBelowHashing,
   verifyPassword,
 } from './password.ts';
 export type { PlatformKeyRow } from './platform-keys.store.ts';

@@ -172,6 +172,15 @@ export const configSchema = z.object({
     .max(1440)
     .default(15)
     .describe('The window for VIGIL_SIGNIN_IP_MAX_FAILURES.'),
+  VIGIL_EVENT_LOOP_NICE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(19)
+    .default(10)
+    .describe(
+      'Linux: how many nice levels `vigil start` runs the event loop below the password-hashing threads, so that a hash in progress is not preempted by every network event (more sign-ins per core; other requests wait a few ms longer while every core hashes: docs/authentication.md#scheduling). 0 turns it off.',
+    ),
   VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS: z.coerce
     .number()
     .int()
