@@ -1,6 +1,11 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { AuditEventsTable, AuditSealBlocksTable, Tx } from '../platform/index.ts';
+import {
+  type AuditEventsTable,
+  type AuditSealBlocksTable,
+  deferWrite,
+  type Tx,
+} from '../platform/index.ts';
 import type { AuditFilter, EventContent } from './model.ts';
 
 export interface SealedContent {
@@ -15,7 +20,7 @@ export interface SealedContent {
  */
 export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
   const column = <T>(pick: (e: EventContent) => T) => events.map((e) => pick(e.content));
-  await sql`
+  const insert = sql`
     INSERT INTO audit_events (id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua,
       action, target_type, target_id, outcome, request_id, details, mac_key_id, mac)
     SELECT id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
@@ -29,7 +34,9 @@ export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<voi
       ${column((e) => e.requestId)}::text[], ${column((e) => e.details)}::text[],
       ${column((e) => e.macKeyId)}::uuid[], ${events.map((e) => Buffer.from(e.mac).toString('hex'))}::text[])
       AS t(id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
-        target_id, outcome, request_id, details, mac_key_id, mac)`.execute(tx);
+        target_id, outcome, request_id, details, mac_key_id, mac)`;
+  // Inside a transaction the events travel with its COMMIT (or fail it).
+  await deferWrite(tx, insert.compile(tx));
 }
 
 /** An event row as queries return it. */

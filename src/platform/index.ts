@@ -7,6 +7,7 @@ export { precompiled } from './db/precompiled.ts';
 export {
   afterCommit,
   beforeCommit,
+  deferWrite,
   type Isolation,
   platformStatement,
   type Scope,

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import {
+  deferWrite,
   precompiled,
   type SessionEndReason,
   type SessionsTable,
@@ -61,8 +62,9 @@ const insert = precompiled(
     }),
 );
 
+/** Nothing reads the new row before the transaction ends: it travels with a later statement. */
 export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array): Promise<void> {
-  await insert(tx, { ...s, secretHash });
+  await deferWrite(tx, insert.statement(tx, { ...s, secretHash }));
 }
 
 export async function findWithSecret(

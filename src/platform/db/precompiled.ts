@@ -20,7 +20,7 @@ type Slot<Name extends string> = { name: Name } | { value: unknown };
 export function precompiled<Name extends string, Row>(
   names: readonly Name[],
   build: (db: Tx, parameters: Record<Name, never>) => Compilable<Row>,
-): (db: Tx, values: Record<Name, unknown>) => Promise<Row[]> {
+): Precompiled<Name, Row> {
   let compiled: { query: CompiledQuery<Row>; slots: Slot<Name>[] } | undefined;
   const compile = (db: Tx) => {
     const stands = Object.fromEntries(names.map((n) => [n, `${markerPrefix}${n}`]));
@@ -36,9 +36,22 @@ export function precompiled<Name extends string, Row>(
     }
     return { query, slots };
   };
-  return async (db, values) => {
+  const statement = (db: Tx, values: Record<Name, unknown>): CompiledQuery<Row> => {
     compiled ??= compile(db);
     const parameters = compiled.slots.map((s) => ('name' in s ? values[s.name] : s.value));
-    return (await db.executeQuery<Row>({ ...compiled.query, parameters })).rows;
+    return { ...compiled.query, parameters };
   };
+  return Object.assign(
+    async (db: Tx, values: Record<Name, unknown>) =>
+      (await db.executeQuery(statement(db, values))).rows,
+    { statement },
+  );
 }
+
+/** Runs the query with the given values; `statement` gives it compiled, to send otherwise. */
+export type Precompiled<Name extends string, Row> = ((
+  db: Tx,
+  values: Record<Name, unknown>,
+) => Promise<Row[]>) & {
+  statement(db: Tx, values: Record<Name, unknown>): CompiledQuery<Row>;
+};
