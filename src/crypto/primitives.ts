@@ -11,10 +11,17 @@ import {
   timingSafeEqual,
   verify,
 } from 'node:crypto';
+import { maxPooled, pooledRandomBytes } from '../platform/index.ts';
 
-/** Every random value comes from here: node:crypto's CSPRNG (DESIGN §5.8). */
+/**
+ * Every random value comes from here: node:crypto's CSPRNG (DESIGN §5.8), small ones through the
+ * pool `newId` draws from (a copy of bytes handed out once; one call into OpenSSL per ~100
+ * tokens).
+ */
 export function randomBytesOf(length: number): Buffer {
-  return randomBytes(length);
+  if (length > maxPooled) return randomBytes(length);
+  const bytes = pooledRandomBytes(length);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 export function sha256(data: string | Uint8Array): Buffer {

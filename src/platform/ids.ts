@@ -1,15 +1,20 @@
 /**
- * Random bytes drawn from a pool refilled 4 KiB at a time: one CSPRNG call per ~400 ids instead
- * of one per id (as node:crypto's randomUUID does). Each byte is handed out once.
+ * `n` random bytes, copied out of a pool refilled 4 KiB at a time: one CSPRNG call per ~400 ids
+ * or ~100 tokens instead of one each (as node:crypto's randomUUID does; each call into OpenSSL
+ * costs more than the copy). Each byte is handed out once. The pool is filled by the Web Crypto
+ * API, which is node:crypto's CSPRNG (DESIGN §5.8), since platform sits below src/crypto; src/crypto's
+ * `randomBytesOf` draws from here too.
  */
 const pool = new Uint8Array(4096);
+export const maxPooled = 256;
 let poolOffset = pool.length;
-function randomBytes(n: number): Uint8Array {
+export function pooledRandomBytes(n: number): Uint8Array {
+  if (n > maxPooled) throw new RangeError(`at most ${maxPooled} pooled random bytes at a time`);
   if (poolOffset + n > pool.length) {
     globalThis.crypto.getRandomValues(pool);
     poolOffset = 0;
   }
-  const out = pool.subarray(poolOffset, poolOffset + n);
+  const out = pool.slice(poolOffset, poolOffset + n);
   poolOffset += n;
   return out;
 }
@@ -21,7 +26,7 @@ function randomBytes(n: number): Uint8Array {
  */
 export function newId(now: number = Date.now()): string {
   const bytes = new Uint8Array(16);
-  bytes.set(randomBytes(10), 6);
+  bytes.set(pooledRandomBytes(10), 6);
   // 48-bit milliseconds, big-endian (exact in a double; no BigInt needed).
   const high = Math.floor(now / 2 ** 16);
   bytes[0] = (high >>> 24) & 0xff;

@@ -17,7 +17,7 @@ export {
 } from './db/scope.ts';
 export type * from './db/tables.ts';
 export { AppError, type ErrorKind, isAppError } from './errors.ts';
-export { isUuid, newId } from './ids.ts';
+export { isUuid, maxPooled, newId, pooledRandomBytes } from './ids.ts';
 export { createLogger, type Logger, redactedPaths } from './logger.ts';
 
 /** The built-in platform organization (created by the first migration). */

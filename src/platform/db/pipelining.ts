@@ -36,12 +36,12 @@ type Connection = {
 };
 type Callback = (err: Error | null, result?: unknown) => void;
 const { Query } = pg as unknown as {
-  Query: new (config: {
-    text: string;
-    values: unknown[];
-    queryMode: 'extended';
-    callback: Callback;
-  }) => {
+  Query: new (
+    text: string,
+    values: unknown[],
+    callback: Callback,
+  ) => {
+    queryMode?: 'extended';
     submit(connection: Connection): Error | null;
     handleRowDescription(msg: unknown): void;
     handleDataRow(msg: unknown): void;
@@ -62,7 +62,10 @@ class PipelinedQuery extends Query {
   #ahead: number;
 
   constructor(leading: Statement[], last: Statement, callback: Callback) {
-    super({ text: last.text, values: last.values, queryMode: 'extended', callback });
+    // (A config object would be copied property by property: slower than this form.)
+    super(last.text, last.values, callback);
+    // The extended protocol even without values: a simple Query would answer separately.
+    this.queryMode = 'extended';
     this.#leading = leading;
     this.#ahead = leading.length;
   }
