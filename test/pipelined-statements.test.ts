@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
-import { deferWrite, type Tx, withPlatform } from '../src/platform/index.ts';
+import { deferStatement, type Tx, withPlatform } from '../src/platform/index.ts';
 import {
   asOwner,
   openTestDatabase,
@@ -39,7 +39,7 @@ describe('pipelined statements (docs/architecture.md#pipelined-statements)', () 
   after(() => test.close());
 
   const insert = (tx: Tx, id: number) =>
-    deferWrite(
+    deferStatement(
       tx,
       CompiledQuery.raw('INSERT INTO pipeline_probe (id, note) VALUES ($1, $2)', [id, `row ${id}`]),
     );

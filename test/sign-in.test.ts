@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
+import pg from 'pg';
 import type { StepResult } from '../src/auth/flows/index.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import type { User } from '../src/identity/index.ts';
@@ -194,6 +195,88 @@ describe('sign-in flow', () => {
       finishHash();
       auth.passwords.matches = matches;
     }
+  });
+
+  it('refuses the right password when the account was locked while it was being hashed', async () => {
+    // The step assumes an untouched lockout counter and checks that with its COMMIT: a lock that
+    // lands during the hash must fail the sign-in like a wrong password, with no session.
+    const ursula = await auth.createUser(orgA, 'ursula@example.test', password);
+    const { matches } = auth.passwords;
+    let hashing!: () => void;
+    let finishHash!: () => void;
+    const inHash = new Promise<void>((resolve) => {
+      hashing = resolve;
+    });
+    const hashMayFinish = new Promise<void>((resolve) => {
+      finishHash = resolve;
+    });
+    auth.passwords.matches = async (...args) => {
+      hashing();
+      await hashMayFinish;
+      return matches(...args);
+    };
+    try {
+      const step = auth.signIn.passwordStep({ email: ursula.email, password }, client);
+      await inHash;
+      const lockedUntil = new Date(clock.now().getTime() + 30 * minute);
+      await withOrg(core.database, orgA, (tx) =>
+        tx
+          .insertInto('auth_lockouts')
+          .values({
+            user_id: ursula.id,
+            org_id: orgA,
+            factor: 'password',
+            failures: 10,
+            last_failure_at: clock.now(),
+            locked_until: lockedUntil,
+            lock_count: 1,
+            locked_permanently: false,
+          })
+          .execute(),
+      );
+      finishHash();
+      assert.deepEqual(await step, { kind: 'failed' });
+    } finally {
+      finishHash();
+      auth.passwords.matches = matches;
+    }
+    const sessions = await withOrg(core.database, orgA, (tx) =>
+      tx.selectFrom('sessions').select('id').where('user_id', '=', ursula.id).execute(),
+    );
+    assert.equal(sessions.length, 0);
+    const refusals = await withOrg(core.database, orgA, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select(['action', 'details'])
+        .where('target_id', '=', ursula.id)
+        .where('action', 'in', ['auth.login.failed', 'auth.login.succeeded', 'session.created'])
+        .execute(),
+    );
+    assert.deepEqual(
+      refusals.map((e) => [e.action, JSON.parse(e.details).reason]),
+      [['auth.login.failed', 'locked']],
+    );
+  });
+
+  it('signs in with two round trips to PostgreSQL when the counter is untouched', {
+    skip: !process.env.VIGIL_TEST_DATABASE_URL && 'PGlite has no round trips',
+  }, async () => {
+    const victor = await auth.createUser(orgA, 'victor@example.test', password);
+    await auth.signIn.passwordStep({ email: victor.email, password }, client); // warm caches and pool
+    const original = pg.Client.prototype.query;
+    let trips = 0;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      trips++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      signedIn(await auth.signIn.passwordStep({ email: victor.email, password }, client));
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    // The accounts; then the COMMIT, carrying BEGIN, the scope, the counter check, the session
+    // and the audit events.
+    assert.equal(trips, 2);
   });
 
   it('locks after 10 failures: the right password then fails like a wrong one, until the lock ends', async () => {

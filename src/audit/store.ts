@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import {
   type AuditEventsTable,
   type AuditSealBlocksTable,
-  deferWrite,
+  deferStatement,
   type Tx,
 } from '../platform/index.ts';
 import type { AuditFilter, EventContent } from './model.ts';
@@ -36,7 +36,7 @@ export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<voi
       AS t(id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
         target_id, outcome, request_id, details, mac_key_id, mac)`;
   // Inside a transaction the events travel with its COMMIT (or fail it).
-  await deferWrite(tx, insert.compile(tx));
+  await deferStatement(tx, insert.compile(tx));
 }
 
 /** An event row as queries return it. */

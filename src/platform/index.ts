@@ -7,7 +7,7 @@ export { precompiled } from './db/precompiled.ts';
 export {
   afterCommit,
   beforeCommit,
-  deferWrite,
+  deferStatement,
   type Isolation,
   platformStatement,
   type Scope,

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import {
-  deferWrite,
+  deferStatement,
   precompiled,
   type SessionEndReason,
   type SessionsTable,
@@ -64,7 +64,7 @@ const insert = precompiled(
 
 /** Nothing reads the new row before the transaction ends: it travels with a later statement. */
 export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array): Promise<void> {
-  await deferWrite(tx, insert.statement(tx, { ...s, secretHash }));
+  await deferStatement(tx, insert.statement(tx, { ...s, secretHash }));
 }
 
 export async function findWithSecret(

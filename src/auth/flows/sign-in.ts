@@ -364,50 +364,66 @@ export function createSignInFlow(deps: SignInDeps) {
         // hash holds no pooled connection and no lock. It is checked even when the account turns
         // out to be locked, so a locked account costs the same time.
         const matches = await deps.passwords.matches(credential, input.password);
-        const ok = await withOrg(database, user.orgId, async (tx) => {
-          const gate = await deps.lockout.gate(tx, user, 'password');
-          // A locked account's right password goes no further (no rehash): the lock answers.
-          const accepted =
-            matches && credential && gate.open
-              ? await deps.passwords.accepted(tx, user, credential, input.password, hasFactor)
-              : null;
-          const usable = user.status === 'active' && user.org.active;
-          let reason: string | null = null;
-          if (!gate.open) reason = gate.reason;
-          else if (!accepted) reason = 'bad_password';
-          else if (!usable)
-            reason = user.org.active ? `account_${user.status}` : 'organization_suspended';
-          if (gate.open && !matches) {
-            const locked = await deps.lockout.recordFailure(
-              tx,
-              user,
-              'password',
-              actorOf(client, user.id),
-            );
-            if (locked) lockNotices.push(user.email);
-          }
-          // (Without `accepted` there is always a reason; the test also tells the type checker.)
-          if (reason || !accepted) {
-            await audit.record(tx, {
-              orgId: user.orgId,
-              action: 'auth.login.failed',
-              outcome: 'failure',
-              actor: actorOf(client),
-              target: { type: 'user', id: user.id },
-              details: { reason, factor: 'password' },
-            });
-            return null;
-          }
-          if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'password');
-          if (candidates.length === 1) {
-            signedIn = await advance(tx, user, ['pwd'], accepted.mustChange, client, undefined, {
-              hasFactor,
-              roleKeys,
-            });
-          }
-          return { user, mustChange: accepted.mustChange };
-        });
-        if (ok) matched.push(ok);
+        /** The rest of the step, in the organization's transaction; what it decided, once committed. */
+        const decide = (assumeUntouched: boolean) =>
+          withOrg(database, user.orgId, async (tx) => {
+            const gate = assumeUntouched
+              ? await deps.lockout.assumeUntouched(tx, user, 'password')
+              : await deps.lockout.gate(tx, user, 'password');
+            // A locked account's right password goes no further (no rehash): the lock answers.
+            const accepted =
+              matches && credential && gate.open
+                ? await deps.passwords.accepted(tx, user, credential, input.password, hasFactor)
+                : null;
+            const usable = user.status === 'active' && user.org.active;
+            let reason: string | null = null;
+            if (!gate.open) reason = gate.reason;
+            else if (!accepted) reason = 'bad_password';
+            else if (!usable)
+              reason = user.org.active ? `account_${user.status}` : 'organization_suspended';
+            let locked: 'temporary' | 'permanent' | null = null;
+            if (gate.open && !matches) {
+              locked = await deps.lockout.recordFailure(
+                tx,
+                user,
+                'password',
+                actorOf(client, user.id),
+              );
+            }
+            // (Without `accepted` there is always a reason; the test also tells the type checker.)
+            if (reason || !accepted) {
+              await audit.record(tx, {
+                orgId: user.orgId,
+                action: 'auth.login.failed',
+                outcome: 'failure',
+                actor: actorOf(client),
+                target: { type: 'user', id: user.id },
+                details: { reason, factor: 'password' },
+              });
+              return { matched: null, locked, signedIn: undefined };
+            }
+            if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'password');
+            const next =
+              candidates.length === 1
+                ? await advance(tx, user, ['pwd'], accepted.mustChange, client, undefined, {
+                    hasFactor,
+                    roleKeys,
+                  })
+                : undefined;
+            return { matched: { user, mustChange: accepted.mustChange }, locked, signedIn: next };
+          });
+        // With the right password the counter is most likely untouched: the transaction assumes
+        // so and checks it with its COMMIT instead of reading the counter first, one round trip
+        // fewer; when it was touched (earlier failures, a lock), the step runs through the gate.
+        const decided = matches
+          ? await decide(true).catch((err: unknown) => {
+              if (deps.lockout.counterWasTouched(err)) return decide(false);
+              throw err;
+            })
+          : await decide(false);
+        if (decided.locked) lockNotices.push(user.email);
+        if (decided.matched) matched.push(decided.matched);
+        signedIn ??= decided.signedIn;
       }
       if (lockNotices.length > 0) notifyLocked(lockNotices);
       if (signedIn) return signedIn;

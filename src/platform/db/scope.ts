@@ -80,13 +80,14 @@ export function afterCommit(tx: Tx, effect: () => Promise<void>): void {
 }
 
 /**
- * Runs a write whose result nobody reads. Inside `withOrg` / `withPlatform` on PostgreSQL it
- * travels with the transaction's next statement, at the latest its COMMIT, in the same round
- * trip; if it fails, that statement fails with its error and the transaction rolls back, so the
- * write and the rest of the transaction still commit together or not at all
- * (docs/architecture.md#pipelined-statements). Elsewhere it runs at once.
+ * Runs a statement whose result nobody reads: a write, or a check that fails the transaction
+ * (`vigil_require`). Inside `withOrg` / `withPlatform` on PostgreSQL it travels with the
+ * transaction's next statement, at the latest its COMMIT, in the same round trip; if it fails,
+ * that statement fails with its error and the transaction rolls back, so it and the rest of the
+ * transaction still commit together or not at all (docs/architecture.md#pipelined-statements).
+ * Elsewhere it runs at once.
  */
-export async function deferWrite(tx: Tx, query: CompiledQuery): Promise<void> {
+export async function deferStatement(tx: Tx, query: CompiledQuery): Promise<void> {
   await tx.executeQuery(commitHooks.has(tx) ? deferred(query) : query);
 }
 
@@ -121,8 +122,8 @@ async function inScope<T>(
     commitHooks.set(conn, hooks);
     try {
       // Both go out with the transaction's first statement (pipelining.ts).
-      await deferWrite(conn, begin);
-      await deferWrite(conn, setScope);
+      await deferStatement(conn, begin);
+      await deferStatement(conn, setScope);
       result = await fn(conn);
       for (const hook of hooks.before.values()) await hook();
     } catch (err) {
