@@ -4,6 +4,7 @@ import {
   type AuditEventsTable,
   type AuditSealBlocksTable,
   deferStatement,
+  precompiled,
   type Tx,
 } from '../platform/index.ts';
 import type { AuditFilter, EventContent } from './model.ts';
@@ -13,30 +14,67 @@ export interface SealedContent {
   mac: Uint8Array;
 }
 
-/**
- * One INSERT for any number of events: the rows travel as one array per column through
- * `unnest`, so the statement has 15 parameters whatever the batch size (cheap to parse and plan).
- * Row order is kept, so `seq` follows the order of `events`.
- */
-export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
-  const column = <T>(pick: (e: EventContent) => T) => events.map((e) => pick(e.content));
-  const insert = sql`
+const insert = precompiled(
+  [
+    'id',
+    'orgId',
+    'occurredAt',
+    'actorType',
+    'actorId',
+    'actorIp',
+    'actorUa',
+    'action',
+    'targetType',
+    'targetId',
+    'outcome',
+    'requestId',
+    'details',
+    'macKeyId',
+    'mac',
+  ],
+  // A raw statement, which Kysely compiles against the database it is given.
+  (db, p) => ({
+    compile: () =>
+      sql`
     INSERT INTO audit_events (id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua,
       action, target_type, target_id, outcome, request_id, details, mac_key_id, mac)
     SELECT id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
       target_id, outcome, request_id, details, mac_key_id, decode(mac, 'hex')
-    FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.orgId)}::uuid[],
-      ${column((e) => new Date(e.occurredAtMs).toISOString())}::timestamptz[],
-      ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[],
-      ${column((e) => e.actorIp)}::text[], ${column((e) => e.actorUa)}::text[],
-      ${column((e) => e.action)}::text[], ${column((e) => e.targetType)}::text[],
-      ${column((e) => e.targetId)}::text[], ${column((e) => e.outcome)}::text[],
-      ${column((e) => e.requestId)}::text[], ${column((e) => e.details)}::text[],
-      ${column((e) => e.macKeyId)}::uuid[], ${events.map((e) => Buffer.from(e.mac).toString('hex'))}::text[])
+    FROM unnest(${p.id}::uuid[], ${p.orgId}::uuid[], ${p.occurredAt}::timestamptz[],
+      ${p.actorType}::text[], ${p.actorId}::text[], ${p.actorIp}::text[], ${p.actorUa}::text[],
+      ${p.action}::text[], ${p.targetType}::text[], ${p.targetId}::text[], ${p.outcome}::text[],
+      ${p.requestId}::text[], ${p.details}::text[], ${p.macKeyId}::uuid[], ${p.mac}::text[])
       AS t(id, org_id, occurred_at, actor_type, actor_id, actor_ip, actor_ua, action, target_type,
-        target_id, outcome, request_id, details, mac_key_id, mac)`;
-  // Inside a transaction the events travel with its COMMIT (or fail it).
-  await deferStatement(tx, insert.compile(tx));
+        target_id, outcome, request_id, details, mac_key_id, mac)`.compile(db),
+  }),
+);
+
+/**
+ * One INSERT for any number of events: the rows travel as one array per column through
+ * `unnest`, so the statement has 15 parameters whatever the batch size (cheap to parse and plan,
+ * and compiled once). Row order is kept, so `seq` follows the order of `events`. Inside a
+ * transaction the events travel with its COMMIT, or fail it (docs/architecture.md#pipelined-statements).
+ */
+export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
+  const column = <T>(pick: (e: EventContent) => T) => events.map((e) => pick(e.content));
+  const statement = insert.statement(tx, {
+    id: column((e) => e.id),
+    orgId: column((e) => e.orgId),
+    occurredAt: column((e) => new Date(e.occurredAtMs).toISOString()),
+    actorType: column((e) => e.actorType),
+    actorId: column((e) => e.actorId),
+    actorIp: column((e) => e.actorIp),
+    actorUa: column((e) => e.actorUa),
+    action: column((e) => e.action),
+    targetType: column((e) => e.targetType),
+    targetId: column((e) => e.targetId),
+    outcome: column((e) => e.outcome),
+    requestId: column((e) => e.requestId),
+    details: column((e) => e.details),
+    macKeyId: column((e) => e.macKeyId),
+    mac: events.map((e) => Buffer.from(e.mac).toString('hex')),
+  });
+  await deferStatement(tx, statement);
 }
 
 /** An event row as queries return it. */
