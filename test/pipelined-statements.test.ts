@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
-import pg from 'pg';
 import { deferStatement, type Tx, withPlatform } from '../src/platform/index.ts';
 import {
   asOwner,
+  countRoundTrips,
   openTestDatabase,
   type TestDatabase,
   testDatabaseUrl,
 } from './support/database.ts';
-
-/** Counts the messages pg sends and waits for (each is one round trip). */
-function countRoundTrips(): { count(): number; stop(): void } {
-  const original = pg.Client.prototype.query;
-  let n = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    n++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  return {
-    count: () => n,
-    stop: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
-}
 
 describe('pipelined statements (docs/architecture.md#pipelined-statements)', () => {
   let test: TestDatabase;

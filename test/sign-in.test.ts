@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
-import pg from 'pg';
 import type { StepResult } from '../src/auth/flows/index.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import type { User } from '../src/identity/index.ts';
 import { fixedClock, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
+import { countRoundTrips } from './support/database.ts';
 
 const minute = 60_000;
 const client = { ip: '198.51.100.23', userAgent: 'sign-in-test' };
@@ -41,6 +41,29 @@ describe('sign-in flow', () => {
     assert.equal(r.kind, 'continue', JSON.stringify(r));
     assert.equal((r as { stage: string }).stage, stage);
     return (r as Extract<StepResult, { kind: 'continue' }>).flowToken;
+  };
+
+  /** Holds every password check at the hash until `finishHash`; `restore` lets them run again. */
+  const holdHashes = () => {
+    const { matches } = auth.passwords;
+    let hashing!: () => void;
+    let finishHash!: () => void;
+    const inHash = new Promise<void>((resolve) => {
+      hashing = resolve;
+    });
+    const hashMayFinish = new Promise<void>((resolve) => {
+      finishHash = resolve;
+    });
+    auth.passwords.matches = async (...args) => {
+      hashing();
+      await hashMayFinish;
+      return matches(...args);
+    };
+    const restore = () => {
+      finishHash();
+      auth.passwords.matches = matches;
+    };
+    return { inHash, finishHash, restore };
   };
 
   before(async () => {
@@ -147,20 +170,7 @@ describe('sign-in flow', () => {
     const dora = await auth.createUser(orgA, 'dora@example.test', password);
     // One failure, so that dora's lockout row exists and the step reads it `FOR UPDATE`.
     await auth.signIn.passwordStep({ email: dora.email, password: 'wrong' }, client);
-    const { matches } = auth.passwords;
-    let hashing!: () => void;
-    let finishHash!: () => void;
-    const inHash = new Promise<void>((resolve) => {
-      hashing = resolve;
-    });
-    const hashMayFinish = new Promise<void>((resolve) => {
-      finishHash = resolve;
-    });
-    auth.passwords.matches = async (...args) => {
-      hashing();
-      await hashMayFinish;
-      return matches(...args);
-    };
+    const { inHash, finishHash, restore } = holdHashes();
     try {
       const step = auth.signIn.passwordStep({ email: dora.email, password }, client);
       await inHash;
@@ -192,8 +202,7 @@ describe('sign-in flow', () => {
       finishHash();
       signedIn(await step);
     } finally {
-      finishHash();
-      auth.passwords.matches = matches;
+      restore();
     }
   });
 
@@ -201,20 +210,7 @@ describe('sign-in flow', () => {
     // The step assumes an untouched lockout counter and checks that with its COMMIT: a lock that
     // lands during the hash must fail the sign-in like a wrong password, with no session.
     const ursula = await auth.createUser(orgA, 'ursula@example.test', password);
-    const { matches } = auth.passwords;
-    let hashing!: () => void;
-    let finishHash!: () => void;
-    const inHash = new Promise<void>((resolve) => {
-      hashing = resolve;
-    });
-    const hashMayFinish = new Promise<void>((resolve) => {
-      finishHash = resolve;
-    });
-    auth.passwords.matches = async (...args) => {
-      hashing();
-      await hashMayFinish;
-      return matches(...args);
-    };
+    const { inHash, finishHash, restore } = holdHashes();
     try {
       const step = auth.signIn.passwordStep({ email: ursula.email, password }, client);
       await inHash;
@@ -237,8 +233,7 @@ describe('sign-in flow', () => {
       finishHash();
       assert.deepEqual(await step, { kind: 'failed' });
     } finally {
-      finishHash();
-      auth.passwords.matches = matches;
+      restore();
     }
     const sessions = await withOrg(core.database, orgA, (tx) =>
       tx.selectFrom('sessions').select('id').where('user_id', '=', ursula.id).execute(),
@@ -263,20 +258,15 @@ describe('sign-in flow', () => {
   }, async () => {
     const victor = await auth.createUser(orgA, 'victor@example.test', password);
     await auth.signIn.passwordStep({ email: victor.email, password }, client); // warm caches and pool
-    const original = pg.Client.prototype.query;
-    let trips = 0;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      trips++;
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
+    const trips = countRoundTrips();
     try {
       signedIn(await auth.signIn.passwordStep({ email: victor.email, password }, client));
     } finally {
-      pg.Client.prototype.query = original;
+      trips.stop();
     }
     // The accounts; then the COMMIT, carrying BEGIN, the scope, the counter check, the session
     // and the audit events.
-    assert.equal(trips, 2);
+    assert.equal(trips.count(), 2);
   });
 
   it('locks after 10 failures: the right password then fails like a wrong one, until the lock ends', async () => {
