@@ -3,8 +3,9 @@ import pg from 'pg';
 
 /**
  * Statements that need not be waited for travel with the next one: BEGIN and the scope of a
- * transaction go out with its first statement, and writes whose result nobody reads (the
- * transaction's audit events, a new session) go out with the COMMIT. Every round trip costs the
+ * transaction go out with its first statement, and statements whose result nobody reads (the
+ * transaction's audit events, a new session, the sign-in's lockout check) with a later one, at
+ * the latest the COMMIT. Every round trip costs the
  * Node process a socket write (which wakes the database backend), a wake-up of its own and a
  * read: more CPU than most statements cost to build and parse (docs/architecture.md#pipelined-statements).
  *
@@ -109,6 +110,8 @@ export class PipeliningClient extends pg.Client {
   override query(...args: any[]): any {
     const [text, values = []] = args as [unknown, unknown[] | undefined];
     if (typeof text !== 'string' || args.length > 2 || !Array.isArray(values)) {
+      // Held statements must go out before anything else on this connection, never after it.
+      if (this.#held.length > 0) throw new Error('statements are held back for the next query');
       return (super.query as (...a: unknown[]) => unknown)(...args);
     }
     if (text.startsWith(deferredMarker)) {

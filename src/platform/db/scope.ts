@@ -102,7 +102,7 @@ function scopeStatement(scope: Scope): CompiledQuery {
 /** Ends a transaction with ROLLBACK, whatever state an error left it in. */
 async function rollback(conn: Tx): Promise<void> {
   const statement = CompiledQuery.raw('ROLLBACK');
-  // A ROLLBACK that carried a failing deferred write was skipped with it: the second one runs.
+  // A ROLLBACK that carried a failing deferred statement was skipped with it: the second one runs.
   await conn
     .executeQuery(statement)
     .catch(() => conn.executeQuery(statement).catch(() => undefined));
