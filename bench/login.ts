@@ -18,7 +18,8 @@ import { fmt, option, runFor } from './support.ts';
  * run on the others, as other machines would (docs/authentication.md).
  * The two alternate in `--rounds` rounds of `seconds / rounds` each, so that a change in the
  * machine's speed during the run (shared cloud cores) weighs on both alike; the ratio is the
- * total's.
+ * total's. The report adds the sign-ins' latency and that of a `/healthz` probe beside them
+ * (what the event loop's lower priority costs other requests: docs/authentication.md#scheduling).
  *
  *   npm run bench -- login [--seconds 12] [--rounds 4] [--concurrency 8] [--users 20]
  *                          [--warmup 10] [--server-cores <half>]
