@@ -10,11 +10,16 @@ export const maxPooled = 256;
 let poolOffset = pool.length;
 export function pooledRandomBytes(n: number): Uint8Array {
   if (n > maxPooled) throw new RangeError(`at most ${maxPooled} pooled random bytes at a time`);
+  return drawn(n).slice();
+}
+
+/** The next `n` bytes of the pool, as a view: for callers that copy them at once. */
+function drawn(n: number): Uint8Array {
   if (poolOffset + n > pool.length) {
     globalThis.crypto.getRandomValues(pool);
     poolOffset = 0;
   }
-  const out = pool.slice(poolOffset, poolOffset + n);
+  const out = pool.subarray(poolOffset, poolOffset + n);
   poolOffset += n;
   return out;
 }
@@ -26,7 +31,7 @@ export function pooledRandomBytes(n: number): Uint8Array {
  */
 export function newId(now: number = Date.now()): string {
   const bytes = new Uint8Array(16);
-  bytes.set(pooledRandomBytes(10), 6);
+  bytes.set(drawn(10), 6);
   // 48-bit milliseconds, big-endian (exact in a double; no BigInt needed).
   const high = Math.floor(now / 2 ** 16);
   bytes[0] = (high >>> 24) & 0xff;
