@@ -1,5 +1,4 @@
 import {
-  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -24,8 +23,9 @@ export function randomBytesOf(length: number): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
+/** One-shot: no Hash object to build, about twice as fast as `createHash` for short inputs. */
 export function sha256(data: string | Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
+  return oneShotHash('sha256', data, 'buffer');
 }
 
 export function hmacSha256(key: Uint8Array, data: string | Uint8Array): Buffer {
@@ -39,7 +39,7 @@ export function hmacSha256(key: Uint8Array, data: string | Uint8Array): Buffer {
  */
 export function hmacSha256With(key: Uint8Array): (data: string | Uint8Array) => Buffer {
   const block = 64;
-  const k = key.length > block ? createHash('sha256').update(key).digest() : Buffer.from(key);
+  const k = key.length > block ? sha256(key) : Buffer.from(key);
   const ipad = Buffer.alloc(block, 0x36);
   const opad = Buffer.alloc(block, 0x5c);
   for (let i = 0; i < k.length; i++) {

@@ -24,26 +24,27 @@ function drawn(n: number): Uint8Array {
   return out;
 }
 
+/** Two lowercase hex digits for each byte value. */
+const hexOf = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const hex = (byte: number): string => hexOf[byte & 0xff] ?? '';
+
 /**
  * UUIDv7 (RFC 9562): time-ordered, so primary-key indexes stay append-friendly.
  * The random bits come from the Web Crypto API, which is node:crypto's CSPRNG (DESIGN §5.8);
  * the global is used because only src/crypto may import node:crypto and platform sits below it.
+ * Written out byte by byte from a table, without a Buffer: several ids go into every request.
  */
 export function newId(now: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  bytes.set(drawn(10), 6);
+  const random = drawn(10);
+  const at = (i: number) => random[i] ?? 0;
   // 48-bit milliseconds, big-endian (exact in a double; no BigInt needed).
   const high = Math.floor(now / 2 ** 16);
-  bytes[0] = (high >>> 24) & 0xff;
-  bytes[1] = (high >>> 16) & 0xff;
-  bytes[2] = (high >>> 8) & 0xff;
-  bytes[3] = high & 0xff;
-  bytes[4] = (now >>> 8) & 0xff;
-  bytes[5] = now & 0xff;
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return (
+    `${hex(high >>> 24)}${hex(high >>> 16)}${hex(high >>> 8)}${hex(high)}-${hex(now >>> 8)}${hex(now)}-` +
+    // Version 7 in the high nibble of byte 6, variant 0b10 in the top bits of byte 8.
+    `${hex(0x70 | (at(0) & 0x0f))}${hex(at(1))}-${hex(0x80 | (at(2) & 0x3f))}${hex(at(3))}-` +
+    `${hex(at(4))}${hex(at(5))}${hex(at(6))}${hex(at(7))}${hex(at(8))}${hex(at(9))}`
+  );
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
