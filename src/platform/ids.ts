@@ -13,7 +13,7 @@ export function pooledRandomBytes(n: number): Uint8Array {
   return drawn(n).slice();
 }
 
-/** The next `n` bytes of the pool, as a view: for callers that copy them at once. */
+/** The next `n` bytes of the pool, as a view: for callers that read them at once. */
 function drawn(n: number): Uint8Array {
   if (poolOffset + n > pool.length) {
     globalThis.crypto.getRandomValues(pool);
