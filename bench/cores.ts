@@ -1,12 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { option } from './support.ts';
 
 /**
  * Core pinning and CPU accounting for benchmarks whose server must not share its cores with the
  * load generator and the database (on a real deployment those are other machines). Linux only:
  * `taskset` sets affinities, /proc tells CPU time; elsewhere nothing is pinned.
  */
+
+/** `--server-cores`: how many cores the server and the baseline get (default half the machine). */
+export function serverCoreCount(argv: string[]): number {
+  return option(argv, 'server-cores', Math.max(1, Math.floor(availableParallelism() / 2)));
+}
 
 /** Cores 0..n-1 for the server, the rest for the client and PostgreSQL. */
 export function splitCores(serverCores: number): { server: string; rest: string } | null {

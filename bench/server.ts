@@ -7,8 +7,8 @@ import { type Core, openCore } from '../src/app/core.ts';
 import { startServer } from '../src/app/server.ts';
 import { generateMasterKeyBase64, runEventLoopBelowHashing } from '../src/crypto/index.ts';
 import { createLogger, loadConfig } from '../src/platform/index.ts';
-import { ownThreads, pin, splitCores } from './cores.ts';
-import { freshDatabase, option } from './support.ts';
+import { ownThreads, pin, serverCoreCount, splitCores } from './cores.ts';
+import { freshDatabase } from './support.ts';
 
 /**
  * The real server on a fresh PostgreSQL database, pinned to `--server-cores` cores (default half
@@ -16,12 +16,7 @@ import { freshDatabase, option } from './support.ts';
  * load generator and PostgreSQL get the other cores (docs/authentication.md#measured).
  */
 export async function startPinnedServer(name: string, argv: string[]) {
-  const serverCores = option(
-    argv,
-    'server-cores',
-    Math.max(1, Math.floor(availableParallelism() / 2)),
-  );
-  const cores = splitCores(serverCores);
+  const cores = splitCores(serverCoreCount(argv));
   const pinned = cores !== null && pin(ownThreads(), cores.server);
   const db = await freshDatabase();
   const logger = createLogger('warn');

@@ -1,3 +1,5 @@
+// First: libuv's thread pool is sized before anything can start it.
+import './thread-pool.ts';
 import { parseArgs } from 'node:util';
 import {
   type Config,

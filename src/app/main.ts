@@ -1,3 +1,5 @@
+// First: libuv's thread pool is sized before anything can start it.
+import './thread-pool.ts';
 import { runCli } from './cli.ts';
 
 /** `npm start`: the server, configured from the environment (README, docs/configuration.md). */

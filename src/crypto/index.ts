@@ -15,6 +15,7 @@ export {
   passwordHashParams,
   passwordNeedsRehash,
   runEventLoopBelowHashing,
+  sizeThreadPoolForHashing,
   verifyPassword,
 } from './password.ts';
 export type { PlatformKeyRow } from './platform-keys.store.ts';

@@ -14,18 +14,51 @@ export const passwordHashParams = {
 } as const;
 
 /**
- * At most one argon2id computation per core this process may use at a time; the others wait
- * their turn in arrival order. Each one fills 19 MiB: more of them than cores only take turns on
- * the same cores and evict each other's memory from the CPU caches (on one core, four at once
- * verify ~20% fewer passwords per second than one after the other: docs/authentication.md), and
- * a burst of sign-ins would hold 19 MiB each. `availableParallelism()` follows the process's CPU
- * affinity and cgroup quota, and is read at each turn because both can change while it runs.
+ * How many argon2id computations may be handed to libuv's thread pool at once, given the pool's
+ * size and the cores this process may use. Each one fills 19 MiB: more of them running than cores
+ * only take turns on the same cores and evict each other's memory from the CPU caches (on one
+ * core, four at once verify ~20% fewer passwords per second than one after the other:
+ * docs/authentication.md). So when the pool has more threads than cores (libuv's default is 4),
+ * one per core. When it has at most one thread per core (`sizeThreadPoolForHashing`), the pool
+ * itself keeps them from running more than that, and one more per thread waits in its queue: a
+ * thread that finishes a hash starts the next at once, without waiting for the event loop
+ * (docs/authentication.md#scheduling).
+ */
+export function hashesInFlight(poolSize: number, cores: number): number {
+  return poolSize <= cores ? 2 * poolSize : cores;
+}
+
+/** libuv's thread pool size: `UV_THREADPOOL_SIZE` as libuv reads it when the pool starts (4 unset). */
+function threadPoolSize(): number {
+  const size = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
+}
+
+/**
+ * Sizes libuv's thread pool to one thread per core this process may use, unless
+ * `UV_THREADPOOL_SIZE` is set already. libuv reads it once, when the pool starts: this must run
+ * before anything uses the pool, so it is the first thing the `vigil` entry points import
+ * (`src/app/thread-pool.ts`). Returns the size the pool will have.
+ */
+export function sizeThreadPoolForHashing(cores = availableParallelism()): number {
+  process.env.UV_THREADPOOL_SIZE ??= String(cores);
+  return threadPoolSize();
+}
+
+/**
+ * The argon2id computations handed to the pool (`hashesInFlight`); the others wait their turn in
+ * arrival order, holding no memory. `availableParallelism()` follows the process's CPU affinity
+ * and cgroup quota, and is read at each turn because both can change while it runs.
  */
 export const passwordHashing = {
   running: 0,
   waiting: [] as (() => void)[],
+  /** How many may be handed to the pool now. */
+  limit(): number {
+    return hashesInFlight(threadPoolSize(), availableParallelism());
+  },
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running < availableParallelism()) this.running++;
+    if (this.running < this.limit()) this.running++;
     else await new Promise<void>((turn) => this.waiting.push(turn));
     try {
       return await work();

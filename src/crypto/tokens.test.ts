@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { hashPassword, passwordHashing, passwordNeedsRehash, verifyPassword } from './password.ts';
+import {
+  hashesInFlight,
+  hashPassword,
+  passwordHashing,
+  passwordNeedsRehash,
+  verifyPassword,
+} from './password.ts';
 import { constantTimeEqual } from './primitives.ts';
 import { createSplitToken, parseSplitToken, splitTokenMatches } from './tokens.ts';
 
@@ -53,8 +60,20 @@ describe('password hashing', () => {
     assert.equal(passwordNeedsRehash('$argon2id$v=19$m=4096,t=3,p=1$c2FsdA$aGFzaA'), true);
   });
 
-  it('runs at most one computation per core at a time, the others in arrival order', async () => {
-    const cores = availableParallelism();
+  it('hands the pool one hash per core, or two per thread when it has one thread per core', () => {
+    assert.equal(hashesInFlight(4, 2), 2, "libuv's default pool on two cores: one per core");
+    assert.equal(
+      hashesInFlight(4, 16),
+      8,
+      'four threads on sixteen cores: one running, one queued',
+    );
+    assert.equal(hashesInFlight(1, 1), 2);
+    assert.equal(hashesInFlight(2, 2), 4);
+    assert.equal(hashesInFlight(8, 2), 2);
+  });
+
+  it('runs at most its limit of computations at a time, the others in arrival order', async () => {
+    const limit = passwordHashing.limit();
     let inside = 0;
     let peak = 0;
     const order: number[] = [];
@@ -66,16 +85,16 @@ describe('password hashing', () => {
         order.push(i);
         return i;
       });
-    const count = cores * 3 + 1;
+    const count = limit * 3 + 1;
     const results = await Promise.all(Array.from({ length: count }, (_, i) => task(i)));
     assert.deepEqual(
       results,
       Array.from({ length: count }, (_, i) => i),
     );
-    assert.equal(peak, cores);
+    assert.equal(peak, limit);
     assert.deepEqual(
-      order.slice(cores),
-      Array.from({ length: count - cores }, (_, i) => i + cores),
+      order.slice(limit),
+      Array.from({ length: count - limit }, (_, i) => i + limit),
     );
     assert.equal(passwordHashing.running, 0);
     // A failing computation frees its slot too.
@@ -88,10 +107,10 @@ describe('password hashing', () => {
 
   it('queues password verifications behind the same limit', async () => {
     const hash = await hashPassword('Correct horse 9!');
-    const burst = Array.from({ length: availableParallelism() + 2 }, () =>
+    const burst = Array.from({ length: passwordHashing.limit() + 2 }, () =>
       verifyPassword(hash, 'Correct horse 9!'),
     );
-    assert.equal(passwordHashing.running, availableParallelism());
+    assert.equal(passwordHashing.running, passwordHashing.limit());
     assert.equal(passwordHashing.waiting.length, 2);
     assert.deepEqual(
       await Promise.all(burst),
@@ -133,6 +152,33 @@ describe('password hashing', () => {
     assert.equal(main?.nice, nice);
     for (const worker of workers) {
       assert.equal(nice, Math.min(19, worker.nice + 10), 'workers keep their priority');
+    }
+  });
+});
+
+describe("libuv's thread pool for hashing", () => {
+  it('is sized to one thread per core before anything starts it, unless set already', async () => {
+    const threadPool = fileURLToPath(new URL('../app/thread-pool.ts', import.meta.url));
+    const script = `
+      import { availableParallelism } from 'node:os';
+      await import(${JSON.stringify(threadPool)});
+      console.log(JSON.stringify({ size: process.env.UV_THREADPOOL_SIZE, cores: availableParallelism() }));`;
+    const run = async (env: NodeJS.ProcessEnv) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { env },
+      );
+      return JSON.parse(stdout) as { size: string; cores: number };
+    };
+    const { UV_THREADPOOL_SIZE: _ignored, ...unset } = process.env;
+    const sized = await run(unset);
+    assert.equal(sized.size, String(sized.cores));
+    assert.equal((await run({ ...unset, UV_THREADPOOL_SIZE: '3' })).size, '3');
+    // Both entry points import it before anything else.
+    for (const entry of ['../app/main.ts', '../app/cli.ts']) {
+      const source = readFileSync(new URL(entry, import.meta.url), 'utf8');
+      assert.match(source, /^(\/\/.*\n)*import '\.\/thread-pool\.ts';/, entry);
     }
   });
 });
