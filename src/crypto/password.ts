@@ -33,6 +33,8 @@ function threadPoolSize(): number {
   const size = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
   return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
 }
+/** Read once, at the first hash, as libuv reads it once: when its pool starts, at the latest then. */
+let poolSize: number | undefined;
 
 /**
  * Sizes libuv's thread pool to one thread per core this process may use, unless
@@ -55,7 +57,8 @@ export const passwordHashing = {
   waiting: [] as (() => void)[],
   /** How many may be handed to the pool now. */
   limit(): number {
-    return hashesInFlight(threadPoolSize(), availableParallelism());
+    poolSize ??= threadPoolSize();
+    return hashesInFlight(poolSize, availableParallelism());
   },
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running < this.limit()) this.running++;
