@@ -40,11 +40,10 @@ let poolSize: number | undefined;
  * Sizes libuv's thread pool to one thread per core this process may use, unless
  * `UV_THREADPOOL_SIZE` is set already. libuv reads it once, when the pool starts: this must run
  * before anything uses the pool, so it is the first thing the `vigil` entry points import
- * (`src/app/thread-pool.ts`). Returns the size the pool will have.
+ * (`src/app/thread-pool.ts`).
  */
-export function sizeThreadPoolForHashing(cores = availableParallelism()): number {
+export function sizeThreadPoolForHashing(cores = availableParallelism()): void {
   process.env.UV_THREADPOOL_SIZE ??= String(cores);
-  return threadPoolSize();
 }
 
 /**

@@ -14,6 +14,16 @@ import {
 import { constantTimeEqual } from './primitives.ts';
 import { createSplitToken, parseSplitToken, splitTokenMatches } from './tokens.ts';
 
+/** Runs an ES module script in a process of its own; returns what it prints, as JSON. */
+async function runModule<T>(script: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    { env },
+  );
+  return JSON.parse(stdout) as T;
+}
+
 describe('split tokens', () => {
   it('hand out id.secret once and keep only a SHA-256 of the secret', () => {
     const t = createSplitToken('tok_1');
@@ -135,16 +145,11 @@ describe('password hashing', () => {
         return { comm, nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) };
       });
       console.log(JSON.stringify({ off, nice, threads }));`;
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      '--input-type=module',
-      '-e',
-      script,
-    ]);
-    const { off, nice, threads } = JSON.parse(stdout) as {
+    const { off, nice, threads } = await runModule<{
       off: number | null;
       nice: number;
       threads: { comm: string; nice: number }[];
-    };
+    }>(script);
     assert.equal(off, null, 'zero steps change nothing');
     const main = threads.find((t) => t.comm === 'MainThread');
     const workers = threads.filter((t) => t.comm === 'libuv-worker');
@@ -163,14 +168,7 @@ describe("libuv's thread pool for hashing", () => {
       import { availableParallelism } from 'node:os';
       await import(${JSON.stringify(threadPool)});
       console.log(JSON.stringify({ size: process.env.UV_THREADPOOL_SIZE, cores: availableParallelism() }));`;
-    const run = async (env: NodeJS.ProcessEnv) => {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--input-type=module', '-e', script],
-        { env },
-      );
-      return JSON.parse(stdout) as { size: string; cores: number };
-    };
+    const run = (env: NodeJS.ProcessEnv) => runModule<{ size: string; cores: number }>(script, env);
     const { UV_THREADPOOL_SIZE: _ignored, ...unset } = process.env;
     const sized = await run(unset);
     assert.equal(sized.size, String(sized.cores));

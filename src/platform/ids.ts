@@ -29,10 +29,9 @@ const hexOf = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStar
 const hex = (byte: number): string => hexOf[byte & 0xff] ?? '';
 
 /**
- * UUIDv7 (RFC 9562): time-ordered, so primary-key indexes stay append-friendly.
- * The random bits come from the Web Crypto API, which is node:crypto's CSPRNG (DESIGN §5.8);
- * the global is used because only src/crypto may import node:crypto and platform sits below it.
- * Written out byte by byte from a table, without a Buffer: several ids go into every request.
+ * UUIDv7 (RFC 9562): time-ordered, so primary-key indexes stay append-friendly. Its 74 random
+ * bits come from the pool above. Written out byte by byte from a table, without a Buffer: several
+ * ids go into every request.
  */
 export function newId(now: number = Date.now()): string {
   const random = drawn(10);
