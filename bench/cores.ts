@@ -39,8 +39,11 @@ export function ownThreads(): string[] {
   return readdirSync('/proc/self/task');
 }
 
-/** Milliseconds of CPU used so far, per thread name of this process and by PostgreSQL processes. */
-export function cpuTime(): Map<string, number> {
+/**
+ * Milliseconds of CPU used so far, per thread name of a process (this one by default; the load
+ * generator reads the server's at its window's edges) and by PostgreSQL processes.
+ */
+export function cpuTime(pid: number | 'self' = 'self'): Map<string, number> {
   const out = new Map<string, number>();
   const add = (stat: string, name?: string) => {
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -57,13 +60,13 @@ export function cpuTime(): Map<string, number> {
       return null;
     }
   };
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = read(`/proc/self/task/${tid}/stat`);
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = read(`/proc/${pid}/task/${tid}/stat`);
     if (stat) add(stat);
   }
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || read(`/proc/${pid}/comm`)?.trim() !== 'postgres') continue;
-    const stat = read(`/proc/${pid}/stat`);
+  for (const other of readdirSync('/proc')) {
+    if (!/^\d+$/.test(other) || read(`/proc/${other}/comm`)?.trim() !== 'postgres') continue;
+    const stat = read(`/proc/${other}/stat`);
     if (stat) add(stat, 'postgres');
   }
   return out;

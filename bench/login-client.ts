@@ -1,17 +1,24 @@
 import https from 'node:https';
+import { cpuSpent, cpuTime } from './cores.ts';
 import { runFor } from './support.ts';
 
 /**
  * The sign-in load generator: a process of its own (pinned by the benchmark to cores the server
- * does not use, as a real client is another machine). Takes its settings as JSON in argv[2];
- * prints the completed sign-ins and its own CPU time as JSON.
+ * does not use, as a real client is another machine). Takes its settings as JSON in argv[2]. Signs
+ * in for `ramp` seconds, then counts the sign-ins completed in the next `seconds` (`runFor`), and
+ * reads the CPU time the server's threads, PostgreSQL and itself spend in that window. Prints
+ * them as JSON.
  */
-const { url, emails, password, concurrency, seconds } = JSON.parse(process.argv[2] ?? '{}') as {
+const { url, emails, password, concurrency, seconds, ramp, serverPid } = JSON.parse(
+  process.argv[2] ?? '{}',
+) as {
   url: string;
   emails: string[];
   password: string;
   concurrency: number;
   seconds: number;
+  ramp: number;
+  serverPid: number;
 };
 
 const agent = new https.Agent({
@@ -60,10 +67,11 @@ const timed = async (into: number[], op: () => Promise<unknown>) => {
   await op();
   into.push(performance.now() - t);
 };
-const started = process.cpuUsage();
-const end = performance.now() + seconds * 1000;
+const edges: { spent: Map<string, number>; client: NodeJS.CpuUsage }[] = [];
+const atWindowEdge = () => edges.push({ spent: cpuTime(serverPid), client: process.cpuUsage() });
+const end = performance.now() + (ramp + seconds) * 1000;
 const [done] = await Promise.all([
-  runFor(seconds, concurrency, () => timed(signInMs, signIn)),
+  runFor(seconds, concurrency, () => timed(signInMs, signIn), { ramp, atWindowEdge }),
   (async () => {
     while (performance.now() < end) {
       await timed(probeMs, () => call('GET', '/healthz', {}));
@@ -72,7 +80,10 @@ const [done] = await Promise.all([
   })(),
 ]);
 agent.destroy();
-const cpu = process.cpuUsage(started);
+const [opened, closed] = edges;
+if (!opened || !closed) throw new Error('the window did not open and close');
+const cpuMs =
+  (closed.client.user + closed.client.system - opened.client.user - opened.client.system) / 1000;
 process.stdout.write(
-  `${JSON.stringify({ done, cpuMs: (cpu.user + cpu.system) / 1000, signInMs, probeMs })}\n`,
+  `${JSON.stringify({ done, cpuMs, spent: [...cpuSpent(opened.spent, closed.spent)], signInMs, probeMs })}\n`,
 );

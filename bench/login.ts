@@ -4,7 +4,6 @@ import type { Core } from '../src/app/core.ts';
 import { createServices } from '../src/app/services.ts';
 import { hashPassword } from '../src/crypto/index.ts';
 import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
-import { cpuSpent, cpuTime } from './cores.ts';
 import { runLoadGenerator, startPinnedServer } from './server.ts';
 import { fmt, option, runFor } from './support.ts';
 
@@ -18,11 +17,12 @@ import { fmt, option, runFor } from './support.ts';
  * run on the others, as other machines would (docs/authentication.md).
  * The two alternate in `--rounds` rounds of `seconds / rounds` each, so that a change in the
  * machine's speed during the run (shared cloud cores) weighs on both alike; the ratio is the
- * total's. The report adds the sign-ins' latency and that of a `/healthz` probe beside them
+ * total's. Each round counts what completes in a window that opens after `--ramp` seconds of the
+ * same load (`runFor`): the steady state, for both. The report adds the sign-ins' latency and that of a `/healthz` probe beside them
  * (what the event loop's lower priority costs other requests: docs/authentication.md#scheduling).
  *
  *   npm run bench -- login [--seconds 12] [--rounds 4] [--concurrency 8] [--users 20]
- *                          [--warmup 10] [--server-cores <half>]
+ *                          [--warmup 10] [--ramp 0.5] [--server-cores <half>]
  */
 export async function main(argv: string[]): Promise<void> {
   const seconds = option(argv, 'seconds', 12);
@@ -30,6 +30,7 @@ export async function main(argv: string[]): Promise<void> {
   const concurrency = option(argv, 'concurrency', 8);
   const userCount = option(argv, 'users', 20);
   const warmup = option(argv, 'warmup', 10);
+  const ramp = option(argv, 'ramp', 0.5);
   const bench = await startPinnedServer('login', argv);
   const { core, server } = bench;
   const password = 'Bench-Password-Login-1';
@@ -40,17 +41,21 @@ export async function main(argv: string[]): Promise<void> {
     );
     const hash = await hashPassword(password);
     const client = (runSeconds: number) =>
-      runLoadGenerator<{ done: number; cpuMs: number; signInMs: number[]; probeMs: number[] }>(
-        './login-client.ts',
-        bench.clientCores,
-        {
-          url: server.url,
-          emails,
-          password,
-          concurrency,
-          seconds: runSeconds,
-        },
-      );
+      runLoadGenerator<{
+        done: number;
+        cpuMs: number;
+        spent: [string, number][];
+        signInMs: number[];
+        probeMs: number[];
+      }>('./login-client.ts', bench.clientCores, {
+        url: server.url,
+        emails,
+        password,
+        concurrency,
+        seconds: runSeconds,
+        ramp,
+        serverPid: process.pid,
+      });
     // Warm-up to the steady state: with 2 s, the first rounds still ran 0.04-0.06 below the last
     // (V8 still optimizing the sign-in's code), which 10 s removes (docs/authentication.md).
     await client(warmup);
@@ -65,11 +70,11 @@ export async function main(argv: string[]): Promise<void> {
     for (let r = 1; r <= rounds; r++) {
       // Baseline: argon2id verifications with the stored parameters, one per server core at a
       // time (this process is pinned to those cores).
-      const rawDone = await runFor(round, availableParallelism(), () => verify(hash, password));
-      const before = cpuTime();
+      const rawDone = await runFor(round, availableParallelism(), () => verify(hash, password), {
+        ramp,
+      });
       const signIns = await client(round);
-      for (const [key, ms] of cpuSpent(before, cpuTime()))
-        spent.set(key, (spent.get(key) ?? 0) + ms);
+      for (const [key, ms] of signIns.spent) spent.set(key, (spent.get(key) ?? 0) + ms);
       verified += rawDone;
       done += signIns.done;
       cpuMs += signIns.cpuMs;

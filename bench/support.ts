@@ -34,22 +34,45 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   };
 }
 
-/** Runs `writers` concurrent loops of `op` for `seconds`; returns completed operations. */
+/**
+ * Runs `writers` concurrent loops of `op` and counts the operations that complete inside a window
+ * of `seconds`, which opens after `ramp` seconds of the same load. An operation still running when
+ * the window closes is not counted: counting it (as this did until 2026-12-02) credited a phase
+ * with work done after its window, one operation per writer, which favoured the many writers of a
+ * sign-in phase over a baseline's one (docs/authentication.md#measured). The ramp keeps the start,
+ * when every pipeline is still empty, out of the window. `atWindowEdge` runs as the window opens
+ * and as it closes (CPU readings).
+ */
 export async function runFor(
   seconds: number,
   writers: number,
   op: () => Promise<unknown>,
+  { ramp = 0, atWindowEdge = () => {} }: { ramp?: number; atWindowEdge?: () => void } = {},
 ): Promise<number> {
   let done = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: writers }, async () => {
-      while (performance.now() < end) {
+  const opens = performance.now() + ramp * 1000;
+  const closes = opens + seconds * 1000;
+  const edge = (at: number) =>
+    new Promise<void>((resolve) =>
+      setTimeout(
+        () => {
+          atWindowEdge();
+          resolve();
+        },
+        Math.max(0, at - performance.now()),
+      ),
+    );
+  await Promise.all([
+    edge(opens),
+    edge(closes),
+    ...Array.from({ length: writers }, async () => {
+      while (performance.now() < closes) {
         await op();
-        done++;
+        const now = performance.now();
+        if (now >= opens && now < closes) done++;
       }
     }),
-  );
+  ]);
   return done;
 }
 
