@@ -1,23 +1,19 @@
 import https from 'node:https';
 import { cpuSpent, cpuTime } from './cores.ts';
-import { runFor } from './support.ts';
+import { runFor, serveRounds } from './support.ts';
 
 /**
  * The sign-in load generator: a process of its own (pinned by the benchmark to cores the server
- * does not use, as a real client is another machine). Takes its settings as JSON in argv[2]. Signs
- * in for `ramp` seconds, then counts the sign-ins completed in the next `seconds` (`runFor`), and
- * reads the CPU time the server's threads, PostgreSQL and itself spend in that window. Prints
- * them as JSON.
+ * does not use, as a real client is another machine), up for the whole run. Takes its settings as
+ * JSON in argv[2]. In each round (`serveRounds`) it signs in for `ramp` seconds, then counts the
+ * sign-ins completed in the next `seconds` (`runFor`), and reads the CPU time the server's threads,
+ * PostgreSQL and itself spend in that window.
  */
-const { url, emails, password, concurrency, seconds, ramp, serverPid } = JSON.parse(
-  process.argv[2] ?? '{}',
-) as {
+const { url, emails, password, concurrency, serverPid } = JSON.parse(process.argv[2] ?? '{}') as {
   url: string;
   emails: string[];
   password: string;
   concurrency: number;
-  seconds: number;
-  ramp: number;
   serverPid: number;
 };
 
@@ -56,34 +52,36 @@ async function signIn(): Promise<void> {
   }
 }
 
-/**
- * Milliseconds each sign-in took, and each probe: a /healthz every 100 ms beside the sign-ins
- * (rare enough that its own cost, charged to the sign-ins, stays under 1%).
- */
-const signInMs: number[] = [];
-const probeMs: number[] = [];
 const timed = async (into: number[], op: () => Promise<unknown>) => {
   const t = performance.now();
   await op();
   into.push(performance.now() - t);
 };
-const edges: { spent: Map<string, number>; client: NodeJS.CpuUsage }[] = [];
-const atWindowEdge = () => edges.push({ spent: cpuTime(serverPid), client: process.cpuUsage() });
-const end = performance.now() + (ramp + seconds) * 1000;
-const [done] = await Promise.all([
-  runFor(seconds, concurrency, () => timed(signInMs, signIn), { ramp, atWindowEdge }),
-  (async () => {
-    while (performance.now() < end) {
-      await timed(probeMs, () => call('GET', '/healthz', {}));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })(),
-]);
+
+/**
+ * One round: the sign-ins completed in its window and the CPU spent in it, with the milliseconds
+ * each sign-in took, and each probe: a /healthz every 100 ms beside the sign-ins (rare enough that
+ * its own cost, charged to the sign-ins, stays under 1%).
+ */
+await serveRounds(async ({ seconds, ramp }: { seconds: number; ramp: number }) => {
+  const signInMs: number[] = [];
+  const probeMs: number[] = [];
+  const edges: { spent: Map<string, number>; client: NodeJS.CpuUsage }[] = [];
+  const atWindowEdge = () => edges.push({ spent: cpuTime(serverPid), client: process.cpuUsage() });
+  const end = performance.now() + (ramp + seconds) * 1000;
+  const [done] = await Promise.all([
+    runFor(seconds, concurrency, () => timed(signInMs, signIn), { ramp, atWindowEdge }),
+    (async () => {
+      while (performance.now() < end) {
+        await timed(probeMs, () => call('GET', '/healthz', {}));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })(),
+  ]);
+  const [opened, closed] = edges;
+  if (!opened || !closed) throw new Error('the window did not open and close');
+  const client = (at: typeof opened) => at.client.user + at.client.system;
+  const spent = [...cpuSpent(opened.spent, closed.spent)];
+  return { done, cpuMs: (client(closed) - client(opened)) / 1000, spent, signInMs, probeMs };
+});
 agent.destroy();
-const [opened, closed] = edges;
-if (!opened || !closed) throw new Error('the window did not open and close');
-const cpuMs =
-  (closed.client.user + closed.client.system - opened.client.user - opened.client.system) / 1000;
-process.stdout.write(
-  `${JSON.stringify({ done, cpuMs, spent: [...cpuSpent(opened.spent, closed.spent)], signInMs, probeMs })}\n`,
-);

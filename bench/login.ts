@@ -4,7 +4,7 @@ import type { Core } from '../src/app/core.ts';
 import { createServices } from '../src/app/services.ts';
 import { hashPassword } from '../src/crypto/index.ts';
 import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
-import { runLoadGenerator, startPinnedServer } from './server.ts';
+import { startLoadGenerator, startPinnedServer } from './server.ts';
 import { fmt, option, runFor } from './support.ts';
 
 /**
@@ -14,19 +14,19 @@ import { fmt, option, runFor } from './support.ts';
  * one verification per core at a time, the most those cores verify (more at once only take turns
  * and evict each other from the caches; the server queues its own the same way). The server and
  * the baseline are pinned to the same `--server-cores` cores; the load generator and PostgreSQL
- * run on the others, as other machines would (docs/authentication.md).
- * The two alternate in `--rounds` rounds of `seconds / rounds` each, so that a change in the
+ * run on the others, as other machines would (docs/authentication.md); the load generator stays
+ * up for the whole run. The two alternate in `--rounds` rounds of `seconds / rounds` each, so that a change in the
  * machine's speed during the run (shared cloud cores) weighs on both alike; the ratio is the
  * total's. Each round counts what completes in a window that opens after `--ramp` seconds of the
  * same load (`runFor`): the steady state, for both. The report adds the sign-ins' latency and that of a `/healthz` probe beside them
  * (what the event loop's lower priority costs other requests: docs/authentication.md#scheduling).
  *
- *   npm run bench -- login [--seconds 12] [--rounds 4] [--concurrency 8] [--users 20]
+ *   npm run bench -- login [--seconds 12] [--rounds 8] [--concurrency 8] [--users 20]
  *                          [--warmup 10] [--ramp 0.5] [--server-cores <half>]
  */
 export async function main(argv: string[]): Promise<void> {
   const seconds = option(argv, 'seconds', 12);
-  const rounds = option(argv, 'rounds', 4);
+  const rounds = option(argv, 'rounds', 8);
   const concurrency = option(argv, 'concurrency', 8);
   const userCount = option(argv, 'users', 20);
   const warmup = option(argv, 'warmup', 10);
@@ -40,25 +40,25 @@ export async function main(argv: string[]): Promise<void> {
       `login benchmark: PostgreSQL, ${concurrency} concurrent clients, ${seconds} s per phase in ${rounds} rounds; ${bench.placement}`,
     );
     const hash = await hashPassword(password);
-    const client = (runSeconds: number) =>
-      runLoadGenerator<{
+    const client = startLoadGenerator<
+      { seconds: number; ramp: number },
+      {
         done: number;
         cpuMs: number;
         spent: [string, number][];
         signInMs: number[];
         probeMs: number[];
-      }>('./login-client.ts', bench.clientCores, {
-        url: server.url,
-        emails,
-        password,
-        concurrency,
-        seconds: runSeconds,
-        ramp,
-        serverPid: process.pid,
-      });
+      }
+    >('./login-client.ts', bench.clientCores, {
+      url: server.url,
+      emails,
+      password,
+      concurrency,
+      serverPid: process.pid,
+    });
     // Warm-up to the steady state: with 2 s, the first rounds still ran 0.04-0.06 below the last
     // (V8 still optimizing the sign-in's code), which 10 s removes (docs/authentication.md).
-    await client(warmup);
+    await client.round({ seconds: warmup, ramp });
     await bench.pinBackends();
     const round = seconds / rounds;
     let verified = 0;
@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
       const rawDone = await runFor(round, availableParallelism(), () => verify(hash, password), {
         ramp,
       });
-      const signIns = await client(round);
+      const signIns = await client.round({ seconds: round, ramp });
       for (const [key, ms] of signIns.spent) spent.set(key, (spent.get(key) ?? 0) + ms);
       verified += rawDone;
       done += signIns.done;
@@ -84,6 +84,7 @@ export async function main(argv: string[]): Promise<void> {
         `  round ${r}: raw ${(rawDone / round).toFixed(1)} /s, sign-in ${(signIns.done / round).toFixed(1)} /s, ratio ${(signIns.done / rawDone).toFixed(2)}`,
       );
     }
+    await client.stop();
     const raw = verified / seconds;
     const logins = done / seconds;
     console.log(`${'raw argon2id verify (baseline)'.padEnd(52)} ${raw.toFixed(1).padStart(8)} /s`);

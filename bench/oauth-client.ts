@@ -1,14 +1,14 @@
 import https from 'node:https';
-import { runFor } from './support.ts';
+import { runFor, serveRounds } from './support.ts';
 
 /**
  * The OAuth load generator: a process of its own (pinned by the benchmark to cores the server
- * does not use, as a real client is another machine). Takes its settings as JSON in argv[2];
- * prints the completed requests, its own CPU time, the last access token it got and (refresh) the
- * last token of each chain as JSON. Any unexpected answer ends it with an error: a failed request never counts.
+ * does not use, as a real client is another machine). Takes its settings as JSON in argv[2]; each
+ * round (`serveRounds`) answers the completed requests, its own CPU time and the last access token
+ * it got. Refresh chains carry over from one round to the next. Any unexpected answer ends it with an error: a failed request never counts.
  */
 type Phase = 'jwt' | 'client_credentials' | 'refresh' | 'lookup' | 'introspection';
-const { url, phase, path, auth, token, refreshTokens, concurrency, seconds } = JSON.parse(
+const { url, phase, path, auth, token, refreshTokens, concurrency } = JSON.parse(
   process.argv[2] ?? '{}',
 ) as {
   url: string;
@@ -18,10 +18,9 @@ const { url, phase, path, auth, token, refreshTokens, concurrency, seconds } = J
   auth: string;
   /** The token introspected (introspection, lookup). */
   token: string;
-  /** One refresh token per worker (refresh). */
+  /** One refresh token per loop (refresh). */
   refreshTokens?: string[];
   concurrency: number;
-  seconds: number;
 };
 
 const agent = new https.Agent({
@@ -88,14 +87,10 @@ async function refresh(refreshToken: string): Promise<void> {
   chains.push(body.refresh_token as string);
 }
 
-try {
+await serveRounds(async ({ seconds }: { seconds: number }) => {
   const started = process.cpuUsage();
   const done = await runFor(seconds, concurrency, op);
-  agent.destroy();
   const cpu = process.cpuUsage(started);
-  const out = { done, cpuMs: (cpu.user + cpu.system) / 1000, refreshTokens: chains, accessToken };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(1);
-}
+  return { done, cpuMs: (cpu.user + cpu.system) / 1000, accessToken };
+});
+agent.destroy();

@@ -17,7 +17,7 @@ import {
   withPlatform,
 } from '../src/platform/index.ts';
 import { cpuSpent, cpuTime } from './cores.ts';
-import { runLoadGenerator, startPinnedServer } from './server.ts';
+import { startLoadGenerator, startPinnedServer } from './server.ts';
 import { option } from './support.ts';
 
 /**
@@ -59,17 +59,16 @@ export async function main(argv: string[]): Promise<void> {
       settings: Record<string, unknown>,
       ratio: (rate: number) => string = () => '',
     ) => {
-      const run = (runSeconds: number, extra: Record<string, unknown> = {}) =>
-        runLoadGenerator<ClientResult>('./oauth-client.ts', bench.clientCores, {
-          concurrency,
-          seconds: runSeconds,
-          ...settings,
-          ...extra,
-        });
-      const warm = await run(Math.min(2, seconds)); // JIT, connection pools, TLS sessions
+      const client = startLoadGenerator<{ seconds: number }, ClientResult>(
+        './oauth-client.ts',
+        bench.clientCores,
+        { concurrency, ...settings },
+      );
+      await client.round({ seconds: Math.min(2, seconds) }); // JIT, connection pools, TLS sessions
       await bench.pinBackends();
       const before = cpuTime();
-      const result = await run(seconds, { refreshTokens: warm.refreshTokens });
+      const result = await client.round({ seconds });
+      await client.stop();
       const { done, cpuMs } = result;
       const spent = cpuSpent(before, cpuTime());
       const rate = done / seconds;
@@ -337,7 +336,6 @@ const port = (app: FastifyInstance | Server) => {
 interface ClientResult {
   done: number;
   cpuMs: number;
-  refreshTokens: string[];
   accessToken: string;
 }
 

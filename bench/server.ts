@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { type Core, openCore } from '../src/app/core.ts';
 import { startServer } from '../src/app/server.ts';
@@ -66,24 +66,40 @@ async function backendPids(core: Core): Promise<number[]> {
 }
 
 /**
- * Runs a load generator (`script`, next to this file) as its own process, on `cores` when given,
- * with its settings as JSON in argv[2]; returns what it prints as JSON. Its error ends the run.
+ * Starts a load generator (`script`, next to this file) as its own process, on `cores` when given,
+ * with its fixed settings as JSON in argv[2]. It stays up between rounds, as a real client would,
+ * its connections open and its code compiled: `round` sends a round's settings as a JSON line on
+ * its stdin and resolves with the JSON line it answers (`serveRounds`); `stop` ends it. Its error
+ * ends the run.
  */
-export async function runLoadGenerator<T>(
+export function startLoadGenerator<Round, Result>(
   script: string,
   cores: string | undefined,
   settings: Record<string, unknown>,
-): Promise<T> {
+) {
   const path = fileURLToPath(new URL(script, import.meta.url));
   const command = [process.execPath, path, JSON.stringify(settings)];
   const [file, ...args] = cores ? ['taskset', '-c', cores, ...command] : command;
-  try {
-    const { stdout } = await promisify(execFile)(file ?? process.execPath, args, {
-      maxBuffer: 1 << 20,
-    });
-    return JSON.parse(stdout) as T;
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`load generator ${script} failed: ${stderr || err}`);
-  }
+  const child = spawn(file ?? process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const failure = (cause: string) =>
+    new Error(`load generator ${script} failed: ${stderr.trim() || cause}`);
+  const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async round(round: Round): Promise<Result> {
+      child.stdin.write(`${JSON.stringify(round)}\n`);
+      const answer = await answers.next();
+      if (answer.done) throw failure(`exited with ${await exited}`);
+      return JSON.parse(answer.value) as Result;
+    },
+    async stop(): Promise<void> {
+      child.stdin.end();
+      const code = await exited;
+      if (code !== 0) throw failure(`exited with ${code}`);
+    },
+  };
 }

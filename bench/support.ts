@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { newId } from '../src/platform/index.ts';
 
@@ -84,3 +85,18 @@ export function option(argv: string[], name: string, fallback: number): number {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * A load generator's side of `startLoadGenerator`: answers each round's settings, a JSON line on
+ * stdin, with what `round` returns, as a JSON line on stdout, until stdin ends. An error ends the
+ * process with its message on stderr.
+ */
+export async function serveRounds<Round>(round: (settings: Round) => Promise<unknown>) {
+  try {
+    for await (const line of createInterface({ input: process.stdin }))
+      process.stdout.write(`${JSON.stringify(await round(JSON.parse(line) as Round))}\n`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
