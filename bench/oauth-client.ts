@@ -5,7 +5,8 @@ import { runFor, serveRounds } from './support.ts';
  * The OAuth load generator: a process of its own (pinned by the benchmark to cores the server
  * does not use, as a real client is another machine). Takes its settings as JSON in argv[2]; each
  * round (`serveRounds`) answers the completed requests, its own CPU time and the last access token
- * it got. Refresh chains carry over from one round to the next. Any unexpected answer ends it with an error: a failed request never counts.
+ * it got. Refresh chains carry over from one round to the next. Any unexpected answer ends it with
+ * an error: a failed request never counts.
  */
 type Phase = 'jwt' | 'client_credentials' | 'refresh' | 'lookup' | 'introspection';
 const { url, phase, path, auth, token, refreshTokens, concurrency } = JSON.parse(

@@ -85,6 +85,8 @@ export function startLoadGenerator<Round, Result>(
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
   });
+  // Writing to a generator that has died fails too; `round` then reports what it wrote on stderr.
+  child.stdin.on('error', () => {});
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   const failure = (cause: string) =>
     new Error(`load generator ${script} failed: ${stderr.trim() || cause}`);
