@@ -80,8 +80,9 @@ await serveRounds(async ({ seconds, ramp }: { seconds: number; ramp: number }) =
   ]);
   const [opened, closed] = edges;
   if (!opened || !closed) throw new Error('the window did not open and close');
-  const client = (at: typeof opened) => at.client.user + at.client.system;
+  const clientUs = (at: typeof opened) => at.client.user + at.client.system;
+  const cpuMs = (clientUs(closed) - clientUs(opened)) / 1000;
   const spent = [...cpuSpent(opened.spent, closed.spent)];
-  return { done, cpuMs: (client(closed) - client(opened)) / 1000, spent, signInMs, probeMs };
+  return { done, cpuMs, spent, signInMs, probeMs };
 });
 agent.destroy();

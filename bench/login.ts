@@ -15,11 +15,12 @@ import { fmt, option, runFor } from './support.ts';
  * and evict each other from the caches; the server queues its own the same way). The server and
  * the baseline are pinned to the same `--server-cores` cores; the load generator and PostgreSQL
  * run on the others, as other machines would (docs/authentication.md); the load generator stays
- * up for the whole run. The two alternate in `--rounds` rounds of `seconds / rounds` each, so that a change in the
- * machine's speed during the run (shared cloud cores) weighs on both alike; the ratio is the
- * total's. Each round counts what completes in a window that opens after `--ramp` seconds of the
- * same load (`runFor`): the steady state, for both. The report adds the sign-ins' latency and that of a `/healthz` probe beside them
- * (what the event loop's lower priority costs other requests: docs/authentication.md#scheduling).
+ * up for the whole run. The two alternate in `--rounds` rounds of `seconds / rounds` each, so that
+ * a change in the machine's speed during the run (shared cloud cores) weighs on both alike; the
+ * ratio is the total's. Each round counts what completes in a window that opens after `--ramp`
+ * seconds of the same load (`runFor`): the steady state, for both. The report adds the sign-ins'
+ * latency and that of a `/healthz` probe beside them (what the event loop's lower priority costs
+ * other requests: docs/authentication.md#scheduling).
  *
  *   npm run bench -- login [--seconds 12] [--rounds 8] [--concurrency 8] [--users 20]
  *                          [--warmup 10] [--ramp 0.5] [--server-cores <half>]
