@@ -7,24 +7,32 @@ import { openTestCore, type TestCore } from './support/core.ts';
 import { asOwner } from './support/database.ts';
 import { request, startTestServer } from './support/http.ts';
 
-/** Resolves with the negotiated protocol, or rejects with the TLS error. */
-function handshake(port: number, version: tls.SecureVersion): Promise<string> {
+/** Resolves with the negotiated protocol and cipher, or rejects with the TLS error. */
+function negotiate(
+  port: number,
+  version: tls.SecureVersion,
+  // By default the client offers everything, old protocols included, so a refusal is the server's.
+  ciphers = 'ALL:@SECLEVEL=0',
+): Promise<{ protocol: string; cipher: string }> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host: '127.0.0.1',
       port,
       minVersion: version === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1',
       maxVersion: version,
-      // Let the client offer old protocols at all, so that the refusal is the server's.
-      ciphers: 'DEFAULT:@SECLEVEL=0',
+      ciphers,
       rejectUnauthorized: false,
     });
     socket.once('secureConnect', () => {
-      resolve(socket.getProtocol() ?? '');
+      resolve({ protocol: socket.getProtocol() ?? '', cipher: socket.getCipher().standardName });
       socket.end();
     });
     socket.once('error', reject);
   });
+}
+
+async function handshake(port: number, version: tls.SecureVersion): Promise<string> {
+  return (await negotiate(port, version)).protocol;
 }
 
 describe('HTTP server', () => {
@@ -71,6 +79,31 @@ describe('HTTP server', () => {
         assert.match(String(err.code), /ALERT_PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|WRONG_VERSION/);
         return true;
       });
+    }
+  });
+
+  it('offers TLS 1.2 only AEAD suites with forward secrecy', async () => {
+    // A client offering everything still lands on ECDHE with an AEAD cipher.
+    const chosen = await negotiate(port, 'TLSv1.2');
+    assert.match(
+      chosen.cipher,
+      /^TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA/,
+    );
+    // Clients that offer only CBC, CCM, ARIA or static-RSA suites get no handshake at all.
+    const refusedLists = [
+      'ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384',
+      'ECDHE-ECDSA-AES128-CCM:ECDHE-ECDSA-AES256-CCM:ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-AES256-CCM8',
+      'ECDHE-ECDSA-ARIA128-GCM-SHA256:ECDHE-ECDSA-ARIA256-GCM-SHA384',
+      'AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA',
+    ];
+    for (const ciphers of refusedLists) {
+      await assert.rejects(
+        negotiate(port, 'TLSv1.2', `${ciphers}:@SECLEVEL=0`),
+        (err: Error & { code?: string }) => {
+          assert.match(String(err.code), /HANDSHAKE_FAILURE|NO_SHARED_CIPHER/, ciphers);
+          return true;
+        },
+      );
     }
   });
 

@@ -16,6 +16,7 @@ import { registerHttpMetrics } from './metrics.ts';
 import { mountOAuthProvider } from './oauth-mount.ts';
 import { problemOf, sendProblem } from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { tlsCipherSuites } from './tls-ciphers.ts';
 
 export interface TlsMaterial {
   key: string | Buffer;
@@ -80,7 +81,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
             key: deps.tls.key,
             cert: deps.tls.cert,
             minVersion: config.VIGIL_TLS_MIN_VERSION,
-            // Prefer the server's cipher order: strong AEAD suites first.
+            ciphers: tlsCipherSuites,
+            // Prefer the server's cipher order: the strongest suites first.
             honorCipherOrder: true,
           },
         }
