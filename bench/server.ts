@@ -28,6 +28,10 @@ export async function startPinnedServer(name: string, argv: string[]) {
     VIGIL_PORT: '0',
     VIGIL_DATA_DIR: `/tmp/vigil-bench-${name}-${process.pid}`,
     VIGIL_LOG_LEVEL: 'warn',
+    // The default, unless the run names another level to compare (docs/authentication.md#scheduling).
+    ...(process.env.VIGIL_EVENT_LOOP_NICE && {
+      VIGIL_EVENT_LOOP_NICE: process.env.VIGIL_EVENT_LOOP_NICE,
+    }),
   });
   const core = await openCore({ config, logger });
   const server = await startServer(config, logger, { core, announce: () => {} });

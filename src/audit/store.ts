@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import {
   type AuditEventsTable,
   type AuditSealBlocksTable,
-  deferStatement,
   precompiled,
   type Tx,
 } from '../platform/index.ts';
@@ -52,12 +51,11 @@ const insert = precompiled(
 /**
  * One INSERT for any number of events: the rows travel as one array per column through
  * `unnest`, so the statement has 15 parameters whatever the batch size (cheap to parse and plan,
- * and compiled once). Row order is kept, so `seq` follows the order of `events`. Inside a
- * transaction the events travel with its COMMIT, or fail it (docs/architecture.md#pipelined-statements).
+ * and compiled once). Row order is kept, so `seq` follows the order of `events`.
  */
 export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<void> {
   const column = <T>(pick: (e: EventContent) => T) => events.map((e) => pick(e.content));
-  const statement = insert.statement(tx, {
+  await insert(tx, {
     id: column((e) => e.id),
     orgId: column((e) => e.orgId),
     occurredAt: column((e) => new Date(e.occurredAtMs).toISOString()),
@@ -74,7 +72,6 @@ export async function insertEvents(tx: Tx, events: SealedContent[]): Promise<voi
     macKeyId: column((e) => e.macKeyId),
     mac: events.map((e) => Buffer.from(e.mac).toString('hex')),
   });
-  await deferStatement(tx, statement);
 }
 
 /** An event row as queries return it. */

@@ -7,7 +7,6 @@ export { precompiled } from './db/precompiled.ts';
 export {
   afterCommit,
   beforeCommit,
-  deferStatement,
   type Isolation,
   platformStatement,
   type Scope,

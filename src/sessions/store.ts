@@ -1,6 +1,5 @@
 import type { Selectable } from 'kysely';
 import {
-  deferStatement,
   precompiled,
   type SessionEndReason,
   type SessionsTable,
@@ -62,9 +61,8 @@ const insert = precompiled(
     }),
 );
 
-/** Nothing reads the new row before the transaction ends: it travels with a later statement. */
 export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array): Promise<void> {
-  await deferStatement(tx, insert.statement(tx, { ...s, secretHash }));
+  await insert(tx, { ...s, secretHash });
 }
 
 export async function findWithSecret(

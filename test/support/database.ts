@@ -84,19 +84,3 @@ export function asOwner<R = Record<string, unknown>>(
 ): Promise<R[]> {
   return database.ownerTransaction((session) => session.query<R>(query, params));
 }
-
-/** Counts the messages pg sends and waits for (each is one round trip). */
-export function countRoundTrips(): { count(): number; stop(): void } {
-  const original = pg.Client.prototype.query;
-  let n = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    n++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  return {
-    count: () => n,
-    stop: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
-}

@@ -3,7 +3,6 @@ import {
   type AuditWriter,
   type Clock,
   type Database,
-  deferStatement,
   type Tx,
   type Versioned,
   versionedPolicy,
@@ -81,10 +80,7 @@ export function createLockoutService(deps: LockoutDeps) {
       account: Account,
       factor: Factor,
     ): Promise<Gate & { dirty: false }> {
-      await deferStatement(
-        tx,
-        store.untouchedCounterRequired.statement(tx, { userId: account.id, factor }),
-      );
+      await store.untouchedCounterRequired(tx, { userId: account.id, factor });
       return { open: true, dirty: false };
     },
 

@@ -177,9 +177,9 @@ export const configSchema = z.object({
     .int()
     .min(0)
     .max(19)
-    .default(10)
+    .default(0)
     .describe(
-      'Linux: how many nice levels `vigil start` runs the event loop below the password-hashing threads, so that a hash in progress is not preempted by every network event (more sign-ins per core; while every core hashes, other requests wait 10-20 ms longer: docs/authentication.md#scheduling). 0 turns it off.',
+      'Linux: how many nice levels `vigil start` runs the event loop below the password-hashing threads. 0 (the default) keeps them equal, so that token, introspection and health requests are answered at once while passwords are hashed; 10 gives a few percent more sign-ins per core, and other requests wait 10-20 ms longer while every core hashes (docs/authentication.md#scheduling).',
     ),
   VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS: z.coerce
     .number()

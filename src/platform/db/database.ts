@@ -4,7 +4,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
-import { PipeliningClient } from './pipelining.ts';
 import type { DB } from './tables.ts';
 
 /** The role every runtime connection switches to, so that row-level security applies. */
@@ -101,10 +100,7 @@ async function openPglite(dataDir: string, given?: PGlite): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  // Transactions hold back BEGIN and unread writes to send them with a later statement.
-  const pool = idleErrorsIgnored(
-    new pg.Pool({ connectionString: url, max: poolSize, Client: PipeliningClient }),
-  );
+  const pool = idleErrorsIgnored(new pg.Pool({ connectionString: url, max: poolSize }));
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({
       pool,

@@ -1,8 +1,7 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { type Database, platformRole } from './database.ts';
-import { deferred } from './pipelining.ts';
 import type { DB } from './tables.ts';
 
 /** A connection inside one transaction whose row-level-security scope is set. */
@@ -79,33 +78,19 @@ export function afterCommit(tx: Tx, effect: () => Promise<void>): void {
   else void effect();
 }
 
-/**
- * Runs a statement whose result nobody reads: a write, or a check that fails the transaction
- * (`vigil_require`). Inside `withOrg` / `withPlatform` on PostgreSQL it travels with the
- * transaction's next statement, at the latest its COMMIT, in the same round trip; if it fails,
- * that statement fails with its error and the transaction rolls back, so it and the rest of the
- * transaction still commit together or not at all (docs/architecture.md#pipelined-statements).
- * Elsewhere it runs at once.
- */
-export async function deferStatement(tx: Tx, query: CompiledQuery): Promise<void> {
-  await tx.executeQuery(commitHooks.has(tx) ? deferred(query) : query);
-}
-
-function scopeStatement(scope: Scope): CompiledQuery {
-  if (scope.kind === 'platform') return CompiledQuery.raw(`SET LOCAL ROLE ${platformRole}`);
+function scopeStatement(scope: Scope): string {
+  if (scope.kind === 'platform') return `SET LOCAL ROLE ${platformRole}`;
+  // Inlined rather than bound so that BEGIN and the scope travel in one round trip on PostgreSQL
+  // (docs/adr/0004-rls-scopes.md); safe because the org id must be a canonical UUID.
   if (!isUuid(scope.orgId)) {
     throw new AppError('invalid', 'db.bad_scope', 'Organization id must be a UUID');
   }
-  return CompiledQuery.raw(`SELECT set_config('vigil.org_id', $1, true)`, [scope.orgId]);
+  return `SELECT set_config('vigil.org_id', '${scope.orgId}', true)`;
 }
 
 /** Ends a transaction with ROLLBACK, whatever state an error left it in. */
 async function rollback(conn: Tx): Promise<void> {
-  const statement = CompiledQuery.raw('ROLLBACK');
-  // A ROLLBACK that carried a failing deferred statement was skipped with it: the second one runs.
-  await conn
-    .executeQuery(statement)
-    .catch(() => conn.executeQuery(statement).catch(() => undefined));
+  await conn.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
 }
 
 async function inScope<T>(
@@ -115,15 +100,18 @@ async function inScope<T>(
   isolation: Isolation,
 ): Promise<T> {
   const setScope = scopeStatement(scope);
-  const begin = CompiledQuery.raw(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+  const begin = `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`;
   const hooks: CommitHooks = { before: new Map(), after: [] };
   const result = await database.db.connection().execute(async (conn) => {
     let result: T;
     commitHooks.set(conn, hooks);
     try {
-      // Both go out with the transaction's first statement (pipelining.ts).
-      await deferStatement(conn, begin);
-      await deferStatement(conn, setScope);
+      // PostgreSQL's simple protocol runs both in one round trip; PGlite's query takes one.
+      if (database.kind === 'postgres') await sql.raw(`${begin}; ${setScope}`).execute(conn);
+      else {
+        await sql.raw(begin).execute(conn);
+        await sql.raw(setScope).execute(conn);
+      }
       result = await fn(conn);
       for (const hook of hooks.before.values()) await hook();
     } catch (err) {
