@@ -45,6 +45,7 @@ describe('access exports for the auditor', () => {
           permissions: ['users.read'],
           ownerUserId: dana.id,
         },
+        null,
         operatorActor,
       );
       const started = await auth.mfa.startTotp(tx, dana);

@@ -70,6 +70,7 @@ describe('API keys', () => {
       apiKeyId: key.id,
       orgId: acme,
       permissions: ['users.deactivate', 'users.read'],
+      createdBy: admin.id,
     });
     await inAcme(async (tx) => {
       assert.ok(principal);

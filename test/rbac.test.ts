@@ -91,7 +91,9 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
       ownerUserId: owner.id,
     };
     await assert.rejects(
-      inAcme((tx) => auth.rbac.createRole(tx, acme, { ...input, purpose: '' }, as(owner))),
+      inAcme((tx) =>
+        auth.rbac.createRole(tx, acme, { ...input, purpose: '' }, me(owner), as(owner)),
+      ),
       refused('rbac.role_invalid'),
     );
     await assert.rejects(
@@ -100,12 +102,13 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
           tx,
           acme,
           { ...input, permissions: ['users.read', 'platform.orgs'] },
+          me(owner),
           as(owner),
         ),
       ),
       refused('rbac.platform_permission'),
     );
-    const role = await inAcme((tx) => auth.rbac.createRole(tx, acme, input, as(owner)));
+    const role = await inAcme((tx) => auth.rbac.createRole(tx, acme, input, me(owner), as(owner)));
     // users.credentials is high risk: privileged, so MFA and approval by default.
     assert.deepEqual([role.privileged, role.requireMfa, role.requiresApproval], [true, true, true]);
     const updated = await inAcme((tx) =>
@@ -114,14 +117,17 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
         acme,
         'support-agent',
         { permissions: ['users.read'] },
+        me(owner),
         as(owner),
         1,
       ),
     );
     assert.equal(updated.version, 2);
-    assert.equal(updated.privileged, true, 'flags stay as they were unless changed');
+    assert.equal(updated.privileged, true, 'narrowed: the flags stay as they were unless changed');
     await assert.rejects(
-      inAcme((tx) => auth.rbac.updateRole(tx, acme, 'support-agent', { name: 'X' }, as(owner), 1)),
+      inAcme((tx) =>
+        auth.rbac.updateRole(tx, acme, 'support-agent', { name: 'X' }, me(owner), as(owner), 1),
+      ),
       refused('rbac.stale'),
     );
     const [change] = await events('role.updated');
@@ -135,9 +141,9 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
 
   it('needs another approver holding access.approve for a privileged role: self-approval refused', async () => {
     const result = await inAcme((tx) =>
-      auth.rbac.assign(
+      auth.rbac.requestAccess(
         tx,
-        { orgId: acme, userId: admin.id, roleKey: 'org-admin', reason: 'runs IT' },
+        { roleKey: 'org-admin', reason: 'runs IT' },
         me(admin),
         as(admin),
       ),
@@ -362,5 +368,301 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
       ['member', 'deprovisioned'],
       ['org-auditor', 'deprovisioned'],
     ]);
+  });
+
+  describe('segregation of duties cannot be bypassed with custom roles', () => {
+    const password = 'Correct-Horse-Battery-9';
+    /** A new acme user holding `roleKey`, granted by the operator. */
+    async function holder(email: string, roleKey: string): Promise<User> {
+      const user = await auth.createUser(acme, email, password);
+      await inAcme((tx) =>
+        auth.rbac.assign(
+          tx,
+          { orgId: acme, userId: user.id, roleKey, reason: 'test' },
+          null,
+          operatorActor,
+        ),
+      );
+      return user;
+    }
+    const role = (key: string, permissionList: string[], extra: object = {}) => ({
+      key,
+      name: key,
+      description: `The ${key} role.`,
+      purpose: 'Tests that privilege follows the permissions.',
+      permissions: permissionList,
+      ownerUserId: owner.id,
+      ...extra,
+    });
+
+    it('makes a role with a high-risk permission privileged (MFA, approval) whatever its flags say', async () => {
+      const low = await inAcme((tx) =>
+        auth.rbac.createRole(tx, acme, role('helpdesk', ['users.read']), me(owner), as(owner)),
+      );
+      assert.deepEqual(
+        [low.privileged, low.requireMfa, low.requiresApproval],
+        [false, false, false],
+      );
+      // Widened to reset credentials and assign roles: now privileged, though no flag was sent.
+      const widened = await inAcme((tx) =>
+        auth.rbac.updateRole(
+          tx,
+          acme,
+          'helpdesk',
+          { permissions: ['users.read', 'users.credentials', 'roles.assign'] },
+          me(owner),
+          as(owner),
+          1,
+        ),
+      );
+      assert.deepEqual(
+        [widened.privileged, widened.requireMfa, widened.requiresApproval],
+        [true, true, true],
+      );
+      const [change] = (await events('role.updated')).filter((e) => e.target_id === 'helpdesk');
+      const { after: audited } = JSON.parse(change?.details ?? '{}') as {
+        after: { privileged: boolean; requiresApproval: boolean };
+      };
+      assert.deepEqual([audited.privileged, audited.requiresApproval], [true, true]);
+      // Asking for a high-risk role without approval or MFA is refused, and changes nothing.
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.createRole(
+            tx,
+            acme,
+            role('approver', ['access.approve'], { requiresApproval: false }),
+            me(owner),
+            as(owner),
+          ),
+        ),
+        refused('rbac.privilege_required'),
+      );
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.updateRole(
+            tx,
+            acme,
+            'helpdesk',
+            { requireMfa: false },
+            me(owner),
+            as(owner),
+            2,
+          ),
+        ),
+        refused('rbac.privilege_required'),
+      );
+      const roles = await inAcme((tx) => auth.rbac.rolesOf(tx, acme));
+      assert.ok(!roles.some((r) => r.key === 'approver'));
+      assert.equal(roles.find((r) => r.key === 'helpdesk')?.requireMfa, true);
+      // Its holder must use a second factor; assigning it needs someone else's approval.
+      const dora = await holder('dora@acme.test', 'member');
+      const result = await inAcme((tx) =>
+        auth.rbac.assign(
+          tx,
+          { orgId: acme, userId: dora.id, roleKey: 'helpdesk', reason: 'rota' },
+          me(owner),
+          as(owner),
+        ),
+      );
+      assert.equal(result.status, 'pending');
+    });
+
+    it('treats a role stored with lower flags than its permissions demand as privileged', async () => {
+      // As written before the flags followed the permissions.
+      await inAcme((tx) =>
+        tx
+          .insertInto('roles')
+          .values({
+            org_id: acme,
+            key: 'legacy-approver',
+            name: 'Legacy approver',
+            description: 'Approves access.',
+            purpose: 'Stored with requiresApproval false.',
+            permissions: ['access.approve'],
+            owner_user_id: owner.id,
+            privileged: false,
+            require_mfa: false,
+            requires_approval: false,
+            version: 1,
+            created_at: clock.now(),
+            updated_at: clock.now(),
+          })
+          .execute(),
+      );
+      const eli = await holder('eli@acme.test', 'member');
+      const result = await inAcme((tx) =>
+        auth.rbac.assign(
+          tx,
+          { orgId: acme, userId: eli.id, roleKey: 'legacy-approver', reason: 'x' },
+          me(owner),
+          as(owner),
+        ),
+      );
+      assert.equal(result.status, 'pending', 'approval, whatever the row says');
+      await inAcme((tx) =>
+        tx
+          .insertInto('role_assignments')
+          .values({
+            org_id: acme,
+            user_id: eli.id,
+            role_key: 'legacy-approver',
+            granted_by: null,
+            reason: 'legacy',
+            granted_at: clock.now(),
+          })
+          .execute(),
+      );
+      assert.equal(await inAcme((tx) => auth.rbac.requiresMfa(tx, me(eli))), true);
+    });
+
+    it('lets nobody assign themselves a role, built-in or custom; asking is the way', async () => {
+      const founder = await holder('founder@acme.test', 'org-owner');
+      for (const roleKey of ['org-auditor', 'member', 'org-admin', 'support-agent']) {
+        await assert.rejects(
+          inAcme((tx) =>
+            auth.rbac.assign(
+              tx,
+              { orgId: acme, userId: founder.id, roleKey, reason: 'mine' },
+              me(founder),
+              as(founder),
+            ),
+          ),
+          refused('rbac.self_assignment'),
+          roleKey,
+        );
+      }
+      assert.deepEqual(
+        (await inAcme((tx) => auth.rbac.rolesOfUser(tx, me(founder)))).map((r) => r.key),
+        ['org-owner'],
+      );
+      const asked = await inAcme((tx) =>
+        auth.rbac.requestAccess(
+          tx,
+          { roleKey: 'support-agent', reason: 'covering support' },
+          me(founder),
+          as(founder),
+        ),
+      );
+      assert.equal(asked.status, 'pending');
+      // An API key acts for the user who made it: it cannot give them a role either.
+      const key = { apiKeyId: founder.id, orgId: acme, permissions: ['roles.assign'] };
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.assign(
+            tx,
+            { orgId: acme, userId: founder.id, roleKey: 'member', reason: 'mine' },
+            { ...key, createdBy: founder.id },
+            { type: 'api_key', id: key.apiKeyId },
+          ),
+        ),
+        refused('rbac.self_assignment'),
+      );
+      // The operator at the CLI is no user acting on themselves.
+      await inAcme((tx) =>
+        auth.rbac.assign(
+          tx,
+          { orgId: acme, userId: founder.id, roleKey: 'member', reason: 'joined' },
+          null,
+          operatorActor,
+        ),
+      );
+    });
+
+    it('refuses a role wider than its author, at creation and when widened', async () => {
+      const it2 = await holder('it@acme.test', 'org-admin');
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.createRole(
+            tx,
+            acme,
+            role('self-approver', ['access.approve']),
+            me(it2),
+            as(it2),
+          ),
+        ),
+        refused('rbac.permission_not_held'),
+      );
+      await inAcme((tx) =>
+        auth.rbac.createRole(
+          tx,
+          acme,
+          role('readers', ['users.read'], { ownerUserId: it2.id }),
+          me(it2),
+          as(it2),
+        ),
+      );
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.updateRole(
+            tx,
+            acme,
+            'readers',
+            { permissions: ['users.read', 'access.approve'] },
+            me(it2),
+            as(it2),
+            1,
+          ),
+        ),
+        refused('rbac.permission_not_held'),
+      );
+      // A key is no wider than its own permissions, whatever its creator holds.
+      const key = { apiKeyId: it2.id, orgId: acme, permissions: ['roles.manage', 'users.read'] };
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.updateRole(
+            tx,
+            acme,
+            'readers',
+            { permissions: ['users.read', 'users.write'] },
+            { ...key, createdBy: it2.id },
+            { type: 'api_key', id: key.apiKeyId },
+            1,
+          ),
+        ),
+        refused('rbac.permission_not_held'),
+      );
+      // Someone who holds it may; a change that adds nothing needs nothing more.
+      await inAcme((tx) =>
+        auth.rbac.updateRole(
+          tx,
+          acme,
+          'readers',
+          { permissions: ['users.read', 'users.write'] },
+          me(it2),
+          as(it2),
+          1,
+        ),
+      );
+      const [created] = (await events('role.created')).filter(
+        (e) => e.target_id === 'self-approver',
+      );
+      assert.equal(created, undefined, 'nothing written for a refusal');
+    });
+
+    it("checks the owner is a user of the role's organization", async () => {
+      const made = (ownerUserId: string) =>
+        inAcme((tx) =>
+          auth.rbac.createRole(
+            tx,
+            acme,
+            role('owned', ['users.read'], { ownerUserId }),
+            me(owner),
+            as(owner),
+          ),
+        );
+      await assert.rejects(made(other.id), refused('rbac.owner_not_found'));
+      await assert.rejects(
+        made('01900000-0000-7000-8000-000000000000'),
+        refused('rbac.owner_not_found'),
+        'a made-up id: a problem, not a foreign-key violation',
+      );
+      await made(bob.id);
+      await assert.rejects(
+        inAcme((tx) =>
+          auth.rbac.updateRole(tx, acme, 'owned', { ownerUserId: other.id }, me(owner), as(owner)),
+        ),
+        refused('rbac.owner_not_found'),
+      );
+    });
   });
 });

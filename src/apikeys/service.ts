@@ -183,7 +183,12 @@ export function createApiKeys(deps: ApiKeyDeps) {
         if (row.revoked_at || row.expires_at <= now) return undefined;
         if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= useGranularityMs)
           await store.recordUse(tx, row.id, now, ip);
-        return { apiKeyId: row.id, orgId: row.org_id, permissions: row.permissions };
+        return {
+          apiKeyId: row.id,
+          orgId: row.org_id,
+          permissions: row.permissions,
+          createdBy: row.created_by,
+        };
       });
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../platform/index.ts';
 import {
   builtInRoleKeys,
   permissionIds,
@@ -31,11 +32,11 @@ export const roleInputSchema = z
     purpose: text(2000),
     permissions: z.array(knownPermission).max(100),
     ownerUserId: z.uuid(),
-    /** Default: any high- or critical-risk permission makes the role privileged. */
+    /** Always true with a high- or critical-risk permission (see privilegeFlags). */
     privileged: z.boolean().optional(),
-    /** Default: privileged roles require MFA. */
+    /** Default: privileged roles require MFA; always with a high-risk permission. */
     requireMfa: z.boolean().optional(),
-    /** Default: privileged roles need approval. */
+    /** Default: privileged roles need approval; always with a high-risk permission. */
     requiresApproval: z.boolean().optional(),
   })
   .strict();
@@ -45,20 +46,55 @@ export const roleUpdateSchema = roleInputSchema.omit({ key: true }).partial().st
 
 export type RoleInput = z.input<typeof roleInputSchema>;
 
-/** The flags a role gets from its permissions when the input leaves them out. */
-export function withDefaultFlags(input: z.output<typeof roleInputSchema>) {
-  const privileged = input.privileged ?? input.permissions.some((p) => highRisk.has(p));
+/** What a role demands of its holders besides its permissions. */
+export interface PrivilegeFlags {
+  /** Reviewed quarterly; held only through approval by default. */
+  privileged: boolean;
+  requireMfa: boolean;
+  requiresApproval: boolean;
+}
+
+const flagNames = ['privileged', 'requireMfa', 'requiresApproval'] as const;
+
+/**
+ * The flags of a role. A role with a high- or critical-risk permission is privileged, requires
+ * MFA and approval, whatever its flags say: otherwise a custom role could carry
+ * `access.approve` or `roles.assign` without the controls of a built-in role. Other roles get
+ * the flags chosen in `explicit`, else the role's `current` ones, else not privileged (and MFA
+ * and approval follow `privileged`). Saying `false` for a high-risk role is refused, so the
+ * caller learns that the flag cannot be lowered rather than seeing it silently ignored.
+ */
+export function privilegeFlags(
+  permissionList: readonly string[],
+  explicit: Partial<PrivilegeFlags>,
+  current?: PrivilegeFlags,
+): PrivilegeFlags {
+  const risky = permissionList.filter((p) => highRisk.has(p));
+  if (risky.length > 0) {
+    const lowered = flagNames.filter((flag) => explicit[flag] === false);
+    if (lowered.length > 0)
+      throw new AppError(
+        'invalid',
+        'rbac.privilege_required',
+        `${lowered.join(', ')}: a role with ${risky.join(', ')} (high risk) is privileged and needs MFA and approval`,
+        { details: { flags: lowered, highRisk: risky } },
+      );
+    return { privileged: true, requireMfa: true, requiresApproval: true };
+  }
+  const privileged = explicit.privileged ?? current?.privileged ?? false;
   return {
-    ...input,
-    permissions: [...new Set(input.permissions)].sort(),
     privileged,
-    requireMfa: input.requireMfa ?? privileged,
-    requiresApproval: input.requiresApproval ?? privileged,
+    requireMfa: explicit.requireMfa ?? current?.requireMfa ?? privileged,
+    requiresApproval: explicit.requiresApproval ?? current?.requiresApproval ?? privileged,
   };
 }
 
+/** A permission list without repeats, in a stable order (what is stored and audited). */
+export const normalized = (permissionList: readonly string[]) =>
+  [...new Set(permissionList)].sort();
+
 /** Platform permissions stay in the platform organization (least privilege across tenants). */
-export function platformPermissionsIn(permissionList: string[]): string[] {
+export function platformPermissionsIn(permissionList: readonly string[]): string[] {
   return permissionList.filter((p) => platformPermissionIds.has(p));
 }
 

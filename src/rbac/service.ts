@@ -16,10 +16,11 @@ import {
   brokenRules,
   conflictRuleInputSchema,
   holdingsOf,
+  normalized,
   platformPermissionsIn,
+  privilegeFlags,
   roleInputSchema,
   roleUpdateSchema,
-  withDefaultFlags,
 } from './model.ts';
 import * as store from './store.ts';
 
@@ -43,10 +44,16 @@ export interface KeyPrincipal {
   apiKeyId: string;
   orgId: string;
   permissions: string[];
+  /** The user who made it (null: the operator), on whose behalf it acts. */
+  createdBy: string | null;
 }
 
 /** Who acts on an admin route. */
 export type Principal = UserPrincipal | KeyPrincipal;
+
+/** The person behind a principal: the user, or the user who made the key (null: the operator). */
+const personOf = (principal: Principal): string | null =>
+  'apiKeyId' in principal ? principal.createdBy : principal.userId;
 
 export interface CustomRole extends RoleDefinition {
   orgId: string;
@@ -55,15 +62,20 @@ export interface CustomRole extends RoleDefinition {
 }
 
 function toRole(row: store.RoleRow): CustomRole {
+  const stored = {
+    privileged: row.privileged,
+    requireMfa: row.require_mfa,
+    requiresApproval: row.requires_approval,
+  };
   return {
     key: row.key,
     name: row.name,
     description: row.description,
     purpose: row.purpose,
     permissions: row.permissions,
-    privileged: row.privileged,
-    requireMfa: row.require_mfa,
-    requiresApproval: row.requires_approval,
+    // A row stored with lower flags than its permissions demand (before they were enforced)
+    // counts as privileged all the same.
+    ...privilegeFlags(row.permissions, {}, stored),
     builtIn: false,
     platformOnly: false,
     orgId: row.org_id,
@@ -135,19 +147,72 @@ export function createRbac(deps: RbacDeps) {
     return byUser;
   }
 
+  /** The permissions a principal has in `targetOrgId`. */
+  async function permissionsIn(
+    tx: Tx,
+    principal: Principal,
+    targetOrgId: string,
+  ): Promise<ReadonlySet<string>> {
+    const platformWide = principal.orgId === deps.platformOrgId;
+    // Org-scoped administrators act only on their own organization; platform permissions are
+    // only ever held in the platform organization.
+    if (!platformWide && principal.orgId !== targetOrgId) return new Set();
+    if ('apiKeyId' in principal) return new Set(principal.permissions);
+    return holdingsOf(await rolesOfUser(tx, principal)).permissions;
+  }
+
   async function can(
     tx: Tx,
     principal: Principal,
     permission: string,
     targetOrgId: string,
   ): Promise<boolean> {
-    const platformWide = principal.orgId === deps.platformOrgId;
-    // Org-scoped administrators act only on their own organization; platform permissions are
-    // only ever held in the platform organization.
-    if (!platformWide && principal.orgId !== targetOrgId) return false;
-    if ('apiKeyId' in principal) return principal.permissions.includes(permission);
-    const held = holdingsOf(await rolesOfUser(tx, principal));
-    return held.permissions.has(permission);
+    return (await permissionsIn(tx, principal, targetOrgId)).has(permission);
+  }
+
+  /**
+   * Refuses a role that would give `adding` to whoever holds it, unless the author holds each of
+   * them: nobody writes a role wider than themselves (`author` null: the operator at the CLI).
+   */
+  async function checkAuthorHolds(
+    tx: Tx,
+    author: Principal | null,
+    orgId: string,
+    adding: readonly string[],
+  ) {
+    if (!author || adding.length === 0) return;
+    const held = await permissionsIn(tx, author, orgId);
+    const missing = adding.filter((p) => !held.has(p));
+    if (missing.length > 0)
+      throw new AppError(
+        'forbidden',
+        'rbac.permission_not_held',
+        `permissions: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not yours to give; a role cannot be wider than its author`,
+        { details: { permissions: missing } },
+      );
+  }
+
+  /** The owner of a role is a user of the role's organization (the transaction sees only it). */
+  async function checkOwner(tx: Tx, orgId: string, ownerUserId: string) {
+    const owner = await deps.identity.findUser(tx, ownerUserId);
+    if (owner?.orgId !== orgId)
+      throw new AppError(
+        'invalid',
+        'rbac.owner_not_found',
+        'ownerUserId: no user with this id in this organization',
+        { details: { errors: [{ path: 'ownerUserId', message: 'no user with this id here' }] } },
+      );
+  }
+
+  /** Platform permissions stay in the platform organization (least privilege across tenants). */
+  function checkPlatformPermissions(orgId: string, permissionList: readonly string[]) {
+    const platformOnly = platformPermissionsIn(permissionList);
+    if (orgId !== deps.platformOrgId && platformOnly.length > 0)
+      throw new AppError(
+        'invalid',
+        'rbac.platform_permission',
+        `permissions: ${platformOnly.join(', ')} can only be held in the platform organization`,
+      );
   }
 
   /** Refuses unless the assignment keeps every conflict rule of the organization. */
@@ -296,14 +361,23 @@ export function createRbac(deps: RbacDeps) {
       return (await rolesOfUser(tx, principal, heldKeys)).some((r) => r.requireMfa);
     },
 
-    async createRole(tx: Tx, orgId: string, input: unknown, actor: AuditActor) {
-      const data = withDefaultFlags(parseInput(roleInputSchema, input, 'rbac.role_invalid'));
-      if (orgId !== deps.platformOrgId && platformPermissionsIn(data.permissions).length > 0)
-        throw new AppError(
-          'invalid',
-          'rbac.platform_permission',
-          `permissions: ${platformPermissionsIn(data.permissions).join(', ')} can only be held in the platform organization`,
-        );
+    /**
+     * A custom role of `orgId`. `author`: who writes it (null: the operator at the CLI), who must
+     * hold every permission the role gives.
+     */
+    async createRole(
+      tx: Tx,
+      orgId: string,
+      input: unknown,
+      author: Principal | null,
+      actor: AuditActor,
+    ): Promise<CustomRole> {
+      const data = parseInput(roleInputSchema, input, 'rbac.role_invalid');
+      const permissionList = normalized(data.permissions);
+      checkPlatformPermissions(orgId, permissionList);
+      await checkAuthorHolds(tx, author, orgId, permissionList);
+      const flags = privilegeFlags(permissionList, data);
+      await checkOwner(tx, orgId, data.ownerUserId);
       if ((await rolesOf(tx, orgId)).some((r) => r.key === data.key))
         throw new AppError('conflict', 'rbac.role_exists', `A role ${data.key} exists`);
       const now = clock.now();
@@ -313,11 +387,11 @@ export function createRbac(deps: RbacDeps) {
         name: data.name,
         description: data.description,
         purpose: data.purpose,
-        permissions: data.permissions,
+        permissions: permissionList,
         owner_user_id: data.ownerUserId,
-        privileged: data.privileged,
-        require_mfa: data.requireMfa,
-        requires_approval: data.requiresApproval,
+        privileged: flags.privileged,
+        require_mfa: flags.requireMfa,
+        requires_approval: flags.requiresApproval,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -334,12 +408,16 @@ export function createRbac(deps: RbacDeps) {
       return role;
     },
 
-    /** Changes a custom role; `expectedVersion` (If-Match) refuses a stale update. */
+    /**
+     * Changes a custom role; `expectedVersion` (If-Match) refuses a stale update. The author
+     * must hold every permission the change adds.
+     */
     async updateRole(
       tx: Tx,
       orgId: string,
       key: string,
       input: unknown,
+      author: Principal | null,
       actor: AuditActor,
       expectedVersion?: number,
     ): Promise<CustomRole> {
@@ -353,23 +431,25 @@ export function createRbac(deps: RbacDeps) {
           `The role is at version ${row.version}; read it again`,
         );
       const before = toRole(row);
-      const merged = withDefaultFlags({ ...before, ...changes, key });
-      if (orgId !== deps.platformOrgId && platformPermissionsIn(merged.permissions).length > 0)
-        throw new AppError(
-          'invalid',
-          'rbac.platform_permission',
-          'permissions: platform permissions can only be held in the platform organization',
-        );
+      const permissionList = changes.permissions
+        ? normalized(changes.permissions)
+        : before.permissions;
+      checkPlatformPermissions(orgId, permissionList);
+      const adding = permissionList.filter((p) => !before.permissions.includes(p));
+      await checkAuthorHolds(tx, author, orgId, adding);
+      const flags = privilegeFlags(permissionList, changes, before);
+      if (changes.ownerUserId) await checkOwner(tx, orgId, changes.ownerUserId);
+      const merged = { ...before, ...changes };
       const next: store.RoleRow = {
         ...row,
         name: merged.name,
         description: merged.description,
         purpose: merged.purpose,
-        permissions: merged.permissions,
+        permissions: permissionList,
         owner_user_id: merged.ownerUserId,
-        privileged: merged.privileged,
-        require_mfa: merged.requireMfa,
-        requires_approval: merged.requiresApproval,
+        privileged: flags.privileged,
+        require_mfa: flags.requireMfa,
+        requires_approval: flags.requiresApproval,
         version: row.version + 1,
         updated_at: clock.now(),
       };
@@ -396,15 +476,25 @@ export function createRbac(deps: RbacDeps) {
     async assign(
       tx: Tx,
       input: AssignInput,
-      requester: UserPrincipal | null,
+      requester: Principal | null,
       actor: AuditActor,
     ): Promise<{ status: 'assigned' } | { status: 'pending'; requestId: string }> {
+      // A key acts for the user who made it: it neither grants them roles nor lets them approve
+      // what it asked for.
+      const person = requester && personOf(requester);
+      const onBehalfOf = person ? { userId: person, orgId: requester.orgId } : null;
+      if (person === input.userId)
+        throw new AppError(
+          'forbidden',
+          'rbac.self_assignment',
+          'Nobody can give themselves a role: ask for it (POST …/access-requests) and someone else approves',
+        );
       const role = await requestable(tx, input);
       // The operator at the CLI (say, an organization's first owner) is the one exception,
       // audited as such: nobody else could approve yet.
       if (role.requiresApproval && actor.type !== 'operator')
-        return openRequest(tx, input, role, requester, actor);
-      await grant(tx, input, role, requester?.userId ?? null, actor);
+        return openRequest(tx, input, role, onBehalfOf, actor);
+      await grant(tx, input, role, person, actor);
       return { status: 'assigned' };
     },
 

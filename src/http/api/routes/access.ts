@@ -74,7 +74,12 @@ export const accessRoutes: ApiRoute[] = [
     summary: 'Create a custom role (purpose required)',
     permission: 'roles.manage',
     scope: 'org',
-    body: roleInputSchema.omit({ ownerUserId: true }).extend({ ownerUserId: z.uuid().optional() }),
+    body: roleInputSchema.omit({ ownerUserId: true }).extend({
+      ownerUserId: z.uuid().optional().meta({
+        description:
+          'The user of the organization accountable for the role. Defaults to the signed-in caller when they belong to the organization; an API key or a platform user must name one (400 `api.owner_required` otherwise, `rbac.owner_not_found` for a user not in the organization).',
+      }),
+    }),
     example: {
       key: 'support',
       name: 'Support',
@@ -85,12 +90,20 @@ export const accessRoutes: ApiRoute[] = [
     response: roleOut,
     async handler(call) {
       const input = call.body as { ownerUserId?: string };
-      const owner =
-        input.ownerUserId ?? ('userId' in call.principal ? call.principal.userId : undefined);
+      // By default the caller owns the role, when they are a user of its organization.
+      const caller = 'userId' in call.principal ? call.principal : undefined;
+      const owner = input.ownerUserId ?? (caller?.orgId === call.orgId ? caller.userId : undefined);
+      if (!owner)
+        throw new AppError(
+          'invalid',
+          'api.owner_required',
+          'ownerUserId: name the user of this organization accountable for the role (an API key or a caller from another organization has no default)',
+        );
       const role = await call.services.rbac.createRole(
         call.tx,
         call.orgId,
         { ...input, ownerUserId: owner },
+        call.principal,
         call.actor,
       );
       return { status: 201, body: role, etag: versionEtag(role.version) };
@@ -112,6 +125,7 @@ export const accessRoutes: ApiRoute[] = [
         call.orgId,
         call.params.roleKey ?? '',
         call.body,
+        call.principal,
         call.actor,
         versionOf(call.ifMatch),
       );
@@ -156,7 +170,6 @@ export const accessRoutes: ApiRoute[] = [
         reason: string;
         expiresAt?: string;
       };
-      const requester = 'userId' in call.principal ? call.principal : null;
       const result = await call.services.rbac.assign(
         call.tx,
         {
@@ -166,7 +179,7 @@ export const accessRoutes: ApiRoute[] = [
           reason: input.reason,
           expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
         },
-        requester,
+        call.principal,
         call.actor,
       );
       return { status: result.status === 'pending' ? 202 : 201, body: result };
