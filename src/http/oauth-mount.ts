@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { type OAuth, oauthPathPrefixes } from '../oauth/index.ts';
-import { baseSecurityHeaders, pageCsp } from './security-headers.ts';
+import { baseSecurityHeaders, oauthStartCsp } from './security-headers.ts';
 
 /**
  * oidc-provider answers its own routes (`/oauth2/*` and discovery) on the raw request, before
- * Fastify reads the body; the headers every response carries are set on the way in.
+ * Fastify reads the body; the headers every response carries are set on the way in. Pages that
+ * lead to a relying party get their final policy from the provider (`pages.policy`).
  */
 export function mountOAuthProvider(
   app: FastifyInstance,
   oauth: OAuth,
   options: { hstsMaxAge: number; https: boolean },
 ): void {
-  const headers = { ...baseSecurityHeaders(options), 'content-security-policy': pageCsp };
+  const headers = { ...baseSecurityHeaders(options), 'content-security-policy': oauthStartCsp };
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (!oauthPathPrefixes.some((prefix) => path.startsWith(prefix))) return;

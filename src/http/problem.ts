@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorKind, isAppError } from '../platform/index.ts';
+import { errorPage } from './pages/error.ts';
+import { pageCsp } from './security-headers.ts';
 
 const statusOf: Record<ErrorKind, number> = {
   invalid: 400,
@@ -23,6 +25,7 @@ const titleOf: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   428: 'Precondition Required',
   429: 'Too Many Requests',
@@ -42,9 +45,24 @@ export interface Problem {
   errors?: unknown[];
 }
 
-/** Maps Fastify's own errors (bad JSON, body too large, validation) to AppError. */
+/**
+ * The router's refusals, answered before any route or hook. Their own messages repeat the path,
+ * which the caller sent and nobody needs back.
+ */
+const routerErrors: Record<string, [code: string, message: string]> = {
+  FST_ERR_BAD_URL: ['request.bad_url', 'The path is not a valid URL (a malformed %-escape)'],
+  FST_ERR_MAX_PARAM_LENGTH: ['request.path_too_long', 'A part of the path is too long'],
+};
+
+/** Whether the router refused the request before it reached a route (no path to repeat). */
+export const isRouterError = (err: unknown) =>
+  (err as FastifyError)?.code !== undefined && (err as FastifyError).code in routerErrors;
+
+/** Maps Fastify's own errors (bad JSON, body too large, validation, bad URL) to AppError. */
 function fromFastify(err: FastifyError): AppError {
   const status = err.statusCode ?? 500;
+  const routerError = routerErrors[err.code];
+  if (routerError) return new AppError('invalid', ...routerError);
   if (err.validation) {
     return new AppError('invalid', 'request.invalid', err.message, {
       details: { errors: err.validation },
@@ -89,7 +107,7 @@ export function problemOf(err: unknown, request: FastifyRequest): Problem {
     status,
     code: exposed ? appError.code : status === 503 ? 'unavailable' : 'internal',
     requestId: String(request.id),
-    instance: request.url.split('?')[0],
+    ...(isRouterError(err) ? {} : { instance: request.url.split('?')[0] }),
   };
   // 5xx never expose details (DESIGN §6).
   if (exposed) {
@@ -102,4 +120,18 @@ export function problemOf(err: unknown, request: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+/** A browser asking for a page outside the API (DESIGN §6: a plain page for browsers). */
+const wantsPage = (request: FastifyRequest) =>
+  !request.url.startsWith('/api/') && /\btext\/html\b/.test(request.headers.accept ?? '');
+
+/** An error as a problem document, or as a plain page to a browser outside the API. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  if (!wantsPage(request)) return sendProblem(reply, problem);
+  return reply
+    .code(problem.status)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', pageCsp)
+    .send(errorPage(problem));
 }

@@ -11,11 +11,12 @@ import { AppError, type Config, type Logger, newId } from '../platform/index.ts'
 import { type AccountDeps, registerAccountRoutes } from './account/routes.ts';
 import { type AdminApiDeps, registerAdminApi } from './api/index.ts';
 import { registerBootstrapRoutes } from './bootstrap-routes.ts';
+import { formFields } from './form-body.ts';
 import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { mountOAuthProvider } from './oauth-mount.ts';
-import { problemOf, sendProblem } from './problem.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
+import { problemOf, sendError } from './problem.ts';
+import { apiCsp, baseSecurityHeaders, registerSecurityHeaders } from './security-headers.ts';
 import { tlsCipherSuites } from './tls-ciphers.ts';
 
 export interface TlsMaterial {
@@ -62,6 +63,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   if (!deps.tls && !config.VIGIL_BEHIND_TLS_PROXY) {
     throw new AppError('internal', 'http.tls_missing', 'TLS material is required');
   }
+  const headerOptions = {
+    hstsMaxAge: config.VIGIL_HSTS_MAX_AGE,
+    https: Boolean(deps.tls) || config.VIGIL_BEHIND_TLS_PROXY,
+  };
   const app = Fastify({
     loggerInstance: deps.logger,
     // Our own access line (below) replaces Fastify's, which would log query strings.
@@ -74,6 +79,18 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : newId();
+    },
+    // A malformed %-escape (400) or an over-long path parameter (414) is refused by the router
+    // before any hook runs, so this answer sets what the hooks would have: a problem (or page)
+    // with the request id and every security header.
+    frameworkErrors: (err, request, reply) => {
+      reply.headers({
+        ...baseSecurityHeaders(headerOptions),
+        'content-security-policy': apiCsp,
+        'cache-control': 'no-store',
+        'x-request-id': request.id,
+      });
+      return sendError(request, reply, problemOf(err, request));
     },
     ...(deps.tls
       ? {
@@ -111,20 +128,17 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     );
   });
 
-  registerSecurityHeaders(app, {
-    hstsMaxAge: config.VIGIL_HSTS_MAX_AGE,
-    https: Boolean(deps.tls) || config.VIGIL_BEHIND_TLS_PROXY,
-  });
-  await app.register(formbody, { bodyLimit: config.VIGIL_BODY_LIMIT });
+  registerSecurityHeaders(app, headerOptions);
+  await app.register(formbody, { bodyLimit: config.VIGIL_BODY_LIMIT, parser: formFields });
   await app.register(cookie);
 
   app.setErrorHandler(async (err, request, reply) => {
     const problem = problemOf(err, request);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
-    return sendProblem(reply, problem);
+    return sendError(request, reply, problem);
   });
   app.setNotFoundHandler(async (request, reply) =>
-    sendProblem(reply, {
+    sendError(request, reply, {
       type: 'https://vigil.dev/problems/not_found',
       title: 'Not Found',
       status: 404,
@@ -171,10 +185,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     }
   });
   registerHttpMetrics(app, deps.metrics);
-  mountOAuthProvider(app, deps.account.oauth, {
-    hstsMaxAge: config.VIGIL_HSTS_MAX_AGE,
-    https: Boolean(deps.tls) || config.VIGIL_BEHIND_TLS_PROXY,
-  });
+  mountOAuthProvider(app, deps.account.oauth, headerOptions);
   registerBootstrapRoutes(app, deps.bootstrap);
   registerAccountRoutes(app, deps.account);
   registerAdminApi(app, deps.api);

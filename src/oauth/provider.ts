@@ -9,15 +9,11 @@ import Provider, {
 import type { AuditLog } from '../audit/index.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import {
-  type AuditActor,
-  type Clock,
-  type Database,
-  type Logger,
-  withPlatform,
-} from '../platform/index.ts';
+import { type Clock, type Database, type Logger, withPlatform } from '../platform/index.ts';
 import { createAdapterClass } from './adapter.ts';
 import { oidcScopes, type TokenLifetimes } from './clients.ts';
+import { auditEvents } from './provider-audit.ts';
+import { emitAtHash, endVigilSessionOnLogout, pagePolicies } from './provider-hooks.ts';
 import type { ProviderKeys } from './signing-keys.ts';
 
 /** Where oidc-provider answers (everything else is Fastify's). */
@@ -29,6 +25,8 @@ export const oauthRoutes = {
   introspection: '/oauth2/introspect',
   revocation: '/oauth2/revoke',
   end_session: '/oauth2/logout',
+  // oidc-provider's default (`/request`) would sit outside the paths handed to it.
+  pushed_authorization_request: '/oauth2/par',
 } as const;
 export const oauthPathPrefixes = ['/oauth2/', '/.well-known/openid-configuration'];
 
@@ -64,8 +62,11 @@ export interface ProviderDeps {
     accountId: string;
     expiresAt: Date;
   }): Promise<void>;
-  /** RP-initiated logout ended the provider session: the Vigil session behind it ends too. */
-  endVigilSession(req: IncomingMessage): Promise<void>;
+  /**
+   * RP-initiated logout ended the provider session of `accountId`: the browser's Vigil session
+   * ends too, if it is that account's.
+   */
+  endVigilSession(req: IncomingMessage, accountId: string): Promise<void>;
   /**
    * Outgoing calls (back-channel logout) may reach loopback addresses: development and tests
    * only; otherwise oidc-provider refuses special-use addresses (SSRF protection).
@@ -78,6 +79,8 @@ export interface ProviderDeps {
     error(title: string, detail: string): string;
     logoutConfirm(form: string): string;
     loggedOut(): string;
+    /** The CSP of a page that may lead to `formTargets`, running only `scriptHashes`. */
+    policy(formTargets: readonly string[], scriptHashes: readonly string[]): string;
   };
 }
 
@@ -304,7 +307,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.behindProxy;
   acceptPreviousSecret(provider);
+  emitAtHash(provider);
+  pagePolicies(provider, deps);
   auditEvents(provider, deps);
+  endVigilSessionOnLogout(provider, deps);
   return provider;
 }
 
@@ -390,83 +396,4 @@ function acceptPreviousSecret(provider: Provider): void {
       (typeof previous === 'string' && constantTimeEqual(previous, actual))
     );
   };
-}
-
-/** Token and logout events, audited without token values (docs/oidc.md). */
-function auditEvents(provider: Provider, deps: ProviderDeps): void {
-  const actorOf = (ctx: KoaContextWithOIDC): AuditActor => ({
-    type: 'client',
-    id: ctx.oidc?.client?.clientId,
-    ip: ctx.ip,
-    userAgent: ctx.get('user-agent') || undefined,
-  });
-  const orgOf = (ctx: KoaContextWithOIDC) =>
-    ((ctx.oidc?.client as unknown as VigilClient | undefined)?.org_id as string | undefined) ??
-    deps.platformOrgId;
-  const record = (
-    ctx: KoaContextWithOIDC,
-    action: string,
-    details: Record<string, unknown>,
-    outcome?: 'failure',
-  ) =>
-    deps.audit
-      .append({ orgId: orgOf(ctx), action, outcome, actor: actorOf(ctx), details })
-      .catch((err: unknown) =>
-        deps.logger.error({ err, action }, 'audit of an OAuth event failed'),
-      );
-
-  provider.on('grant.success', (ctx) => {
-    const grantType = String(ctx.oidc.params?.grant_type ?? '');
-    const accountId = ctx.oidc.entities.Account?.accountId;
-    return record(
-      ctx,
-      grantType === 'refresh_token' ? 'oauth.token.refreshed' : 'oauth.token.issued',
-      {
-        grantType,
-        clientId: ctx.oidc.client?.clientId,
-        userId: accountId,
-        grantId: ctx.oidc.entities.Grant?.jti,
-      },
-    );
-  });
-  provider.on('grant.error', (ctx, err) => {
-    const reuse =
-      (err as { error_description?: string }).error_description === 'refresh token already used';
-    return record(
-      ctx,
-      reuse ? 'oauth.refresh.reuse_detected' : 'oauth.token.refused',
-      {
-        grantType: String(ctx.oidc.params?.grant_type ?? ''),
-        clientId: ctx.oidc.client?.clientId,
-        error: (err as { error?: string }).error,
-        description: (err as { error_description?: string }).error_description,
-      },
-      'failure',
-    );
-  });
-  provider.on('grant.revoked', (ctx, grantId) => record(ctx, 'oauth.grant.revoked', { grantId }));
-  // oidc-provider emits no event for a successful revocation: its answer tells.
-  provider.use(async (koa, next) => {
-    await next();
-    const ctx = koa as KoaContextWithOIDC;
-    if (ctx.oidc?.route === 'revocation' && ctx.status === 200)
-      await record(ctx, 'oauth.token.revoked', { clientId: ctx.oidc.client?.clientId });
-  });
-  provider.on('end_session.success', async (ctx) => {
-    await record(ctx, 'oauth.logout', { clientId: ctx.oidc.client?.clientId });
-    await deps
-      .endVigilSession(ctx.req)
-      .catch((err: unknown) => deps.logger.error({ err }, 'ending the Vigil session failed'));
-  });
-  provider.on('backchannel.error', (ctx, err, client) =>
-    record(
-      ctx,
-      'oauth.backchannel_logout.failed',
-      { clientId: client.clientId, error: String(err) },
-      'failure',
-    ),
-  );
-  provider.on('server_error', (_ctx, err) =>
-    deps.logger.error({ err }, 'oidc-provider server error'),
-  );
 }

@@ -21,6 +21,7 @@ import { createClientService, isConfidentialKind } from './clients.ts';
 import { createLogout } from './logout.ts';
 import * as models from './models.store.ts';
 import { cacheClients, createProvider, defaultLifetimes, type ProviderDeps } from './provider.ts';
+import { redirectTargetOf } from './provider-hooks.ts';
 import { createSigningKeys } from './signing-keys.ts';
 
 export interface OAuthDeps {
@@ -146,9 +147,9 @@ export function createOAuth(deps: OAuthDeps) {
     return token ? deps.sessions.authenticate(token) : undefined;
   }
 
-  async function endVigilSession(req: IncomingMessage): Promise<void> {
+  async function endVigilSession(req: IncomingMessage, accountId: string): Promise<void> {
     const session = await vigilSession(req);
-    if (!session) return;
+    if (session?.userId !== accountId) return;
     const actor = { type: 'user' as const, id: session.userId, ip: req.socket.remoteAddress };
     await withOrg(deps.database, session.orgId, (tx) =>
       deps.sessions.endOne(tx, session.userId, session.id, 'logout', actor),
@@ -202,6 +203,14 @@ export function createOAuth(deps: OAuthDeps) {
     handle(req: IncomingMessage, res: ServerResponse): void {
       if (!current) throw new Error('the OAuth provider is not loaded; call reload() first');
       current.handler(req, res);
+    },
+    /**
+     * Where a pending interaction's authorization ends (its client's registered redirect URI),
+     * for the `form-action` of the pages that finish it; undefined when it is unknown or gone.
+     */
+    async redirectTargetOf(interactionUid: string): Promise<string | undefined> {
+      const interaction = await provider().Interaction.find(interactionUid);
+      return interaction ? redirectTargetOf(provider(), interaction.params) : undefined;
     },
     /** The applications a user has granted access (the account page lists them). */
     async grantsOf(userId: string): Promise<ConnectedApplication[]> {

@@ -31,4 +31,4 @@ export {
 export { createRedisCounter, type WindowCounter } from './counters.ts';
 export { createMailer, type Mailer, type MailMessage } from './mail.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
-export { parseInput } from './validate.ts';
+export { isCleanText, parseInput } from './validate.ts';

@@ -2,8 +2,36 @@ import type { z } from 'zod';
 import { AppError } from './errors.ts';
 
 /**
- * Parses service input with its zod schema; the first problem becomes an `invalid` AppError
- * whose message names the field (`email: Invalid email address`).
+ * Characters no text Vigil takes may carry: the C0 controls other than tab, line feed and
+ * carriage return, DEL, and the C1 controls. PostgreSQL cannot store NUL in `text` or `jsonb`
+ * (the insert fails), and the others have no place in a name, an address or a reason: they hide
+ * or rewrite text in logs, exports and pages.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job.
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** Text Vigil accepts: well-formed Unicode (no lone surrogate) without control characters. */
+export function isCleanText(value: string): boolean {
+  return value.isWellFormed() && !controlCharacter.test(value);
+}
+
+const uncleanMessage = 'contains a control character or is not valid Unicode';
+
+/** The path of every string in `input`, object keys included, that is not clean text. */
+function uncleanPaths(input: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (typeof input === 'string') return isCleanText(input) ? [] : [path];
+  if (Array.isArray(input)) return input.flatMap((item, i) => uncleanPaths(item, [...path, i]));
+  if (input === null || typeof input !== 'object') return [];
+  return Object.entries(input).flatMap(([key, value]) =>
+    isCleanText(key) ? uncleanPaths(value, [...path, key]) : [[...path, key]],
+  );
+}
+
+/**
+ * Parses input with its zod schema: the one gate for text from outside (admin API bodies and
+ * queries, service input). Any problem, a string with a control character included, becomes an
+ * `invalid` AppError whose message names the first field (`email: Invalid email address`) and
+ * whose details list every one.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
@@ -11,11 +39,15 @@ export function parseInput<S extends z.ZodType>(
   code: string,
 ): z.output<S> {
   const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new AppError('invalid', code, `${String(issue?.path[0] ?? 'input')}: ${issue?.message}`, {
+  const issues = [
+    ...uncleanPaths(input).map((path) => ({ path, message: uncleanMessage })),
+    ...(parsed.success ? [] : parsed.error.issues),
+  ];
+  const first = issues[0];
+  if (parsed.success && !first) return parsed.data;
+  throw new AppError('invalid', code, `${String(first?.path[0] ?? 'input')}: ${first?.message}`, {
     details: {
-      errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      errors: issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
     },
   });
 }

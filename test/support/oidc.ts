@@ -109,6 +109,8 @@ export async function startOidcWorld(
     password,
     createClient,
     authorize,
+    /** The current TOTP code of the user (with `totp`). */
+    totp: () => totpCode(seed, new Date()),
     async close() {
       await server.stop();
       await core.close();

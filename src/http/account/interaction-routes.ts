@@ -2,9 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionResults } from 'oidc-provider';
 import { extendGrant } from '../../oauth/index.ts';
 import { platformOrgId } from '../../platform/index.ts';
+import { allowFormsTo, pageCsp } from '../security-headers.ts';
 import { type Body, html, type PageContext } from './context.ts';
-import { csrfToken, setReturnCookie } from './cookies.ts';
+import { cookieNames, csrfToken, returnPathPattern, setReturnCookie } from './cookies.ts';
 import * as oauthPages from './oauth-pages.ts';
+
+/** Sign-in pages whose form can be the last step before the browser returns to an application. */
+const signInFormRoutes = new Set(['/login', '/login/mfa', '/login/enroll', '/login/password']);
 
 /**
  * OAuth interactions (docs/oidc.md): oidc-provider sends the browser here to sign in and to
@@ -12,6 +16,21 @@ import * as oauthPages from './oauth-pages.ts';
  */
 export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext): void {
   const { deps, current, guard } = ctx;
+
+  /**
+   * While an OAuth interaction waits for the sign-in (the return cookie), the sign-in pages'
+   * forms may end, through Vigil's redirects, at the client's redirect URI: their `form-action`
+   * names its origin (Chromium checks every redirect after a form POST against it).
+   */
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!signInFormRoutes.has(request.routeOptions.url ?? '')) return payload;
+    const back = request.cookies[cookieNames.returnTo];
+    const csp = reply.getHeader('content-security-policy');
+    if (!back || !returnPathPattern.test(back) || typeof csp !== 'string') return payload;
+    const target = await deps.oauth.redirectTargetOf(back.slice('/interaction/'.length));
+    if (target) reply.header('content-security-policy', allowFormsTo(csp, [target]));
+    return payload;
+  });
 
   async function detailsOf(request: FastifyRequest, reply: FastifyReply) {
     try {
@@ -68,14 +87,18 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
       if (!grant?.jti) return html(reply, 400).send(oauthPages.interactionExpiredPage());
       return finish(request, reply, { consent: { grantId: grant.jti } });
     }
-    return html(reply).send(
-      oauthPages.consentPage({
-        csrf: csrfToken(request, reply),
-        uid: details.uid,
-        clientName: String(client?.client_name ?? clientId),
-        scopes: missing,
-      }),
-    );
+    // Allow and deny both end with a redirect to the client (a code, or access_denied).
+    const target = await deps.oauth.redirectTargetOf(details.uid);
+    return html(reply)
+      .header('content-security-policy', allowFormsTo(pageCsp, target ? [target] : []))
+      .send(
+        oauthPages.consentPage({
+          csrf: csrfToken(request, reply),
+          uid: details.uid,
+          clientName: String(client?.client_name ?? clientId),
+          scopes: missing,
+        }),
+      );
   });
 
   app.post<{ Params: { uid: string }; Body: Body }>(

@@ -7,8 +7,12 @@ const problem = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string().optional(),
+  /** The path of the request (left out when the path itself was refused). */
+  instance: z.string().optional(),
   code: z.string(),
   requestId: z.string(),
+  /** For bad input: every failed field (`{ path, message }`) or broken rule. */
+  errors: z.array(z.unknown()).optional(),
 });
 
 const json = (schema: z.ZodType) => ({
@@ -75,6 +79,9 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
         '401': problemResponse('No valid API key or access token'),
         '403': problemResponse(`Needs ${route.permission} in the organization`),
         '404': problemResponse('Not found'),
+        ...(pathParams.length > 0
+          ? { '414': problemResponse('A path parameter is longer than 100 characters') }
+          : {}),
         ...(route.method === 'GET'
           ? {}
           : {
