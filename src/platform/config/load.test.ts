@@ -48,7 +48,10 @@ describe('configuration', () => {
   });
 
   it('refuses unsafe settings in production', () => {
-    const prod = { VIGIL_ENV: 'production', DATABASE_URL: 'postgres://db/vigil' };
+    const prod = {
+      VIGIL_ENV: 'production',
+      DATABASE_URL: 'postgres://db/vigil?sslmode=verify-full',
+    };
     assert.match(failure(prod), /VIGIL_MASTER_KEY.*refused in production/);
     assert.match(
       failure({ ...prod, VIGIL_MASTER_KEY: key }),
@@ -76,6 +79,46 @@ describe('configuration', () => {
     });
     assert.deepEqual(ok.warnings, []);
     assert.deepEqual(ok.config.VIGIL_TRUSTED_PROXIES, ['10.0.0.0/8']);
+  });
+
+  it('refuses in production a database on another host without TLS (sslmode require or stronger)', () => {
+    const ready = {
+      VIGIL_ENV: 'production',
+      VIGIL_MASTER_KEY: key,
+      VIGIL_TLS_CERT: '/etc/vigil/cert.pem',
+      VIGIL_TLS_KEY: '/etc/vigil/key.pem',
+      VIGIL_SMTP_URL: 'smtps://vigil:secret@mail.example.com:465',
+    };
+    const url = (rest: string) => ({ ...ready, DATABASE_URL: `postgres://vigil:pw@${rest}` });
+    for (const refused of [
+      'db.internal:5432/vigil',
+      'db.internal/vigil?sslmode=prefer',
+      'db.internal/vigil?sslmode=disable',
+      '10.0.0.5/vigil?sslmode=allow',
+      '[2001:db8::5]/vigil',
+      'localhost/vigil?host=db.internal',
+    ]) {
+      const message = failure(url(refused));
+      assert.match(message, /^Configuration DATABASE_URL: connects to .* without TLS/, refused);
+      assert.match(message, /refused in production/);
+      assert.doesNotMatch(message, /pw/, 'never the password');
+    }
+    for (const accepted of [
+      'db.internal/vigil?sslmode=require',
+      'db.internal/vigil?sslmode=verify-ca',
+      'db.internal:5432/vigil?sslmode=verify-full&application_name=vigil',
+      'localhost/vigil',
+      '127.0.0.1:5432/vigil',
+      '[::1]/vigil',
+      'localhost/vigil?host=/var/run/postgresql',
+    ]) {
+      assert.deepEqual(loadConfig(url(accepted)).warnings, [], accepted);
+    }
+    const socket = { ...ready, DATABASE_URL: 'postgres:///vigil?host=%2Fvar%2Frun%2Fpostgresql' };
+    assert.deepEqual(loadConfig(socket).warnings, []);
+    // In development, the same setting is a warning.
+    const { warnings } = loadConfig({ DATABASE_URL: 'postgres://db.internal/vigil' });
+    assert.ok(warnings.some((w) => /^DATABASE_URL: connects to db.internal without TLS/.test(w)));
   });
 
   it('reads a JSON config file, lets the environment win, and rejects unknown keys', () => {

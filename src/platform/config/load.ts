@@ -57,6 +57,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   return { config, warnings: checkSafety(config) };
 }
 
+/** `sslmode` values with which the driver never talks to the database without TLS. */
+const tlsSslModes = ['require', 'verify-ca', 'verify-full'];
+
+/**
+ * Why the database connection could carry data in clear over a network, or undefined: a server
+ * other than this machine (loopback, a Unix socket, no host) without an `sslmode` that insists
+ * on TLS. The message names the host, never the credentials.
+ */
+function databaseWithoutTls(databaseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return 'cannot be read as a URL to check its TLS (percent-encode the special characters)';
+  }
+  if (tlsSslModes.includes(url.searchParams.get('sslmode') ?? '')) return undefined;
+  // `?host=` overrides the authority (libpq and pg alike); a path there is a Unix socket.
+  const host = decodeURIComponent(url.searchParams.get('host') ?? url.hostname).replace(
+    /^\[|\]$/g,
+    '',
+  );
+  const local =
+    host === '' ||
+    host.startsWith('/') ||
+    host === 'localhost' ||
+    host === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (local) return undefined;
+  return `connects to ${host} without TLS: add ?sslmode=verify-full (or require, verify-ca)`;
+}
+
 /** Refuses unsafe combinations in production; returns warnings for development. */
 function checkSafety(config: Config): string[] {
   const production = config.VIGIL_ENV === 'production';
@@ -96,6 +127,10 @@ function checkSafety(config: Config): string[] {
   }
   if (!config.DATABASE_URL) {
     unsafe('DATABASE_URL', 'not set: using embedded PGlite storage (one node only)');
+  } else {
+    // The TLS floor applies to the database too: credentials, hashes and audit rows cross it.
+    const withoutTls = databaseWithoutTls(config.DATABASE_URL);
+    if (withoutTls) unsafe('DATABASE_URL', withoutTls);
   }
   return warnings;
 }

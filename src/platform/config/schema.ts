@@ -63,7 +63,7 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional()
     .describe(
-      'PostgreSQL ≥ 15 connection URL. Unset: embedded PGlite in VIGIL_DATA_DIR. TLS through `sslmode` (e.g. `?sslmode=verify-full`).',
+      'PostgreSQL ≥ 15 connection URL. Unset: embedded PGlite in VIGIL_DATA_DIR. TLS through `sslmode` (e.g. `?sslmode=verify-full`); in production a server other than this machine (loopback or a Unix socket) needs `sslmode=require`, `verify-ca` or `verify-full`.',
     ),
   VIGIL_DB_POOL_SIZE: z.coerce
     .number()
