@@ -1,14 +1,17 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
+  isAppError,
   isUuid,
   parseInput,
   platformOrgId,
+  systemClock,
   withOrg,
   withPlatform,
 } from '../../platform/index.ts';
 import { type ApiAuthDeps, principalOf } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
+import { createRefusalLog, type Refusal } from './refusals.ts';
 import { type ApiResult, type ApiRoute, type ApiServices, roleKeyPattern } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 
@@ -35,6 +38,17 @@ function send(reply: FastifyReply, result: ApiResult) {
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
   const document = openApiDocument(apiRoutes, deps.publicUrl);
   app.get(`${apiPrefix}/openapi.json`, async () => document);
+  const refusals = createRefusalLog({
+    append: deps.audit.append,
+    clock: systemClock,
+    logger: app.log,
+    platformOrgId,
+  });
+  const sweep = setInterval(() => void refusals.flush(), 60_000).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await refusals.flush(true);
+  });
 
   for (const route of apiRoutes) {
     app.route({
@@ -47,28 +61,54 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
           if (!valid)
             throw new AppError('invalid', 'api.invalid_path', `${name}: ${value} is not one`);
         }
-        const { principal, actor } = await principalOf(deps, request);
-        const orgId = route.scope === 'platform' ? platformOrgId : (params.orgId ?? '');
-        // In platform scope: a platform administrator's roles live in the platform organization.
-        await withPlatform(deps.database, (tx) =>
-          deps.rbac.authorize(tx, principal, route.permission, orgId),
-        );
-        const query = route.query
-          ? parseInput(route.query, request.query ?? {}, 'api.invalid_query')
-          : {};
-        const body = route.body
-          ? parseInput(route.body, request.body, 'api.invalid_body')
-          : undefined;
-        const ifMatch = request.headers['if-match'];
-        const call = { orgId, params, query, body, principal, actor, services: deps, ifMatch };
-        // A platform user acts across organizations (their roles live in the platform one): in
-        // platform scope. Anyone else: in a transaction only the route's organization is seen.
-        const platformWide = orgId === platformOrgId || principal.orgId === platformOrgId;
-        const result = await (platformWide
-          ? withPlatform(deps.database, (tx) => route.handler({ ...call, tx }))
-          : withOrg(deps.database, orgId, (tx) => route.handler({ ...call, tx })));
-        return send(reply, result);
+        let caller: Refusal['caller'];
+        try {
+          caller = await principalOf(deps, request);
+          return await answer(request, reply, route, params, caller);
+        } catch (err) {
+          if (isAppError(err) && (err.kind === 'unauthenticated' || err.kind === 'forbidden'))
+            await refusals.record({
+              caller,
+              ip: request.ip,
+              userAgent: request.headers['user-agent'],
+              method: route.method,
+              route: route.path,
+              permission: route.permission,
+              targetOrgId: params.orgId,
+              status: err.kind === 'unauthenticated' ? 401 : 403,
+              code: err.code,
+            });
+          throw err;
+        }
       },
     });
+  }
+
+  /** The call of an authenticated caller: the permission check, then the handler. */
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: ApiRoute,
+    params: Record<string, string>,
+    { principal, actor }: NonNullable<Refusal['caller']>,
+  ) {
+    const orgId = route.scope === 'platform' ? platformOrgId : (params.orgId ?? '');
+    // In platform scope: a platform administrator's roles live in the platform organization.
+    await withPlatform(deps.database, (tx) =>
+      deps.rbac.authorize(tx, principal, route.permission, orgId),
+    );
+    const query = route.query
+      ? parseInput(route.query, request.query ?? {}, 'api.invalid_query')
+      : {};
+    const body = route.body ? parseInput(route.body, request.body, 'api.invalid_body') : undefined;
+    const ifMatch = request.headers['if-match'];
+    const call = { orgId, params, query, body, principal, actor, services: deps, ifMatch };
+    // A platform user acts across organizations (their roles live in the platform one): in
+    // platform scope. Anyone else: in a transaction only the route's organization is seen.
+    const platformWide = orgId === platformOrgId || principal.orgId === platformOrgId;
+    const result = await (platformWide
+      ? withPlatform(deps.database, (tx) => route.handler({ ...call, tx }))
+      : withOrg(deps.database, orgId, (tx) => route.handler({ ...call, tx })));
+    return send(reply, result);
   }
 }
