@@ -71,6 +71,10 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
       const user = await deps.identity.findUser(tx, session.userId);
       const org = await deps.tenancy.getOrganization(tx, session.orgId);
       const activity = await deps.audit.query(tx, { subjectId: session.userId, limit: 20 });
+      const factors = await mfa.factors(tx, session.userId);
+      // Within the grace period of a required second factor: the prompt to enroll before it ends.
+      const enrollBy =
+        user && factors.length === 0 ? (await signIn.mfaRequired(tx, user)).graceUntil : null;
       return {
         csrf: csrfToken(request, reply),
         email: user?.email ?? '',
@@ -79,7 +83,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
         currentSessionId: session.id,
         applications,
         sessions: await sessions.listForUser(tx, session.userId),
-        factors: await mfa.factors(tx, session.userId),
+        factors,
         recoveryCodesLeft: await mfa.remainingRecoveryCodes(tx, session.userId),
         activity: activity.events.map((e) => ({
           at: e.occurredAt,
@@ -87,6 +91,9 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
           outcome: e.outcome,
           ip: e.actor.ip,
         })),
+        notice: enrollBy
+          ? `Your organization requires a second factor: add one below before ${enrollBy.toISOString().slice(0, 10)}. From then on, signing in asks you to set one up first.`
+          : undefined,
         ...extra,
       };
     });
