@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { operatorActor, withOrg } from '../src/platform/index.ts';
+import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
 import { invalidGrant, redirectUri, startOidcWorld } from './support/oidc.ts';
 
@@ -26,6 +26,28 @@ describe('OpenID Connect with openid-client as the relying party', () => {
     machine = await world.createClient({ name: 'Acme Jobs', kind: 'machine' });
   });
   after(() => world.close());
+
+  /** The one audit event of `action` (waits for it: OAuth events are appended after the answer). */
+  async function auditedOnce(action: string) {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const rows = await withPlatform(world.core.database, (tx) =>
+        tx
+          .selectFrom('audit_events')
+          .select(['outcome', 'details'])
+          .where('action', '=', action)
+          .execute(),
+      );
+      if (rows.length > 0) {
+        assert.equal(rows.length, 1, `one ${action} event`);
+        const [row] = rows;
+        const details = typeof row?.details === 'string' ? JSON.parse(row.details) : row?.details;
+        return { outcome: row?.outcome, details: details as Record<string, unknown> };
+      }
+      assert.ok(Date.now() < deadline, `${action} is audited`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 
   it('signs in with code + PKCE through the hosted pages, then userinfo, refresh, reuse, revocation, introspection', async () => {
     const config = await oidc.discovery(new URL(base), web.id, web.secret);
@@ -64,6 +86,11 @@ describe('OpenID Connect with openid-client as the relying party', () => {
     await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), invalidGrant);
     await assert.rejects(oidc.refreshTokenGrant(config, rotated.refresh_token), invalidGrant);
     assert.equal((await oidc.tokenIntrospection(config, rotated.access_token)).active, false);
+    // The reuse is audited as such (not as an ordinary refusal), naming the grant it revoked.
+    const reuse = await auditedOnce('oauth.refresh.reuse_detected');
+    assert.equal(reuse.outcome, 'failure');
+    assert.equal(reuse.details.userId, claims.sub);
+    assert.equal(typeof reuse.details.grantId, 'string');
 
     // Revocation (RFC 7009) of a live token from a new authorization (same browser session).
     const again = await oidc.authorizationCodeGrant(

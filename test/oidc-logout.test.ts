@@ -7,6 +7,8 @@ import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
 import { invalidGrant, redirectUri, startLogoutReceiver, startOidcWorld } from './support/oidc.ts';
 
+const signedOutUri = 'https://rp.example.test/signed-out';
+
 describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', () => {
   let world: Awaited<ReturnType<typeof startOidcWorld>>;
   let receiver: Awaited<ReturnType<typeof startLogoutReceiver>>;
@@ -21,6 +23,7 @@ describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', 
       kind: 'web',
       firstParty: true,
       redirectUris: [redirectUri],
+      postLogoutRedirectUris: [signedOutUri],
       backchannelLogoutUri: receiver.uri,
     });
     const second = await world.createClient({
@@ -56,13 +59,21 @@ describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', 
     });
   const active = async (token: string) => (await oidc.tokenIntrospection(config, token)).active;
   const actions = async (action: string) =>
-    withPlatform(world.core.database, async (tx) =>
-      tx
-        .selectFrom('audit_events')
-        .select(['details', 'target_id'])
-        .where('action', '=', action)
-        .execute(),
-    );
+    (
+      await withPlatform(world.core.database, async (tx) =>
+        tx
+          .selectFrom('audit_events')
+          .select(['details', 'target_id'])
+          .where('action', '=', action)
+          .execute(),
+      )
+    ).map((e) => ({
+      ...e,
+      details: (typeof e.details === 'string' ? JSON.parse(e.details) : e.details) as Record<
+        string,
+        unknown
+      >,
+    }));
 
   it('refuses a wrong PKCE verifier, and the code stays unused', async () => {
     const { callback, verifier } = await signIn();
@@ -188,6 +199,63 @@ describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', 
     );
     await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), invalidGrant);
     assert.equal(await active(tokens.access_token), false);
+  });
+
+  /** RP-initiated logout up to the confirmation page: its form's action and xsrf value. */
+  async function startLogout(idToken: string, browser: ReturnType<typeof browserLike>) {
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: idToken,
+      post_logout_redirect_uri: signedOutUri,
+      state: 'rp-state',
+    });
+    const page = await browser.get(url.pathname + url.search);
+    assert.equal(page.status, 200);
+    const action = /action="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    assert.ok(action && xsrf, 'the confirmation page has its form');
+    // The confirmation's POST is answered with a redirect to the RP: its origin may be a target.
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /form-action 'self' https:\/\/rp\.example\.test(;|$)/);
+    return { action: new URL(action, world.base).pathname, xsrf };
+  }
+
+  it('RP-initiated logout ends the Vigil session before its redirect leaves, and audits the back-channel logout', async () => {
+    const { callback, verifier, browser } = await signIn();
+    const tokens = await exchange(config, callback, verifier);
+    const before = receiver.tokens.length;
+    const { action, xsrf } = await startLogout(tokens.id_token ?? '', browser);
+
+    const out = await browser.post(action, { xsrf, logout: 'yes' });
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.location, `${signedOutUri}?state=rp-state`);
+    // The very next request: no Vigil session any more.
+    const account = await browser.get('/account');
+    assert.equal(account.status, 303);
+    assert.equal(account.headers.location, '/login');
+
+    await receiver.received(before + 1);
+    const deadline = Date.now() + 5000;
+    const fromLogout = async () =>
+      (await actions('oauth.backchannel_logout.sent')).filter(
+        (e) => e.details.trigger === 'rp_initiated_logout',
+      );
+    while ((await fromLogout()).length === 0) {
+      assert.ok(Date.now() < deadline, 'the back-channel logout of the RP logout is audited');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [sent] = await fromLogout();
+    assert.equal(sent?.target_id, world.user.id);
+    assert.equal(sent?.details.clientId, config.clientMetadata().client_id);
+    assert.equal((await actions('oauth.logout')).length > 0, true);
+  });
+
+  it('"Stay signed in" at the logout confirmation leaves the RP only: the Vigil session stays', async () => {
+    const { callback, verifier, browser } = await signIn();
+    const tokens = await exchange(config, callback, verifier);
+    const { action, xsrf } = await startLogout(tokens.id_token ?? '', browser);
+    const out = await browser.post(action, { xsrf });
+    assert.equal(out.status, 303);
+    assert.equal((await browser.get('/account')).status, 200);
   });
 
   it('deactivation ends sessions, refresh tokens and introspection at once, and tells the client', async () => {

@@ -28,7 +28,12 @@ export const oauthRoutes = {
   // oidc-provider's default (`/request`) would sit outside the paths handed to it.
   pushed_authorization_request: '/oauth2/par',
 } as const;
-export const oauthPathPrefixes = ['/oauth2/', '/.well-known/openid-configuration'];
+/** Everything oidc-provider answers: its routes and both discovery documents (RFC 8414 too). */
+export const oauthPathPrefixes = [
+  '/oauth2/',
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+];
 
 export const defaultLifetimes = {
   accessTokenSeconds: 600,
