@@ -102,6 +102,19 @@ describe('bad input is refused, never a 500', () => {
       );
       assert.equal(problem.instance, undefined);
     }
+    // oidc-provider's routes: a NUL it would store (a logout's state) or look up (a client id).
+    for (const [method, path, body] of [
+      ['GET', '/oauth2/logout?state=a%00b', undefined],
+      ['GET', '/oauth2/authorize?client_id=%00&response_type=code', undefined],
+      ['POST', '/oauth2/token', 'grant_type=client_credentials&client_id=a%00b'],
+    ] as const) {
+      const res = await request(`${world.base}${path}`, {
+        method,
+        ...(body ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body } : {}),
+      });
+      assert.ok(res.status >= 400 && res.status < 500, `${path}: ${res.status} ${res.text}`);
+      assertGuarded(res, '%00');
+    }
     // A browser gets a plain page, with the same headers.
     const page = await request(`${world.base}/interaction/${long}`, {
       headers: { accept: 'text/html' },

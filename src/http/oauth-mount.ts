@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type OAuth, oauthPathPrefixes } from '../oauth/index.ts';
+import { AppError, isCleanText } from '../platform/index.ts';
 import { baseSecurityHeaders, oauthStartCsp } from './security-headers.ts';
 
 /**
@@ -16,6 +17,15 @@ export function mountOAuthProvider(
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (!oauthPathPrefixes.some((prefix) => path.startsWith(prefix))) return;
+    // oidc-provider keeps some parameters (a logout's `state`) in stored sessions, where a NUL
+    // cannot go: such a query is refused here, through Vigil's own error answer.
+    const query = new URLSearchParams(request.url.slice(path.length + 1));
+    if ([...query].some(([name, value]) => !isCleanText(name) || !isCleanText(value)))
+      throw new AppError(
+        'invalid',
+        'oauth.invalid_request',
+        'A parameter contains a control character or is not valid Unicode',
+      );
     reply.hijack();
     const res = reply.raw;
     res.setHeader('x-request-id', String(request.id));

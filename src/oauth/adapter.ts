@@ -1,6 +1,12 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { sha256 } from '../crypto/index.ts';
-import { type Clock, type Database, platformStatement, type Tx } from '../platform/index.ts';
+import {
+  type Clock,
+  type Database,
+  isCleanText,
+  platformStatement,
+  type Tx,
+} from '../platform/index.ts';
 import * as store from './models.store.ts';
 
 export interface AdapterDeps {
@@ -79,6 +85,8 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      // Vigil never issues an id with a control character; PostgreSQL would refuse a NUL (a 500).
+      if (!isCleanText(id)) return undefined;
       if (this.name === 'Client') return deps.findClient(id);
       const found = present(
         this.name,
@@ -88,10 +96,12 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      if (!isCleanText(uid)) return undefined;
       return present(this.name, await run((tx) => store.findModel(tx, this.name, { uid })));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      if (!isCleanText(userCode)) return undefined;
       return present(this.name, await run((tx) => store.findModel(tx, this.name, { userCode })));
     }
 

@@ -77,7 +77,8 @@ export function createResponseChecker(document: JsonSchema) {
       if (!type && answer.text === '' && !documented.content) return [];
       return [`content type "${type}" is not documented for ${status}`];
     }
-    if (!type.endsWith('json') || !media.schema) return [];
+    const json = type === 'application/json' || type.endsWith('+json');
+    if (!json || !media.schema) return [];
     let body: unknown;
     try {
       body = JSON.parse(answer.text);
