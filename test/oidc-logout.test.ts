@@ -4,6 +4,7 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
+import { asOwner } from './support/database.ts';
 import { browserLike } from './support/http.ts';
 import { invalidGrant, redirectUri, startLogoutReceiver, startOidcWorld } from './support/oidc.ts';
 
@@ -225,13 +226,30 @@ describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', 
     const before = receiver.tokens.length;
     const { action, xsrf } = await startLogout(tokens.id_token ?? '', browser);
 
-    const out = await browser.post(action, { xsrf, logout: 'yes' });
-    assert.equal(out.status, 303);
-    assert.equal(out.headers.location, `${signedOutUri}?state=rp-state`);
-    // The very next request: no Vigil session any more.
-    const account = await browser.get('/account');
-    assert.equal(account.status, 303);
-    assert.equal(account.headers.location, '/login');
+    // Ending a session is made slow (400 ms), so that a session ended beside the answer rather
+    // than before it would still be alive when the next request comes.
+    await asOwner(
+      world.core.database,
+      `CREATE FUNCTION test_slow_session_end() RETURNS trigger LANGUAGE plpgsql AS
+         $$ BEGIN PERFORM pg_sleep(0.4); RETURN NEW; END $$`,
+    );
+    await asOwner(
+      world.core.database,
+      `CREATE TRIGGER test_slow_session_end BEFORE UPDATE OF ended_at ON sessions
+         FOR EACH ROW EXECUTE FUNCTION test_slow_session_end()`,
+    );
+    try {
+      const out = await browser.post(action, { xsrf, logout: 'yes' });
+      assert.equal(out.status, 303);
+      assert.equal(out.headers.location, `${signedOutUri}?state=rp-state`);
+      // The very next request: no Vigil session any more.
+      const account = await browser.get('/account');
+      assert.equal(account.status, 303);
+      assert.equal(account.headers.location, '/login');
+    } finally {
+      await asOwner(world.core.database, 'DROP TRIGGER test_slow_session_end ON sessions');
+      await asOwner(world.core.database, 'DROP FUNCTION test_slow_session_end()');
+    }
 
     await receiver.received(before + 1);
     const deadline = Date.now() + 5000;
