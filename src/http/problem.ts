@@ -55,7 +55,7 @@ const routerErrors: Record<string, [code: string, message: string]> = {
 };
 
 /** Whether the router refused the request before it reached a route (no path to repeat). */
-export const isRouterError = (err: unknown) =>
+const isRouterError = (err: unknown) =>
   (err as FastifyError)?.code !== undefined && (err as FastifyError).code in routerErrors;
 
 /** Maps Fastify's own errors (bad JSON, body too large, validation, bad URL) to AppError. */

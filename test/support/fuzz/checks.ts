@@ -35,9 +35,8 @@ export function basicProblems(answer: Answer): string[] {
   return problems;
 }
 
-// ajv-formats is CommonJS: its function is the default export's default under Node's ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+// ajv-formats is CommonJS: Node hands over its module.exports, the plugin function itself.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** An operation of the OpenAPI document, as the checker reads it. */
 export interface Operation {

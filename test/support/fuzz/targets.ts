@@ -268,6 +268,46 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
         }),
       ),
   );
+  // The passkey ceremonies and the bootstrap page also take JSON.
+  const jsonPosts = fc
+    .record({
+      path: fc.constantFrom(
+        '/login/mfa/passkey/options',
+        '/login/mfa/passkey',
+        '/account/passkeys/options',
+        '/account/passkeys',
+        '/bootstrap',
+      ),
+      body: fc.record(
+        {
+          csrf: fc.oneof(fc.constant(world.csrf), hostileString),
+          challengeId: fc.oneof(fc.uuid(), hostileString),
+          response: fc.oneof(
+            fc.jsonValue({ maxDepth: 3 }),
+            fc.record({
+              id: text,
+              rawId: text,
+              type: fc.constant('public-key'),
+              response: fc.object(),
+            }),
+          ),
+          label: hostileString,
+          token: hostileString,
+          email: emailish,
+        },
+        { requiredKeys: [] },
+      ),
+    })
+    .map(
+      ({ path, body }): FuzzRequest => ({
+        family: 'form',
+        label: `POST ${path} (JSON)`,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', cookie: world.cookie },
+        body: JSON.stringify(body),
+      }),
+    );
   const gets = fc
     .tuple(
       fc.constantFrom(
@@ -292,7 +332,11 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
         headers: { accept: 'text/html', cookie: world.cookie },
       }),
     );
-  return fc.oneof({ weight: 4, arbitrary: fc.oneof(...posts) }, { weight: 1, arbitrary: gets });
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.oneof(...posts) },
+    { weight: 1, arbitrary: jsonPosts },
+    { weight: 1, arbitrary: gets },
+  );
 }
 
 /** oidc-provider's endpoints with plausible and hostile parameters. */
