@@ -121,6 +121,41 @@ describe('admin REST API', () => {
     assert.equal(suspend.status, 403, 'the owner may, the key was not given it');
   });
 
+  it('asks an API key to name the owner of a role it creates, as documented', async () => {
+    const owner = holders.find((h) => h.org === 'acme' && h.role === 'org-owner')?.user;
+    assert.ok(owner);
+    const { token } = await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.apiKeys.create(
+        tx,
+        world.orgId,
+        { name: 'role sync', permissions: ['roles.manage', 'users.read'] },
+        { userId: owner.id, orgId: world.orgId },
+        { type: 'user', id: owner.id },
+      ),
+    );
+    const role = {
+      key: 'key-made',
+      name: 'Made by a key',
+      description: 'Reads users.',
+      purpose: 'Synced from the HR system.',
+      permissions: ['users.read'],
+    };
+    const unnamed = await call('POST', `/orgs/${world.orgId}/roles`, token, role);
+    assert.equal(unnamed.status, 400, unnamed.text);
+    assert.equal(unnamed.json().code, 'api.owner_required');
+    const named = await call('POST', `/orgs/${world.orgId}/roles`, token, {
+      ...role,
+      ownerUserId: owner.id,
+    });
+    assert.equal(named.status, 201, named.text);
+    const doc = (await request(`${api}/openapi.json`)).json();
+    const documented =
+      doc.paths['/api/v1/orgs/{orgId}/roles'].post.requestBody.content['application/json'].schema
+        .properties.ownerUserId.description;
+    assert.match(documented, /API key .* must name one/);
+    assert.match(documented, /api\.owner_required/);
+  });
+
   it('changes a role only with a current If-Match, and approves access through another person', async () => {
     const owner = holders.find((h) => h.org === 'globex' && h.role === 'org-owner')?.user;
     const admin = holders.find((h) => h.org === 'globex' && h.role === 'org-admin')?.user;
