@@ -15,11 +15,16 @@ import { freshDatabase } from './support.ts';
  * the machine) before it starts, so that every thread it creates inherits the affinity; the
  * load generator and PostgreSQL get the other cores (docs/authentication.md#measured).
  */
-export async function startPinnedServer(name: string, argv: string[]) {
+export async function startPinnedServer(
+  name: string,
+  argv: string[],
+  /** Settings of this benchmark's own, beside the defaults. */
+  env: Record<string, string> = {},
+) {
   const cores = splitCores(serverCoreCount(argv));
   const pinned = cores !== null && pin(ownThreads(), cores.server);
   const db = await freshDatabase();
-  const logger = createLogger('warn');
+  const logger = createLogger(env.VIGIL_LOG_LEVEL ?? 'warn');
   const { config } = loadConfig({
     VIGIL_ENV: 'test',
     DATABASE_URL: db.url,
@@ -28,6 +33,7 @@ export async function startPinnedServer(name: string, argv: string[]) {
     VIGIL_PORT: '0',
     VIGIL_DATA_DIR: `/tmp/vigil-bench-${name}-${process.pid}`,
     VIGIL_LOG_LEVEL: 'warn',
+    ...env,
     // The default, unless the run names another level to compare (docs/authentication.md#scheduling).
     ...(process.env.VIGIL_EVENT_LOOP_NICE && {
       VIGIL_EVENT_LOOP_NICE: process.env.VIGIL_EVENT_LOOP_NICE,

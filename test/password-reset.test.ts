@@ -4,6 +4,7 @@ import type { RunningServer } from '../src/app/server.ts';
 import { withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
+import { recordStatements } from './support/database.ts';
 import { browserLike, captureMail, startTestServer } from './support/http.ts';
 
 describe('password reset and lock notices by mail', () => {
@@ -83,6 +84,35 @@ describe('password reset and lock notices by mail', () => {
     assert.deepEqual(requested.map((r) => r.outcome).sort(), ['failure', 'success']);
     assert.equal((await actions('auth.password_reset.completed')).length, 1);
     assert.ok(!JSON.stringify(requested).includes('token'));
+  });
+
+  it('answers before any statement runs, for an active account’s email as for an unknown one', async () => {
+    // What runs before the answer is what its time is made of (docs/authentication.md#timing).
+    const { passwordReset } = authServices(core);
+    const client = { ip: '203.0.113.9', userAgent: 'reset-test' };
+    const beforeAnswer = async (email: string) => {
+      const recording = recordStatements();
+      try {
+        await passwordReset.request(email, client);
+        return [...recording.statements];
+      } finally {
+        recording.stop();
+        await passwordReset.settled();
+      }
+    };
+    const requestedFor = async (email: string) =>
+      (await actions('auth.password_reset.requested')).filter((r) =>
+        email === 'rita@reset.test'
+          ? r.outcome === 'success'
+          : JSON.parse(r.details).email === email,
+      ).length;
+    const known = await requestedFor('rita@reset.test');
+    const unknown = await requestedFor('nobody-else@reset.test');
+    assert.deepEqual(await beforeAnswer('rita@reset.test'), []);
+    assert.deepEqual(await beforeAnswer('nobody-else@reset.test'), []);
+    // The work was done after the answer, and audited.
+    assert.equal(await requestedFor('rita@reset.test'), known + 1);
+    assert.equal(await requestedFor('nobody-else@reset.test'), unknown + 1);
   });
 
   it('refuses unknown and tampered links', async () => {

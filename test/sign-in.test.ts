@@ -8,6 +8,7 @@ import type { User } from '../src/identity/index.ts';
 import { fixedClock, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
+import { recordStatements } from './support/database.ts';
 
 const minute = 60_000;
 const client = { ip: '198.51.100.23', userAgent: 'sign-in-test' };
@@ -206,8 +207,8 @@ describe('sign-in flow', () => {
   });
 
   it('refuses the right password when the account was locked while it was being hashed', async () => {
-    // The step assumes an untouched lockout counter and checks that with its COMMIT: a lock that
-    // lands during the hash must fail the sign-in like a wrong password, with no session.
+    // The counter is read after the hash: a lock that lands during the hash must fail the
+    // sign-in like a wrong password, with no session.
     const ursula = await auth.createUser(orgA, 'ursula@example.test', password);
     const { inHash, finishHash, restore } = holdHashes();
     try {
@@ -250,6 +251,49 @@ describe('sign-in flow', () => {
       refusals.map((e) => [e.action, JSON.parse(e.details).reason]),
       [['auth.login.failed', 'locked']],
     );
+  });
+
+  it('sends the same statements for a locked account whatever the password, and as for a wrong one', async () => {
+    // What a branch sends is what its time is made of (docs/authentication.md#timing): a locked
+    // account's right password must not take a path of its own, nor may a lock show beside a
+    // wrong password on an account that is not locked.
+    const lena = await auth.createUser(orgA, 'lena@example.test', password);
+    const mona = await auth.createUser(orgA, 'mona@example.test', password);
+    await withOrg(core.database, orgA, (tx) =>
+      tx
+        .insertInto('auth_lockouts')
+        .values({
+          user_id: lena.id,
+          org_id: orgA,
+          factor: 'password',
+          failures: 10,
+          last_failure_at: clock.now(),
+          locked_until: new Date(clock.now().getTime() + 30 * minute),
+          lock_count: 1,
+          locked_permanently: false,
+        })
+        .execute(),
+    );
+    const statementsOf = async (email: string, pass: string) => {
+      const recording = recordStatements();
+      try {
+        const result = await auth.signIn.passwordStep({ email, password: pass }, client);
+        assert.deepEqual(result, { kind: 'failed' }, `${email} with ${pass}`);
+      } finally {
+        recording.stop();
+      }
+      return recording.statements;
+    };
+    await statementsOf(lena.email, 'warm-up'); // policies and keys cached, like the rest
+    const lockedWrong = await statementsOf(lena.email, 'wrong-password');
+    const lockedRight = await statementsOf(lena.email, password);
+    const openWrong = await statementsOf(mona.email, 'wrong-password');
+    assert.ok(
+      lockedWrong.some((q) => /auth_lockouts/.test(q)),
+      'the counter is read',
+    );
+    assert.deepEqual(lockedRight, lockedWrong, 'locked: the right password takes the same path');
+    assert.deepEqual(openWrong, lockedWrong, 'a wrong password: the same path, locked or not');
   });
 
   it('locks after 10 failures: the right password then fails like a wrong one, until the lock ends', async () => {

@@ -146,6 +146,8 @@ export async function startServer(
     async stop() {
       clearInterval(background);
       await app.close();
+      // Reset requests answered before the close still issue their links.
+      await services.passwordReset.settled();
       await sealer.stop();
       if (!options.core) await c.close();
     },

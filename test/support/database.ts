@@ -30,6 +30,22 @@ async function migratedSnapshot(): Promise<Blob> {
   return dump;
 }
 
+const statementListeners = new Set<(sql: string) => void>();
+const onStatement = (sql: string) => {
+  for (const listener of statementListeners) listener(sql);
+};
+
+/**
+ * Records the SQL of every runtime statement the test databases run from now until `stop`, in
+ * order: to compare what the branches of a flow send (docs/authentication.md#timing).
+ */
+export function recordStatements(): { statements: string[]; stop(): void } {
+  const statements: string[] = [];
+  const listener = (sql: string) => statements.push(sql);
+  statementListeners.add(listener);
+  return { statements, stop: () => statementListeners.delete(listener) };
+}
+
 /** The real PostgreSQL server the suite runs against, when set; otherwise PGlite in memory. */
 export const testDatabaseUrl = process.env.VIGIL_TEST_DATABASE_URL;
 
@@ -52,7 +68,7 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
   if (!testDatabaseUrl) {
     const snapshot = doMigrate ? await migratedSnapshot() : undefined;
     const pglite = new PGlite(snapshot ? { loadDataDir: snapshot } : {});
-    const database = await openDatabase({ dataDir: 'memory://', pglite });
+    const database = await openDatabase({ dataDir: 'memory://', pglite, onStatement });
     return { database, close: () => database.close() };
   }
   const name = `vigil_t_${newId().replaceAll('-', '').slice(-16)}`;
@@ -61,7 +77,12 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const ownerUrl = withDatabaseName(testDatabaseUrl, name);
-  const database = await openDatabase({ databaseUrl: ownerUrl, dataDir: 'unused', poolSize: 8 });
+  const database = await openDatabase({
+    databaseUrl: ownerUrl,
+    dataDir: 'unused',
+    poolSize: 8,
+    onStatement,
+  });
   if (doMigrate) await migrate(database);
   return {
     database,

@@ -32,6 +32,8 @@ export interface PasswordResetDeps {
   linkMinutes?: number;
   /** Most links per account per hour (mail bombing). */
   maxPerHour?: number;
+  /** Most requests at work at once, after their answers. */
+  maxPending?: number;
 }
 
 const invalidLink = () =>
@@ -43,13 +45,14 @@ const invalidLink = () =>
 
 /**
  * Password reset by an emailed, single-use, expiring link. The request always gets the same
- * answer and takes the same time whether or not the email exists: mail goes out after the
+ * answer and takes the same time whether or not the email exists: its work runs after the
  * answer. A completed reset ends every session of the user; a second factor is still asked at
  * the next sign-in.
  */
 export function createPasswordReset(deps: PasswordResetDeps) {
   const linkMinutes = deps.linkMinutes ?? 30;
   const maxPerHour = deps.maxPerHour ?? 5;
+  const maxPending = deps.maxPending ?? 64;
 
   async function validLink(tx: Tx, token: string): Promise<store.ResetRow> {
     const parsed = readSplitToken(token);
@@ -60,70 +63,93 @@ export function createPasswordReset(deps: PasswordResetDeps) {
     return row;
   }
 
-  return {
-    /** Issues links for every active account with this email; resolves before any mail is sent. */
-    async request(email: string, client: Client): Promise<void> {
-      const trimmed = email.trim().slice(0, 320);
-      const candidates = trimmed
-        ? await withPlatform(deps.database, (tx) => deps.identity.signInCandidates(tx, trimmed))
-        : [];
-      const mails: { to: string; url: string; org: string }[] = [];
-      for (const user of candidates.filter((c) => c.status === 'active' && c.org.active)) {
-        await withOrg(deps.database, user.orgId, async (tx) => {
-          const now = deps.clock.now();
-          const tooMany =
-            (await store.recentResets(tx, user.id, new Date(now.getTime() - 3_600_000))) >=
-            maxPerHour;
-          const token = createSplitToken(newId(now.getTime()));
-          if (!tooMany) {
-            await store.insertReset(tx, {
-              id: token.id,
-              org_id: user.orgId,
-              user_id: user.id,
-              secret_hash: token.secretHash,
-              created_at: now,
-              expires_at: new Date(now.getTime() + linkMinutes * 60_000),
-              used_at: null,
-            });
-            mails.push({
-              to: user.email,
-              url: `${deps.publicUrl}/password-reset/confirm?token=${token.token}`,
-              org: user.org.name,
-            });
-          }
-          await deps.audit.record(tx, {
-            orgId: user.orgId,
-            action: 'auth.password_reset.requested',
-            outcome: tooMany ? 'denied' : 'success',
-            actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-            target: { type: 'user', id: user.id },
-            details: tooMany ? { reason: 'rate_limited' } : { expiresInMinutes: linkMinutes },
+  /** Issues links for every active account with this email and mails them; audited. */
+  async function issueLinks(email: string, client: Client): Promise<void> {
+    const trimmed = email.trim().slice(0, 320);
+    const candidates = trimmed
+      ? await withPlatform(deps.database, (tx) => deps.identity.signInCandidates(tx, trimmed))
+      : [];
+    const mails: { to: string; url: string; org: string }[] = [];
+    for (const user of candidates.filter((c) => c.status === 'active' && c.org.active)) {
+      await withOrg(deps.database, user.orgId, async (tx) => {
+        const now = deps.clock.now();
+        const tooMany =
+          (await store.recentResets(tx, user.id, new Date(now.getTime() - 3_600_000))) >=
+          maxPerHour;
+        const token = createSplitToken(newId(now.getTime()));
+        if (!tooMany) {
+          await store.insertReset(tx, {
+            id: token.id,
+            org_id: user.orgId,
+            user_id: user.id,
+            secret_hash: token.secretHash,
+            created_at: now,
+            expires_at: new Date(now.getTime() + linkMinutes * 60_000),
+            used_at: null,
           });
-        });
-      }
-      if (mails.length === 0) {
-        await deps.audit.append({
-          orgId: deps.platformOrgId,
-          action: 'auth.password_reset.requested',
-          outcome: 'failure',
-          actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-          details: {
-            email: trimmed,
-            reason: candidates.length ? 'inactive_or_limited' : 'unknown_account',
-          },
-        });
-      }
-      setImmediate(() => {
-        for (const mail of mails) {
-          deps.mailer
-            .send({
-              to: mail.to,
-              subject: 'Reset your password',
-              text: `Someone (we hope you) asked to reset your ${mail.org} password.\n\nOpen this link within ${linkMinutes} minutes to choose a new one:\n${mail.url}\n\nIf it was not you, ignore this message: your password stays as it is.`,
-            })
-            .catch((err: unknown) => deps.logger.error({ err }, 'password reset mail failed'));
+          mails.push({
+            to: user.email,
+            url: `${deps.publicUrl}/password-reset/confirm?token=${token.token}`,
+            org: user.org.name,
+          });
         }
+        await deps.audit.record(tx, {
+          orgId: user.orgId,
+          action: 'auth.password_reset.requested',
+          outcome: tooMany ? 'denied' : 'success',
+          actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
+          target: { type: 'user', id: user.id },
+          details: tooMany ? { reason: 'rate_limited' } : { expiresInMinutes: linkMinutes },
+        });
       });
+    }
+    if (mails.length === 0) {
+      await deps.audit.append({
+        orgId: deps.platformOrgId,
+        action: 'auth.password_reset.requested',
+        outcome: 'failure',
+        actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
+        details: {
+          email: trimmed,
+          reason: candidates.length ? 'inactive_or_limited' : 'unknown_account',
+        },
+      });
+    }
+    for (const mail of mails) {
+      await deps.mailer
+        .send({
+          to: mail.to,
+          subject: 'Reset your password',
+          text: `Someone (we hope you) asked to reset your ${mail.org} password.\n\nOpen this link within ${linkMinutes} minutes to choose a new one:\n${mail.url}\n\nIf it was not you, ignore this message: your password stays as it is.`,
+        })
+        .catch((err: unknown) => deps.logger.error({ err }, 'password reset mail failed'));
+    }
+  }
+
+  /** Requests whose work has not finished yet. */
+  const pending = new Set<Promise<void>>();
+
+  return {
+    /**
+     * Takes a reset request: the lookup, the links, the audit events and the mail all run after
+     * the caller has answered (from the next turn of the event loop), so the answer takes the
+     * same time for an active account's email, an unknown one or a limited one (DESIGN §5.5;
+     * docs/authentication.md#timing). A failure is logged, never thrown. Resolves at once, unless
+     * `maxPending` requests are still at work: then once one has finished, whatever the emails,
+     * so that a flood of requests waits instead of piling up in memory.
+     */
+    async request(email: string, client: Client): Promise<void> {
+      while (pending.size >= maxPending) await Promise.race(pending);
+      const work = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => issueLinks(email, client))
+        .catch((err: unknown) => deps.logger.error({ err }, 'password reset request failed'))
+        .finally(() => pending.delete(work));
+      pending.add(work);
+    },
+
+    /** Resolves once every request taken so far has done its work (tests, shutdown). */
+    async settled(): Promise<void> {
+      while (pending.size > 0) await Promise.all(pending);
     },
 
     /** Whether a link may show its form (no side effects). */

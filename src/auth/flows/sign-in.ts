@@ -228,22 +228,23 @@ export function createSignInFlow(deps: SignInDeps) {
     check: (tx: Tx, user: SignInCandidate) => Promise<boolean>,
   ): Promise<StepResult> {
     return inFlow(flowToken, 'mfa', async (tx, flow, user) => {
-      const gate = await deps.lockout.gate(tx, user, 'second_factor');
-      const ok = gate.open && (await check(tx, user));
+      const attempt = await deps.lockout.attempt(tx, user, 'second_factor');
+      const ok = attempt.open && (await check(tx, user));
       const actor = actorOf(client, user.id);
       if (!ok) {
-        if (gate.open) await deps.lockout.recordFailure(tx, user, 'second_factor', actor);
+        if (attempt.open) await attempt.failed(actor);
+        else await attempt.refused();
         await audit.record(tx, {
           orgId: user.orgId,
           action: 'auth.mfa.failed',
           outcome: 'failure',
           actor,
           target: { type: 'user', id: user.id },
-          details: { reason: gate.open ? 'wrong_factor' : gate.reason, method },
+          details: { reason: attempt.open ? 'wrong_factor' : attempt.reason, method },
         });
         return { kind: 'continue', stage: 'mfa', flowToken } satisfies StepResult;
       }
-      if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'second_factor');
+      await attempt.succeeded();
       await audit.record(tx, {
         orgId: user.orgId,
         action: 'auth.mfa.succeeded',
@@ -364,63 +365,51 @@ export function createSignInFlow(deps: SignInDeps) {
         // hash holds no pooled connection and no lock. It is checked even when the account turns
         // out to be locked, so a locked account costs the same time.
         const matches = await deps.passwords.matches(credential, input.password);
-        /** The rest of the step, in the organization's transaction; what it decided, once committed. */
-        const decide = (assumeUntouched: boolean) =>
-          withOrg(database, user.orgId, async (tx) => {
-            const gate = assumeUntouched
-              ? await deps.lockout.assumeUntouched(tx, user, 'password')
-              : await deps.lockout.gate(tx, user, 'password');
-            // A locked account's right password goes no further (no rehash): the lock answers.
-            const accepted =
-              matches && credential && gate.open
-                ? await deps.passwords.accepted(tx, user, credential, input.password, hasFactor)
-                : null;
-            const usable = user.status === 'active' && user.org.active;
-            let reason: string | null = null;
-            if (!gate.open) reason = gate.reason;
-            else if (!accepted) reason = 'bad_password';
-            else if (!usable)
-              reason = user.org.active ? `account_${user.status}` : 'organization_suspended';
+        // The rest of the step, in the organization's transaction, on one path for every
+        // outcome: the counter is read and written back whatever the password and the lock.
+        const decided = await withOrg(database, user.orgId, async (tx) => {
+          const attempt = await deps.lockout.attempt(tx, user, 'password');
+          // A locked account's right password goes no further (no rehash): the lock answers.
+          const accepted =
+            matches && credential && attempt.open
+              ? await deps.passwords.accepted(tx, user, credential, input.password, hasFactor)
+              : null;
+          const usable = user.status === 'active' && user.org.active;
+          let reason: string | null = null;
+          if (!attempt.open) reason = attempt.reason;
+          else if (!accepted) reason = 'bad_password';
+          else if (!usable)
+            reason = user.org.active ? `account_${user.status}` : 'organization_suspended';
+          // (Without `accepted` there is always a reason; the test also tells the type checker.)
+          if (reason || !accepted) {
+            // A wrong password counts; a refusal for another reason writes the counter back.
             let locked: 'temporary' | 'permanent' | null = null;
-            if (gate.open && !matches) {
-              locked = await deps.lockout.recordFailure(
-                tx,
-                user,
-                'password',
-                actorOf(client, user.id),
-              );
-            }
-            // (Without `accepted` there is always a reason; the test also tells the type checker.)
-            if (reason || !accepted) {
-              await audit.record(tx, {
-                orgId: user.orgId,
-                action: 'auth.login.failed',
-                outcome: 'failure',
-                actor: actorOf(client),
-                target: { type: 'user', id: user.id },
-                details: { reason, factor: 'password' },
-              });
-              return { matched: null, locked, signedIn: undefined };
-            }
-            if (gate.dirty) await deps.lockout.recordSuccess(tx, user, 'password');
-            const next =
-              candidates.length === 1
-                ? await advance(tx, user, ['pwd'], accepted.mustChange, client, undefined, {
-                    hasFactor,
-                    roleKeys,
-                  })
-                : undefined;
-            return { matched: { user, mustChange: accepted.mustChange }, locked, signedIn: next };
-          });
-        // With the right password the counter is most likely untouched: the transaction assumes
-        // so and checks it with its COMMIT instead of reading the counter first, one round trip
-        // fewer; when it was touched (earlier failures, a lock), the step runs through the gate.
-        const decided = matches
-          ? await decide(true).catch((err: unknown) => {
-              if (deps.lockout.counterWasTouched(err)) return decide(false);
-              throw err;
-            })
-          : await decide(false);
+            if (attempt.open && !matches) locked = await attempt.failed(actorOf(client, user.id));
+            else await attempt.refused();
+            await audit.record(tx, {
+              orgId: user.orgId,
+              action: 'auth.login.failed',
+              outcome: 'failure',
+              actor: actorOf(client),
+              target: { type: 'user', id: user.id },
+              details: { reason, factor: 'password' },
+            });
+            return { matched: null, locked, signedIn: undefined };
+          }
+          await attempt.succeeded();
+          const next =
+            candidates.length === 1
+              ? await advance(tx, user, ['pwd'], accepted.mustChange, client, undefined, {
+                  hasFactor,
+                  roleKeys,
+                })
+              : undefined;
+          return {
+            matched: { user, mustChange: accepted.mustChange },
+            locked: null,
+            signedIn: next,
+          };
+        });
         if (decided.locked) lockNotices.push(user.email);
         if (decided.matched) matched.push(decided.matched);
         signedIn ??= decided.signedIn;

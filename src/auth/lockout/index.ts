@@ -11,6 +11,7 @@ export {
 } from './model.ts';
 export {
   type Account,
+  type Attempt,
   createLockoutService,
   type LockoutDeps,
   type LockoutService,

@@ -11,6 +11,7 @@ import {
 } from '../../platform/index.ts';
 import {
   afterFailure,
+  type Counter,
   defaultLockoutPolicy,
   type Factor,
   freshCounter,
@@ -37,6 +38,13 @@ export interface Account {
   orgId: string;
 }
 
+/** An attempt on one factor of one account, between `attempt` and the one call that ends it. */
+export type Attempt = Gate & {
+  failed(actor: AuditActor): Promise<'temporary' | 'permanent' | null>;
+  refused(): Promise<void>;
+  succeeded(): Promise<void>;
+};
+
 export function createLockoutService(deps: LockoutDeps) {
   const policies = versionedPolicy({
     kind: 'lockout',
@@ -58,72 +66,51 @@ export function createLockoutService(deps: LockoutDeps) {
     setPolicy: policies.set,
 
     /**
-     * Whether an attempt on this factor may be checked now (locks the counter row). `dirty` says
-     * whether a success has failures to clear (most sign-ins have none: no write then).
+     * Starts an attempt on this factor: reads the counter (locked for the rest of the transaction,
+     * so concurrent failures all count) and says whether the attempt may be checked now. Every
+     * attempt then ends with exactly one of `failed`, `refused` or `succeeded`, and the refusals
+     * do the same statements whatever the reason, so that the time of an answer does not tell a
+     * locked account from a wrong password (docs/authentication.md#timing).
      */
-    async gate(tx: Tx, account: Account, factor: Factor): Promise<Gate & { dirty: boolean }> {
+    async attempt(tx: Tx, account: Account, factor: Factor): Promise<Attempt> {
       const { policy } = await policies.current(tx, account.orgId);
       const counter = (await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter;
-      const dirty = counter.failures > 0 || counter.lockCount > 0;
-      return { ...gate(policy, counter, deps.clock.now()), dirty };
-    },
-
-    /**
-     * `gate`, for an attempt whose check already succeeded, without waiting for the counter: most
-     * counters are untouched (no failures, no lock), so the gate is open with nothing to clear.
-     * The transaction then carries a check of that assumption, which fails it at the latest at
-     * COMMIT if the counter was touched (`counterWasTouched`): the caller then goes through
-     * `gate`. Saves the sign-in a round trip (docs/authentication.md#measured).
-     */
-    async assumeUntouched(
-      tx: Tx,
-      account: Account,
-      factor: Factor,
-    ): Promise<Gate & { dirty: false }> {
-      await store.untouchedCounterRequired(tx, { userId: account.id, factor });
-      return { open: true, dirty: false };
-    },
-
-    /** Whether a transaction failed because `assumeUntouched` assumed wrong. */
-    counterWasTouched: (err: unknown): boolean =>
-      (err as { code?: unknown } | null)?.code === store.counterTouchedCode,
-
-    /** Counts a failure; locks the account at the threshold (audited). Returns the new lock, if any. */
-    async recordFailure(
-      tx: Tx,
-      account: Account,
-      factor: Factor,
-      actor: AuditActor,
-    ): Promise<'temporary' | 'permanent' | null> {
-      const { policy } = await policies.current(tx, account.orgId);
-      const counter = (await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter;
-      const next = afterFailure(policy, counter, deps.clock.now());
-      await store.saveCounter(tx, account.id, account.orgId, factor, next.counter);
-      if (next.locked) {
-        await deps.audit(tx, {
-          orgId: account.orgId,
-          action: 'auth.account.locked',
-          outcome: 'denied',
-          actor,
-          target: { type: 'user', id: account.id },
-          details: {
-            factor,
-            failures: next.counter.failures,
-            permanent: next.locked === 'permanent',
-            lockedUntil:
-              next.locked === 'permanent' ? null : next.counter.lockedUntil?.toISOString(),
-          },
-        });
-      }
-      return next.locked;
-    },
-
-    /** A successful check of the factor clears its counter. */
-    async recordSuccess(tx: Tx, account: Account, factor: Factor): Promise<void> {
-      const counter = await store.counterForUpdate(tx, account.id, factor);
-      if (counter && (counter.failures > 0 || counter.lockCount > 0)) {
-        await store.saveCounter(tx, account.id, account.orgId, factor, freshCounter);
-      }
+      const now = deps.clock.now();
+      const save = (next: Counter) =>
+        store.saveCounter(tx, account.id, account.orgId, factor, next);
+      return {
+        ...gate(policy, counter, now),
+        /** A wrong factor: counted; at the threshold it locks (audited). Returns the new lock. */
+        async failed(actor) {
+          const next = afterFailure(policy, counter, now);
+          await save(next.counter);
+          if (next.locked) {
+            await deps.audit(tx, {
+              orgId: account.orgId,
+              action: 'auth.account.locked',
+              outcome: 'denied',
+              actor,
+              target: { type: 'user', id: account.id },
+              details: {
+                factor,
+                failures: next.counter.failures,
+                permanent: next.locked === 'permanent',
+                lockedUntil:
+                  next.locked === 'permanent' ? null : next.counter.lockedUntil?.toISOString(),
+              },
+            });
+          }
+          return next.locked;
+        },
+        /** Refused without counting (a closed gate, an unusable account): the counter as it was. */
+        async refused() {
+          await save(counter);
+        },
+        /** The factor was right: earlier failures are cleared. */
+        async succeeded() {
+          if (counter.failures > 0 || counter.lockCount > 0) await save(freshCounter);
+        },
+      };
     },
 
     /** An administrator lifts a temporary or permanent lock on both factors (audited). */

@@ -11,22 +11,6 @@ const lockedCounter = precompiled(['userId', 'factor'], (db, p) =>
     .forUpdate(),
 );
 
-/**
- * A statement that fails its transaction (SQLSTATE VG409) unless the counter is untouched: no
- * failures and no lock. It locks the counter row like `counterForUpdate` when the row counts.
- */
-export const untouchedCounterRequired = precompiled(['userId', 'factor'], (db, p) =>
-  db.selectNoFrom(
-    sql<boolean>`vigil_require(NOT EXISTS (
-      SELECT 1 FROM auth_lockouts WHERE user_id = ${p.userId} AND factor = ${p.factor}
-        AND (failures > 0 OR lock_count > 0 OR locked_permanently OR locked_until IS NOT NULL)
-      FOR UPDATE), 'the lockout counter is untouched')`.as('untouched'),
-  ),
-);
-
-/** The error `untouchedCounterRequired` fails its transaction with. */
-export const counterTouchedCode = 'VG409';
-
 /** The counter, locked for the rest of the transaction so concurrent failures all count. */
 export async function counterForUpdate(
   tx: Tx,

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
 import type { DB } from './tables.ts';
@@ -36,6 +36,11 @@ export interface OpenOptions {
   poolSize?: number;
   /** An already created PGlite instance to use (tests start from a migrated snapshot). */
   pglite?: PGlite;
+  /**
+   * Told the SQL of every runtime statement once it has run (or failed): tests compare what the
+   * branches of a flow send (docs/authentication.md#timing).
+   */
+  onStatement?: (sql: string) => void;
 }
 
 const setAppRole = CompiledQuery.raw(`SET ROLE ${appRole}`);
@@ -43,12 +48,19 @@ const setAppRole = CompiledQuery.raw(`SET ROLE ${appRole}`);
 export const platformRole = 'vigil_platform';
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const log = statementLog(options.onStatement);
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir, options.pglite);
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, log)
+    : openPglite(options.dataDir, options.pglite, log);
 }
 
-async function openPglite(dataDir: string, given?: PGlite): Promise<Database> {
+type StatementLog = KyselyConfig['log'];
+
+function statementLog(onStatement?: (sql: string) => void): StatementLog {
+  return onStatement && ((event) => onStatement(event.query.sql));
+}
+
+async function openPglite(dataDir: string, given?: PGlite, log?: StatementLog): Promise<Database> {
   const location = dataDir === 'memory://' ? undefined : `${dataDir}/pglite`;
   const release = location ? lockDataDir(dataDir) : () => undefined;
   let pglite: PGlite;
@@ -70,6 +82,7 @@ async function openPglite(dataDir: string, given?: PGlite): Promise<Database> {
         await conn.executeQuery(setAppRole);
       },
     }),
+    log,
   });
   return {
     kind: 'pglite',
@@ -99,7 +112,7 @@ async function openPglite(dataDir: string, given?: PGlite): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, log?: StatementLog): Promise<Database> {
   const pool = idleErrorsIgnored(new pg.Pool({ connectionString: url, max: poolSize }));
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({
@@ -108,6 +121,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await conn.executeQuery(setAppRole);
       },
     }),
+    log,
   });
   const platformDb = new Kysely<DB>({
     dialect: new PostgresDialect({
@@ -118,6 +132,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await conn.executeQuery(CompiledQuery.raw(`SET ROLE ${platformRole}`));
       },
     }),
+    log,
   });
   return {
     kind: 'postgres',
