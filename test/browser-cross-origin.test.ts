@@ -97,6 +97,18 @@ describe('a relying party on another origin, in a real browser', () => {
     await context.close();
   });
 
+  it('a pushed authorization request (RFC 9126) completes in the browser too', async () => {
+    await rp.use(thirdParty);
+    const { context, page } = await newPage();
+    await page.goto(`${rp.origin}/start?par=1`);
+    assert.match(page.url(), /\/login$/);
+    await signInWithPassword(page, eli);
+    // Consent belongs to the provider session: a new browser asks again.
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await arrivedAtRp(page, eliId, 'GET');
+    await context.close();
+  });
+
   it('RP-initiated logout returns to the RP, and Vigil has signed the browser out', async () => {
     await rp.use(firstParty);
     const { context, page } = await newPage();

@@ -27,7 +27,11 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
     const back = request.cookies[cookieNames.returnTo];
     const csp = reply.getHeader('content-security-policy');
     if (!back || !returnPathPattern.test(back) || typeof csp !== 'string') return payload;
-    const target = await deps.oauth.redirectTargetOf(back.slice('/interaction/'.length));
+    // Without an answer (storage unavailable) the page keeps its strict policy: the sign-in
+    // still works, only its return to the application would stop in the browser.
+    const target = await deps.oauth
+      .redirectTargetOf(back.slice('/interaction/'.length))
+      .catch((err: unknown) => request.log.warn({ err }, 'the waiting interaction was not read'));
     if (target) reply.header('content-security-policy', allowFormsTo(csp, [target]));
     return payload;
   });
