@@ -222,6 +222,7 @@ describe('admin REST API: segregation of duties', () => {
       roleBody('ops', ['users.read']),
     );
     assert.equal(unnamed.status, 400, unnamed.text);
+    assert.equal(json(unnamed).code, 'api.owner_required');
     const rows = await withPlatform(world.core.database, (tx) =>
       tx.selectFrom('roles').select(['key', 'owner_user_id']).where('org_id', '=', acme).execute(),
     );

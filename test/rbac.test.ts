@@ -569,15 +569,15 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
     });
 
     it('refuses a role wider than its author, at creation and when widened', async () => {
-      const it2 = await holder('it@acme.test', 'org-admin');
+      const deputy = await holder('it@acme.test', 'org-admin');
       await assert.rejects(
         inAcme((tx) =>
           auth.rbac.createRole(
             tx,
             acme,
             role('self-approver', ['access.approve']),
-            me(it2),
-            as(it2),
+            me(deputy),
+            as(deputy),
           ),
         ),
         refused('rbac.permission_not_held'),
@@ -586,9 +586,9 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
         auth.rbac.createRole(
           tx,
           acme,
-          role('readers', ['users.read'], { ownerUserId: it2.id }),
-          me(it2),
-          as(it2),
+          role('readers', ['users.read'], { ownerUserId: deputy.id }),
+          me(deputy),
+          as(deputy),
         ),
       );
       await assert.rejects(
@@ -598,15 +598,15 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
             acme,
             'readers',
             { permissions: ['users.read', 'access.approve'] },
-            me(it2),
-            as(it2),
+            me(deputy),
+            as(deputy),
             1,
           ),
         ),
         refused('rbac.permission_not_held'),
       );
       // A key is no wider than its own permissions, whatever its creator holds.
-      const key = { apiKeyId: it2.id, orgId: acme, permissions: ['roles.manage', 'users.read'] };
+      const key = { apiKeyId: deputy.id, orgId: acme, permissions: ['roles.manage', 'users.read'] };
       await assert.rejects(
         inAcme((tx) =>
           auth.rbac.updateRole(
@@ -614,7 +614,7 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
             acme,
             'readers',
             { permissions: ['users.read', 'users.write'] },
-            { ...key, createdBy: it2.id },
+            { ...key, createdBy: deputy.id },
             { type: 'api_key', id: key.apiKeyId },
             1,
           ),
@@ -628,8 +628,8 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
           acme,
           'readers',
           { permissions: ['users.read', 'users.write'] },
-          me(it2),
-          as(it2),
+          me(deputy),
+          as(deputy),
           1,
         ),
       );

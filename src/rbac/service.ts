@@ -471,7 +471,8 @@ export function createRbac(deps: RbacDeps) {
 
     /**
      * Gives a user a role. A role that requires approval becomes an access request instead,
-     * which takes effect only when someone else approves it.
+     * which takes effect only when someone else approves it. Never to the requester themselves:
+     * they ask for it (`requestAccess`).
      */
     async assign(
       tx: Tx,
