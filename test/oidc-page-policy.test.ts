@@ -104,5 +104,15 @@ describe('content security policy of the pages of an OAuth flow', () => {
     assert.equal(refused.status, 400);
     assert.equal(directive(cspOf(refused), 'form-action'), "form-action 'self'");
     assert.doesNotMatch(cspOf(refused), /evil/);
+
+    const unknownClient = new URLSearchParams({
+      client_id: 'no-such-client',
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid',
+    });
+    const unknown = await browser.get(`/oauth2/authorize?${unknownClient}`);
+    assert.equal(unknown.status, 400);
+    assert.equal(directive(cspOf(unknown), 'form-action'), "form-action 'self'");
   });
 });

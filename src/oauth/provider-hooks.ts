@@ -28,11 +28,12 @@ export async function redirectTargetOf(
   const uri = params.redirect_uri;
   const clientId = params.client_id;
   if (typeof uri !== 'string') return undefined;
-  const owner =
-    client ??
-    (typeof clientId === 'string'
-      ? ((await provider.Client.find(clientId)) as unknown as ClientLike | undefined)
-      : undefined);
+  let owner = client;
+  // An unknown or malformed client (an error page is being answered) names no target.
+  if (!owner && typeof clientId === 'string')
+    owner = (await provider.Client.find(clientId).catch(() => undefined)) as unknown as
+      | ClientLike
+      | undefined;
   return owner?.redirectUriAllowed(uri) ? uri : undefined;
 }
 
