@@ -79,19 +79,23 @@ export function createRefusalLog(deps: RefusalLogDeps) {
     });
   }
 
-  function keyOf(refusal: Refusal): string {
+  /** The window of a refusal's caller and route; past `maxWindows`, one for all the others. */
+  function windowOf(refusal: Refusal): [key: string, refusal: Refusal] {
     const who = refusal.caller
       ? `${refusal.caller.actor.type}:${refusal.caller.actor.id}`
       : `ip:${refusal.ip}`;
     const key = `${who} ${refusal.method} ${refusal.route}`;
-    return windows.has(key) || windows.size < maxWindows ? key : 'overflow';
+    if (windows.has(key) || windows.size < maxWindows) return [key, refusal];
+    // Counted together, so the event names no one caller or route.
+    const { status, code } = refusal;
+    return ['*', { ip: '*', method: '*', route: '*', permission: '*', status, code }];
   }
 
   return {
     /** Writes the refusal, or counts it when its caller and route had one this window. */
-    async record(refusal: Refusal): Promise<void> {
+    async record(input: Refusal): Promise<void> {
       const now = deps.clock.now().getTime();
-      const key = keyOf(refusal);
+      const [key, refusal] = windowOf(input);
       const open = windows.get(key);
       if (open && now - open.openedAt < windowMs) {
         open.suppressed += 1;
