@@ -4,14 +4,11 @@ import { operatorActor, platformOrgId, withOrg } from '../../../src/platform/ind
 import { startAdminApiWorld } from '../admin-api.ts';
 import { browserLike, request } from '../http.ts';
 import { redirectUri } from '../oidc.ts';
+import { apiRequests } from './api-requests.ts';
 import { type Answer, basicProblems, createResponseChecker } from './checks.ts';
-import {
-  apiRequests,
-  type FuzzRequest,
-  type FuzzWorld,
-  formRequests,
-  oauthRequests,
-} from './targets.ts';
+import { oauthRequests } from './oauth-requests.ts';
+import { formRequests } from './page-requests.ts';
+import type { FuzzRequest, FuzzWorld } from './requests.ts';
 
 export interface FuzzFailure {
   request: FuzzRequest;
