@@ -513,6 +513,9 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
           .execute(),
       );
       assert.equal(await inAcme((tx) => auth.rbac.requiresMfa(tx, me(eli))), true);
+      // And in the review: the exports mark the holder privileged.
+      const held = (await inAcme((tx) => auth.rbac.holdersIn(tx, acme))).get(eli.id);
+      assert.equal(held?.find((r) => r.key === 'legacy-approver')?.privileged, true);
     });
 
     it('lets nobody assign themselves a role, built-in or custom; asking is the way', async () => {
