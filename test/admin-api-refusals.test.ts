@@ -53,6 +53,7 @@ describe('refused admin-API calls are audited, without a flood bloating the log'
         outcome: 'denied',
         actor: { type: 'anonymous', ip: '192.0.2.1', userAgent: undefined },
         target: undefined,
+        requestId: undefined,
         details: {
           method: 'GET',
           route: '/orgs/{orgId}/users',
@@ -108,7 +109,15 @@ describe('refused admin-API calls are audited, without a flood bloating the log'
       withPlatform(world.core.database, (tx) =>
         tx
           .selectFrom('audit_events')
-          .select(['actor_type', 'actor_id', 'actor_ip', 'target_id', 'outcome', 'details'])
+          .select([
+            'actor_type',
+            'actor_id',
+            'actor_ip',
+            'target_id',
+            'outcome',
+            'request_id',
+            'details',
+          ])
           .where('action', '=', 'api.request.denied')
           .where('org_id', '=', orgId)
           .orderBy('seq')
@@ -127,11 +136,13 @@ describe('refused admin-API calls are audited, without a flood bloating the log'
     after(() => world.close());
 
     it('audits a 401 once per address and route, in the platform log', async () => {
+      const problems: string[] = [];
       for (let i = 0; i < 5; i++) {
         const res = await request(`${world.base}/api/v1/orgs/${acme}/users`, {
           headers: { authorization: 'Bearer not-a-token' },
         });
         assert.equal(res.status, 401);
+        problems.push(JSON.parse(res.text).requestId);
       }
       const events = await denied(platformOrgId);
       assert.equal(events.length, 1);
@@ -140,6 +151,7 @@ describe('refused admin-API calls are audited, without a flood bloating the log'
       assert.ok(event?.actor_ip);
       assert.equal(event?.outcome, 'denied');
       assert.equal(event?.target_id, acme);
+      assert.equal(event?.request_id, problems[0], 'the first refusal, as its caller was told');
       assert.deepEqual(JSON.parse(event?.details ?? '{}'), {
         method: 'GET',
         route: '/orgs/{orgId}/users',

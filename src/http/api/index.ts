@@ -71,6 +71,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
               caller,
               ip: request.ip,
               userAgent: request.headers['user-agent'],
+              requestId: String(request.id),
               method: route.method,
               route: route.path,
               permission: route.permission,

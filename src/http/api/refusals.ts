@@ -7,6 +7,8 @@ export interface Refusal {
   caller?: { principal: Principal; actor: AuditActor };
   ip: string;
   userAgent?: string;
+  /** The request id the problem document carries too. */
+  requestId?: string;
   method: string;
   /** The route as the table names it: `/orgs/{orgId}/users`. */
   route: string;
@@ -61,6 +63,7 @@ export function createRefusalLog(deps: RefusalLogDeps) {
       outcome: 'denied',
       actor: caller?.actor ?? { type: 'anonymous', ip: refusal.ip, userAgent: refusal.userAgent },
       target: refusal.targetOrgId ? { type: 'organization', id: refusal.targetOrgId } : undefined,
+      requestId: refusal.requestId,
       details: {
         method: refusal.method,
         route: refusal.route,
