@@ -44,6 +44,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
     logger: app.log,
     platformOrgId,
   });
+  // Closes the minute windows of refused calls, writing the counts of those that ended.
   const sweep = setInterval(() => void refusals.flush(), 60_000).unref();
   app.addHook('onClose', async () => {
     clearInterval(sweep);
@@ -66,6 +67,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
           caller = await principalOf(deps, request);
           return await answer(request, reply, route, params, caller);
         } catch (err) {
+          // Every refusal, the permission check's or a handler's, is audited (rate-limited).
           if (isAppError(err) && (err.kind === 'unauthenticated' || err.kind === 'forbidden'))
             await refusals.record({
               caller,
