@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   badSegment,
+  cookieHeader,
   type FuzzRequest,
   type FuzzWorld,
   formBody,
@@ -62,10 +63,14 @@ export function oauthRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
       .record({
         pairs: pairsOf(fields),
         authorization: fc.constantFrom(basic, 'Bearer x.y.z', 'Basic Og==', ''),
+        cookie: cookieHeader(world),
       })
-      .map(({ pairs, authorization }): FuzzRequest => {
+      .map(({ pairs, authorization, cookie }): FuzzRequest => {
         const encoded = formBody(pairs);
-        const headers: Record<string, string> = authorization ? { authorization } : {};
+        const headers: Record<string, string> = {
+          ...(authorization ? { authorization } : {}),
+          ...(cookie ? { cookie } : {}),
+        };
         if (method === 'GET')
           return {
             family: 'oauth',

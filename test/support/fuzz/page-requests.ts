@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   badSegment,
+  cookieHeader,
   emailish,
   encode,
   type FuzzRequest,
@@ -38,7 +39,7 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
     fc
       .record({
         pairs: pairsOf({ ...fields, csrf: fc.constant(world.csrf) }),
-        cookie: fc.constantFrom(world.cookie, ''),
+        cookie: cookieHeader(world),
       })
       .map(
         ({ pairs, cookie }): FuzzRequest => ({
@@ -58,6 +59,7 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
   // The passkey ceremonies and the bootstrap page also take JSON.
   const jsonPosts = fc
     .record({
+      cookie: cookieHeader(world),
       path: fc.constantFrom(
         '/login/mfa/passkey/options',
         '/login/mfa/passkey',
@@ -86,12 +88,12 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
       ),
     })
     .map(
-      ({ path, body }): FuzzRequest => ({
+      ({ path, body, cookie }): FuzzRequest => ({
         family: 'form',
         label: `POST ${path} (JSON)`,
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json', cookie: world.cookie },
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
         body: JSON.stringify(body),
       }),
     );
@@ -109,14 +111,15 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
         '/nope/',
       ),
       fc.oneof(text.map(encode), badSegment),
+      cookieHeader(world),
     )
     .map(
-      ([path, tail]): FuzzRequest => ({
+      ([path, tail, cookie]): FuzzRequest => ({
         family: 'form',
         label: `GET ${path}`,
         method: 'GET',
         path: /[=/]$/.test(path) ? `${path}${tail}` : path,
-        headers: { accept: 'text/html', cookie: world.cookie },
+        headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) },
       }),
     );
   return fc.oneof(

@@ -77,3 +77,30 @@ export function pairsOf(fields: Record<string, fc.Arbitrary<string>>) {
 export const text = fc.string({ maxLength: 30 });
 export const emailish = fc.oneof(fc.constantFrom('dana@acme.test', 'nobody@acme.test'), text);
 export const password = fc.oneof(fc.constant('Correct-Horse-Battery-9'), text);
+
+/** Vigil's and oidc-provider's cookie names, for cookies that were never issued. */
+const cookieNames = [
+  '__Host-vigil-session',
+  '__Host-vigil-flow',
+  '__Host-vigil-csrf',
+  '__Host-vigil-return',
+  '__Host-vigil-device',
+  '_session',
+  '_interaction',
+  '_interaction_resume',
+];
+
+/** The fuzzer's browser's cookies (usually), none, or forged and hostile ones. */
+export function cookieHeader(world: FuzzWorld): fc.Arbitrary<string> {
+  const forged = fc
+    .tuple(fc.constantFrom(...cookieNames), fc.oneof(text, hostileString))
+    .map(([name, value]) => `${name}=${encode(value)}`);
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.constant(world.cookie) },
+    { weight: 1, arbitrary: fc.constant('') },
+    {
+      weight: 2,
+      arbitrary: fc.array(forged, { minLength: 1, maxLength: 3 }).map((c) => c.join('; ')),
+    },
+  );
+}
