@@ -86,6 +86,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     identity,
     passwords,
     sessions,
+    devices: lockout.devices,
     mailer,
     logger: core.logger,
     clock: core.clock,
@@ -127,6 +128,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   const lifecycle = createLifecycle({
     identity,
     sessions,
+    devices: lockout.devices,
     apiKeys,
     rbac,
     revokeOAuth: oauth.revokeAllFor,

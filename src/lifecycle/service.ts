@@ -1,4 +1,5 @@
 import type { ApiKeys } from '../apikeys/index.ts';
+import type { TrustedDevices } from '../auth/lockout/index.ts';
 import type { IdentityService, User } from '../identity/index.ts';
 import { type AuditActor, afterCommit, type Tx } from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
@@ -7,6 +8,8 @@ import type { SessionService } from '../sessions/index.ts';
 export interface LifecycleDeps {
   identity: IdentityService;
   sessions: SessionService;
+  /** Browsers the user signed in from (device cookies). */
+  devices: Pick<TrustedDevices, 'revokeAll'>;
   apiKeys: ApiKeys;
   rbac: Pick<Rbac, 'unassignAll'>;
   /**
@@ -20,8 +23,8 @@ export interface LifecycleDeps {
 
 /**
  * Deactivation, the one path every trigger takes (admin, SCIM, HR date, access review):
- * DESIGN §5.6 — the status, every session, API key, refresh token, grant and provider session,
- * at once; deprovisioning also removes every role.
+ * DESIGN §5.6 — the status, every session, device cookie, API key, refresh token, grant and
+ * provider session, at once; deprovisioning also removes every role.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   return {
@@ -38,6 +41,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         status === 'deprovisioned' ? 'deprovisioned' : 'admin',
         actor,
       );
+      await deps.devices.revokeAll(tx, user, `user_${status}`, actor);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role; a suspended user keeps theirs for when they come back.
       if (status === 'deprovisioned')

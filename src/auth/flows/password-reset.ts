@@ -13,6 +13,7 @@ import {
   withPlatform,
 } from '../../platform/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
+import type { TrustedDevices } from '../lockout/index.ts';
 import type { PasswordService } from '../password/index.ts';
 import * as store from './password-reset.store.ts';
 import type { Client } from './sign-in.ts';
@@ -23,6 +24,8 @@ export interface PasswordResetDeps {
   identity: IdentityService;
   passwords: PasswordService;
   sessions: SessionService;
+  /** Browsers the user signed in from: a reset revokes them (device cookies). */
+  devices: Pick<TrustedDevices, 'revokeAll'>;
   mailer: Mailer;
   logger: Logger;
   clock: Clock;
@@ -194,6 +197,8 @@ export function createPasswordReset(deps: PasswordResetDeps) {
         await deps.passwords.set(tx, user, password, { actor, temporary: false, byOwner: false });
         await store.useResets(tx, user.id, deps.clock.now());
         await deps.sessions.endAllForUser(tx, user.id, 'password_change', actor);
+        // Whoever reset the password, no browser keeps a counter of its own from before.
+        await deps.devices.revokeAll(tx, user, 'password_reset', actor);
         await deps.audit.record(tx, {
           orgId: user.orgId,
           action: 'auth.password_reset.completed',

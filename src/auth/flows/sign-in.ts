@@ -21,7 +21,7 @@ import {
 } from '../../platform/index.ts';
 import type { Rbac } from '../../rbac/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
-import type { LockoutService } from '../lockout/index.ts';
+import type { LockoutService, TrustedDevice } from '../lockout/index.ts';
 import type { MfaService, Webauthn } from '../mfa/index.ts';
 import type { PasswordService } from '../password/index.ts';
 import * as store from './sign-in.store.ts';
@@ -30,6 +30,8 @@ import * as store from './sign-in.store.ts';
 export interface Client {
   ip: string;
   userAgent?: string;
+  /** The browser's device tokens (its device cookie): accounts it has signed in to before. */
+  deviceTokens?: readonly string[];
 }
 
 export type Stage = 'mfa' | 'enroll' | 'password_change';
@@ -42,7 +44,8 @@ export type StepResult =
   | { kind: 'failed' }
   | { kind: 'choose_org'; orgs: { slug: string; name: string }[] }
   | { kind: 'continue'; stage: Stage; flowToken: string }
-  | { kind: 'signed_in'; session: Session; token: string };
+  /** `deviceToken`: a new token for the browser's device cookie, when it had none for the user. */
+  | { kind: 'signed_in'; session: Session; token: string; deviceToken: string | null };
 
 export interface SignInDeps {
   database: Database;
@@ -114,13 +117,25 @@ export function createSignInFlow(deps: SignInDeps) {
     return { required: true, graceUntil };
   }
 
-  /** Creates the session (a new id every time) and closes the flow. */
+  /**
+   * Creates the session (a new id every time) and closes the flow; the browser is now one the
+   * user has signed in from (`device`: its device, when the caller has read it already).
+   */
   async function finish(
     tx: Tx,
     user: { id: string; orgId: string },
     amr: string[],
     client: Client,
+    device?: TrustedDevice | null,
   ): Promise<StepResult> {
+    const known =
+      device ?? (await deps.lockout.devices.presented(tx, user, client.deviceTokens ?? []));
+    const deviceToken = await deps.lockout.devices.signedIn(
+      tx,
+      user,
+      known,
+      actorOf(client, user.id),
+    );
     const multi = amr.includes('mfa');
     const { session, token } = await deps.sessions.create(
       tx,
@@ -134,7 +149,7 @@ export function createSignInFlow(deps: SignInDeps) {
       target: { type: 'user', id: user.id },
       details: { amr, sessionId: session.id },
     });
-    return { kind: 'signed_in', session, token };
+    return { kind: 'signed_in', session, token, deviceToken };
   }
 
   async function startFlow(
@@ -173,8 +188,8 @@ export function createSignInFlow(deps: SignInDeps) {
     client: Client,
     /** The flow being continued (its row and the token the browser holds), if any. */
     flow?: { id: string; token: string },
-    /** What the caller already read: whether the user has a second factor, the roles held. */
-    known?: { hasFactor: boolean; roleKeys: readonly string[] },
+    /** What the caller already read: second factor, roles held, the browser's device. */
+    known?: { hasFactor: boolean; roleKeys: readonly string[]; device: TrustedDevice | null },
   ): Promise<StepResult> {
     const hasMfa = amr.includes('mfa');
     let stage: Stage | null = null;
@@ -193,7 +208,7 @@ export function createSignInFlow(deps: SignInDeps) {
     } else if (stage) {
       return startFlow(tx, user, stage, amr, mustChange, client);
     }
-    return finish(tx, user, amr, client);
+    return finish(tx, user, amr, client, known?.device);
   }
 
   /** The live flow behind a token, in the expected stage, locked; otherwise an `invalid` error. */
@@ -368,7 +383,9 @@ export function createSignInFlow(deps: SignInDeps) {
         // The rest of the step, in the organization's transaction, on one path for every
         // outcome: the counter is read and written back whatever the password and the lock.
         const decided = await withOrg(database, user.orgId, async (tx) => {
-          const attempt = await deps.lockout.attempt(tx, user, 'password');
+          // A browser the user signed in from before has a counter of its own (device cookie).
+          const device = await deps.lockout.devices.presented(tx, user, client.deviceTokens ?? []);
+          const attempt = await deps.lockout.attempt(tx, user, 'password', device);
           // A locked account's right password goes no further (no rehash): the lock answers.
           const accepted =
             matches && credential && attempt.open
@@ -402,6 +419,7 @@ export function createSignInFlow(deps: SignInDeps) {
               ? await advance(tx, user, ['pwd'], accepted.mustChange, client, undefined, {
                   hasFactor,
                   roleKeys,
+                  device,
                 })
               : undefined;
           return {

@@ -1,4 +1,10 @@
 export {
+  deviceDays,
+  maxDeviceTokens,
+  type TrustedDevice,
+  type TrustedDevices,
+} from './devices.ts';
+export {
   afterFailure,
   type Counter,
   defaultLockoutPolicy,

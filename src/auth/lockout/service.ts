@@ -9,6 +9,8 @@ import {
   type WindowCounter,
   withPlatform,
 } from '../../platform/index.ts';
+import * as deviceStore from './devices.store.ts';
+import { createTrustedDevices, type TrustedDevice } from './devices.ts';
 import {
   afterFailure,
   type Counter,
@@ -61,6 +63,8 @@ export function createLockoutService(deps: LockoutDeps) {
   const ipFailuresAllowed = (failures: number): boolean => failures < deps.ipMaxFailures;
 
   return {
+    /** Browsers the accounts have signed in from (device cookies). */
+    devices: createTrustedDevices(deps),
     policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> =>
       policies.current(tx, orgId),
     setPolicy: policies.set,
@@ -72,12 +76,22 @@ export function createLockoutService(deps: LockoutDeps) {
      * do the same statements whatever the reason, so that the time of an answer does not tell a
      * locked account from a wrong password (docs/authentication.md#timing).
      */
-    async attempt(tx: Tx, account: Account, factor: Factor): Promise<Attempt> {
+    async attempt(
+      tx: Tx,
+      account: Account,
+      factor: Factor,
+      /** A browser the account has signed in from: its own counter instead of the account's. */
+      device: TrustedDevice | null = null,
+    ): Promise<Attempt> {
       const { policy } = await policies.current(tx, account.orgId);
-      const counter = (await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter;
+      const counter = device
+        ? device.counter
+        : ((await store.counterForUpdate(tx, account.id, factor)) ?? freshCounter);
       const now = deps.clock.now();
       const save = (next: Counter) =>
-        store.saveCounter(tx, account.id, account.orgId, factor, next);
+        device
+          ? deviceStore.saveDeviceCounter(tx, device.id, next)
+          : store.saveCounter(tx, account.id, account.orgId, factor, next);
       return {
         ...gate(policy, counter, now),
         /** A wrong factor: counted; at the threshold it locks (audited). Returns the new lock. */
@@ -93,6 +107,7 @@ export function createLockoutService(deps: LockoutDeps) {
               target: { type: 'user', id: account.id },
               details: {
                 factor,
+                deviceId: device?.id ?? null,
                 failures: next.counter.failures,
                 permanent: next.locked === 'permanent',
                 lockedUntil:

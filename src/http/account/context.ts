@@ -11,10 +11,12 @@ import type { Session, SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import { pageCsp } from '../security-headers.ts';
 import {
+  addDeviceToken,
   clearCookie,
   cookieNames,
   csrfToken,
   csrfValid,
+  deviceTokensOf,
   returnPathPattern,
   setFlowCookie,
   setSessionCookie,
@@ -43,6 +45,7 @@ export const failedSignIn =
 export const clientOf = (request: FastifyRequest): Client => ({
   ip: request.ip,
   userAgent: request.headers['user-agent'],
+  deviceTokens: deviceTokensOf(request),
 });
 export const html = (reply: FastifyReply, status = 200) =>
   reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', pageCsp);
@@ -65,6 +68,7 @@ export function createPageContext(deps: AccountDeps) {
     if (result.kind === 'signed_in') {
       clearCookie(reply, cookieNames.flow);
       setSessionCookie(reply, result.token);
+      if (result.deviceToken) addDeviceToken(reply, result.deviceToken);
       const back = reply.request.cookies[cookieNames.returnTo];
       if (back !== undefined) clearCookie(reply, cookieNames.returnTo);
       return back && returnPathPattern.test(back) ? back : '/account';

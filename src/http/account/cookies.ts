@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deviceDays, maxDeviceTokens } from '../../auth/lockout/index.ts';
 import { constantTimeEqual, randomToken } from '../../crypto/index.ts';
 
 /**
@@ -13,6 +14,8 @@ export const cookieNames = {
   csrf: '__Host-vigil-csrf',
   /** Where to go after signing in: an OAuth interaction waiting for the user. */
   returnTo: '__Host-vigil-return',
+  /** Device tokens: the accounts this browser has signed in to (docs/authentication.md). */
+  device: '__Host-vigil-device',
 } as const;
 
 /** The Vigil session cookie of a raw request (oidc-provider's routes have no Fastify request). */
@@ -36,6 +39,22 @@ export function setSessionCookie(reply: FastifyReply, token: string): void {
 
 export function setFlowCookie(reply: FastifyReply, token: string, minutes: number): void {
   reply.setCookie(cookieNames.flow, token, { ...base, sameSite: 'lax', maxAge: minutes * 60 });
+}
+
+/** The device tokens a browser presents, newest first (split tokens, `|` between them). */
+export function deviceTokensOf(request: FastifyRequest): string[] {
+  const value = request.cookies[cookieNames.device];
+  return value ? value.split('|').slice(0, maxDeviceTokens) : [];
+}
+
+/** Keeps a new device token in front of the browser's others, for `deviceDays` from now. */
+export function addDeviceToken(reply: FastifyReply, token: string): void {
+  const tokens = [token, ...deviceTokensOf(reply.request)].slice(0, maxDeviceTokens);
+  reply.setCookie(cookieNames.device, tokens.join('|'), {
+    ...base,
+    sameSite: 'lax',
+    maxAge: deviceDays * 86_400,
+  });
 }
 
 export function clearCookie(reply: FastifyReply, name: string): void {

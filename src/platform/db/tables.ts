@@ -71,6 +71,22 @@ export interface AuthLockoutsTable {
   locked_permanently: boolean;
 }
 
+/** A browser that has signed in to the account, with its own password lockout counter. */
+export interface TrustedDevicesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  secret_hash: Bytes;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  revoked_at: Timestamp | null;
+  failures: Generated<number>;
+  last_failure_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  lock_count: Generated<number>;
+  locked_permanently: Generated<boolean>;
+}
+
 export interface AuthIpFailuresTable {
   ip: string;
   window_start: Timestamp;
@@ -386,6 +402,7 @@ export interface DB {
   security_policies: SecurityPoliciesTable;
   password_history: PasswordHistoryTable;
   auth_lockouts: AuthLockoutsTable;
+  trusted_devices: TrustedDevicesTable;
   auth_ip_failures: AuthIpFailuresTable;
   sessions: SessionsTable;
   mfa_factors: MfaFactorsTable;

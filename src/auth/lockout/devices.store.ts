@@ -1,0 +1,70 @@
+import type { Selectable } from 'kysely';
+import type { TrustedDevicesTable, Tx } from '../../platform/index.ts';
+import type { Counter } from './model.ts';
+
+export type DeviceRow = Selectable<TrustedDevicesTable>;
+
+/** The user's live devices among `ids` (used since `since`), locked like a lockout counter. */
+export function liveDevicesForUpdate(
+  tx: Tx,
+  userId: string,
+  ids: string[],
+  since: Date,
+): Promise<DeviceRow[]> {
+  return tx
+    .selectFrom('trusted_devices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('id', 'in', ids)
+    .where('revoked_at', 'is', null)
+    .where('last_used_at', '>', since)
+    .forUpdate()
+    .execute();
+}
+
+export async function insertDevice(
+  tx: Tx,
+  row: Pick<DeviceRow, 'id' | 'org_id' | 'user_id' | 'secret_hash' | 'created_at' | 'last_used_at'>,
+): Promise<void> {
+  await tx.insertInto('trusted_devices').values(row).execute();
+}
+
+export async function saveDeviceCounter(tx: Tx, id: string, c: Counter): Promise<void> {
+  await tx
+    .updateTable('trusted_devices')
+    .set({
+      failures: c.failures,
+      last_failure_at: c.lastFailureAt,
+      locked_until: c.lockedUntil,
+      lock_count: c.lockCount,
+      locked_permanently: c.lockedPermanently,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function touchDevice(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.updateTable('trusted_devices').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+/** Revokes every live device of the user; returns their ids. */
+export async function revokeDevices(tx: Tx, userId: string, at: Date): Promise<string[]> {
+  const rows = await tx
+    .updateTable('trusted_devices')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export function counterOf(row: DeviceRow): Counter {
+  return {
+    failures: row.failures,
+    lastFailureAt: row.last_failure_at,
+    lockedUntil: row.locked_until,
+    lockCount: row.lock_count,
+    lockedPermanently: row.locked_permanently,
+  };
+}
