@@ -87,11 +87,24 @@ describe('discovery advertises only what is served', () => {
     assert.doesNotMatch(replay.headers.location ?? '', /[?&]code=/);
   });
 
-  it('refuses a pushed request without PKCE, as the authorization endpoint does', async () => {
+  it('refuses a pushed request without PKCE or with an unregistered redirect URI', async () => {
     const config = await oidc.discovery(new URL(world.base), web.id, web.secret);
+    const refused = (about: RegExp) => (err: unknown) => {
+      const cause = (err as { cause?: { error?: string; error_description?: string } }).cause;
+      return cause?.error === 'invalid_request' && about.test(cause.error_description ?? '');
+    };
     await assert.rejects(
       oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: redirectUri, scope: 'openid' }),
-      (err: unknown) => (err as { cause?: { error?: string } }).cause?.error === 'invalid_request',
+      refused(/PKCE/),
+    );
+    await assert.rejects(
+      oidc.buildAuthorizationUrlWithPAR(config, {
+        redirect_uri: 'https://evil.example.test/callback',
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      }),
+      refused(/redirect_uri/),
     );
   });
 });

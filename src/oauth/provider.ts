@@ -190,6 +190,13 @@ export function createProvider(deps: ProviderDeps): Provider {
         },
       },
       userinfo: { enabled: true },
+      // RFC 9126, at `oauthRoutes.pushed_authorization_request`; optional for clients, and a
+      // pushed redirect URI must be registered exactly like any other.
+      pushedAuthorizationRequests: {
+        enabled: true,
+        requirePushedAuthorizationRequests: false,
+        allowUnregisteredRedirectUris: false,
+      },
       // Access tokens for a client's resource servers are ES256 JWTs (ADR 0008); tokens for
       // userinfo stay opaque, introspectable and revocable.
       resourceIndicators: {
