@@ -5,7 +5,7 @@ import * as OTPAuth from 'otpauth';
 import type { StepResult } from '../src/auth/flows/index.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import type { User } from '../src/identity/index.ts';
-import { fixedClock, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
+import { fixedClock, newId, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 import { recordStatements } from './support/database.ts';
@@ -253,7 +253,7 @@ describe('sign-in flow', () => {
     );
   });
 
-  it('sends the same statements for a locked account whatever the password, and as for a wrong one', async () => {
+  it('sends the same statements for a locked account whatever the password, for a wrong one and for an unknown email', async () => {
     // What a branch sends is what its time is made of (docs/authentication.md#timing): a locked
     // account's right password must not take a path of its own, nor may a lock show beside a
     // wrong password on an account that is not locked.
@@ -274,10 +274,13 @@ describe('sign-in flow', () => {
         })
         .execute(),
     );
-    const statementsOf = async (email: string, pass: string) => {
+    const statementsOf = async (email: string, pass: string, deviceTokens: string[] = []) => {
       const recording = recordStatements();
       try {
-        const result = await auth.signIn.passwordStep({ email, password: pass }, client);
+        const result = await auth.signIn.passwordStep(
+          { email, password: pass },
+          { ...client, deviceTokens },
+        );
         assert.deepEqual(result, { kind: 'failed' }, `${email} with ${pass}`);
       } finally {
         recording.stop();
@@ -294,6 +297,22 @@ describe('sign-in flow', () => {
     );
     assert.deepEqual(lockedRight, lockedWrong, 'locked: the right password takes the same path');
     assert.deepEqual(openWrong, lockedWrong, 'a wrong password: the same path, locked or not');
+    // An unknown email reads and writes other rows (there is no account), in as many statements
+    // and transactions, also when the browser presents device tokens.
+    const shape = (statements: string[]) =>
+      statements.map((q) => {
+        if (/^\s*(begin|commit|rollback)\b/i.test(q)) return q.trim().split(/\s/)[0]?.toLowerCase();
+        if (/set_config|set local role/i.test(q)) return 'scope';
+        return /^\s*select\b/i.test(q) ? 'read' : 'write';
+      });
+    const unknown = await statementsOf('nobody-at-all@example.test', password);
+    assert.deepEqual(shape(unknown), shape(lockedWrong), 'an unknown email: the same work');
+    const tokens = [`${newId()}.not-a-device`];
+    assert.deepEqual(
+      shape(await statementsOf('nobody-at-all@example.test', password, tokens)),
+      shape(await statementsOf(lena.email, password, tokens)),
+      'with device tokens too',
+    );
   });
 
   it('locks after 10 failures: the right password then fails like a wrong one, until the lock ends', async () => {

@@ -338,10 +338,13 @@ export function createSignInFlow(deps: SignInDeps) {
             }),
           )
         : [];
-      // The address's count comes with the accounts; without any (or with Redis), on its own.
-      const ipOk =
-        ipWindow && rows[0]
-          ? deps.lockout.ipFailuresAllowed(rows[0].ip_failures)
+      // The address's count comes with the accounts (with Redis, on its own). Without accounts
+      // it is read where an account's counter would be (`refusedWithoutAccount`).
+      const [firstRow] = rows;
+      const ipOk = !firstRow
+        ? false
+        : ipWindow
+          ? deps.lockout.ipFailuresAllowed(firstRow.ip_failures)
           : await platformStatement(database, (tx) => deps.lockout.ipAllowedIn(tx, client.ip));
       const candidates = ipOk
         ? rows.map((row) => ({
@@ -359,16 +362,27 @@ export function createSignInFlow(deps: SignInDeps) {
           }))
         : [];
       if (candidates.length === 0) {
-        // An unknown account still costs one password hash verification, like a known one.
+        // An unknown account still costs what a known one's refusal does: one password hash
+        // verification, and a transaction with the same statements (docs/authentication.md#timing).
         await deps.passwords.verifyWithoutAccount(input.password);
-        await deps.lockout.recordIpFailure(client.ip);
-        await audit.append({
-          orgId: deps.platformOrgId,
-          action: 'auth.login.failed',
-          outcome: 'failure',
-          actor: actorOf(client),
-          details: { email: email.slice(0, 320), reason: ipOk ? 'unknown_account' : 'ip_limited' },
+        await withPlatform(database, async (tx) => {
+          const ipAllowed = await deps.lockout.refusedWithoutAccount(
+            tx,
+            client.ip,
+            client.deviceTokens ?? [],
+          );
+          await audit.record(tx, {
+            orgId: deps.platformOrgId,
+            action: 'auth.login.failed',
+            outcome: 'failure',
+            actor: actorOf(client),
+            details: {
+              email: email.slice(0, 320),
+              reason: (firstRow ? ipOk : ipAllowed) ? 'unknown_account' : 'ip_limited',
+            },
+          });
         });
+        await deps.lockout.recordIpFailure(client.ip);
         return failed;
       }
       const matched: { user: SignInCandidate; mustChange: boolean }[] = [];

@@ -3,6 +3,7 @@ import {
   type AuditWriter,
   type Clock,
   type Database,
+  newId,
   type Tx,
   type Versioned,
   versionedPolicy,
@@ -55,16 +56,25 @@ export function createLockoutService(deps: LockoutDeps) {
     audit: deps.audit,
     clock: deps.clock,
   });
+  const devices = createTrustedDevices(deps);
   const ipKey = (ip: string, window: Date) => `signin-ip:${ip}:${window.getTime()}`;
   const windowOf = (now: Date) => {
     const size = deps.ipWindowMinutes * 60_000;
     return new Date(Math.floor(now.getTime() / size) * size);
   };
   const ipFailuresAllowed = (failures: number): boolean => failures < deps.ipMaxFailures;
+  /** Whether a client address is still below the cross-account failure limit (platform scope). */
+  async function ipAllowedIn(tx: Tx, ip: string): Promise<boolean> {
+    const window = windowOf(deps.clock.now());
+    const failures = deps.ipCounter
+      ? await deps.ipCounter.get(ipKey(ip, window))
+      : await store.ipFailures(tx, ip, window);
+    return ipFailuresAllowed(failures);
+  }
 
   return {
     /** Browsers the accounts have signed in from (device cookies). */
-    devices: createTrustedDevices(deps),
+    devices,
     policy: (tx: Tx, orgId: string): Promise<Versioned<LockoutPolicy>> =>
       policies.current(tx, orgId),
     setPolicy: policies.set,
@@ -128,6 +138,28 @@ export function createLockoutService(deps: LockoutDeps) {
       };
     },
 
+    /**
+     * For a sign-in without an account (an unknown email), in a platform transaction: the
+     * statements an account's refused attempt sends (the devices when the browser presents
+     * tokens, a read where the counter's is, a write of the counter), for an account that does not
+     * exist, so that the time of the answer does not tell (docs/authentication.md#timing), as
+     * `verifyWithoutAccount` does for the hash. The read is the address's failures, which the
+     * accounts statement carries when it finds accounts. Returns whether the address may try.
+     */
+    async refusedWithoutAccount(
+      tx: Tx,
+      ip: string,
+      deviceTokens: readonly string[],
+    ): Promise<boolean> {
+      const nobody = { id: newId() };
+      await devices.presented(tx, nobody, deviceTokens);
+      const allowed = await ipAllowedIn(tx, ip);
+      // With Redis that was no statement; an account's counter read is one.
+      if (deps.ipCounter) await store.counterForUpdate(tx, nobody.id, 'password');
+      await store.rewriteCounter(tx, nobody.id, 'password');
+      return allowed;
+    },
+
     /** An administrator lifts a temporary or permanent lock on both factors (audited). */
     async unlock(tx: Tx, account: Account, actor: AuditActor): Promise<boolean> {
       let lifted = false;
@@ -148,14 +180,7 @@ export function createLockoutService(deps: LockoutDeps) {
       return lifted;
     },
 
-    /** Whether a client address is still below the cross-account failure limit (platform scope). */
-    async ipAllowedIn(tx: Tx, ip: string): Promise<boolean> {
-      const window = windowOf(deps.clock.now());
-      const failures = deps.ipCounter
-        ? await deps.ipCounter.get(ipKey(ip, window))
-        : await store.ipFailures(tx, ip, window);
-      return ipFailuresAllowed(failures);
-    },
+    ipAllowedIn,
 
     /**
      * The window whose failures per address PostgreSQL keeps now (`auth_ip_failures`), for

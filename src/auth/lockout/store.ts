@@ -50,6 +50,19 @@ export async function saveCounter(
     .execute();
 }
 
+/**
+ * A write of the counter that changes nothing: what a refused sign-in without an account writes,
+ * in place of an account's counter (docs/authentication.md#timing).
+ */
+export async function rewriteCounter(tx: Tx, userId: string, factor: Factor): Promise<void> {
+  await tx
+    .updateTable('auth_lockouts')
+    .set({ failures: sql<number>`failures` })
+    .where('user_id', '=', userId)
+    .where('factor', '=', factor)
+    .execute();
+}
+
 /** Adds a failure to the address's current window; returns the window's count. */
 export async function addIpFailure(tx: Tx, ip: string, windowStart: Date): Promise<number> {
   const result = await sql<{ failures: number }>`
