@@ -41,10 +41,11 @@ describe('trusted devices against lockout as a denial of service', () => {
     assert.ok(token, 'a browser without a device token gets one');
     return token;
   };
-  /** Ten wrong passwords, a minute apart (past the growing delay): the lockout threshold. */
-  const lockOut = async (user: User, deviceTokens: string[] = [], from = attacker) => {
+  /** Ten wrong passwords from ten addresses, a minute apart (past the growing delay). */
+  const lockOut = async (user: User, deviceTokens: string[] = []) => {
     for (let i = 0; i < 10; i++) {
       clock.advance(minute);
+      const from = { ...attacker, ip: `203.0.113.${100 + i}` };
       assert.deepEqual(await signIn(user, `wrong-${i}`, deviceTokens, from), { kind: 'failed' });
     }
     clock.advance(minute);
