@@ -87,6 +87,12 @@ describe('trusted devices against lockout as a denial of service', () => {
     assert.deepEqual(await signIn(paul, password, [device]), { kind: 'failed' });
     // Every other browser still counts on the account's own counter, untouched.
     deviceOf(await signIn(paul, password));
+    // An administrator's unlock lifts the device's lock too.
+    assert.equal(
+      await withOrg(core.database, orgId, (tx) => auth.lockout.unlock(tx, paul, operatorActor)),
+      true,
+    );
+    assert.equal((await signIn(paul, password, [device])).kind, 'signed_in');
   });
 
   it("ignores one user's device token for another user", async () => {

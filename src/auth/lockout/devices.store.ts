@@ -43,6 +43,29 @@ export async function saveDeviceCounter(tx: Tx, id: string, c: Counter): Promise
     .execute();
 }
 
+/** Clears the counters of the user's devices that have failures or a lock; returns how many. */
+export async function clearDeviceCounters(tx: Tx, userId: string): Promise<number> {
+  const result = await tx
+    .updateTable('trusted_devices')
+    .set({
+      failures: 0,
+      last_failure_at: null,
+      locked_until: null,
+      lock_count: 0,
+      locked_permanently: false,
+    })
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb('failures', '>', 0),
+        eb('lock_count', '>', 0),
+        eb('locked_permanently', '=', true),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function touchDevice(tx: Tx, id: string, at: Date): Promise<void> {
   await tx.updateTable('trusted_devices').set({ last_used_at: at }).where('id', '=', id).execute();
 }

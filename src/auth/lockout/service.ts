@@ -160,7 +160,7 @@ export function createLockoutService(deps: LockoutDeps) {
       return allowed;
     },
 
-    /** An administrator lifts a temporary or permanent lock on both factors (audited). */
+    /** An administrator lifts a temporary or permanent lock on both factors and every device (audited). */
     async unlock(tx: Tx, account: Account, actor: AuditActor): Promise<boolean> {
       let lifted = false;
       for (const factor of ['password', 'second_factor'] as const) {
@@ -170,6 +170,8 @@ export function createLockoutService(deps: LockoutDeps) {
           lifted = true;
         }
       }
+      // The browsers the account has signed in from count on their own: theirs are lifted too.
+      if ((await deviceStore.clearDeviceCounters(tx, account.id)) > 0) lifted = true;
       await deps.audit(tx, {
         orgId: account.orgId,
         action: 'auth.account.unlocked',
