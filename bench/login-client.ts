@@ -35,21 +35,35 @@ const call = (method: string, path: string, headers: Record<string, string>, bod
     req.end();
   });
 
+/**
+ * Each user signs in from one browser of their own, which keeps the device cookie its first
+ * sign-in got (docs/authentication.md#trusted-browsers), as a returning user's browser does.
+ */
+const deviceCookies = new Map<string, string>();
+const cookieValue = (cookies: string[], name: string) =>
+  new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(cookies.join(';'))?.[1];
+
 let n = 0;
 async function signIn(): Promise<void> {
   const email = emails[n++ % emails.length] ?? '';
   const page = await call('GET', '/login', {});
-  const csrf = /__Host-vigil-csrf=([^;]+)/.exec(page.cookies.join(';'))?.[1] ?? '';
+  const csrf = cookieValue(page.cookies, '__Host-vigil-csrf') ?? '';
+  const device = deviceCookies.get(email);
   const body = new URLSearchParams({ email, password, csrf }).toString();
   const res = await call(
     'POST',
     '/login',
-    { 'content-type': 'application/x-www-form-urlencoded', cookie: `__Host-vigil-csrf=${csrf}` },
+    {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: `__Host-vigil-csrf=${csrf}${device ? `; __Host-vigil-device=${device}` : ''}`,
+    },
     body,
   );
   if (res.status !== 303 || !res.cookies.some((c) => c.startsWith('__Host-vigil-session='))) {
     throw new Error(`sign-in failed with ${res.status}`);
   }
+  const issued = cookieValue(res.cookies, '__Host-vigil-device');
+  if (issued) deviceCookies.set(email, issued);
 }
 
 const timed = async (into: number[], op: () => Promise<unknown>) => {

@@ -96,12 +96,13 @@ export async function main(argv: string[]): Promise<void> {
       path: '/jwt',
       auth: machine,
     });
-    await measure(
+    const { rate: grants } = await measure(
       'client credentials (ES256 JWT access token)',
       { url: server.url, phase: 'client_credentials', path: tokenPath, auth: api },
-      (rate) => `ratio ${(rate / jwt).toFixed(2)} (target ≥ 0.5)`,
+      (rate) => `ratio ${(rate / jwt).toFixed(2)}`,
     );
     library = await startLibraryReference(config, tls);
+    // The target compares Vigil's grants with oidc-provider's own on the same machine and run.
     await measure(
       '  reference: oidc-provider alone',
       {
@@ -110,7 +111,8 @@ export async function main(argv: string[]): Promise<void> {
         path: '/token',
         auth: basic(libraryClient.id, libraryClient.secret),
       },
-      (rate) => `ratio ${(rate / jwt).toFixed(2)}`,
+      (rate) =>
+        `ratio ${(rate / jwt).toFixed(2)}; client credentials ÷ this ${(grants / rate).toFixed(2)} (target ≥ 0.5)`,
     );
     // Introspected below: an opaque token (JWT access tokens are checked by the API itself).
     const accessToken = await opaqueToken(server.url, machine);
@@ -142,7 +144,7 @@ export async function main(argv: string[]): Promise<void> {
         auth: web,
         token: accessToken,
       },
-      (rate) => `ratio ${(rate / lookup).toFixed(2)} (target ≥ 0.6)`,
+      (rate) => `ratio ${(rate / lookup).toFixed(2)} (target ≥ 0.5)`,
     );
   } finally {
     library?.close();
