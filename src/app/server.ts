@@ -73,6 +73,10 @@ export async function startServer(
     void services.signIn
       .sweep()
       .catch((err: unknown) => logger.error({ err }, 'sign-in flow sweep failed'));
+    // Trusted browsers that count for nothing any more (revoked, or unused for a year).
+    void services.lockout.devices
+      .sweep()
+      .catch((err: unknown) => logger.error({ err }, 'trusted device sweep failed'));
     // Role assignments and access requests past their expiry (audited).
     void services.rbac
       .sweep(c.database)
@@ -91,6 +95,7 @@ export async function startServer(
       signIn: services.signIn,
       passwordReset: services.passwordReset,
       sessions: services.sessions,
+      devices: services.lockout.devices,
       mfa: services.mfa,
       webauthn: services.webauthn,
       passwords: services.passwords,

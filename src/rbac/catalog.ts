@@ -27,7 +27,7 @@ export const permissions: readonly Permission[] = [
   permission(
     'users.deactivate',
     'high',
-    'Suspend, reactivate and deprovision users, end their sessions',
+    'Suspend, reactivate and deprovision users, end their sessions, forget their trusted browsers',
   ),
   permission(
     'users.credentials',

@@ -24,7 +24,10 @@ export function liveDevicesForUpdate(
 
 export async function insertDevice(
   tx: Tx,
-  row: Pick<DeviceRow, 'id' | 'org_id' | 'user_id' | 'secret_hash' | 'created_at' | 'last_used_at'>,
+  row: Pick<
+    DeviceRow,
+    'id' | 'org_id' | 'user_id' | 'secret_hash' | 'created_at' | 'last_used_at' | 'user_agent'
+  >,
 ): Promise<void> {
   await tx.insertInto('trusted_devices').values(row).execute();
 }
@@ -70,16 +73,79 @@ export async function touchDevice(tx: Tx, id: string, at: Date): Promise<void> {
   await tx.updateTable('trusted_devices').set({ last_used_at: at }).where('id', '=', id).execute();
 }
 
-/** Revokes every live device of the user; returns their ids. */
-export async function revokeDevices(tx: Tx, userId: string, at: Date): Promise<string[]> {
+/** The user's live devices (used since `since`), most recently used first; never the hash. */
+export function liveDevices(tx: Tx, userId: string, since: Date) {
+  return tx
+    .selectFrom('trusted_devices')
+    .select(['id', 'created_at', 'last_used_at', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('last_used_at', '>', since)
+    .orderBy('last_used_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** Revokes the user's live devices (only those in `ids`, when given); returns their ids. */
+export async function revokeDevices(
+  tx: Tx,
+  userId: string,
+  at: Date,
+  ids?: readonly string[],
+): Promise<string[]> {
+  if (ids?.length === 0) return [];
+  let q = tx
+    .updateTable('trusted_devices')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (ids) q = q.where('id', 'in', ids);
+  return (await q.returning('id').execute()).map((r) => r.id);
+}
+
+/** Revokes the user's live devices but the `keep` most recently used; returns their ids. */
+export async function revokeAllButNewest(
+  tx: Tx,
+  userId: string,
+  keep: number,
+  at: Date,
+): Promise<string[]> {
   const rows = await tx
     .updateTable('trusted_devices')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
+    .where('id', 'not in', (eb) =>
+      eb
+        .selectFrom('trusted_devices')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .orderBy('last_used_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(keep),
+    )
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * Deletes up to `limit` devices that count for nothing any more: revoked, or unused since
+ * `unusedSince`. Returns how many.
+ */
+export async function deleteDeadDevices(tx: Tx, unusedSince: Date, limit: number): Promise<number> {
+  const result = await tx
+    .deleteFrom('trusted_devices')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('trusted_devices')
+        .select('id')
+        .where((w) => w.or([w('revoked_at', 'is not', null), w('last_used_at', '<=', unusedSince)]))
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export function counterOf(row: DeviceRow): Counter {

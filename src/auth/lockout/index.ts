@@ -1,6 +1,8 @@
 export {
   deviceDays,
+  maxDevicesPerUser,
   maxDeviceTokens,
+  type TrustedBrowser,
   type TrustedDevice,
   type TrustedDevices,
 } from './devices.ts';

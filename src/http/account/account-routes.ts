@@ -3,7 +3,7 @@ import { AppError, type AuditActor, isAppError, withOrg } from '../../platform/i
 import type { Session } from '../../sessions/index.ts';
 import { passkeyPageCsp } from '../security-headers.ts';
 import { type Body, html, type PageContext, problemsOf, qrDataUri } from './context.ts';
-import { csrfToken, csrfValid, setSessionCookie } from './cookies.ts';
+import { csrfToken, csrfValid, deviceTokensOf, setSessionCookie } from './cookies.ts';
 import * as pages from './pages.ts';
 
 /** The signed-in user's account page and its actions. */
@@ -83,6 +83,9 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
         currentSessionId: session.id,
         applications,
         sessions: await sessions.listForUser(tx, session.userId),
+        devices: await deps.devices.list(tx, session.userId),
+        // The ids of this browser's device tokens, to mark its row (the id part only).
+        currentDeviceIds: deviceTokensOf(request).map((t) => t.split('.')[0] ?? ''),
         factors,
         recoveryCodesLeft: await mfa.remainingRecoveryCodes(tx, session.userId),
         activity: activity.events.map((e) => ({
@@ -125,6 +128,36 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
       );
       return renderAccount(request, reply, session, {
         notice: `${ended.length} other session(s) ended.`,
+      });
+    }),
+  );
+
+  // Forgetting a browser makes its failed passwords count on the account's counter again, as an
+  // unknown browser's do, until the user completes a sign-in from it (docs/authentication.md).
+  app.post<{ Body: Body }>('/account/devices/forget', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const forgotten = await withOrg(deps.database, session.orgId, (tx) =>
+        deps.devices.revokeOne(
+          tx,
+          { id: session.userId, orgId: session.orgId },
+          request.body.device ?? '',
+          'user',
+          actor,
+        ),
+      );
+      return forgotten
+        ? renderAccount(request, reply, session, { notice: 'The browser was forgotten.' })
+        : renderAccount(request, reply, session, { problems: ['No such browser.'] }, 400);
+    }),
+  );
+
+  app.post<{ Body: Body }>('/account/devices/forget-all', (request, reply) =>
+    withSession(request, reply, async (session, actor) => {
+      const forgotten = await withOrg(deps.database, session.orgId, (tx) =>
+        deps.devices.revokeAll(tx, { id: session.userId, orgId: session.orgId }, 'user', actor),
+      );
+      return renderAccount(request, reply, session, {
+        notice: `${forgotten} browser(s) forgotten.`,
       });
     }),
   );

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { AuditLog } from '../../audit/index.ts';
 import type { Client, PasswordReset, SignInFlow, StepResult } from '../../auth/flows/index.ts';
+import type { TrustedDevices } from '../../auth/lockout/index.ts';
 import type { MfaService, Webauthn } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
@@ -29,6 +30,8 @@ export interface AccountDeps {
   signIn: SignInFlow;
   passwordReset: PasswordReset;
   sessions: SessionService;
+  /** The browsers the user signed in from (device cookies): listed and forgotten on /account. */
+  devices: TrustedDevices;
   mfa: MfaService;
   webauthn: Webauthn;
   passwords: PasswordService;

@@ -159,6 +159,9 @@ export interface AccountView {
     lastSeenAt: Date;
     amr: string[];
   }[];
+  /** Trusted browsers (device cookies), and the ids of the tokens this browser presents. */
+  devices: { id: string; createdAt: Date; lastUsedAt: Date; userAgent: string | null }[];
+  currentDeviceIds: string[];
   factors: {
     id: string;
     kind: string;
@@ -194,6 +197,7 @@ ${errors(v.problems ?? [])}
     )}</tbody>
 </table>
 <form method="post" action="/account/sessions/end-others">${csrfField(v.csrf)}<button type="submit">End all other sessions</button></form>
+${trustedBrowsers(v)}
 
 <h2>Connected applications</h2>
 ${
@@ -233,6 +237,23 @@ ${passkeyButton('register', v.csrf, '/account/passkeys/options', '/account/passk
 <tbody>${v.activity.map((a) => html`<tr><td>${when(a.at)}</td><td>${a.action}</td><td>${a.outcome}</td><td>${a.ip ?? ''}</td></tr>`)}</tbody>
 </table>`,
   );
+}
+
+/** The account page's list of trusted browsers, each with its "forget" form. */
+function trustedBrowsers(v: AccountView): Html {
+  if (v.devices.length === 0)
+    return html`<h2>Trusted browsers</h2>
+<p>No browser is trusted yet. A browser becomes trusted when you complete a sign-in in it.</p>`;
+  return html`<h2>Trusted browsers</h2>
+<p>Browsers you completed a sign-in in. Wrong passwords typed elsewhere do not lock you out of these. Forget the ones you no longer use or do not recognize: they count as unknown until you sign in from them again.</p>
+<table>
+<thead><tr><th scope="col">Trusted since</th><th scope="col">Last sign-in</th><th scope="col">Browser</th><th scope="col"></th></tr></thead>
+<tbody>${v.devices.map(
+    (d) =>
+      html`<tr data-device="${d.id}"><td>${when(d.createdAt)}</td><td>${when(d.lastUsedAt)}</td><td>${d.userAgent ?? ''}${v.currentDeviceIds.includes(d.id) ? ' (this browser)' : ''}</td><td><form method="post" action="/account/devices/forget">${csrfField(v.csrf)}<input type="hidden" name="device" value="${d.id}"><button type="submit">Forget this browser</button></form></td></tr>`,
+  )}</tbody>
+</table>
+<form method="post" action="/account/devices/forget-all">${csrfField(v.csrf)}<button type="submit">Forget all browsers</button></form>`;
 }
 
 export function signedOutPage(): string {

@@ -80,6 +80,8 @@ export interface TrustedDevicesTable {
   created_at: Timestamp;
   last_used_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** The browser's user agent when it was trusted (at most 500 characters). */
+  user_agent: string | null;
   failures: Generated<number>;
   last_failure_at: Timestamp | null;
   locked_until: Timestamp | null;

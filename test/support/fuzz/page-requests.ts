@@ -29,6 +29,8 @@ export function formRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
     ],
     ['/account/sessions/end', { session: fc.uuid() }],
     ['/account/sessions/end-others', {}],
+    ['/account/devices/forget', { device: fc.oneof(fc.uuid(), text) }],
+    ['/account/devices/forget-all', {}],
     ['/account/applications/revoke', { grant: text }],
     ['/account/factors/remove', { factor: fc.uuid() }],
     ['/account/recovery-codes', {}],

@@ -30,6 +30,14 @@ const sessionOut = (s: Session) => ({
 
 const ended = z.object({ ended: z.number().int() });
 
+/** A trusted browser (device cookie): what it is known by, never its token or hash. */
+const deviceSchema = z.object({
+  id: z.uuid(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime(),
+  userAgent: z.string().nullable(),
+});
+
 /** Credentials and sessions of one user: what a help desk does for a locked-out person. */
 export const credentialRoutes: ApiRoute[] = [
   {
@@ -153,6 +161,47 @@ export const credentialRoutes: ApiRoute[] = [
         call.actor,
       );
       return { body: { ended: done.length } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/orgs/{orgId}/users/{userId}/devices',
+    summary: "A user's trusted browsers (device cookies), most recently used first",
+    permission: 'users.read',
+    scope: 'org',
+    response: z.object({ items: z.array(deviceSchema) }),
+    async handler(call) {
+      const user = await userIn(call);
+      const devices = await call.services.lockout.devices.list(call.tx, user.id);
+      return {
+        body: {
+          items: devices.map((d) => ({
+            id: d.id,
+            createdAt: d.createdAt.toISOString(),
+            lastUsedAt: d.lastUsedAt.toISOString(),
+            userAgent: d.userAgent,
+          })),
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/orgs/{orgId}/users/{userId}/devices/revoke',
+    summary:
+      "Forget every trusted browser of a user: their failed passwords count on the account's counter again",
+    permission: 'users.deactivate',
+    scope: 'org',
+    response: z.object({ revoked: z.number().int() }),
+    async handler(call) {
+      const user = await userIn(call);
+      const revoked = await call.services.lockout.devices.revokeAll(
+        call.tx,
+        user,
+        'admin',
+        call.actor,
+      );
+      return { body: { revoked } };
     },
   },
   {
