@@ -10,7 +10,7 @@ import {
   withOrg,
   withPlatform,
 } from '../src/platform/index.ts';
-import { openTestCore, type TestCore } from './support/core.ts';
+import { openTestCore, sealEverything, type TestCore } from './support/core.ts';
 import { asOwner } from './support/database.ts';
 
 describe('audit log', () => {
@@ -225,7 +225,7 @@ describe('audit log', () => {
       ),
     );
     await sealer.stop();
-    const report = await verifyAuditLog(core);
+    const { report } = await sealEverything(core);
     assert.deepEqual(report.findings, []);
     assert.equal(report.pending, 0);
     assert.equal(report.events, Number(before.n) + 200);
@@ -245,8 +245,8 @@ describe('audit log', () => {
       database: core.database,
       migrate: false,
     });
-    assert.ok((await sealAll(restarted.sealer)) >= 30);
-    const report = await verifyAuditLog(restarted);
+    const { sealed, report } = await sealEverything(restarted);
+    assert.ok(sealed >= 30);
     assert.equal(report.ok, true);
     assert.equal(report.pending, 0);
   });
@@ -273,8 +273,7 @@ describe('audit log', () => {
       }),
     );
     await Promise.all([writing, sealing]);
-    await sealAll(core.sealer);
-    const report = await verifyAuditLog(core);
+    const { report } = await sealEverything(core);
     assert.deepEqual(report.findings, []);
     assert.equal(report.pending, 0);
   });
@@ -367,7 +366,7 @@ describe('audit tampering by a database superuser', () => {
         core.audit.record(tx, { orgId: platformOrgId, action: 'test.event', details: { i } }),
       );
     }
-    await sealAll(core.sealer);
+    await sealEverything(core);
   });
   after(() => core.close());
 
@@ -406,8 +405,7 @@ describe('audit tampering by a database superuser', () => {
         [id, tx, platformOrgId, first?.mac_key_id, Buffer.alloc(32, 1)],
       );
     }
-    await sealAll(core.sealer);
-    const report = await verifyAuditLog(core);
+    const { report } = await sealEverything(core);
     assert.equal(report.ok, false);
     const named = (kind: string) =>
       report.findings.filter((f) => f.kind === kind).map((f) => f.eventId);

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Core, openCore } from '../../src/app/core.ts';
+import { sealAll, verifyAuditLog } from '../../src/audit/index.ts';
 import { generateMasterKeyBase64 } from '../../src/crypto/index.ts';
 import {
   type Clock,
@@ -16,6 +18,22 @@ export interface TestCore extends Core {
   masterKey: string;
   /** Creates a customer organization (audited, as the operator); returns its id. */
   createOrg(slug: string): Promise<string>;
+}
+
+/**
+ * Seals every event, then verifies the log. Sealing stops at the oldest transaction still running
+ * anywhere on the PostgreSQL server (a server-wide horizon, docs/audit.md): another database's
+ * transaction (another test file's, when files run side by side) can hold events back for a
+ * moment, so this seals again until none is pending, for five seconds at most.
+ */
+export async function sealEverything(node: Pick<Core, 'sealer' | 'database' | 'keys'>) {
+  let sealed = 0;
+  for (let attempt = 0; ; attempt++) {
+    sealed += await sealAll(node.sealer);
+    const report = await verifyAuditLog(node);
+    if (report.pending === 0 || attempt === 50) return { sealed, report };
+    await sleep(100);
+  }
 }
 
 /** A Core on a fresh test database, with a random master key and a silent logger. */
