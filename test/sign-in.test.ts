@@ -66,6 +66,24 @@ describe('sign-in flow', () => {
     return { inHash, finishHash, restore };
   };
 
+  /** Locks a user's password factor for 30 minutes, as ten failures would. */
+  const lockFor30Minutes = (userId: string) =>
+    withOrg(core.database, orgA, (tx) =>
+      tx
+        .insertInto('auth_lockouts')
+        .values({
+          user_id: userId,
+          org_id: orgA,
+          factor: 'password',
+          failures: 10,
+          last_failure_at: clock.now(),
+          locked_until: new Date(clock.now().getTime() + 30 * minute),
+          lock_count: 1,
+          locked_permanently: false,
+        })
+        .execute(),
+    );
+
   before(async () => {
     core = await openTestCore({ clock });
     auth = authServices(core);
@@ -124,21 +142,7 @@ describe('sign-in flow', () => {
     };
     try {
       const locked = await auth.createUser(orgA, 'locked@example.test', password);
-      await withOrg(core.database, orgA, (tx) =>
-        tx
-          .insertInto('auth_lockouts')
-          .values({
-            user_id: locked.id,
-            org_id: orgA,
-            factor: 'password',
-            failures: 10,
-            last_failure_at: clock.now(),
-            locked_until: new Date(clock.now().getTime() + 30 * minute),
-            lock_count: 1,
-            locked_permanently: false,
-          })
-          .execute(),
-      );
+      await lockFor30Minutes(locked.id);
       const noPassword = await withOrg(core.database, orgA, (tx) =>
         auth.identity.createUser(
           tx,
@@ -214,22 +218,7 @@ describe('sign-in flow', () => {
     try {
       const step = auth.signIn.passwordStep({ email: ursula.email, password }, client);
       await inHash;
-      const lockedUntil = new Date(clock.now().getTime() + 30 * minute);
-      await withOrg(core.database, orgA, (tx) =>
-        tx
-          .insertInto('auth_lockouts')
-          .values({
-            user_id: ursula.id,
-            org_id: orgA,
-            factor: 'password',
-            failures: 10,
-            last_failure_at: clock.now(),
-            locked_until: lockedUntil,
-            lock_count: 1,
-            locked_permanently: false,
-          })
-          .execute(),
-      );
+      await lockFor30Minutes(ursula.id);
       finishHash();
       assert.deepEqual(await step, { kind: 'failed' });
     } finally {
@@ -259,21 +248,7 @@ describe('sign-in flow', () => {
     // wrong password on an account that is not locked.
     const lena = await auth.createUser(orgA, 'lena@example.test', password);
     const mona = await auth.createUser(orgA, 'mona@example.test', password);
-    await withOrg(core.database, orgA, (tx) =>
-      tx
-        .insertInto('auth_lockouts')
-        .values({
-          user_id: lena.id,
-          org_id: orgA,
-          factor: 'password',
-          failures: 10,
-          last_failure_at: clock.now(),
-          locked_until: new Date(clock.now().getTime() + 30 * minute),
-          lock_count: 1,
-          locked_permanently: false,
-        })
-        .execute(),
-    );
+    await lockFor30Minutes(lena.id);
     const statementsOf = async (email: string, pass: string, deviceTokens: string[] = []) => {
       const recording = recordStatements();
       try {
