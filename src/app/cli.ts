@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   type Config,
   createLogger,
+  type Database,
   isAppError,
   type Logger,
   loadConfig,
@@ -91,27 +92,42 @@ function parse(argv: string[]) {
   });
 }
 
-export async function runCli(
-  argv: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+/** What one run of the CLI reads and writes: the process's own unless given (tests give theirs). */
+export interface CliIo {
+  env?: NodeJS.ProcessEnv;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  /**
+   * An open database for the commands instead of the configured one (tests, which share one
+   * across many runs): the commands use it and leave it open.
+   */
+  database?: Database;
+}
+
+/** The database as the commands see it: theirs to use, not to close. */
+const lent = (database: Database): Database => ({ ...database, close: async () => {} });
+
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${usage}`);
+    stderr.write(`${(err as Error).message}\n\n${usage}`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) {
-    process.stdout.write(usage);
+    stdout.write(usage);
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
   const two = positionals.slice(0, 2).join(' ');
   const name = commands[two] ? two : (positionals[0] ?? '');
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
+    stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);
     return 2;
   }
   let config: Config;
@@ -119,11 +135,11 @@ export async function runCli(
   try {
     const loaded = loadConfig(env);
     config = loaded.config;
-    logger = createLogger(name === 'start' ? config.VIGIL_LOG_LEVEL : 'warn', process.stderr);
+    logger = createLogger(name === 'start' ? config.VIGIL_LOG_LEVEL : 'warn', stderr);
     // Unsafe development settings are refused in production and shouted about here.
     for (const warning of loaded.warnings) logger.warn(`UNSAFE SETTING ${warning}`);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
   const ctx: CommandContext = {
@@ -132,16 +148,19 @@ export async function runCli(
     options: values,
     args: positionals.slice(name.split(' ').length),
     json: values.json === true,
+    stdout,
+    stderr,
+    database: io.database && lent(io.database),
   };
   try {
     return await command(ctx);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n\n${usage}`);
+      stderr.write(`${err.message}\n\n${usage}`);
       return 2;
     }
     if (isAppError(err) && err.expose) {
-      process.stderr.write(`${err.message}\n`);
+      stderr.write(`${err.message}\n`);
       return err.code === 'config.invalid' ? 2 : 1;
     }
     logger.error({ err }, 'command failed');

@@ -1,6 +1,7 @@
 /** What every CLI command is built from (commands.ts, apikey-commands.ts). */
 import {
   type Config,
+  type Database,
   type Logger,
   platformOrgId,
   type Tx,
@@ -18,6 +19,10 @@ export interface CommandContext {
   /** The positional arguments after the command's name (e.g. the client id). */
   args: string[];
   json: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** An open database to use instead of opening the configured one (runCli's `database`). */
+  database?: Database;
 }
 
 /** Returns the exit code; -1 means "keep running" (the server). */
@@ -27,11 +32,11 @@ export type Command = (ctx: CommandContext) => Promise<number>;
 export class UsageError extends Error {}
 
 export function print(ctx: CommandContext, human: string, machine: unknown): void {
-  process.stdout.write(ctx.json ? `${JSON.stringify(machine, null, 2)}\n` : `${human}\n`);
+  ctx.stdout.write(ctx.json ? `${JSON.stringify(machine, null, 2)}\n` : `${human}\n`);
 }
 
 export async function withCore<T>(ctx: CommandContext, fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await openCore({ config: ctx.config, logger: ctx.logger });
+  const core = await openCore({ config: ctx.config, logger: ctx.logger, database: ctx.database });
   try {
     return await fn(core);
   } finally {

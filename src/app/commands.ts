@@ -83,11 +83,13 @@ export const commands: Record<string, Command> = {
   },
 
   async migrate(ctx) {
-    const database = await openDatabase({
-      databaseUrl: ctx.config.DATABASE_URL,
-      dataDir: ctx.config.VIGIL_DATA_DIR,
-      poolSize: 1,
-    });
+    const database =
+      ctx.database ??
+      (await openDatabase({
+        databaseUrl: ctx.config.DATABASE_URL,
+        dataDir: ctx.config.VIGIL_DATA_DIR,
+        poolSize: 1,
+      }));
     try {
       const applied = await migrate(database);
       print(ctx, applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date', {
@@ -292,7 +294,7 @@ export const commands: Record<string, Command> = {
       const out =
         typeof ctx.options.out === 'string'
           ? createWriteStream(ctx.options.out, { mode: 0o600 })
-          : process.stdout;
+          : ctx.stdout;
       let count = 0;
       for await (const chunk of exportEvents(core.database, {
         format,
@@ -303,10 +305,10 @@ export const commands: Record<string, Command> = {
         count += chunk.split('\n').length - 1;
         if (!out.write(chunk)) await once(out, 'drain');
       }
-      if (out !== process.stdout) {
+      if (out !== ctx.stdout) {
         out.end();
         await once(out, 'finish');
-        process.stderr.write(
+        ctx.stderr.write(
           `exported ${format === 'csv' ? count - 1 : count} events to ${String(ctx.options.out)}\n`,
         );
       }
@@ -509,7 +511,7 @@ async function accessExport(
     });
     const out = text(ctx, 'out');
     if (out) writeFileSync(out, body, { mode: 0o600 });
-    else process.stdout.write(body);
+    else ctx.stdout.write(body);
     return 0;
   });
 }
