@@ -10,17 +10,14 @@ import {
   timingSafeEqual,
   verify,
 } from 'node:crypto';
-import { maxPooled, pooledRandomBytes } from '../platform/index.ts';
 
 /**
- * Every random value comes from here: node:crypto's CSPRNG (DESIGN §5.8), small ones through the
- * pool `newId` draws from (a copy of bytes handed out once; one call into OpenSSL per ~100
- * tokens).
+ * Every secret random value (tokens, seeds, codes, challenges, keys, IVs) comes from here:
+ * node:crypto's CSPRNG (docs/architecture.md#invariant-8), drawn for each
+ * value and never shared with ids (docs/adr/0012-secret-randomness-in-crypto.md).
  */
 export function randomBytesOf(length: number): Buffer {
-  if (length > maxPooled) return randomBytes(length);
-  const bytes = pooledRandomBytes(length);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return randomBytes(length);
 }
 
 /** One-shot: no Hash object to build, about twice as fast as `createHash` for short inputs. */

@@ -59,6 +59,21 @@ describe('split tokens', () => {
   });
 });
 
+describe('secret randomness', () => {
+  it("draws every secret from node:crypto, never from the ids' pool in platform", async (t) => {
+    const { randomBytesOf } = await import('./primitives.ts');
+    const { newId } = await import('../platform/index.ts');
+    // The ids' pool refills through the Web Crypto global; secrets must not reach it.
+    const refill = t.mock.method(globalThis.crypto, 'getRandomValues');
+    const secrets = Array.from({ length: 300 }, (_, i) => randomBytesOf(i % 2 ? 32 : 20));
+    assert.equal(refill.mock.callCount(), 0);
+    assert.equal(new Set(secrets.map((s) => s.toString('hex'))).size, secrets.length);
+    assert.equal(randomBytesOf(4096).length, 4096, 'any length, in one draw');
+    for (let i = 0; i < 500; i++) newId();
+    assert.ok(refill.mock.callCount() > 0, 'ids still come from the pool');
+  });
+});
+
 describe('password hashing', () => {
   it('uses argon2id with m=19 MiB, t=2, p=1 and verifies NFKC-normalised input', async () => {
     const hash = await hashPassword('Ｃorrect horse 9!');

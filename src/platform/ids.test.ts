@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isUuid, maxPooled, newId, pooledRandomBytes } from './ids.ts';
+import * as ids from './ids.ts';
+
+const { isUuid, newId } = ids;
 
 describe('newId (UUIDv7)', () => {
   it('encodes the millisecond time in the first 48 bits, with version 7 and variant 10', () => {
@@ -24,17 +26,8 @@ describe('newId (UUIDv7)', () => {
   });
 });
 
-describe('pooledRandomBytes', () => {
-  it('hands out each random byte once, as copies that later draws do not change', () => {
-    const first = pooledRandomBytes(32);
-    const kept = Buffer.from(first).toString('hex');
-    // Past several refills of the 4 KiB pool: no 32-byte value comes twice.
-    const drawn = Array.from({ length: 1000 }, () =>
-      Buffer.from(pooledRandomBytes(32)).toString('hex'),
-    );
-    assert.equal(new Set([kept, ...drawn]).size, 1001);
-    assert.equal(Buffer.from(first).toString('hex'), kept);
-    assert.equal(pooledRandomBytes(maxPooled).length, maxPooled);
-    assert.throws(() => pooledRandomBytes(maxPooled + 1), RangeError);
+describe('platform randomness', () => {
+  it('hands out no random bytes: secrets are drawn by src/crypto (ADR 0012)', () => {
+    assert.deepEqual(Object.keys(ids).sort(), ['isUuid', 'newId']);
   });
 });

@@ -1,19 +1,14 @@
 /**
- * `n` random bytes, copied out of a pool refilled 4 KiB at a time: one CSPRNG call per ~400 ids
- * or ~100 tokens instead of one each (as node:crypto's randomUUID does; each call into OpenSSL
- * costs more than the copy). Each byte is handed out once. The pool is filled by the Web Crypto
- * API, which is node:crypto's CSPRNG (DESIGN §5.8), since platform sits below src/crypto; src/crypto's
- * `randomBytesOf` draws from here too.
+ * Random bits for ids only: ids name rows and are no secret, so they may come from a pool here in
+ * tier 0 (one CSPRNG call per ~400 ids; a `getRandomValues` call per id costs more than the id).
+ * Every secret (tokens, seeds, codes, challenges, keys) is drawn by src/crypto instead
+ * (docs/adr/0012-secret-randomness-in-crypto.md). The pool is filled by the Web Crypto API, which
+ * is node:crypto's CSPRNG (docs/adr/0005-web-crypto-below-crypto.md).
  */
 const pool = new Uint8Array(4096);
-export const maxPooled = 256;
 let poolOffset = pool.length;
-export function pooledRandomBytes(n: number): Uint8Array {
-  if (n > maxPooled) throw new RangeError(`at most ${maxPooled} pooled random bytes at a time`);
-  return drawn(n).slice();
-}
 
-/** The next `n` bytes of the pool, as a view: for callers that read them at once. */
+/** The next `n` bytes of the pool, as a view: each byte is handed out once, and read at once. */
 function drawn(n: number): Uint8Array {
   if (poolOffset + n > pool.length) {
     globalThis.crypto.getRandomValues(pool);

@@ -4,6 +4,7 @@ export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
 export { precompiled } from './db/precompiled.ts';
+export { type BatchRead, type JsonRow, jsonDate, readTogether } from './db/read-together.ts';
 export {
   afterCommit,
   beforeCommit,
@@ -16,7 +17,7 @@ export {
 } from './db/scope.ts';
 export type * from './db/tables.ts';
 export { AppError, type ErrorKind, isAppError } from './errors.ts';
-export { isUuid, maxPooled, newId, pooledRandomBytes } from './ids.ts';
+export { isUuid, newId } from './ids.ts';
 export { createLogger, type Logger, redactedPaths } from './logger.ts';
 
 /** The built-in platform organization (created by the first migration). */
