@@ -118,12 +118,6 @@ export function canonicalEvent(e: EventContent): string {
   ]);
 }
 
-const actionPattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
-
-export function isValidAction(action: string): boolean {
-  return actionPattern.test(action) && action.length <= 100;
-}
-
 export function bounded(value: string | undefined, max: number): string | null {
   if (value === undefined || value === '') return null;
   return value.length > max ? value.slice(0, max) : value;

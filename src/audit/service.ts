@@ -1,6 +1,5 @@
 import type { PlatformKeys } from '../crypto/index.ts';
 import {
-  AppError,
   type AuditEventInput,
   beforeCommit,
   type Clock,
@@ -10,13 +9,8 @@ import {
   platformStatement,
   type Tx,
 } from '../platform/index.ts';
-import {
-  type AuditEvent,
-  type AuditFilter,
-  canonicalEvent,
-  contentOf,
-  isValidAction,
-} from './model.ts';
+import { auditErrors } from './errors.ts';
+import { type AuditEvent, type AuditFilter, canonicalEvent, contentOf } from './model.ts';
 import * as store from './store.ts';
 
 export interface AuditQuery extends AuditFilter {
@@ -91,7 +85,7 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
   } catch {
     // fall through to the error below
   }
-  throw new AppError('invalid', 'audit.bad_cursor', 'The cursor is not one this API returned');
+  throw auditErrors.badCursor();
 }
 
 interface Waiting {
@@ -109,18 +103,12 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
   let inFlight = 0;
 
   async function prepare(input: AuditEventInput): Promise<store.SealedContent> {
-    if (!isValidAction(input.action)) {
-      throw new AppError('internal', 'audit.bad_action', `Invalid audit action ${input.action}`);
-    }
-    if (!isUuid(input.orgId)) {
-      throw new AppError('internal', 'audit.bad_org', 'Audit events need an organization id');
-    }
+    if (!isUuid(input.orgId)) throw auditErrors.badOrg();
     // Fail closed (DESIGN §5.7): without the MAC key the event, and so the change, is refused.
     const key = await deps.keys.active('audit-mac');
     const now = deps.clock.now();
     const content = contentOf(input, newId(now.getTime()), now, key.id);
-    if (!key.mac)
-      throw new AppError('internal', 'audit.bad_mac_key', 'The audit MAC key is not HS256');
+    if (!key.mac) throw auditErrors.badMacKey();
     return { content, mac: key.mac(canonicalEvent(content)) };
   }
 

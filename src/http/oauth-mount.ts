@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type OAuth, oauthPathPrefixes } from '../oauth/index.ts';
-import { AppError, isCleanText } from '../platform/index.ts';
+import { isCleanText } from '../platform/index.ts';
+import { httpErrors } from './errors.ts';
 import { baseSecurityHeaders, oauthStartCsp } from './security-headers.ts';
 
 /**
@@ -21,11 +22,7 @@ export function mountOAuthProvider(
     // cannot go: such a query is refused here, through Vigil's own error answer.
     const query = new URLSearchParams(request.url.slice(path.length + 1));
     if ([...query].some(([name, value]) => !isCleanText(name) || !isCleanText(value)))
-      throw new AppError(
-        'invalid',
-        'oauth.invalid_request',
-        'A parameter contains a control character or is not valid Unicode',
-      );
+      throw httpErrors.oauthInvalidRequest();
     reply.hijack();
     const res = reply.raw;
     res.setHeader('x-request-id', String(request.id));

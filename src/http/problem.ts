@@ -1,20 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorKind, isAppError } from '../platform/index.ts';
+import { type AppError, isAppError, statusOfKind } from '../platform/index.ts';
+import { httpErrors } from './errors.ts';
 import { errorPage } from './pages/error.ts';
 import { pageCsp } from './security-headers.ts';
-
-const statusOf: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  precondition_failed: 412,
-  precondition_required: 428,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
 
 const titleOf: Record<number, string> = {
   400: 'Bad Request',
@@ -49,9 +37,9 @@ export interface Problem {
  * The router's refusals, answered before any route or hook. Their own messages repeat the path,
  * which the caller sent and nobody needs back.
  */
-const routerErrors: Record<string, [code: string, message: string]> = {
-  FST_ERR_BAD_URL: ['request.bad_url', 'The path is not a valid URL (a malformed %-escape)'],
-  FST_ERR_MAX_PARAM_LENGTH: ['request.path_too_long', 'A part of the path is too long'],
+const routerErrors: Record<string, () => AppError> = {
+  FST_ERR_BAD_URL: httpErrors.badUrl,
+  FST_ERR_MAX_PARAM_LENGTH: httpErrors.pathTooLong,
 };
 
 /** Whether the router refused the request before it reached a route (no path to repeat). */
@@ -62,20 +50,19 @@ const isRouterError = (err: unknown) =>
 function fromFastify(err: FastifyError): AppError {
   const status = err.statusCode ?? 500;
   const routerError = routerErrors[err.code];
-  if (routerError) return new AppError('invalid', ...routerError);
+  if (routerError) return routerError();
   if (err.validation) {
-    return new AppError('invalid', 'request.invalid', err.message, {
-      details: { errors: err.validation },
+    return httpErrors.requestInvalid({ problem: err.message, details: { errors: err.validation } });
+  }
+  if (status === 413) return httpErrors.tooLarge();
+  if (status === 415) return httpErrors.unsupportedMediaType();
+  if (status >= 400 && status < 500) {
+    return httpErrors.fastifyRefused({
+      fastifyCode: (err.code ?? 'bad').toLowerCase(),
+      problem: err.message,
     });
   }
-  if (status === 413) return new AppError('invalid', 'request.too_large', 'The body is too large');
-  if (status === 415) {
-    return new AppError('invalid', 'request.unsupported_media_type', 'Unsupported content type');
-  }
-  if (status >= 400 && status < 500) {
-    return new AppError('invalid', `request.${(err.code ?? 'bad').toLowerCase()}`, err.message);
-  }
-  return new AppError('internal', 'internal', 'Internal error', { cause: err });
+  return httpErrors.internal({ cause: err });
 }
 
 /** Any error as an AppError: ours as it is, Fastify's mapped, anything else internal. */
@@ -84,14 +71,9 @@ function appErrorOf(err: unknown): AppError {
   // Two concurrent changes that both passed their checks (two policy versions, two users with
   // one email): the database's unique constraint stopped the second. Read again and retry.
   if ((err as { code?: unknown })?.code === '23505')
-    return new AppError(
-      'conflict',
-      'request.concurrent_change',
-      'Another change was made at the same time; read again and retry',
-      { cause: err },
-    );
+    return httpErrors.concurrentChange({ cause: err });
   if ((err as FastifyError)?.statusCode) return fromFastify(err as FastifyError);
-  return new AppError('internal', 'internal', 'Internal error', { cause: err });
+  return httpErrors.internal({ cause: err });
 }
 
 export function problemOf(err: unknown, request: FastifyRequest): Problem {
@@ -99,7 +81,7 @@ export function problemOf(err: unknown, request: FastifyRequest): Problem {
   const status =
     (err as FastifyError)?.statusCode && !isAppError(err)
       ? ((err as FastifyError).statusCode as number)
-      : statusOf[appError.kind];
+      : statusOfKind[appError.kind];
   const exposed = appError.expose && status < 500;
   const problem: Problem = {
     type: `https://vigil.dev/problems/${appError.code}`,

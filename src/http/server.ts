@@ -7,10 +7,11 @@ import type { Registry } from '@prometheus-io/client';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { BootstrapService } from '../auth/flows/index.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
-import { AppError, type Config, type Logger, newId } from '../platform/index.ts';
+import { type Config, type Logger, newId } from '../platform/index.ts';
 import { type AccountDeps, registerAccountRoutes } from './account/routes.ts';
 import { type AdminApiDeps, registerAdminApi } from './api/index.ts';
 import { registerBootstrapRoutes } from './bootstrap-routes.ts';
+import { httpErrors } from './errors.ts';
 import { formFields } from './form-body.ts';
 import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
@@ -61,7 +62,7 @@ export function routesOf(app: FastifyInstance): { method: string; url: string }[
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const { config } = deps;
   if (!deps.tls && !config.VIGIL_BEHIND_TLS_PROXY) {
-    throw new AppError('internal', 'http.tls_missing', 'TLS material is required');
+    throw httpErrors.tlsMissing();
   }
   const headerOptions = {
     hstsMaxAge: config.VIGIL_HSTS_MAX_AGE,
@@ -177,11 +178,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
       ? constantTimeEqual(auth, `Bearer ${token}`)
       : request.ip === '127.0.0.1' || request.ip === '::1' || request.ip === '::ffff:127.0.0.1';
     if (!allowed) {
-      throw new AppError(
-        'forbidden',
-        'metrics.forbidden',
-        'Metrics are not available to this client',
-      );
+      throw httpErrors.metricsForbidden();
     }
   });
   registerHttpMetrics(app, deps.metrics);

@@ -2,7 +2,13 @@ import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { type AuditActor, type Database, type Logger, withPlatform } from '../platform/index.ts';
+import {
+  type AuditAction,
+  type AuditActor,
+  type Database,
+  type Logger,
+  withPlatform,
+} from '../platform/index.ts';
 
 /** What auditing needs of the provider's dependencies (a subset of `ProviderDeps`). */
 export interface AuditDeps {
@@ -29,11 +35,11 @@ export function auditEvents(provider: Provider, deps: AuditDeps): void {
   const orgOf = (ctx: KoaContextWithOIDC) =>
     ((ctx.oidc?.client as unknown as VigilClient | undefined)?.org_id as string | undefined) ??
     deps.platformOrgId;
-  const logFailure = (action: string) => (err: unknown) =>
+  const logFailure = (action: AuditAction) => (err: unknown) =>
     deps.logger.error({ err, action }, 'audit of an OAuth event failed');
   const record = (
     ctx: KoaContextWithOIDC,
-    action: string,
+    action: AuditAction,
     details: Record<string, unknown>,
     outcome?: 'failure',
   ) =>

@@ -1,3 +1,4 @@
+import type { AuditAction } from './audit-actions.ts';
 import type { Tx } from './db/scope.ts';
 
 /**
@@ -6,7 +7,8 @@ import type { Tx } from './db/scope.ts';
  */
 export interface AuditEventInput {
   orgId: string;
-  action: string;
+  /** One of the catalog's actions (src/platform/audit-actions.ts). */
+  action: AuditAction;
   outcome?: 'success' | 'failure' | 'denied';
   actor?: AuditActor;
   target?: { type: string; id: string };

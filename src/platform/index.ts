@@ -16,12 +16,24 @@ export {
   withPlatform,
 } from './db/scope.ts';
 export type * from './db/tables.ts';
-export { AppError, type ErrorKind, isAppError } from './errors.ts';
+export {
+  AppError,
+  defineErrors,
+  type ErrorDefinition,
+  type ErrorKind,
+  type ErrorRegistry,
+  isAppError,
+  platformErrors,
+  type RaiseOptions,
+  registeredErrors,
+  statusOfKind,
+} from './errors.ts';
 export { isUuid, newId } from './ids.ts';
 export { createLogger, type Logger, redactedPaths } from './logger.ts';
 
 /** The built-in platform organization (created by the first migration). */
 export const platformOrgId = '00000000-0000-7000-8000-000000000001';
+export { type AuditAction, auditActions } from './audit-actions.ts';
 export {
   type AuditActor,
   type AuditEventInput,
@@ -32,4 +44,4 @@ export {
 export { createRedisCounter, type WindowCounter } from './counters.ts';
 export { createMailer, type Mailer, type MailMessage } from './mail.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
-export { isCleanText, parseInput } from './validate.ts';
+export { type InvalidInput, isCleanText, parseInput } from './validate.ts';

@@ -3,7 +3,7 @@ import type { AuditActor, AuditWriter } from './audit-event.ts';
 import type { Clock } from './clock.ts';
 import { insertPolicyVersion, latestPolicy, type PolicyKind } from './db/policies.store.ts';
 import type { Tx } from './db/scope.ts';
-import { AppError } from './errors.ts';
+import { platformErrors } from './errors.ts';
 import { parseInput } from './validate.ts';
 
 export interface Versioned<T> {
@@ -39,7 +39,10 @@ export function versionedPolicy<S extends z.ZodType>(options: {
     if (hit && hit.until > now) return hit.value;
     const row = await latestPolicy(tx, orgId, options.kind);
     const value: Versioned<T> = row
-      ? { policy: parseInput(options.schema, row.settings, 'policy.invalid'), version: row.version }
+      ? {
+          policy: parseInput(options.schema, row.settings, platformErrors.policyInvalid),
+          version: row.version,
+        }
       : { policy: options.defaults, version: 0 };
     cache.set(orgId, { value, until: now + cacheMs });
     return value;
@@ -59,24 +62,20 @@ export function versionedPolicy<S extends z.ZodType>(options: {
     ): Promise<Versioned<T>> {
       const presets = options.presets ?? {};
       if (typeof input === 'string' && !(input in presets)) {
-        throw new AppError(
-          'invalid',
-          'policy.unknown_preset',
-          `Unknown ${options.kind} policy preset ${input}; use one of ${Object.keys(presets).join(', ')}`,
-        );
+        throw platformErrors.policyUnknownPreset({
+          kind: options.kind,
+          preset: input,
+          presets: Object.keys(presets).join(', '),
+        });
       }
       const next: T =
         typeof input === 'string'
           ? (presets[input] as T)
-          : parseInput(options.schema, input, 'policy.invalid');
+          : parseInput(options.schema, input, platformErrors.policyInvalid);
       cache.delete(orgId);
       const before = await current(tx, orgId);
       if (expectedVersion !== undefined && expectedVersion !== before.version)
-        throw new AppError(
-          'precondition_failed',
-          'policy.stale',
-          `The ${options.kind} policy is at version ${before.version}; read it again`,
-        );
+        throw platformErrors.policyStale({ kind: options.kind, version: before.version });
       const version = before.version + 1;
       await insertPolicyVersion(tx, {
         orgId,

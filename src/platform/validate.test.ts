@@ -1,33 +1,44 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { isAppError } from './errors.ts';
+import { isAppError, platformErrors } from './errors.ts';
 import { isCleanText, parseInput } from './validate.ts';
 
 describe('parseInput', () => {
   const schema = z.object({ email: z.email(), name: z.string().min(1) });
 
   it('returns the parsed value', () => {
-    assert.deepEqual(parseInput(schema, { email: 'a@b.test', name: 'A' }, 'x.invalid'), {
-      email: 'a@b.test',
-      name: 'A',
-    });
+    assert.deepEqual(
+      parseInput(schema, { email: 'a@b.test', name: 'A' }, platformErrors.policyInvalid),
+      {
+        email: 'a@b.test',
+        name: 'A',
+      },
+    );
   });
 
   it('throws an invalid AppError naming the first bad field and listing all of them', () => {
     try {
-      parseInput(schema, { email: 'nope', name: '' }, 'user.invalid');
+      parseInput(schema, { email: 'nope', name: '' }, platformErrors.policyInvalid);
       assert.fail('expected a throw');
     } catch (err) {
       assert.ok(isAppError(err));
       assert.equal(err.kind, 'invalid');
-      assert.equal(err.code, 'user.invalid');
+      assert.equal(err.code, 'policy.invalid');
       assert.match(err.message, /^email: /);
       assert.deepEqual(
         (err.details.errors as { path: string }[]).map((e) => e.path),
         ['email', 'name'],
       );
     }
+  });
+
+  it('takes the code of a registered error in place of its raiser, and no other', () => {
+    assert.throws(
+      () => parseInput(schema, {}, 'policy.invalid'),
+      (err) => isAppError(err) && err.code === 'policy.invalid',
+    );
+    assert.throws(() => parseInput(schema, {}, 'nobody.invalid'), /nobody.invalid is not defined/);
   });
 
   it('refuses a control character anywhere in the input, keys included, naming each place', () => {
@@ -39,7 +50,7 @@ describe('parseInput', () => {
       [{ name: 'lone \ud800', tags: [] }, ['name']],
     ] as const) {
       try {
-        parseInput(loose, input, 'x.invalid');
+        parseInput(loose, input, platformErrors.policyInvalid);
         assert.fail(`expected a throw for ${JSON.stringify(input)}`);
       } catch (err) {
         assert.ok(isAppError(err), String(err));

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from './errors.ts';
+import { type AppError, type RaiseOptions, raiserOfCode } from './errors.ts';
 
 /**
  * Characters no text Vigil takes may carry: the C0 controls other than tab, line feed and
@@ -27,16 +27,20 @@ function uncleanPaths(input: unknown, path: PropertyKey[] = []): PropertyKey[][]
   );
 }
 
+/** The registry error for input that fails its schema: `{field}: {problem}`. */
+export type InvalidInput = (params: { field: string; problem: string } & RaiseOptions) => AppError;
+
 /**
  * Parses input with its zod schema: the one gate for text from outside (admin API bodies and
  * queries, service input). Any problem, a string with a control character included, becomes an
  * `invalid` AppError whose message names the first field (`email: Invalid email address`) and
- * whose details list every one.
+ * whose details list every one. `invalid` is the module's registry error for it; a code string
+ * is looked up among the registered ones.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  code: string,
+  invalid: InvalidInput | string,
 ): z.output<S> {
   const parsed = schema.safeParse(input);
   const issues = [
@@ -45,7 +49,10 @@ export function parseInput<S extends z.ZodType>(
   ];
   const first = issues[0];
   if (parsed.success && !first) return parsed.data;
-  throw new AppError('invalid', code, `${String(first?.path[0] ?? 'input')}: ${first?.message}`, {
+  const raise = typeof invalid === 'string' ? raiserOfCode(invalid) : invalid;
+  throw raise({
+    field: String(first?.path[0] ?? 'input'),
+    problem: String(first?.message),
     details: {
       errors: issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
     },

@@ -2,6 +2,7 @@ import type { IdentityService } from '../identity/index.ts';
 import {
   AppError,
   type AuditActor,
+  type AuditEventInput,
   type AuditWriter,
   type Clock,
   type Database,
@@ -117,7 +118,7 @@ export function createRbac(deps: RbacDeps) {
   }
 
   /**
-   * The roles a user holds now (see store.heldRoleKeys). `heldKeys`: those keys, when the caller
+   * The roles a user holds now (see store.heldRoleKeysOf). `heldKeys`: those keys, when the caller
    * read them already.
    */
   async function rolesOfUser(
@@ -327,7 +328,11 @@ export function createRbac(deps: RbacDeps) {
     await audit(tx, unassigned(removed, reason, actor));
   }
 
-  const unassigned = (removed: store.AssignmentRow, reason: string, actor: AuditActor) => ({
+  const unassigned = (
+    removed: store.AssignmentRow,
+    reason: string,
+    actor: AuditActor,
+  ): AuditEventInput => ({
     orgId: removed.org_id,
     action: 'role.unassigned',
     actor,

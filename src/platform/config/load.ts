@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AppError } from '../errors.ts';
+import { type AppError, platformErrors } from '../errors.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export interface LoadedConfig {
@@ -11,10 +11,7 @@ export interface LoadedConfig {
 const keys = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
 
 function configError(key: string, message: string): AppError {
-  return new AppError('invalid', 'config.invalid', `Configuration ${key}: ${message}`, {
-    expose: true,
-    details: { key },
-  });
+  return platformErrors.configInvalid({ key, problem: message, details: { key } });
 }
 
 function readFileSettings(path: string): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { AppError } from '../errors.ts';
+import { platformErrors } from '../errors.ts';
 import type { DB } from './tables.ts';
 
 /** The role every runtime connection switches to, so that row-level security applies. */
@@ -200,17 +200,10 @@ function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(path, 'utf8'));
       if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
-        throw new AppError(
-          'unavailable',
-          'db.embedded_in_use',
-          `The embedded database in ${dataDir} is in use by process ${holder}. Stop it first, or run on PostgreSQL (DATABASE_URL) to share storage between processes.`,
-          { expose: true },
-        );
+        throw platformErrors.embeddedInUse({ dataDir, holder: `process ${holder}` });
       }
       rmSync(path, { force: true });
     }
   }
-  throw new AppError('unavailable', 'db.embedded_in_use', `Cannot lock ${dataDir}`, {
-    expose: true,
-  });
+  throw platformErrors.embeddedInUse({ dataDir, holder: 'another process' });
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { AppError } from '../errors.ts';
+import { platformErrors } from '../errors.ts';
 import type { Database, OwnerSession } from './database.ts';
 
 const migrationsDir = new URL('./migrations/', import.meta.url);
@@ -66,11 +66,7 @@ export async function migrate(database: Database): Promise<string[]> {
       const checksum = applied.get(m.version);
       if (checksum !== undefined) {
         if (checksum !== m.checksum) {
-          throw new AppError(
-            'internal',
-            'db.migration_changed',
-            `Migration ${m.name} changed after it was applied; migrations are forward-only`,
-          );
+          throw platformErrors.migrationChanged({ name: m.name });
         }
         continue;
       }
@@ -84,11 +80,7 @@ export async function migrate(database: Database): Promise<string[]> {
     const known = new Set(migrations.map((m) => m.version));
     const unknown = [...applied.keys()].filter((v) => !known.has(v));
     if (unknown.length > 0) {
-      throw new AppError(
-        'internal',
-        'db.schema_newer',
-        `The database has migrations this version does not know (${unknown.join(', ')}); run a newer Vigil`,
-      );
+      throw platformErrors.schemaNewer({ names: unknown.join(', ') });
     }
     return done;
   });

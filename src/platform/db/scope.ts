@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
-import { AppError } from '../errors.ts';
+import { platformErrors } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { type Database, platformRole } from './database.ts';
 import type { DB } from './tables.ts';
@@ -83,7 +83,7 @@ function scopeStatement(scope: Scope): string {
   // Inlined rather than bound so that BEGIN and the scope travel in one round trip on PostgreSQL
   // (docs/adr/0004-rls-scopes.md); safe because the org id must be a canonical UUID.
   if (!isUuid(scope.orgId)) {
-    throw new AppError('invalid', 'db.bad_scope', 'Organization id must be a UUID');
+    throw platformErrors.badScope();
   }
   return `SELECT set_config('vigil.org_id', '${scope.orgId}', true)`;
 }

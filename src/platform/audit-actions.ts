@@ -1,0 +1,149 @@
+/**
+ * Every audit action Vigil records, with what happened and what the event's target is: the list
+ * an auditor asks for (docs/audit.md#actions is generated from it by scripts/gen-audit-docs.ts).
+ * `AuditEventInput.action` is typed with these keys, so an action missing here, or misspelled at
+ * the call site, fails `tsc`. One catalog in the platform (tier 0) because every module records
+ * events and none may import a module above it.
+ */
+export const auditActions = {
+  'org.created': 'An organization was created. Target: the organization.',
+
+  'user.created': 'A user was created in an organization. Target: the user.',
+  'user.updated':
+    "A user's email or display name changed (before and after in details). Target: the user.",
+  'user.suspended': 'A user was suspended: no sign-in until reactivated. Target: the user.',
+  'user.reactivated': 'A suspended user was made active again. Target: the user.',
+  'user.deprovisioned': 'A user was deprovisioned for good. Target: the user.',
+  'user.password.set': 'A user without a password was given one. Target: the user.',
+  'user.password.changed':
+    "A user's password was changed, by the user or by an administrator (details say which, and whether it is temporary). Target: the user.",
+  'user.password.change_failed':
+    "A user's attempt to change their password was refused (reason in details). Target: the user.",
+  'user.password.rehashed':
+    "A user's password hash was upgraded to the current hashing parameters at sign-in. Target: the user.",
+
+  'role.created': 'A custom role was created. Target: the role (by key).',
+  'role.updated':
+    "A custom role's name, description or permissions changed. Target: the role (by key).",
+  'role.assigned': 'A role was given to a user (reason and expiry in details). Target: the user.',
+  'role.unassigned': 'A role was taken from a user. Target: the user.',
+  'role.expired':
+    'A role assignment reached its expiry and was removed by the system. Target: the user.',
+  'access_request.created': 'A user asked for a role. Target: the access request.',
+  'access_request.approved':
+    'An access request was approved and the role assigned. Target: the access request.',
+  'access_request.denied': 'An access request was denied. Target: the access request.',
+  'access_request.refused':
+    'An approval or denial was refused (the requester deciding their own request, or a conflict). Target: the access request.',
+  'access_request.expired':
+    'An access request waited past its deadline and was closed by the system. Target: the access request.',
+  'conflict_rule.created':
+    'A separation-of-duties rule (roles nobody may hold together) was created. Target: the rule.',
+  'conflict_rule.deleted': 'A separation-of-duties rule was deleted. Target: the rule.',
+
+  'policy.password.changed':
+    "The organization's password policy got a new version. Target: the policy version (`orgId:version`).",
+  'policy.lockout.changed':
+    "The organization's lockout policy got a new version. Target: the policy version (`orgId:version`).",
+  'policy.session.changed':
+    "The organization's session policy got a new version. Target: the policy version (`orgId:version`).",
+  'policy.mfa.changed':
+    "The organization's MFA policy got a new version. Target: the policy version (`orgId:version`).",
+
+  'apikey.created':
+    'An API key was created (its permissions and expiry in details). Target: the API key.',
+  'apikey.revoked':
+    'An API key was revoked, by a person or because its owner was deactivated. Target: the API key.',
+  'api.request.denied':
+    'An admin API request was refused for want of a permission, or without valid credentials. Target: the organization it addressed, if any.',
+
+  'session.created': 'A session began after a successful sign-in. Target: the session.',
+  'session.ended':
+    'A session ended: sign-out, ended by the user or an administrator, timed out or swept (reason in details). Target: the session.',
+
+  'auth.login.succeeded': 'A sign-in succeeded (all factors passed). Target: the user.',
+  'auth.login.failed':
+    'A sign-in was refused: wrong or unknown credentials, a locked account or an inactive user (reason in details). Target: the user, when the email named one.',
+  'auth.mfa.succeeded':
+    "A sign-in's second factor (TOTP, recovery code or passkey) was accepted. Target: the user.",
+  'auth.mfa.failed': "A sign-in's second factor was refused. Target: the user.",
+  'auth.account.locked':
+    'Too many failed attempts locked an account for a while. Target: the user.',
+  'auth.account.unlocked': 'An administrator lifted an account lockout. Target: the user.',
+  'auth.device.trusted':
+    'A browser was remembered as a trusted device after a successful sign-in. Target: the user.',
+  'auth.device.revoked':
+    'Trusted devices were forgotten, by the user or on deactivation. Target: the user.',
+  'auth.password_reset.requested':
+    'A password reset link was asked for (sent only when the address belongs to an active user). Target: the user, when there is one.',
+  'auth.password_reset.completed':
+    "A password was set through a reset link; the user's sessions ended. Target: the user.",
+  'auth.password_reset.failed':
+    'A reset link was used but the new password was refused. Target: the user.',
+
+  'mfa.factor.enrolled':
+    'A user confirmed a new second factor (TOTP or passkey). Target: the user.',
+  'mfa.factor.enroll_failed':
+    'Confirming a new second factor failed (wrong code or passkey). Target: the user.',
+  'mfa.factor.removed': 'A user removed one of their second factors. Target: the user.',
+  'mfa.factors.reset': "An administrator removed all of a user's second factors. Target: the user.",
+  'mfa.recovery_codes.generated':
+    'A new set of recovery codes replaced the old one. Target: the user.',
+  'mfa.recovery_code.used':
+    'A recovery code was spent in place of a second factor. Target: the user.',
+
+  'bootstrap.link.issued':
+    'The operator issued a one-time link to create the first platform administrator. Target: the link (token id).',
+  'bootstrap.completed':
+    'The first platform administrator was created through the bootstrap link. Target: the new administrator.',
+  'bootstrap.failed':
+    'A bootstrap attempt was refused (invalid link, closed bootstrap or a weak password; reason in details). No target.',
+
+  'oauth.client.created': 'An OAuth client was registered. Target: the client.',
+  'oauth.client.disabled':
+    'An OAuth client was disabled: it gets no new tokens. Target: the client.',
+  'oauth.client.secret_rotated':
+    "A confidential client's secret was replaced (the previous one stays valid for a grace period). Target: the client.",
+  'oauth.consent.granted':
+    'A user let an application access their account (scopes in details). Target: the user.',
+  'oauth.consent.denied': 'A user refused an application access. Target: the user.',
+  'oauth.consent.revoked':
+    "A user removed an application's access to their account. Target: the user.",
+  'oauth.access.revoked':
+    "A user's OAuth grants and tokens were revoked on deactivation or sign-out everywhere. Target: the user.",
+  'oauth.token.issued':
+    'The token endpoint issued tokens (grant type, client and user in details). No target.',
+  'oauth.token.refreshed':
+    'A refresh token was exchanged for new tokens (client and user in details). No target.',
+  'oauth.token.refused': 'The token endpoint refused a request (error in details). No target.',
+  'oauth.token.revoked': 'A client revoked a token at the revocation endpoint. No target.',
+  'oauth.refresh.reuse_detected':
+    'A spent refresh token was presented again: its whole grant was revoked. No target (user and grant in details).',
+  'oauth.grant.revoked':
+    'oidc-provider revoked a grant with all its tokens (grant id in details). No target.',
+  'oauth.logout': "A relying party ended the user's session (RP-initiated logout). No target.",
+  'oauth.backchannel_logout.sent':
+    'A back-channel logout notice reached a client. Target: the user.',
+  'oauth.backchannel_logout.failed':
+    'A back-channel logout notice could not be delivered to a client (error in details). Target: the user.',
+  'oauth.signing_key.created': 'The first token signing key was created. Target: the key (kid).',
+  'oauth.signing_key.rotated':
+    'A new token signing key became active; the previous one still verifies. Target: the new key (kid).',
+
+  'keyring.data_key.created':
+    'The first data key was created at first start. Target: the data key.',
+  'keyring.data_key.rotated':
+    'A new data key became active for new encryptions. Target: the new data key.',
+  'keyring.reencryption.completed':
+    'Every encrypted value was re-encrypted under the active data key. Target: that data key.',
+  'keyring.master_key.rotated':
+    'Every data key was re-wrapped under a new master key (key ids in details). No target.',
+  'platform_key.created':
+    'A platform key (audit MAC or audit seal key) was created. Target: the platform key.',
+
+  'audit.exported':
+    'Audit events were exported through the admin API (filter in details). No target.',
+} as const satisfies Record<string, string>;
+
+/** An action an audit event may record. */
+export type AuditAction = keyof typeof auditActions;
