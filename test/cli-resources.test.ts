@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { operatorActor, platformOrgId, withPlatform } from '../src/platform/index.ts';
-import { cliStore, run } from './support/cli.ts';
+import { cliStore } from './support/cli.ts';
 
 /** The CLI's OAuth client, access export and API key commands against a real store. */
 describe('vigil CLI: clients, access exports, API keys', () => {
-  const store = cliStore();
-  const { env, dataDir, withServices, audited } = store;
+  const store = cliStore({ migrated: true });
+  const { dataDir, withServices, audited, vigil } = store;
   before(() => store.open());
   after(() => store.close());
 
@@ -62,38 +62,32 @@ describe('vigil CLI: clients, access exports, API keys', () => {
       [['clients', 'disable', 'not-an-id'], /clients disable: not-an-id is not a client id/],
     ];
     for (const [args, message] of refused) {
-      const result = await run(args, env);
+      const result = await vigil(args);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
       assert.match(result.stderr, /Usage: vigil/);
     }
-    assert.deepEqual(
-      JSON.parse((await run(['clients', 'list', '--json'], env)).stdout).clients,
-      [],
-    );
+    assert.deepEqual(JSON.parse((await vigil(['clients', 'list', '--json'])).stdout).clients, []);
     assert.deepEqual(await audited('oauth.client.'), [], 'refused: nothing changed');
 
-    const created = await run(
-      [
-        'clients',
-        'create',
-        '--org',
-        'acme',
-        '--name',
-        'Acme Web',
-        '--kind',
-        'web',
-        ...web,
-        '--redirect-uri',
-        'https://app.acme.test/cb2',
-        '--post-logout-uri',
-        'https://app.acme.test/bye',
-        '--backchannel-logout-uri',
-        'https://app.acme.test/bcl',
-        '--first-party',
-      ],
-      env,
-    );
+    const created = await vigil([
+      'clients',
+      'create',
+      '--org',
+      'acme',
+      '--name',
+      'Acme Web',
+      '--kind',
+      'web',
+      ...web,
+      '--redirect-uri',
+      'https://app.acme.test/cb2',
+      '--post-logout-uri',
+      'https://app.acme.test/bye',
+      '--backchannel-logout-uri',
+      'https://app.acme.test/bcl',
+      '--first-party',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /^created web client \S+ "Acme Web" \(organization acme\)$/m);
     assert.match(created.stdout, /shown this once/);
@@ -101,31 +95,35 @@ describe('vigil CLI: clients, access exports, API keys', () => {
     const webSecret = /^client_secret: +(\S+)$/m.exec(created.stdout)?.[1] ?? '';
     assert.match(webSecret, /^[\w-]{43}$/);
 
-    const spa = await run(
-      [
-        'clients',
-        'create',
-        '--name',
-        'Console',
-        '--kind',
-        'spa',
-        ...web,
-        '--grant',
-        'authorization_code',
-        '--json',
-      ],
-      env,
-    );
+    const spa = await vigil([
+      'clients',
+      'create',
+      '--name',
+      'Console',
+      '--kind',
+      'spa',
+      ...web,
+      '--grant',
+      'authorization_code',
+      '--json',
+    ]);
     assert.equal(spa.code, 0, spa.stderr);
     const spaOut = JSON.parse(spa.stdout);
     assert.equal(spaOut.secret, null, 'a public client has no secret');
     assert.equal(spaOut.client.orgId, platformOrgId, 'no --org: a platform client');
     assert.deepEqual(spaOut.client.grantTypes, ['authorization_code']);
 
-    const machine = await run(
-      ['clients', 'create', '--org', acmeId, '--name', 'Acme Jobs', '--kind', 'machine', '--json'],
-      env,
-    );
+    const machine = await vigil([
+      'clients',
+      'create',
+      '--org',
+      acmeId,
+      '--name',
+      'Acme Jobs',
+      '--kind',
+      'machine',
+      '--json',
+    ]);
     assert.equal(machine.code, 0, machine.stderr);
     const machineOut = JSON.parse(machine.stdout);
     assert.equal(machineOut.secretShownOnce, true);
@@ -133,7 +131,7 @@ describe('vigil CLI: clients, access exports, API keys', () => {
     assert.deepEqual(machineOut.client.grantTypes, ['client_credentials']);
     const machineId: string = machineOut.client.id;
 
-    const all = await run(['clients', 'list'], env);
+    const all = await vigil(['clients', 'list']);
     assert.equal(all.code, 0, all.stderr);
     assert.match(
       all.stdout,
@@ -148,16 +146,14 @@ describe('vigil CLI: clients, access exports, API keys', () => {
     );
     assert.match(all.stdout, new RegExp(`^${spaOut.client.id} +platform +Console +spa `, 'm'));
     assert.ok(!all.stdout.includes(webSecret) && !all.stdout.includes(machineOut.secret));
-    const acme = JSON.parse(
-      (await run(['clients', 'list', '--org', 'acme', '--json'], env)).stdout,
-    );
+    const acme = JSON.parse((await vigil(['clients', 'list', '--org', 'acme', '--json'])).stdout);
     assert.deepEqual(
       acme.clients.map((c: { id: string }) => c.id).sort(),
       [webId, machineId].sort(),
     );
     assert.ok(!JSON.stringify(acme).includes(webSecret), 'never a secret');
 
-    const rotated = await run(['clients', 'rotate-secret', webId], env);
+    const rotated = await vigil(['clients', 'rotate-secret', webId]);
     assert.equal(rotated.code, 0, rotated.stderr);
     const newSecret = /^client_secret: +(\S+)$/m.exec(rotated.stdout)?.[1] ?? '';
     assert.match(newSecret, /^[\w-]{43}$/);
@@ -166,17 +162,17 @@ describe('vigil CLI: clients, access exports, API keys', () => {
     const until = /previous secret is still accepted until (\S+)\.$/m.exec(rotated.stdout)?.[1];
     const overlap = Date.parse(until ?? '') - Date.now();
     assert.ok(overlap > 23.9 * 3_600_000 && overlap <= 24 * 3_600_000, `${until}`);
-    const publicRotate = await run(['clients', 'rotate-secret', spaOut.client.id], env);
+    const publicRotate = await vigil(['clients', 'rotate-secret', spaOut.client.id]);
     assert.equal(publicRotate.code, 1);
     assert.match(publicRotate.stderr, /A public client has no secret/);
-    const unknown = await run(['clients', 'disable', '00000000-0000-7000-8000-00000000dead'], env);
+    const unknown = await vigil(['clients', 'disable', '00000000-0000-7000-8000-00000000dead']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No such client/);
 
-    const disabled = await run(['clients', 'disable', machineId], env);
+    const disabled = await vigil(['clients', 'disable', machineId]);
     assert.equal(disabled.code, 0, disabled.stderr);
     assert.match(disabled.stdout, /disabled/);
-    const again = await run(['clients', 'disable', machineId, '--json'], env);
+    const again = await vigil(['clients', 'disable', machineId, '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).changed, false);
 
@@ -225,7 +221,7 @@ describe('vigil CLI: clients, access exports, API keys', () => {
         );
       }),
     );
-    const users = await run(['access', 'users', '--org', 'acme', '--format', 'json'], env);
+    const users = await vigil(['access', 'users', '--org', 'acme', '--format', 'json']);
     assert.equal(users.code, 0, users.stderr);
     const listing = JSON.parse(users.stdout);
     assert.equal(listing.organization, 'acme');
@@ -236,7 +232,7 @@ describe('vigil CLI: clients, access exports, API keys', () => {
     );
 
     const file = join(dataDir, 'matrix.csv');
-    const matrix = await run(['access', 'matrix', '--org', 'acme', '--out', file], env);
+    const matrix = await vigil(['access', 'matrix', '--org', 'acme', '--out', file]);
     assert.equal(matrix.code, 0, matrix.stderr);
     const csv = readFileSync(file, 'utf8');
     assert.match(csv, /^role,name,description,purpose,/);
@@ -248,40 +244,42 @@ describe('vigil CLI: clients, access exports, API keys', () => {
       [['access', 'users', '--org', 'nope'], /--org: there is no organization nope/],
     ];
     for (const [args, message] of refused) {
-      const result = await run(args, env);
+      const result = await vigil(args);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, message);
     }
   });
 
   it('creates an API key printed once, lists it without its secret, revokes it', async () => {
-    const created = await run(
-      [
-        'apikeys',
-        'create',
-        '--org',
-        'acme',
-        '--name',
-        'HR sync',
-        '--permission',
-        'users.read',
-        '--json',
-      ],
-      env,
-    );
+    const created = await vigil([
+      'apikeys',
+      'create',
+      '--org',
+      'acme',
+      '--name',
+      'HR sync',
+      '--permission',
+      'users.read',
+      '--json',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const { key, token } = JSON.parse(created.stdout) as { key: { id: string }; token: string };
     assert.match(token, /^vigil_/);
     const works = await withServices((services) => services.apiKeys.authenticate(token, '::1'));
     assert.equal(works?.apiKeyId, key.id);
-    const listed = await run(['apikeys', 'list', '--org', 'acme'], env);
+    const listed = await vigil(['apikeys', 'list', '--org', 'acme']);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`${key.id}\\s+HR sync\\s+users.read\\s+operator`));
     assert.ok(!listed.stdout.includes(token.split('.')[1] ?? token));
-    const revoked = await run(
-      ['apikeys', 'revoke', key.id, '--org', 'acme', '--reason', 'rotated'],
-      env,
-    );
+    const revoked = await vigil([
+      'apikeys',
+      'revoke',
+      key.id,
+      '--org',
+      'acme',
+      '--reason',
+      'rotated',
+    ]);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.equal(
       await withServices((services) => services.apiKeys.authenticate(token, '::1')),
@@ -297,11 +295,11 @@ describe('vigil CLI: clients, access exports, API keys', () => {
       [['apikeys', 'list'], /needs --org SLUG/],
     ];
     for (const [args, message] of refused) {
-      const result = await run(args, env);
+      const result = await vigil(args);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, message);
     }
-    const again = await run(['apikeys', 'revoke', key.id, '--org', 'acme', '--reason', 'x'], env);
+    const again = await vigil(['apikeys', 'revoke', key.id, '--org', 'acme', '--reason', 'x']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already revoked/);
   });

@@ -6,10 +6,50 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateMasterKeyBase64 } from '../src/crypto/index.ts';
 import { platformOrgId } from '../src/platform/index.ts';
-import { cliStore, run } from './support/cli.ts';
+import { cliStore, runVigil, spawnVigil } from './support/cli.ts';
+import { openTestDatabase, type TestDatabase, testDatabaseUrl } from './support/database.ts';
 import { request } from './support/http.ts';
 
 const mainPath = new URL('../src/app/main.ts', import.meta.url).pathname;
+
+/**
+ * The binary as an operator runs it (`npm run vigil`), spawned: its usage and one command against
+ * a database. Every other test drives the same `runCli` in-process.
+ */
+describe('npm run vigil', () => {
+  const env: Record<string, string> = {
+    VIGIL_ENV: 'test',
+    VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-cli-')),
+    VIGIL_MASTER_KEY: generateMasterKeyBase64(),
+  };
+  let testDb: TestDatabase | undefined;
+  before(async () => {
+    // On PostgreSQL, a fresh database of its own; on PGlite, the data dir above.
+    if (testDatabaseUrl) {
+      testDb = await openTestDatabase({ migrate: false });
+      env.DATABASE_URL = testDb.ownerUrl ?? '';
+    }
+  });
+  after(() => testDb?.close());
+
+  it('prints its usage and refuses no command with exit code 2', async () => {
+    const help = await spawnVigil(['--help'], env);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /Usage: vigil <command>/);
+    const none = await spawnVigil([], env);
+    assert.equal(none.code, 2);
+    assert.match(none.stdout, /Usage: vigil <command>/);
+  });
+
+  it('migrates a fresh store and prints a bootstrap link', async () => {
+    const link = await spawnVigil(['admin', 'bootstrap'], env);
+    assert.equal(link.code, 0, link.stderr);
+    assert.match(
+      link.stdout,
+      /https:\/\/localhost:8443\/bootstrap\?token=[0-9a-f-]{36}\.[\w-]{43}/,
+    );
+  });
+});
 
 /**
  * The CLI's key and audit commands against a real store (its OAuth, access and API-key commands:
@@ -17,39 +57,39 @@ const mainPath = new URL('../src/app/main.ts', import.meta.url).pathname;
  */
 describe('vigil CLI', () => {
   const store = cliStore();
-  const { env, dataDir, owner, audited } = store;
+  const { env, dataDir, owner, audited, vigil } = store;
   before(() => store.open());
   after(() => store.close());
 
   it('refuses bad usage and bad configuration with exit code 2', async () => {
-    const none = await run([], env);
+    const none = await vigil([]);
     assert.equal(none.code, 2);
     assert.match(none.stdout, /Usage: vigil <command>/);
-    const unknown = await run(['frobnicate'], env);
+    const unknown = await vigil(['frobnicate']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown command: frobnicate/);
-    const badFlag = await run(['audit', 'verify', '--nope'], env);
+    const badFlag = await vigil(['audit', 'verify', '--nope']);
     assert.equal(badFlag.code, 2);
-    const badConfig = await run(['migrate'], { ...env, VIGIL_TLS_MIN_VERSION: 'TLSv1.1' });
+    const badConfig = await vigil(['migrate'], { VIGIL_TLS_MIN_VERSION: 'TLSv1.1' });
     assert.equal(badConfig.code, 2);
     assert.match(badConfig.stderr, /^Configuration VIGIL_TLS_MIN_VERSION:/);
-    const badFormat = await run(['audit', 'export', '--format', 'xml'], env);
+    const badFormat = await vigil(['audit', 'export', '--format', 'xml']);
     assert.equal(badFormat.code, 2);
     assert.match(badFormat.stderr, /--format must be jsonl or csv/);
   });
 
   it('migrates, prints a bootstrap link and lists the keys', async () => {
-    const migrated = await run(['migrate'], env);
+    const migrated = await vigil(['migrate']);
     assert.equal(migrated.code, 0, migrated.stderr);
     assert.match(migrated.stdout, /applied: 0001_foundation/);
-    assert.match((await run(['migrate'], env)).stdout, /database is up to date/);
-    const link = await run(['admin', 'bootstrap'], env);
+    assert.match((await vigil(['migrate'])).stdout, /database is up to date/);
+    const link = await vigil(['admin', 'bootstrap']);
     assert.equal(link.code, 0, link.stderr);
     assert.match(
       link.stdout,
       /https:\/\/localhost:8443\/bootstrap\?token=[0-9a-f-]{36}\.[\w-]{43}/,
     );
-    const keys = await run(['keys', 'list', '--json'], env);
+    const keys = await vigil(['keys', 'list', '--json']);
     assert.equal(keys.code, 0, keys.stderr);
     const inventory = JSON.parse(keys.stdout);
     assert.deepEqual(
@@ -58,31 +98,31 @@ describe('vigil CLI', () => {
     );
     for (const k of inventory.keys) assert.ok(k.created && k.activated && k.retired === null);
     assert.deepEqual(inventory.signingKeys, [], 'the server makes signing keys at its first start');
-    assert.match((await run(['keys', 'list'], env)).stdout, /OIDC signing keys: none yet/);
+    assert.match((await vigil(['keys', 'list'])).stdout, /OIDC signing keys: none yet/);
   });
 
   it('rotates the data key and re-encrypts, then rotates the master key', async () => {
-    const rotated = await run(['keys', 'rotate'], env);
+    const rotated = await vigil(['keys', 'rotate']);
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(rotated.stdout, /data key 2 is active; re-encrypted 3 ciphertexts/);
-    const listed = await run(['keys', 'list'], env);
+    const listed = await vigil(['keys', 'list']);
     assert.match(listed.stdout, /^1 +data-encryption +AES-256-GCM +retired .* 0$/m);
     assert.match(listed.stdout, /^2 +data-encryption +AES-256-GCM +active .* 3$/m);
     const newKey = generateMasterKeyBase64();
     const keyFile = join(dataDir, 'next.key');
     writeFileSync(keyFile, newKey, { mode: 0o600 });
-    const master = await run(['keys', 'rotate', '--master', '--new-master-key-file', keyFile], env);
+    const master = await vigil(['keys', 'rotate', '--master', '--new-master-key-file', keyFile]);
     assert.equal(master.code, 0, master.stderr);
     assert.match(master.stdout, /re-wrapped 2 data keys/);
-    const oldOnly = await run(['keys', 'list'], env);
+    const oldOnly = await vigil(['keys', 'list']);
     assert.equal(oldOnly.code, 1);
     assert.match(oldOnly.stderr, /not configured/);
     env.VIGIL_MASTER_KEY = newKey;
-    assert.equal((await run(['keys', 'list'], env)).code, 0);
+    assert.equal((await vigil(['keys', 'list'])).code, 0);
   });
 
   it('verifies the audit log, exits 1 naming tampered events, and exports', async () => {
-    const intact = await run(['audit', 'verify'], env);
+    const intact = await vigil(['audit', 'verify']);
     assert.equal(intact.code, 0, intact.stderr);
     assert.match(intact.stdout, /audit log intact/);
     const [changed, deleted] = (
@@ -92,12 +132,12 @@ describe('vigil CLI', () => {
     await owner(`UPDATE audit_events SET details = '{"forged":true}' WHERE id = $1`, [changed]);
     await owner('DELETE FROM audit_events WHERE id = $1', [deleted]);
     await owner('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
-    const tampered = await run(['audit', 'verify'], env);
+    const tampered = await vigil(['audit', 'verify']);
     assert.equal(tampered.code, 1);
     assert.match(tampered.stdout, new RegExp(`ALTERED: event ${changed}`));
     assert.match(tampered.stdout, new RegExp(`DELETED: event ${deleted}`));
     assert.match(tampered.stdout, /TAMPERING DETECTED: 2 finding/);
-    const json = await run(['audit', 'verify', '--json'], env);
+    const json = await vigil(['audit', 'verify', '--json']);
     assert.equal(json.code, 1);
     assert.deepEqual(
       JSON.parse(json.stdout)
@@ -106,31 +146,37 @@ describe('vigil CLI', () => {
       ['altered', 'deleted'],
     );
     const out = join(dataDir, 'audit.csv');
-    const exported = await run(
-      ['audit', 'export', '--format', 'csv', '--from', '2000-01-01', '--out', out],
-      env,
-    );
+    const exported = await vigil([
+      'audit',
+      'export',
+      '--format',
+      'csv',
+      '--from',
+      '2000-01-01',
+      '--out',
+      out,
+    ]);
     assert.equal(exported.code, 0, exported.stderr);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^id,occurred_at,org_id,/);
     assert.ok(lines.some((l) => l.includes('keyring.data_key.rotated')));
-    const jsonl = await run(['audit', 'export', '--to', '2000-01-01'], env);
+    const jsonl = await vigil(['audit', 'export', '--to', '2000-01-01']);
     assert.equal(jsonl.stdout, '');
   });
 
   it('rotates the OIDC signing keys with publication ahead and lists their schedule', async () => {
-    const badAlg = await run(['keys', 'rotate', '--signing', '--alg', 'HS256'], env);
+    const badAlg = await vigil(['keys', 'rotate', '--signing', '--alg', 'HS256']);
     assert.equal(badAlg.code, 2);
     assert.match(badAlg.stderr, /--alg must be ES256 or RS256/);
-    const algAlone = await run(['keys', 'rotate', '--alg', 'ES256'], env);
+    const algAlone = await vigil(['keys', 'rotate', '--alg', 'ES256']);
     assert.equal(algAlone.code, 2);
     assert.match(algAlone.stderr, /--alg goes with --signing/);
-    const mixed = await run(['keys', 'rotate', '--signing', '--platform', 'audit-mac'], env);
+    const mixed = await vigil(['keys', 'rotate', '--signing', '--platform', 'audit-mac']);
     assert.equal(mixed.code, 2);
     assert.deepEqual(await audited('oauth.signing_key.'), [], 'refused: nothing changed');
 
     // No ES256 key signs yet: the first one signs at once.
-    const first = await run(['keys', 'rotate', '--signing', '--alg', 'ES256', '--json'], env);
+    const first = await vigil(['keys', 'rotate', '--signing', '--alg', 'ES256', '--json']);
     assert.equal(first.code, 0, first.stderr);
     const [es1] = JSON.parse(first.stdout).rotated;
     assert.equal(es1.alg, 'ES256');
@@ -139,7 +185,7 @@ describe('vigil CLI', () => {
     assert.ok(Math.abs(Date.parse(es1.activateAt) - Date.now()) < 60_000);
 
     // Both algorithms: ES256 replaces its key after the publish-ahead time; RS256 is new.
-    const both = await run(['keys', 'rotate', '--signing'], env);
+    const both = await vigil(['keys', 'rotate', '--signing']);
     assert.equal(both.code, 0, both.stderr);
     const es2 = /^new ES256 signing key (es256-\S+): in JWKS now, signs from (\S+)$/m.exec(
       both.stdout,
@@ -158,7 +204,7 @@ describe('vigil CLI', () => {
     );
     assert.match(both.stdout, /no key of this algorithm was signing, so it signs at once/);
 
-    const listed = await run(['keys', 'list', '--json'], env);
+    const listed = await vigil(['keys', 'list', '--json']);
     assert.equal(listed.code, 0, listed.stderr);
     const inventory = JSON.parse(listed.stdout);
     assert.equal(inventory.keys.length, 5, 'data and platform keys are still listed');
@@ -171,7 +217,7 @@ describe('vigil CLI', () => {
     assert.equal(byKid[es2[1] ?? ''].state, 'published');
     assert.equal(byKid[es2[1] ?? ''].retireAt, null);
     assert.equal(byKid[rs1[1] ?? ''].state, 'active');
-    const text = await run(['keys', 'list'], env);
+    const text = await vigil(['keys', 'list']);
     assert.match(text.stdout, /^2 +data-encryption +AES-256-GCM +active/m);
     assert.match(text.stdout, /^KID +ALG +STATE +CREATED +ACTIVATE AT +RETIRE AT +REMOVE AT$/m);
     assert.match(
@@ -255,7 +301,7 @@ describe('npm start', () => {
       assert.match(first.stdout(), /\/bootstrap\?token=/);
       assert.match(first.stderr(), /UNSAFE SETTING VIGIL_MASTER_KEY/);
       // Embedded storage belongs to the server while it runs.
-      const cli = await run(['admin', 'bootstrap'], { VIGIL_DATA_DIR: dataDir });
+      const cli = await runVigil(['admin', 'bootstrap'], { VIGIL_DATA_DIR: dataDir });
       assert.equal(cli.code, 1);
       assert.match(cli.stderr, /in use by process/);
     } finally {

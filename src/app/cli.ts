@@ -105,7 +105,7 @@ export interface CliIo {
 }
 
 /** The database as the commands see it: theirs to use, not to close. */
-const lent = (database: Database): Database => ({ ...database, close: async () => {} });
+export const lent = (database: Database): Database => ({ ...database, close: async () => {} });
 
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const env = io.env ?? process.env;

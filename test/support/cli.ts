@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { lent, runCli } from '../../src/app/cli.ts';
 import { openCore } from '../../src/app/core.ts';
 import { createServices } from '../../src/app/services.ts';
 import { generateMasterKeyBase64 } from '../../src/crypto/index.ts';
-import { createLogger, loadConfig, openDatabase } from '../../src/platform/index.ts';
+import { createLogger, type Database, loadConfig } from '../../src/platform/index.ts';
 import { asOwner, openTestDatabase, type TestDatabase } from './database.ts';
 
 export interface Run {
@@ -14,12 +16,16 @@ export interface Run {
   stderr: string;
 }
 
-const cliPath = new URL('../../src/app/cli.ts', import.meta.url).pathname;
+const repository = new URL('../..', import.meta.url).pathname;
 
-/** Runs `vigil ARGS` in a child process with only `env` (and PATH) set. */
-export function run(args: string[], env: Record<string, string>): Promise<Run> {
+/**
+ * Runs `npm run vigil -- ARGS` in a child process with only `env` (and PATH) set: the binary as an
+ * operator runs it, for the few smoke tests of that path (every other test runs in-process).
+ */
+export function spawnVigil(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const child = spawn('npm', ['run', '--silent', 'vigil', '--', ...args], {
+      cwd: repository,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     let stdout = '';
@@ -35,12 +41,39 @@ export function run(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
+/** A stream that keeps what is written to it. */
+function captured(): Writable & { text(): string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += chunk;
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => text });
+}
+
 /**
- * A store for the CLI to run against: a fresh PostgreSQL database, or PGlite in a temp data dir.
- * `env` is the CLI's environment (one object, so a test may change it for the tests after it);
- * `open` before the tests, `close` after them.
+ * Runs `vigil ARGS` in this process through `runCli`, with only `env` as its environment, over
+ * `database` when given (otherwise the one `env` configures), capturing its output.
  */
-export function cliStore() {
+export async function runVigil(
+  args: string[],
+  env: Record<string, string>,
+  database?: Database,
+): Promise<Run> {
+  const stdout = captured();
+  const stderr = captured();
+  const code = await runCli(args, { env, stdout, stderr, database });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/**
+ * A store for the CLI to run against: a fresh test database (PostgreSQL or PGlite, migrated or
+ * not) that every `vigil` run of the file shares. `env` is the CLI's environment (one object, so
+ * a test may change it for the tests after it); `open` before the tests, `close` after them.
+ */
+export function cliStore(options: { migrated?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
   const env: Record<string, string> = {
     VIGIL_ENV: 'test',
@@ -48,31 +81,28 @@ export function cliStore() {
     VIGIL_MASTER_KEY: generateMasterKeyBase64(),
   };
   let testDb: TestDatabase | undefined;
+  const database = () => {
+    if (!testDb) throw new Error('cliStore: open() it before the tests');
+    return testDb.database;
+  };
 
-  /** Owner access for tampering: the test database, or the PGlite dir (no CLI is running). */
-  async function owner(sql: string, params: unknown[] = []) {
-    if (testDb) return asOwner(testDb.database, sql, params);
-    const database = await openDatabase({ dataDir });
-    try {
-      return await asOwner(database, sql, params);
-    } finally {
-      await database.close();
-    }
-  }
+  /** Owner access for tampering: what an attacker with DBA access could do. */
+  const owner = (sql: string, params: unknown[] = []) => asOwner(database(), sql, params);
 
   return {
     env,
     dataDir,
     owner,
     async open() {
-      if (process.env.VIGIL_TEST_DATABASE_URL) {
-        testDb = await openTestDatabase({ migrate: false });
-        env.DATABASE_URL = testDb.ownerUrl ?? '';
-      }
+      testDb = await openTestDatabase({ migrate: options.migrated ?? false });
     },
     close: () => testDb?.close(),
 
-    /** The services over the CLI's store, as a node would have them (no CLI is running). */
+    /** `vigil ARGS` over the store, with `env` and these variables on top of it. */
+    vigil: (args: string[], overrides: Record<string, string> = {}) =>
+      runVigil(args, { ...env, ...overrides }, database()),
+
+    /** The services over the CLI's store, as a node would have them. */
     async withServices<T>(
       fn: (
         services: ReturnType<typeof createServices>,
@@ -82,6 +112,7 @@ export function cliStore() {
       const core = await openCore({
         config: loadConfig(env).config,
         logger: createLogger('silent'),
+        database: lent(database()),
       });
       try {
         return await fn(createServices(core), core);
