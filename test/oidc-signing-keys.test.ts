@@ -61,7 +61,7 @@ describe('signing-key rotation', () => {
       );
       return client.id;
     });
-    await withPlatform(core.database, (tx) => oauth.signingKeys.ensure(tx, systemActor));
+    await oauth.signingKeys.ensure(systemActor);
     // The provider's own endpoints, on whatever provider the service holds at the moment.
     server = http.createServer((req, res) => oauth.handle(req, res));
     server.listen(0, '127.0.0.1');
@@ -141,9 +141,7 @@ describe('signing-key rotation', () => {
 
     // Manual rotation a day later: new keys are published now and sign after the publish-ahead.
     clock.advance(24 * hour);
-    const rotated = await withPlatform(core.database, (tx) =>
-      oauth.signingKeys.rotate(tx, undefined, operatorActor),
-    );
+    const rotated = await oauth.signingKeys.rotate(undefined, operatorActor);
     assert.deepEqual(
       rotated.map((r) => r.alg),
       ['ES256', 'RS256'],

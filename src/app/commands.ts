@@ -202,8 +202,9 @@ export const commands: Record<string, Command> = {
         throw new UsageError('--alg must be ES256 or RS256');
       return withCore(ctx, async (core) => {
         const { oauth } = createServices(core);
-        const rotated = await withPlatform(core.database, (tx) =>
-          oauth.signingKeys.rotate(tx, alg as JwkSigningAlg | undefined, operatorActor),
+        const rotated = await oauth.signingKeys.rotate(
+          alg as JwkSigningAlg | undefined,
+          operatorActor,
         );
         const lines = rotated.flatMap((r) => [
           `new ${r.alg} signing key ${r.kid}: in JWKS now, signs from ${r.activateAt.toISOString()}`,

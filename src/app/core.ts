@@ -28,7 +28,6 @@ import {
   systemActor,
   systemClock,
   type WindowCounter,
-  withPlatform,
 } from '../platform/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
@@ -98,22 +97,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     });
     const keys = createPlatformKeys({ database, keyring, audit: writeAudit, clock, platformOrgId });
     audit = createAuditLog({ keys, clock, database });
-    // First start: the first data key, the audit keys and their audit events in one transaction.
-    await withPlatform(database, async (tx) => {
-      const createdDataKey = await keyring.initialize(tx);
-      await keys.ensure(tx, 'audit-mac', systemActor);
-      await keys.ensure(tx, 'audit-seal', systemActor);
-      await keys.ensure(tx, 'oidc-cookies', systemActor);
-      if (createdDataKey) {
-        await writeAudit(tx, {
-          orgId: platformOrgId,
-          action: 'keyring.data_key.created',
-          actor: systemActor,
-          target: { type: 'data_key', id: '1' },
-          details: { keyId: 1, masterKeyId: keyring.masterKeyId },
-        });
-      }
-    });
+    await keys.initialize(systemActor);
     const ipCounter = config.VIGIL_REDIS_URL
       ? await createRedisCounter(config.VIGIL_REDIS_URL)
       : undefined;

@@ -7,7 +7,6 @@ import {
   type Mailer,
   pendingMigrations,
   systemActor,
-  withPlatform,
 } from '../platform/index.ts';
 import { type Core, openCore, reencryptPending } from './core.ts';
 import { createServices, signInFlowMinutes } from './services.ts';
@@ -42,7 +41,7 @@ export async function startServer(
   const announce = options.announce ?? ((text: string) => process.stdout.write(text));
   const services = createServices(c, { mailer: options.mailer });
   const { bootstrap, oauth } = services;
-  await withPlatform(c.database, (tx) => oauth.signingKeys.ensure(tx, systemActor));
+  await oauth.signingKeys.ensure(systemActor);
   await oauth.reload();
   const sealer = startSealer({
     ...c.sealer,
@@ -95,12 +94,7 @@ export async function startServer(
       signIn: services.signIn,
       passwordReset: services.passwordReset,
       sessions: services.sessions,
-      devices: services.lockout.devices,
-      mfa: services.mfa,
-      webauthn: services.webauthn,
-      passwords: services.passwords,
-      identity: services.identity,
-      tenancy: services.tenancy,
+      account: services.account,
       oauth: services.oauth,
       flowMinutes: signInFlowMinutes,
     },

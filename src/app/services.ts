@@ -1,5 +1,6 @@
 import { createApiKeys } from '../apikeys/index.ts';
 import {
+  createAccount,
   createBootstrapService,
   createPasswordReset,
   createSignInFlow,
@@ -93,6 +94,18 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     publicUrl: core.config.VIGIL_PUBLIC_URL,
     platformOrgId,
   });
+  const account = createAccount({
+    database: core.database,
+    audit: core.audit,
+    identity,
+    tenancy,
+    sessions,
+    devices: lockout.devices,
+    mfa,
+    webauthn,
+    passwords,
+    mfaRequired: signIn.mfaRequired,
+  });
   const bootstrap = createBootstrapService({
     database: core.database,
     audit: core.audit,
@@ -151,6 +164,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     sessions,
     signIn,
     passwordReset,
+    account,
     bootstrap,
     mailer,
   };

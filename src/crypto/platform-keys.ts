@@ -48,6 +48,11 @@ export interface LoadedPlatformKey {
 }
 
 export interface PlatformKeys {
+  /**
+   * First start: the keyring's first data key and every platform key, with their audit events,
+   * in one transaction (nothing is created when they exist).
+   */
+  initialize(actor: AuditActor): Promise<void>;
   /** Creates the active key of `purpose` when there is none; returns whether it did. */
   ensure(tx: Tx, purpose: PlatformKeyPurpose, actor: AuditActor): Promise<boolean>;
   /** The active key, cached; loaded on first use. */
@@ -130,6 +135,22 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
   }
 
   const keys: PlatformKeys = {
+    initialize: (actor) =>
+      withPlatform(deps.database, async (tx) => {
+        const createdDataKey = await deps.keyring.initialize(tx);
+        await keys.ensure(tx, 'audit-mac', actor);
+        await keys.ensure(tx, 'audit-seal', actor);
+        await keys.ensure(tx, 'oidc-cookies', actor);
+        if (createdDataKey) {
+          await deps.audit(tx, {
+            orgId: deps.platformOrgId,
+            action: 'keyring.data_key.created',
+            actor,
+            target: { type: 'data_key', id: '1' },
+            details: { keyId: 1, masterKeyId: deps.keyring.masterKeyId },
+          });
+        }
+      }),
     async ensure(tx, purpose, actor) {
       let created = false;
       try {

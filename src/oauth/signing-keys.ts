@@ -163,28 +163,26 @@ export function createSigningKeys(deps: SigningKeysDeps) {
 
   return {
     /** First start: one key per algorithm, signing at once (nothing was signed before). */
-    async ensure(tx: Tx, actor: AuditActor): Promise<void> {
-      const now = clock.now();
-      const published = await store.publishedKeys(tx, now);
-      for (const alg of algs) {
-        if (!published.some((row) => row.alg === alg)) await addKey(tx, alg, now, now, actor);
-      }
-    },
+    ensure: (actor: AuditActor): Promise<void> =>
+      withPlatform(deps.database, async (tx) => {
+        const now = clock.now();
+        const published = await store.publishedKeys(tx, now);
+        for (const alg of algs) {
+          if (!published.some((row) => row.alg === alg)) await addKey(tx, alg, now, now, actor);
+        }
+      }),
 
     /**
      * Manual rotation (`vigil keys rotate --signing [--alg]`): `alg`, or both algorithms, each
-     * audited; `tx` must be in platform scope. Serialised with the schedule of every node.
+     * audited. Serialised with the schedule of every node.
      */
-    async rotate(
-      tx: Tx,
-      alg: JwkSigningAlg | undefined,
-      actor: AuditActor,
-    ): Promise<SigningKeyRotation[]> {
-      await store.lockSchedule(tx);
-      const rotated: SigningKeyRotation[] = [];
-      for (const each of alg ? [alg] : algs) rotated.push(await rotateIn(tx, each, actor));
-      return rotated;
-    },
+    rotate: (alg: JwkSigningAlg | undefined, actor: AuditActor): Promise<SigningKeyRotation[]> =>
+      withPlatform(deps.database, async (tx) => {
+        await store.lockSchedule(tx);
+        const rotated: SigningKeyRotation[] = [];
+        for (const each of alg ? [alg] : algs) rotated.push(await rotateIn(tx, each, actor));
+        return rotated;
+      }),
 
     /** The schedule: rotates an algorithm whose signing key is due and has no successor yet. */
     rotateDue: (actor: AuditActor) =>

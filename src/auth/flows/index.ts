@@ -1,3 +1,4 @@
+export { type Account, type AccountDeps, createAccount, type PasswordChange } from './account.ts';
 export {
   type BootstrapDeps,
   type BootstrapInput,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type AuditActor, isAppError, withOrg } from '../../platform/index.ts';
+import { type AuditActor, isAppError } from '../../platform/index.ts';
 import type { Session } from '../../sessions/index.ts';
 import { passkeyPageCsp } from '../security-headers.ts';
 import { type Body, html, type PageContext, problemsOf, qrDataUri } from './context.ts';
@@ -8,18 +8,7 @@ import * as pages from './pages.ts';
 
 /** The signed-in user's account page and its actions. */
 export function registerAccountPages(app: FastifyInstance, ctx: PageContext): void {
-  const {
-    deps,
-    signIn,
-    sessions,
-    mfa,
-    guard,
-    auditRefusal,
-    sessionSubject,
-    current,
-    json,
-    refuse,
-  } = ctx;
+  const { deps, guard, auditRefusal, sessionSubject, current, json, refuse } = ctx;
 
   /** Account routes: a live session or back to sign-in. */
   async function withSession(
@@ -40,22 +29,9 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
 
   /** A new session id after a change of factors or password (DESIGN: fixation-proof). */
   async function renew(reply: FastifyReply, session: Session, actor: AuditActor): Promise<Session> {
-    return withOrg(deps.database, session.orgId, async (tx) => {
-      const next = await sessions.create(
-        tx,
-        {
-          user: { id: session.userId, orgId: session.orgId },
-          amr: session.amr,
-          acr: session.acr,
-          ip: actor.ip,
-          userAgent: actor.userAgent,
-        },
-        actor,
-      );
-      await sessions.endOne(tx, session.userId, session.id, 'privilege_change', actor);
-      setSessionCookie(reply, next.token);
-      return next.session;
-    });
+    const next = await deps.account.renewSession(session, actor);
+    setSessionCookie(reply, next.token);
+    return next.session;
   }
 
   async function renderAccount(
@@ -67,39 +43,41 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
   ) {
     // Platform scope, so outside the organization's transaction (one connection on PGlite).
     const applications = await deps.oauth.grantsOf(session.userId);
-    const view = await withOrg(deps.database, session.orgId, async (tx) => {
-      const user = await deps.identity.findUser(tx, session.userId);
-      const org = await deps.tenancy.getOrganization(tx, session.orgId);
-      const activity = await deps.audit.query(tx, { subjectId: session.userId, limit: 20 });
-      const factors = await mfa.factors(tx, session.userId);
+    const {
+      user,
+      organization,
+      activity,
+      enrollBy,
+      sessions,
+      devices,
+      factors,
+      recoveryCodesLeft,
+    } = await deps.account.overview(session);
+    const view = {
+      csrf: csrfToken(request, reply),
+      email: user?.email ?? '',
+      displayName: user?.displayName ?? '',
+      orgName: organization?.name ?? '',
+      currentSessionId: session.id,
+      applications,
+      sessions,
+      devices,
+      // The ids of this browser's device tokens, to mark its row (the id part only).
+      currentDeviceIds: deviceTokensOf(request).map((t) => t.split('.')[0] ?? ''),
+      factors,
+      recoveryCodesLeft,
+      activity: activity.events.map((e) => ({
+        at: e.occurredAt,
+        action: e.action,
+        outcome: e.outcome,
+        ip: e.actor.ip,
+      })),
       // Within the grace period of a required second factor: the prompt to enroll before it ends.
-      const enrollBy =
-        user && factors.length === 0 ? (await signIn.mfaRequired(tx, user)).graceUntil : null;
-      return {
-        csrf: csrfToken(request, reply),
-        email: user?.email ?? '',
-        displayName: user?.displayName ?? '',
-        orgName: org?.name ?? '',
-        currentSessionId: session.id,
-        applications,
-        sessions: await sessions.listForUser(tx, session.userId),
-        devices: await deps.devices.list(tx, session.userId),
-        // The ids of this browser's device tokens, to mark its row (the id part only).
-        currentDeviceIds: deviceTokensOf(request).map((t) => t.split('.')[0] ?? ''),
-        factors,
-        recoveryCodesLeft: await mfa.remainingRecoveryCodes(tx, session.userId),
-        activity: activity.events.map((e) => ({
-          at: e.occurredAt,
-          action: e.action,
-          outcome: e.outcome,
-          ip: e.actor.ip,
-        })),
-        notice: enrollBy
-          ? `Your organization requires a second factor: add one below before ${enrollBy.toISOString().slice(0, 10)}. From then on, signing in asks you to set one up first.`
-          : undefined,
-        ...extra,
-      };
-    });
+      notice: enrollBy
+        ? `Your organization requires a second factor: add one below before ${enrollBy.toISOString().slice(0, 10)}. From then on, signing in asks you to set one up first.`
+        : undefined,
+      ...extra,
+    };
     return html(reply, status)
       .header('content-security-policy', passkeyPageCsp)
       .send(pages.accountPage(view));
@@ -113,9 +91,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
     withSession(request, reply, async (session, actor) => {
       const target = request.body.session ?? '';
       if (target !== session.id) {
-        await withOrg(deps.database, session.orgId, (tx) =>
-          sessions.endOne(tx, session.userId, target, 'user', actor),
-        );
+        await deps.account.endSession(session, target, actor);
       }
       return renderAccount(request, reply, session, { notice: 'The session was ended.' });
     }),
@@ -123,9 +99,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
 
   app.post<{ Body: Body }>('/account/sessions/end-others', (request, reply) =>
     withSession(request, reply, async (session, actor) => {
-      const ended = await withOrg(deps.database, session.orgId, (tx) =>
-        sessions.endAllForUser(tx, session.userId, 'user', actor, session.id),
-      );
+      const ended = await deps.account.endOtherSessions(session, actor);
       return renderAccount(request, reply, session, {
         notice: `${ended.length} other session(s) ended.`,
       });
@@ -136,15 +110,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
   // unknown browser's do, until the user completes a sign-in from it (docs/authentication.md).
   app.post<{ Body: Body }>('/account/devices/forget', (request, reply) =>
     withSession(request, reply, async (session, actor) => {
-      const forgotten = await withOrg(deps.database, session.orgId, (tx) =>
-        deps.devices.revokeOne(
-          tx,
-          { id: session.userId, orgId: session.orgId },
-          request.body.device ?? '',
-          'user',
-          actor,
-        ),
-      );
+      const forgotten = await deps.account.forgetDevice(session, request.body.device ?? '', actor);
       return forgotten
         ? renderAccount(request, reply, session, { notice: 'The browser was forgotten.' })
         : renderAccount(request, reply, session, { problems: ['No such browser.'] }, 400);
@@ -153,9 +119,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
 
   app.post<{ Body: Body }>('/account/devices/forget-all', (request, reply) =>
     withSession(request, reply, async (session, actor) => {
-      const forgotten = await withOrg(deps.database, session.orgId, (tx) =>
-        deps.devices.revokeAll(tx, { id: session.userId, orgId: session.orgId }, 'user', actor),
-      );
+      const forgotten = await deps.account.forgetAllDevices(session, actor);
       return renderAccount(request, reply, session, {
         notice: `${forgotten} browser(s) forgotten.`,
       });
@@ -179,14 +143,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
 
   app.get('/account/totp', (request, reply) =>
     withSession(request, reply, async (session) => {
-      const started = await withOrg(deps.database, session.orgId, async (tx) => {
-        const user = await deps.identity.findUser(tx, session.userId);
-        return mfa.startTotp(tx, {
-          id: session.userId,
-          orgId: session.orgId,
-          email: user?.email ?? '',
-        });
-      });
+      const started = await deps.account.startTotp(session);
       return html(reply).send(
         pages.enrollPage({
           csrf: csrfToken(request, reply),
@@ -204,16 +161,12 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
     (request, reply) =>
       withSession(request, reply, async (session, actor) => {
         try {
-          const { recoveryCodes } = await withOrg(deps.database, session.orgId, async (tx) => {
-            const user = await deps.identity.findUser(tx, session.userId);
-            return mfa.confirmTotp(
-              tx,
-              { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
-              request.params.factorId,
-              request.body.code ?? '',
-              actor,
-            );
-          });
+          const { recoveryCodes } = await deps.account.confirmTotp(
+            session,
+            request.params.factorId,
+            request.body.code ?? '',
+            actor,
+          );
           const renewed = await renew(reply, session, actor);
           if (recoveryCodes)
             return html(reply).send(
@@ -236,17 +189,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
   app.post<{ Body: Body }>('/account/factors/remove', (request, reply) =>
     withSession(request, reply, async (session, actor) => {
       try {
-        await withOrg(deps.database, session.orgId, async (tx) => {
-          const user = await deps.identity.findUser(tx, session.userId);
-          const required = user ? (await signIn.mfaRequired(tx, user)).required : true;
-          await mfa.removeFactor(
-            tx,
-            { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
-            request.body.factor ?? '',
-            required,
-            actor,
-          );
-        });
+        await deps.account.removeFactor(session, request.body.factor ?? '', actor);
         const renewed = await renew(reply, session, actor);
         return renderAccount(request, reply, renewed, { notice: 'The factor was removed.' });
       } catch (err) {
@@ -263,14 +206,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
     if (!session) return refuse(reply, 401, 'Sign in again.');
     if (!csrfValid(request, request.body?.csrf))
       return refuse(reply, 403, 'Your form expired. Reload the page.');
-    const options = await withOrg(deps.database, session.orgId, async (tx) => {
-      const user = await deps.identity.findUser(tx, session.userId);
-      return deps.webauthn.registrationOptions(tx, {
-        id: session.userId,
-        orgId: session.orgId,
-        email: user?.email ?? '',
-      });
-    });
+    const options = await deps.account.passkeyOptions(session);
     return json(reply, 200, options);
   });
 
@@ -286,17 +222,13 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
       userAgent: request.headers['user-agent'],
     };
     try {
-      await withOrg(deps.database, session.orgId, async (tx) => {
-        const user = await deps.identity.findUser(tx, session.userId);
-        await deps.webauthn.finishRegistration(
-          tx,
-          { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
-          String(request.body.challengeId ?? ''),
-          request.body.response as never,
-          String(request.body.label ?? 'Passkey'),
-          actor,
-        );
-      });
+      await deps.account.addPasskey(
+        session,
+        String(request.body.challengeId ?? ''),
+        request.body.response as never,
+        String(request.body.label ?? 'Passkey'),
+        actor,
+      );
     } catch (err) {
       const problems = problemsOf(err);
       await auditRefusal(request, sessionSubject(session), 'mfa.factor.enroll_failed', err);
@@ -309,14 +241,7 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
 
   app.post<{ Body: Body }>('/account/recovery-codes', (request, reply) =>
     withSession(request, reply, async (session, actor) => {
-      const codes = await withOrg(deps.database, session.orgId, async (tx) => {
-        const user = await deps.identity.findUser(tx, session.userId);
-        return mfa.regenerateRecoveryCodes(
-          tx,
-          { id: session.userId, orgId: session.orgId, email: user?.email ?? '' },
-          actor,
-        );
-      });
+      const codes = await deps.account.regenerateRecoveryCodes(session, actor);
       return html(reply).send(
         pages.recoveryCodesPage({ codes, next: '/account', nextLabel: 'Back to your account' }),
       );
@@ -340,30 +265,15 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
     withSession(request, reply, async (session, actor) => {
       const body = request.body;
       try {
-        await withOrg(deps.database, session.orgId, async (tx) => {
-          const user = await deps.identity.findUser(tx, session.userId);
-          if (!user) throw new Error('session without user');
-          const check = await deps.passwords.verify(
-            tx,
-            user,
-            body.current ?? '',
-            session.amr.includes('mfa'),
-          );
-          const problems = check.ok ? [] : ['The current password is not right.'];
-          if ((body.password ?? '') !== (body.confirmation ?? ''))
-            problems.push('The two new passwords differ.');
-          if (problems.length > 0) {
-            throw new AppError('invalid', 'password.change_refused', problems.join(' '), {
-              details: { problems },
-            });
-          }
-          await deps.passwords.set(tx, user, body.password ?? '', {
-            actor,
-            temporary: false,
-            byOwner: true,
-          });
-          await sessions.endAllForUser(tx, session.userId, 'password_change', actor, session.id);
-        });
+        await deps.account.changePassword(
+          session,
+          {
+            current: body.current ?? '',
+            password: body.password ?? '',
+            confirmation: body.confirmation ?? '',
+          },
+          actor,
+        );
         const renewed = await renew(reply, session, actor);
         return renderAccount(request, reply, renewed, {
           notice: 'Your password was changed and your other sessions were ended.',

@@ -1,15 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { AuditLog } from '../../audit/index.ts';
-import type { Client, PasswordReset, SignInFlow, StepResult } from '../../auth/flows/index.ts';
-import type { TrustedDevices } from '../../auth/lockout/index.ts';
-import type { MfaService, Webauthn } from '../../auth/mfa/index.ts';
-import type { PasswordService } from '../../auth/password/index.ts';
-import type { IdentityService } from '../../identity/index.ts';
+import type {
+  Account,
+  Client,
+  PasswordReset,
+  SignInFlow,
+  StepResult,
+} from '../../auth/flows/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
 import { type Database, isAppError } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
-import type { TenancyService } from '../../tenancy/index.ts';
 import { pageCsp } from '../security-headers.ts';
 import {
   addDeviceToken,
@@ -30,13 +31,8 @@ export interface AccountDeps {
   signIn: SignInFlow;
   passwordReset: PasswordReset;
   sessions: SessionService;
-  /** The browsers the user signed in from (device cookies): listed and forgotten on /account. */
-  devices: TrustedDevices;
-  mfa: MfaService;
-  webauthn: Webauthn;
-  passwords: PasswordService;
-  identity: IdentityService;
-  tenancy: TenancyService;
+  /** The signed-in user's own changes (/account): sessions, browsers, factors, password. */
+  account: Account;
   oauth: OAuth;
   flowMinutes: number;
 }
@@ -64,7 +60,7 @@ export async function qrDataUri(uri: string): Promise<string> {
 
 /** What every page route shares: the services and the cookie, CSRF and audit helpers. */
 export function createPageContext(deps: AccountDeps) {
-  const { signIn, sessions, mfa } = deps;
+  const { signIn, sessions } = deps;
 
   /** Sets the cookies a sign-in step's result calls for and says where the browser goes next. */
   function nextLocation(reply: FastifyReply, result: StepResult): string {
@@ -144,7 +140,6 @@ export function createPageContext(deps: AccountDeps) {
     deps,
     signIn,
     sessions,
-    mfa,
     nextLocation,
     follow,
     guard,
