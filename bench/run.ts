@@ -3,7 +3,7 @@ import { serverCoreCount } from './cores.ts';
 
 /**
  * `npm run bench -- <name> [options]`: each benchmark reports absolute numbers and ratios to a
- * baseline measured in the same run on the same machine (DESIGN §8).
+ * baseline measured in the same run on the same machine (docs/architecture.md#benchmarks).
  */
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   audit: () => import('./audit.ts'),

@@ -6,9 +6,10 @@ import { startOidcWorld } from './support/oidc.ts';
 import { startRelyingParty } from './support/relying-party.ts';
 
 /**
- * Chromium applies CSP `form-action` to the redirects that follow a form POST (DESIGN §11): a
- * relying party on the same origin as Vigil would hide a policy that stops the browser on its way
- * back. This RP listens on http://127.0.0.1:<its port>, Vigil on https://localhost:<another>.
+ * Chromium applies CSP `form-action` to the redirects that follow a form POST
+ * (docs/architecture.md#pitfall-form-action): a relying party on the same origin as Vigil would
+ * hide a policy that stops the browser on its way back. This RP listens on http://127.0.0.1:<its
+ * port>, Vigil on https://localhost:<another>.
  */
 describe('a relying party on another origin, in a real browser', () => {
   let world: Awaited<ReturnType<typeof startOidcWorld>>;

@@ -5,7 +5,10 @@ import { createIdentityService } from '../src/identity/index.ts';
 import { newId, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 
-/** Row-level security (DESIGN §4) on every tenant-owned table, on PGlite and PostgreSQL alike. */
+/**
+ * Row-level security (docs/architecture.md#data-and-tenancy) on every tenant-owned table, on PGlite
+ * and PostgreSQL alike.
+ */
 describe('tenant isolation', () => {
   let core: TestCore;
   let orgA: string;

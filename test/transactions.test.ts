@@ -9,7 +9,7 @@ import { asOwner } from './support/database.ts';
 /**
  * `withOrg` / `withPlatform` send every statement when it is issued, through the driver's public
  * API (docs/adr/0010-no-pipelined-statements.md): a statement's error is raised by that statement,
- * and a transaction that fails commits nothing (DESIGN §5.1).
+ * and a transaction that fails commits nothing (docs/architecture.md#invariant-1).
  */
 describe('transactions', () => {
   let test: TestCore;

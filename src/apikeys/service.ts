@@ -69,7 +69,7 @@ const useGranularityMs = 60_000;
 /**
  * API keys (docs/access-control.md#api-keys): bound to one organization, scoped to permissions
  * no wider than their creator's, expiring, revocable, last use recorded; the secret is shown
- * once and stored as SHA-256 (DESIGN §5.2).
+ * once and stored as SHA-256 (docs/architecture.md#invariant-2).
  */
 export function createApiKeys(deps: ApiKeyDeps) {
   const { clock, audit } = deps;
@@ -151,7 +151,10 @@ export function createApiKeys(deps: ApiKeyDeps) {
       });
     },
 
-    /** Deactivation: every live key the user created stops working (DESIGN §5.6). */
+    /**
+     * Deactivation: every live key the user created stops working
+     * (docs/architecture.md#invariant-6).
+     */
     async revokeAllCreatedBy(tx: Tx, orgId: string, userId: string, actor: AuditActor) {
       const revoked = await store.revokeKeys(
         tx,

@@ -25,8 +25,9 @@ export interface AuditPage {
 
 export interface AuditLog {
   /**
-   * Records an event in the caller's transaction (DESIGN §5.1): it commits with the change or not
-   * at all. Every event of a transaction is inserted by one statement just before it commits.
+   * Records an event in the caller's transaction (docs/architecture.md#invariant-1): it commits
+   * with the change or not at all. Every event of a transaction is inserted by one statement just
+   * before it commits.
    */
   record(tx: Tx, input: AuditEventInput): Promise<void>;
   /** Several events of one change (bulk operations), recorded like `record`. */
@@ -104,7 +105,8 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
 
   async function prepare(input: AuditEventInput): Promise<store.SealedContent> {
     if (!isUuid(input.orgId)) throw auditErrors.badOrg();
-    // Fail closed (DESIGN §5.7): without the MAC key the event, and so the change, is refused.
+    // Fail closed (docs/architecture.md#invariant-7): without the MAC key the event, and so the
+    // change, is refused.
     const key = await deps.keys.active('audit-mac');
     const now = deps.clock.now();
     const content = contentOf(input, newId(now.getTime()), now, key.id);

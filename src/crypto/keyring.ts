@@ -70,7 +70,8 @@ function wrap(master: MasterKey, keyId: number, key: Uint8Array): string {
 function unwrap(masters: MasterKey[], row: store.DataKeyRow): Buffer {
   const master = masters.find((m) => m.id === row.master_key_id);
   if (!master) {
-    // Fail closed (DESIGN §5.7): without the right master key nothing can be decrypted.
+    // Fail closed (docs/architecture.md#invariant-7): without the right master key nothing can be
+    // decrypted.
     throw new AppError(
       'unavailable',
       'crypto.master_key_missing',

@@ -5,7 +5,7 @@ import { hash, verify } from '@node-rs/argon2';
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which erasable TypeScript cannot import). */
 const argon2id = 2;
 
-/** argon2id with OWASP's parameters (DESIGN §1); they travel inside the encoded hash. */
+/** argon2id with OWASP's parameters (m=19 MiB, t=2, p=1); they travel inside the encoded hash. */
 export const passwordHashParams = {
   algorithm: argon2id,
   memoryCost: 19_456,
@@ -16,13 +16,12 @@ export const passwordHashParams = {
 /**
  * How many argon2id computations may be handed to libuv's thread pool at once, given the pool's
  * size and the cores this process may use. Each one fills 19 MiB: more of them running than cores
- * only take turns on the same cores and evict each other's memory from the CPU caches (on one
- * core, four at once verify ~20% fewer passwords per second than one after the other:
- * docs/authentication.md). So when the pool has more threads than cores (libuv's default is 4),
- * one per core. When it has at most one thread per core (`sizeThreadPoolForHashing`), the pool
- * itself keeps them from running more than that, and one more per thread waits in its queue: a
- * thread that finishes a hash starts the next at once, without waiting for the event loop
- * (docs/authentication.md#scheduling).
+ * only take turns on the same cores and evict each other's memory from the CPU caches, and
+ * verify fewer passwords per second (bench/RESULTS.md#password-hashing). So when the pool has
+ * more threads than cores (libuv's default is 4), one per core. When it has at most one thread
+ * per core (`sizeThreadPoolForHashing`), the pool itself keeps them from running more than that,
+ * and one more per thread waits in its queue: a thread that finishes a hash starts the next at
+ * once, without waiting for the event loop (docs/authentication.md#scheduling).
  */
 export function hashesInFlight(poolSize: number, cores: number): number {
   return poolSize <= cores ? 2 * poolSize : cores;

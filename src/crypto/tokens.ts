@@ -3,7 +3,7 @@ import { constantTimeEqual, randomBytesOf, sha256 } from './primitives.ts';
 
 /**
  * Split tokens (`<id>.<secret>`): the id finds the row, only SHA-256(secret) is stored, and the
- * presented secret is compared in constant time (DESIGN §5.2, §5.8).
+ * presented secret is compared in constant time (docs/architecture.md#invariant-2, #invariant-8).
  */
 export interface SplitToken {
   id: string;

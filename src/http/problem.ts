@@ -91,7 +91,7 @@ export function problemOf(err: unknown, request: FastifyRequest): Problem {
     requestId: String(request.id),
     ...(isRouterError(err) ? {} : { instance: request.url.split('?')[0] }),
   };
-  // 5xx never expose details (DESIGN §6).
+  // 5xx never expose details (docs/architecture.md#errors).
   if (exposed) {
     problem.detail = appError.message;
     const errors = appError.details.errors ?? appError.details.problems;
@@ -104,7 +104,10 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
-/** A browser asking for a page outside the API (DESIGN §6: a plain page for browsers). */
+/**
+ * A browser asking for a page outside the API (docs/architecture.md#errors: a plain page for
+ * browsers).
+ */
 const wantsPage = (request: FastifyRequest) =>
   !request.url.startsWith('/api/') && /\btext\/html\b/.test(request.headers.accept ?? '');
 

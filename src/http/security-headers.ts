@@ -25,8 +25,9 @@ function originOf(url: string): string | undefined {
 
 /**
  * `csp` with `form-action` widened to the origins of `targets`. Chromium applies `form-action` to
- * every redirect that follows a form POST (DESIGN §11): a page whose form ends, through Vigil's
- * redirects, at a relying party must name the relying party's origin, and only that one.
+ * every redirect that follows a form POST (docs/architecture.md#pitfall-form-action): a page whose
+ * form ends, through Vigil's redirects, at a relying party must name the relying party's origin,
+ * and only that one.
  */
 export function allowFormsTo(csp: string, targets: readonly string[]): string {
   const origins = [...new Set(targets.map(originOf).filter((o) => o !== undefined))];

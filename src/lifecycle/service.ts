@@ -23,8 +23,8 @@ export interface LifecycleDeps {
 
 /**
  * Deactivation, the one path every trigger takes (admin, SCIM, HR date, access review):
- * DESIGN §5.6 — the status, every session, device cookie, API key, refresh token, grant and
- * provider session, at once; deprovisioning also removes every role.
+ * docs/architecture.md#invariant-6 — the status, every session, device cookie, API key, refresh
+ * token, grant and provider session, at once; deprovisioning also removes every role.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   return {

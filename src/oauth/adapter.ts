@@ -23,7 +23,7 @@ export interface AdapterDeps {
 
 /**
  * Models whose id is the bearer value handed out: stored under its SHA-256 and without the value
- * in the payload (DESIGN §5.2), so the table never holds a usable token.
+ * in the payload (docs/architecture.md#invariant-2), so the table never holds a usable token.
  */
 const bearerModels = new Set([
   'AccessToken',

@@ -93,8 +93,9 @@ export function createLogout(deps: LogoutDeps) {
   }
 
   /**
-   * Deactivation (DESIGN §5.6): every grant, token, code and provider session of the user goes
-   * at once, so refresh fails and introspection answers `active: false`; their clients are told.
+   * Deactivation (docs/architecture.md#invariant-6): every grant, token, code and provider session
+   * of the user goes at once, so refresh fails and introspection answers `active: false`; their
+   * clients are told.
    */
   async function revokeAllFor(user: { userId: string; orgId: string }, reason: string) {
     const sessions = await withPlatform(database, async (tx) => {

@@ -3,7 +3,8 @@ import type { Tx } from './db/scope.ts';
 
 /**
  * What a module hands to the audit log. Every module records through an injected `AuditWriter`
- * (implemented by src/audit) in the same transaction as the change (DESIGN §5.1).
+ * (implemented by src/audit) in the same transaction as the change
+ * (docs/architecture.md#invariant-1).
  */
 export interface AuditEventInput {
   orgId: string;

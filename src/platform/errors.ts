@@ -1,4 +1,7 @@
-/** The one internal error type (DESIGN §6). `expose` says whether `message` may reach a caller. */
+/**
+ * The one internal error type (docs/architecture.md#errors). `expose` says whether `message` may
+ * reach a caller.
+ */
 export type ErrorKind =
   | 'invalid'
   | 'unauthenticated'

@@ -134,12 +134,13 @@ export function createPasswordReset(deps: PasswordResetDeps) {
 
   return {
     /**
-     * Takes a reset request: the lookup, the links, the audit events and the mail all run after
-     * the caller has answered (from the next turn of the event loop), so the answer takes the
-     * same time for an active account's email, an unknown one or a limited one (DESIGN §5.5;
-     * docs/authentication.md#timing). A failure is logged, never thrown. Resolves at once, unless
-     * `maxPending` requests are still at work: then once one has finished, whatever the emails,
-     * so that a flood of requests waits instead of piling up in memory.
+     * Takes a reset request: the lookup, the links, the audit events and the mail all run after the
+     * caller has answered (from the next turn of the event loop), so the answer takes the same time
+     * for an active account's email, an unknown one or a limited one
+     * (docs/architecture.md#invariant-5; docs/authentication.md#timing). A failure is logged, never
+     * thrown. Resolves at once, unless `maxPending` requests are still at work: then once one has
+     * finished, whatever the emails, so that a flood of requests waits instead of piling up in
+     * memory.
      */
     async request(email: string, client: Client): Promise<void> {
       while (pending.size >= maxPending) await Promise.race(pending);

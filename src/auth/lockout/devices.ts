@@ -18,8 +18,9 @@ import type { Counter } from './model.ts';
  * its own, apart from the account's counter for every other client. An attacker's failures then
  * lock out only browsers the account has never used; a wrong password with a valid device token
  * still counts, on that device. The token is a split token, per user and per browser: only the
- * SHA-256 of its secret is stored (DESIGN §5.2), and revoking it (password reset, deactivation,
- * its owner or an administrator forgetting it, the cap per user) makes it count as no token.
+ * SHA-256 of its secret is stored (docs/architecture.md#invariant-2), and revoking it (password
+ * reset, deactivation, its owner or an administrator forgetting it, the cap per user) makes it
+ * count as no token.
  */
 export interface TrustedDevice {
   id: string;

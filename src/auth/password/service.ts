@@ -180,7 +180,7 @@ export function createPasswordService(deps: PasswordDeps) {
 
     /**
      * The same argon2id work as `verify`, for an attempt on an account that does not exist, so
-     * that the answer takes as long (DESIGN §5.5). Always false.
+     * that the answer takes as long (docs/architecture.md#invariant-5). Always false.
      */
     async verifyWithoutAccount(password: string): Promise<false> {
       equaliser ??= hashPassword(`vigil-timing-equaliser-${randomToken(16)}`);

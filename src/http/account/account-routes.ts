@@ -27,7 +27,10 @@ export function registerAccountPages(app: FastifyInstance, ctx: PageContext): vo
     });
   }
 
-  /** A new session id after a change of factors or password (DESIGN: fixation-proof). */
+  /**
+   * A new session id after a change of factors or password (fixation-proof:
+   * docs/authentication.md#sessions).
+   */
   async function renew(reply: FastifyReply, session: Session, actor: AuditActor): Promise<Session> {
     const next = await deps.account.renewSession(session, actor);
     setSessionCookie(reply, next.token);

@@ -5,8 +5,8 @@ import { deviceDays, maxDeviceTokens } from '../../auth/lockout/index.ts';
 import { constantTimeEqual, randomToken } from '../../crypto/index.ts';
 
 /**
- * `__Host-` cookies: Secure, Path=/, no Domain (DESIGN §5.3). Browsers treat them as secure even
- * behind a TLS-terminating proxy, since the page itself is https.
+ * `__Host-` cookies: Secure, Path=/, no Domain (docs/architecture.md#invariant-3). Browsers treat
+ * them as secure even behind a TLS-terminating proxy, since the page itself is https.
  */
 export const cookieNames = {
   session: '__Host-vigil-session',

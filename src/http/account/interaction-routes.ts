@@ -63,7 +63,8 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
         setReturnCookie(reply, `/interaction/${details.uid}`);
         return reply.redirect('/login', 303);
       }
-      // An organization's client signs in only that organization's users (DESIGN §4).
+      // An organization's client signs in only that organization's users
+      // (docs/architecture.md#data-and-tenancy).
       if (client?.org_id !== platformOrgId && client?.org_id !== session.orgId) {
         return finish(request, reply, {
           error: 'access_denied',

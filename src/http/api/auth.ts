@@ -39,7 +39,8 @@ export async function principalOf(
   const claims = await deps.oauth.verifyAccessToken(token, deps.audience);
   if (typeof claims?.sub !== 'string') throw unauthenticated();
   const userId = claims.sub;
-  // A deactivated user's token stops at once, whatever its expiry (DESIGN §5.6).
+  // A deactivated user's token stops at once, whatever its expiry
+  // (docs/architecture.md#invariant-6).
   const user = await withPlatform(deps.database, (tx) => deps.identity.findUser(tx, userId));
   if (user?.status !== 'active') throw unauthenticated();
   return {

@@ -63,7 +63,10 @@ export interface ApiRoute {
   /** OpenAPI form: `/orgs/{orgId}/users`. */
   path: string;
   summary: string;
-  /** The permission the central check demands (DESIGN §5, docs/access-control.md). */
+  /**
+   * The permission the central check demands (docs/architecture.md#data-and-tenancy,
+   * docs/access-control.md).
+   */
   permission: string;
   /** `org` routes act on `{orgId}`; `platform` routes on the platform itself. */
   scope: 'org' | 'platform';

@@ -76,7 +76,8 @@ async function openPglite(dataDir: string, given?: PGlite, log?: StatementLog): 
   const db = new Kysely<DB>({
     dialect: new PGliteDialect({
       pglite,
-      // PGlite runs as a superuser, which bypasses RLS: switch to the app role (DESIGN §4).
+      // PGlite runs as a superuser, which bypasses RLS: switch to the app role
+      // (docs/architecture.md#data-and-tenancy).
       onCreateConnection: async (conn) => {
         roleSet = true;
         await conn.executeQuery(setAppRole);

@@ -8,10 +8,9 @@ type Slot<Name extends string> = { name: Name } | { value: unknown };
 
 /**
  * A query whose shape never changes, built and compiled by Kysely once and then run with each
- * call's values. Building and compiling a query cost the Node process more than sending it and
- * reading the answer (an introspection's one lookup: 0.05 ms of its 0.44 ms, measured in
- * `npm run bench -- oauth`), so the hottest statements of the token endpoints and the sign-in
- * are written this way (docs/architecture.md#precompiled-queries).
+ * call's values. Building and compiling a query can cost the Node process more than sending it
+ * and reading the answer (bench/RESULTS.md#precompiled-queries), so the hottest statements of the
+ * token endpoints and the sign-in are written this way (docs/architecture.md#precompiled-queries).
  *
  * `build` gets one stand-in per name in `names` and must use each one where its value goes;
  * constants it writes itself stay as they are. Every run binds the values as parameters, as

@@ -14,7 +14,7 @@ export type Scope = { kind: 'org'; orgId: string } | { kind: 'platform' };
 /**
  * Runs `fn` in one transaction scoped to an organization: row-level security shows and accepts
  * only that organization's rows. The state change and its audit event go through the same `tx`
- * (DESIGN §5.1): both commit or neither does.
+ * (docs/architecture.md#invariant-1): both commit or neither does.
  */
 export function withOrg<T>(
   database: Database,
