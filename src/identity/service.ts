@@ -32,14 +32,7 @@ export interface SignInCandidate extends User {
   org: { id: string; slug: string; name: string; active: boolean };
 }
 
-/** A user row joined with its organization's slug, name and status (sign-in reads). */
-export type SignInCandidateRow = store.UserRow & {
-  org_slug: string;
-  org_name: string;
-  org_status: string;
-};
-
-export function toSignInCandidate(r: SignInCandidateRow): SignInCandidate {
+function toSignInCandidate(r: store.SignInCandidateRow): SignInCandidate {
   return {
     ...toUser(r),
     org: { id: r.org_id, slug: r.org_slug, name: r.org_name, active: r.org_status === 'active' },
@@ -181,9 +174,7 @@ export function createIdentityService(deps: IdentityDeps) {
 
     /** Accounts with this email (every organization, or the one named), with their organization. */
     async signInCandidates(tx: Tx, email: string, orgSlug?: string): Promise<SignInCandidate[]> {
-      return (await store.signInCandidatesQuery(tx, email, orgSlug, 10).execute()).map(
-        toSignInCandidate,
-      );
+      return (await store.signInCandidates(tx, email, orgSlug)).map(toSignInCandidate);
     },
     async listUsersPage(
       tx: Tx,

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Tx, UsersTable } from '../platform/index.ts';
+import { precompiled, type Tx, type UsersTable } from '../platform/index.ts';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -36,30 +36,46 @@ export async function countActiveWithRole(tx: Tx, orgId: string, roleKey: string
   return Number(row?.n ?? 0);
 }
 
-/**
- * Accounts with this email in every organization (or one, by slug), for sign-in; platform scope.
- * A query, not rows: the sign-in's password step adds what it needs to know about each account.
- */
-export function signInCandidatesQuery(
+/** A user row joined with its organization's slug, name and status (sign-in reads). */
+export type SignInCandidateRow = UserRow & {
+  org_slug: string;
+  org_name: string;
+  org_status: string;
+};
+
+/** More accounts than anyone has under one email: a bound on the sign-in's work. */
+const maxSignInCandidates = 10;
+
+/** The sign-in's read, compiled once for each shape: every organization, or one by slug. */
+const candidatesStatement = (bySlug: boolean) =>
+  precompiled<'email' | 'orgSlug', SignInCandidateRow>(
+    bySlug ? ['email', 'orgSlug'] : ['email'],
+    (db, p) => {
+      let q = db
+        .selectFrom('users')
+        .innerJoin('organizations', 'organizations.id', 'users.org_id')
+        .selectAll('users')
+        .select([
+          'organizations.slug as org_slug',
+          'organizations.name as org_name',
+          'organizations.status as org_status',
+        ])
+        .where(sql<boolean>`lower(users.email) = lower(${p.email})`)
+        .orderBy('organizations.slug')
+        .limit(maxSignInCandidates);
+      if (bySlug) q = q.where('organizations.slug', '=', p.orgSlug);
+      return q;
+    },
+  );
+const candidatesIn = { everyOrg: candidatesStatement(false), oneOrg: candidatesStatement(true) };
+
+/** Accounts with this email in every organization (or one, by slug), for sign-in; platform scope. */
+export async function signInCandidates(
   tx: Tx,
   email: string,
   orgSlug: string | undefined,
-  limit: number,
-) {
-  let q = tx
-    .selectFrom('users')
-    .innerJoin('organizations', 'organizations.id', 'users.org_id')
-    .selectAll('users')
-    .select([
-      'organizations.slug as org_slug',
-      'organizations.name as org_name',
-      'organizations.status as org_status',
-    ])
-    .where(sql<boolean>`lower(users.email) = lower(${email})`)
-    .orderBy('organizations.slug')
-    .limit(limit);
-  if (orgSlug) q = q.where('organizations.slug', '=', orgSlug);
-  return q;
+): Promise<SignInCandidateRow[]> {
+  return (orgSlug ? candidatesIn.oneOrg : candidatesIn.everyOrg)(tx, { email, orgSlug });
 }
 
 export async function roleKeysOf(tx: Tx, userId: string): Promise<string[]> {

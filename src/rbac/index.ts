@@ -16,4 +16,4 @@ export {
   type RbacDeps,
   type UserPrincipal,
 } from './service.ts';
-export { heldRoleKeys } from './store.ts';
+export { heldRoleKeysOfUsers } from './store.ts';

@@ -1,6 +1,7 @@
-import { type Expression, type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type {
   AccessRequestsTable,
+  BatchRead,
   ConflictRulesTable,
   RoleAssignmentsTable,
   RolesTable,
@@ -11,22 +12,41 @@ export type RoleRow = Selectable<RolesTable>;
 export type AssignmentRow = Selectable<RoleAssignmentsTable>;
 export type ConflictRuleRow = Selectable<ConflictRulesTable>;
 
-/**
- * The keys of the roles the user (an id or a column) holds at `now`, as an SQL expression:
- * expired assignments no longer count, swept or not.
- */
-export function heldRoleKeys(userId: Expression<string>, now: Date) {
-  return sql<string[]>`array(SELECT role_key FROM role_assignments
-    WHERE role_assignments.user_id = ${userId}
-      AND (role_assignments.expires_at IS NULL OR role_assignments.expires_at > ${now}))`;
+/** The roles held at `now`: expired assignments no longer count, swept or not. */
+function heldAt(now: Date) {
+  return sql<boolean>`(role_assignments.expires_at IS NULL OR role_assignments.expires_at > ${now})`;
 }
 
 export async function heldRoleKeysOf(tx: Tx, userId: string, now: Date): Promise<string[]> {
-  const row = await tx
-    .selectNoFrom(heldRoleKeys(sql.val(userId), now).as('keys'))
-    .executeTakeFirstOrThrow();
-  return row.keys;
+  const rows = await tx
+    .selectFrom('role_assignments')
+    .select('role_key')
+    .where('user_id', '=', userId)
+    .where(heldAt(now))
+    .execute();
+  return rows.map((r) => r.role_key);
 }
+
+/** The keys of the roles each of these users holds at `now` (for the sign-in's batched read). */
+export function heldRoleKeysOfUsers(
+  userIds: readonly string[],
+  now: Date,
+): BatchRead<Map<string, string[]>> {
+  return {
+    query: (db) =>
+      db
+        .selectFrom('role_assignments')
+        .select(['user_id', 'role_key'])
+        .where('user_id', '=', sql<string>`ANY(${userIds})`)
+        .where(heldAt(now)),
+    decode(rows) {
+      const held = new Map<string, string[]>(userIds.map((id) => [id, []]));
+      for (const r of rows) held.get(String(r.user_id))?.push(String(r.role_key));
+      return held;
+    },
+  };
+}
+
 export type AccessRequestRow = Selectable<AccessRequestsTable>;
 
 export function customRoles(tx: Tx, orgId: string): Promise<RoleRow[]> {

@@ -18,4 +18,4 @@ export {
   type SignInFlow,
   type Stage,
   type StepResult,
-} from './sign-in.ts';
+} from './sign-in/index.ts';

@@ -16,7 +16,7 @@ import type { SessionService } from '../../sessions/index.ts';
 import type { TrustedDevices } from '../lockout/index.ts';
 import type { PasswordService } from '../password/index.ts';
 import * as store from './password-reset.store.ts';
-import type { Client } from './sign-in.ts';
+import type { Client } from './sign-in/index.ts';
 
 export interface PasswordResetDeps {
   database: Database;

@@ -24,4 +24,3 @@ export {
   type LockoutDeps,
   type LockoutService,
 } from './service.ts';
-export { ipFailuresIn } from './store.ts';

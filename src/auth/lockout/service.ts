@@ -1,6 +1,7 @@
 import {
   type AuditActor,
   type AuditWriter,
+  type BatchRead,
   type Clock,
   type Database,
   newId,
@@ -185,15 +186,15 @@ export function createLockoutService(deps: LockoutDeps) {
     ipAllowedIn,
 
     /**
-     * The window whose failures per address PostgreSQL keeps now (`auth_ip_failures`), for
-     * callers that read the count within a larger statement; null when Redis keeps them.
+     * Whether a client address is still below the cross-account failure limit, as a read to send
+     * with others (`readTogether`, platform scope); null when Redis keeps the count (then ask
+     * `ipAllowedIn`).
      */
-    ipWindowInDatabase(): Date | null {
-      return deps.ipCounter ? null : windowOf(deps.clock.now());
+    ipAllowedRead(ip: string): BatchRead<boolean> | null {
+      if (deps.ipCounter) return null;
+      const read = store.ipFailuresRead(ip, windowOf(deps.clock.now()));
+      return { query: read.query, decode: (rows) => ipFailuresAllowed(read.decode(rows)) };
     },
-
-    /** Whether an address with this many failures in the current window may still try. */
-    ipFailuresAllowed,
 
     /** Counts a failed sign-in from a client address (any account, any organization). */
     async recordIpFailure(ip: string): Promise<number> {

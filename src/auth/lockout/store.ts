@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { precompiled, type Tx } from '../../platform/index.ts';
+import { type BatchRead, precompiled, type Tx } from '../../platform/index.ts';
 import type { Counter, Factor } from './model.ts';
 
 const lockedCounter = precompiled(['userId', 'factor'], (db, p) =>
@@ -72,17 +72,24 @@ export async function addIpFailure(tx: Tx, ip: string, windowStart: Date): Promi
   return Number(result.rows[0]?.failures ?? 1);
 }
 
-/** The failures of a client address in the window starting at `windowStart`, as an SQL expression. */
-export function ipFailuresIn(ip: string, windowStart: Date) {
-  return sql<number>`coalesce((SELECT failures FROM auth_ip_failures
-    WHERE ip = ${ip} AND window_start = ${windowStart}), 0)`;
-}
+const ipFailuresQuery = (db: Tx, ip: string, windowStart: Date) =>
+  db
+    .selectFrom('auth_ip_failures')
+    .select('failures')
+    .where('ip', '=', ip)
+    .where('window_start', '=', windowStart);
 
 export async function ipFailures(tx: Tx, ip: string, windowStart: Date): Promise<number> {
-  const row = await tx
-    .selectNoFrom(ipFailuresIn(ip, windowStart).as('failures'))
-    .executeTakeFirstOrThrow();
-  return row.failures;
+  const row = await ipFailuresQuery(tx, ip, windowStart).executeTakeFirst();
+  return row?.failures ?? 0;
+}
+
+/** The failures of a client address in the window starting at `windowStart`, as a batched read. */
+export function ipFailuresRead(ip: string, windowStart: Date): BatchRead<number> {
+  return {
+    query: (db) => ipFailuresQuery(db, ip, windowStart),
+    decode: (rows) => Number(rows[0]?.failures ?? 0),
+  };
 }
 
 export async function deleteIpWindowsBefore(tx: Tx, before: Date): Promise<void> {

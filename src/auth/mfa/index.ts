@@ -10,6 +10,6 @@ export {
   mfaPolicySchema,
   mfaSecretColumn,
 } from './service.ts';
-export { confirmedFactorExists } from './store.ts';
+export { usersWithConfirmedFactor } from './store.ts';
 export { acceptTotp, totpCode, totpParams, totpStep, totpUri } from './totp.ts';
 export { createWebauthn, type Webauthn, type WebauthnDeps } from './webauthn.ts';

@@ -1,19 +1,31 @@
-import { type Expression, type Selectable, sql } from 'kysely';
-import type { MfaFactorsTable, Tx } from '../../platform/index.ts';
+import { type Selectable, sql } from 'kysely';
+import type { BatchRead, MfaFactorsTable, Tx } from '../../platform/index.ts';
 
 export type FactorRow = Selectable<MfaFactorsTable>;
 
-/** Whether the user (an id or a column) has a confirmed second factor, as an SQL expression. */
-export function confirmedFactorExists(userId: Expression<string>) {
-  return sql<boolean>`EXISTS (SELECT 1 FROM mfa_factors
-    WHERE mfa_factors.user_id = ${userId} AND mfa_factors.confirmed_at IS NOT NULL)`;
+/** Which of these users have a confirmed second factor (for the sign-in's batched read). */
+export function usersWithConfirmedFactor(userIds: readonly string[]): BatchRead<Set<string>> {
+  return {
+    query: (db) =>
+      db
+        .selectFrom('mfa_factors')
+        .select('user_id')
+        .distinct()
+        .where('user_id', '=', sql<string>`ANY(${userIds})`)
+        .where('confirmed_at', 'is not', null),
+    decode: (rows) => new Set(rows.map((r) => String(r.user_id))),
+  };
 }
 
 export async function hasConfirmedFactor(tx: Tx, userId: string): Promise<boolean> {
   const row = await tx
-    .selectNoFrom(confirmedFactorExists(sql.val(userId)).as('has'))
-    .executeTakeFirstOrThrow();
-  return row.has;
+    .selectFrom('mfa_factors')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .where('confirmed_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export function factorsOf(tx: Tx, userId: string): Promise<FactorRow[]> {

@@ -20,3 +20,4 @@ export {
   type VerifyResult,
   type VersionedPolicy,
 } from './service.ts';
+export { credentialsOf } from './store.ts';

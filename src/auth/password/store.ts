@@ -1,7 +1,37 @@
-import type { Selectable } from 'kysely';
-import { newId, type PasswordCredentialsTable, type Tx } from '../../platform/index.ts';
+import { type Selectable, sql } from 'kysely';
+import {
+  type BatchRead,
+  jsonDate,
+  newId,
+  type PasswordCredentialsTable,
+  type Tx,
+} from '../../platform/index.ts';
 
 export type CredentialRow = Selectable<PasswordCredentialsTable>;
+
+/** The password credentials of these users, by user id (for the sign-in's batched read). */
+export function credentialsOf(
+  userIds: readonly string[],
+): BatchRead<Map<string, { hash: string; changedAt: Date; mustChange: boolean }>> {
+  return {
+    query: (db) =>
+      db
+        .selectFrom('password_credentials')
+        .select(['user_id', 'hash', 'changed_at', 'must_change'])
+        .where('user_id', '=', sql<string>`ANY(${userIds})`),
+    decode: (rows) =>
+      new Map(
+        rows.map((r) => [
+          String(r.user_id),
+          {
+            hash: String(r.hash),
+            changedAt: jsonDate(r.changed_at),
+            mustChange: r.must_change === true,
+          },
+        ]),
+      ),
+  };
+}
 
 export function credential(tx: Tx, userId: string): Promise<CredentialRow | undefined> {
   return tx

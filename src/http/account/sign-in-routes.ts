@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isAppError, withOrg } from '../../platform/index.ts';
+import { isAppError } from '../../platform/index.ts';
 import { passkeyPageCsp } from '../security-headers.ts';
 import {
   type Body,
@@ -15,19 +15,8 @@ import * as pages from './pages.ts';
 
 /** Sign-in pages: password, second factor (code or passkey), enrollment, forced password change, sign-out. */
 export function registerSignInRoutes(app: FastifyInstance, ctx: PageContext): void {
-  const {
-    deps,
-    signIn,
-    sessions,
-    nextLocation,
-    follow,
-    guard,
-    flowToken,
-    auditRefusal,
-    current,
-    json,
-    refuse,
-  } = ctx;
+  const { signIn, nextLocation, follow, guard, flowToken, auditRefusal, current, json, refuse } =
+    ctx;
 
   app.get('/login', async (request, reply) => {
     if (await current(request)) return reply.redirect('/account', 303);
@@ -227,14 +216,7 @@ export function registerSignInRoutes(app: FastifyInstance, ctx: PageContext): vo
     if (!guard(request, reply)) return reply;
     const session = await current(request);
     if (session) {
-      await withOrg(deps.database, session.orgId, (tx) =>
-        sessions.endOne(tx, session.userId, session.id, 'logout', {
-          type: 'user',
-          id: session.userId,
-          ip: request.ip,
-          userAgent: request.headers['user-agent'],
-        }),
-      );
+      await signIn.signOut(session, clientOf(request));
     }
     clearCookie(reply, cookieNames.session);
     return html(reply).send(pages.signedOutPage());

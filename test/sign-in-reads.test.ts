@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { usersWithConfirmedFactor } from '../src/auth/mfa/index.ts';
+import { credentialsOf } from '../src/auth/password/index.ts';
+import {
+  fixedClock,
+  newId,
+  platformStatement,
+  readTogether,
+  withOrg,
+} from '../src/platform/index.ts';
+import { heldRoleKeysOfUsers } from '../src/rbac/index.ts';
+import { authServices } from './support/auth.ts';
+import { openTestCore, type TestCore } from './support/core.ts';
+import { recordStatements } from './support/database.ts';
+
+const minute = 60_000;
+const password = 'Stable-Genius-2026!';
+const client = { ip: '198.51.100.77', userAgent: 'sign-in-reads-test' };
+
+describe('the sign-in’s reads: each module answers for its own tables, together', () => {
+  const clock = fixedClock(new Date('2026-08-01T09:00:00Z'));
+  let core: TestCore;
+  let auth: ReturnType<typeof authServices>;
+  const orgs: string[] = [];
+
+  before(async () => {
+    core = await openTestCore({ clock });
+    auth = authServices(core);
+    for (const slug of ['acme', 'globex', 'initech']) orgs.push(await core.createOrg(slug));
+  });
+  after(() => core.close());
+
+  it('answers for several users in one statement: credentials, confirmed factors, roles held, the address', async () => {
+    const [orgA = ''] = orgs;
+    const ann = await auth.createUser(orgA, 'ann@example.test', password, true);
+    const ben = await auth.createUser(orgA, 'ben@example.test', password);
+    const now = clock.now();
+    await withOrg(core.database, orgA, async (tx) => {
+      const factor = {
+        org_id: orgA,
+        kind: 'totp' as const,
+        label: 'phone',
+        secret_enc: 'not-a-real-seed',
+        created_at: now,
+      };
+      await tx
+        .insertInto('mfa_factors')
+        .values([
+          { ...factor, id: newId(), user_id: ann.id, confirmed_at: now },
+          { ...factor, id: newId(), user_id: ben.id, confirmed_at: null },
+        ])
+        .execute();
+      const grant = { org_id: orgA, granted_by: null, reason: 'test', granted_at: now };
+      await tx
+        .insertInto('role_assignments')
+        .values([
+          { ...grant, user_id: ann.id, role_key: 'org-auditor', expires_at: null },
+          {
+            ...grant,
+            user_id: ann.id,
+            role_key: 'org-admin',
+            expires_at: new Date(now.getTime() - minute),
+          },
+          {
+            ...grant,
+            user_id: ben.id,
+            role_key: 'org-admin',
+            expires_at: new Date(now.getTime() + minute),
+          },
+        ])
+        .execute();
+    });
+    const ids = [ann.id, ben.id, newId()];
+    const recording = recordStatements();
+    const answers = await platformStatement(core.database, (tx) =>
+      readTogether(tx, {
+        credentials: credentialsOf(ids),
+        factors: usersWithConfirmedFactor(ids),
+        roles: heldRoleKeysOfUsers(ids, now),
+        ipAllowed: auth.lockout.ipAllowedRead(client.ip) ?? undefined,
+      }),
+    );
+    recording.stop();
+    assert.equal(recording.statements.filter((q) => /^\s*select\b/i.test(q)).length, 1);
+    assert.deepEqual([...answers.credentials.keys()].sort(), [ann.id, ben.id].sort());
+    const annCredential = answers.credentials.get(ann.id);
+    assert.ok(annCredential?.changedAt instanceof Date, 'timestamps come back as dates');
+    assert.equal(annCredential.changedAt.getTime(), now.getTime());
+    assert.equal(annCredential.mustChange, true, 'a temporary password must be changed');
+    assert.equal(answers.credentials.get(ben.id)?.mustChange, false);
+    assert.deepEqual([...answers.factors], [ann.id], 'only confirmed factors count');
+    assert.deepEqual(
+      answers.roles.get(ann.id),
+      ['org-auditor'],
+      'an expired assignment no longer counts',
+    );
+    assert.deepEqual(answers.roles.get(ben.id), ['org-admin']);
+    assert.deepEqual(answers.roles.get(ids[2] ?? ''), []);
+    assert.equal(answers.ipAllowed, true);
+  });
+
+  it('answers an empty list of users with empty answers', async () => {
+    const answers = await platformStatement(core.database, (tx) =>
+      readTogether(tx, { credentials: credentialsOf([]), factors: usersWithConfirmedFactor([]) }),
+    );
+    assert.equal(answers.credentials.size, 0);
+    assert.equal(answers.factors.size, 0);
+  });
+
+  it('the password step reads the accounts in two statements however many accounts share the email', async () => {
+    for (const orgId of orgs) await auth.createUser(orgId, 'carla@example.test', password);
+    const recording = recordStatements();
+    const result = await auth.signIn.passwordStep(
+      { email: 'carla@example.test', password: 'wrong-password' },
+      client,
+    );
+    recording.stop();
+    assert.deepEqual(result, { kind: 'failed' });
+    const reads = recording.statements.filter(
+      (q) =>
+        /\b(users|password_credentials|mfa_factors|role_assignments|auth_ip_failures)\b/.test(q) &&
+        /^\s*select\b/i.test(q),
+    );
+    assert.equal(reads.length, 2, reads.join('\n'));
+    const lockoutReads = recording.statements.filter((q) => /from "auth_lockouts"/.test(q));
+    assert.equal(
+      lockoutReads.length,
+      3,
+      'each account’s counter is still read, in its organization',
+    );
+  });
+});
