@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../../apikeys/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
-import { AppError, type AuditActor, type Database, withPlatform } from '../../platform/index.ts';
+import { AppError, type AuditActor, type Database } from '../../platform/index.ts';
 import type { Principal } from '../../rbac/index.ts';
 
 export interface ApiAuthDeps {
@@ -41,7 +41,7 @@ export async function principalOf(
   const userId = claims.sub;
   // A deactivated user's token stops at once, whatever its expiry
   // (docs/architecture.md#invariant-6).
-  const user = await withPlatform(deps.database, (tx) => deps.identity.findUser(tx, userId));
+  const user = await deps.identity.userById(deps.database, userId);
   if (user?.status !== 'active') throw unauthenticated();
   return {
     principal: { userId: user.id, orgId: user.orgId },

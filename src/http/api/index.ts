@@ -6,6 +6,7 @@ import {
   parseInput,
   platformOrgId,
   systemClock,
+  type Tx,
   withOrg,
   withPlatform,
 } from '../../platform/index.ts';
@@ -24,6 +25,17 @@ export { apiRoutes };
 
 /** Fastify's form of an OpenAPI path: `{orgId}` → `:orgId`. */
 const fastifyPath = (route: ApiRoute) => `${apiPrefix}${route.path.replace(/\{(\w+)\}/g, ':$1')}`;
+
+/**
+ * A JSON answer goes through the route's response schema: it maps the domain object (dates to
+ * ISO strings) and drops every field the schema does not declare, so nothing undeclared (a
+ * secret's hash, say) reaches the client. Inside the transaction: an answer that breaks its
+ * schema is a bug, and the change it answers for is rolled back with it.
+ */
+export function answerOf(route: Pick<ApiRoute, 'response'>, result: ApiResult): ApiResult {
+  if (result.type !== undefined || !route.response) return result;
+  return { ...result, body: route.response.parse(result.body) };
+}
 
 function send(reply: FastifyReply, result: ApiResult) {
   if (result.etag) reply.header('etag', result.etag);
@@ -102,16 +114,17 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
     );
     const query = route.query
       ? parseInput(route.query, request.query ?? {}, 'api.invalid_query')
-      : {};
+      : undefined;
     const body = route.body ? parseInput(route.body, request.body, 'api.invalid_body') : undefined;
     const ifMatch = request.headers['if-match'];
     const call = { orgId, params, query, body, principal, actor, services: deps, ifMatch };
     // A platform user acts across organizations (their roles live in the platform one): in
     // platform scope. Anyone else: in a transaction only the route's organization is seen.
     const platformWide = orgId === platformOrgId || principal.orgId === platformOrgId;
+    const run = async (tx: Tx) => answerOf(route, await route.handler({ ...call, tx }));
     const result = await (platformWide
-      ? withPlatform(deps.database, (tx) => route.handler({ ...call, tx }))
-      : withOrg(deps.database, orgId, (tx) => route.handler({ ...call, tx })));
+      ? withPlatform(deps.database, run)
+      : withOrg(deps.database, orgId, run));
     return send(reply, result);
   }
 }

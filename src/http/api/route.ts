@@ -32,15 +32,23 @@ export interface ApiServices {
   oauth: OAuth;
 }
 
+/** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */
+type ParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | ParamNames<Rest>
+  : never;
+
+/** A path's parameters, each already checked by the runner (ids are UUIDs, a role key a slug). */
+export type PathParams<Path extends string> = { [Name in ParamNames<Path>]: string };
+
 /** What a handler gets: its transaction is scoped to the route's organization (or platform). */
-export interface ApiCall {
+export interface ApiCall<Query = unknown, Body = unknown, Params = Record<string, string>> {
   tx: Tx;
   orgId: string;
-  params: Record<string, string>;
-  /** Already checked against the route's `query` schema. */
-  query: unknown;
-  /** Already checked against the route's `body` schema. */
-  body: unknown;
+  params: Params;
+  /** Already parsed by the route's `query` schema (absent without one). */
+  query: Query;
+  /** Already parsed by the route's `body` schema (absent without one). */
+  body: Body;
   principal: Principal;
   actor: AuditActor;
   services: ApiServices;
@@ -48,14 +56,18 @@ export interface ApiCall {
   ifMatch?: string;
 }
 
-export interface ApiResult {
+interface ResultHead {
   status?: number;
-  /** JSON, or the text or stream of another `type`. */
-  body: unknown;
-  /** For answers that are not JSON (`text/csv`, `application/x-ndjson`). */
-  type?: string;
   etag?: string;
 }
+
+/**
+ * A handler's answer: JSON that the route's `response` schema turns into the answer's body
+ * (dropping every field it does not declare), or the text or stream of another content type.
+ */
+export type ApiResult<Json = unknown> =
+  | (ResultHead & { type?: undefined; body: Json })
+  | (ResultHead & { type: string; body: string | NodeJS.ReadableStream });
 
 /** One admin route: the route table is the API, its OpenAPI document and its access matrix. */
 export interface ApiRoute {
@@ -74,7 +86,11 @@ export interface ApiRoute {
   body?: z.ZodType;
   /** A valid body, shown in OpenAPI (and sent by the access-matrix test). */
   example?: unknown;
-  /** The JSON answer; absent when the route answers only in `alternatives`. */
+  /**
+   * The JSON answer: the handler's result goes through it (`parse`), so it maps the domain
+   * object (dates to ISO strings) and strips what it does not declare. Absent when the route
+   * answers only in `alternatives`.
+   */
   response?: z.ZodType;
   /** Content types answered instead of (or besides) JSON, on request (`?format=`), as text. */
   alternatives?: string[];
@@ -82,6 +98,50 @@ export interface ApiRoute {
   conditional?: boolean;
   handler(call: ApiCall): Promise<ApiResult>;
 }
+
+/** What a schema gives a handler (nothing without a schema). */
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** A route as written: its handler typed by its path and schemas. */
+export interface RouteDefinition<
+  Path extends string,
+  Query extends z.ZodObject | undefined,
+  Body extends z.ZodType | undefined,
+  Response extends z.ZodType,
+> extends Omit<ApiRoute, 'path' | 'query' | 'body' | 'example' | 'response' | 'handler'> {
+  path: Path;
+  query?: Query;
+  body?: Body;
+  example?: Body extends z.ZodType ? z.input<Body> : never;
+  response?: Response;
+  handler(
+    call: ApiCall<Parsed<Query>, Parsed<Body>, PathParams<Path>>,
+  ): Promise<ApiResult<z.input<Response>>>;
+}
+
+/**
+ * One route of the table. The handler gets `query` and `body` as the route's schemas parse
+ * them and `params` as its path names them, and must answer what its `response` schema takes.
+ * (TypeScript widens a literal the handler returns while it infers the schemas: answer a
+ * `z.literal(true)` with `true as const`.)
+ */
+export function defineRoute<
+  const Path extends string,
+  Query extends z.ZodObject | undefined = undefined,
+  Body extends z.ZodType | undefined = undefined,
+  Response extends z.ZodType = z.ZodNever,
+>(route: RouteDefinition<Path, Query, Body, Response>): ApiRoute {
+  const { handler, ...rest } = route;
+  // The runner parses query and body with these same schemas and checks the path's parameters
+  // before it calls the handler: the one place where the table's erased types meet the route's.
+  return { ...rest, handler: (call) => handler(call as Parameters<typeof handler>[0]) };
+}
+
+/** A domain `Date`, answered as an ISO 8601 string. */
+export const isoDate = z
+  .date()
+  .transform((date) => date.toISOString())
+  .pipe(z.iso.datetime());
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -100,15 +160,15 @@ export const loose = z.object({}).loose();
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
 /** The user of the path, in the route's organization (a platform caller's transaction sees all). */
-export async function userIn(call: ApiCall): Promise<User> {
-  const user = await call.services.identity.findUser(call.tx, call.params.userId ?? '');
+export async function userIn(call: ApiCall<unknown, unknown, { userId: string }>): Promise<User> {
+  const user = await call.services.identity.findUser(call.tx, call.params.userId);
   if (user?.orgId !== call.orgId)
     throw new AppError('not_found', 'user.not_found', 'No such user in this organization');
   return user;
 }
 
 /** Approving and creating keys need a person: segregation of duties names who did it. */
-export function userOnly(call: ApiCall): UserPrincipal {
+export function userOnly(call: Pick<ApiCall, 'principal'>): UserPrincipal {
   if ('apiKeyId' in call.principal)
     throw new AppError(
       'forbidden',

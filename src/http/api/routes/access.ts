@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../../platform/index.ts';
 import { conflictRuleInputSchema, roleInputSchema } from '../../../rbac/index.ts';
 import {
-  type ApiRoute,
+  defineRoute,
   looseList,
   reasonBody,
   userIn,
@@ -11,64 +11,86 @@ import {
   versionOf,
 } from '../route.ts';
 
-const roleOut = z.object({ key: z.string(), version: z.number() }).loose();
-
-const decision = (verdict: 'approve' | 'deny'): ApiRoute => ({
-  method: 'POST',
-  path: `/orgs/{orgId}/access-requests/{requestId}/${verdict}`,
-  summary:
-    verdict === 'approve' ? 'Approve an access request (not your own)' : 'Deny an access request',
-  permission: 'access.approve',
-  scope: 'org',
-  body: z.object({ note: z.string().trim().min(1).max(2000) }).strict(),
-  example: { note: 'agreed with the team lead' },
-  response: z.object({ status: z.string(), reason: z.string().optional() }),
-  async handler(call) {
-    const approver = userOnly(call);
-    const { note } = call.body as { note: string };
-    const result = await call.services.rbac.decide(
-      call.tx,
-      call.params.requestId ?? '',
-      verdict === 'approve' ? 'approved' : 'denied',
-      approver,
-      note,
-      call.actor,
-    );
-    return { status: result.status === 'refused' ? 403 : 200, body: result };
-  },
+/** A role as the API shows it: built in, or custom (with its organization, owner and version). */
+const roleSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string(),
+  purpose: z.string(),
+  permissions: z.array(z.string()),
+  privileged: z.boolean(),
+  requireMfa: z.boolean(),
+  requiresApproval: z.boolean(),
+  builtIn: z.boolean(),
+  platformOnly: z.boolean(),
+  orgId: z.uuid().optional(),
+  ownerUserId: z.uuid().optional(),
+  version: z.number().int().optional(),
 });
 
+const customRoleSchema = roleSchema.extend({
+  orgId: z.uuid(),
+  ownerUserId: z.uuid(),
+  version: z.number().int(),
+});
+
+const decision = (verdict: 'approve' | 'deny') =>
+  defineRoute({
+    method: 'POST',
+    path: `/orgs/{orgId}/access-requests/{requestId}/${verdict}`,
+    summary:
+      verdict === 'approve' ? 'Approve an access request (not your own)' : 'Deny an access request',
+    permission: 'access.approve',
+    scope: 'org',
+    body: z.object({ note: z.string().trim().min(1).max(2000) }).strict(),
+    example: { note: 'agreed with the team lead' },
+    response: z.object({ status: z.string(), reason: z.string().optional() }),
+    async handler(call) {
+      const approver = userOnly(call);
+      const result = await call.services.rbac.decide(
+        call.tx,
+        call.params.requestId,
+        verdict === 'approve' ? 'approved' : 'denied',
+        approver,
+        call.body.note,
+        call.actor,
+      );
+      return { status: result.status === 'refused' ? 403 : 200, body: result };
+    },
+  });
+
 /** Roles, who holds them, the requests for them and the rules that keep duties apart. */
-export const accessRoutes: ApiRoute[] = [
-  {
+export const accessRoutes = [
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/roles',
     summary: 'Built-in and custom roles with purpose, flags and permissions',
     permission: 'roles.read',
     scope: 'org',
-    response: z.object({ items: z.array(z.object({ key: z.string() }).loose()) }),
+    response: z.object({ items: z.array(roleSchema) }),
     async handler(call) {
       return { body: { items: await call.services.rbac.rolesOf(call.tx, call.orgId) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/roles/{roleKey}',
     summary: 'One role (a custom role comes with its ETag)',
     permission: 'roles.read',
     scope: 'org',
-    response: z.object({ key: z.string() }).loose(),
+    response: roleSchema,
     async handler(call) {
       const key = call.params.roleKey;
       const role = (await call.services.rbac.rolesOf(call.tx, call.orgId)).find(
         (r) => r.key === key,
       );
       if (!role) throw new AppError('not_found', 'rbac.role_not_found', `No role ${key} here`);
-      const version = 'version' in role ? (role.version as number) : undefined;
+      const version =
+        'version' in role && typeof role.version === 'number' ? role.version : undefined;
       return { body: role, etag: version === undefined ? undefined : versionEtag(version) };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/roles',
     summary: 'Create a custom role (purpose required)',
@@ -87,9 +109,9 @@ export const accessRoutes: ApiRoute[] = [
       purpose: 'First-line support reads users to help them.',
       permissions: ['users.read'],
     },
-    response: roleOut,
+    response: customRoleSchema,
     async handler(call) {
-      const input = call.body as { ownerUserId?: string };
+      const input = call.body;
       // By default the caller owns the role, when they are a user of its organization.
       const caller = 'userId' in call.principal ? call.principal : undefined;
       const owner = input.ownerUserId ?? (caller?.orgId === call.orgId ? caller.userId : undefined);
@@ -108,8 +130,8 @@ export const accessRoutes: ApiRoute[] = [
       );
       return { status: 201, body: role, etag: versionEtag(role.version) };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'PATCH',
     path: '/orgs/{orgId}/roles/{roleKey}',
     summary: 'Change a custom role (If-Match required)',
@@ -118,12 +140,12 @@ export const accessRoutes: ApiRoute[] = [
     conditional: true,
     body: roleInputSchema.omit({ key: true }).partial().strict(),
     example: { description: 'Answers tickets, reads users.' },
-    response: roleOut,
+    response: customRoleSchema,
     async handler(call) {
       const role = await call.services.rbac.updateRole(
         call.tx,
         call.orgId,
-        call.params.roleKey ?? '',
+        call.params.roleKey,
         call.body,
         call.principal,
         call.actor,
@@ -131,8 +153,8 @@ export const accessRoutes: ApiRoute[] = [
       );
       return { body: role, etag: versionEtag(role.version) };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/assignments',
     summary: 'Who holds which role, granted by whom, why, until when',
@@ -142,8 +164,8 @@ export const accessRoutes: ApiRoute[] = [
     async handler(call) {
       return { body: { items: await call.services.rbac.assignmentsIn(call.tx, call.orgId) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/assignments',
     summary: 'Give a user a role: at once, or as an access request when the role needs approval',
@@ -164,12 +186,7 @@ export const accessRoutes: ApiRoute[] = [
     },
     response: z.object({ status: z.string(), requestId: z.string().optional() }),
     async handler(call) {
-      const input = call.body as {
-        userId: string;
-        roleKey: string;
-        reason: string;
-        expiresAt?: string;
-      };
+      const input = call.body;
       const result = await call.services.rbac.assign(
         call.tx,
         {
@@ -184,8 +201,8 @@ export const accessRoutes: ApiRoute[] = [
       );
       return { status: result.status === 'pending' ? 202 : 201, body: result };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'DELETE',
     path: '/orgs/{orgId}/users/{userId}/roles/{roleKey}',
     summary: 'Take a role away from a user (the reason is audited)',
@@ -195,19 +212,19 @@ export const accessRoutes: ApiRoute[] = [
     response: z.object({ removed: z.literal(true) }),
     async handler(call) {
       const user = await userIn(call);
-      const { reason } = call.query as { reason: string };
+      const { reason } = call.query;
       await call.services.rbac.unassign(
         call.tx,
         call.orgId,
         user.id,
-        call.params.roleKey ?? '',
+        call.params.roleKey,
         reason,
         call.actor,
       );
-      return { body: { removed: true } };
+      return { body: { removed: true as const } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/access-requests',
     summary: 'Ask for a role for yourself: always a request, which someone else approves',
@@ -230,7 +247,7 @@ export const accessRoutes: ApiRoute[] = [
           'rbac.own_org_only',
           'You can ask for roles only in your own organization',
         );
-      const input = call.body as { roleKey: string; reason: string; expiresAt?: string };
+      const input = call.body;
       const result = await call.services.rbac.requestAccess(
         call.tx,
         {
@@ -243,8 +260,8 @@ export const accessRoutes: ApiRoute[] = [
       );
       return { status: 202, body: result };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/access-requests',
     summary: 'Pending access requests',
@@ -254,10 +271,10 @@ export const accessRoutes: ApiRoute[] = [
     async handler(call) {
       return { body: { items: await call.services.rbac.pendingRequests(call.tx, call.orgId) } };
     },
-  },
+  }),
   decision('approve'),
   decision('deny'),
-  {
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/conflict-rules',
     summary: 'Segregation-of-duties rules',
@@ -267,8 +284,8 @@ export const accessRoutes: ApiRoute[] = [
     async handler(call) {
       return { body: { items: await call.services.rbac.conflictRules(call.tx, call.orgId) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/conflict-rules',
     summary: 'Add a rule: roles and permissions one user must not hold together',
@@ -291,8 +308,8 @@ export const accessRoutes: ApiRoute[] = [
       );
       return { status: 201, body: rule };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'DELETE',
     path: '/orgs/{orgId}/conflict-rules/{ruleId}',
     summary: 'Remove a rule',
@@ -303,13 +320,13 @@ export const accessRoutes: ApiRoute[] = [
       await call.services.rbac.removeConflictRule(
         call.tx,
         call.orgId,
-        call.params.ruleId ?? '',
+        call.params.ruleId,
         call.actor,
       );
-      return { body: { removed: true } };
+      return { body: { removed: true as const } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/conflict-rules/violations',
     summary: 'Users who hold what a rule forbids together',
@@ -319,5 +336,5 @@ export const accessRoutes: ApiRoute[] = [
     async handler(call) {
       return { body: { items: await call.services.rbac.violations(call.tx, call.orgId) } };
     },
-  },
+  }),
 ];

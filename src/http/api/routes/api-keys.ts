@@ -1,21 +1,35 @@
 import { z } from 'zod';
 import { keyInputSchema } from '../../../apikeys/index.ts';
-import { type ApiRoute, loose, looseList, reasonBody, userOnly } from '../route.ts';
+import { defineRoute, isoDate, reasonBody, userOnly } from '../route.ts';
+
+/** An API key as the API shows it (never its secret): `parse` maps a domain `ApiKey` to it. */
+const keySchema = z.object({
+  id: z.uuid(),
+  orgId: z.uuid(),
+  name: z.string(),
+  permissions: z.array(z.string()),
+  createdBy: z.uuid().nullable(),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+  revokedAt: isoDate.nullable(),
+  lastUsedAt: isoDate.nullable(),
+  lastUsedIp: z.string().nullable(),
+});
 
 /** API keys (docs/access-control.md#api-keys): created by a person, no wider than them. */
-export const apiKeyRoutes: ApiRoute[] = [
-  {
+export const apiKeyRoutes = [
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/api-keys',
     summary: 'API keys of the organization (never their secrets)',
     permission: 'apikeys.manage',
     scope: 'org',
-    response: looseList,
+    response: z.object({ items: z.array(keySchema) }),
     async handler(call) {
       return { body: { items: await call.services.apiKeys.list(call.tx, call.orgId) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/api-keys',
     summary: 'Create an API key: shown once, no wider than yours',
@@ -23,7 +37,7 @@ export const apiKeyRoutes: ApiRoute[] = [
     scope: 'org',
     body: keyInputSchema,
     example: { name: 'HR sync', permissions: ['users.read'], expiresInDays: 30 },
-    response: z.object({ key: loose, token: z.string() }),
+    response: z.object({ key: keySchema, token: z.string() }),
     async handler(call) {
       const creator = userOnly(call);
       const created = await call.services.apiKeys.create(
@@ -35,8 +49,8 @@ export const apiKeyRoutes: ApiRoute[] = [
       );
       return { status: 201, body: created };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/api-keys/{keyId}/revoke',
     summary: 'Revoke an API key',
@@ -46,15 +60,14 @@ export const apiKeyRoutes: ApiRoute[] = [
     example: { reason: 'no longer used' },
     response: z.object({ revoked: z.boolean() }),
     async handler(call) {
-      const { reason } = call.body as { reason: string };
       await call.services.apiKeys.revoke(
         call.tx,
         call.orgId,
-        call.params.keyId ?? '',
-        reason,
+        call.params.keyId,
+        call.body.reason,
         call.actor,
       );
       return { body: { revoked: true } };
     },
-  },
+  }),
 ];

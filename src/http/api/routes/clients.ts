@@ -1,40 +1,59 @@
 import { z } from 'zod';
 import { clientInputSchema, type OAuthClient } from '../../../oauth/index.ts';
 import { AppError } from '../../../platform/index.ts';
-import type { ApiCall, ApiRoute } from '../route.ts';
+import { type ApiCall, defineRoute, isoDate } from '../route.ts';
 
-const clientOut = z
-  .object({
-    id: z.uuid(),
-    orgId: z.uuid(),
-    name: z.string(),
-    kind: z.enum(['web', 'spa', 'native', 'machine']),
-    status: z.enum(['active', 'disabled']),
-  })
-  .loose();
+const lifetime = z.number().int().optional();
+
+/** A client as the API shows it (never its secret): `parse` maps a domain `OAuthClient` to it. */
+const clientSchema = z.object({
+  id: z.uuid(),
+  orgId: z.uuid(),
+  name: z.string(),
+  kind: z.enum(['web', 'spa', 'native', 'machine']),
+  firstParty: z.boolean(),
+  redirectUris: z.array(z.string()),
+  postLogoutRedirectUris: z.array(z.string()),
+  backchannelLogoutUri: z.string().nullable(),
+  grantTypes: z.array(z.string()),
+  resources: z.array(z.string()),
+  apiScopes: z.array(z.string()),
+  tokenLifetimes: z.object({
+    accessTokenSeconds: lifetime,
+    idTokenSeconds: lifetime,
+    refreshTokenAbsoluteDays: lifetime,
+    refreshTokenIdleDays: lifetime,
+  }),
+  status: z.enum(['active', 'disabled']),
+  createdAt: isoDate,
+  /** Until when the secret replaced by the last rotation is still accepted (null: none is). */
+  previousSecretValidUntil: isoDate.nullable(),
+});
 
 /** The client of the path, in the route's organization (a platform caller sees every one). */
-async function clientIn(call: ApiCall): Promise<OAuthClient> {
-  const client = await call.services.oauth.clients.get(call.tx, call.params.clientId ?? '');
+async function clientIn(
+  call: ApiCall<unknown, unknown, { clientId: string }>,
+): Promise<OAuthClient> {
+  const client = await call.services.oauth.clients.get(call.tx, call.params.clientId);
   if (client?.orgId !== call.orgId)
     throw new AppError('not_found', 'oauth.client_not_found', 'No such client here');
   return client;
 }
 
 /** OAuth clients of an organization (docs/oidc.md#clients); secrets are shown once, at creation. */
-export const clientRoutes: ApiRoute[] = [
-  {
+export const clientRoutes = [
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/clients',
     summary: 'OAuth clients of the organization (never their secrets)',
     permission: 'org.read',
     scope: 'org',
-    response: z.object({ items: z.array(clientOut) }),
+    response: z.object({ items: z.array(clientSchema) }),
     async handler(call) {
       return { body: { items: await call.services.oauth.clients.list(call.tx, call.orgId) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/clients',
     summary: 'Register a client; a confidential one gets its secret in this answer only',
@@ -46,7 +65,7 @@ export const clientRoutes: ApiRoute[] = [
       kind: 'web',
       redirectUris: ['https://billing.example.com/callback'],
     },
-    response: z.object({ client: clientOut, secret: z.string().nullable() }),
+    response: z.object({ client: clientSchema, secret: z.string().nullable() }),
     async handler(call) {
       const created = await call.services.oauth.clients.create(
         call.tx,
@@ -56,19 +75,19 @@ export const clientRoutes: ApiRoute[] = [
       );
       return { status: 201, body: created };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/clients/{clientId}',
     summary: 'One client',
     permission: 'org.read',
     scope: 'org',
-    response: clientOut,
+    response: clientSchema,
     async handler(call) {
       return { body: await clientIn(call) };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/clients/{clientId}/rotate-secret',
     summary: 'A new secret, shown once; the old one works for the overlap period',
@@ -83,18 +102,19 @@ export const clientRoutes: ApiRoute[] = [
         },
       };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/clients/{clientId}/disable',
     summary: 'Disable a client: no sign-in, no token, and what it was issued stops working',
     permission: 'clients.manage',
     scope: 'org',
-    response: clientOut,
+    response: clientSchema,
     async handler(call) {
       const client = await clientIn(call);
       await call.services.oauth.clients.disable(call.tx, client.id, call.actor);
-      return { body: { ...client, status: 'disabled' } };
+      const disabled: OAuthClient = { ...client, status: 'disabled' };
+      return { body: disabled };
     },
-  },
+  }),
 ];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Session } from '../../../sessions/index.ts';
-import { type ApiRoute, reasonBody, userIn } from '../route.ts';
+import { defineRoute, isoDate, reasonBody, userIn } from '../route.ts';
 
+/** A session as the API shows it (never its token): `parse` maps a domain `Session` to it. */
 const sessionSchema = z.object({
   id: z.uuid(),
   userId: z.uuid(),
@@ -9,23 +9,20 @@ const sessionSchema = z.object({
   acr: z.string(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  lastSeenAt: z.iso.datetime(),
-  idleExpiresAt: z.iso.datetime(),
-  absoluteExpiresAt: z.iso.datetime(),
+  createdAt: isoDate,
+  lastSeenAt: isoDate,
+  idleExpiresAt: isoDate,
+  absoluteExpiresAt: isoDate,
 });
 
-const sessionOut = (s: Session) => ({
-  id: s.id,
-  userId: s.userId,
-  amr: s.amr,
-  acr: s.acr,
-  ip: s.ip,
-  userAgent: s.userAgent,
-  createdAt: s.createdAt.toISOString(),
-  lastSeenAt: s.lastSeenAt.toISOString(),
-  idleExpiresAt: s.idleExpiresAt.toISOString(),
-  absoluteExpiresAt: s.absoluteExpiresAt.toISOString(),
+/** A second factor as the API shows it (never its secret or public key). */
+const factorSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['totp', 'webauthn']),
+  label: z.string(),
+  createdAt: isoDate,
+  confirmedAt: isoDate.nullable(),
+  lastUsedAt: isoDate.nullable(),
 });
 
 const ended = z.object({ ended: z.number().int() });
@@ -33,14 +30,14 @@ const ended = z.object({ ended: z.number().int() });
 /** A trusted browser (device cookie): what it is known by, never its token or hash. */
 const deviceSchema = z.object({
   id: z.uuid(),
-  createdAt: z.iso.datetime(),
-  lastUsedAt: z.iso.datetime(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate,
   userAgent: z.string().nullable(),
 });
 
 /** Credentials and sessions of one user: what a help desk does for a locked-out person. */
-export const credentialRoutes: ApiRoute[] = [
-  {
+export const credentialRoutes = [
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users/{userId}/password',
     summary: "Set a temporary password (changed at the user's next sign-in); their sessions end",
@@ -51,7 +48,7 @@ export const credentialRoutes: ApiRoute[] = [
     response: z.object({ temporary: z.literal(true), sessionsEnded: z.number().int() }),
     async handler(call) {
       const user = await userIn(call);
-      const { temporaryPassword } = call.body as { temporaryPassword: string };
+      const { temporaryPassword } = call.body;
       const { passwords, sessions } = call.services;
       await passwords.set(call.tx, user, temporaryPassword, {
         actor: call.actor,
@@ -60,10 +57,10 @@ export const credentialRoutes: ApiRoute[] = [
       });
       // As after any password change: sessions end, and OAuth access too if the org says so.
       const ended = await sessions.endAllForUser(call.tx, user.id, 'password_change', call.actor);
-      return { body: { temporary: true, sessionsEnded: ended.length } };
+      return { body: { temporary: true as const, sessionsEnded: ended.length } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users/{userId}/unlock',
     summary: 'Lift a temporary or permanent lockout (password and second factor)',
@@ -74,46 +71,26 @@ export const credentialRoutes: ApiRoute[] = [
       const user = await userIn(call);
       return { body: { wasLocked: await call.services.lockout.unlock(call.tx, user, call.actor) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/users/{userId}/factors',
     summary: 'Second factors of a user (never their secrets)',
     permission: 'users.read',
     scope: 'org',
-    response: z.object({
-      items: z.array(
-        z.object({
-          id: z.uuid(),
-          kind: z.enum(['totp', 'webauthn']),
-          label: z.string(),
-          createdAt: z.iso.datetime(),
-          confirmedAt: z.iso.datetime().nullable(),
-          lastUsedAt: z.iso.datetime().nullable(),
-        }),
-      ),
-      recoveryCodesLeft: z.number().int(),
-    }),
+    response: z.object({ items: z.array(factorSchema), recoveryCodesLeft: z.number().int() }),
     async handler(call) {
       const user = await userIn(call);
       const { mfa } = call.services;
-      const factors = await mfa.factors(call.tx, user.id);
       return {
         body: {
-          items: factors.map((f) => ({
-            id: f.id,
-            kind: f.kind,
-            label: f.label,
-            createdAt: f.createdAt.toISOString(),
-            confirmedAt: f.confirmedAt?.toISOString() ?? null,
-            lastUsedAt: f.lastUsedAt?.toISOString() ?? null,
-          })),
+          items: await mfa.factors(call.tx, user.id),
           recoveryCodesLeft: await mfa.remainingRecoveryCodes(call.tx, user.id),
         },
       };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users/{userId}/factors/reset',
     summary:
@@ -125,14 +102,14 @@ export const credentialRoutes: ApiRoute[] = [
     response: z.object({ removed: z.number().int(), sessionsEnded: z.number().int() }),
     async handler(call) {
       const user = await userIn(call);
-      const { reason } = call.body as { reason: string };
+      const { reason } = call.body;
       const { mfa, sessions } = call.services;
       const removed = await mfa.resetFactors(call.tx, user, reason, call.actor);
       const ended = await sessions.endAllForUser(call.tx, user.id, 'admin', call.actor);
       return { body: { removed, sessionsEnded: ended.length } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/users/{userId}/sessions',
     summary: "A user's live sessions",
@@ -142,10 +119,10 @@ export const credentialRoutes: ApiRoute[] = [
     async handler(call) {
       const user = await userIn(call);
       const live = await call.services.sessions.listForUser(call.tx, user.id);
-      return { body: { items: live.map(sessionOut) } };
+      return { body: { items: live } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users/{userId}/sessions/end',
     summary: 'End every session of a user (and the OAuth sessions linked to them)',
@@ -162,8 +139,8 @@ export const credentialRoutes: ApiRoute[] = [
       );
       return { body: { ended: done.length } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/users/{userId}/devices',
     summary: "A user's trusted browsers (device cookies), most recently used first",
@@ -172,20 +149,10 @@ export const credentialRoutes: ApiRoute[] = [
     response: z.object({ items: z.array(deviceSchema) }),
     async handler(call) {
       const user = await userIn(call);
-      const devices = await call.services.lockout.devices.list(call.tx, user.id);
-      return {
-        body: {
-          items: devices.map((d) => ({
-            id: d.id,
-            createdAt: d.createdAt.toISOString(),
-            lastUsedAt: d.lastUsedAt.toISOString(),
-            userAgent: d.userAgent,
-          })),
-        },
-      };
+      return { body: { items: await call.services.lockout.devices.list(call.tx, user.id) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users/{userId}/devices/revoke',
     summary:
@@ -203,8 +170,8 @@ export const credentialRoutes: ApiRoute[] = [
       );
       return { body: { revoked } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/sessions/end',
     summary: 'End every session in the organization (an emergency stop)',
@@ -215,5 +182,5 @@ export const credentialRoutes: ApiRoute[] = [
       const done = await call.services.sessions.endAllInOrg(call.tx, call.orgId, call.actor);
       return { body: { ended: done.length } };
     },
-  },
+  }),
 ];

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { exportEvents } from '../../../audit/index.ts';
 import type { AccessExports } from '../../../compliance/index.ts';
-import { type ApiCall, type ApiRoute, loose, looseList } from '../route.ts';
+import { type ApiCall, type ApiRoute, defineRoute, isoDate, loose, looseList } from '../route.ts';
 
 const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
@@ -32,6 +32,24 @@ const eventExportQuery = z
   .object({ ...period, format: z.enum(['jsonl', 'csv']).default('jsonl') })
   .strict();
 
+/** An audit event as the API shows it: `parse` maps a domain `AuditEvent` to it. */
+const eventSchema = z.object({
+  id: z.uuid(),
+  orgId: z.uuid(),
+  occurredAt: isoDate,
+  actor: z.object({
+    type: z.string(),
+    id: z.string().nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  }),
+  action: z.string(),
+  target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  requestId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
 const dateOf = (iso?: string) => (iso ? new Date(iso) : undefined);
 
 /** One of the auditor's access exports, as JSON or (`?format=csv`) CSV. */
@@ -42,7 +60,7 @@ function accessExport(
   json: (exports: AccessExports, call: ApiCall) => Promise<unknown>,
   csv: (exports: AccessExports, call: ApiCall) => Promise<string>,
 ): ApiRoute {
-  return {
+  return defineRoute({
     method: 'GET',
     path: `/orgs/{orgId}/exports/${name}`,
     summary,
@@ -52,27 +70,26 @@ function accessExport(
     response,
     alternatives: ['text/csv'],
     async handler(call) {
-      const { format } = call.query as z.output<typeof exportQuery>;
       const exports = call.services.accessExports;
-      return format === 'csv'
+      return call.query.format === 'csv'
         ? { type: 'text/csv', body: await csv(exports, call) }
         : { body: await json(exports, call) };
     },
-  };
+  });
 }
 
 /** What an auditor asks for: the audit log, the permission matrix, the user-access listing. */
-export const evidenceRoutes: ApiRoute[] = [
-  {
+export const evidenceRoutes = [
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/audit-events',
     summary: 'Audit events of the organization, newest first (cursor pagination, filters)',
     permission: 'audit.read',
     scope: 'org',
     query: eventQuery,
-    response: z.object({ items: z.array(loose), nextCursor: z.string().nullable() }),
+    response: z.object({ items: z.array(eventSchema), nextCursor: z.string().nullable() }),
     async handler(call) {
-      const q = call.query as z.output<typeof eventQuery>;
+      const q = call.query;
       const page = await call.services.audit.query(call.tx, {
         ...q,
         orgId: call.orgId,
@@ -81,8 +98,8 @@ export const evidenceRoutes: ApiRoute[] = [
       });
       return { body: { items: page.events, nextCursor: page.nextCursor } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/audit-events/export',
     summary: 'Every audit event of a period, oldest first, as JSON Lines or CSV (audited)',
@@ -91,7 +108,7 @@ export const evidenceRoutes: ApiRoute[] = [
     query: eventExportQuery,
     alternatives: ['application/x-ndjson', 'text/csv'],
     async handler(call) {
-      const q = call.query as z.output<typeof eventExportQuery>;
+      const q = call.query;
       const options = {
         orgId: call.orgId,
         format: q.format,
@@ -111,7 +128,7 @@ export const evidenceRoutes: ApiRoute[] = [
         body: Readable.from(exportEvents(call.services.database, options)),
       };
     },
-  },
+  }),
   accessExport(
     'permission-matrix',
     'The permission matrix, for the auditor (JSON or CSV)',

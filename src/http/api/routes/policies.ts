@@ -4,7 +4,7 @@ import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
 import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
 import type { AuditActor, Tx, Versioned } from '../../../platform/index.ts';
 import { sessionPolicySchema } from '../../../sessions/index.ts';
-import { type ApiRoute, type ApiServices, versionEtag, versionOf } from '../route.ts';
+import { type ApiServices, defineRoute, versionEtag, versionOf } from '../route.ts';
 
 interface PolicyKind {
   kind: 'password' | 'lockout' | 'session' | 'mfa';
@@ -66,9 +66,10 @@ const kinds: PolicyKind[] = [
 const versioned = (schema: z.ZodType) => z.object({ version: z.number().int(), policy: schema });
 
 /** Per-organization security policies: versioned, every change audited with before and after. */
-export const policyRoutes: ApiRoute[] = kinds.flatMap(
-  ({ kind, what, schema, presets, example, of }): ApiRoute[] => [
-    {
+export const policyRoutes = kinds.flatMap(({ kind, what, schema, presets, example, of }) => {
+  const presetChoice = presets && z.object({ preset: z.enum(presets) }).strict();
+  return [
+    defineRoute({
       method: 'GET',
       path: `/orgs/{orgId}/policies/${kind}`,
       summary: `The ${kind} policy in force (${what}), with its version as ETag`,
@@ -79,23 +80,22 @@ export const policyRoutes: ApiRoute[] = kinds.flatMap(
         const current = await of(call.services).policy(call.tx, call.orgId);
         return { body: current, etag: versionEtag(current.version) };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'PUT',
       path: `/orgs/{orgId}/policies/${kind}`,
       summary: `Replace the ${kind} policy${presets ? ' (every setting, or a preset)' : ''}: a new version, If-Match required`,
       permission: 'org.settings',
       scope: 'org',
       conditional: true,
-      body: presets
-        ? z.union([z.object({ preset: z.enum(presets as [string, ...string[]]) }).strict(), schema])
-        : schema,
+      body: presetChoice ? z.union([presetChoice, schema]) : schema,
       example,
       response: versioned(schema),
       async handler(call) {
         const expected = versionOf(call.ifMatch);
-        const body = call.body as { preset?: string };
-        const input = presets && Object.keys(body).length === 1 && body.preset ? body.preset : body;
+        // A preset is passed on by name; full settings as they are.
+        const choice = presetChoice?.safeParse(call.body);
+        const input = choice?.success ? choice.data.preset : call.body;
         const next = await of(call.services).setPolicy(
           call.tx,
           call.orgId,
@@ -105,6 +105,6 @@ export const policyRoutes: ApiRoute[] = kinds.flatMap(
         );
         return { body: next, etag: versionEtag(next.version) };
       },
-    },
-  ],
-);
+    }),
+  ];
+});

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { User } from '../../../identity/index.ts';
 import {
   type ApiCall,
-  type ApiRoute,
+  defineRoute,
+  isoDate,
   page,
   pageQuery,
   userIn,
@@ -10,63 +11,51 @@ import {
   versionOf,
 } from '../route.ts';
 
+/** A user as the API shows it: `parse` maps a domain `User` to it. */
 const userSchema = z.object({
   id: z.uuid(),
   orgId: z.uuid(),
   email: z.email(),
   displayName: z.string(),
   status: z.enum(['active', 'suspended', 'deprovisioned']),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  deactivatedAt: z.iso.datetime().nullable(),
-});
-
-const userOut = (u: User) => ({
-  id: u.id,
-  orgId: u.orgId,
-  email: u.email,
-  displayName: u.displayName,
-  status: u.status,
-  createdAt: u.createdAt.toISOString(),
-  updatedAt: u.updatedAt.toISOString(),
-  deactivatedAt: u.deactivatedAt?.toISOString() ?? null,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  deactivatedAt: isoDate.nullable(),
 });
 
 /** Every change of a user moves `updatedAt`: its milliseconds are the version. */
 const answer = (user: User, status = 200) => ({
   status,
-  body: userOut(user),
+  body: user,
   etag: versionEtag(user.updatedAt.getTime()),
 });
 
-const statusChange = (
-  action: 'suspend' | 'reactivate' | 'deprovision',
-  summary: string,
-): ApiRoute => ({
-  method: 'POST',
-  path: `/orgs/{orgId}/users/{userId}/${action}`,
-  summary,
-  permission: 'users.deactivate',
-  scope: 'org',
-  response: userSchema,
-  async handler(call: ApiCall) {
-    const user = await userIn(call);
-    const { lifecycle } = call.services;
-    const changed =
-      action === 'reactivate'
-        ? await lifecycle.reactivate(call.tx, user.id, call.actor)
-        : await lifecycle.deactivate(
-            call.tx,
-            user.id,
-            action === 'suspend' ? 'suspended' : 'deprovisioned',
-            call.actor,
-          );
-    return answer(changed);
-  },
-});
+const statusChange = (action: 'suspend' | 'reactivate' | 'deprovision', summary: string) =>
+  defineRoute({
+    method: 'POST',
+    path: `/orgs/{orgId}/users/{userId}/${action}`,
+    summary,
+    permission: 'users.deactivate',
+    scope: 'org',
+    response: userSchema,
+    async handler(call) {
+      const user = await userIn(call);
+      return answer(await changeStatus(call, user, action));
+    },
+  });
 
-export const userRoutes: ApiRoute[] = [
-  {
+function changeStatus(
+  { tx, services, actor }: ApiCall,
+  user: User,
+  action: 'suspend' | 'reactivate' | 'deprovision',
+) {
+  if (action === 'reactivate') return services.lifecycle.reactivate(tx, user.id, actor);
+  const status = action === 'suspend' ? 'suspended' : 'deprovisioned';
+  return services.lifecycle.deactivate(tx, user.id, status, actor);
+}
+
+export const userRoutes = [
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/users',
     summary: 'The users of an organization, by id (cursor pagination)',
@@ -75,21 +64,18 @@ export const userRoutes: ApiRoute[] = [
     query: pageQuery,
     response: page(userSchema),
     async handler(call) {
-      const { limit, cursor } = call.query as z.output<typeof pageQuery>;
+      const { limit, cursor } = call.query;
       const users = await call.services.identity.listUsersPage(call.tx, call.orgId, {
         after: cursor,
         limit: limit + 1,
       });
       const items = users.slice(0, limit);
       return {
-        body: {
-          items: items.map(userOut),
-          nextCursor: users.length > limit ? (items.at(-1)?.id ?? null) : null,
-        },
+        body: { items, nextCursor: users.length > limit ? (items.at(-1)?.id ?? null) : null },
       };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users',
     summary: 'Create a user',
@@ -102,13 +88,13 @@ export const userRoutes: ApiRoute[] = [
       const user = await call.services.identity.createUser(
         call.tx,
         call.orgId,
-        call.body as { email: string; displayName: string },
+        call.body,
         call.actor,
       );
       return answer(user, 201);
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/users/{userId}',
     summary: 'One user (with an ETag)',
@@ -118,8 +104,8 @@ export const userRoutes: ApiRoute[] = [
     async handler(call) {
       return answer(await userIn(call));
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'PATCH',
     path: '/orgs/{orgId}/users/{userId}',
     summary: 'Change email or display name (If-Match required)',
@@ -136,7 +122,7 @@ export const userRoutes: ApiRoute[] = [
         await call.services.identity.updateUser(call.tx, user.id, call.body, call.actor, version),
       );
     },
-  },
+  }),
   statusChange('suspend', 'Suspend a user: sessions, API keys and OAuth access end at once'),
   statusChange('reactivate', 'Lift a suspension'),
   statusChange('deprovision', 'Deprovision a user for good: everything ends at once'),
