@@ -9,6 +9,7 @@ import {
   newId,
   parseInput,
   type Tx,
+  withOrg,
   withPlatform,
 } from '../platform/index.ts';
 import type { KeyPrincipal, Rbac, UserPrincipal } from '../rbac/index.ts';
@@ -73,8 +74,13 @@ const useGranularityMs = 60_000;
  */
 export function createApiKeys(deps: ApiKeyDeps) {
   const { clock, audit } = deps;
+  // The platform organization's keys are kept in platform scope, as the admin API's runner does.
+  const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
+    orgId === deps.platformOrgId
+      ? withPlatform(deps.database, fn)
+      : withOrg(deps.database, orgId, fn);
 
-  return {
+  const keys = {
     /** A new key of `orgId`; `creator` null is the operator at the CLI. */
     async create(
       tx: Tx,
@@ -194,6 +200,15 @@ export function createApiKeys(deps: ApiKeyDeps) {
         };
       });
     },
+  };
+  return {
+    ...keys,
+    /** `create`, by the operator, in the organization's own transaction. */
+    createInOrg: (orgId: string, input: Parameters<typeof keys.create>[2], actor: AuditActor) =>
+      inOrgScope(orgId, (tx) => keys.create(tx, orgId, input, null, actor)),
+    listInOrg: (orgId: string) => inOrgScope(orgId, (tx) => keys.list(tx, orgId)),
+    revokeInOrg: (orgId: string, id: string, reason: string, actor: AuditActor) =>
+      inOrgScope(orgId, (tx) => keys.revoke(tx, orgId, id, reason, actor)),
   };
 }
 

@@ -2,7 +2,6 @@ import { isAppError, isUuid, operatorActor } from '../platform/index.ts';
 import {
   type Command,
   findOrg,
-  inOrg,
   iso,
   onlyOptions,
   organizations,
@@ -54,9 +53,9 @@ export const apiKeyCommands: Record<string, Command> = {
     return withCore(ctx, async (core) => {
       const services = createServices(core);
       const org = findOrg(await organizations(core, services), text(ctx, 'org'));
-      const { key, token } = await inOrg(core, org.id, (tx) =>
-        services.apiKeys.create(tx, org.id, input, null, operatorActor),
-      ).catch(asUsage);
+      const { key, token } = await services.apiKeys
+        .createInOrg(org.id, input, operatorActor)
+        .catch(asUsage);
       print(
         ctx,
         [
@@ -79,7 +78,7 @@ export const apiKeyCommands: Record<string, Command> = {
     return withCore(ctx, async (core) => {
       const services = createServices(core);
       const org = findOrg(await organizations(core, services), text(ctx, 'org'));
-      const keys = await inOrg(core, org.id, (tx) => services.apiKeys.list(tx, org.id));
+      const keys = await services.apiKeys.listInOrg(org.id);
       print(
         ctx,
         keys.length
@@ -113,9 +112,7 @@ export const apiKeyCommands: Record<string, Command> = {
     return withCore(ctx, async (core) => {
       const services = createServices(core);
       const org = findOrg(await organizations(core, services), text(ctx, 'org'));
-      await inOrg(core, org.id, (tx) =>
-        services.apiKeys.revoke(tx, org.id, id, reason, operatorActor),
-      );
+      await services.apiKeys.revokeInOrg(org.id, id, reason, operatorActor);
       print(ctx, `API key ${id} revoked: it is refused from now on`, { id, revoked: true });
       return 0;
     });

@@ -1,13 +1,5 @@
 /** What every CLI command is built from (commands.ts, apikey-commands.ts). */
-import {
-  type Config,
-  type Database,
-  type Logger,
-  platformOrgId,
-  type Tx,
-  withOrg,
-  withPlatform,
-} from '../platform/index.ts';
+import { type Config, type Database, type Logger, platformOrgId } from '../platform/index.ts';
 import type { Organization } from '../tenancy/index.ts';
 import { type Core, openCore } from './core.ts';
 import type { Services } from './services.ts';
@@ -97,7 +89,7 @@ export function texts(ctx: CommandContext, name: string): string[] {
 }
 
 export const organizations = (core: Core, services: Services) =>
-  withPlatform(core.database, (tx) => services.tenancy.listOrganizations(tx));
+  services.tenancy.organizations(core.database);
 
 /** The organization `--org` names (slug or id); the platform when omitted. */
 export function findOrg(orgs: Organization[], value: string | undefined): Organization {
@@ -106,11 +98,4 @@ export function findOrg(orgs: Organization[], value: string | undefined): Organi
   );
   if (!org) throw new UsageError(`--org: there is no organization ${value}`);
   return org;
-}
-
-/** A transaction scoped to the organization (row-level security applies), or platform scope. */
-export function inOrg<T>(core: Core, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return orgId === platformOrgId
-    ? withPlatform(core.database, fn)
-    : withOrg(core.database, orgId, fn);
 }

@@ -15,7 +15,6 @@ import {
   openDatabase,
   operatorActor,
   platformOrgId,
-  withPlatform,
 } from '../platform/index.ts';
 import { apiKeyCommands } from './apikey-commands.ts';
 import {
@@ -23,7 +22,6 @@ import {
   type CommandContext,
   date,
   findOrg,
-  inOrg,
   iso,
   onlyOptions,
   organizations,
@@ -352,16 +350,16 @@ export const commands: Record<string, Command> = {
     return withCore(ctx, async (core) => {
       const services = createServices(core);
       const org = findOrg(await organizations(core, services), text(ctx, 'org'));
-      const { client, secret } = await inOrg(core, org.id, (tx) =>
-        services.oauth.clients.create(tx, org.id, input, operatorActor),
-      ).catch((err: unknown) => {
-        // The service's validation, in the words of the command line.
-        if (isAppError(err) && err.code === 'oauth.client_invalid') {
-          const [field = '', ...rest] = err.message.split(': ');
-          throw new UsageError(`${clientOptionOf[field] ?? field}: ${rest.join(': ')}`);
-        }
-        throw err;
-      });
+      const { client, secret } = await services.oauth.clients
+        .createInOrg(org.id, input, operatorActor)
+        .catch((err: unknown) => {
+          // The service's validation, in the words of the command line.
+          if (isAppError(err) && err.code === 'oauth.client_invalid') {
+            const [field = '', ...rest] = err.message.split(': ');
+            throw new UsageError(`${clientOptionOf[field] ?? field}: ${rest.join(': ')}`);
+          }
+          throw err;
+        });
       const owner =
         org.id === platformOrgId
           ? 'a platform client, serving every organization'
@@ -398,9 +396,7 @@ export const commands: Record<string, Command> = {
       const orgs = await organizations(core, services);
       const wanted = text(ctx, 'org');
       const org = wanted === undefined ? undefined : findOrg(orgs, wanted);
-      const clients = org
-        ? await inOrg(core, org.id, (tx) => services.oauth.clients.list(tx, org.id))
-        : await withPlatform(core.database, (tx) => services.oauth.clients.list(tx));
+      const clients = await services.oauth.clients.listInOrg(org?.id);
       const slugOf = (id: string) => orgs.find((o) => o.id === id)?.slug ?? id;
       const rows = clients.map((c) => ({ ...c, orgSlug: slugOf(c.orgId) }));
       print(
@@ -443,10 +439,7 @@ export const commands: Record<string, Command> = {
     const id = clientId(ctx, command);
     return withCore(ctx, async (core) => {
       const { oauth } = createServices(core);
-      const { secret, client } = await withPlatform(core.database, async (tx) => {
-        const secret = await oauth.clients.rotateSecret(tx, id, operatorActor);
-        return { secret, client: await oauth.clients.get(tx, id) };
-      });
+      const { secret, client } = await oauth.clients.rotateSecretById(id, operatorActor);
       const until = client?.previousSecretValidUntil ?? null;
       print(
         ctx,
@@ -468,9 +461,7 @@ export const commands: Record<string, Command> = {
     const id = clientId(ctx, command);
     return withCore(ctx, async (core) => {
       const { oauth } = createServices(core);
-      const changed = await withPlatform(core.database, (tx) =>
-        oauth.clients.disable(tx, id, operatorActor),
-      );
+      const changed = await oauth.clients.disableById(id, operatorActor);
       print(
         ctx,
         changed
@@ -499,17 +490,8 @@ async function accessExport(
   return withCore(ctx, async (core) => {
     const services = createServices(core);
     const org = findOrg(await organizations(core, services), text(ctx, 'org'));
-    const exports = services.accessExports;
-    const body = await inOrg(core, org.id, async (tx) => {
-      if (command === 'access matrix') {
-        return format === 'csv'
-          ? exports.permissionMatrixCsv(tx, org.id)
-          : `${JSON.stringify({ organization: org.slug, ...(await exports.permissionMatrix(tx, org.id)) }, null, 2)}\n`;
-      }
-      return format === 'csv'
-        ? exports.userAccessCsv(tx, org.id)
-        : `${JSON.stringify({ organization: org.slug, users: await exports.userAccess(tx, org.id) }, null, 2)}\n`;
-    });
+    const report = command === 'access matrix' ? 'matrix' : 'users';
+    const body = await services.accessExports.exportOf(core.database, org, report, format);
     const out = text(ctx, 'out');
     if (out) writeFileSync(out, body, { mode: 0o600 });
     else ctx.stdout.write(body);

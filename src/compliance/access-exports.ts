@@ -1,6 +1,6 @@
 import type { MfaService } from '../auth/mfa/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import type { Tx } from '../platform/index.ts';
+import { type Database, platformOrgId, type Tx, withOrg, withPlatform } from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import { toCsv } from './csv.ts';
@@ -63,7 +63,7 @@ export function createAccessExports(deps: AccessExportDeps) {
     });
   }
 
-  return {
+  const exports = {
     permissionMatrix,
     userAccess,
 
@@ -125,6 +125,33 @@ export function createAccessExports(deps: AccessExportDeps) {
           r.deactivated,
         ]),
       );
+    },
+  };
+  return {
+    ...exports,
+    /**
+     * One export of the organization as the operator's command writes it (CSV, or JSON naming the
+     * organization), read in the organization's own transaction (platform scope for the platform).
+     */
+    exportOf: (
+      database: Database,
+      org: { id: string; slug: string },
+      report: 'matrix' | 'users',
+      format: 'csv' | 'json',
+    ): Promise<string> => {
+      const read = async (tx: Tx) => {
+        if (report === 'matrix') {
+          return format === 'csv'
+            ? exports.permissionMatrixCsv(tx, org.id)
+            : `${JSON.stringify({ organization: org.slug, ...(await exports.permissionMatrix(tx, org.id)) }, null, 2)}\n`;
+        }
+        return format === 'csv'
+          ? exports.userAccessCsv(tx, org.id)
+          : `${JSON.stringify({ organization: org.slug, users: await exports.userAccess(tx, org.id) }, null, 2)}\n`;
+      };
+      return org.id === platformOrgId
+        ? withPlatform(database, read)
+        : withOrg(database, org.id, read);
     },
   };
 }

@@ -4,9 +4,11 @@ import {
   type AuditActor,
   type AuditWriter,
   type Clock,
+  type Database,
   newId,
   parseInput,
   type Tx,
+  withPlatform,
 } from '../platform/index.ts';
 import * as store from './store.ts';
 
@@ -188,6 +190,11 @@ export function createIdentityService(deps: IdentityDeps) {
     },
     async findUser(tx: Tx, id: string): Promise<User | undefined> {
       const row = await store.findUser(tx, id);
+      return row ? toUser(row) : undefined;
+    },
+    /** The user with `id` in any organization, in its own platform-scope transaction. */
+    userById: async (database: Database, id: string): Promise<User | undefined> => {
+      const row = await withPlatform(database, (tx) => store.findUser(tx, id));
       return row ? toUser(row) : undefined;
     },
   };

@@ -182,18 +182,46 @@ export function createOAuth(deps: OAuthDeps) {
     return provider;
   }
 
+  // Changes made on this node are seen here as soon as they commit.
+  async function rotateSecret(tx: Tx, id: string, actor: AuditActor) {
+    afterCommit(tx, async () => current?.clients.forget(id));
+    return clients.rotateSecret(tx, id, actor);
+  }
+  async function disable(tx: Tx, id: string, actor: AuditActor) {
+    afterCommit(tx, async () => current?.clients.forget(id));
+    return clients.disable(tx, id, actor);
+  }
+  // The platform organization's clients are kept in platform scope, as the admin API's runner does.
+  const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
+    orgId === deps.platformOrgId
+      ? withPlatform(deps.database, fn)
+      : withOrg(deps.database, orgId, fn);
+
   return {
     clients: {
       ...clients,
-      // Changes made on this node are seen here as soon as they commit.
-      async rotateSecret(tx: Tx, id: string, actor: AuditActor) {
-        afterCommit(tx, async () => current?.clients.forget(id));
-        return clients.rotateSecret(tx, id, actor);
-      },
-      async disable(tx: Tx, id: string, actor: AuditActor) {
-        afterCommit(tx, async () => current?.clients.forget(id));
-        return clients.disable(tx, id, actor);
-      },
+      rotateSecret,
+      disable,
+      /** `create`, by the operator, in the organization's own transaction. */
+      createInOrg: (
+        orgId: string,
+        input: Parameters<typeof clients.create>[2],
+        actor: AuditActor,
+      ) => inOrgScope(orgId, (tx) => clients.create(tx, orgId, input, actor)),
+      /** The organization's clients; every organization's (platform scope) when `orgId` is undefined. */
+      listInOrg: (orgId: string | undefined) =>
+        orgId === undefined
+          ? withPlatform(deps.database, (tx) => clients.list(tx))
+          : inOrgScope(orgId, (tx) => clients.list(tx, orgId)),
+      /** A new secret (the previous one stays valid for the overlap) and the client as it is now. */
+      rotateSecretById: (id: string, actor: AuditActor) =>
+        withPlatform(deps.database, async (tx) => {
+          const secret = await rotateSecret(tx, id, actor);
+          return { secret, client: await clients.get(tx, id) };
+        }),
+      /** Disables the client; false when it was disabled already. */
+      disableById: (id: string, actor: AuditActor) =>
+        withPlatform(deps.database, (tx) => disable(tx, id, actor)),
     },
     signingKeys,
     findClient,

@@ -4,9 +4,11 @@ import {
   type AuditActor,
   type AuditWriter,
   type Clock,
+  type Database,
   newId,
   parseInput,
   type Tx,
+  withPlatform,
 } from '../platform/index.ts';
 import * as store from './store.ts';
 
@@ -81,6 +83,9 @@ export function createTenancyService(deps: TenancyDeps) {
     async listOrganizations(tx: Tx): Promise<Organization[]> {
       return (await store.listOrganizations(tx)).map(toOrganization);
     },
+    /** Every organization, in its own platform-scope transaction (the operator's commands). */
+    organizations: (database: Database): Promise<Organization[]> =>
+      withPlatform(database, async (tx) => (await store.listOrganizations(tx)).map(toOrganization)),
     async getOrganization(tx: Tx, id: string): Promise<Organization | undefined> {
       const row = await store.findOrganization(tx, id);
       return row ? toOrganization(row) : undefined;

@@ -9,7 +9,7 @@ import type {
   StepResult,
 } from '../../auth/flows/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
-import { type Database, isAppError } from '../../platform/index.ts';
+import { type AuditAction, type Database, isAppError } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import { pageCsp } from '../security-headers.ts';
 import {
@@ -105,7 +105,7 @@ export function createPageContext(deps: AccountDeps) {
   async function auditRefusal(
     request: FastifyRequest,
     subject: { orgId: string; userId: string } | null,
-    action: string,
+    action: AuditAction,
     err: unknown,
   ): Promise<void> {
     if (!subject) return;
