@@ -1,3 +1,4 @@
+export { apiKeyErrors } from './errors.ts';
 export {
   type ApiKey,
   type ApiKeyPrincipal,

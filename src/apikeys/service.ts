@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { createSplitToken, readSplitToken, splitTokenMatches } from '../crypto/index.ts';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -13,6 +12,7 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import type { KeyPrincipal, Rbac, UserPrincipal } from '../rbac/index.ts';
+import { apiKeyErrors } from './errors.ts';
 import * as store from './store.ts';
 
 export interface ApiKeyDeps {
@@ -89,24 +89,22 @@ export function createApiKeys(deps: ApiKeyDeps) {
       creator: UserPrincipal | null,
       actor: AuditActor,
     ): Promise<{ key: ApiKey; token: string }> {
-      const data = parseInput(keyInputSchema, input, 'apikey.invalid');
+      const data = parseInput(keyInputSchema, input, apiKeyErrors.keyInvalid);
       const catalog = new Map(deps.rbac.permissions.map((p) => [p.id, p]));
       for (const id of data.permissions) {
         const permission = catalog.get(id);
         if (!permission)
-          throw new AppError('invalid', 'apikey.invalid', `permissions: ${id} is not a permission`);
+          throw apiKeyErrors.keyInvalid({
+            field: 'permissions',
+            problem: `${id} is not a permission`,
+          });
         if (permission.scope === 'platform' && orgId !== deps.platformOrgId)
-          throw new AppError(
-            'invalid',
-            'apikey.invalid',
-            `permissions: ${id} can only be held in the platform organization`,
-          );
+          throw apiKeyErrors.keyInvalid({
+            field: 'permissions',
+            problem: `${id} can only be held in the platform organization`,
+          });
         if (creator && !(await deps.rbac.can(tx, creator, id, orgId)))
-          throw new AppError(
-            'forbidden',
-            'apikey.wider_than_creator',
-            `permissions: ${id} is not one of yours; a key cannot do more than its creator`,
-          );
+          throw apiKeyErrors.widerThanCreator({ permission: id });
       }
       const now = clock.now();
       const split = createSplitToken(newId(now.getTime()));
@@ -144,10 +142,9 @@ export function createApiKeys(deps: ApiKeyDeps) {
 
     async revoke(tx: Tx, orgId: string, id: string, reason: string, actor: AuditActor) {
       const found = await store.findKey(tx, id);
-      if (found?.org_id !== orgId)
-        throw new AppError('not_found', 'apikey.not_found', 'No such API key');
+      if (found?.org_id !== orgId) throw apiKeyErrors.keyNotFound();
       const [revoked] = await store.revokeKeys(tx, { id }, clock.now(), reason);
-      if (!revoked) throw new AppError('conflict', 'apikey.revoked', 'The key is already revoked');
+      if (!revoked) throw apiKeyErrors.keyRevoked();
       await audit(tx, {
         orgId,
         action: 'apikey.revoked',

@@ -2,20 +2,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSelfSignedCertificate } from '../crypto/index.ts';
 import type { TlsMaterial } from '../http/index.ts';
-import { AppError, type Config, type Logger } from '../platform/index.ts';
+import { type Config, type Logger, platformErrors } from '../platform/index.ts';
 
 function readPem(path: string, key: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new AppError(
-      'invalid',
-      'config.invalid',
-      `Configuration ${key}: cannot read ${path}: ${(err as Error).message}`,
-      {
-        expose: true,
-      },
-    );
+    throw platformErrors.configInvalid({
+      key,
+      problem: `cannot read ${path}: ${(err as Error).message}`,
+    });
   }
 }
 

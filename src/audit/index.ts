@@ -1,3 +1,4 @@
+export { auditErrors } from './errors.ts';
 export { type ExportFormat, type ExportOptions, exportEvents, formatEvent } from './export.ts';
 export { type AuditEvent, redacted, sanitizeDetails } from './model.ts';
 export { type SealerDeps, sealAll, sealPending, startSealer } from './sealer.ts';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { AppError } from '../platform/index.ts';
+import { cryptoErrors } from './errors.ts';
 import { randomBytesOf } from './primitives.ts';
 
 const ivLength = 12;
@@ -16,7 +16,7 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Buffe
 
 export function open(key: Uint8Array, sealed: Uint8Array, aad: string): Buffer {
   if (sealed.length < ivLength + tagLength) {
-    throw new AppError('internal', 'crypto.ciphertext_malformed', 'Ciphertext is too short');
+    throw cryptoErrors.ciphertextMalformed({ problem: 'too short' });
   }
   const buf = Buffer.from(sealed);
   const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, ivLength), {
@@ -30,11 +30,6 @@ export function open(key: Uint8Array, sealed: Uint8Array, aad: string): Buffer {
       decipher.final(),
     ]);
   } catch (cause) {
-    throw new AppError(
-      'internal',
-      'crypto.decrypt_failed',
-      'Ciphertext failed authentication (wrong key, wrong location, or tampered)',
-      { cause },
-    );
+    throw cryptoErrors.decryptFailed({ cause });
   }
 }

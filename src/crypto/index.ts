@@ -1,4 +1,5 @@
 export { open as aeadOpen, seal as aeadSeal } from './aead.ts';
+export { cryptoErrors } from './errors.ts';
 export { type JWTPayload, jwtVerifier } from './jwt.ts';
 export type { DataKeyRow } from './keyring.store.ts';
 export { type CipherLocation, type Keyring, keyIdOf, openKeyring } from './keyring.ts';

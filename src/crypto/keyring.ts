@@ -1,5 +1,4 @@
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -8,6 +7,7 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import { open, seal } from './aead.ts';
+import { cryptoErrors } from './errors.ts';
 import * as store from './keyring.store.ts';
 import type { MasterKey, MasterKeys } from './master-key.ts';
 import { randomBytesOf } from './primitives.ts';
@@ -31,7 +31,7 @@ export function keyIdOf(ciphertext: string): number {
   const [version, id, body] = ciphertext.split(':');
   const keyId = Number(id);
   if (version !== formatVersion || !Number.isInteger(keyId) || keyId < 1 || !body) {
-    throw new AppError('internal', 'crypto.ciphertext_malformed', 'Not a Vigil ciphertext');
+    throw cryptoErrors.ciphertextMalformed({ problem: 'not a Vigil ciphertext' });
   }
   return keyId;
 }
@@ -72,11 +72,7 @@ function unwrap(masters: MasterKey[], row: store.DataKeyRow): Buffer {
   if (!master) {
     // Fail closed (docs/architecture.md#invariant-7): without the right master key nothing can be
     // decrypted.
-    throw new AppError(
-      'unavailable',
-      'crypto.master_key_missing',
-      `Data key ${row.id} is wrapped by master key ${row.master_key_id}, which is not configured (set VIGIL_MASTER_KEY or VIGIL_MASTER_KEY_PREVIOUS)`,
-    );
+    throw cryptoErrors.masterKeyMissing({ keyId: row.id, masterKeyId: row.master_key_id });
   }
   const body = row.wrapped_key.slice(formatVersion.length + 1);
   return open(master.key, Buffer.from(body, 'base64url'), `vigil:data-key:${row.id}`);
@@ -124,7 +120,7 @@ export async function openKeyring(deps: KeyringDeps): Promise<Keyring> {
     activeKeyId: () => active,
     encrypt(plaintext, where) {
       const key = keys.get(active);
-      if (!key) throw new AppError('unavailable', 'crypto.no_active_key', 'No active data key');
+      if (!key) throw cryptoErrors.noActiveKey();
       const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
       return `${formatVersion}:${active}:${seal(key, data, aadOf(where)).toString('base64url')}`;
     },
@@ -133,7 +129,7 @@ export async function openKeyring(deps: KeyringDeps): Promise<Keyring> {
       if (!keys.has(keyId)) await load();
       const key = keys.get(keyId);
       if (!key) {
-        throw new AppError('unavailable', 'crypto.key_unknown', `Data key ${keyId} is unknown`);
+        throw cryptoErrors.keyUnknown({ keyId });
       }
       const body = ciphertext.slice(ciphertext.indexOf(':', formatVersion.length + 1) + 1);
       return open(key, Buffer.from(body, 'base64url'), aadOf(where));

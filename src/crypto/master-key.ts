@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, type Config } from '../platform/index.ts';
+import { AppError, type Config, platformErrors } from '../platform/index.ts';
 import { hmacSha256, randomBytesOf } from './primitives.ts';
 
 /** A master key wraps data keys; its id is a fingerprint so a wrapped key names which one it needs. */
@@ -14,12 +14,11 @@ export const masterKeyFileName = 'master.key';
 export function masterKeyFromBase64(value: string, source: string): MasterKey {
   const key = Buffer.from(value.trim(), 'base64');
   if (key.length !== 32) {
-    throw new AppError(
-      'invalid',
-      'config.invalid',
-      `Configuration ${source}: the master key must be 32 bytes, base64-encoded (got ${key.length} bytes)`,
-      { expose: true, details: { key: source } },
-    );
+    throw platformErrors.configInvalid({
+      key: source,
+      problem: `the master key must be 32 bytes, base64-encoded (got ${key.length} bytes)`,
+      details: { key: source },
+    });
   }
   return { id: hmacSha256(key, 'vigil master key id').subarray(0, 8).toString('hex'), key };
 }
@@ -63,12 +62,10 @@ export function loadMasterKeys(config: Config): MasterKeys {
     };
   }
   if (config.VIGIL_ENV === 'production') {
-    throw new AppError(
-      'invalid',
-      'config.invalid',
-      'Configuration VIGIL_MASTER_KEY: required in production',
-      { expose: true },
-    );
+    throw platformErrors.configInvalid({
+      key: 'VIGIL_MASTER_KEY',
+      problem: 'required in production',
+    });
   }
   const path = join(config.VIGIL_DATA_DIR, masterKeyFileName);
   if (!existsSync(path)) {
@@ -82,21 +79,17 @@ function readKeyFile(path: string): string {
   try {
     const mode = statSync(path).mode & 0o777;
     if ((mode & 0o077) !== 0) {
-      throw new AppError(
-        'invalid',
-        'config.invalid',
-        `Master key file ${path} is readable by group or others (mode ${mode.toString(8)}); chmod 600 it`,
-        { expose: true },
-      );
+      throw platformErrors.configInvalid({
+        key: 'VIGIL_MASTER_KEY',
+        problem: `the key file ${path} is readable by group or others (mode ${mode.toString(8)}); chmod 600 it`,
+      });
     }
     return readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError(
-      'invalid',
-      'config.invalid',
-      `Cannot read master key file ${path}: ${(err as Error).message}`,
-      { expose: true },
-    );
+    throw platformErrors.configInvalid({
+      key: 'VIGIL_MASTER_KEY',
+      problem: `cannot read the key file ${path}: ${(err as Error).message}`,
+    });
   }
 }

@@ -1,5 +1,4 @@
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -8,6 +7,7 @@ import {
   type Tx,
   withPlatform,
 } from '../platform/index.ts';
+import { cryptoErrors } from './errors.ts';
 import type { Keyring } from './keyring.ts';
 import * as store from './platform-keys.store.ts';
 import {
@@ -159,7 +159,7 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
         }
         // Another node may have created it concurrently: load whichever is active now.
         const row = await store.activeKey(tx, purpose);
-        if (!row) throw new AppError('unavailable', 'crypto.platform_key_missing', purpose);
+        if (!row) throw cryptoErrors.platformKeyMissing({ purpose });
         const loaded = await decode(row);
         activeCache.set(purpose, loaded);
         byIdCache.set(loaded.id, loaded);
@@ -174,11 +174,7 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
       if (cached) return cached;
       const row = await withPlatform(deps.database, (tx) => store.activeKey(tx, purpose));
       if (!row) {
-        throw new AppError(
-          'unavailable',
-          'crypto.platform_key_missing',
-          `No active ${purpose} key`,
-        );
+        throw cryptoErrors.platformKeyMissing({ purpose });
       }
       const loaded = await decode(row);
       activeCache.set(purpose, loaded);
@@ -188,11 +184,7 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
     activeCached(purpose) {
       const cached = activeCache.get(purpose);
       if (!cached) {
-        throw new AppError(
-          'unavailable',
-          'crypto.platform_key_missing',
-          `No active ${purpose} key`,
-        );
+        throw cryptoErrors.platformKeyMissing({ purpose });
       }
       return cached;
     },
@@ -201,7 +193,7 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
       if (cached) return cached;
       const rows = await withPlatform(deps.database, (tx) => store.keysOf(tx));
       const row = rows.find((r) => r.id === id);
-      if (!row) throw new AppError('not_found', 'crypto.platform_key_unknown', `Unknown key ${id}`);
+      if (!row) throw cryptoErrors.platformKeyUnknown({ id });
       const loaded = await decode(row);
       byIdCache.set(id, loaded);
       return loaded;
@@ -212,8 +204,7 @@ export function createPlatformKeys(deps: PlatformKeysDeps): PlatformKeys {
         if (current) await store.retireKey(tx, current.id, deps.clock.now());
         activeCache.delete(purpose);
         const created = await create(tx, purpose, actor);
-        if (!created)
-          throw new AppError('conflict', 'crypto.rotation_race', 'Rotated concurrently');
+        if (!created) throw cryptoErrors.rotationRace();
         return created.id;
       });
       return id;

@@ -1,4 +1,5 @@
-import { AppError, isUuid } from '../platform/index.ts';
+import { isUuid } from '../platform/index.ts';
+import { cryptoErrors } from './errors.ts';
 import { constantTimeEqual, randomBytesOf, sha256 } from './primitives.ts';
 
 /**
@@ -20,7 +21,7 @@ export function createSplitToken(id: string, secretBytes = 32): SplitToken {
 export function parseSplitToken(token: string): { id: string; secret: string } {
   const dot = token.indexOf('.');
   if (dot <= 0 || dot === token.length - 1 || token.length > 512) {
-    throw new AppError('unauthenticated', 'token.malformed', 'The token is malformed');
+    throw cryptoErrors.tokenMalformed();
   }
   return { id: token.slice(0, dot), secret: token.slice(dot + 1) };
 }

@@ -1,3 +1,4 @@
+export { identityErrors } from './errors.ts';
 export {
   createIdentityService,
   type IdentityDeps,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -10,6 +9,7 @@ import {
   type Tx,
   withPlatform,
 } from '../platform/index.ts';
+import { identityErrors } from './errors.ts';
 import * as store from './store.ts';
 
 export const userInput = z.object({
@@ -67,9 +67,9 @@ export function createIdentityService(deps: IdentityDeps) {
       input: z.input<typeof userInput>,
       actor: AuditActor,
     ): Promise<User> {
-      const data = parseInput(userInput, input, 'user.invalid');
+      const data = parseInput(userInput, input, identityErrors.userInvalid);
       if (await store.findUserByEmail(tx, orgId, data.email)) {
-        throw new AppError('conflict', 'user.email_taken', 'A user with this email exists');
+        throw identityErrors.emailTaken();
       }
       const now = deps.clock.now();
       const row: store.UserRow = {
@@ -104,18 +104,17 @@ export function createIdentityService(deps: IdentityDeps) {
       actor: AuditActor,
       expectedUpdatedAt?: number,
     ): Promise<User> {
-      const changes = parseInput(userInput.partial().strict(), input, 'user.invalid');
+      const changes = parseInput(userInput.partial().strict(), input, identityErrors.userInvalid);
       const row = await store.userForUpdate(tx, userId);
-      if (!row) throw new AppError('not_found', 'user.not_found', 'No such user');
+      if (!row) throw identityErrors.userNotFound();
       if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== row.updated_at.getTime())
-        throw new AppError('precondition_failed', 'user.stale', 'The user changed; read it again');
-      if (row.status === 'deprovisioned')
-        throw new AppError('conflict', 'user.deprovisioned', 'A deprovisioned user stays as is');
+        throw identityErrors.userStale();
+      if (row.status === 'deprovisioned') throw identityErrors.userDeprovisioned();
       const before = { email: row.email, displayName: row.display_name };
       const after = { ...before, ...changes };
       if (after.email.toLowerCase() !== before.email.toLowerCase()) {
         if (await store.findUserByEmail(tx, row.org_id, after.email))
-          throw new AppError('conflict', 'user.email_taken', 'A user with this email exists');
+          throw identityErrors.emailTaken();
       }
       const next = {
         ...row,
@@ -148,10 +147,10 @@ export function createIdentityService(deps: IdentityDeps) {
     async setStatus(tx: Tx, userId: string, status: UserStatus, actor: AuditActor): Promise<User> {
       const now = deps.clock.now();
       const before = await store.updateStatus(tx, userId, status, now);
-      if (!before) throw new AppError('not_found', 'user.not_found', 'No such user');
+      if (!before) throw identityErrors.userNotFound();
       // Thrown after the update: the transaction rolls it back.
       if (before.status === 'deprovisioned' && status !== 'deprovisioned') {
-        throw new AppError('conflict', 'user.deprovisioned', 'A deprovisioned user stays so');
+        throw identityErrors.userDeprovisioned();
       }
       const after = toUser({
         ...before,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { type Keyring, randomToken } from '../crypto/index.ts';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -10,6 +9,7 @@ import {
   type Tx,
 } from '../platform/index.ts';
 import * as store from './clients.store.ts';
+import { oauthErrors } from './errors.ts';
 
 export const clientSecretColumn = { table: 'oauth_clients', column: 'secret_enc', idColumn: 'id' };
 export const previousClientSecretColumn = {
@@ -177,7 +177,7 @@ export function createClientService(deps: ClientServiceDeps) {
       input: unknown,
       actor: AuditActor,
     ): Promise<{ client: OAuthClient; secret: string | null }> {
-      const data = parseInput(clientInputSchema, input, 'oauth.client_invalid');
+      const data = parseInput(clientInputSchema, input, oauthErrors.clientInvalid);
       const now = clock.now();
       const id = newId(now.getTime());
       const secret = confidential(data.kind) ? newSecret() : null;
@@ -232,7 +232,7 @@ export function createClientService(deps: ClientServiceDeps) {
      */
     async disable(tx: Tx, id: string, actor: AuditActor): Promise<boolean> {
       const row = await store.findClient(tx, id);
-      if (!row) throw new AppError('not_found', 'oauth.client_not_found', 'No such client');
+      if (!row) throw oauthErrors.clientNotFound();
       if (row.status === 'disabled') return false;
       await store.setStatus(tx, id, 'disabled', clock.now());
       await deps.audit(tx, {
@@ -251,9 +251,8 @@ export function createClientService(deps: ClientServiceDeps) {
      */
     async rotateSecret(tx: Tx, id: string, actor: AuditActor): Promise<string> {
       const row = await store.findClient(tx, id);
-      if (!row) throw new AppError('not_found', 'oauth.client_not_found', 'No such client');
-      if (!confidential(row.kind) || !row.secret_enc)
-        throw new AppError('invalid', 'oauth.public_client', 'A public client has no secret');
+      if (!row) throw oauthErrors.clientNotFound();
+      if (!confidential(row.kind) || !row.secret_enc) throw oauthErrors.publicClient();
       const now = clock.now();
       const secret = newSecret();
       const previous = await keyring.decrypt(row.secret_enc, { ...clientSecretColumn, rowId: id });

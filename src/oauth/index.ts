@@ -6,6 +6,7 @@ export {
   type OAuthClient,
   previousClientSecretColumn,
 } from './clients.ts';
+export { oauthErrors } from './errors.ts';
 export { defaultLifetimes, extendGrant, oauthPathPrefixes, oauthRoutes } from './provider.ts';
 export { createOAuth, type OAuth, type OAuthDeps } from './service.ts';
 export { type SigningKeys, signingKeyColumn } from './signing-keys.ts';

@@ -5,6 +5,7 @@ export {
   permissions,
   type RoleDefinition,
 } from './catalog.ts';
+export { rbacErrors } from './errors.ts';
 export { conflictRuleInputSchema, type RoleInput, roleInputSchema } from './model.ts';
 export {
   type AssignInput,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AppError } from '../platform/index.ts';
 import {
   builtInRoleKeys,
   permissionIds,
@@ -7,6 +6,7 @@ import {
   platformPermissionIds,
   type RoleDefinition,
 } from './catalog.ts';
+import { rbacErrors } from './errors.ts';
 
 const highRisk = new Set(
   permissions.filter((p) => p.risk === 'high' || p.risk === 'critical').map((p) => p.id),
@@ -73,12 +73,11 @@ export function privilegeFlags(
   if (risky.length > 0) {
     const lowered = flagNames.filter((flag) => explicit[flag] === false);
     if (lowered.length > 0)
-      throw new AppError(
-        'invalid',
-        'rbac.privilege_required',
-        `${lowered.join(', ')}: a role with ${risky.join(', ')} (high risk) is privileged and needs MFA and approval`,
-        { details: { flags: lowered, highRisk: risky } },
-      );
+      throw rbacErrors.privilegeRequired({
+        flags: lowered.join(', '),
+        permissions: risky.join(', '),
+        details: { flags: lowered, highRisk: risky },
+      });
     return { privileged: true, requireMfa: true, requiresApproval: true };
   }
   const privileged = explicit.privileged ?? current?.privileged ?? false;

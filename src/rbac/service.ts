@@ -1,6 +1,5 @@
 import type { IdentityService } from '../identity/index.ts';
 import {
-  AppError,
   type AuditActor,
   type AuditEventInput,
   type AuditWriter,
@@ -12,6 +11,7 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import { builtInRoleKeys, builtInRoles, permissions, type RoleDefinition } from './catalog.ts';
+import { rbacErrors } from './errors.ts';
 import {
   approvalRefusal,
   brokenRules,
@@ -113,7 +113,7 @@ export function createRbac(deps: RbacDeps) {
 
   async function findRole(tx: Tx, orgId: string, key: string): Promise<RoleDefinition> {
     const role = (await rolesOf(tx, orgId)).find((r) => r.key === key);
-    if (!role) throw new AppError('not_found', 'rbac.role_not_found', `No role ${key} here`);
+    if (!role) throw rbacErrors.roleNotFound({ key });
     return role;
   }
 
@@ -185,35 +185,26 @@ export function createRbac(deps: RbacDeps) {
     const held = await permissionsIn(tx, author, orgId);
     const missing = adding.filter((p) => !held.has(p));
     if (missing.length > 0)
-      throw new AppError(
-        'forbidden',
-        'rbac.permission_not_held',
-        `permissions: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not yours to give; a role cannot be wider than its author`,
-        { details: { permissions: missing } },
-      );
+      throw rbacErrors.permissionNotHeld({
+        permissions: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'}`,
+        details: { permissions: missing },
+      });
   }
 
   /** The owner of a role is a user of the role's organization (the transaction sees only it). */
   async function checkOwner(tx: Tx, orgId: string, ownerUserId: string) {
     const owner = await deps.identity.findUser(tx, ownerUserId);
     if (owner?.orgId !== orgId)
-      throw new AppError(
-        'invalid',
-        'rbac.owner_not_found',
-        'ownerUserId: no user with this id in this organization',
-        { details: { errors: [{ path: 'ownerUserId', message: 'no user with this id here' }] } },
-      );
+      throw rbacErrors.ownerNotFound({
+        details: { errors: [{ path: 'ownerUserId', message: 'no user with this id here' }] },
+      });
   }
 
   /** Platform permissions stay in the platform organization (least privilege across tenants). */
   function checkPlatformPermissions(orgId: string, permissionList: readonly string[]) {
     const platformOnly = platformPermissionsIn(permissionList);
     if (orgId !== deps.platformOrgId && platformOnly.length > 0)
-      throw new AppError(
-        'invalid',
-        'rbac.platform_permission',
-        `permissions: ${platformOnly.join(', ')} can only be held in the platform organization`,
-      );
+      throw rbacErrors.platformPermission({ permissions: platformOnly.join(', ') });
   }
 
   /** Refuses unless the assignment keeps every conflict rule of the organization. */
@@ -221,12 +212,11 @@ export function createRbac(deps: RbacDeps) {
     const held = holdingsOf([...(await rolesOfUser(tx, principal)), adding]);
     const broken = brokenRules(held, await store.conflictRules(tx, principal.orgId));
     if (broken.length > 0) {
-      throw new AppError(
-        'conflict',
-        'rbac.conflicting_roles',
-        `Holding ${adding.key} together with the user's other roles breaks ${broken.map((r) => `"${r.name}"`).join(', ')}`,
-        { details: { rules: broken.map((r) => ({ id: r.id, name: r.name })) } },
-      );
+      throw rbacErrors.conflictingRoles({
+        role: adding.key,
+        rules: broken.map((r) => `"${r.name}"`).join(', '),
+        details: { rules: broken.map((r) => ({ id: r.id, name: r.name })) },
+      });
     }
   }
 
@@ -248,8 +238,7 @@ export function createRbac(deps: RbacDeps) {
       granted_at: clock.now(),
       expires_at: input.expiresAt ?? null,
     });
-    if (!inserted)
-      throw new AppError('conflict', 'rbac.already_assigned', `The user already has ${role.key}`);
+    if (!inserted) throw rbacErrors.alreadyAssigned({ role: role.key });
     await audit(tx, {
       orgId: input.orgId,
       action: 'role.assigned',
@@ -267,13 +256,10 @@ export function createRbac(deps: RbacDeps) {
 
   /** What a grant and a request both need: a reason, a future expiry, an active user, a role. */
   async function requestable(tx: Tx, input: AssignInput): Promise<RoleDefinition> {
-    if (!input.reason.trim())
-      throw new AppError('invalid', 'rbac.reason_required', 'reason: say why access is given');
-    if (input.expiresAt && input.expiresAt <= clock.now())
-      throw new AppError('invalid', 'rbac.expiry_past', 'expiresAt: must be in the future');
+    if (!input.reason.trim()) throw rbacErrors.reasonRequired();
+    if (input.expiresAt && input.expiresAt <= clock.now()) throw rbacErrors.expiryPast();
     const user = await deps.identity.findUser(tx, input.userId);
-    if (user?.orgId !== input.orgId || user.status !== 'active')
-      throw new AppError('not_found', 'rbac.user_not_found', 'No active user with this id here');
+    if (user?.orgId !== input.orgId || user.status !== 'active') throw rbacErrors.userNotFound();
     return findRole(tx, input.orgId, input.roleKey);
   }
 
@@ -323,8 +309,7 @@ export function createRbac(deps: RbacDeps) {
     actor: AuditActor,
   ): Promise<void> {
     const removed = await store.deleteAssignment(tx, userId, roleKey);
-    if (!removed || removed.org_id !== orgId)
-      throw new AppError('not_found', 'rbac.not_assigned', `The user does not have ${roleKey}`);
+    if (!removed || removed.org_id !== orgId) throw rbacErrors.notAssigned({ role: roleKey });
     await audit(tx, unassigned(removed, reason, actor));
   }
 
@@ -349,11 +334,7 @@ export function createRbac(deps: RbacDeps) {
     /** The central check of every admin route: throws `forbidden` unless allowed. */
     async authorize(tx: Tx, principal: Principal, permission: string, targetOrgId: string) {
       if (!(await can(tx, principal, permission, targetOrgId))) {
-        throw new AppError(
-          'forbidden',
-          'rbac.forbidden',
-          `This needs the ${permission} permission`,
-        );
+        throw rbacErrors.forbidden({ permission });
       }
     },
 
@@ -377,14 +358,14 @@ export function createRbac(deps: RbacDeps) {
       author: Principal | null,
       actor: AuditActor,
     ): Promise<CustomRole> {
-      const data = parseInput(roleInputSchema, input, 'rbac.role_invalid');
+      const data = parseInput(roleInputSchema, input, rbacErrors.roleInvalid);
       const permissionList = normalized(data.permissions);
       checkPlatformPermissions(orgId, permissionList);
       await checkAuthorHolds(tx, author, orgId, permissionList);
       const flags = privilegeFlags(permissionList, data);
       await checkOwner(tx, orgId, data.ownerUserId);
       if ((await rolesOf(tx, orgId)).some((r) => r.key === data.key))
-        throw new AppError('conflict', 'rbac.role_exists', `A role ${data.key} exists`);
+        throw rbacErrors.roleExists({ key: data.key });
       const now = clock.now();
       const row: store.RoleRow = {
         org_id: orgId,
@@ -426,15 +407,11 @@ export function createRbac(deps: RbacDeps) {
       actor: AuditActor,
       expectedVersion?: number,
     ): Promise<CustomRole> {
-      const changes = parseInput(roleUpdateSchema, input, 'rbac.role_invalid');
+      const changes = parseInput(roleUpdateSchema, input, rbacErrors.roleInvalid);
       const row = await store.customRole(tx, orgId, key);
-      if (!row) throw new AppError('not_found', 'rbac.role_not_found', `No custom role ${key}`);
+      if (!row) throw rbacErrors.roleNotFound({ key });
       if (expectedVersion !== undefined && expectedVersion !== row.version)
-        throw new AppError(
-          'precondition_failed',
-          'rbac.stale',
-          `The role is at version ${row.version}; read it again`,
-        );
+        throw rbacErrors.roleStale({ version: row.version });
       const before = toRole(row);
       const permissionList = changes.permissions
         ? normalized(changes.permissions)
@@ -489,12 +466,7 @@ export function createRbac(deps: RbacDeps) {
       // what it asked for.
       const person = requester && personOf(requester);
       const onBehalfOf = person ? { userId: person, orgId: requester.orgId } : null;
-      if (person === input.userId)
-        throw new AppError(
-          'forbidden',
-          'rbac.self_assignment',
-          'Nobody can give themselves a role: ask for it (POST …/access-requests) and someone else approves',
-        );
+      if (person === input.userId) throw rbacErrors.selfAssignment();
       const role = await requestable(tx, input);
       // The operator at the CLI (say, an organization's first owner) is the one exception,
       // audited as such: nobody else could approve yet.
@@ -519,7 +491,7 @@ export function createRbac(deps: RbacDeps) {
       if (
         (await store.assignmentsOfUser(tx, requester.userId)).some((a) => a.role_key === role.key)
       )
-        throw new AppError('conflict', 'rbac.already_assigned', `You already have ${role.key}`);
+        throw rbacErrors.alreadyAssigned({ role: role.key });
       return openRequest(tx, full, role, requester, actor);
     },
 
@@ -546,11 +518,10 @@ export function createRbac(deps: RbacDeps) {
     ): Promise<{ status: 'approved' | 'denied' } | { status: 'refused'; reason: string }> {
       const request = await store.requestForUpdate(tx, requestId);
       const reaches = request?.org_id === approver.orgId || approver.orgId === deps.platformOrgId;
-      if (!request || !reaches)
-        throw new AppError('not_found', 'rbac.request_not_found', 'No such access request');
+      if (!request || !reaches) throw rbacErrors.requestNotFound();
       const now = clock.now();
       if (request.status !== 'pending' || request.expires_at <= now)
-        throw new AppError('conflict', 'rbac.request_closed', `The request is ${request.status}`);
+        throw rbacErrors.requestClosed({ status: request.status });
       const refusal = approvalRefusal(
         { userId: request.user_id, requestedBy: request.requested_by },
         approver.userId,
@@ -617,7 +588,7 @@ export function createRbac(deps: RbacDeps) {
     conflictRules: store.conflictRules,
 
     async addConflictRule(tx: Tx, orgId: string, input: unknown, actor: AuditActor) {
-      const data = parseInput(conflictRuleInputSchema, input, 'rbac.rule_invalid');
+      const data = parseInput(conflictRuleInputSchema, input, rbacErrors.ruleInvalid);
       const now = clock.now();
       const row: store.ConflictRuleRow = {
         id: newId(now.getTime()),
@@ -642,8 +613,7 @@ export function createRbac(deps: RbacDeps) {
 
     async removeConflictRule(tx: Tx, orgId: string, id: string, actor: AuditActor) {
       const removed = await store.deleteConflictRule(tx, id);
-      if (!removed || removed.org_id !== orgId)
-        throw new AppError('not_found', 'rbac.rule_not_found', 'No such conflict rule');
+      if (!removed || removed.org_id !== orgId) throw rbacErrors.ruleNotFound();
       await audit(tx, {
         orgId,
         action: 'conflict_rule.deleted',

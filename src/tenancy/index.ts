@@ -1,3 +1,4 @@
+export { tenancyErrors } from './errors.ts';
 export {
   createTenancyService,
   type Organization,

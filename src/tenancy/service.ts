@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -10,6 +9,7 @@ import {
   type Tx,
   withPlatform,
 } from '../platform/index.ts';
+import { tenancyErrors } from './errors.ts';
 import * as store from './store.ts';
 
 export const organizationInput = z.object({
@@ -53,9 +53,9 @@ export function createTenancyService(deps: TenancyDeps) {
       input: z.input<typeof organizationInput>,
       actor: AuditActor,
     ): Promise<Organization> {
-      const data = parseInput(organizationInput, input, 'org.invalid');
+      const data = parseInput(organizationInput, input, tenancyErrors.orgInvalid);
       if (await store.findOrganizationBySlug(tx, data.slug)) {
-        throw new AppError('conflict', 'org.slug_taken', `The slug ${data.slug} is taken`);
+        throw tenancyErrors.slugTaken({ slug: data.slug });
       }
       const now = deps.clock.now();
       const row: store.OrganizationRow = {

@@ -11,8 +11,9 @@ import {
   withPlatform,
 } from '../../platform/index.ts';
 import type { Rbac } from '../../rbac/index.ts';
-import type { PasswordService } from '../password/index.ts';
+import { type PasswordService, passwordErrors } from '../password/index.ts';
 import * as store from './bootstrap.store.ts';
+import { flowErrors } from './errors.ts';
 
 export const platformAdminRole = 'platform-admin';
 
@@ -35,12 +36,7 @@ export interface BootstrapInput {
   passwordConfirmation: string;
 }
 
-const linkInvalid = () =>
-  new AppError(
-    'forbidden',
-    'bootstrap.link_invalid',
-    'This setup link is invalid, expired or already used. Run `vigil admin bootstrap` for a new one.',
-  );
+const linkInvalid = flowErrors.bootstrapLinkInvalid;
 
 /**
  * First-administrator setup: while the platform has no active administrator, the operator gets a
@@ -76,11 +72,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
     async issueLink(actor: AuditActor): Promise<{ url: string; expiresAt: Date }> {
       return withPlatform(database, async (tx) => {
         if (await adminExists(tx)) {
-          throw new AppError(
-            'conflict',
-            'bootstrap.closed',
-            'A platform administrator exists; bootstrap is closed. Administrators manage access from now on.',
-          );
+          throw flowErrors.bootstrapClosed();
         }
         const now = clock.now();
         const revoked = await store.revokeOpenTokens(tx, now);
@@ -134,9 +126,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
           if (input.password !== input.passwordConfirmation)
             problems.push('The two passwords differ.');
           if (problems.length > 0) {
-            throw new AppError('invalid', 'password.policy', problems.join(' '), {
-              details: { problems },
-            });
+            throw passwordErrors.policy({ problems: problems.join(' '), details: { problems } });
           }
           const user = await identity.createUser(
             tx,

@@ -6,6 +6,7 @@ export {
   createBootstrapService,
   platformAdminRole,
 } from './bootstrap.ts';
+export { flowErrors } from './errors.ts';
 export {
   createPasswordReset,
   type PasswordReset,

@@ -2,7 +2,6 @@ import type { AuditLog } from '../../audit/index.ts';
 import { createSplitToken, readSplitToken, splitTokenMatches } from '../../crypto/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import {
-  AppError,
   type Clock,
   type Database,
   type Logger,
@@ -14,7 +13,8 @@ import {
 } from '../../platform/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TrustedDevices } from '../lockout/index.ts';
-import type { PasswordService } from '../password/index.ts';
+import { type PasswordService, passwordErrors } from '../password/index.ts';
+import { flowErrors } from './errors.ts';
 import * as store from './password-reset.store.ts';
 import type { Client } from './sign-in/index.ts';
 
@@ -39,12 +39,7 @@ export interface PasswordResetDeps {
   maxPending?: number;
 }
 
-const invalidLink = () =>
-  new AppError(
-    'forbidden',
-    'reset.link_invalid',
-    'This reset link is invalid, expired or already used. Ask for a new one.',
-  );
+const invalidLink = flowErrors.resetLinkInvalid;
 
 /**
  * Password reset by an emailed, single-use, expiring link. The request always gets the same
@@ -185,9 +180,8 @@ export function createPasswordReset(deps: PasswordResetDeps) {
         const user = await deps.identity.findUser(tx, row.user_id);
         if (user?.status !== 'active') throw invalidLink();
         if (password !== confirmation) {
-          throw new AppError('invalid', 'password.policy', 'The two passwords differ.', {
-            details: { problems: ['The two passwords differ.'] },
-          });
+          const problems = ['The two passwords differ.'];
+          throw passwordErrors.policy({ problems: problems.join(' '), details: { problems } });
         }
         const actor = {
           type: 'user' as const,

@@ -1,3 +1,4 @@
+export { mfaErrors } from './errors.ts';
 export { newRecoveryCode, normalizeRecoveryCode, recoveryCodeCount } from './recovery.ts';
 export {
   createMfaService,

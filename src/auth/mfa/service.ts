@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { hashPassword, type Keyring, randomBytesOf, verifyPassword } from '../../crypto/index.ts';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -10,6 +9,7 @@ import {
   type Versioned,
   versionedPolicy,
 } from '../../platform/index.ts';
+import { mfaErrors } from './errors.ts';
 import { newRecoveryCode, normalizeRecoveryCode, recoveryCodeCount } from './recovery.ts';
 import * as store from './store.ts';
 import { acceptTotp, totpSecretBase32, totpUri } from './totp.ts';
@@ -158,15 +158,9 @@ export function createMfaService(deps: MfaDeps) {
       const row = (await store.factorsOf(tx, user.id)).find(
         (f) => f.id === factorId && f.kind === 'totp',
       );
-      if (!row || row.confirmed_at)
-        throw new AppError('invalid', 'mfa.no_pending_factor', 'Start the enrollment again.');
+      if (!row || row.confirmed_at) throw mfaErrors.noPendingFactor();
       const step = acceptTotp(await seedOf(row), code.trim(), deps.clock.now(), null);
-      if (step === null)
-        throw new AppError(
-          'invalid',
-          'mfa.code_invalid',
-          'That code is not valid. Check the time on your device and try the next code.',
-        );
+      if (step === null) throw mfaErrors.codeInvalid();
       await store.confirmFactor(tx, row.id, deps.clock.now(), step);
       await deps.audit(tx, {
         orgId: user.orgId,
@@ -237,14 +231,10 @@ export function createMfaService(deps: MfaDeps) {
     ): Promise<void> {
       const rows = await store.factorsOf(tx, user.id);
       const target = rows.find((f) => f.id === factorId);
-      if (!target) throw new AppError('not_found', 'mfa.factor_not_found', 'No such factor');
+      if (!target) throw mfaErrors.factorNotFound();
       const confirmed = rows.filter((f) => f.confirmed_at !== null);
       if (mfaRequired && target.confirmed_at && confirmed.length === 1) {
-        throw new AppError(
-          'conflict',
-          'mfa.last_factor',
-          'MFA is required for you: add another factor before removing this one.',
-        );
+        throw mfaErrors.lastFactor();
       }
       await store.deleteFactor(tx, user.id, factorId);
       await deps.audit(tx, {

@@ -8,13 +8,13 @@ import {
 } from '@simplewebauthn/server';
 import { randomBytesOf } from '../../crypto/index.ts';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
   newId,
   type Tx,
 } from '../../platform/index.ts';
+import { mfaErrors } from './errors.ts';
 import type { MfaUser } from './service.ts';
 import * as store from './store.ts';
 
@@ -91,12 +91,7 @@ export function createWebauthn(deps: WebauthnDeps) {
         'registration',
         deps.clock.now(),
       );
-      if (!challenge)
-        throw new AppError(
-          'invalid',
-          'mfa.passkey_expired',
-          'The passkey request expired; try again.',
-        );
+      if (!challenge) throw mfaErrors.passkeyExpired();
       const result = await verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
@@ -104,7 +99,7 @@ export function createWebauthn(deps: WebauthnDeps) {
         expectedRPID: rpID,
       }).catch(() => ({ verified: false as const, registrationInfo: undefined }));
       if (!result.verified || !result.registrationInfo) {
-        throw new AppError('invalid', 'mfa.passkey_invalid', 'The passkey could not be verified.');
+        throw mfaErrors.passkeyInvalid();
       }
       const { credential } = result.registrationInfo;
       const now = deps.clock.now();

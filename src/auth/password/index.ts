@@ -1,4 +1,5 @@
 export { commonPasswordCount, isCommonPassword } from './blocklist.ts';
+export { passwordErrors } from './errors.ts';
 export {
   compositionProblems,
   defaultPasswordPolicy,

@@ -5,7 +5,6 @@ import {
   verifyPassword,
 } from '../../crypto/index.ts';
 import {
-  AppError,
   type AuditActor,
   type AuditWriter,
   type Clock,
@@ -14,6 +13,7 @@ import {
   versionedPolicy,
 } from '../../platform/index.ts';
 import { isCommonPassword } from './blocklist.ts';
+import { passwordErrors } from './errors.ts';
 import {
   compositionProblems,
   defaultPasswordPolicy,
@@ -149,7 +149,8 @@ export function createPasswordService(deps: PasswordDeps) {
       const { policy, version } = await policyOf(tx, owner.orgId);
       const found = await problems(tx, owner, password, policy, options);
       if (found.length > 0) {
-        throw new AppError('invalid', 'password.policy', found.join(' '), {
+        throw passwordErrors.policy({
+          problems: found.join(' '),
           details: { problems: found, policy: policy.preset, policyVersion: version },
         });
       }

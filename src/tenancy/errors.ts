@@ -1,0 +1,22 @@
+import { defineErrors } from '../platform/index.ts';
+
+export const tenancyErrors = defineErrors({
+  orgInvalid: {
+    code: 'org.invalid',
+    kind: 'invalid',
+    message: '{field}: {problem}',
+    meaning: "An organization's slug or name failed validation.",
+  },
+  slugTaken: {
+    code: 'org.slug_taken',
+    kind: 'conflict',
+    message: 'The slug {slug} is taken',
+    meaning: 'Another organization has this slug.',
+  },
+  orgNotFound: {
+    code: 'org.not_found',
+    kind: 'not_found',
+    message: 'No such organization',
+    meaning: 'No organization with this id (or none the caller may see).',
+  },
+});
