@@ -32,7 +32,11 @@ const building = globSync('{src,test,scripts,bench}/**/*.ts', { cwd: root })
 const outside = building.filter((file) => !notYetConverted.has(file));
 const converted = [...notYetConverted].filter((file) => !building.includes(file));
 for (const file of outside)
-  console.error(`${file}: builds an AppError; declare it in the module's errors.ts and throw its raiser`);
+  console.error(
+    `${file}: builds an AppError; declare it in the module's errors.ts and throw its raiser`,
+  );
 for (const file of converted)
-  console.error(`${file}: builds no AppError any more; take it off the list in scripts/check-error-sites.ts`);
+  console.error(
+    `${file}: builds no AppError any more; take it off the list in scripts/check-error-sites.ts`,
+  );
 if (outside.length + converted.length > 0) process.exitCode = 1;

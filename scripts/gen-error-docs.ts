@@ -48,8 +48,7 @@ function render(found: { file: string; definitions: ErrorDefinition[] }[]): stri
       '| code | HTTP status | meaning |',
       '| --- | --- | --- |',
       ...definitions.map(
-        (d) =>
-          `| \`${d.code}\` | ${d.httpStatus ?? statusOfKind[d.kind]} | ${cell(d.meaning)} |`,
+        (d) => `| \`${d.code}\` | ${d.httpStatus ?? statusOfKind[d.kind]} | ${cell(d.meaning)} |`,
       ),
       '',
     ]);
