@@ -53,7 +53,7 @@ export const auditActions = {
   'apikey.created':
     'An API key was created (its permissions and expiry in details). Target: the API key.',
   'apikey.revoked':
-    'An API key was revoked, by a person or because its owner was deactivated. Target: the API key.',
+    'An API key was revoked, by a person or because its creator was deactivated (reason in details). Target: the API key.',
   'api.request.denied':
     'An admin API request was refused for want of a permission, or without valid credentials. Target: the organization it addressed, if any.',
 
@@ -110,7 +110,7 @@ export const auditActions = {
   'oauth.consent.revoked':
     "A user removed an application's access to their account. Target: the user.",
   'oauth.access.revoked':
-    "A user's OAuth grants and tokens were revoked on deactivation or sign-out everywhere. Target: the user.",
+    'Every OAuth grant, token and provider session of a user was revoked on deactivation (reason in details). Target: the user.',
   'oauth.token.issued':
     'The token endpoint issued tokens (grant type, client and user in details). No target.',
   'oauth.token.refreshed':
