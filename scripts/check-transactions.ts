@@ -34,11 +34,6 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     pattern: /^src\/http\/api\/index\.ts$/,
     why: "the admin API's route runner: the handler and its audit events in the route's scope",
   },
-  {
-    // Until the sign-in rewrite (issue 17, point 1) moves its session-policy read into the flow.
-    pattern: /^src\/http\/account\/sign-in-routes\.ts$/,
-    why: 'temporary: the sign-in pages before the sign-in rewrite',
-  },
 ];
 
 const opener = /\b(withOrg|withPlatform|platformStatement)\b/;
