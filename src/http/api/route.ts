@@ -153,8 +153,6 @@ export const pageQuery = z
   })
   .strict();
 
-export const looseList = z.object({ items: z.array(z.object({}).loose()) });
-export const loose = z.object({}).loose();
 
 /** Why an administrator did something destructive: kept in the audit event. */
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();

@@ -1,38 +1,15 @@
 import { z } from 'zod';
 import { AppError } from '../../../platform/index.ts';
 import { conflictRuleInputSchema, roleInputSchema } from '../../../rbac/index.ts';
+import { defineRoute, reasonBody, userIn, userOnly, versionEtag, versionOf } from '../route.ts';
 import {
-  defineRoute,
-  looseList,
-  reasonBody,
-  userIn,
-  userOnly,
-  versionEtag,
-  versionOf,
-} from '../route.ts';
-
-/** A role as the API shows it: built in, or custom (with its organization, owner and version). */
-const roleSchema = z.object({
-  key: z.string(),
-  name: z.string(),
-  description: z.string(),
-  purpose: z.string(),
-  permissions: z.array(z.string()),
-  privileged: z.boolean(),
-  requireMfa: z.boolean(),
-  requiresApproval: z.boolean(),
-  builtIn: z.boolean(),
-  platformOnly: z.boolean(),
-  orgId: z.uuid().optional(),
-  ownerUserId: z.uuid().optional(),
-  version: z.number().int().optional(),
-});
-
-const customRoleSchema = roleSchema.extend({
-  orgId: z.uuid(),
-  ownerUserId: z.uuid(),
-  version: z.number().int(),
-});
+  accessRequestSchema,
+  assignmentSchema,
+  conflictRuleSchema,
+  customRoleSchema,
+  roleSchema,
+  violationSchema,
+} from './access-schemas.ts';
 
 const decision = (verdict: 'approve' | 'deny') =>
   defineRoute({
@@ -160,7 +137,7 @@ export const accessRoutes = [
     summary: 'Who holds which role, granted by whom, why, until when',
     permission: 'roles.read',
     scope: 'org',
-    response: looseList,
+    response: z.object({ items: z.array(assignmentSchema) }),
     async handler(call) {
       return { body: { items: await call.services.rbac.assignmentsIn(call.tx, call.orgId) } };
     },
@@ -267,7 +244,7 @@ export const accessRoutes = [
     summary: 'Pending access requests',
     permission: 'roles.read',
     scope: 'org',
-    response: looseList,
+    response: z.object({ items: z.array(accessRequestSchema) }),
     async handler(call) {
       return { body: { items: await call.services.rbac.pendingRequests(call.tx, call.orgId) } };
     },
@@ -280,7 +257,7 @@ export const accessRoutes = [
     summary: 'Segregation-of-duties rules',
     permission: 'roles.read',
     scope: 'org',
-    response: looseList,
+    response: z.object({ items: z.array(conflictRuleSchema) }),
     async handler(call) {
       return { body: { items: await call.services.rbac.conflictRules(call.tx, call.orgId) } };
     },
@@ -298,7 +275,7 @@ export const accessRoutes = [
       roles: ['org-auditor'],
       permissions: ['roles.assign'],
     },
-    response: z.object({ id: z.uuid() }).loose(),
+    response: conflictRuleSchema,
     async handler(call) {
       const rule = await call.services.rbac.addConflictRule(
         call.tx,
@@ -332,7 +309,7 @@ export const accessRoutes = [
     summary: 'Users who hold what a rule forbids together',
     permission: 'roles.read',
     scope: 'org',
-    response: looseList,
+    response: z.object({ items: z.array(violationSchema) }),
     async handler(call) {
       return { body: { items: await call.services.rbac.violations(call.tx, call.orgId) } };
     },

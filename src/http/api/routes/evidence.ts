@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { exportEvents } from '../../../audit/index.ts';
 import type { AccessExports } from '../../../compliance/index.ts';
-import { type ApiCall, type ApiRoute, defineRoute, isoDate, loose, looseList } from '../route.ts';
+import { type ApiCall, type ApiRoute, defineRoute, isoDate } from '../route.ts';
 
 const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
@@ -50,14 +50,56 @@ const eventSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
+/** The permission matrix: every permission with its risk, every role with what it grants. */
+const matrixSchema = z.object({
+  permissions: z.array(
+    z.object({
+      id: z.string(),
+      description: z.string(),
+      risk: z.enum(['low', 'medium', 'high', 'critical']),
+    }),
+  ),
+  roles: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      description: z.string(),
+      purpose: z.string(),
+      builtIn: z.boolean(),
+      privileged: z.boolean(),
+      requireMfa: z.boolean(),
+      requiresApproval: z.boolean(),
+      permissions: z.array(z.string()),
+    }),
+  ),
+});
+
+/** The user-access listing: one line per user (its dates already ISO strings, as in the CSV). */
+const userAccessSchema = z.object({
+  items: z.array(
+    z.object({
+      userId: z.uuid(),
+      email: z.string(),
+      name: z.string(),
+      status: z.enum(['active', 'suspended', 'deprovisioned']),
+      roles: z.array(z.string()),
+      privileged: z.boolean(),
+      mfaEnrolled: z.boolean(),
+      lastSignIn: z.iso.datetime().nullable(),
+      created: z.iso.datetime(),
+      deactivated: z.iso.datetime().nullable(),
+    }),
+  ),
+});
+
 const dateOf = (iso?: string) => (iso ? new Date(iso) : undefined);
 
 /** One of the auditor's access exports, as JSON or (`?format=csv`) CSV. */
-function accessExport(
+function accessExport<Response extends z.ZodType>(
   name: string,
   summary: string,
-  response: z.ZodType,
-  json: (exports: AccessExports, call: ApiCall) => Promise<unknown>,
+  response: Response,
+  json: (exports: AccessExports, call: ApiCall) => Promise<z.input<Response>>,
   csv: (exports: AccessExports, call: ApiCall) => Promise<string>,
 ): ApiRoute {
   return defineRoute({
@@ -132,14 +174,14 @@ export const evidenceRoutes = [
   accessExport(
     'permission-matrix',
     'The permission matrix, for the auditor (JSON or CSV)',
-    z.object({ permissions: z.array(loose), roles: z.array(loose) }),
+    matrixSchema,
     (exports, call) => exports.permissionMatrix(call.tx, call.orgId),
     (exports, call) => exports.permissionMatrixCsv(call.tx, call.orgId),
   ),
   accessExport(
     'user-access',
     'Every user with status, roles, privilege, MFA and last sign-in (JSON or CSV)',
-    looseList,
+    userAccessSchema,
     async (exports, call) => ({ items: await exports.userAccess(call.tx, call.orgId) }),
     (exports, call) => exports.userAccessCsv(call.tx, call.orgId),
   ),
