@@ -1,6 +1,6 @@
 import type { User } from '../../src/identity/index.ts';
 import { operatorActor, withPlatform } from '../../src/platform/index.ts';
-import { request } from './http.ts';
+import { inject } from './http.ts';
 import { redirectUri, startOidcWorld } from './oidc.ts';
 
 export type OidcWorld = Awaited<ReturnType<typeof startOidcWorld>>;
@@ -38,6 +38,7 @@ export async function startAdminApiWorld() {
     return token.save();
   }
 
+  /** In-process: the admin API's answers do not depend on TLS (the OIDC flows stay on HTTPS). */
   const call = (
     method: string,
     path: string,
@@ -45,7 +46,7 @@ export async function startAdminApiWorld() {
     body?: unknown,
     headers: Record<string, string> = {},
   ) =>
-    request(`${api}${path}`, {
+    inject(world.server.app, `/api/v1${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { type RunningServer, startServer } from '../../src/app/server.ts';
 import {
   createLogger,
@@ -50,6 +51,30 @@ export function request(
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });
+}
+
+/**
+ * The same request handed to the server in-process (Fastify's `inject`): no socket and no TLS,
+ * for tests about what a route answers rather than how it travels. Only a path is sent; the
+ * server sees a plain-HTTP request from 127.0.0.1.
+ */
+export async function inject(
+  app: FastifyInstance,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Response> {
+  const res = await app.inject({
+    method: (options.method ?? 'GET') as 'GET',
+    url: path,
+    headers: options.headers,
+    payload: options.body,
+  });
+  return {
+    status: res.statusCode,
+    headers: res.headers as http.IncomingHttpHeaders,
+    text: res.body,
+    json: () => JSON.parse(res.body),
+  };
 }
 
 export function form(fields: Record<string, string>): {
