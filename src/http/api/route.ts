@@ -153,7 +153,6 @@ export const pageQuery = z
   })
   .strict();
 
-
 /** Why an administrator did something destructive: kept in the audit event. */
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
