@@ -1,6 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Row types of every table (src/platform/db/migrations is the source of truth). */
+/**
+ * Row types of every table. src/platform/db/migrations is the source of truth:
+ * test/db-tables.test.ts holds every table, column, nullability and type here to the migrated
+ * schema.
+ */
 type Timestamp = ColumnType<Date, Date, Date>;
 /** bytea: pg returns a Buffer, PGlite a Uint8Array. */
 type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
