@@ -133,7 +133,8 @@ export function createAccount(deps: AccountDeps) {
       inOrgOf(session, async (tx) => {
         const user = await deps.identity.findUser(tx, session.userId);
         const required = user ? (await deps.mfaRequired(tx, user)).required : true;
-        await mfa.removeFactor(tx, await mfaUser(tx, session), factorId, required, actor);
+        const owner = { id: session.userId, orgId: session.orgId, email: user?.email ?? '' };
+        await mfa.removeFactor(tx, owner, factorId, required, actor);
       }),
 
     passkeyOptions: (session: Session) =>
