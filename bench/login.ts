@@ -19,8 +19,7 @@ import { fmt, option, runFor } from './support.ts';
  * a change in the machine's speed during the run (shared cloud cores) weighs on both alike; the
  * ratio is the total's. Each round counts what completes in a window that opens after `--ramp`
  * seconds of the same load (`runFor`): the steady state, for both. The report adds the sign-ins'
- * latency and that of a `/healthz` probe beside them (what sign-ins cost other requests, more
- * with `VIGIL_EVENT_LOOP_NICE` set: docs/authentication.md#scheduling).
+ * latency and that of a `/healthz` probe beside them (what sign-ins cost other requests).
  *
  *   npm run bench -- login [--seconds 12] [--rounds 8] [--concurrency 8] [--users 20]
  *                          [--warmup 10] [--ramp 0.5] [--server-cores <half>]

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { type Core, openCore } from '../src/app/core.ts';
 import { startServer } from '../src/app/server.ts';
-import { generateMasterKeyBase64, runEventLoopBelowHashing } from '../src/crypto/index.ts';
+import { generateMasterKeyBase64 } from '../src/crypto/index.ts';
 import { createLogger, loadConfig } from '../src/platform/index.ts';
 import { ownThreads, pin, serverCoreCount, splitCores } from './cores.ts';
 import { freshDatabase } from './support.ts';
@@ -34,15 +34,9 @@ export async function startPinnedServer(
     VIGIL_DATA_DIR: `/tmp/vigil-bench-${name}-${process.pid}`,
     VIGIL_LOG_LEVEL: 'warn',
     ...env,
-    // The default, unless the run names another level to compare (docs/authentication.md#scheduling).
-    ...(process.env.VIGIL_EVENT_LOOP_NICE && {
-      VIGIL_EVENT_LOOP_NICE: process.env.VIGIL_EVENT_LOOP_NICE,
-    }),
   });
   const core = await openCore({ config, logger });
   const server = await startServer(config, logger, { core, announce: () => {} });
-  // As `vigil start` does (docs/authentication.md#scheduling).
-  await runEventLoopBelowHashing(config.VIGIL_EVENT_LOOP_NICE);
   /** How the run is placed, for the first line of the report. */
   const placement =
     pinned && cores

@@ -6,7 +6,6 @@ import {
   type JwkSigningAlg,
   masterKeyFromBase64,
   type PlatformKeyPurpose,
-  runEventLoopBelowHashing,
 } from '../crypto/index.ts';
 import {
   isAppError,
@@ -62,11 +61,7 @@ export const commands: Record<string, Command> = {
   ...apiKeyCommands,
   async start(ctx) {
     const server = await startServer(ctx.config, ctx.logger);
-    const eventLoopNice = await runEventLoopBelowHashing(ctx.config.VIGIL_EVENT_LOOP_NICE);
-    ctx.logger.info(
-      { url: server.url, publicUrl: ctx.config.VIGIL_PUBLIC_URL, eventLoopNice },
-      'Vigil is listening',
-    );
+    ctx.logger.info({ url: server.url, publicUrl: ctx.config.VIGIL_PUBLIC_URL }, 'Vigil is listening');
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

@@ -15,7 +15,6 @@ export {
   hashPassword,
   passwordHashParams,
   passwordNeedsRehash,
-  runEventLoopBelowHashing,
   sizeThreadPoolForHashing,
   verifyPassword,
 } from './password.ts';

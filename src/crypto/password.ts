@@ -1,5 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { availableParallelism, getPriority, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which erasable TypeScript cannot import). */
@@ -71,26 +70,6 @@ export const passwordHashing = {
     }
   },
 };
-
-/**
- * Runs the calling thread (the event loop) `steps` nice levels below the threads that hash
- * passwords (libuv's pool), so that the kernel lets a running hash finish its time slice instead
- * of switching to the event loop on every network event: the event loop then handles the events
- * that came meanwhile together, with the CPU caches warm once rather than cold each time, and a
- * core does more sign-ins (docs/authentication.md#scheduling). Linux only, where a nice value
- * belongs to one thread and threads inherit it when they are created; libuv creates its whole
- * pool on the first piece of work, so one is queued before the priority changes. Returns the
- * event loop's nice value, or null when nothing changed.
- */
-export async function runEventLoopBelowHashing(steps: number): Promise<number | null> {
-  if (process.platform !== 'linux' || steps <= 0) return null;
-  await stat('.');
-  const current = getPriority(0);
-  const lowered = Math.min(19, current + steps);
-  if (lowered === current) return null;
-  setPriority(0, lowered);
-  return lowered;
-}
 
 export function hashPassword(password: string): Promise<string> {
   return passwordHashing.run(() => hash(password.normalize('NFKC'), passwordHashParams));

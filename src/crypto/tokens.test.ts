@@ -144,36 +144,6 @@ describe('password hashing', () => {
     assert.equal(passwordHashing.running, 0);
   });
 
-  it('runs the event loop below the hashing threads (Linux)', {
-    skip: process.platform !== 'linux' && 'nice values are per thread only on Linux',
-  }, async () => {
-    // In a process of its own: a thread cannot take back a priority it gave up.
-    const script = `
-      import { readdirSync, readFileSync } from 'node:fs';
-      const { hashPassword, runEventLoopBelowHashing } = await import(${JSON.stringify(import.meta.resolve('./password.ts'))});
-      const off = await runEventLoopBelowHashing(0);
-      const nice = await runEventLoopBelowHashing(10);
-      await hashPassword('Correct horse 9!');
-      const threads = readdirSync('/proc/self/task').map((tid) => {
-        const stat = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        return { comm, nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) };
-      });
-      console.log(JSON.stringify({ off, nice, threads }));`;
-    const { off, nice, threads } = await runModule<{
-      off: number | null;
-      nice: number;
-      threads: { comm: string; nice: number }[];
-    }>(script);
-    assert.equal(off, null, 'zero steps change nothing');
-    const main = threads.find((t) => t.comm === 'MainThread');
-    const workers = threads.filter((t) => t.comm === 'libuv-worker');
-    assert.ok(workers.length > 0, 'the hash ran on libuv worker threads');
-    assert.equal(main?.nice, nice);
-    for (const worker of workers) {
-      assert.equal(nice, Math.min(19, worker.nice + 10), 'workers keep their priority');
-    }
-  });
 });
 
 describe("libuv's thread pool for hashing", () => {

@@ -24,8 +24,6 @@ describe('configuration', () => {
     assert.equal(config.VIGIL_DATA_DIR, './data');
     assert.equal(config.VIGIL_TLS_MIN_VERSION, 'TLSv1.2');
     assert.equal(config.VIGIL_PUBLIC_URL, 'https://localhost:8443');
-    // The event loop keeps its priority: token and health requests are not held behind hashes.
-    assert.equal(config.VIGIL_EVENT_LOOP_NICE, 0);
     assert.ok(warnings.some((w) => w.startsWith('VIGIL_MASTER_KEY')));
   });
 

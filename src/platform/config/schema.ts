@@ -172,15 +172,6 @@ export const configSchema = z.object({
     .max(1440)
     .default(15)
     .describe('The window for VIGIL_SIGNIN_IP_MAX_FAILURES.'),
-  VIGIL_EVENT_LOOP_NICE: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(19)
-    .default(0)
-    .describe(
-      'Linux: how many nice levels `vigil start` runs the event loop below the password-hashing threads. 0 (the default) keeps them equal, so that token, introspection and health requests are answered at once while passwords are hashed; 10 gives a few percent more sign-ins per core, and other requests wait 10-20 ms longer while every core hashes (docs/authentication.md#scheduling).',
-    ),
   VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS: z.coerce
     .number()
     .int()
