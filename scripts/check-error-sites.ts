@@ -16,7 +16,6 @@ const machinery = 'src/platform/errors.ts';
  */
 const notYetConverted = new Set([
   'src/auth/flows/account.ts',
-  'src/auth/flows/sign-in/refusals.ts',
   'src/http/api/auth.ts',
   'src/http/api/index.ts',
   'src/http/api/route.ts',

@@ -4,6 +4,7 @@ export {
   type IdentityDeps,
   type IdentityService,
   type SignInCandidate,
+  signInCandidatesRead,
   type User,
   type UserStatus,
   userInput,

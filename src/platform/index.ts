@@ -4,7 +4,18 @@ export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
 export { precompiled } from './db/precompiled.ts';
-export { type BatchRead, type JsonRow, jsonDate, readTogether } from './db/read-together.ts';
+export {
+  type BatchRead,
+  type IdList,
+  type JsonRow,
+  jsonDate,
+  jsonDateOrNull,
+  precompiledTogether,
+  readTogether,
+  type Together,
+  together,
+  togetherAfter,
+} from './db/read-together.ts';
 export {
   afterCommit,
   beforeCommit,

@@ -3,6 +3,7 @@ import type {
   AccessRequestsTable,
   BatchRead,
   ConflictRulesTable,
+  IdList,
   RoleAssignmentsTable,
   RolesTable,
   Tx,
@@ -27,11 +28,8 @@ export async function heldRoleKeysOf(tx: Tx, userId: string, now: Date): Promise
   return rows.map((r) => r.role_key);
 }
 
-/** The keys of the roles each of these users holds at `now` (for the sign-in's batched read). */
-export function heldRoleKeysOfUsers(
-  userIds: readonly string[],
-  now: Date,
-): BatchRead<Map<string, string[]>> {
+/** The keys of the roles each of these users holds at `now`, by user (none: absent). */
+export function heldRoleKeysOfUsers(userIds: IdList, now: Date): BatchRead<Map<string, string[]>> {
   return {
     query: (db) =>
       db
@@ -40,8 +38,11 @@ export function heldRoleKeysOfUsers(
         .where('user_id', '=', sql<string>`ANY(${userIds})`)
         .where(heldAt(now)),
     decode(rows) {
-      const held = new Map<string, string[]>(userIds.map((id) => [id, []]));
-      for (const r of rows) held.get(String(r.user_id))?.push(String(r.role_key));
+      const held = new Map<string, string[]>();
+      for (const r of rows) {
+        const userId = String(r.user_id);
+        held.set(userId, [...(held.get(userId) ?? []), String(r.role_key)]);
+      }
       return held;
     },
   };

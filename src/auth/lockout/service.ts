@@ -186,13 +186,20 @@ export function createLockoutService(deps: LockoutDeps) {
     ipAllowedIn,
 
     /**
-     * Whether a client address is still below the cross-account failure limit, as a read to send
-     * with others (`readTogether`, platform scope); null when Redis keeps the count (then ask
-     * `ipAllowedIn`).
+     * The window whose failures per address PostgreSQL keeps now (`auth_ip_failures`), for
+     * `ipAllowedRead`; null when Redis keeps them (then ask `ipAllowedIn`).
      */
-    ipAllowedRead(ip: string): BatchRead<boolean> | null {
-      if (deps.ipCounter) return null;
-      const read = store.ipFailuresRead(ip, windowOf(deps.clock.now()));
+    ipWindowInDatabase(): Date | null {
+      return deps.ipCounter ? null : windowOf(deps.clock.now());
+    },
+
+    /**
+     * Whether a client address is still below the cross-account failure limit in the window
+     * starting at `windowStart` (`ipWindowInDatabase`), as a read to send with others (platform
+     * scope, `together`).
+     */
+    ipAllowedRead(ip: string, windowStart: Date): BatchRead<boolean> {
+      const read = store.ipFailuresRead(ip, windowStart);
       return { query: read.query, decode: (rows) => ipFailuresAllowed(read.decode(rows)) };
     },
 

@@ -1,10 +1,10 @@
 import { type Selectable, sql } from 'kysely';
-import type { BatchRead, MfaFactorsTable, Tx } from '../../platform/index.ts';
+import type { BatchRead, IdList, MfaFactorsTable, Tx } from '../../platform/index.ts';
 
 export type FactorRow = Selectable<MfaFactorsTable>;
 
 /** Which of these users have a confirmed second factor (for the sign-in's batched read). */
-export function usersWithConfirmedFactor(userIds: readonly string[]): BatchRead<Set<string>> {
+export function usersWithConfirmedFactor(userIds: IdList): BatchRead<Set<string>> {
   return {
     query: (db) =>
       db

@@ -1,6 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import {
   type BatchRead,
+  type IdList,
   jsonDate,
   newId,
   type PasswordCredentialsTable,
@@ -11,7 +12,7 @@ export type CredentialRow = Selectable<PasswordCredentialsTable>;
 
 /** The password credentials of these users, by user id (for the sign-in's batched read). */
 export function credentialsOf(
-  userIds: readonly string[],
+  userIds: IdList,
 ): BatchRead<Map<string, { hash: string; changedAt: Date; mustChange: boolean }>> {
   return {
     query: (db) =>

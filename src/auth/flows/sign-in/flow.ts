@@ -1,9 +1,9 @@
 import { createSplitToken, readSplitToken, splitTokenMatches } from '../../../crypto/index.ts';
 import type { SignInCandidate } from '../../../identity/index.ts';
 import { newId, type Tx, withOrg, withPlatform } from '../../../platform/index.ts';
+import { flowErrors } from '../errors.ts';
 import { type Check, firstRefusal } from './checks.ts';
 import * as store from './flow.store.ts';
-import { signInErrors } from './refusals.ts';
 import type { Client, SignInDeps, Stage, StepResult } from './types.ts';
 
 /**
@@ -71,7 +71,7 @@ export function createFlows(deps: SignInDeps) {
     const row = parsed ? await store.flowForUpdate(tx, parsed.id) : undefined;
     const presented = { token, secret: parsed?.secret ?? null, row, stage, now: clock.now() };
     const refusal = await firstRefusal(continuable, presented);
-    if (refusal || !row) throw signInErrors.flowInvalid();
+    if (refusal || !row) throw flowErrors.signInFlowInvalid();
     return stateOf(row, token);
   }
 
@@ -112,7 +112,7 @@ export function createFlows(deps: SignInDeps) {
         const user = await userOf(tx, flow);
         if (!user) {
           await store.deleteFlow(tx, flow.id);
-          throw signInErrors.flowInvalid();
+          throw flowErrors.signInFlowInvalid();
         }
         return fn(tx, flow, user);
       });

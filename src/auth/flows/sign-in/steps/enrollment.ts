@@ -1,7 +1,7 @@
+import { mfaErrors } from '../../../mfa/index.ts';
 import { type Check, firstRefusal } from '../checks.ts';
 import type { SignInFlowState } from '../flow.ts';
 import { actorOf } from '../progress.ts';
-import { signInErrors } from '../refusals.ts';
 import { defineStep, type StepKit } from '../step.ts';
 import type { Client, StepResult } from '../types.ts';
 
@@ -37,7 +37,7 @@ export const enrollmentStep = defineStep({
     ): Promise<{ result: StepResult; recoveryCodes: string[] | null }> {
       return flows.inFlow(flowToken, 'enroll', async (tx, flow, user) => {
         const refusal = await firstRefusal(enrollConfirmChecks, flow);
-        if (refusal || !flow.pendingFactorId) throw signInErrors.noPendingFactor();
+        if (refusal || !flow.pendingFactorId) throw mfaErrors.noPendingFactor();
         const { recoveryCodes } = await deps.mfa.confirmTotp(
           tx,
           user,

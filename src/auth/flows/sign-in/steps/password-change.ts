@@ -1,6 +1,6 @@
+import { passwordErrors } from '../../../password/index.ts';
 import { type Check, firstRefusal } from '../checks.ts';
 import { actorOf } from '../progress.ts';
-import { signInErrors } from '../refusals.ts';
 import { defineStep, type StepKit } from '../step.ts';
 import type { Client, StepResult } from '../types.ts';
 
@@ -25,7 +25,8 @@ export const passwordChangeStep = defineStep({
     ): Promise<StepResult> {
       return flows.inFlow(flowToken, 'password_change', async (tx, flow, user) => {
         if (await firstRefusal(passwordChangeChecks, { password, confirmation })) {
-          throw signInErrors.passwordsDiffer();
+          const problems = ['The two passwords differ.'];
+          throw passwordErrors.policy({ problems: problems.join(' '), details: { problems } });
         }
         const actor = actorOf(client, user.id);
         await deps.passwords.set(tx, user, password, { actor, temporary: false, byOwner: false });

@@ -5,7 +5,7 @@ import { type Check, firstRefusal } from '../checks.ts';
 import { actorOf } from '../progress.ts';
 import { defineStep, type StepKit } from '../step.ts';
 import type { Client, StepResult } from '../types.ts';
-import { type Account, readAccounts } from './password-accounts.ts';
+import { type Account, createAccountReader } from './password-accounts.ts';
 
 /** One account's password attempt, as its checks see it (in the organization's transaction). */
 export interface PasswordAttempt {
@@ -59,6 +59,7 @@ export const passwordStep = defineStep({
   name: 'password',
   create(kit: StepKit) {
     const { deps, progress } = kit;
+    const readAccounts = createAccountReader(deps);
 
     /**
      * An unknown account still costs what a known one's refusal does: one password hash
@@ -158,7 +159,7 @@ export const passwordStep = defineStep({
       ): Promise<StepResult> {
         const email = input.email.trim();
         const orgSlug = input.orgSlug || undefined;
-        const { accounts, found } = await readAccounts(deps, { email, orgSlug }, client);
+        const { accounts, found } = await readAccounts({ email, orgSlug }, client);
         if (accounts.length === 0) {
           return refuseWithoutAccount(email, input.password, found, client);
         }
