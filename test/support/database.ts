@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,18 @@ import {
   openDatabase,
 } from '../../src/platform/index.ts';
 
+/** The migrations' identity: a migrated copy made for one set serves no other. */
+async function migrationsKey(): Promise<string> {
+  const key = (await listMigrations()).map((m) => m.checksum.slice(0, 12)).join('-');
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
 /**
  * Starting PGlite and migrating takes seconds; loading a migrated snapshot takes one. The
  * snapshot is cached in the temp dir, keyed by the migrations' checksums.
  */
 async function migratedSnapshot(): Promise<Blob> {
-  const key = (await listMigrations()).map((m) => m.checksum.slice(0, 12)).join('-');
-  const path = join(tmpdir(), `vigil-pglite-${key.slice(-64)}.tar`);
+  const path = join(tmpdir(), `vigil-pglite-${await migrationsKey()}.tar`);
   if (existsSync(path)) return new Blob([readFileSync(path)]);
   const pglite = new PGlite();
   const database = await openDatabase({ dataDir: 'memory://', pglite });
@@ -28,6 +34,43 @@ async function migratedSnapshot(): Promise<Blob> {
   writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
   renameSync(partial, path);
   return dump;
+}
+
+/**
+ * The PostgreSQL counterpart: a migrated template database on the test server, named after the
+ * migrations, that each file's database is created from (a file copy instead of a migration).
+ * The first file to need it builds it under an advisory lock; the others wait for it. It stays
+ * on the server for the next run, like the PGlite snapshot in the temp dir.
+ */
+async function migratedTemplate(serverUrl: string): Promise<string> {
+  const name = `vigil_template_${await migrationsKey()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query("SELECT pg_advisory_lock(hashtext('vigil test template'))");
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      // Built under another name and renamed when complete: a crash leaves no half template.
+      const building = `${name}_building`;
+      await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${building}`);
+      const database = await openDatabase({
+        databaseUrl: withDatabaseName(serverUrl, building),
+        dataDir: 'unused',
+        poolSize: 1,
+      });
+      try {
+        await migrate(database);
+      } finally {
+        await database.close();
+      }
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    }
+    return name;
+  } finally {
+    await admin.query("SELECT pg_advisory_unlock(hashtext('vigil test template'))");
+    await admin.end();
+  }
 }
 
 const statementListeners = new Set<(sql: string) => void>();
@@ -72,9 +115,10 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
     return { database, close: () => database.close() };
   }
   const name = `vigil_t_${newId().replaceAll('-', '').slice(-16)}`;
+  const template = doMigrate ? await migratedTemplate(testDatabaseUrl) : undefined;
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const ownerUrl = withDatabaseName(testDatabaseUrl, name);
   const database = await openDatabase({
@@ -83,7 +127,6 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
     poolSize: 8,
     onStatement,
   });
-  if (doMigrate) await migrate(database);
   return {
     database,
     ownerUrl,
