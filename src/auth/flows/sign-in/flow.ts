@@ -25,9 +25,8 @@ export interface SignInFlowState {
   expiresAt: Date;
 }
 
-/** What a browser presents: its token, and the flow row the token's id names (if any). */
+/** What a browser presents: its token's secret, and the flow row the token's id names (if any). */
 interface Presented {
-  token: string;
   secret: string | null;
   row: store.FlowRow | undefined;
   stage: Stage;
@@ -69,7 +68,7 @@ export function createFlows(deps: SignInDeps) {
   async function load(tx: Tx, token: string, stage: Stage): Promise<SignInFlowState> {
     const parsed = readSplitToken(token);
     const row = parsed ? await store.flowForUpdate(tx, parsed.id) : undefined;
-    const presented = { token, secret: parsed?.secret ?? null, row, stage, now: clock.now() };
+    const presented = { secret: parsed?.secret ?? null, row, stage, now: clock.now() };
     const refusal = await firstRefusal(continuable, presented);
     if (refusal || !row) throw flowErrors.signInFlowInvalid();
     return stateOf(row, token);

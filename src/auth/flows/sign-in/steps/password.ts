@@ -1,5 +1,5 @@
 import { type Tx, withOrg, withPlatform } from '../../../../platform/index.ts';
-import type { Gate, TrustedDevice } from '../../../lockout/index.ts';
+import type { Attempt, Gate, TrustedDevice } from '../../../lockout/index.ts';
 import type { StoredCredential } from '../../../password/index.ts';
 import { type Check, firstRefusal } from '../checks.ts';
 import { actorOf } from '../progress.ts';
@@ -93,6 +93,32 @@ export const passwordStep = defineStep({
     }
 
     /**
+     * A refused attempt: a wrong password counts, a refusal for another reason writes the counter
+     * back; audited either way. Answers whether this failure locked the account.
+     */
+    async function refuse(
+      tx: Tx,
+      user: Account['user'],
+      attempt: Attempt,
+      matches: boolean,
+      reason: string | undefined,
+      client: Client,
+    ): Promise<'temporary' | 'permanent' | null> {
+      let locked: 'temporary' | 'permanent' | null = null;
+      if (attempt.open && !matches) locked = await attempt.failed(actorOf(client, user.id));
+      else await attempt.refused();
+      await deps.audit.record(tx, {
+        orgId: user.orgId,
+        action: 'auth.login.failed',
+        outcome: 'failure',
+        actor: actorOf(client),
+        target: { type: 'user', id: user.id },
+        details: { reason: reason ?? 'bad_password', factor: 'password' },
+      });
+      return locked;
+    }
+
+    /**
      * One account's attempt, in its organization's transaction, on one path for every outcome:
      * the counter is read and written back whatever the password and the lock. `proceed`: the
      * only account, so the step goes on in this same transaction.
@@ -122,18 +148,7 @@ export const passwordStep = defineStep({
       };
       const refusal = await firstRefusal(passwordChecks, context);
       if (refusal || !context.accepted) {
-        // A wrong password counts; a refusal for another reason writes the counter back.
-        let locked: 'temporary' | 'permanent' | null = null;
-        if (attempt.open && !matches) locked = await attempt.failed(actorOf(client, user.id));
-        else await attempt.refused();
-        await deps.audit.record(tx, {
-          orgId: user.orgId,
-          action: 'auth.login.failed',
-          outcome: 'failure',
-          actor: actorOf(client),
-          target: { type: 'user', id: user.id },
-          details: { reason: refusal?.reason ?? 'bad_password', factor: 'password' },
-        });
+        const locked = await refuse(tx, user, attempt, matches, refusal?.reason, client);
         return { accepted: false, locked };
       }
       await attempt.succeeded();
@@ -149,6 +164,34 @@ export const passwordStep = defineStep({
         known,
       );
       return { accepted: true, mustChange, signedIn };
+    }
+
+    /** With several accounts under the email: the one the password opened, or a choice. */
+    async function afterPasswords(
+      accepted: { account: Account; mustChange: boolean }[],
+      client: Client,
+    ): Promise<StepResult> {
+      const [first] = accepted;
+      if (!first) {
+        await deps.lockout.recordIpFailure(client.ip);
+        return failed;
+      }
+      // The password proved the person; only now may they see which organizations they are in.
+      if (accepted.length > 1) {
+        const orgs = accepted.map(({ account: { user } }) => ({
+          slug: user.org.slug,
+          name: user.org.name,
+        }));
+        return { kind: 'choose_org', orgs };
+      }
+      return withOrg(deps.database, first.account.user.orgId, (tx) =>
+        progress.advance(
+          tx,
+          first.account.user,
+          { amr: ['pwd'], mustChange: first.mustChange },
+          client,
+        ),
+      );
     }
 
     return {
@@ -184,33 +227,5 @@ export const passwordStep = defineStep({
         return afterPasswords(accepted, client);
       },
     };
-
-    /** With several accounts under the email: the one the password opened, or a choice. */
-    async function afterPasswords(
-      accepted: { account: Account; mustChange: boolean }[],
-      client: Client,
-    ): Promise<StepResult> {
-      const [first] = accepted;
-      if (!first) {
-        await deps.lockout.recordIpFailure(client.ip);
-        return failed;
-      }
-      // The password proved the person; only now may they see which organizations they are in.
-      if (accepted.length > 1) {
-        const orgs = accepted.map(({ account: { user } }) => ({
-          slug: user.org.slug,
-          name: user.org.name,
-        }));
-        return { kind: 'choose_org', orgs };
-      }
-      return withOrg(deps.database, first.account.user.orgId, (tx) =>
-        progress.advance(
-          tx,
-          first.account.user,
-          { amr: ['pwd'], mustChange: first.mustChange },
-          client,
-        ),
-      );
-    }
   },
 });
