@@ -140,4 +140,15 @@ describe('the sign-in’s reads: each module answers for its own tables, togethe
       'each account’s counter is still read, in its organization',
     );
   });
+
+  it('offers the organizations in the order of their slugs, whatever order the accounts were made in', async () => {
+    for (const orgId of [...orgs].reverse()) {
+      await auth.createUser(orgId, 'dora@example.test', password);
+    }
+    const choice = await auth.signIn.passwordStep({ email: 'dora@example.test', password }, client);
+    assert.deepEqual(choice, {
+      kind: 'choose_org',
+      orgs: ['acme', 'globex', 'initech'].map((slug) => ({ slug, name: slug })),
+    });
+  });
 });
