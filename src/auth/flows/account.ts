@@ -1,17 +1,11 @@
 import type { AuditLog } from '../../audit/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
-import {
-  AppError,
-  type AuditActor,
-  type Database,
-  type Tx,
-  withOrg,
-} from '../../platform/index.ts';
+import { type AuditActor, type Database, type Tx, withOrg } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import type { TrustedDevices } from '../lockout/index.ts';
 import type { MfaService, MfaUser, Webauthn } from '../mfa/index.ts';
-import type { PasswordService } from '../password/index.ts';
+import { type PasswordService, passwordErrors } from '../password/index.ts';
 
 export interface AccountDeps {
   database: Database;
@@ -183,7 +177,8 @@ export function createAccount(deps: AccountDeps) {
         const problems = check.ok ? [] : ['The current password is not right.'];
         if (change.password !== change.confirmation) problems.push('The two new passwords differ.');
         if (problems.length > 0) {
-          throw new AppError('invalid', 'password.change_refused', problems.join(' '), {
+          throw passwordErrors.changeRefused({
+            problems: problems.join(' '),
             details: { problems },
           });
         }
