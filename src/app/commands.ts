@@ -61,7 +61,10 @@ export const commands: Record<string, Command> = {
   ...apiKeyCommands,
   async start(ctx) {
     const server = await startServer(ctx.config, ctx.logger);
-    ctx.logger.info({ url: server.url, publicUrl: ctx.config.VIGIL_PUBLIC_URL }, 'Vigil is listening');
+    ctx.logger.info(
+      { url: server.url, publicUrl: ctx.config.VIGIL_PUBLIC_URL },
+      'Vigil is listening',
+    );
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

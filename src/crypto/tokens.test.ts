@@ -143,7 +143,6 @@ describe('password hashing', () => {
     );
     assert.equal(passwordHashing.running, 0);
   });
-
 });
 
 describe("libuv's thread pool for hashing", () => {
