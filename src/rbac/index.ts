@@ -5,16 +5,10 @@ export {
   permissions,
   type RoleDefinition,
 } from './catalog.ts';
+export type { CustomRole } from './directory.ts';
 export { rbacErrors } from './errors.ts';
+export type { AssignInput } from './grants.ts';
 export { conflictRuleInputSchema, type RoleInput, roleInputSchema } from './model.ts';
-export {
-  type AssignInput,
-  type CustomRole,
-  createRbac,
-  type KeyPrincipal,
-  type Principal,
-  type Rbac,
-  type RbacDeps,
-  type UserPrincipal,
-} from './service.ts';
+export type { KeyPrincipal, Principal, RbacDeps, UserPrincipal } from './principals.ts';
+export { createRbac, type Rbac } from './service.ts';
 export { heldRoleKeysOfUsers } from './store.ts';
