@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
@@ -18,22 +19,63 @@ async function migrationsKey(): Promise<string> {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
+/** PGlite's own version: its dumps are loaded only by the version that made them. */
+const pgliteVersion = String(
+  JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8'),
+  ).version,
+);
+
+/** Whether the lock's holder died without removing it (a lock still being written is alive). */
+function abandoned(lock: string): boolean {
+  let holder: number;
+  try {
+    holder = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(holder) || holder <= 0) return false;
+  try {
+    process.kill(holder, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Starting PGlite and migrating takes seconds; loading a migrated snapshot takes one. The
- * snapshot is cached in the temp dir, keyed by the migrations' checksums.
+ * snapshot is cached in the temp dir, keyed by the migrations and PGlite's version. The first
+ * file to need it builds it holding a lock file; the files started beside it wait for it.
  */
 async function migratedSnapshot(): Promise<Blob> {
-  const path = join(tmpdir(), `vigil-pglite-${await migrationsKey()}.tar`);
-  if (existsSync(path)) return new Blob([readFileSync(path)]);
-  const pglite = new PGlite();
-  const database = await openDatabase({ dataDir: 'memory://', pglite });
-  await migrate(database);
-  const dump = await pglite.dumpDataDir('none');
-  await database.close();
-  const partial = `${path}.${process.pid}`;
-  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-  renameSync(partial, path);
-  return dump;
+  const path = join(tmpdir(), `vigil-pglite-${pgliteVersion}-${await migrationsKey()}.tar`);
+  const lock = `${path}.lock`;
+  for (;;) {
+    if (existsSync(path)) return new Blob([readFileSync(path)]);
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A builder that died leaves its lock behind: the next file builds instead.
+      if (abandoned(lock)) rmSync(lock, { force: true });
+      else await sleep(100);
+    }
+  }
+  try {
+    const pglite = new PGlite();
+    const database = await openDatabase({ dataDir: 'memory://', pglite });
+    await migrate(database);
+    const dump = await pglite.dumpDataDir('none');
+    await database.close();
+    const partial = `${path}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, path);
+    return dump;
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 /**
