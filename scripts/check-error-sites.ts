@@ -10,35 +10,16 @@ import { join } from 'node:path';
 
 const machinery = 'src/platform/errors.ts';
 
-/**
- * Files not converted yet, each named so that what is left stays visible. An entry whose file
- * no longer builds an AppError fails the check too: take it off the list.
- */
-export const notYetConverted: ReadonlySet<string> = new Set([
-  'src/http/api/auth.ts',
-  'src/http/api/index.ts',
-  'src/http/api/route.ts',
-  'src/http/api/routes/access.ts',
-  'src/http/api/routes/clients.ts',
-  'src/http/api/routes/orgs.ts',
-]);
-
 export const buildsAppError = (text: string) => text.includes('new AppError(');
 
-/** What is wrong, one line each, given the files (other than the machinery) that build one. */
+/** What is wrong, one line each, given the files that build an AppError. */
 export function errorSiteProblems(building: readonly string[]): string[] {
-  const outside = building.filter((file) => file !== machinery && !notYetConverted.has(file));
-  const converted = [...notYetConverted].filter((file) => !building.includes(file));
-  return [
-    ...outside.map(
+  return building
+    .filter((file) => file !== machinery)
+    .map(
       (file) =>
         `${file}: builds an AppError; declare it in the module's errors.ts and throw its raiser`,
-    ),
-    ...converted.map(
-      (file) =>
-        `${file}: builds no AppError any more; take it off the list in scripts/check-error-sites.ts`,
-    ),
-  ];
+    );
 }
 
 if (import.meta.main) {

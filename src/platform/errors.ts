@@ -134,18 +134,6 @@ function raiserOf(definition: ErrorDefinition) {
 }
 
 /**
- * The raiser of a registered code, for callers that still name an error by its code (the admin
- * API's route runner names its input errors so: src/http/errors.ts defines them).
- */
-export function raiserOfCode(
-  code: string,
-): (params: Record<string, unknown> & RaiseOptions) => AppError {
-  const definition = registered.find((d) => d.code === code);
-  if (!definition) throw new Error(`Error code ${code} is not defined in any errors.ts`);
-  return raiserOf(definition);
-}
-
-/**
  * Declares a module's errors in one place (its `errors.ts`): each one's code, kind (and so HTTP
  * status), message template and meaning. Call sites throw through the raisers:
  * `throw identityErrors.userNotFound()`, `throw rbacErrors.roleNotFound({ key })`.

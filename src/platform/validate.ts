@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type AppError, type RaiseOptions, raiserOfCode } from './errors.ts';
+import type { AppError, RaiseOptions } from './errors.ts';
 
 /**
  * Characters no text Vigil takes may carry: the C0 controls other than tab, line feed and
@@ -34,13 +34,12 @@ export type InvalidInput = (params: { field: string; problem: string } & RaiseOp
  * Parses input with its zod schema: the one gate for text from outside (admin API bodies and
  * queries, service input). Any problem, a string with a control character included, becomes an
  * `invalid` AppError whose message names the first field (`email: Invalid email address`) and
- * whose details list every one. `invalid` is the module's registry error for it; a code string
- * is looked up among the registered ones.
+ * whose details list every one. `invalid` is the module's registry error for it.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  invalid: InvalidInput | string,
+  invalid: InvalidInput,
 ): z.output<S> {
   const parsed = schema.safeParse(input);
   const issues = [
@@ -49,8 +48,7 @@ export function parseInput<S extends z.ZodType>(
   ];
   const first = issues[0];
   if (parsed.success && !first) return parsed.data;
-  const raise = typeof invalid === 'string' ? raiserOfCode(invalid) : invalid;
-  throw raise({
+  throw invalid({
     field: String(first?.path[0] ?? 'input'),
     problem: String(first?.message),
     details: {

@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../../apikeys/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
-import { AppError, type AuditActor, type Database } from '../../platform/index.ts';
+import type { AuditActor, Database } from '../../platform/index.ts';
 import type { Principal } from '../../rbac/index.ts';
+import { httpErrors } from '../errors.ts';
 
 export interface ApiAuthDeps {
   database: Database;
@@ -14,12 +15,7 @@ export interface ApiAuthDeps {
   audience: string;
 }
 
-const unauthenticated = () =>
-  new AppError(
-    'unauthenticated',
-    'api.unauthenticated',
-    'Send an API key or an access token for this API as `Authorization: Bearer …`',
-  );
+const unauthenticated = () => httpErrors.apiUnauthenticated();
 
 /**
  * The caller of an admin route (docs/admin-api.md#authentication): an API key (`vigil_…`), or an

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AppError,
   isAppError,
   isUuid,
   parseInput,
@@ -10,6 +9,7 @@ import {
   withOrg,
   withPlatform,
 } from '../../platform/index.ts';
+import { httpErrors } from '../errors.ts';
 import { type ApiAuthDeps, principalOf } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
 import { createRefusalLog, type Refusal } from './refusals.ts';
@@ -71,8 +71,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         const params = request.params as Record<string, string>;
         for (const [name, value] of Object.entries(params)) {
           const valid = name.endsWith('Id') ? isUuid(value) : roleKeyPattern.test(value);
-          if (!valid)
-            throw new AppError('invalid', 'api.invalid_path', `${name}: ${value} is not one`);
+          if (!valid) throw httpErrors.apiInvalidPath({ name, value });
         }
         let caller: Refusal['caller'];
         try {
@@ -113,9 +112,11 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       deps.rbac.authorize(tx, principal, route.permission, orgId),
     );
     const query = route.query
-      ? parseInput(route.query, request.query ?? {}, 'api.invalid_query')
+      ? parseInput(route.query, request.query ?? {}, httpErrors.apiInvalidQuery)
       : undefined;
-    const body = route.body ? parseInput(route.body, request.body, 'api.invalid_body') : undefined;
+    const body = route.body
+      ? parseInput(route.body, request.body, httpErrors.apiInvalidBody)
+      : undefined;
     const ifMatch = request.headers['if-match'];
     const call = { orgId, params, query, body, principal, actor, services: deps, ifMatch };
     // A platform user acts across organizations (their roles live in the platform one): in

@@ -5,13 +5,14 @@ import type { LockoutService } from '../../auth/lockout/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { AccessExports } from '../../compliance/index.ts';
-import type { IdentityService, User } from '../../identity/index.ts';
+import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
 import type { Lifecycle } from '../../lifecycle/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
-import { AppError, type AuditActor, type Database, type Tx } from '../../platform/index.ts';
+import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
+import { httpErrors } from '../errors.ts';
 
 /** Path ids are UUIDs; the one other path parameter, a role key, is a slug. */
 export const roleKeyPattern = /^[a-z][a-z0-9-]{1,62}$/;
@@ -159,19 +160,13 @@ export const reasonBody = z.object({ reason: z.string().trim().min(1).max(2000) 
 /** The user of the path, in the route's organization (a platform caller's transaction sees all). */
 export async function userIn(call: ApiCall<unknown, unknown, { userId: string }>): Promise<User> {
   const user = await call.services.identity.findUser(call.tx, call.params.userId);
-  if (user?.orgId !== call.orgId)
-    throw new AppError('not_found', 'user.not_found', 'No such user in this organization');
+  if (user?.orgId !== call.orgId) throw identityErrors.userNotFound();
   return user;
 }
 
 /** Approving and creating keys need a person: segregation of duties names who did it. */
 export function userOnly(call: Pick<ApiCall, 'principal'>): UserPrincipal {
-  if ('apiKeyId' in call.principal)
-    throw new AppError(
-      'forbidden',
-      'api.user_required',
-      'This needs a signed-in user, not an API key',
-    );
+  if ('apiKeyId' in call.principal) throw httpErrors.apiUserRequired();
   return call.principal;
 }
 
@@ -183,18 +178,8 @@ export const versionEtag = (version: number) => `W/"v${version}"`;
  * is not an ETag this API gave).
  */
 export function versionOf(ifMatch: string | undefined): number {
-  if (!ifMatch)
-    throw new AppError(
-      'precondition_required',
-      'api.if_match_required',
-      'Send If-Match with the ETag you read',
-    );
+  if (!ifMatch) throw httpErrors.apiIfMatchRequired();
   const version = /^W\/"v(\d{1,15})"$/.exec(ifMatch)?.[1];
-  if (!version)
-    throw new AppError(
-      'precondition_failed',
-      'api.if_match_invalid',
-      'If-Match is not an ETag of this resource',
-    );
+  if (!version) throw httpErrors.apiIfMatchInvalid();
   return Number(version);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '../../../platform/index.ts';
-import { conflictRuleInputSchema, roleInputSchema } from '../../../rbac/index.ts';
+import { conflictRuleInputSchema, rbacErrors, roleInputSchema } from '../../../rbac/index.ts';
+import { httpErrors } from '../../errors.ts';
 import { defineRoute, reasonBody, userIn, userOnly, versionEtag, versionOf } from '../route.ts';
 import {
   accessRequestSchema,
@@ -61,7 +61,7 @@ export const accessRoutes = [
       const role = (await call.services.rbac.rolesOf(call.tx, call.orgId)).find(
         (r) => r.key === key,
       );
-      if (!role) throw new AppError('not_found', 'rbac.role_not_found', `No role ${key} here`);
+      if (!role) throw rbacErrors.roleNotFound({ key });
       const version =
         'version' in role && typeof role.version === 'number' ? role.version : undefined;
       return { body: role, etag: version === undefined ? undefined : versionEtag(version) };
@@ -92,12 +92,7 @@ export const accessRoutes = [
       // By default the caller owns the role, when they are a user of its organization.
       const caller = 'userId' in call.principal ? call.principal : undefined;
       const owner = input.ownerUserId ?? (caller?.orgId === call.orgId ? caller.userId : undefined);
-      if (!owner)
-        throw new AppError(
-          'invalid',
-          'api.owner_required',
-          'ownerUserId: name the user of this organization accountable for the role (an API key or a caller from another organization has no default)',
-        );
+      if (!owner) throw httpErrors.apiOwnerRequired();
       const role = await call.services.rbac.createRole(
         call.tx,
         call.orgId,
@@ -218,12 +213,7 @@ export const accessRoutes = [
     response: z.object({ status: z.literal('pending'), requestId: z.uuid() }),
     async handler(call) {
       const requester = userOnly(call);
-      if (requester.orgId !== call.orgId)
-        throw new AppError(
-          'invalid',
-          'rbac.own_org_only',
-          'You can ask for roles only in your own organization',
-        );
+      if (requester.orgId !== call.orgId) throw rbacErrors.ownOrgOnly();
       const input = call.body;
       const result = await call.services.rbac.requestAccess(
         call.tx,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { clientInputSchema, type OAuthClient } from '../../../oauth/index.ts';
-import { AppError } from '../../../platform/index.ts';
+import { clientInputSchema, type OAuthClient, oauthErrors } from '../../../oauth/index.ts';
 import { type ApiCall, defineRoute, isoDate } from '../route.ts';
 
 const lifetime = z.number().int().optional();
@@ -35,8 +34,7 @@ async function clientIn(
   call: ApiCall<unknown, unknown, { clientId: string }>,
 ): Promise<OAuthClient> {
   const client = await call.services.oauth.clients.get(call.tx, call.params.clientId);
-  if (client?.orgId !== call.orgId)
-    throw new AppError('not_found', 'oauth.client_not_found', 'No such client here');
+  if (client?.orgId !== call.orgId) throw oauthErrors.clientNotFound();
   return client;
 }
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../../platform/index.ts';
-import { organizationInput } from '../../../tenancy/index.ts';
+import { organizationInput, tenancyErrors } from '../../../tenancy/index.ts';
 import { defineRoute } from '../route.ts';
 
 /** An organization as the API shows it: `parse` maps a domain `Organization` to it. */
@@ -46,7 +45,7 @@ export const orgRoutes = [
     response: orgSchema,
     async handler(call) {
       const org = await call.services.tenancy.getOrganization(call.tx, call.orgId);
-      if (!org) throw new AppError('not_found', 'org.not_found', 'No such organization');
+      if (!org) throw tenancyErrors.orgNotFound();
       return { body: org };
     },
   }),
