@@ -7,6 +7,8 @@ export {
   previousClientSecretColumn,
 } from './clients.ts';
 export { oauthErrors } from './errors.ts';
-export { defaultLifetimes, extendGrant, oauthPathPrefixes, oauthRoutes } from './provider.ts';
+export { oauthPathPrefixes, oauthRoutes } from './provider.ts';
+export { extendGrant } from './provider-interactions.ts';
+export { defaultLifetimes } from './provider-lifetimes.ts';
 export { createOAuth, type OAuth, type OAuthDeps } from './service.ts';
 export { type SigningKeys, signingKeyColumn } from './signing-keys.ts';

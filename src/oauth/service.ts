@@ -20,8 +20,11 @@ import * as clientStore from './clients.store.ts';
 import { createClientService, isConfidentialKind } from './clients.ts';
 import { createLogout } from './logout.ts';
 import * as models from './models.store.ts';
-import { cacheClients, createProvider, defaultLifetimes, type ProviderDeps } from './provider.ts';
+import { createProvider } from './provider.ts';
+import { cacheClients } from './provider-clients.ts';
+import type { ProviderDeps } from './provider-deps.ts';
 import { redirectTargetOf } from './provider-hooks.ts';
+import { defaultLifetimes } from './provider-lifetimes.ts';
 import { createSigningKeys } from './signing-keys.ts';
 
 export interface OAuthDeps {
