@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { usersWithConfirmedFactor } from '../src/auth/mfa/index.ts';
 import { credentialsOf } from '../src/auth/password/index.ts';
-import {
-  fixedClock,
-  newId,
-  platformStatement,
-  readTogether,
-  together,
-  withOrg,
-} from '../src/platform/index.ts';
+import { fixedClock, newId, withOrg, withPlatform } from '../src/platform/index.ts';
 import { heldRoleKeysOfUsers } from '../src/rbac/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
@@ -19,7 +12,7 @@ const minute = 60_000;
 const password = 'Stable-Genius-2026!';
 const client = { ip: '198.51.100.77', userAgent: 'sign-in-reads-test' };
 
-describe('the sign-in’s reads: each module answers for its own tables, together', () => {
+describe('the sign-in’s reads: each module answers for its own tables, for all the accounts at once', () => {
   const clock = fixedClock(new Date('2026-08-01T09:00:00Z'));
   let core: TestCore;
   let auth: ReturnType<typeof authServices>;
@@ -32,7 +25,7 @@ describe('the sign-in’s reads: each module answers for its own tables, togethe
   });
   after(() => core.close());
 
-  it('answers for several users in one statement: credentials, confirmed factors, roles held, the address', async () => {
+  it('answers for several users in one query per module: credentials, confirmed factors, roles held', async () => {
     const [orgA = ''] = orgs;
     const ann = await auth.createUser(orgA, 'ann@example.test', password, true);
     const ben = await auth.createUser(orgA, 'ben@example.test', password);
@@ -74,25 +67,16 @@ describe('the sign-in’s reads: each module answers for its own tables, togethe
     });
     const ids = [ann.id, ben.id, newId()];
     const recording = recordStatements();
-    const answers = await platformStatement(core.database, (tx) =>
-      readTogether(
-        tx,
-        together({
-          credentials: credentialsOf(ids),
-          factors: usersWithConfirmedFactor(ids),
-          roles: heldRoleKeysOfUsers(ids, now),
-          ipAllowed: auth.lockout.ipAllowedRead(
-            client.ip,
-            auth.lockout.ipWindowInDatabase() ?? now,
-          ),
-        }),
-      ),
-    );
+    const answers = await withPlatform(core.database, async (tx) => ({
+      credentials: await credentialsOf(tx, ids),
+      factors: await usersWithConfirmedFactor(tx, ids),
+      roles: await heldRoleKeysOfUsers(tx, ids, now),
+    }));
     recording.stop();
-    assert.equal(recording.statements.filter((q) => /^\s*select\b/i.test(q)).length, 1);
+    assert.equal(recording.statements.filter((q) => /^\s*select\b/i.test(q)).length, 3);
     assert.deepEqual([...answers.credentials.keys()].sort(), [ann.id, ben.id].sort());
     const annCredential = answers.credentials.get(ann.id);
-    assert.ok(annCredential?.changedAt instanceof Date, 'timestamps come back as dates');
+    assert.ok(annCredential?.changedAt instanceof Date);
     assert.equal(annCredential.changedAt.getTime(), now.getTime());
     assert.equal(annCredential.mustChange, true, 'a temporary password must be changed');
     assert.equal(answers.credentials.get(ben.id)?.mustChange, false);
@@ -104,36 +88,50 @@ describe('the sign-in’s reads: each module answers for its own tables, togethe
     );
     assert.deepEqual(answers.roles.get(ben.id), ['org-admin']);
     assert.equal(answers.roles.get(ids[2] ?? ''), undefined, 'no roles: no entry');
-    assert.equal(answers.ipAllowed, true);
   });
 
-  it('answers an empty list of users with empty answers', async () => {
-    const answers = await platformStatement(core.database, (tx) =>
-      readTogether(
-        tx,
-        together({ credentials: credentialsOf([]), factors: usersWithConfirmedFactor([]) }),
-      ),
-    );
+  it('answers an empty list of users with empty answers, still sending each query', async () => {
+    const recording = recordStatements();
+    const answers = await withPlatform(core.database, async (tx) => ({
+      credentials: await credentialsOf(tx, []),
+      factors: await usersWithConfirmedFactor(tx, []),
+      roles: await heldRoleKeysOfUsers(tx, [], clock.now()),
+    }));
+    recording.stop();
     assert.equal(answers.credentials.size, 0);
     assert.equal(answers.factors.size, 0);
+    assert.equal(answers.roles.size, 0);
+    assert.equal(
+      recording.statements.filter((q) => /^\s*select\b/i.test(q)).length,
+      3,
+      'an unknown email’s reads are the same as a known one’s',
+    );
   });
 
-  it('the password step reads the accounts in one statement however many accounts share the email', async () => {
+  it('the password step sends the same reads however many accounts share the email', async () => {
+    const accountReads = (statements: string[]) =>
+      statements.filter(
+        (q) =>
+          /\b(users|password_credentials|mfa_factors|role_assignments|auth_ip_failures)\b/.test(
+            q,
+          ) && /^\s*select\b/i.test(q),
+      );
+    const [orgA = ''] = orgs;
+    await auth.createUser(orgA, 'edna@example.test', password);
     for (const orgId of orgs) await auth.createUser(orgId, 'carla@example.test', password);
-    const recording = recordStatements();
-    const result = await auth.signIn.passwordStep(
-      { email: 'carla@example.test', password: 'wrong-password' },
-      client,
-    );
-    recording.stop();
-    assert.deepEqual(result, { kind: 'failed' });
-    const reads = recording.statements.filter(
-      (q) =>
-        /\b(users|password_credentials|mfa_factors|role_assignments|auth_ip_failures)\b/.test(q) &&
-        /^\s*(select|with)\b/i.test(q),
-    );
-    assert.equal(reads.length, 1, reads.join('\n'));
-    const lockoutReads = recording.statements.filter((q) => /from "auth_lockouts"/.test(q));
+    const statementsOf = async (email: string) => {
+      const recording = recordStatements();
+      const result = await auth.signIn.passwordStep({ email, password: 'wrong-password' }, client);
+      recording.stop();
+      assert.deepEqual(result, { kind: 'failed' });
+      return recording.statements;
+    };
+    const one = await statementsOf('edna@example.test');
+    const three = await statementsOf('carla@example.test');
+    const reads = accountReads(three);
+    assert.equal(reads.length, 5, reads.join('\n'));
+    assert.deepEqual(reads, accountReads(one));
+    const lockoutReads = three.filter((q) => /from "auth_lockouts"/.test(q));
     assert.equal(
       lockoutReads.length,
       3,

@@ -4,7 +4,6 @@ export {
   type IdentityDeps,
   type IdentityService,
   type SignInCandidate,
-  signInCandidatesRead,
   type User,
   type UserStatus,
   userInput,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   type AuditActor,
   type AuditWriter,
-  type BatchRead,
   type Clock,
   type Database,
   newId,
@@ -40,15 +39,6 @@ function toSignInCandidate(r: store.SignInCandidateRow): SignInCandidate {
     ...toUser(r),
     org: { id: r.org_id, slug: r.org_slug, name: r.org_name, active: r.org_status === 'active' },
   };
-}
-
-/** The sign-in's accounts as a read to send with others (`togetherAfter`), for the password step. */
-export function signInCandidatesRead(
-  email: string,
-  orgSlug: string | undefined,
-): BatchRead<SignInCandidate[]> {
-  const read = store.signInCandidatesRead(email, orgSlug);
-  return { query: read.query, decode: (rows) => read.decode(rows).map(toSignInCandidate) };
 }
 
 function toUser(row: store.UserRow): User {

@@ -1,12 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import {
-  type BatchRead,
-  jsonDate,
-  jsonDateOrNull,
-  precompiled,
-  type Tx,
-  type UsersTable,
-} from '../platform/index.ts';
+import { precompiled, type Tx, type UsersTable } from '../platform/index.ts';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -53,28 +46,26 @@ export type SignInCandidateRow = UserRow & {
 /** More accounts than anyone has under one email: a bound on the sign-in's work. */
 const maxSignInCandidates = 10;
 
-function candidatesQuery(db: Tx, email: string, orgSlug: string | undefined) {
-  let q = db
-    .selectFrom('users')
-    .innerJoin('organizations', 'organizations.id', 'users.org_id')
-    .selectAll('users')
-    .select([
-      'organizations.slug as org_slug',
-      'organizations.name as org_name',
-      'organizations.status as org_status',
-    ])
-    .where(sql<boolean>`lower(users.email) = lower(${email})`)
-    .orderBy('organizations.slug')
-    .limit(maxSignInCandidates);
-  if (orgSlug !== undefined) q = q.where('organizations.slug', '=', orgSlug);
-  return q;
-}
-
 /** The sign-in's read, compiled once for each shape: every organization, or one by slug. */
 const candidatesStatement = (bySlug: boolean) =>
   precompiled<'email' | 'orgSlug', SignInCandidateRow>(
     bySlug ? ['email', 'orgSlug'] : ['email'],
-    (db, p) => candidatesQuery(db, p.email, bySlug ? p.orgSlug : undefined),
+    (db, p) => {
+      let q = db
+        .selectFrom('users')
+        .innerJoin('organizations', 'organizations.id', 'users.org_id')
+        .selectAll('users')
+        .select([
+          'organizations.slug as org_slug',
+          'organizations.name as org_name',
+          'organizations.status as org_status',
+        ])
+        .where(sql<boolean>`lower(users.email) = lower(${p.email})`)
+        .orderBy('organizations.slug')
+        .limit(maxSignInCandidates);
+      if (bySlug) q = q.where('organizations.slug', '=', p.orgSlug);
+      return q;
+    },
   );
 const candidatesIn = { everyOrg: candidatesStatement(false), oneOrg: candidatesStatement(true) };
 
@@ -85,34 +76,6 @@ export async function signInCandidates(
   orgSlug: string | undefined,
 ): Promise<SignInCandidateRow[]> {
   return (orgSlug ? candidatesIn.oneOrg : candidatesIn.everyOrg)(tx, { email, orgSlug });
-}
-
-/** The same accounts as a read to send with others (`togetherAfter`: their ids in `id`). */
-export function signInCandidatesRead(
-  email: string,
-  orgSlug: string | undefined,
-): BatchRead<SignInCandidateRow[]> {
-  return {
-    query: (db) => candidatesQuery(db, email, orgSlug),
-    // The rows come in the query's order (by organization): PostgreSQL aggregates a sorted
-    // subquery's rows as they come.
-    decode: (rows) =>
-      rows.map(
-        (r): SignInCandidateRow => ({
-          id: String(r.id),
-          org_id: String(r.org_id),
-          email: String(r.email),
-          display_name: String(r.display_name),
-          status: r.status as SignInCandidateRow['status'],
-          created_at: jsonDate(r.created_at),
-          updated_at: jsonDate(r.updated_at),
-          deactivated_at: jsonDateOrNull(r.deactivated_at),
-          org_slug: String(r.org_slug),
-          org_name: String(r.org_name),
-          org_status: String(r.org_status),
-        }),
-      ),
-  };
 }
 
 export async function roleKeysOf(tx: Tx, userId: string): Promise<string[]> {

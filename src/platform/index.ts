@@ -5,18 +5,6 @@ export { appRole, type Database, type OpenOptions, openDatabase } from './db/dat
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
 export { precompiled } from './db/precompiled.ts';
 export {
-  type BatchRead,
-  type IdList,
-  type JsonRow,
-  jsonDate,
-  jsonDateOrNull,
-  precompiledTogether,
-  readTogether,
-  type Together,
-  together,
-  togetherAfter,
-} from './db/read-together.ts';
-export {
   afterCommit,
   beforeCommit,
   type Isolation,

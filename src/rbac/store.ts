@@ -1,9 +1,7 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type {
   AccessRequestsTable,
-  BatchRead,
   ConflictRulesTable,
-  IdList,
   RoleAssignmentsTable,
   RolesTable,
   Tx,
@@ -28,24 +26,25 @@ export async function heldRoleKeysOf(tx: Tx, userId: string, now: Date): Promise
   return rows.map((r) => r.role_key);
 }
 
-/** The keys of the roles each of these users holds at `now`, by user (none: absent). */
-export function heldRoleKeysOfUsers(userIds: IdList, now: Date): BatchRead<Map<string, string[]>> {
-  return {
-    query: (db) =>
-      db
-        .selectFrom('role_assignments')
-        .select(['user_id', 'role_key'])
-        .where('user_id', '=', sql<string>`ANY(${userIds})`)
-        .where(heldAt(now)),
-    decode(rows) {
-      const held = new Map<string, string[]>();
-      for (const r of rows) {
-        const userId = String(r.user_id);
-        held.set(userId, [...(held.get(userId) ?? []), String(r.role_key)]);
-      }
-      return held;
-    },
-  };
+/**
+ * The keys of the roles each of these users holds at `now`, by user (none: absent), in one query
+ * however many users; an empty list still sends it (the sign-in's reads are the same on every
+ * branch).
+ */
+export async function heldRoleKeysOfUsers(
+  tx: Tx,
+  userIds: readonly string[],
+  now: Date,
+): Promise<Map<string, string[]>> {
+  const rows = await tx
+    .selectFrom('role_assignments')
+    .select(['user_id', 'role_key'])
+    .where('user_id', '=', sql<string>`ANY(${userIds})`)
+    .where(heldAt(now))
+    .execute();
+  const held = new Map<string, string[]>();
+  for (const r of rows) held.set(r.user_id, [...(held.get(r.user_id) ?? []), r.role_key]);
+  return held;
 }
 
 export type AccessRequestRow = Selectable<AccessRequestsTable>;

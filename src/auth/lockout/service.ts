@@ -1,7 +1,6 @@
 import {
   type AuditActor,
   type AuditWriter,
-  type BatchRead,
   type Clock,
   type Database,
   newId,
@@ -63,14 +62,13 @@ export function createLockoutService(deps: LockoutDeps) {
     const size = deps.ipWindowMinutes * 60_000;
     return new Date(Math.floor(now.getTime() / size) * size);
   };
-  const ipFailuresAllowed = (failures: number): boolean => failures < deps.ipMaxFailures;
   /** Whether a client address is still below the cross-account failure limit (platform scope). */
   async function ipAllowedIn(tx: Tx, ip: string): Promise<boolean> {
     const window = windowOf(deps.clock.now());
     const failures = deps.ipCounter
       ? await deps.ipCounter.get(ipKey(ip, window))
       : await store.ipFailures(tx, ip, window);
-    return ipFailuresAllowed(failures);
+    return failures < deps.ipMaxFailures;
   }
 
   return {
@@ -144,8 +142,8 @@ export function createLockoutService(deps: LockoutDeps) {
      * statements an account's refused attempt sends (the devices when the browser presents
      * tokens, a read where the counter's is, a write of the counter), for an account that does not
      * exist, so that the time of the answer does not tell (docs/authentication.md#timing), as
-     * `verifyWithoutAccount` does for the hash. The read is the address's failures, which the
-     * accounts statement carries when it finds accounts. Returns whether the address may try.
+     * `verifyWithoutAccount` does for the hash. The read is the address's failures, read again
+     * in place of the counter. Returns whether the address may try.
      */
     async refusedWithoutAccount(
       tx: Tx,
@@ -184,24 +182,6 @@ export function createLockoutService(deps: LockoutDeps) {
     },
 
     ipAllowedIn,
-
-    /**
-     * The window whose failures per address PostgreSQL keeps now (`auth_ip_failures`), for
-     * `ipAllowedRead`; null when Redis keeps them (then ask `ipAllowedIn`).
-     */
-    ipWindowInDatabase(): Date | null {
-      return deps.ipCounter ? null : windowOf(deps.clock.now());
-    },
-
-    /**
-     * Whether a client address is still below the cross-account failure limit in the window
-     * starting at `windowStart` (`ipWindowInDatabase`), as a read to send with others (platform
-     * scope, `together`).
-     */
-    ipAllowedRead(ip: string, windowStart: Date): BatchRead<boolean> {
-      const read = store.ipFailuresRead(ip, windowStart);
-      return { query: read.query, decode: (rows) => ipFailuresAllowed(read.decode(rows)) };
-    },
 
     /** Counts a failed sign-in from a client address (any account, any organization). */
     async recordIpFailure(ip: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type BatchRead, precompiled, type Tx } from '../../platform/index.ts';
+import { precompiled, type Tx } from '../../platform/index.ts';
 import type { Counter, Factor } from './model.ts';
 
 const lockedCounter = precompiled(['userId', 'factor'], (db, p) =>
@@ -72,24 +72,15 @@ export async function addIpFailure(tx: Tx, ip: string, windowStart: Date): Promi
   return Number(result.rows[0]?.failures ?? 1);
 }
 
-const ipFailuresQuery = (db: Tx, ip: string, windowStart: Date) =>
-  db
+/** The failures of a client address in the window starting at `windowStart`. */
+export async function ipFailures(tx: Tx, ip: string, windowStart: Date): Promise<number> {
+  const row = await tx
     .selectFrom('auth_ip_failures')
     .select('failures')
     .where('ip', '=', ip)
-    .where('window_start', '=', windowStart);
-
-export async function ipFailures(tx: Tx, ip: string, windowStart: Date): Promise<number> {
-  const row = await ipFailuresQuery(tx, ip, windowStart).executeTakeFirst();
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst();
   return row?.failures ?? 0;
-}
-
-/** The failures of a client address in the window starting at `windowStart`, as a batched read. */
-export function ipFailuresRead(ip: string, windowStart: Date): BatchRead<number> {
-  return {
-    query: (db) => ipFailuresQuery(db, ip, windowStart),
-    decode: (rows) => Number(rows[0]?.failures ?? 0),
-  };
 }
 
 export async function deleteIpWindowsBefore(tx: Tx, before: Date): Promise<void> {

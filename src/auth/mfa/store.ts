@@ -1,20 +1,24 @@
 import { type Selectable, sql } from 'kysely';
-import type { BatchRead, IdList, MfaFactorsTable, Tx } from '../../platform/index.ts';
+import type { MfaFactorsTable, Tx } from '../../platform/index.ts';
 
 export type FactorRow = Selectable<MfaFactorsTable>;
 
-/** Which of these users have a confirmed second factor (for the sign-in's batched read). */
-export function usersWithConfirmedFactor(userIds: IdList): BatchRead<Set<string>> {
-  return {
-    query: (db) =>
-      db
-        .selectFrom('mfa_factors')
-        .select('user_id')
-        .distinct()
-        .where('user_id', '=', sql<string>`ANY(${userIds})`)
-        .where('confirmed_at', 'is not', null),
-    decode: (rows) => new Set(rows.map((r) => String(r.user_id))),
-  };
+/**
+ * Which of these users have a confirmed second factor, in one query however many users; an empty
+ * list still sends it (the sign-in's reads are the same on every branch).
+ */
+export async function usersWithConfirmedFactor(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<Set<string>> {
+  const rows = await tx
+    .selectFrom('mfa_factors')
+    .select('user_id')
+    .distinct()
+    .where('user_id', '=', sql<string>`ANY(${userIds})`)
+    .where('confirmed_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
 }
 
 export async function hasConfirmedFactor(tx: Tx, userId: string): Promise<boolean> {

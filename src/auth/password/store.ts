@@ -1,37 +1,27 @@
 import { type Selectable, sql } from 'kysely';
-import {
-  type BatchRead,
-  type IdList,
-  jsonDate,
-  newId,
-  type PasswordCredentialsTable,
-  type Tx,
-} from '../../platform/index.ts';
+import { newId, type PasswordCredentialsTable, type Tx } from '../../platform/index.ts';
 
 export type CredentialRow = Selectable<PasswordCredentialsTable>;
 
-/** The password credentials of these users, by user id (for the sign-in's batched read). */
-export function credentialsOf(
-  userIds: IdList,
-): BatchRead<Map<string, { hash: string; changedAt: Date; mustChange: boolean }>> {
-  return {
-    query: (db) =>
-      db
-        .selectFrom('password_credentials')
-        .select(['user_id', 'hash', 'changed_at', 'must_change'])
-        .where('user_id', '=', sql<string>`ANY(${userIds})`),
-    decode: (rows) =>
-      new Map(
-        rows.map((r) => [
-          String(r.user_id),
-          {
-            hash: String(r.hash),
-            changedAt: jsonDate(r.changed_at),
-            mustChange: r.must_change === true,
-          },
-        ]),
-      ),
-  };
+/**
+ * The password credentials of these users, by user id (none: absent), in one query however
+ * many users; an empty list still sends it (the sign-in's reads are the same on every branch).
+ */
+export async function credentialsOf(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<Map<string, { hash: string; changedAt: Date; mustChange: boolean }>> {
+  const rows = await tx
+    .selectFrom('password_credentials')
+    .select(['user_id', 'hash', 'changed_at', 'must_change'])
+    .where('user_id', '=', sql<string>`ANY(${userIds})`)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.user_id,
+      { hash: r.hash, changedAt: r.changed_at, mustChange: r.must_change },
+    ]),
+  );
 }
 
 export function credential(tx: Tx, userId: string): Promise<CredentialRow | undefined> {
