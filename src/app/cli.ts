@@ -9,8 +9,8 @@ import {
   type Logger,
   loadConfig,
 } from '../platform/index.ts';
-import { type CommandContext, UsageError } from './command-kit.ts';
-import { commands } from './commands.ts';
+import { commands } from './commands/index.ts';
+import { type CommandContext, UsageError } from './commands/kit.ts';
 
 const usage = `Usage: vigil <command> [options]
 

@@ -1,8 +1,8 @@
-/** What every CLI command is built from (commands.ts, apikey-commands.ts). */
-import { type Config, type Database, type Logger, platformOrgId } from '../platform/index.ts';
-import type { Organization } from '../tenancy/index.ts';
-import { type Core, openCore } from './core.ts';
-import type { Services } from './services.ts';
+/** What every CLI command is built from (the command groups in this folder). */
+import { type Config, type Database, type Logger, platformOrgId } from '../../platform/index.ts';
+import type { Organization } from '../../tenancy/index.ts';
+import { type Core, openCore } from '../core.ts';
+import type { Services } from '../services.ts';
 
 export interface CommandContext {
   config: Config;

@@ -1,4 +1,5 @@
-import { isAppError, isUuid, operatorActor } from '../platform/index.ts';
+import { isAppError, isUuid, operatorActor } from '../../platform/index.ts';
+import { createServices } from '../services.ts';
 import {
   type Command,
   findOrg,
@@ -12,8 +13,7 @@ import {
   texts,
   UsageError,
   withCore,
-} from './command-kit.ts';
-import { createServices } from './services.ts';
+} from './kit.ts';
 
 /** The service's validation, in the words of the command line. */
 function asUsage(err: unknown): never {

@@ -1,0 +1,21 @@
+import { accessCommands } from './access.ts';
+import { adminCommands } from './admin.ts';
+import { apiKeyCommands } from './apikeys.ts';
+import { auditCommands } from './audit.ts';
+import { clientCommands } from './clients.ts';
+import { keysListCommands } from './keys-list.ts';
+import { keysRotateCommands } from './keys-rotate.ts';
+import type { Command } from './kit.ts';
+import { serverCommands } from './server.ts';
+
+/** Every CLI command by its name (`vigil <name>`), one group per file. */
+export const commands: Record<string, Command> = {
+  ...serverCommands,
+  ...adminCommands,
+  ...keysListCommands,
+  ...keysRotateCommands,
+  ...auditCommands,
+  ...clientCommands,
+  ...apiKeyCommands,
+  ...accessCommands,
+};
