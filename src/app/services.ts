@@ -15,66 +15,72 @@ import { createLifecycle } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
-import { createSessionService } from '../sessions/index.ts';
+import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
 
 /** How long a started sign-in may take between its steps. */
 export const signInFlowMinutes = 10;
 
-/** The domain services over a core, wired once (server, CLI, tests). */
-export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
-  const base = { audit: core.audit.record, clock: core.clock };
-  const mailer =
-    options.mailer ??
-    createMailer({
-      smtpUrl: core.config.VIGIL_SMTP_URL,
-      from: core.config.VIGIL_MAIL_FROM,
-      logger: core.logger,
-    });
-  const identity = createIdentityService(base);
-  const rbac = createRbac({
-    ...base,
-    identity,
-    platformOrgId,
-    requestTtlDays: 7,
+/** What most services record audit events with and read the time from. */
+const baseOf = (core: Core) => ({ audit: core.audit.record, clock: core.clock });
+
+function mailerOf(core: Core): Mailer {
+  return createMailer({
+    smtpUrl: core.config.VIGIL_SMTP_URL,
+    from: core.config.VIGIL_MAIL_FROM,
+    logger: core.logger,
   });
+}
+
+/** Tiers 3–4: organizations, users, and the roles they hold. */
+function directoryServices(core: Core) {
+  const base = baseOf(core);
+  const identity = createIdentityService(base);
+  const rbac = createRbac({ ...base, identity, platformOrgId, requestTtlDays: 7 });
   const tenancy = createTenancyService({ ...base, platformOrgId });
+  return { identity, rbac, tenancy };
+}
+
+/** Tier 4: how a user proves who they are, and the brakes on guessing. */
+function credentialServices(core: Core) {
+  const base = baseOf(core);
+  const { config } = core;
   const passwords = createPasswordService(base);
   const lockout = createLockoutService({
     ...base,
     database: core.database,
-    ipMaxFailures: core.config.VIGIL_SIGNIN_IP_MAX_FAILURES,
-    ipWindowMinutes: core.config.VIGIL_SIGNIN_IP_WINDOW_MINUTES,
+    ipMaxFailures: config.VIGIL_SIGNIN_IP_MAX_FAILURES,
+    ipWindowMinutes: config.VIGIL_SIGNIN_IP_WINDOW_MINUTES,
     ipCounter: core.ipCounter,
   });
   const mfa = createMfaService({
     ...base,
     keyring: core.keyring,
-    issuer: new URL(core.config.VIGIL_PUBLIC_URL).hostname,
+    issuer: new URL(config.VIGIL_PUBLIC_URL).hostname,
   });
-  // The provider hears of every ended session (back-channel logout); it is built further down.
-  let oauth: OAuth | undefined;
-  const sessions = createSessionService({
-    ...base,
-    database: core.database,
-    onEnded: async (ended, reason) => oauth?.sessionsEnded(ended, reason),
-  });
-  const webauthn = createWebauthn({
-    ...base,
-    publicUrl: core.config.VIGIL_PUBLIC_URL,
-    rpName: 'Vigil',
-  });
+  const webauthn = createWebauthn({ ...base, publicUrl: config.VIGIL_PUBLIC_URL, rpName: 'Vigil' });
+  return { passwords, lockout, mfa, webauthn };
+}
+
+type Directory = ReturnType<typeof directoryServices>;
+type Credentials = ReturnType<typeof credentialServices>;
+
+/** Tier 6: the flows a person goes through (sign-in, password reset, account, bootstrap). */
+function authFlows(
+  core: Core,
+  deps: Directory & Credentials & { sessions: SessionService; mailer: Mailer },
+) {
+  const { config } = core;
+  const { identity, rbac, tenancy, passwords, lockout, mfa, webauthn, sessions, mailer } = deps;
+  const shared = { database: core.database, audit: core.audit, identity, passwords };
   const signIn = createSignInFlow({
-    database: core.database,
-    audit: core.audit,
-    identity,
+    ...shared,
+    sessions,
     rbac,
-    passwords,
     lockout,
     mfa,
     webauthn,
-    sessions,
     clock: core.clock,
     platformOrgId,
     mailer,
@@ -82,90 +88,99 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     flowMinutes: signInFlowMinutes,
   });
   const passwordReset = createPasswordReset({
-    database: core.database,
-    audit: core.audit,
-    identity,
-    passwords,
+    ...shared,
     sessions,
     devices: lockout.devices,
     mailer,
     logger: core.logger,
     clock: core.clock,
-    publicUrl: core.config.VIGIL_PUBLIC_URL,
+    publicUrl: config.VIGIL_PUBLIC_URL,
     platformOrgId,
   });
   const account = createAccount({
-    database: core.database,
-    audit: core.audit,
-    identity,
-    tenancy,
+    ...shared,
     sessions,
+    tenancy,
     devices: lockout.devices,
     mfa,
     webauthn,
-    passwords,
     mfaRequired: signIn.mfaRequired,
   });
   const bootstrap = createBootstrapService({
-    database: core.database,
-    audit: core.audit,
-    identity,
+    ...shared,
     rbac,
-    passwords,
     clock: core.clock,
-    publicUrl: core.config.VIGIL_PUBLIC_URL,
-    ttlMinutes: core.config.VIGIL_BOOTSTRAP_TTL_MINUTES,
+    publicUrl: config.VIGIL_PUBLIC_URL,
+    ttlMinutes: config.VIGIL_BOOTSTRAP_TTL_MINUTES,
     platformOrgId,
   });
-  oauth = createOAuth({
-    issuer: core.config.VIGIL_PUBLIC_URL,
+  return { signIn, passwordReset, account, bootstrap };
+}
+
+/** Tier 6: the OpenID provider, its clients and signing keys. */
+function oauthService(
+  core: Core,
+  deps: Pick<Directory, 'identity'> & { sessions: SessionService },
+) {
+  const { config } = core;
+  return createOAuth({
+    issuer: config.VIGIL_PUBLIC_URL,
     database: core.database,
     keyring: core.keyring,
     keys: core.keys,
     audit: core.audit,
-    identity,
-    sessions,
+    identity: deps.identity,
+    sessions: deps.sessions,
     sessionTokenOf: (req) => sessionTokenOf(req.headers),
     clock: core.clock,
     logger: core.logger,
     platformOrgId,
-    behindProxy: core.config.VIGIL_BEHIND_TLS_PROXY,
-    allowLoopbackCalls: core.config.VIGIL_ENV !== 'production',
-    refreshReuseGraceSeconds: core.config.VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS,
-    clientSecretOverlapHours: core.config.VIGIL_OIDC_CLIENT_SECRET_OVERLAP_HOURS,
-    signingKeyRotationDays: core.config.VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS,
-    signingKeyPublishAheadSeconds: core.config.VIGIL_OIDC_SIGNING_KEY_PUBLISH_AHEAD_SECONDS,
+    behindProxy: config.VIGIL_BEHIND_TLS_PROXY,
+    allowLoopbackCalls: config.VIGIL_ENV !== 'production',
+    refreshReuseGraceSeconds: config.VIGIL_OIDC_REFRESH_REUSE_GRACE_SECONDS,
+    clientSecretOverlapHours: config.VIGIL_OIDC_CLIENT_SECRET_OVERLAP_HOURS,
+    signingKeyRotationDays: config.VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS,
+    signingKeyPublishAheadSeconds: config.VIGIL_OIDC_SIGNING_KEY_PUBLISH_AHEAD_SECONDS,
     pages: oauthPages,
   });
-  const apiKeys = createApiKeys({ ...base, database: core.database, rbac, platformOrgId });
+}
+
+/** The domain services over a core, wired once (server, CLI, tests). */
+export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
+  const mailer = options.mailer ?? mailerOf(core);
+  const directory = directoryServices(core);
+  const credentials = credentialServices(core);
+  const { identity, rbac } = directory;
+  // The provider hears of every ended session (back-channel logout); it is built further down.
+  let oauth: OAuth | undefined;
+  const sessions = createSessionService({
+    ...baseOf(core),
+    database: core.database,
+    onEnded: async (ended, reason) => oauth?.sessionsEnded(ended, reason),
+  });
+  const flows = authFlows(core, { ...directory, ...credentials, sessions, mailer });
+  oauth = oauthService(core, { identity, sessions });
+  const apiKeys = createApiKeys({ ...baseOf(core), database: core.database, rbac, platformOrgId });
   const lifecycle = createLifecycle({
     identity,
     sessions,
-    devices: lockout.devices,
+    devices: credentials.lockout.devices,
     apiKeys,
     rbac,
     revokeOAuth: oauth.revokeAllFor,
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
   });
-  const accessExports = createAccessExports({ identity, rbac, mfa, sessions });
+  const accessExports = createAccessExports({ identity, rbac, mfa: credentials.mfa, sessions });
   return {
-    identity,
-    rbac,
+    ...directory,
+    ...credentials,
+    ...flows,
     apiKeys,
     accessExports,
     lifecycle,
     oauth,
-    tenancy,
-    passwords,
-    lockout,
-    mfa,
-    webauthn,
     sessions,
-    signIn,
-    passwordReset,
-    account,
-    bootstrap,
     mailer,
   };
 }
