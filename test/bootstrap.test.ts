@@ -20,12 +20,17 @@ describe('first-administrator bootstrap', () => {
   before(async () => {
     core = await openTestCore({ clock });
     server = await startTestServer(core);
-    const identity = createIdentityService({ audit: core.audit.record, clock });
+    const identity = createIdentityService({
+      database: core.database,
+      audit: core.audit.record,
+      clock,
+    });
     bootstrap = createBootstrapService({
       database: core.database,
       audit: core.audit,
       identity,
       rbac: createRbac({
+        database: core.database,
         audit: core.audit.record,
         clock,
         identity,

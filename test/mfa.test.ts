@@ -29,7 +29,11 @@ describe('MFA: TOTP and recovery codes', () => {
   before(async () => {
     core = await openTestCore({ clock });
     orgId = await core.createOrg('aviato');
-    const identity = createIdentityService({ audit: core.audit.record, clock });
+    const identity = createIdentityService({
+      database: core.database,
+      audit: core.audit.record,
+      clock,
+    });
     user = await inOrg((tx) =>
       identity.createUser(
         tx,

@@ -33,7 +33,11 @@ describe('passwords', () => {
     core = await openTestCore({ clock });
     orgId = await core.createOrg('hooli');
     passwords = createPasswordService({ audit: core.audit.record, clock });
-    const identity = createIdentityService({ audit: core.audit.record, clock });
+    const identity = createIdentityService({
+      database: core.database,
+      audit: core.audit.record,
+      clock,
+    });
     user = await inOrg((tx) =>
       identity.createUser(
         tx,

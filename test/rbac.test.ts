@@ -306,7 +306,7 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
     const held = await inAcme((tx) => auth.rbac.rolesOfUser(tx, me(carol)));
     assert.ok(!held.some((r) => r.key === 'member'), 'not counted once expired, swept or not');
     clock.advance(7 * 86_400_000);
-    assert.ok((await auth.rbac.sweep(core.database)) >= 2);
+    assert.ok((await auth.rbac.sweep()) >= 2);
     const [expired] = await events('role.expired');
     assert.equal(expired?.target_id, carol.id);
     assert.equal((await events('access_request.expired')).length >= 1, true);

@@ -41,7 +41,11 @@ describe('sessions', () => {
   before(async () => {
     core = await openTestCore({ clock });
     orgId = await core.createOrg('pied-piper');
-    const identity = createIdentityService({ audit: core.audit.record, clock });
+    const identity = createIdentityService({
+      database: core.database,
+      audit: core.audit.record,
+      clock,
+    });
     user = await inOrg((tx) =>
       identity.createUser(
         tx,

@@ -17,7 +17,11 @@ describe('tenant isolation', () => {
 
   before(async () => {
     core = await openTestCore();
-    const identity = createIdentityService({ audit: core.audit.record, clock: core.clock });
+    const identity = createIdentityService({
+      database: core.database,
+      audit: core.audit.record,
+      clock: core.clock,
+    });
     orgA = await core.createOrg('acme');
     orgB = await core.createOrg('globex');
     await withOrg(core.database, orgA, (tx) =>

@@ -78,7 +78,7 @@ export async function startServer(
       .catch((err: unknown) => logger.error({ err }, 'trusted device sweep failed'));
     // Role assignments and access requests past their expiry (audited).
     void services.rbac
-      .sweep(c.database)
+      .sweep()
       .catch((err: unknown) => logger.error({ err }, 'access sweep failed'));
   }, keyRefreshMs);
   background.unref();

@@ -36,9 +36,10 @@ function mailerOf(core: Core): Mailer {
 /** Tiers 3–4: organizations, users, and the roles they hold. */
 function directoryServices(core: Core) {
   const base = baseOf(core);
-  const identity = createIdentityService(base);
-  const rbac = createRbac({ ...base, identity, platformOrgId, requestTtlDays: 7 });
-  const tenancy = createTenancyService({ ...base, platformOrgId });
+  const stored = { ...base, database: core.database };
+  const identity = createIdentityService(stored);
+  const rbac = createRbac({ ...stored, identity, platformOrgId, requestTtlDays: 7 });
+  const tenancy = createTenancyService({ ...stored, platformOrgId });
   return { identity, rbac, tenancy };
 }
 
@@ -171,7 +172,13 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
   });
-  const accessExports = createAccessExports({ identity, rbac, mfa: credentials.mfa, sessions });
+  const accessExports = createAccessExports({
+    database: core.database,
+    identity,
+    rbac,
+    mfa: credentials.mfa,
+    sessions,
+  });
   return {
     ...directory,
     ...credentials,

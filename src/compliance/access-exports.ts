@@ -6,6 +6,7 @@ import type { SessionService } from '../sessions/index.ts';
 import { toCsv } from './csv.ts';
 
 export interface AccessExportDeps {
+  database: Database;
   identity: IdentityService;
   rbac: Rbac;
   mfa: MfaService;
@@ -134,7 +135,6 @@ export function createAccessExports(deps: AccessExportDeps) {
      * organization), read in the organization's own transaction (platform scope for the platform).
      */
     exportOf: (
-      database: Database,
       org: { id: string; slug: string },
       report: 'matrix' | 'users',
       format: 'csv' | 'json',
@@ -150,8 +150,8 @@ export function createAccessExports(deps: AccessExportDeps) {
           : `${JSON.stringify({ organization: org.slug, users: await exports.userAccess(tx, org.id) }, null, 2)}\n`;
       };
       return org.id === platformOrgId
-        ? withPlatform(database, read)
-        : withOrg(database, org.id, read);
+        ? withPlatform(deps.database, read)
+        : withOrg(deps.database, org.id, read);
     },
   };
 }

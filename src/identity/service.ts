@@ -55,6 +55,7 @@ function toUser(row: store.UserRow): User {
 }
 
 export interface IdentityDeps {
+  database: Database;
   audit: AuditWriter;
   clock: Clock;
 }
@@ -192,8 +193,8 @@ export function createIdentityService(deps: IdentityDeps) {
       return row ? toUser(row) : undefined;
     },
     /** The user with `id` in any organization, in its own platform-scope transaction. */
-    userById: async (database: Database, id: string): Promise<User | undefined> => {
-      const row = await withPlatform(database, (tx) => store.findUser(tx, id));
+    userById: async (id: string): Promise<User | undefined> => {
+      const row = await withPlatform(deps.database, (tx) => store.findUser(tx, id));
       return row ? toUser(row) : undefined;
     },
   };

@@ -1,7 +1,8 @@
 import type { IdentityService } from '../identity/index.ts';
-import type { AuditWriter, Clock } from '../platform/index.ts';
+import type { AuditWriter, Clock, Database } from '../platform/index.ts';
 
 export interface RbacDeps {
+  database: Database;
   identity: IdentityService;
   audit: AuditWriter;
   clock: Clock;

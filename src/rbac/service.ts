@@ -1,4 +1,4 @@
-import { type Database, withPlatform } from '../platform/index.ts';
+import { withPlatform } from '../platform/index.ts';
 import { createAssignments } from './assignments.ts';
 import { permissions } from './catalog.ts';
 import { createConflictRules } from './conflicts.ts';
@@ -47,8 +47,8 @@ export function createRbac(deps: RbacDeps) {
     violations: conflicts.violations,
 
     /** Removes expired assignments and closes expired requests, each audited (housekeeping). */
-    async sweep(database: Database): Promise<number> {
-      return withPlatform(database, (tx) => expireLapsed(tx, deps));
+    async sweep(): Promise<number> {
+      return withPlatform(deps.database, (tx) => expireLapsed(tx, deps));
     },
   };
 }

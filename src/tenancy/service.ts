@@ -40,6 +40,7 @@ function toOrganization(row: store.OrganizationRow): Organization {
 }
 
 export interface TenancyDeps {
+  database: Database;
   audit: AuditWriter;
   clock: Clock;
   platformOrgId: string;
@@ -84,8 +85,10 @@ export function createTenancyService(deps: TenancyDeps) {
       return (await store.listOrganizations(tx)).map(toOrganization);
     },
     /** Every organization, in its own platform-scope transaction (the operator's commands). */
-    organizations: (database: Database): Promise<Organization[]> =>
-      withPlatform(database, async (tx) => (await store.listOrganizations(tx)).map(toOrganization)),
+    organizations: (): Promise<Organization[]> =>
+      withPlatform(deps.database, async (tx) =>
+        (await store.listOrganizations(tx)).map(toOrganization),
+      ),
     async getOrganization(tx: Tx, id: string): Promise<Organization | undefined> {
       const row = await store.findOrganization(tx, id);
       return row ? toOrganization(row) : undefined;

@@ -56,6 +56,7 @@ export async function openTestCore(
     database: testDb.database,
   });
   const tenancy = createTenancyService({
+    database: core.database,
     audit: core.audit.record,
     clock: core.clock,
     platformOrgId,

@@ -5,7 +5,6 @@ import {
   type CommandContext,
   findOrg,
   onlyOptions,
-  organizations,
   positional,
   text,
   UsageError,
@@ -27,9 +26,9 @@ async function accessExport(
   if (text(ctx, 'org') === undefined) throw new UsageError(`${command} needs --org SLUG`);
   return withCore(ctx, async (core) => {
     const services = createServices(core);
-    const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+    const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
     const report = command === 'access matrix' ? 'matrix' : 'users';
-    const body = await services.accessExports.exportOf(core.database, org, report, format);
+    const body = await services.accessExports.exportOf(org, report, format);
     const out = text(ctx, 'out');
     if (out) writeFileSync(out, body, { mode: 0o600 });
     else ctx.stdout.write(body);

@@ -5,7 +5,6 @@ import {
   findOrg,
   iso,
   onlyOptions,
-  organizations,
   positional,
   print,
   table,
@@ -52,7 +51,7 @@ export const apiKeyCommands: Record<string, Command> = {
     };
     return withCore(ctx, async (core) => {
       const services = createServices(core);
-      const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+      const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
       const { key, token } = await services.apiKeys
         .createInOrg(org.id, input, operatorActor)
         .catch(asUsage);
@@ -77,7 +76,7 @@ export const apiKeyCommands: Record<string, Command> = {
     if (text(ctx, 'org') === undefined) throw new UsageError(`${command} needs --org SLUG`);
     return withCore(ctx, async (core) => {
       const services = createServices(core);
-      const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+      const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
       const keys = await services.apiKeys.listInOrg(org.id);
       print(
         ctx,
@@ -111,7 +110,7 @@ export const apiKeyCommands: Record<string, Command> = {
     if (text(ctx, 'org') === undefined) throw new UsageError(`${command} needs --org SLUG`);
     return withCore(ctx, async (core) => {
       const services = createServices(core);
-      const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+      const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
       await services.apiKeys.revokeInOrg(org.id, id, reason, operatorActor);
       print(ctx, `API key ${id} revoked: it is refused from now on`, { id, revoked: true });
       return 0;

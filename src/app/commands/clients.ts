@@ -6,7 +6,6 @@ import {
   findOrg,
   iso,
   onlyOptions,
-  organizations,
   positional,
   print,
   table,
@@ -86,7 +85,7 @@ export const clientCommands: Record<string, Command> = {
     const input = clientInput(ctx, 'clients create');
     return withCore(ctx, async (core) => {
       const services = createServices(core);
-      const org = findOrg(await organizations(core, services), text(ctx, 'org'));
+      const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
       const { client, secret } = await services.oauth.clients
         .createInOrg(org.id, input, operatorActor)
         .catch(asUsage);
@@ -120,7 +119,7 @@ export const clientCommands: Record<string, Command> = {
     positional(ctx, command, []);
     return withCore(ctx, async (core) => {
       const services = createServices(core);
-      const orgs = await organizations(core, services);
+      const orgs = await services.tenancy.organizations();
       const wanted = text(ctx, 'org');
       const org = wanted === undefined ? undefined : findOrg(orgs, wanted);
       const clients = await services.oauth.clients.listInOrg(org?.id);

@@ -2,7 +2,6 @@
 import { type Config, type Database, type Logger, platformOrgId } from '../../platform/index.ts';
 import type { Organization } from '../../tenancy/index.ts';
 import { type Core, openCore } from '../core.ts';
-import type { Services } from '../services.ts';
 
 export interface CommandContext {
   config: Config;
@@ -87,9 +86,6 @@ export function texts(ctx: CommandContext, name: string): string[] {
   const value = ctx.options[name];
   return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 }
-
-export const organizations = (core: Core, services: Services) =>
-  services.tenancy.organizations(core.database);
 
 /** The organization `--org` names (slug or id); the platform when omitted. */
 export function findOrg(orgs: Organization[], value: string | undefined): Organization {

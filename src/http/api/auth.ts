@@ -2,12 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiKeys } from '../../apikeys/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
-import type { AuditActor, Database } from '../../platform/index.ts';
+import type { AuditActor } from '../../platform/index.ts';
 import type { Principal } from '../../rbac/index.ts';
 import { httpErrors } from '../errors.ts';
 
 export interface ApiAuthDeps {
-  database: Database;
   apiKeys: ApiKeys;
   oauth: OAuth;
   identity: IdentityService;
@@ -37,7 +36,7 @@ export async function principalOf(
   const userId = claims.sub;
   // A deactivated user's token stops at once, whatever its expiry
   // (docs/architecture.md#invariant-6).
-  const user = await deps.identity.userById(deps.database, userId);
+  const user = await deps.identity.userById(userId);
   if (user?.status !== 'active') throw unauthenticated();
   return {
     principal: { userId: user.id, orgId: user.orgId },
