@@ -43,6 +43,13 @@ export async function startServer(
   const { bootstrap, oauth } = services;
   await oauth.signingKeys.ensure(systemActor);
   await oauth.reload();
+  const apiAudience = `${config.VIGIL_PUBLIC_URL}${apiPrefix}`;
+  const consoleCanSignIn = await oauth.clients.ensureConsoleClient(
+    { publicUrl: config.VIGIL_PUBLIC_URL, apiAudience },
+    systemActor,
+  );
+  if (!consoleCanSignIn)
+    logger.warn('VIGIL_PUBLIC_URL is not https: the admin console (/admin) cannot sign anyone in');
   const sealer = startSealer({
     ...c.sealer,
     intervalMs: config.VIGIL_AUDIT_SEAL_INTERVAL_MS,
@@ -103,7 +110,7 @@ export async function startServer(
       database: c.database,
       audit: c.audit,
       publicUrl: config.VIGIL_PUBLIC_URL,
-      audience: `${config.VIGIL_PUBLIC_URL}${apiPrefix}`,
+      audience: apiAudience,
     },
     metrics: createMetricsRegistry(),
     readiness: {

@@ -7,6 +7,14 @@ export const pageCsp =
 /** Pages with a passkey button: the same, plus Vigil's own scripts and same-origin fetches. */
 export const passkeyPageCsp = `${pageCsp}; script-src 'self'; connect-src 'self'`;
 /**
+ * The admin console (docs/console.md#content-security-policy): its own scripts only, its own
+ * stylesheets plus the <style> elements Mantine injects carrying this response's nonce, and
+ * requests to Vigil alone (the admin API, the token endpoint).
+ */
+export const consoleCsp = (nonce: string) =>
+  `default-src 'none'; script-src 'self'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+
+/**
  * What oidc-provider's routes start with: the page policy with an explicit `script-src`, so that
  * oidc-provider adds the hash of its self-submitting form's script (form_post, logout) to it.
  */

@@ -11,6 +11,7 @@ import { type Config, type Logger, newId } from '../platform/index.ts';
 import { type AccountDeps, registerAccountRoutes } from './account/routes.ts';
 import { type AdminApiDeps, registerAdminApi } from './api/index.ts';
 import { registerBootstrapRoutes } from './bootstrap-routes.ts';
+import { registerConsoleRoutes } from './console-routes.ts';
 import { httpErrors } from './errors.ts';
 import { formFields } from './form-body.ts';
 import { type Readiness, registerHealthRoutes } from './health-routes.ts';
@@ -186,6 +187,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   registerBootstrapRoutes(app, deps.bootstrap);
   registerAccountRoutes(app, deps.account);
   registerAdminApi(app, deps.api);
+  await registerConsoleRoutes(app);
   app.get('/', async (_request, reply) => reply.redirect('/account', 303));
   return app;
 }

@@ -29,6 +29,17 @@ export async function updateSecrets(
   await tx.updateTable('oauth_clients').set(values).where('id', '=', id).execute();
 }
 
+export async function updateLocations(
+  tx: Tx,
+  id: string,
+  values: Pick<
+    ClientRow,
+    'redirect_uris' | 'post_logout_redirect_uris' | 'resources' | 'updated_at'
+  >,
+): Promise<void> {
+  await tx.updateTable('oauth_clients').set(values).where('id', '=', id).execute();
+}
+
 export async function setStatus(
   tx: Tx,
   id: string,

@@ -116,6 +116,13 @@ export const clientInputSchema = z
   });
 
 export type ClientInput = z.input<typeof clientInputSchema>;
+
+/** Where a client's users are sent back and the resource servers it may call. */
+export interface ClientLocations {
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  resources: string[];
+}
 export type TokenLifetimes = z.output<typeof clientInputSchema>['tokenLifetimes'];
 
 export interface OAuthClient {
@@ -170,16 +177,20 @@ export function createClientService(deps: ClientServiceDeps) {
   const newSecret = () => randomToken(32); // 256 bits
 
   return {
-    /** Registers a client of `orgId`; returns it with its secret, shown this once. */
+    /**
+     * Registers a client of `orgId`; returns it with its secret, shown this once. `fixedId` is
+     * for Vigil's own clients, whose id is known in advance (the admin console's).
+     */
     async create(
       tx: Tx,
       orgId: string,
       input: unknown,
       actor: AuditActor,
+      fixedId?: string,
     ): Promise<{ client: OAuthClient; secret: string | null }> {
       const data = parseInput(clientInputSchema, input, oauthErrors.clientInvalid);
       const now = clock.now();
-      const id = newId(now.getTime());
+      const id = fixedId ?? newId(now.getTime());
       const secret = confidential(data.kind) ? newSecret() : null;
       const row: store.ClientRow = {
         id,
@@ -243,6 +254,33 @@ export function createClientService(deps: ClientServiceDeps) {
         details: { before: { status: row.status }, after: { status: 'disabled' } },
       });
       return true;
+    },
+
+    /**
+     * Replaces where a client's users are sent back and which resource servers it may call
+     * (Vigil's own console, when the public URL changed); audited with before and after.
+     */
+    async updateLocations(tx: Tx, id: string, next: ClientLocations, actor: AuditActor) {
+      const row = await store.findClient(tx, id);
+      if (!row) throw oauthErrors.clientNotFound();
+      const before: ClientLocations = {
+        redirectUris: row.redirect_uris,
+        postLogoutRedirectUris: row.post_logout_redirect_uris,
+        resources: row.resources,
+      };
+      await store.updateLocations(tx, id, {
+        redirect_uris: next.redirectUris,
+        post_logout_redirect_uris: next.postLogoutRedirectUris,
+        resources: next.resources,
+        updated_at: clock.now(),
+      });
+      await deps.audit(tx, {
+        orgId: row.org_id,
+        action: 'oauth.client.updated',
+        actor,
+        target: { type: 'oauth_client', id },
+        details: { before, after: next },
+      });
     },
 
     /**

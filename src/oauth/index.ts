@@ -6,6 +6,7 @@ export {
   type OAuthClient,
   previousClientSecretColumn,
 } from './clients.ts';
+export { consoleClientId, consolePath } from './console-client.ts';
 export { oauthErrors } from './errors.ts';
 export { oauthPathPrefixes, oauthRoutes } from './provider.ts';
 export { extendGrant } from './provider-interactions.ts';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import type Provider from 'oidc-provider';
 import type { UnknownObject } from 'oidc-provider';
 import type { AuditLog } from '../audit/index.ts';
@@ -18,6 +19,7 @@ import {
 import type { SessionService } from '../sessions/index.ts';
 import * as clientStore from './clients.store.ts';
 import { createClientService, isConfidentialKind } from './clients.ts';
+import { consoleClientId, consoleClientInput, consoleRegistrationOf } from './console-client.ts';
 import { createLogout } from './logout.ts';
 import * as models from './models.store.ts';
 import { createProvider } from './provider.ts';
@@ -194,6 +196,36 @@ export function createOAuth(deps: OAuthDeps) {
     afterCommit(tx, async () => current?.clients.forget(id));
     return clients.disable(tx, id, actor);
   }
+  /**
+   * Registers the admin console's client at start (docs/console.md#sign-in): once, and again
+   * only where the public URL moved its redirect URIs or the admin API's audience. An operator's
+   * decision to disable it stands. False when the public URL is not https, which no client may
+   * be sent back to nor call (a development setting): the console then cannot sign in.
+   */
+  async function ensureConsoleClient(
+    where: { publicUrl: string; apiAudience: string },
+    actor: AuditActor,
+  ): Promise<boolean> {
+    if (!where.publicUrl.startsWith('https://')) return false;
+    const input = consoleClientInput(where.publicUrl, where.apiAudience);
+    return withPlatform(deps.database, async (tx) => {
+      const existing = await clients.get(tx, consoleClientId);
+      if (!existing) {
+        await clients.create(tx, deps.platformOrgId, input, actor, consoleClientId);
+        return true;
+      }
+      const wanted = {
+        redirectUris: input.redirectUris,
+        postLogoutRedirectUris: input.postLogoutRedirectUris,
+        resources: input.resources,
+      };
+      if (isDeepStrictEqual(consoleRegistrationOf(existing), wanted)) return true;
+      afterCommit(tx, async () => current?.clients.forget(consoleClientId));
+      await clients.updateLocations(tx, consoleClientId, wanted, actor);
+      return true;
+    });
+  }
+
   // The platform organization's clients are kept in platform scope, as the admin API's runner does.
   const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
     orgId === deps.platformOrgId
@@ -225,6 +257,7 @@ export function createOAuth(deps: OAuthDeps) {
       /** Disables the client; false when it was disabled already. */
       disableById: (id: string, actor: AuditActor) =>
         withPlatform(deps.database, (tx) => disable(tx, id, actor)),
+      ensureConsoleClient,
     },
     signingKeys,
     findClient,

@@ -100,6 +100,8 @@ export const auditActions = {
     'A bootstrap attempt was refused (invalid link, closed bootstrap or a weak password; reason in details). No target.',
 
   'oauth.client.created': 'An OAuth client was registered. Target: the client.',
+  'oauth.client.updated':
+    "Where an OAuth client's users are sent back, or the resource servers it may call, changed (Vigil's own console after a change of public URL; before and after in details). Target: the client.",
   'oauth.client.disabled':
     'An OAuth client was disabled: it gets no new tokens. Target: the client.',
   'oauth.client.secret_rotated':

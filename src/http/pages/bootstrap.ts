@@ -49,6 +49,6 @@ export function bootstrapDonePage(email: string): string {
     'Administrator created',
     html`<h1>Platform administrator created</h1>
 <div class="ok" role="status"><p>${email} is now the platform administrator. The setup link is used up and bootstrap is closed; both are recorded in the audit log.</p></div>
-<p>Platform administrators always use two-step verification: <a href="/login">sign in</a> to set it up now.</p>`,
+<p>Platform administrators always use two-step verification: <a href="/admin">sign in to the admin console</a> to set it up now.</p>`,
   );
 }

@@ -1,0 +1,98 @@
+import { Alert, Center, Loader } from '@mantine/core';
+import type { User } from 'oidc-client-ts';
+import { useEffect, useState } from 'react';
+import { Navigate, Route, Routes, useNavigate } from 'react-router';
+import { type Access, hasConsole, loadAccess, may, sections } from './access.ts';
+import { completeSignIn, signIn, userManager } from './auth.ts';
+import { NoConsole } from './pages/NoConsole.tsx';
+import { Organizations } from './pages/Organizations.tsx';
+import { Shell } from './Shell.tsx';
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/callback" element={<Callback />} />
+      <Route path="*" element={<SignedIn />} />
+    </Routes>
+  );
+}
+
+function Loading({ label }: { label: string }) {
+  return (
+    <Center h="100vh">
+      <Loader aria-label={label} />
+    </Center>
+  );
+}
+
+function Failure({ error }: { error: unknown }) {
+  return (
+    <Center h="100vh">
+      <Alert color="red" title="The console could not start" role="alert">
+        {error instanceof Error ? error.message : String(error)}
+      </Alert>
+    </Center>
+  );
+}
+
+/** The end of Vigil's hosted sign-in: back to the page the user was on. */
+function Callback() {
+  const navigate = useNavigate();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    completeSignIn().then(
+      (returnTo) => navigate(returnTo.replace(/^\/admin/, '') || '/', { replace: true }),
+      setError,
+    );
+  }, [navigate]);
+  return error ? <Failure error={error} /> : <Loading label="Signing in" />;
+}
+
+type State =
+  | { phase: 'loading' }
+  | { phase: 'ready'; user: User; access: Access }
+  | { phase: 'none'; user: User }
+  | { phase: 'failed'; error: unknown };
+
+/** Signs the user in when they are not, then shows what they may do. */
+function SignedIn() {
+  const [state, setState] = useState<State>({ phase: 'loading' });
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const user = await userManager.getUser();
+      if (!user || (user.expired && !user.refresh_token)) return signIn();
+      const access = await loadAccess(user);
+      if (!live) return;
+      setState(
+        access && hasConsole(access) ? { phase: 'ready', user, access } : { phase: 'none', user },
+      );
+    })().catch((error: unknown) => live && setState({ phase: 'failed', error }));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  switch (state.phase) {
+    case 'loading':
+      return <Loading label="Loading the console" />;
+    case 'failed':
+      return <Failure error={state.error} />;
+    case 'none':
+      return <NoConsole email={state.user.profile.email} />;
+    case 'ready': {
+      const { access } = state;
+      const first = sections.find((s) => may(access, s.anyOf));
+      return (
+        <Shell access={access}>
+          <Routes>
+            {may(access, ['platform.orgs', 'org.read']) && (
+              <Route path="/orgs" element={<Organizations access={access} />} />
+            )}
+            <Route path="*" element={<Navigate to={first?.path ?? '/'} replace />} />
+          </Routes>
+        </Shell>
+      );
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import '@mantine/core/styles.css';
+import { MantineProvider } from '@mantine/core';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { App } from './App.tsx';
+
+/**
+ * This response's CSP nonce (the server puts it on this meta tag): Mantine's <style> elements
+ * carry it, since the policy allows no other inline style (docs/console.md#content-security-policy).
+ */
+const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider defaultColorScheme="auto" getStyleNonce={() => nonce}>
+      <BrowserRouter basename="/admin">
+        <App />
+      </BrowserRouter>
+    </MantineProvider>
+  </StrictMode>,
+);
