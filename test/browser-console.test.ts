@@ -123,6 +123,45 @@ describe('admin console in a real browser', () => {
       'no token in a cookie',
     );
 
+    // A refused access token is renewed with the refresh token, and the page carries on.
+    const tokens = () =>
+      page.evaluate(() => {
+        const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:')) ?? '';
+        return { key, user: JSON.parse(sessionStorage.getItem(key) ?? '{}') };
+      });
+    const spoil = (fields: string[]) =>
+      page.evaluate(
+        ({ fields }) => {
+          const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:')) ?? '';
+          const user = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+          for (const field of fields) user[field] = 'spoiled';
+          sessionStorage.setItem(key, JSON.stringify(user));
+        },
+        { fields },
+      );
+    const signIns: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/oauth2/authorize') signIns.push(r.url());
+    });
+    await spoil(['access_token']);
+    await page.reload();
+    await table.getByRole('cell', { name: 'initech', exact: true }).waitFor();
+    const renewed = await tokens();
+    assert.notEqual(renewed.user.access_token, 'spoiled');
+    assert.deepEqual(signIns, [], 'renewed without a sign-in');
+
+    // When the refresh token is refused too, a sign-in (here without a prompt: the Vigil
+    // session is live) brings the user back to the page they were on.
+    await spoil(['access_token', 'refresh_token']);
+    await page.reload();
+    await page.waitForURL(/\/admin\/callback/);
+    await page.waitForURL(/\/admin\/orgs$/);
+    await table.getByRole('cell', { name: 'initech', exact: true }).waitFor();
+    assert.equal(signIns.length, 1);
+    const authorize = new URL(signIns[0] ?? '');
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(authorize.searchParams.get('resource'), `${world.base}/api/v1`);
+
     // Dark mode, and still no style the policy refuses.
     await page.getByRole('button', { name: 'Switch to dark mode' }).click();
     await page.locator('html[data-mantine-color-scheme="dark"]').waitFor();

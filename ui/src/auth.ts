@@ -1,4 +1,4 @@
-import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { type User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 
 /** Vigil serves the console, the provider and the admin API on one origin (docs/console.md). */
 const origin = window.location.origin;
@@ -34,9 +34,15 @@ interface ReturnState {
 
 const here = () => window.location.pathname + window.location.search + window.location.hash;
 
-/** Sends the browser through Vigil's hosted sign-in, back to the page it is on now. */
+let leaving: Promise<void> | undefined;
+
+/**
+ * Sends the browser through Vigil's hosted sign-in, back to the page it is on now. Once: calls
+ * refused together (a page's parallel reads) start one sign-in, not one each.
+ */
 export function signIn(): Promise<void> {
-  return userManager.signinRedirect({ state: { returnTo: here() } satisfies ReturnState });
+  leaving ??= userManager.signinRedirect({ state: { returnTo: here() } satisfies ReturnState });
+  return leaving;
 }
 
 /** Finishes a sign-in on /admin/callback; the console path to go back to. */
@@ -55,14 +61,27 @@ export async function accessToken(): Promise<string | undefined> {
   return undefined;
 }
 
-/** A new access token from the refresh token (rotated by Vigil); undefined when refused. */
-export async function renew() {
-  try {
-    return await userManager.signinSilent();
-  } catch {
-    await userManager.removeUser();
-    return undefined;
-  }
+let renewing: Promise<User | undefined> | undefined;
+
+/**
+ * A new access token from the refresh token (which Vigil rotates); undefined when refused.
+ * Calls refused together share one renewal: a second use of the refresh token it replaces
+ * would be taken for a stolen one.
+ */
+export function renew(): Promise<User | undefined> {
+  renewing ??= userManager
+    .signinSilent()
+    .then(
+      (user) => user ?? undefined,
+      async () => {
+        await userManager.removeUser();
+        return undefined;
+      },
+    )
+    .finally(() => {
+      renewing = undefined;
+    });
+  return renewing;
 }
 
 export function signOut(): Promise<void> {
