@@ -4,7 +4,7 @@ import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsole } from '../scripts/build-ui.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
-import { operatorActor } from '../src/platform/index.ts';
+import { operatorActor, withPlatform } from '../src/platform/index.ts';
 import { launchChromium } from './support/browser.ts';
 import { startOidcWorld } from './support/oidc.ts';
 
@@ -166,6 +166,31 @@ describe('admin console in a real browser', () => {
     await page.getByRole('button', { name: 'Switch to dark mode' }).click();
     await page.locator('html[data-mantine-color-scheme="dark"]').waitFor();
     assert.deepEqual(violations, []);
+    await context.close();
+  });
+
+  it("shows an organization's auditor their own organization only, and no way to create one", async () => {
+    const email = 'olga@acme.test';
+    const user = await world.auth.createUser(world.orgId, email, world.password);
+    await withPlatform(world.core.database, (tx) =>
+      world.auth.rbac.assign(
+        tx,
+        { orgId: world.orgId, userId: user.id, roleKey: 'org-auditor', reason: 'test' },
+        null,
+        operatorActor,
+      ),
+    );
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(`${world.base}/admin`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(world.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/admin\/orgs$/);
+    const rows = page.getByRole('table', { name: 'Organizations' }).getByRole('row');
+    await rows.filter({ hasText: 'acme' }).waitFor();
+    assert.equal(await rows.count(), 2, 'the header and acme');
+    assert.equal(await page.getByRole('form', { name: 'Create an organization' }).count(), 0);
     await context.close();
   });
 
