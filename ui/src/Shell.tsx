@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
-import { NavLink as RouterLink } from 'react-router';
+import { NavLink as RouterLink, useLocation } from 'react-router';
 import { type Access, may, sections } from './access.ts';
 import { signOut } from './auth.ts';
 
@@ -37,6 +37,7 @@ function ColorSchemeToggle() {
 /** The frame of every page: the sections this user may open, the theme, sign-out. */
 export function Shell({ access, children }: { access: Access; children: ReactNode }) {
   const [opened, { toggle }] = useDisclosure();
+  const { pathname } = useLocation();
   return (
     <AppShell
       header={{ height: 56 }}
@@ -72,7 +73,13 @@ export function Shell({ access, children }: { access: Access; children: ReactNod
         {sections
           .filter((s) => may(access, s.anyOf))
           .map((s) => (
-            <NavLink key={s.path} component={RouterLink} to={s.path} label={s.label} />
+            <NavLink
+              key={s.path}
+              component={RouterLink}
+              to={s.path}
+              label={s.label}
+              active={pathname.startsWith(s.path)}
+            />
           ))}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
