@@ -28,6 +28,12 @@ describe("the admin console's client, registered at start", () => {
   after(() => core.close());
 
   it('is a first-party public platform client of code + PKCE and refresh tokens, for the admin API', async () => {
+    // Two nodes starting together: one registers it, the other finds it.
+    const both = await Promise.all([
+      oauth.clients.ensureConsoleClient(at('https://id.example.test'), systemActor),
+      oauth.clients.ensureConsoleClient(at('https://id.example.test'), systemActor),
+    ]);
+    assert.deepEqual(both, [true, true]);
     assert.equal(
       await oauth.clients.ensureConsoleClient(at('https://id.example.test'), systemActor),
       true,

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { OauthClientsTable, Tx } from '../platform/index.ts';
 
 export type ClientRow = Selectable<OauthClientsTable>;
@@ -51,4 +51,9 @@ export async function setStatus(
     .set({ status, updated_at: updatedAt })
     .where('id', '=', id)
     .execute();
+}
+
+/** Serialises Vigil's registration of its own clients across nodes starting together. */
+export async function lockOwnClients(tx: Tx): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('vigil.oauth_clients.own'))`.execute(tx);
 }

@@ -123,6 +123,13 @@ export interface ClientLocations {
   postLogoutRedirectUris: string[];
   resources: string[];
 }
+
+/** The locations of a client (or of a registration), and nothing else. */
+export const locationsOf = (client: ClientLocations): ClientLocations => ({
+  redirectUris: client.redirectUris,
+  postLogoutRedirectUris: client.postLogoutRedirectUris,
+  resources: client.resources,
+});
 export type TokenLifetimes = z.output<typeof clientInputSchema>['tokenLifetimes'];
 
 export interface OAuthClient {

@@ -1,4 +1,4 @@
-import type { ClientInput, OAuthClient } from './clients.ts';
+import type { ClientInput } from './clients.ts';
 
 /** The admin console's client id: fixed, so the console's build needs no configuration. */
 export const consoleClientId = 'vigil-console';
@@ -20,13 +20,4 @@ export function consoleClientInput(publicUrl: string, apiAudience: string) {
     resources: [apiAudience],
     grantTypes: ['authorization_code', 'refresh_token'],
   } satisfies ClientInput;
-}
-
-/** The parts of the registration that follow the public URL, as the client has them now. */
-export function consoleRegistrationOf(client: OAuthClient) {
-  return {
-    redirectUris: client.redirectUris,
-    postLogoutRedirectUris: client.postLogoutRedirectUris,
-    resources: client.resources,
-  };
 }

@@ -18,8 +18,8 @@ import {
 } from '../platform/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import * as clientStore from './clients.store.ts';
-import { createClientService, isConfidentialKind } from './clients.ts';
-import { consoleClientId, consoleClientInput, consoleRegistrationOf } from './console-client.ts';
+import { createClientService, isConfidentialKind, locationsOf } from './clients.ts';
+import { consoleClientId, consoleClientInput } from './console-client.ts';
 import { createLogout } from './logout.ts';
 import * as models from './models.store.ts';
 import { createProvider } from './provider.ts';
@@ -209,17 +209,15 @@ export function createOAuth(deps: OAuthDeps) {
     if (!where.publicUrl.startsWith('https://')) return false;
     const input = consoleClientInput(where.publicUrl, where.apiAudience);
     return withPlatform(deps.database, async (tx) => {
+      // Nodes starting together: the first registers it, the others then find it.
+      await clientStore.lockOwnClients(tx);
       const existing = await clients.get(tx, consoleClientId);
       if (!existing) {
         await clients.create(tx, deps.platformOrgId, input, actor, consoleClientId);
         return true;
       }
-      const wanted = {
-        redirectUris: input.redirectUris,
-        postLogoutRedirectUris: input.postLogoutRedirectUris,
-        resources: input.resources,
-      };
-      if (isDeepStrictEqual(consoleRegistrationOf(existing), wanted)) return true;
+      const wanted = locationsOf(input);
+      if (isDeepStrictEqual(locationsOf(existing), wanted)) return true;
       afterCommit(tx, async () => current?.clients.forget(consoleClientId));
       await clients.updateLocations(tx, consoleClientId, wanted, actor);
       return true;
