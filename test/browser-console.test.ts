@@ -166,6 +166,13 @@ describe('admin console in a real browser', () => {
     await page.getByRole('button', { name: 'Switch to dark mode' }).click();
     await page.locator('html[data-mantine-color-scheme="dark"]').waitFor();
     assert.deepEqual(violations, []);
+
+    // Signing out ends the provider's session and the Vigil session, back to a new sign-in.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    assert.equal(await page.evaluate(() => Object.keys(sessionStorage).length), 0);
     await context.close();
   });
 
