@@ -18,6 +18,20 @@ Commands:
   start                         start the server (same as npm start)
   migrate                       apply pending database migrations
   admin bootstrap               print a fresh one-time link to create the first platform administrator
+  orgs create --slug SLUG --name NAME
+                                create a customer organization
+  orgs list                     every organization
+  users create --org SLUG --email EMAIL [--name NAME] [--role KEY]...
+                                create a user with a temporary password, printed once, which they
+                                must change at their first sign-in (Vigil sends no invitation
+                                mail); --role gives roles as \`roles assign\` does
+  users list --org SLUG [--limit N] [--after ID]
+                                the users of an organization, a page at a time (default 100)
+  roles list --org SLUG         the roles of an organization, their flags and how many hold each
+  roles assign --org SLUG --user EMAIL --role KEY [--reason TEXT] [--expires ISO]
+                                give a user a role under the admin API's rules (conflict rules
+                                refuse it); a role that needs approval is granted at once by the
+                                operator, the break-glass actor, and audited as such
   keys list                     the key inventory: data keys, platform keys, ciphertexts per key,
                                 and the OIDC signing keys with their schedule
   keys rotate [--no-wait]       activate a new data key and re-encrypt every ciphertext under it
@@ -54,7 +68,8 @@ Options:
   --json                        machine-readable output
   -h, --help                    this text
 
-Exit codes: 0 ok, 1 a check failed (e.g. tampering found), 2 bad usage or configuration.
+Exit codes: 0 ok, 1 a check failed or a change was refused (e.g. tampering found, a conflict
+of roles), 2 bad usage or configuration.
 `;
 
 function parse(argv: string[]) {
@@ -88,8 +103,21 @@ function parse(argv: string[]) {
       permission: { type: 'string', multiple: true },
       'expires-in-days': { type: 'string' },
       reason: { type: 'string' },
+      slug: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      user: { type: 'string' },
+      expires: { type: 'string' },
+      limit: { type: 'string' },
+      after: { type: 'string' },
     },
   });
+}
+
+/** The unsafe development settings in use (each warning is `KEY: what`), as one line. */
+function developmentSettingsLine(warnings: string[]): string {
+  const keys = [...new Set(warnings.map((warning) => warning.split(':')[0]))];
+  return `vigil: development settings in use (${keys.join(', ')}), refused in production; see docs/configuration.md\n`;
 }
 
 /** What one run of the CLI reads and writes: the process's own unless given (tests give theirs). */
@@ -136,8 +164,11 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     const loaded = loadConfig(env);
     config = loaded.config;
     logger = createLogger(name === 'start' ? config.VIGIL_LOG_LEVEL : 'warn', stderr);
-    // Unsafe development settings are refused in production and shouted about here.
-    for (const warning of loaded.warnings) logger.warn(`UNSAFE SETTING ${warning}`);
+    // Unsafe development settings are refused in production: the server logs each of them,
+    // every other command says so in one line.
+    if (name === 'start')
+      for (const warning of loaded.warnings) logger.warn(`UNSAFE SETTING ${warning}`);
+    else if (loaded.warnings.length > 0) stderr.write(developmentSettingsLine(loaded.warnings));
   } catch (err) {
     stderr.write(`${(err as Error).message}\n`);
     return 2;

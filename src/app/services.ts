@@ -163,7 +163,9 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   oauth = oauthService(core, { identity, sessions });
   const apiKeys = createApiKeys({ ...baseOf(core), database: core.database, rbac, platformOrgId });
   const lifecycle = createLifecycle({
+    database: core.database,
     identity,
+    passwords: credentials.passwords,
     sessions,
     devices: credentials.lockout.devices,
     apiKeys,

@@ -7,6 +7,7 @@ import {
   newId,
   parseInput,
   type Tx,
+  withOrg,
   withPlatform,
 } from '../platform/index.ts';
 import { identityErrors } from './errors.ts';
@@ -197,6 +198,16 @@ export function createIdentityService(deps: IdentityDeps) {
       const row = await withPlatform(deps.database, (tx) => store.findUser(tx, id));
       return row ? toUser(row) : undefined;
     },
+    /** The user of `orgId` with this email (any case), in its own organization-scope transaction. */
+    userByEmail: async (orgId: string, email: string): Promise<User | undefined> => {
+      const row = await withOrg(deps.database, orgId, (tx) =>
+        store.findUserByEmail(tx, orgId, email),
+      );
+      return row ? toUser(row) : undefined;
+    },
+    /** A page of `orgId`'s users (see `listUsersPage`), in its own organization-scope transaction. */
+    usersPageIn: async (orgId: string, page: { after?: string; limit: number }): Promise<User[]> =>
+      (await withOrg(deps.database, orgId, (tx) => store.usersPage(tx, orgId, page))).map(toUser),
   };
 }
 

@@ -1,17 +1,26 @@
 import type { ApiKeys } from '../apikeys/index.ts';
 import type { TrustedDevices } from '../auth/lockout/index.ts';
+import { type PasswordService, temporaryPassword } from '../auth/password/index.ts';
 import type { IdentityService, User } from '../identity/index.ts';
-import { type AuditActor, afterCommit, type Tx } from '../platform/index.ts';
+import {
+  type AuditActor,
+  afterCommit,
+  type Database,
+  type Tx,
+  withOrg,
+} from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 
 export interface LifecycleDeps {
+  database: Database;
   identity: IdentityService;
+  passwords: Pick<PasswordService, 'policy' | 'set'>;
   sessions: SessionService;
   /** Browsers the user signed in from (device cookies). */
   devices: Pick<TrustedDevices, 'revokeAll'>;
   apiKeys: ApiKeys;
-  rbac: Pick<Rbac, 'unassignAll'>;
+  rbac: Pick<Rbac, 'assignRole' | 'unassignAll'>;
   /**
    * Revokes the user's OAuth grants, tokens and provider sessions and tells their clients
    * (back-channel logout); called once the deactivation committed.
@@ -21,13 +30,44 @@ export interface LifecycleDeps {
   onRevokeError(err: unknown, userId: string): void;
 }
 
+/** A joiner: who they are, the roles they start with, and why they get them. */
+export interface ProvisionInput {
+  email: string;
+  displayName: string;
+  roleKeys: string[];
+  reason: string;
+}
+
 /**
- * Deactivation, the one path every trigger takes (admin, SCIM, HR date, access review):
- * docs/architecture.md#invariant-6 — the status, every session, device cookie, API key, refresh
- * token, grant and provider session, at once; deprovisioning also removes every role.
+ * A joiner's start (`provision`), and deactivation, the one path every trigger takes (admin,
+ * SCIM, HR date, access review): docs/architecture.md#invariant-6 — the status, every session,
+ * device cookie, API key, refresh token, grant and provider session, at once; deprovisioning
+ * also removes every role.
  */
 export function createLifecycle(deps: LifecycleDeps) {
   return {
+    /**
+     * A new user with a temporary password they must change at their first sign-in, and their
+     * roles, in one transaction: a refused part (a taken email, a conflict of the roles) leaves
+     * nothing behind. Each role goes through rbac's `assign` and its rules, by no principal
+     * (nobody can be the joiner's own requester). The password is in the answer, shown once.
+     */
+    async provision(orgId: string, input: ProvisionInput, actor: AuditActor) {
+      return withOrg(deps.database, orgId, async (tx) => {
+        const { email, displayName, roleKeys, reason } = input;
+        const user = await deps.identity.createUser(tx, orgId, { email, displayName }, actor);
+        const { policy } = await deps.passwords.policy(tx, orgId);
+        const password = temporaryPassword(policy.minLength);
+        await deps.passwords.set(tx, user, password, { actor, temporary: true, byOwner: false });
+        const roles = [];
+        for (const roleKey of roleKeys) {
+          const assignment = { orgId, userId: user.id, roleKey, reason };
+          roles.push(await deps.rbac.assignRole(tx, assignment, null, actor));
+        }
+        return { user, temporaryPassword: password, roles };
+      });
+    },
+
     async deactivate(
       tx: Tx,
       userId: string,

@@ -1,12 +1,13 @@
-import { withPlatform } from '../platform/index.ts';
+import { type AuditActor, type Tx, withOrg, withPlatform } from '../platform/index.ts';
 import { createAssignments } from './assignments.ts';
+import type { RoleDefinition } from './catalog.ts';
 import { permissions } from './catalog.ts';
 import { createConflictRules } from './conflicts.ts';
 import { createDecisions } from './decision.ts';
 import { createRoleDirectory } from './directory.ts';
 import { expireLapsed } from './expiry.ts';
-import { createGrants } from './grants.ts';
-import type { RbacDeps } from './principals.ts';
+import { type AssignInput, createGrants } from './grants.ts';
+import type { Principal, RbacDeps } from './principals.ts';
 import { createAccessRequests } from './requests.ts';
 import { createRoleEditor } from './roles.ts';
 
@@ -23,6 +24,17 @@ export function createRbac(deps: RbacDeps) {
   const roles = createRoleEditor(deps, directory, decisions);
   const assignments = createAssignments(deps, grants);
   const requests = createAccessRequests(deps, directory, grants);
+
+  /** `assign`, answering with the role as well: whether it was privileged, whose approval it had. */
+  async function assignRole(
+    tx: Tx,
+    input: AssignInput,
+    requester: Principal | null,
+    actor: AuditActor,
+  ) {
+    const outcome = await assignments.assign(tx, input, requester, actor);
+    return { ...outcome, role: await directory.findRole(tx, input.orgId, input.roleKey) };
+  }
 
   return {
     permissions,
@@ -45,6 +57,26 @@ export function createRbac(deps: RbacDeps) {
     addConflictRule: conflicts.addConflictRule,
     removeConflictRule: conflicts.removeConflictRule,
     violations: conflicts.violations,
+
+    assignRole,
+
+    /**
+     * `assignRole` in its own organization-scope transaction, by no principal: the operator at
+     * the CLI (docs/access-control.md#segregation-of-duties).
+     */
+    assignIn: (input: AssignInput, actor: AuditActor) =>
+      withOrg(deps.database, input.orgId, (tx) => assignRole(tx, input, null, actor)),
+
+    /** The roles of an organization (built-in and custom), each with how many hold it now. */
+    async rolesIn(orgId: string): Promise<(RoleDefinition & { holders: number })[]> {
+      return withOrg(deps.database, orgId, async (tx) => {
+        const held = [...(await directory.holdersIn(tx, orgId)).values()].flat();
+        return (await directory.rolesOf(tx, orgId)).map((role) => ({
+          ...role,
+          holders: held.filter((r) => r.key === role.key).length,
+        }));
+      });
+    },
 
     /** Removes expired assignments and closes expired requests, each audited (housekeeping). */
     async sweep(): Promise<number> {

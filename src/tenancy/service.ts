@@ -47,7 +47,7 @@ export interface TenancyDeps {
 }
 
 export function createTenancyService(deps: TenancyDeps) {
-  return {
+  const service = {
     /** Creates a customer organization; `tx` must be in platform scope. */
     async createOrganization(
       tx: Tx,
@@ -93,7 +93,11 @@ export function createTenancyService(deps: TenancyDeps) {
       const row = await store.findOrganization(tx, id);
       return row ? toOrganization(row) : undefined;
     },
+    /** Creates a customer organization in its own platform-scope transaction (the operator's). */
+    addOrganization: (input: z.input<typeof organizationInput>, actor: AuditActor) =>
+      withPlatform(deps.database, (tx) => service.createOrganization(tx, input, actor)),
   };
+  return service;
 }
 
 export type TenancyService = ReturnType<typeof createTenancyService>;

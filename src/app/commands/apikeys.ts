@@ -1,6 +1,7 @@
-import { isAppError, isUuid, operatorActor } from '../../platform/index.ts';
+import { isUuid, operatorActor } from '../../platform/index.ts';
 import { createServices } from '../services.ts';
 import {
+  asUsage,
   type Command,
   findOrg,
   iso,
@@ -15,18 +16,11 @@ import {
 } from './kit.ts';
 
 /** The service's validation, in the words of the command line. */
-function asUsage(err: unknown): never {
-  if (isAppError(err) && err.code === 'apikey.invalid') {
-    const [field = '', ...rest] = err.message.split(': ');
-    const option = {
-      name: '--name',
-      permissions: '--permission',
-      expiresInDays: '--expires-in-days',
-    }[field];
-    throw new UsageError(`${option ?? field}: ${rest.join(': ')}`);
-  }
-  throw err;
-}
+const invalidKey = asUsage(['apikey.invalid'], {
+  name: '--name',
+  permissions: '--permission',
+  expiresInDays: '--expires-in-days',
+});
 
 /**
  * API keys from the command line (docs/access-control.md#api-keys): the operator creates a key
@@ -54,7 +48,7 @@ export const apiKeyCommands: Record<string, Command> = {
       const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
       const { key, token } = await services.apiKeys
         .createInOrg(org.id, input, operatorActor)
-        .catch(asUsage);
+        .catch(invalidKey);
       print(
         ctx,
         [

@@ -1,6 +1,7 @@
-import { isAppError, isUuid, operatorActor, platformOrgId } from '../../platform/index.ts';
+import { isUuid, operatorActor, platformOrgId } from '../../platform/index.ts';
 import { createServices } from '../services.ts';
 import {
+  asUsage,
   type Command,
   type CommandContext,
   findOrg,
@@ -35,15 +36,6 @@ const clientOptionOf: Record<string, string> = {
   resources: '--resource',
   apiScopes: '--api-scope',
 };
-
-/** The service's validation, in the words of the command line. */
-function asUsage(err: unknown): never {
-  if (isAppError(err) && err.code === 'oauth.client_invalid') {
-    const [field = '', ...rest] = err.message.split(': ');
-    throw new UsageError(`${clientOptionOf[field] ?? field}: ${rest.join(': ')}`);
-  }
-  throw err;
-}
 
 /** `clients create`'s options as the client service's input. */
 function clientInput(ctx: CommandContext, command: string) {
@@ -88,7 +80,7 @@ export const clientCommands: Record<string, Command> = {
       const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
       const { client, secret } = await services.oauth.clients
         .createInOrg(org.id, input, operatorActor)
-        .catch(asUsage);
+        .catch(asUsage(['oauth.client_invalid'], clientOptionOf));
       const owner =
         org.id === platformOrgId
           ? 'a platform client, serving every organization'

@@ -6,12 +6,18 @@ import { clientCommands } from './clients.ts';
 import { keysListCommands } from './keys-list.ts';
 import { keysRotateCommands } from './keys-rotate.ts';
 import type { Command } from './kit.ts';
+import { orgCommands } from './orgs.ts';
+import { roleCommands } from './roles.ts';
 import { serverCommands } from './server.ts';
+import { userCommands } from './users.ts';
 
 /** Every CLI command by its name (`vigil <name>`), one group per file. */
 export const commands: Record<string, Command> = {
   ...serverCommands,
   ...adminCommands,
+  ...orgCommands,
+  ...userCommands,
+  ...roleCommands,
   ...keysListCommands,
   ...keysRotateCommands,
   ...auditCommands,

@@ -1,5 +1,11 @@
 /** What every CLI command is built from (the command groups in this folder). */
-import { type Config, type Database, type Logger, platformOrgId } from '../../platform/index.ts';
+import {
+  type Config,
+  type Database,
+  isAppError,
+  type Logger,
+  platformOrgId,
+} from '../../platform/index.ts';
 import type { Organization } from '../../tenancy/index.ts';
 import { type Core, openCore } from '../core.ts';
 
@@ -80,6 +86,27 @@ export function positional(ctx: CommandContext, command: string, names: string[]
 export function text(ctx: CommandContext, name: string): string | undefined {
   const value = ctx.options[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The value of an option the command cannot do without: `command needs --name PLACEHOLDER`. */
+export function required(ctx: CommandContext, command: string, name: string, placeholder: string) {
+  const value = text(ctx, name);
+  if (!value) throw new UsageError(`${command} needs --${name} ${placeholder}`);
+  return value;
+}
+
+/**
+ * A service's validation errors (`codes`, each message `field: problem`) in the words of the
+ * command line: a usage error naming the option that set the field (`optionOf`).
+ */
+export function asUsage(codes: string[], optionOf: Record<string, string>) {
+  return (err: unknown): never => {
+    if (isAppError(err) && codes.includes(err.code)) {
+      const [field = '', ...rest] = err.message.split(': ');
+      throw new UsageError(`${optionOf[field] ?? field}: ${rest.join(': ')}`);
+    }
+    throw err;
+  };
 }
 
 export function texts(ctx: CommandContext, name: string): string[] {

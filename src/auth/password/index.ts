@@ -22,3 +22,4 @@ export {
   type VersionedPolicy,
 } from './service.ts';
 export { credentialsOf } from './store.ts';
+export { temporaryPassword } from './temporary.ts';
