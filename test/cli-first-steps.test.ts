@@ -321,12 +321,27 @@ describe('vigil CLI: organizations, users and roles', () => {
     );
     assert.equal(events[1]?.details.expiresAt, '2099-01-01T00:00:00.000Z');
     assert.deepEqual(await audited('access_request.'), [], 'the operator opens no request');
+    const unexplained = await vigil([
+      'roles',
+      'assign',
+      '--org',
+      'acme',
+      '--user',
+      'ada@acme.test',
+      '--role',
+      'member',
+    ]);
+    assert.equal(unexplained.code, 0, unexplained.stderr);
+    assert.equal(
+      (await audited('role.assigned')).at(-1)?.details.reason,
+      'assigned by the operator at the CLI (no reason given)',
+    );
 
     const roles = await vigil(['roles', 'list', '--org', 'acme']);
     assert.equal(roles.code, 0, roles.stderr);
     assert.match(roles.stdout, /^KEY +NAME +KIND +PRIVILEGED +MFA +APPROVAL +HOLDERS$/m);
     assert.match(roles.stdout, /^org-owner +\S.* +built-in +yes +yes +yes +1$/m);
-    assert.match(roles.stdout, /^member +\S.* +built-in +no +no +no +0$/m);
+    assert.match(roles.stdout, /^member +\S.* +built-in +no +no +no +1$/m);
     assert.doesNotMatch(roles.stdout, /platform-admin/);
     const rolesJson = JSON.parse(
       (await vigil(['roles', 'list', '--org', 'acme', '--json'])).stdout,
@@ -334,7 +349,7 @@ describe('vigil CLI: organizations, users and roles', () => {
     const holders = Object.fromEntries(
       rolesJson.roles.map((r: { key: string; holders: number }) => [r.key, r.holders]),
     );
-    assert.deepEqual([holders['org-admin'], holders['org-auditor']], [1, 1]);
+    assert.deepEqual([holders['org-admin'], holders['org-auditor'], holders.member], [1, 1, 1]);
 
     const by = ['roles', 'assign', '--org', 'acme', '--role', 'member'];
     refused(

@@ -30,7 +30,7 @@ const invalidAssignment = asUsage(['rbac.reason_required', 'rbac.expiry_past'], 
 });
 
 /** The reason recorded when the operator gives none (rbac requires one). */
-export const noReasonGiven = 'assigned by the operator at the CLI (no reason given)';
+const noReasonGiven = 'assigned by the operator at the CLI (no reason given)';
 
 /**
  * An assignment's outcome for people and for machines. A role that needs approval and was
