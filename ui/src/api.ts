@@ -61,13 +61,11 @@ async function send(path: string, options: RequestOptions, token: string | undef
 }
 
 /**
- * One admin API call with the signed-in user's bearer token. A 401 renews the token once; when
- * that is refused too, the user goes through sign-in and comes back to this page.
+ * One admin API call with the signed-in user's bearer token, answered when it succeeded. A 401
+ * renews the token once; when that is refused too, the user goes through sign-in and comes back
+ * to this page.
  */
-export async function request<T>(
-  path: string,
-  options: RequestOptions = {},
-): Promise<Versioned<T>> {
+async function authorized(path: string, options: RequestOptions): Promise<Response> {
   let res = await send(path, options, await accessToken());
   if (res.status === 401) {
     const renewed = await renew();
@@ -79,8 +77,22 @@ export async function request<T>(
     }
   }
   if (!res.ok) throw new ApiError(await problemOf(res));
+  return res;
+}
+
+/** One admin API call answered with JSON (see `authorized`). */
+export async function request<T>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<Versioned<T>> {
+  const res = await authorized(path, options);
   const body = (res.status === 204 ? undefined : await res.json()) as T;
   return { body, etag: res.headers.get('etag') ?? undefined };
+}
+
+/** A file the admin API answers (an export): its bytes, with the type the server gave them. */
+export async function requestFile(path: string): Promise<Blob> {
+  return (await authorized(path, {})).blob();
 }
 
 /** The admin API's shapes the console reads (from /api/v1/openapi.json). */
