@@ -95,6 +95,18 @@ describe('admin REST API resources', () => {
     );
     assert.equal(preset.status, 200, preset.text);
     assert.equal(json<{ policy: { preset: string } }>(preset).policy.preset, 'nist-800-63b-4');
+    // Every setting a preset stands for, to show what picking it changes before sending it.
+    const presets = await call('GET', `/orgs/${acme}/policies/password/presets`, auditor);
+    assert.equal(presets.status, 200, presets.text);
+    const listed = json<{ items: { name: string; policy: { preset: string } }[] }>(presets).items;
+    assert.deepEqual(
+      listed.map((p) => p.name),
+      ['soc2-baseline', 'nist-800-63b-4', 'pci-dss-4'],
+    );
+    assert.deepEqual(
+      listed.find((p) => p.name === 'nist-800-63b-4')?.policy,
+      json<{ policy: unknown }>(preset).policy,
+    );
     // Back to no MFA requirement, for the sign-ins of the next test.
     await call(
       'PUT',

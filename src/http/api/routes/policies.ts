@@ -10,7 +10,7 @@ interface PolicyKind {
   kind: 'password' | 'lockout' | 'session' | 'mfa';
   what: string;
   schema: z.ZodType;
-  presets?: string[];
+  presets?: Record<string, unknown>;
   example: unknown;
   /** The service that keeps this kind of policy. */
   of(services: ApiServices): {
@@ -30,7 +30,7 @@ const kinds: PolicyKind[] = [
     kind: 'password',
     what: 'length, composition, history, age, blocklists (or a preset)',
     schema: passwordPolicySchema,
-    presets: Object.keys(passwordPresets),
+    presets: passwordPresets,
     example: { preset: 'nist-800-63b-4' },
     of: (s) => s.passwords,
   },
@@ -65,9 +65,33 @@ const kinds: PolicyKind[] = [
 
 const versioned = (schema: z.ZodType) => z.object({ version: z.number().int(), policy: schema });
 
+/**
+ * The presets of a kind with every setting, so that a client can show what picking one would
+ * change before it sends `{ "preset": … }` (the console's diff before saving).
+ */
+function presetsRoute(
+  kind: PolicyKind['kind'],
+  schema: z.ZodType,
+  presets: Record<string, unknown>,
+) {
+  return defineRoute({
+    method: 'GET',
+    path: `/orgs/{orgId}/policies/${kind}/presets`,
+    summary: `The ${kind} policy's presets, each with every setting it stands for`,
+    permission: 'org.read',
+    scope: 'org',
+    response: z.object({ items: z.array(z.object({ name: z.string(), policy: schema })) }),
+    async handler() {
+      return {
+        body: { items: Object.entries(presets).map(([name, policy]) => ({ name, policy })) },
+      };
+    },
+  });
+}
+
 /** Per-organization security policies: versioned, every change audited with before and after. */
 export const policyRoutes = kinds.flatMap(({ kind, what, schema, presets, example, of }) => {
-  const presetChoice = presets && z.object({ preset: z.enum(presets) }).strict();
+  const presetChoice = presets && z.object({ preset: z.enum(Object.keys(presets)) }).strict();
   return [
     defineRoute({
       method: 'GET',
@@ -106,5 +130,6 @@ export const policyRoutes = kinds.flatMap(({ kind, what, schema, presets, exampl
         return { body: next, etag: versionEtag(next.version) };
       },
     }),
+    ...(presets ? [presetsRoute(kind, schema, presets)] : []),
   ];
 });
