@@ -180,6 +180,18 @@ describe('admin REST API resources', () => {
     const next = await signIn(temporary);
     assert.equal(next.kind, 'continue');
     assert.equal(next.kind === 'continue' && next.stage, 'password_change', 'changed at once');
+    // Without one, Vigil draws it and answers it this once.
+    const drawn = json<{ temporaryPassword: string }>(
+      await call('POST', `${base}/password`, admin, {}),
+    );
+    assert.match(drawn.temporaryPassword, /^(\w{5}-){3,}\w{5}$/);
+    const afterDrawn = await signIn(drawn.temporaryPassword);
+    assert.equal(afterDrawn.kind === 'continue' && afterDrawn.stage, 'password_change');
+    assert.equal(
+      json<{ temporaryPassword?: string }>(set).temporaryPassword,
+      undefined,
+      'a given one is never echoed',
+    );
     assert.equal((await events('mfa.factors.reset'))[0]?.target.id, user.id);
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { temporaryPassword } from '../../../auth/password/index.ts';
 import { defineRoute, isoDate, reasonBody, userIn } from '../route.ts';
 
 /** A session as the API shows it (never its token): `parse` maps a domain `Session` to it. */
@@ -40,24 +41,33 @@ export const credentialRoutes = [
   defineRoute({
     method: 'POST',
     path: '/orgs/{orgId}/users/{userId}/password',
-    summary: "Set a temporary password (changed at the user's next sign-in); their sessions end",
+    summary:
+      "Set a temporary password, given or drawn by Vigil (changed at the user's next sign-in); their sessions end",
     permission: 'users.credentials',
     scope: 'org',
-    body: z.object({ temporaryPassword: z.string().min(1).max(1024) }).strict(),
+    body: z.object({ temporaryPassword: z.string().min(1).max(1024).optional() }).strict(),
     example: { temporaryPassword: 'Lantern-Orbit-Cactus-42' },
-    response: z.object({ temporary: z.literal(true), sessionsEnded: z.number().int() }),
+    response: z.object({
+      temporary: z.literal(true),
+      sessionsEnded: z.number().int(),
+      /** Only the one Vigil drew: the answer is the one place it is ever shown. */
+      temporaryPassword: z.string().optional(),
+    }),
     async handler(call) {
       const user = await userIn(call);
-      const { temporaryPassword } = call.body;
       const { passwords, sessions } = call.services;
-      await passwords.set(call.tx, user, temporaryPassword, {
+      const given = call.body.temporaryPassword;
+      const password =
+        given ?? temporaryPassword((await passwords.policy(call.tx, user.orgId)).policy.minLength);
+      await passwords.set(call.tx, user, password, {
         actor: call.actor,
         temporary: true,
         byOwner: false,
       });
       // As after any password change: sessions end, and OAuth access too if the org says so.
       const ended = await sessions.endAllForUser(call.tx, user.id, 'password_change', call.actor);
-      return { body: { temporary: true as const, sessionsEnded: ended.length } };
+      const drawn = given === undefined ? { temporaryPassword: password } : {};
+      return { body: { temporary: true as const, sessionsEnded: ended.length, ...drawn } };
     },
   }),
   defineRoute({
