@@ -1,4 +1,5 @@
 import { createApiKeys } from '../apikeys/index.ts';
+import { createAuditVerification } from '../audit/index.ts';
 import {
   createAccount,
   createBootstrapService,
@@ -181,12 +182,14 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     mfa: credentials.mfa,
     sessions,
   });
+  const auditVerification = createAuditVerification({ sealer: core.sealer, audit: core.audit });
   return {
     ...directory,
     ...credentials,
     ...flows,
     apiKeys,
     accessExports,
+    auditVerification,
     lifecycle,
     oauth,
     sessions,

@@ -9,4 +9,10 @@ export {
   type AuditQuery,
   createAuditLog,
 } from './service.ts';
+export {
+  type AuditVerification,
+  createAuditVerification,
+  type VerificationProblem,
+  type VerificationRun,
+} from './verification.ts';
 export { type Finding, type VerifyReport, verifyAuditLog } from './verify.ts';

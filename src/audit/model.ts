@@ -23,6 +23,7 @@ export interface AuditFilter {
   subjectId?: string;
   /** An exact action, or a prefix ending in `.*` (`auth.login.*`). */
   action?: string;
+  outcome?: AuditEvent['outcome'];
   from?: Date;
   to?: Date;
 }

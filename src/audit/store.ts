@@ -101,6 +101,7 @@ export function queryEvents(tx: Tx, f: EventFilter): Promise<StoredEvent[]> {
       ? q.where('action', 'like', `${f.action.slice(0, -2).replace(/[%_\\]/g, '\\$&')}.%`)
       : q.where('action', '=', f.action);
   }
+  if (f.outcome) q = q.where('outcome', '=', f.outcome);
   if (f.from) q = q.where('occurred_at', '>=', f.from);
   if (f.to) q = q.where('occurred_at', '<', f.to);
   if (f.before) {

@@ -10,6 +10,8 @@ export interface Finding {
   kind: FindingKind;
   /** The event concerned (for event findings). */
   eventId?: string;
+  /** The organization whose log holds that event (unknown for a deleted one). */
+  orgId?: string;
   /** The seal block concerned. */
   block?: string;
   message: string;
@@ -21,6 +23,8 @@ export interface VerifyReport {
   blocks: number;
   /** Events written after the last seal whose transactions may still be running. */
   pending: number;
+  /** When the newest seal block was signed (null before the first). */
+  lastSealedAt: Date | null;
   findings: Finding[];
 }
 
@@ -31,7 +35,7 @@ interface Range {
   firstSeq: bigint;
   lastTx: bigint;
   lastSeq: bigint;
-  seen: { id: string; mac: Uint8Array }[];
+  seen: { id: string; orgId: string; mac: Uint8Array }[];
 }
 
 const before = (tx: bigint, seq: bigint, rTx: bigint, rSeq: bigint) =>
@@ -106,6 +110,7 @@ function closeRange(r: Range, findings: Finding[]): void {
       findings.push({
         kind: 'inserted',
         eventId: e.id,
+        orgId: e.orgId,
         block: b.block_no,
         message: `event ${e.id} sits in the range of block ${b.block_no} but was never sealed there`,
       });
@@ -198,6 +203,7 @@ export async function verifyAuditLog(
             findings.push({
               kind: 'altered',
               eventId: e.id,
+              orgId: e.org_id,
               message: `event ${e.id} (${e.action}) does not match its MAC: changed or forged`,
             });
           }
@@ -209,11 +215,12 @@ export async function verifyAuditLog(
             r = ranges[++index];
           }
           if (r && !before(eTx, eSeq, r.firstTx, r.firstSeq)) {
-            r.seen.push({ id: e.id, mac: e.mac });
+            r.seen.push({ id: e.id, orgId: e.org_id, mac: e.mac });
           } else if (r) {
             findings.push({
               kind: 'inserted',
               eventId: e.id,
+              orgId: e.org_id,
               message: `event ${e.id} (${e.action}) lies between seal blocks: never sealed`,
             });
           } else {
@@ -228,7 +235,9 @@ export async function verifyAuditLog(
         const r = ranges[index];
         if (r) closeRange(r, findings);
       }
-      return { ok: findings.length === 0, events, blocks: blocks.length, pending, findings };
+      const lastSealedAt = blocks[blocks.length - 1]?.sealed_at ?? null;
+      const ok = findings.length === 0;
+      return { ok, events, blocks: blocks.length, pending, lastSealedAt, findings };
     },
     'repeatable read',
   );

@@ -145,6 +145,8 @@ export const auditActions = {
 
   'audit.exported':
     'Audit events were exported through the admin API (filter in details). No target.',
+  'audit.verified':
+    'The whole audit log was checked for tampering through the admin API (the result in details; outcome failure when something was found). No target.',
 } as const satisfies Record<string, string>;
 
 /** An action an audit event may record. */

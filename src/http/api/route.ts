@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiKeys } from '../../apikeys/index.ts';
-import type { AuditLog } from '../../audit/index.ts';
+import type { AuditLog, AuditVerification } from '../../audit/index.ts';
 import type { LockoutService } from '../../auth/lockout/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
@@ -25,6 +25,7 @@ export interface ApiServices {
   rbac: Rbac;
   tenancy: TenancyService;
   accessExports: AccessExports;
+  auditVerification: AuditVerification;
   apiKeys: ApiKeys;
   passwords: PasswordService;
   lockout: LockoutService;

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { exportEvents } from '../../../audit/index.ts';
 import type { AccessExports } from '../../../compliance/index.ts';
+import { auditActions } from '../../../platform/index.ts';
 import { type ApiCall, type ApiRoute, defineRoute, isoDate } from '../route.ts';
 
 const exportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
@@ -20,6 +21,7 @@ const eventQuery = z
       .regex(/^[a-z0-9_.]+(\.\*)?$/)
       .max(100)
       .optional(),
+    outcome: z.enum(['success', 'failure', 'denied']).optional(),
     actorId: z.string().max(100).optional(),
     targetId: z.string().max(200).optional(),
     targetType: z.string().max(100).optional(),
@@ -49,6 +51,30 @@ const eventSchema = z.object({
   requestId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 });
+
+/** A verification run as one organization sees it (docs/audit.md#verification). */
+const verificationSchema = z.object({
+  ok: z.boolean(),
+  ranAt: isoDate,
+  checkedEvents: z.number().int(),
+  sealBlocks: z.number().int(),
+  pendingEvents: z.number().int(),
+  lastSealedAt: isoDate.nullable(),
+  problems: z.array(
+    z.object({
+      kind: z.enum(['altered', 'deleted', 'inserted', 'block_missing', 'block_altered']),
+      eventId: z.string().nullable(),
+      block: z.string().nullable(),
+      message: z.string(),
+    }),
+  ),
+  otherProblems: z.number().int(),
+});
+
+/** Every audit action with what it records: what the console's action filter offers. */
+const actionCatalog = {
+  items: Object.entries(auditActions).map(([action, description]) => ({ action, description })),
+};
 
 /** The permission matrix: every permission with its risk, every role with what it grants. */
 const matrixSchema = z.object({
@@ -139,6 +165,52 @@ export const evidenceRoutes = [
         to: dateOf(q.to),
       });
       return { body: { items: page.events, nextCursor: page.nextCursor } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orgs/{orgId}/audit-actions',
+    summary: 'Every audit action Vigil records, with what it means',
+    permission: 'audit.read',
+    scope: 'org',
+    response: z.object({
+      items: z.array(z.object({ action: z.string(), description: z.string() })),
+    }),
+    async handler() {
+      return { body: actionCatalog };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orgs/{orgId}/audit-verification',
+    summary:
+      "The organization's latest audit-log verification and its result (null before the first)",
+    permission: 'audit.read',
+    scope: 'org',
+    response: z.object({ lastRun: verificationSchema.nullable() }),
+    async handler(call) {
+      const lastRun = await call.services.auditVerification.lastRun(call.tx, call.orgId);
+      return { body: { lastRun } };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/orgs/{orgId}/audit-verification',
+    summary:
+      'Seal and verify the whole audit log now: the result as the organization sees it (audited)',
+    permission: 'audit.read',
+    scope: 'org',
+    response: verificationSchema,
+    async handler(call) {
+      const { orgId, actor, services } = call;
+      // The whole chain and its seal blocks are read in platform scope, which this organization's
+      // transaction cannot see: like the export, the run starts after it, as the answer is sent.
+      // A refusal before the answer's first byte still becomes a problem document.
+      async function* answer() {
+        const run = await services.auditVerification.run(orgId, actor);
+        yield JSON.stringify(verificationSchema.parse(run));
+      }
+      return { type: 'application/json', body: Readable.from(answer()) };
     },
   }),
   defineRoute({
