@@ -1,0 +1,30 @@
+import { useCallback, useEffect, useState } from 'react';
+
+/** What a page read from the API: the answer, or why it could not be read, and a way to read it again. */
+export interface Loaded<T> {
+  data: T | undefined;
+  error: string | undefined;
+  reload: () => Promise<void>;
+}
+
+/** Reads `load` when the page opens and again whenever `load` changes (memoize it). */
+export function useLoaded<T>(load: () => Promise<T>): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string>();
+  const reload = useCallback(
+    () =>
+      load().then(
+        (answer) => {
+          setData(answer);
+          setError(undefined);
+        },
+        (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      ),
+    [load],
+  );
+  useEffect(() => {
+    setData(undefined);
+    void reload();
+  }, [reload]);
+  return { data, error, reload };
+}
