@@ -1,0 +1,39 @@
+import { useEffect, useRef, useState } from 'react';
+import { accessApi, type UserSummary } from './api.ts';
+
+/**
+ * The email of each of `userIds` that could be read, for tables that list users by id. Only
+ * those on screen are asked for, each user once while the page is open; without `users.read`
+ * (`canRead`), none: the table shows ids. A user who is gone (or in another organization, like
+ * a platform administrator) is shown by id too.
+ */
+export function useUserNames(
+  orgId: string,
+  userIds: readonly string[],
+  canRead: boolean,
+): ReadonlyMap<string, string> {
+  const known = useRef(new Map<string, Promise<UserSummary | undefined>>());
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const wanted = [...new Set(userIds)].sort().join(',');
+  useEffect(() => {
+    if (!canRead || !wanted) return;
+    let live = true;
+    const lookup = (userId: string) => {
+      const key = `${orgId}/${userId}`;
+      let user = known.current.get(key);
+      if (!user) {
+        user = accessApi.user(orgId, userId).catch(() => undefined);
+        known.current.set(key, user);
+      }
+      return user;
+    };
+    Promise.all(wanted.split(',').map(lookup)).then((users) => {
+      if (!live) return;
+      setNames(new Map(users.flatMap((user) => (user ? [[user.id, user.email] as const] : []))));
+    });
+    return () => {
+      live = false;
+    };
+  }, [orgId, wanted, canRead]);
+  return names;
+}
