@@ -19,6 +19,12 @@ export const identityErrors = defineErrors({
     message: 'No such user',
     meaning: 'No user with this id in the organization.',
   },
+  badCursor: {
+    code: 'user.bad_cursor',
+    kind: 'invalid',
+    message: 'The cursor is not one this API returned',
+    meaning: "A user list sent a page cursor that this API did not hand out (a page's nextCursor).",
+  },
   userStale: {
     code: 'user.stale',
     kind: 'precondition_failed',

@@ -4,6 +4,7 @@ import {
   type AuditWriter,
   type Clock,
   type Database,
+  isUuid,
   newId,
   parseInput,
   type Tx,
@@ -53,6 +54,36 @@ function toUser(row: store.UserRow): User {
     updatedAt: row.updated_at,
     deactivatedAt: row.deactivated_at,
   };
+}
+
+/** What a page of the user list holds (docs/admin-api.md#users). */
+export interface UserListQuery {
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  limit: number;
+  /** A fragment of the email or the display name, any case. */
+  search?: string;
+  status?: UserStatus;
+}
+
+export interface UserPage {
+  items: User[];
+  nextCursor: string | null;
+}
+
+/** Opaque to clients, so that the order may change without changing the API. */
+function encodeUserCursor(last: User): string {
+  return Buffer.from(JSON.stringify([last.id])).toString('base64url');
+}
+
+function decodeUserCursor(cursor: string): string {
+  try {
+    const [id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (isUuid(id)) return id;
+  } catch {
+    // fall through to the error below
+  }
+  throw identityErrors.badCursor();
 }
 
 export interface IdentityDeps {
@@ -179,12 +210,23 @@ export function createIdentityService(deps: IdentityDeps) {
     async signInCandidates(tx: Tx, email: string, orgSlug?: string): Promise<SignInCandidate[]> {
       return (await store.signInCandidates(tx, email, orgSlug)).map(toSignInCandidate);
     },
-    async listUsersPage(
-      tx: Tx,
-      orgId: string,
-      page: { after?: string; limit: number },
-    ): Promise<User[]> {
-      return (await store.usersPage(tx, orgId, page)).map(toUser);
+    /**
+     * A page of the organization's users in id (creation) order, searched and filtered, and the
+     * opaque cursor of the next page (null on the last).
+     */
+    async listUsersPage(tx: Tx, orgId: string, query: UserListQuery): Promise<UserPage> {
+      const rows = await store.usersPage(tx, orgId, {
+        after: query.cursor === undefined ? undefined : decodeUserCursor(query.cursor),
+        limit: query.limit + 1,
+        search: query.search,
+        status: query.status,
+      });
+      const items = rows.slice(0, query.limit).map(toUser);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > query.limit && last ? encodeUserCursor(last) : null,
+      };
     },
     async listUsers(tx: Tx, orgId: string): Promise<User[]> {
       return (await store.usersOf(tx, orgId)).map(toUser);

@@ -1,7 +1,20 @@
 import { type Selectable, sql } from 'kysely';
 import { precompiled, type Tx, type UsersTable } from '../platform/index.ts';
 
-export type UserRow = Selectable<UsersTable>;
+/** A user as the service reads and writes it (`search_text` is PostgreSQL's, for the list). */
+export type UserRow = Omit<Selectable<UsersTable>, 'search_text'>;
+
+/** Every column of a `UserRow`: a list reads no more. */
+const userColumns = [
+  'id',
+  'org_id',
+  'email',
+  'display_name',
+  'status',
+  'created_at',
+  'updated_at',
+  'deactivated_at',
+] as const satisfies readonly (keyof UserRow)[];
 
 export async function insertUser(tx: Tx, row: UserRow): Promise<void> {
   await tx.insertInto('users').values(row).execute();
@@ -118,16 +131,36 @@ export async function updateProfile(
 }
 
 export function usersOf(tx: Tx, orgId: string): Promise<UserRow[]> {
-  return tx.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('email').execute();
+  return tx
+    .selectFrom('users')
+    .select(userColumns)
+    .where('org_id', '=', orgId)
+    .orderBy('email')
+    .execute();
 }
 
-/** A page of an organization's users in id (creation) order, after `after` when given. */
-export function usersPage(
-  tx: Tx,
-  orgId: string,
-  page: { after?: string; limit: number },
-): Promise<UserRow[]> {
-  let query = tx.selectFrom('users').selectAll().where('org_id', '=', orgId);
-  if (page.after) query = query.where('id', '>', page.after);
-  return query.orderBy('id').limit(page.limit).execute();
+/** Which users a page of the list holds (docs/admin-api.md#users). */
+export interface UserListing {
+  /** Ids after this one (the previous page's last). */
+  after?: string;
+  limit: number;
+  /** A fragment of the email or the display name, any case; `%`, `_` and `\` match themselves. */
+  search?: string;
+  status?: UsersTable['status']['__select__'];
+}
+
+/**
+ * A page of an organization's users in id (creation) order: a keyset on the id, so that a user
+ * added while someone pages appears after the page they are on and none is seen twice. The
+ * search filters `search_text` (migration 0016 says why no index serves it).
+ */
+export function usersPage(tx: Tx, orgId: string, listing: UserListing): Promise<UserRow[]> {
+  let query = tx.selectFrom('users').select(userColumns).where('org_id', '=', orgId);
+  if (listing.status) query = query.where('status', '=', listing.status);
+  if (listing.search) {
+    const fragment = listing.search.replace(/[\\%_]/g, '\\$&');
+    query = query.where(sql<boolean>`search_text LIKE '%' || lower(${fragment}) || '%'`);
+  }
+  if (listing.after) query = query.where('id', '>', listing.after);
+  return query.orderBy('id').limit(listing.limit).execute();
 }

@@ -148,13 +148,6 @@ export const isoDate = z
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export const pageQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.uuid().optional(),
-  })
-  .strict();
-
 /** Why an administrator did something destructive: kept in the audit event. */
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 

@@ -33,6 +33,8 @@ export interface UsersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deactivated_at: Timestamp | null;
+  /** Lowered email and display name, computed by PostgreSQL (never written): the list's search. */
+  search_text: ColumnType<string, never, never>;
 }
 
 export interface PasswordCredentialsTable {

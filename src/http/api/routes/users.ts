@@ -5,7 +5,6 @@ import {
   defineRoute,
   isoDate,
   page,
-  pageQuery,
   userIn,
   versionEtag,
   versionOf,
@@ -22,6 +21,21 @@ const userSchema = z.object({
   updatedAt: isoDate,
   deactivatedAt: isoDate.nullable(),
 });
+
+/** The list's query. An empty `q` (a cleared search box) lists everyone. */
+const userListQuery = z
+  .object({
+    q: z
+      .string()
+      .max(200)
+      .transform((q) => q.trim() || undefined)
+      .optional(),
+    status: z.enum(['active', 'suspended', 'deprovisioned']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** The previous page's `nextCursor`, as it was given. */
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
 /** Every change of a user moves `updatedAt`: its milliseconds are the version. */
 const answer = (user: User, status = 200) => ({
@@ -58,20 +72,21 @@ export const userRoutes = [
   defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/users',
-    summary: 'The users of an organization, by id (cursor pagination)',
+    summary:
+      'The users of an organization in creation order: search by email or name, filter by status (cursor pagination)',
     permission: 'users.read',
     scope: 'org',
-    query: pageQuery,
+    query: userListQuery,
     response: page(userSchema),
     async handler(call) {
-      const { limit, cursor } = call.query;
-      const users = await call.services.identity.listUsersPage(call.tx, call.orgId, {
-        after: cursor,
-        limit: limit + 1,
-      });
-      const items = users.slice(0, limit);
+      const { q, status, limit, cursor } = call.query;
       return {
-        body: { items, nextCursor: users.length > limit ? (items.at(-1)?.id ?? null) : null },
+        body: await call.services.identity.listUsersPage(call.tx, call.orgId, {
+          search: q,
+          status,
+          limit,
+          cursor,
+        }),
       };
     },
   }),
