@@ -1,0 +1,60 @@
+import { Group, Stack, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import { useParams } from 'react-router';
+import type { Access } from '../../access.ts';
+import { RefusalAlert } from '../../components/Refusal.tsx';
+import { useLoaded } from '../../components/useLoaded.ts';
+import { AuditFilters } from './AuditFilters.tsx';
+import { type AuditEvent, type AuditFilter, auditApi } from './api.ts';
+import { EventDrawer } from './EventDrawer.tsx';
+import { EventTable } from './EventTable.tsx';
+import { ExportButtons } from './ExportButtons.tsx';
+import { useEventPages } from './useEventPages.ts';
+import { VerificationCard } from './VerificationCard.tsx';
+
+/**
+ * The organization's audit log for its administrators and auditors (`audit.read`): whether it is
+ * intact, its events filtered and read as the user scrolls, one event in full, and its export.
+ */
+export function AuditPage({ access }: { access: Access }) {
+  const { orgId = access.orgId } = useParams();
+  // Another organization starts afresh: no filter, no open event carried over.
+  return <AuditLog key={orgId} orgId={orgId} />;
+}
+
+function AuditLog({ orgId }: { orgId: string }) {
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const [open, setOpen] = useState<AuditEvent>();
+  const actions = useLoaded(useCallback(() => auditApi.actions(orgId), [orgId]));
+  const pages = useEventPages(orgId, filter);
+  const filtered = Object.values(filter).some(Boolean);
+
+  function narrow(next: AuditFilter) {
+    setOpen(undefined);
+    setFilter(next);
+  }
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>Audit log</Title>
+        <ExportButtons orgId={orgId} filter={filter} />
+      </Group>
+      <VerificationCard orgId={orgId} />
+      <AuditFilters
+        actions={actions.data}
+        applied={filter}
+        refusal={pages.refusal}
+        onApply={setFilter}
+      />
+      <RefusalAlert refusal={pages.refusal} title="The events could not be read" />
+      <EventTable pages={pages} filtered={filtered} onOpen={setOpen} />
+      <EventDrawer
+        event={open}
+        actions={actions.data}
+        onClose={() => setOpen(undefined)}
+        onFilter={narrow}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,51 @@
+import { Button, Group, Text } from '@mantine/core';
+import { useState } from 'react';
+import { type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { saveFile } from '../../components/saveFile.ts';
+import { type AuditFilter, auditApi, type ExportFormat } from './api.ts';
+
+const formats: { format: ExportFormat; label: string }[] = [
+  { format: 'jsonl', label: 'Export JSON Lines' },
+  { format: 'csv', label: 'Export CSV' },
+];
+
+/** Downloads every event of the filter's period (the export takes a period, not the other filters). */
+export function ExportButtons({ orgId, filter }: { orgId: string; filter: AuditFilter }) {
+  const [busy, setBusy] = useState<ExportFormat>();
+  const [refusal, setRefusal] = useState<Refusal>();
+
+  async function download(format: ExportFormat) {
+    setBusy(format);
+    setRefusal(undefined);
+    try {
+      const file = await auditApi.exportFile(orgId, format, { from: filter.from, to: filter.to });
+      saveFile(file, `audit-events-${new Date().toISOString().slice(0, 10)}.${format}`);
+    } catch (err) {
+      setRefusal(refusalOf(err));
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  return (
+    <>
+      <Group gap="xs">
+        {formats.map(({ format, label }) => (
+          <Button
+            key={format}
+            variant="default"
+            size="xs"
+            loading={busy === format}
+            onClick={() => void download(format)}
+          >
+            {label}
+          </Button>
+        ))}
+        <Text size="xs" c="dimmed">
+          Every event of the chosen period, oldest first; the export is itself audited.
+        </Text>
+      </Group>
+      <RefusalAlert refusal={refusal} title="Export refused" />
+    </>
+  );
+}
