@@ -96,7 +96,8 @@ describe('admin API: the audit log for the console (filters, action catalog, ver
   it("names tampering with the organization's own events, and only counts other organizations'", async () => {
     const owner = (q: string, params: unknown[] = []) => asOwner(world.core.database, q, params);
     const eventOf = async (orgId: string) => {
-      const [row] = await owner<{ id: string }>(
+      const [row] = await asOwner<{ id: string }>(
+        world.core.database,
         'SELECT id FROM audit_events WHERE org_id = $1 ORDER BY tx, seq LIMIT 1',
         [orgId],
       );

@@ -12,6 +12,14 @@ import {
 /** More refused sign-ins than one page of the log holds, so that scrolling reads another. */
 const failedSignIns = 60;
 
+/** Waits until `check` holds: Playwright's own waiting covers one element, not a whole table. */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await check()); ) {
+    if (Date.now() > end) throw new Error('timed out waiting for the table');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('console: the audit log', () => {
   let world: ConsoleWorld;
   let auditor: ConsoleAdmin;
@@ -43,15 +51,13 @@ describe('console: the audit log', () => {
     await page.getByRole('combobox', { name: 'Outcome' }).click();
     await page.getByRole('option', { name: 'Failure' }).click();
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    // The first page of the filtered log: 50 events, every one of them a match.
-    await page.waitForFunction(() => {
-      const shown = [...document.querySelectorAll('table[aria-label="Audit events"] tbody tr')];
-      return (
-        shown.length === 50 && shown.every((tr) => tr.textContent?.includes('auth.login.failed'))
-      );
-    });
     const shown = async () =>
       (await rows.allInnerTexts()).map((text) => text.split('\t').map((cell) => cell.trim()));
+    // The first page of the filtered log: 50 events, every one of them a match.
+    await until(async () => {
+      const all = await shown();
+      return all.length === 50 && all.every(([, action]) => action === 'auth.login.failed');
+    });
     for (const [, action, outcome] of await shown()) {
       assert.equal(action, 'auth.login.failed');
       assert.equal(outcome?.toLowerCase(), 'failure');
