@@ -24,6 +24,8 @@ export interface VerificationRun {
   lastSealedAt: Date | null;
   /** Findings about this organization's events, and those no organization owns (blocks, deleted rows). */
   problems: VerificationProblem[];
+  /** Problems beyond the first 100, counted only (the run's event stays bounded). */
+  moreProblems: number;
   /** Findings about other organizations' events: counted, not shown. */
   otherProblems: number;
 }
@@ -45,7 +47,7 @@ export interface AuditVerificationDeps {
   audit: AuditLog;
 }
 
-/** More problems than this are counted in the report but not listed (the event stays bounded). */
+/** More problems than this are counted but not listed (the event stays bounded). */
 const maxListed = 100;
 
 function problemOf(finding: Finding, orgId: string): VerificationProblem | null {
@@ -86,6 +88,7 @@ export function runFor(orgId: string, report: VerifyReport, ranAt: Date): Verifi
     pendingEvents: report.pending,
     lastSealedAt: report.lastSealedAt,
     problems: problems.slice(0, maxListed),
+    moreProblems: Math.max(problems.length - maxListed, 0),
     otherProblems,
   };
 }
@@ -104,6 +107,7 @@ function runOfDetails(details: Record<string, unknown>, occurredAt: Date): Verif
     pendingEvents: count(details.pendingEvents),
     lastSealedAt: dateOrNull(details.lastSealedAt),
     problems: problems as VerificationProblem[],
+    moreProblems: count(details.moreProblems),
     otherProblems: count(details.otherProblems),
   };
 }

@@ -68,6 +68,7 @@ const verificationSchema = z.object({
       message: z.string(),
     }),
   ),
+  moreProblems: z.number().int(),
   otherProblems: z.number().int(),
 });
 

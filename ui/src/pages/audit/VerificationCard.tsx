@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { DateTime } from '../../components/DateTime.tsx';
 import { type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
@@ -85,11 +85,16 @@ function RunSummary({ run }: { run: VerificationRun }) {
           ))}
         </List>
       )}
+      {run.moreProblems > 0 && (
+        <Text size="sm" c="red">
+          And {run.moreProblems} more: <Code>vigil audit verify --json</Code> lists every one.
+        </Text>
+      )}
       {run.otherProblems > 0 && (
         <Text size="sm" c="red">
           {run.otherProblems} more{' '}
           {run.otherProblems === 1 ? 'problem concerns' : 'problems concern'} other organizations'
-          events; the platform's operators see them with `vigil audit verify`.
+          events; the platform's operators see them with <Code>vigil audit verify</Code>.
         </Text>
       )}
     </Stack>

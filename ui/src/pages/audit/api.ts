@@ -40,6 +40,8 @@ export interface VerificationRun {
   pendingEvents: number;
   lastSealedAt: string | null;
   problems: { kind: string; eventId: string | null; block: string | null; message: string }[];
+  /** Problems beyond those listed, counted only. */
+  moreProblems: number;
   otherProblems: number;
 }
 
