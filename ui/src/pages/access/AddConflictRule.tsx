@@ -63,6 +63,7 @@ export function AddConflictRule({
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
             label="Name"
+            description="Named when a grant is refused"
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}

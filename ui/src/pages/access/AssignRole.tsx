@@ -94,6 +94,7 @@ export function AssignRole({
           />
           <Select
             label="Role"
+            description="One that needs approval becomes a request"
             required
             searchable
             data={roles.map(roleOption)}

@@ -69,6 +69,7 @@ export function RequestRole({
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <Select
             label="Role"
+            description="Another administrator approves it"
             required
             searchable
             data={roles.map(roleOption)}
