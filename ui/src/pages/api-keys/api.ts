@@ -1,0 +1,48 @@
+import { request } from '../../api.ts';
+
+/** An API key as the admin API shows it: never its secret. */
+export interface ApiKey {
+  id: string;
+  orgId: string;
+  name: string;
+  permissions: string[];
+  /** The user it acts for (null: made by the operator at the CLI). */
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+}
+
+export interface ApiKeyInput {
+  name: string;
+  permissions: string[];
+  expiresInDays: number;
+}
+
+const keysOf = (orgId: string) => `/orgs/${encodeURIComponent(orgId)}/api-keys`;
+
+export const apiKeysApi = {
+  list: async (orgId: string) => (await request<{ items: ApiKey[] }>(keysOf(orgId))).body.items,
+  /** The key itself (`token`) is in this answer only. */
+  create: async (orgId: string, input: ApiKeyInput) =>
+    (
+      await request<{ key: ApiKey; token: string }>(keysOf(orgId), {
+        method: 'POST',
+        body: input,
+      })
+    ).body,
+  revoke: async (orgId: string, keyId: string, reason: string) => {
+    await request(`${keysOf(orgId)}/${encodeURIComponent(keyId)}/revoke`, {
+      method: 'POST',
+      body: { reason },
+    });
+  },
+};
+
+/** Where a key stands now: revoked, past its expiry, or usable. */
+export function keyStatus(key: ApiKey, now = Date.now()): 'active' | 'expired' | 'revoked' {
+  if (key.revokedAt) return 'revoked';
+  return Date.parse(key.expiresAt) <= now ? 'expired' : 'active';
+}

@@ -1,0 +1,122 @@
+import type { PolicyKind } from './api.ts';
+
+/** One setting of a policy, as its form and its diff show it. The API checks the limits. */
+export type Field = { key: string; label: string; description?: string } & (
+  | {
+      type: 'number';
+      /** What an empty value (null) means, for a setting that may be off. */
+      whenEmpty?: string;
+    }
+  | { type: 'boolean' }
+  /** A list of words, one a line. */
+  | { type: 'words' }
+);
+
+export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean }[] = [
+  { kind: 'password', label: 'Password', hasPresets: true },
+  { kind: 'mfa', label: 'MFA', hasPresets: false },
+  { kind: 'session', label: 'Sessions', hasPresets: false },
+  { kind: 'lockout', label: 'Lockout', hasPresets: false },
+];
+
+/** Each kind's settings (docs/authentication.md), in the order the form shows them. */
+export const fieldsOf: Record<PolicyKind, Field[]> = {
+  password: [
+    { key: 'minLength', label: 'Minimum length', type: 'number' },
+    {
+      key: 'minLengthWithMfa',
+      label: 'Minimum length with MFA',
+      description: 'A lower minimum for users who must use a second factor',
+      type: 'number',
+      whenEmpty: 'same as without',
+    },
+    { key: 'maxLength', label: 'Maximum length', type: 'number' },
+    {
+      key: 'requiredClasses',
+      label: 'Character classes required',
+      description: 'How many of lowercase, uppercase, digits and symbols (0: no rule)',
+      type: 'number',
+    },
+    { key: 'requireLetterAndDigit', label: 'At least one letter and one digit', type: 'boolean' },
+    {
+      key: 'history',
+      label: 'Previous passwords refused',
+      description: 'The current one included (0: none)',
+      type: 'number',
+    },
+    {
+      key: 'maxAgeDays',
+      label: 'Change required after (days)',
+      type: 'number',
+      whenEmpty: 'never',
+    },
+    {
+      key: 'maxAgeOnlyWithoutMfa',
+      label: 'Only for users without a second factor',
+      description: 'Applies the change above only to password-only sign-ins',
+      type: 'boolean',
+    },
+    {
+      key: 'minAgeHours',
+      label: 'Minimum age before a change (hours)',
+      type: 'number',
+      whenEmpty: 'none',
+    },
+    { key: 'blockCommonPasswords', label: 'Refuse common and breached passwords', type: 'boolean' },
+    {
+      key: 'blockContextWords',
+      label: "Refuse the user's name, email and organization name",
+      type: 'boolean',
+    },
+    {
+      key: 'blockedWords',
+      label: 'Blocked words',
+      description: 'One a line: words of this organization a password may not contain',
+      type: 'words',
+    },
+    {
+      key: 'minStrengthScore',
+      label: 'Minimum strength score (0–4)',
+      type: 'number',
+      whenEmpty: 'not checked',
+    },
+  ],
+  mfa: [
+    { key: 'required', label: 'Every member must use a second factor', type: 'boolean' },
+    {
+      key: 'gracePeriodDays',
+      label: 'Grace period to enroll (days)',
+      type: 'number',
+      whenEmpty: 'none',
+    },
+  ],
+  session: [
+    { key: 'absoluteHours', label: 'Session lifetime (hours)', type: 'number' },
+    { key: 'idleMinutes', label: 'Idle timeout (minutes)', type: 'number' },
+    {
+      key: 'revokeOAuthOnPasswordChange',
+      label: "A password change also ends the user's OAuth access",
+      type: 'boolean',
+    },
+  ],
+  lockout: [
+    { key: 'threshold', label: 'Failures before a lock', type: 'number' },
+    { key: 'lockMinutes', label: 'Lock length (minutes)', type: 'number' },
+    { key: 'delayFromFailure', label: 'Delays start at failure', type: 'number' },
+    { key: 'maxDelaySeconds', label: 'Longest delay (seconds)', type: 'number' },
+    {
+      key: 'permanentAfterLocks',
+      label: 'Locked until an administrator unlocks, after this many locks',
+      type: 'number',
+      whenEmpty: 'never',
+    },
+  ],
+};
+
+/** A setting's value in words, for the diff and the read-only view. */
+export function shown(field: Field, value: unknown): string {
+  if (field.type === 'boolean') return value ? 'yes' : 'no';
+  if (field.type === 'words')
+    return Array.isArray(value) && value.length > 0 ? value.join(', ') : 'none';
+  return value === null || value === undefined ? (field.whenEmpty ?? 'none') : String(value);
+}
