@@ -2,10 +2,12 @@ import { Alert, Center, Loader } from '@mantine/core';
 import type { User } from 'oidc-client-ts';
 import { useEffect, useState } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router';
-import { type Access, hasConsole, loadAccess, may, sections } from './access.ts';
+import { type Access, hasConsole, loadAccess, may, sectionPath, sections } from './access.ts';
 import { completeSignIn, signIn, userManager } from './auth.ts';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
+import { UserDetail } from './pages/users/UserDetail.tsx';
+import { Users } from './pages/users/Users.tsx';
 import { Shell } from './Shell.tsx';
 
 export function App() {
@@ -89,7 +91,16 @@ function SignedIn() {
             {may(access, ['platform.orgs', 'org.read']) && (
               <Route path="/orgs" element={<Organizations access={access} />} />
             )}
-            <Route path="*" element={<Navigate to={first?.path ?? '/'} replace />} />
+            {may(access, ['users.read']) && (
+              <Route path="/orgs/:orgId/users" element={<Users access={access} />} />
+            )}
+            {may(access, ['users.read']) && (
+              <Route path="/orgs/:orgId/users/:userId" element={<UserDetail access={access} />} />
+            )}
+            <Route
+              path="*"
+              element={<Navigate to={first ? sectionPath(first, access.orgId) : '/'} replace />}
+            />
           </Routes>
         </Shell>
       );

@@ -3,6 +3,7 @@ import {
   AppShell,
   Burger,
   Button,
+  Divider,
   Group,
   NavLink,
   Text,
@@ -13,8 +14,17 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { NavLink as RouterLink, useLocation } from 'react-router';
-import { type Access, may, sections } from './access.ts';
+import {
+  type Access,
+  inOrganization,
+  may,
+  type Section,
+  sectionPath,
+  sections,
+  workingOrgId,
+} from './access.ts';
 import { signOut } from './auth.ts';
+import { WorkingOrganization } from './components/WorkingOrganization.tsx';
 
 /** Light or dark; the choice is kept in this browser (Mantine's color scheme manager). */
 function ColorSchemeToggle() {
@@ -70,19 +80,47 @@ export function Shell({ access, children }: { access: Access; children: ReactNod
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Console sections">
-        {sections
-          .filter((s) => may(access, s.anyOf))
-          .map((s) => (
-            <NavLink
-              key={s.path}
-              component={RouterLink}
-              to={s.path}
-              label={s.label}
-              active={pathname.startsWith(s.path)}
-            />
-          ))}
+        <SectionLinks access={access} pathname={pathname} />
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
+  );
+}
+
+/**
+ * The sections this user may open: the platform's, then the working organization's under its
+ * name (or picker). The open one is the section whose path the page's is longest under.
+ */
+function SectionLinks({ access, pathname }: { access: Access; pathname: string }) {
+  const orgId = workingOrgId(access, pathname);
+  const open = sections
+    .map((s) => sectionPath(s, orgId))
+    .filter((path) => pathname === path || pathname.startsWith(`${path}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  const link = (s: Section) => {
+    const path = sectionPath(s, orgId);
+    return (
+      <NavLink
+        key={s.path}
+        component={RouterLink}
+        to={path}
+        label={s.label}
+        active={path === open}
+      />
+    );
+  };
+  const mine = sections.filter((s) => may(access, s.anyOf));
+  const ofOrganization = mine.filter(inOrganization);
+  return (
+    <>
+      {mine.filter((s) => !inOrganization(s)).map(link)}
+      {ofOrganization.length > 0 && (
+        <>
+          <Divider my="xs" />
+          <WorkingOrganization access={access} orgId={orgId} />
+          {ofOrganization.map(link)}
+        </>
+      )}
+    </>
   );
 }

@@ -35,10 +35,45 @@ export async function loadAccess(user: User): Promise<Access | undefined> {
   }
 }
 
-/** The console's sections, each shown only to those who hold its permission. */
-export const sections = [
+/**
+ * A section of the console, shown only to those who hold one of its permissions. An
+ * organization's section has `:orgId` in its path: it opens in the organization the console works
+ * in (`workingOrgId`).
+ */
+export interface Section {
+  path: string;
+  label: string;
+  anyOf: readonly string[];
+}
+
+/** The console's sections: the platform's first, then an organization's. */
+export const sections: readonly Section[] = [
   { path: '/orgs', label: 'Organizations', anyOf: ['platform.orgs', 'org.read'] },
-] as const;
+  { path: '/orgs/:orgId/users', label: 'Users', anyOf: ['users.read'] },
+];
+
+export const inOrganization = (section: Section) => section.path.includes(':orgId');
+
+/** Where `section` opens for organization `orgId`. */
+export const sectionPath = (section: Section, orgId: string) =>
+  section.path.replace(':orgId', encodeURIComponent(orgId));
+
+/**
+ * The organization the console works in: a platform administrator (`platform.orgs`) works in
+ * the one the page's path names, else their own; anyone else always in their own.
+ */
+export function workingOrgId(access: Access, pathname: string): string {
+  const named = /^\/orgs\/([^/]+)\//.exec(pathname)?.[1];
+  return named && access.permissions.has('platform.orgs')
+    ? decodeURIComponent(named)
+    : access.orgId;
+}
+
+/** The first section of organization `orgId` this user may open (where picking it leads). */
+export function firstPathIn(access: Access, orgId: string): string | undefined {
+  const first = sections.find((s) => inOrganization(s) && may(access, s.anyOf));
+  return first && sectionPath(first, orgId);
+}
 
 export const may = (access: Access, anyOf: readonly string[]) =>
   anyOf.some((permission) => access.permissions.has(permission));

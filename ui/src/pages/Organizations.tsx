@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -12,7 +13,8 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { Access } from '../access.ts';
+import { Link } from 'react-router';
+import { type Access, firstPathIn } from '../access.ts';
 import { ApiError, api, type Organization } from '../api.ts';
 
 /** A platform administrator sees every organization; anyone else their own. */
@@ -45,12 +47,12 @@ export function Organizations({ access }: { access: Access }) {
         </Alert>
       )}
       {!orgs && !error && <Loader aria-label="Loading organizations" />}
-      {orgs && <OrganizationTable orgs={orgs} />}
+      {orgs && <OrganizationTable access={access} orgs={orgs} />}
     </Stack>
   );
 }
 
-function OrganizationTable({ orgs }: { orgs: Organization[] }) {
+function OrganizationTable({ access, orgs }: { access: Access; orgs: Organization[] }) {
   if (orgs.length === 0)
     return <Text c="dimmed">No organizations yet: create the first one above.</Text>;
   return (
@@ -65,7 +67,9 @@ function OrganizationTable({ orgs }: { orgs: Organization[] }) {
       <Table.Tbody>
         {orgs.map((org) => (
           <Table.Tr key={org.id}>
-            <Table.Td>{org.name}</Table.Td>
+            <Table.Td>
+              <OrganizationName access={access} org={org} />
+            </Table.Td>
             <Table.Td>
               <code>{org.slug}</code>
             </Table.Td>
@@ -78,6 +82,17 @@ function OrganizationTable({ orgs }: { orgs: Organization[] }) {
         ))}
       </Table.Tbody>
     </Table>
+  );
+}
+
+/** A link into the organization's first section this user may open (its users, say). */
+function OrganizationName({ access, org }: { access: Access; org: Organization }) {
+  const path = firstPathIn(access, org.id);
+  if (!path) return <>{org.name}</>;
+  return (
+    <Anchor component={Link} to={path}>
+      {org.name}
+    </Anchor>
   );
 }
 

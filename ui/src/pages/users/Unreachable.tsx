@@ -1,0 +1,31 @@
+import { Alert } from '@mantine/core';
+import type { Problem } from '../../api.ts';
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * Why a page of an organization shows nothing: not this user's to see (another organization, or
+ * a permission they lack), not there, or another failure in the API's words. `what` names what
+ * the page shows ("the users of this organization", "this user").
+ */
+export function Unreachable({ problem, what }: { problem: Problem; what: string }) {
+  if (problem.status === 403)
+    return (
+      <Alert color="red" title="Not yours to see" role="alert">
+        You may not see {what}: the organization is not yours, or your roles do not allow it. Pick a
+        section from the navigation.
+      </Alert>
+    );
+  if (problem.status === 404)
+    return (
+      <Alert color="red" title="Not found" role="alert">
+        {capitalized(what)} could not be found in this organization: the link may be wrong, or what
+        it named is gone.
+      </Alert>
+    );
+  return (
+    <Alert color="red" title={`${capitalized(what)} could not be read`} role="alert">
+      {problem.detail ?? problem.title}
+    </Alert>
+  );
+}
