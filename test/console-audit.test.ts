@@ -44,6 +44,8 @@ describe('console: the audit log', () => {
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = page.getByRole('table', { name: 'Audit events' }).locator('tbody tr');
     await rows.first().waitFor();
+    // The auditor's own sign-in, with their email for their user id.
+    await rows.getByText(auditor.email).first().waitFor();
 
     // Filter: one action from the catalog, one outcome.
     await page.getByRole('combobox', { name: 'Action' }).fill('auth.login.failed');

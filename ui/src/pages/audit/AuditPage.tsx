@@ -4,10 +4,11 @@ import { useParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { RefusalAlert } from '../../components/Refusal.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
+import { useUserNames } from '../access/useUserNames.ts';
 import { AuditFilters } from './AuditFilters.tsx';
 import { type AuditEvent, type AuditFilter, auditApi } from './api.ts';
 import { EventDrawer } from './EventDrawer.tsx';
-import { EventTable } from './EventTable.tsx';
+import { EventTable, userIdsOf } from './EventTable.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { useEventPages } from './useEventPages.ts';
 import { VerificationCard } from './VerificationCard.tsx';
@@ -19,14 +20,15 @@ import { VerificationCard } from './VerificationCard.tsx';
 export function AuditPage({ access }: { access: Access }) {
   const { orgId = access.orgId } = useParams();
   // Another organization starts afresh: no filter, no open event carried over.
-  return <AuditLog key={orgId} orgId={orgId} />;
+  return <AuditLog key={orgId} orgId={orgId} readsUsers={access.permissions.has('users.read')} />;
 }
 
-function AuditLog({ orgId }: { orgId: string }) {
+function AuditLog({ orgId, readsUsers }: { orgId: string; readsUsers: boolean }) {
   const [filter, setFilter] = useState<AuditFilter>({});
   const [open, setOpen] = useState<AuditEvent>();
   const actions = useLoaded(useCallback(() => auditApi.actions(orgId), [orgId]));
   const pages = useEventPages(orgId, filter);
+  const names = useUserNames(orgId, userIdsOf(pages.events ?? []), readsUsers);
   const filtered = Object.values(filter).some(Boolean);
 
   function narrow(next: AuditFilter) {
@@ -48,10 +50,11 @@ function AuditLog({ orgId }: { orgId: string }) {
         onApply={setFilter}
       />
       <RefusalAlert refusal={pages.refusal} title="The events could not be read" />
-      <EventTable pages={pages} filtered={filtered} onOpen={setOpen} />
+      <EventTable pages={pages} names={names} filtered={filtered} onOpen={setOpen} />
       <EventDrawer
         event={open}
         actions={actions.data}
+        names={names}
         onClose={() => setOpen(undefined)}
         onFilter={narrow}
       />

@@ -2,7 +2,7 @@ import { Badge, Button, Code, Drawer, Group, Stack, Table, Text } from '@mantine
 import type { ReactNode } from 'react';
 import { DateTime } from '../../components/DateTime.tsx';
 import type { AuditAction, AuditEvent, AuditFilter } from './api.ts';
-import { outcomeColor, partyOf } from './EventTable.tsx';
+import { outcomeColor, Party, partyOf } from './EventTable.tsx';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -23,11 +23,13 @@ const mono = (value: string | null) => (
 export function EventDrawer({
   event,
   actions,
+  names,
   onClose,
   onFilter,
 }: {
   event: AuditEvent | undefined;
   actions: AuditAction[] | undefined;
+  names: ReadonlyMap<string, string>;
   onClose: () => void;
   /** Narrows the log to this event's actor or target. */
   onFilter: (filter: AuditFilter) => void;
@@ -65,10 +67,16 @@ export function EventDrawer({
               <Row label="Time">
                 <DateTime value={event.occurredAt} />
               </Row>
-              <Row label="Actor">{mono(partyOf(event.actor))}</Row>
+              <Row label="Actor">
+                <Party party={event.actor} names={names} />
+                {names.has(event.actor.id ?? '') && mono(partyOf(event.actor))}
+              </Row>
               <Row label="From address">{mono(event.actor.ip)}</Row>
               <Row label="User agent">{mono(event.actor.userAgent)}</Row>
-              <Row label="Target">{mono(partyOf(event.target))}</Row>
+              <Row label="Target">
+                <Party party={event.target} names={names} />
+                {names.has(event.target.id ?? '') && mono(partyOf(event.target))}
+              </Row>
               <Row label="Request id">{mono(event.requestId)}</Row>
               <Row label="Event id">{mono(event.id)}</Row>
             </Table.Tbody>

@@ -10,9 +10,30 @@ export const outcomeColor: Record<Outcome, string> = {
   denied: 'red',
 };
 
+type PartyOf = AuditEvent['actor'] | AuditEvent['target'];
+
 /** "type id", or the type alone when there is no id (the system, an anonymous caller). */
-export const partyOf = (party: { type: string | null; id: string | null }) =>
-  [party.type, party.id].filter(Boolean).join(' ') || '—';
+export const partyOf = (party: PartyOf) => [party.type, party.id].filter(Boolean).join(' ') || '—';
+
+/** A user by their email when it could be read (their id on hover), anything else by type and id. */
+export function Party({ party, names }: { party: PartyOf; names: ReadonlyMap<string, string> }) {
+  const email = party.type === 'user' && party.id ? names.get(party.id) : undefined;
+  return email ? (
+    <Text size="sm" title={partyOf(party)}>
+      {email}
+    </Text>
+  ) : (
+    <Text size="sm" ff="monospace">
+      {partyOf(party)}
+    </Text>
+  );
+}
+
+/** The users an event names (actor or target), whose emails the table shows. */
+export const userIdsOf = (events: AuditEvent[]) =>
+  events
+    .flatMap((e) => [e.actor, e.target])
+    .flatMap((p) => (p.type === 'user' && p.id ? [p.id] : []));
 
 const nowrap = { whiteSpace: 'nowrap' } as const;
 
@@ -35,10 +56,12 @@ function useEndInView(pages: EventPages) {
 /** The events read so far, newest first; more arrive as the user scrolls (or asks). */
 export function EventTable({
   pages,
+  names,
   filtered,
   onOpen,
 }: {
   pages: EventPages;
+  names: ReadonlyMap<string, string>;
   filtered: boolean;
   onOpen: (event: AuditEvent) => void;
 }) {
@@ -82,14 +105,10 @@ export function EventTable({
                 </Badge>
               </Table.Td>
               <Table.Td>
-                <Text size="sm" ff="monospace">
-                  {partyOf(event.actor)}
-                </Text>
+                <Party party={event.actor} names={names} />
               </Table.Td>
               <Table.Td>
-                <Text size="sm" ff="monospace">
-                  {partyOf(event.target)}
-                </Text>
+                <Party party={event.target} names={names} />
               </Table.Td>
             </Table.Tr>
           ))}
