@@ -4,6 +4,12 @@ import { useEffect, useState } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router';
 import { type Access, hasConsole, loadAccess, may, sectionPath, sections } from './access.ts';
 import { completeSignIn, signIn, userManager } from './auth.ts';
+import { AccessRequests } from './pages/access/AccessRequests.tsx';
+import { Assignments } from './pages/access/Assignments.tsx';
+import { ConflictRules } from './pages/access/ConflictRules.tsx';
+import { Exports } from './pages/access/Exports.tsx';
+import { RolePage } from './pages/access/RolePage.tsx';
+import { Roles } from './pages/access/Roles.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
 import { UserDetail } from './pages/users/UserDetail.tsx';
@@ -96,6 +102,30 @@ function SignedIn() {
             )}
             {may(access, ['users.read']) && (
               <Route path="/orgs/:orgId/users/:userId" element={<UserDetail access={access} />} />
+            )}
+            {may(access, ['roles.read']) && (
+              <Route path="/orgs/:orgId/roles" element={<Roles access={access} />} />
+            )}
+            {may(access, ['roles.read']) && (
+              <Route path="/orgs/:orgId/roles/:roleKey" element={<RolePage access={access} />} />
+            )}
+            {may(access, ['roles.read']) && (
+              <Route path="/orgs/:orgId/assignments" element={<Assignments access={access} />} />
+            )}
+            {may(access, ['roles.read']) && (
+              <Route
+                path="/orgs/:orgId/access-requests"
+                element={<AccessRequests access={access} />}
+              />
+            )}
+            {may(access, ['roles.read']) && (
+              <Route
+                path="/orgs/:orgId/conflict-rules"
+                element={<ConflictRules access={access} />}
+              />
+            )}
+            {may(access, ['audit.read']) && (
+              <Route path="/orgs/:orgId/exports" element={<Exports access={access} />} />
             )}
             <Route
               path="*"

@@ -50,6 +50,11 @@ export interface Section {
 export const sections: readonly Section[] = [
   { path: '/orgs', label: 'Organizations', anyOf: ['platform.orgs', 'org.read'] },
   { path: '/orgs/:orgId/users', label: 'Users', anyOf: ['users.read'] },
+  { path: '/orgs/:orgId/roles', label: 'Roles', anyOf: ['roles.read'] },
+  { path: '/orgs/:orgId/assignments', label: 'Assignments', anyOf: ['roles.read'] },
+  { path: '/orgs/:orgId/access-requests', label: 'Access requests', anyOf: ['roles.read'] },
+  { path: '/orgs/:orgId/conflict-rules', label: 'Conflict rules', anyOf: ['roles.read'] },
+  { path: '/orgs/:orgId/exports', label: 'Access exports', anyOf: ['audit.read'] },
 ];
 
 export const inOrganization = (section: Section) => section.path.includes(':orgId');

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { withPlatform } from '../src/platform/index.ts';
+import {
+  type ConsoleAdmin,
+  type ConsoleWorld,
+  cspViolations,
+  openConsoleAs,
+  startConsoleWorld,
+} from './support/console.ts';
+
+/** Picks `option` in the Mantine select labelled `label` inside `scope`, typing `search` first. */
+async function pick(
+  scope: Page | ReturnType<Page['locator']>,
+  page: Page,
+  label: string,
+  search: string,
+  option: RegExp,
+) {
+  await scope.getByLabel(label).fill(search);
+  await page.getByRole('option', { name: option }).click();
+  // A multiple select stays open for more: close it as a keyboard user would.
+  await page.keyboard.press('Escape');
+}
+
+describe('console: roles, assignments, access requests and exports in a real browser', () => {
+  let world: ConsoleWorld;
+  let requester: ConsoleAdmin;
+  let approver: ConsoleAdmin;
+
+  before(async () => {
+    world = await startConsoleWorld();
+    // Two owners of acme: both hold access.approve, so what keeps the first from approving
+    // their own request is the rule, not a missing permission.
+    requester = await world.addAdmin(world.orgId, 'owen@acme.test', 'org-owner');
+    approver = await world.addAdmin(world.orgId, 'opal@acme.test', 'org-owner');
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  it('assigns a role that needs approval: a pending request the requester cannot approve, approved by another owner', async () => {
+    const orgPath = `/orgs/${world.orgId}`;
+    const asked = await openConsoleAs(world.browser, world, requester, `${orgPath}/assignments`);
+    const violations = cspViolations(asked);
+    const form = asked.getByRole('form', { name: 'Assign a role' });
+    await pick(form, asked, 'User', 'dana', /dana@acme\.test/);
+    await pick(
+      form,
+      asked,
+      'Role',
+      'administrator',
+      /Organization administrator \(needs approval\)/,
+    );
+    await form.getByLabel('Reason').fill('Covers for Olivia in December');
+    await form.getByRole('button', { name: 'Assign' }).click();
+    await form.getByRole('status').filter({ hasText: 'Waiting for approval' }).waitFor();
+
+    // The request waits; its requester holds access.approve yet is offered no decision on it.
+    await asked.getByRole('link', { name: 'Access requests' }).click();
+    const pending = asked.getByRole('table', { name: 'Pending access requests' });
+    const row = pending.getByRole('row').filter({ hasText: 'dana@acme.test' });
+    await row.getByText('Another approver decides').waitFor();
+    assert.match((await row.textContent()) ?? '', /Organization administrator/);
+    assert.equal(await pending.getByRole('button', { name: 'Approve' }).count(), 0);
+    assert.equal(await pending.getByRole('button', { name: 'Deny' }).count(), 0);
+
+    // Another owner approves it, with a note.
+    const decides = await openConsoleAs(
+      world.browser,
+      world,
+      approver,
+      `${orgPath}/access-requests`,
+    );
+    const theirs = decides
+      .getByRole('table', { name: 'Pending access requests' })
+      .getByRole('row')
+      .filter({ hasText: 'dana@acme.test' });
+    await theirs.getByRole('button', { name: 'Approve' }).click();
+    const dialog = decides.getByRole('dialog', { name: 'Approve the request' });
+    await dialog.getByLabel('Note').fill('Agreed with Olivia');
+    await dialog.getByRole('button', { name: 'Approve' }).click();
+    await decides.getByText('No request is waiting for a decision.').waitFor();
+
+    // The assignment is in effect: in the console, granted by the approver.
+    await decides.getByRole('link', { name: 'Assignments' }).click();
+    await decides
+      .getByRole('table', { name: 'Assignments' })
+      .getByRole('row')
+      .filter({ hasText: 'dana@acme.test' })
+      .filter({ hasText: 'Organization administrator' })
+      .filter({ hasText: 'opal@acme.test' })
+      .waitFor();
+    const held = await withPlatform(world.core.database, (tx) =>
+      world.auth.rbac.assignmentsIn(tx, world.orgId),
+    );
+    assert.ok(
+      held.some(
+        (a) =>
+          a.userId === world.user.id &&
+          a.roleKey === 'org-admin' &&
+          a.grantedBy === approver.user.id,
+      ),
+    );
+    assert.deepEqual(violations, []);
+    await asked.context().close();
+    await decides.context().close();
+  });
+
+  it('creates a custom role (a refusal shown at its field), changes it with If-Match, and keeps duties apart with a conflict rule', async () => {
+    const page = await openConsoleAs(world.browser, world, requester, `/orgs/${world.orgId}/roles`);
+    await page.getByRole('button', { name: 'Create a custom role' }).click();
+    const create = page.getByRole('form', { name: 'Create a custom role' });
+    await create.getByRole('textbox', { name: 'Key' }).fill('Not A Key');
+    await create.getByLabel('Name').fill('Support');
+    await create.getByLabel('Description').fill('Answers tickets.');
+    await create.getByLabel('Purpose').fill('First-line support reads users to help them.');
+    await create.getByRole('checkbox', { name: 'users.read' }).check();
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.getByRole('alert').waitFor();
+    assert.equal(
+      await create.getByRole('textbox', { name: 'Key' }).getAttribute('aria-invalid'),
+      'true',
+    );
+    await create.getByRole('textbox', { name: 'Key' }).fill('support');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('table', { name: 'Roles' }).getByRole('link', { name: 'Support' }).click();
+
+    await page.getByRole('heading', { name: 'Support' }).waitFor();
+    await page.getByRole('button', { name: 'Edit role' }).click();
+    const edit = page.getByRole('form', { name: 'Edit role' });
+    await edit.getByLabel('Description').fill('Answers tickets and reads users.');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Answers tickets and reads users.').waitFor();
+    const saved = await withPlatform(world.core.database, (tx) =>
+      world.auth.rbac.rolesOf(tx, world.orgId),
+    );
+    const support = saved.find((r) => r.key === 'support');
+    assert.equal(support?.description, 'Answers tickets and reads users.');
+    assert.equal(support && 'version' in support ? support.version : undefined, 2);
+
+    // A rule both owners break the moment it exists: owners must not read the audit log.
+    await page.getByRole('link', { name: 'Conflict rules' }).click();
+    const add = page.getByRole('form', { name: 'Add a conflict rule' });
+    await add.getByLabel('Name').fill('Owners do not audit');
+    await add.getByLabel('Description').fill('Whoever runs the organization is not its auditor.');
+    await pick(add, page, 'Roles', 'owner', /Organization owner/);
+    await add.getByRole('button', { name: 'Add rule' }).click();
+    await add.getByRole('alert').waitFor();
+    assert.equal(await add.getByLabel('Roles').getAttribute('aria-invalid'), 'true');
+    await pick(add, page, 'Permissions', 'audit', /audit\.read/);
+    await add.getByRole('button', { name: 'Add rule' }).click();
+    const rules = page.getByRole('table', { name: 'Conflict rules' });
+    await rules.getByRole('row').filter({ hasText: 'Owners do not audit' }).waitFor();
+    const violations = page.getByRole('table', { name: 'Violations' });
+    await violations.getByRole('row').filter({ hasText: 'owen@acme.test' }).waitFor();
+    await violations.getByRole('row').filter({ hasText: 'opal@acme.test' }).waitFor();
+
+    await rules.getByRole('button', { name: 'Remove Owners do not audit' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove the rule' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByText('Nobody holds what a rule keeps apart.').waitFor();
+    assert.equal(await page.getByRole('table', { name: 'Conflict rules' }).count(), 0);
+    await page.context().close();
+  });
+
+  it('downloads the permission matrix as CSV', async () => {
+    const page = await openConsoleAs(
+      world.browser,
+      world,
+      world.orgAdmin,
+      `/orgs/${world.orgId}/exports`,
+    );
+    const matrix = page.getByRole('region', { name: 'Permission matrix' });
+    const [response, download] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/exports/permission-matrix?format=csv')),
+      page.waitForEvent('download'),
+      matrix.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-type'] ?? '', /^text\/csv/);
+    assert.match(download.suggestedFilename(), /^vigil-permission-matrix-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await readFile(await download.path(), 'utf8');
+    const [header, ...rows] = text.trim().split('\n');
+    assert.match(
+      header ?? '',
+      /^role,name,description,purpose,built_in,privileged,require_mfa,requires_approval,users\.read,/,
+    );
+    assert.ok(rows.some((r) => r.startsWith('org-admin,')));
+    await page.context().close();
+  });
+});
