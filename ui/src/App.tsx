@@ -10,6 +10,7 @@ import { ConflictRules } from './pages/access/ConflictRules.tsx';
 import { Exports } from './pages/access/Exports.tsx';
 import { RolePage } from './pages/access/RolePage.tsx';
 import { Roles } from './pages/access/Roles.tsx';
+import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
 import { UserDetail } from './pages/users/UserDetail.tsx';
@@ -126,6 +127,9 @@ function SignedIn() {
             )}
             {may(access, ['audit.read']) && (
               <Route path="/orgs/:orgId/exports" element={<Exports access={access} />} />
+            )}
+            {may(access, ['audit.read']) && (
+              <Route path="/orgs/:orgId/audit" element={<AuditPage access={access} />} />
             )}
             <Route
               path="*"

@@ -55,6 +55,7 @@ export const sections: readonly Section[] = [
   { path: '/orgs/:orgId/access-requests', label: 'Access requests', anyOf: ['roles.read'] },
   { path: '/orgs/:orgId/conflict-rules', label: 'Conflict rules', anyOf: ['roles.read'] },
   { path: '/orgs/:orgId/exports', label: 'Access exports', anyOf: ['audit.read'] },
+  { path: '/orgs/:orgId/audit', label: 'Audit log', anyOf: ['audit.read'] },
 ];
 
 export const inOrganization = (section: Section) => section.path.includes(':orgId');

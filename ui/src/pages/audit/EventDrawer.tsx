@@ -42,8 +42,6 @@ export function EventDrawer({
       position="right"
       size="lg"
       title="Audit event"
-      // The scroll lock's scrollbar padding is a <style> element without the page's CSP nonce.
-      removeScrollProps={{ removeScrollBar: false }}
     >
       {event && (
         <Stack>
