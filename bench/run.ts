@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   login: () => import('./login.ts'),
   oauth: () => import('./oauth.ts'),
   timing: () => import('./timing.ts'),
+  users: () => import('./users.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -155,12 +155,17 @@ export interface UserListing {
  * search filters `search_text` (migration 0016 says why no index serves it).
  */
 export function usersPage(tx: Tx, orgId: string, listing: UserListing): Promise<UserRow[]> {
-  let query = tx.selectFrom('users').select(userColumns).where('org_id', '=', orgId);
+  return usersPageQuery(tx, orgId, listing).execute();
+}
+
+/** `usersPage`'s statement, unsent: the user-list benchmark prints its plan (bench/users.ts). */
+export function usersPageQuery(db: Tx, orgId: string, listing: UserListing) {
+  let query = db.selectFrom('users').select(userColumns).where('org_id', '=', orgId);
   if (listing.status) query = query.where('status', '=', listing.status);
   if (listing.search) {
     const fragment = listing.search.replace(/[\\%_]/g, '\\$&');
     query = query.where(sql<boolean>`search_text LIKE '%' || lower(${fragment}) || '%'`);
   }
   if (listing.after) query = query.where('id', '>', listing.after);
-  return query.orderBy('id').limit(listing.limit).execute();
+  return query.orderBy('id').limit(listing.limit);
 }
