@@ -133,6 +133,8 @@ describe('console: roles, assignments, access requests and exports in a real bro
     const edit = page.getByRole('form', { name: 'Edit role' });
     await edit.getByLabel('Description').fill('Answers tickets and reads users.');
     await edit.getByRole('button', { name: 'Save' }).click();
+    // Saved: the form closes and the page reads the role again.
+    await edit.waitFor({ state: 'detached' });
     await page.getByText('Answers tickets and reads users.').waitFor();
     const saved = await withPlatform(world.core.database, (tx) =>
       world.auth.rbac.rolesOf(tx, world.orgId),
