@@ -131,6 +131,7 @@ function RequestTable({
                   <Group gap="xs">
                     <Button
                       size="xs"
+                      aria-label={`Approve ${roleName(r.role_key)} for ${nameOf(r.user_id)}`}
                       onClick={() => setDeciding({ request: r, verdict: 'approve' })}
                     >
                       Approve
@@ -138,6 +139,7 @@ function RequestTable({
                     <Button
                       size="xs"
                       variant="default"
+                      aria-label={`Deny ${roleName(r.role_key)} for ${nameOf(r.user_id)}`}
                       onClick={() => setDeciding({ request: r, verdict: 'deny' })}
                     >
                       Deny
