@@ -20,6 +20,21 @@ function cspViolations(page: Page): string[] {
   return seen;
 }
 
+/** Waits for the page to reach `url`; a failure names where it is and what it shows instead. */
+async function arriveAt(page: Page, url: RegExp): Promise<void> {
+  try {
+    await page.waitForURL(url, { timeout: 15_000 });
+  } catch (err) {
+    const shown = (
+      await page
+        .locator('body')
+        .textContent()
+        .catch(() => '')
+    )?.slice(0, 500);
+    assert.fail(`expected ${url}, still at ${page.url()} showing: ${shown} (${err})`);
+  }
+}
+
 describe('admin console in a real browser', () => {
   let world: Awaited<ReturnType<typeof startOidcWorld>>;
   let browser: Browser;
@@ -79,7 +94,7 @@ describe('admin console in a real browser', () => {
     await page.getByLabel('Email').fill(adminEmail);
     await page.getByLabel('Password').fill(adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/login\/enroll$/);
+    await arriveAt(page, /\/login\/enroll$/);
     const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
     const seed = new Uint8Array(OTPAuth.Secret.fromBase32(secret).buffer);
     await page.getByLabel('Code from the app').fill(totpCode(seed, new Date()));
@@ -87,7 +102,7 @@ describe('admin console in a real browser', () => {
     await page.locator('#recovery-codes').waitFor();
     await page.getByRole('link', { name: /continue/ }).click();
 
-    await page.waitForURL(/\/admin\/orgs$/);
+    await arriveAt(page, /\/admin\/orgs$/);
     const table = page.getByRole('table', { name: 'Organizations' });
     await table.getByRole('row').filter({ hasText: 'acme' }).waitFor();
     await page.getByRole('navigation', { name: 'Console sections' }).waitFor();
@@ -115,7 +130,7 @@ describe('admin console in a real browser', () => {
 
     // Tokens live in this tab's sessionStorage: a reload stays signed in, on the same page.
     await page.reload();
-    await page.waitForURL(/\/admin\/orgs$/);
+    await arriveAt(page, /\/admin\/orgs$/);
     await table.getByRole('cell', { name: 'initech', exact: true }).waitFor();
     assert.equal(
       (await context.cookies()).some((c) => /access|token/i.test(c.name)),
@@ -154,8 +169,8 @@ describe('admin console in a real browser', () => {
     // session is live) brings the user back to the page they were on.
     await spoil(['access_token', 'refresh_token']);
     await page.reload();
-    await page.waitForURL(/\/admin\/callback/);
-    await page.waitForURL(/\/admin\/orgs$/);
+    await arriveAt(page, /\/admin\/callback/);
+    await arriveAt(page, /\/admin\/orgs$/);
     await table.getByRole('cell', { name: 'initech', exact: true }).waitFor();
     assert.equal(signIns.length, 1);
     const authorize = new URL(signIns[0] ?? '');
@@ -171,7 +186,7 @@ describe('admin console in a real browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/login/);
+    await arriveAt(page, /\/login/);
     assert.equal(await page.evaluate(() => Object.keys(sessionStorage).length), 0);
     await context.close();
   });
@@ -193,7 +208,7 @@ describe('admin console in a real browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(world.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/admin\/orgs$/);
+    await arriveAt(page, /\/admin\/orgs$/);
     const rows = page.getByRole('table', { name: 'Organizations' }).getByRole('row');
     await rows.filter({ hasText: 'acme' }).waitFor();
     assert.equal(await rows.count(), 2, 'the header and acme');
