@@ -10,9 +10,13 @@ import { ConflictRules } from './pages/access/ConflictRules.tsx';
 import { Exports } from './pages/access/Exports.tsx';
 import { RolePage } from './pages/access/RolePage.tsx';
 import { Roles } from './pages/access/Roles.tsx';
+import { ApiKeysPage } from './pages/api-keys/ApiKeysPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
+import { ClientDetail } from './pages/clients/ClientDetail.tsx';
+import { ClientsPage } from './pages/clients/ClientsPage.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
+import { PoliciesPage } from './pages/policies/PoliciesPage.tsx';
 import { UserDetail } from './pages/users/UserDetail.tsx';
 import { Users } from './pages/users/Users.tsx';
 import { Shell } from './Shell.tsx';
@@ -130,6 +134,21 @@ function SignedIn() {
             )}
             {may(access, ['audit.read']) && (
               <Route path="/orgs/:orgId/audit" element={<AuditPage access={access} />} />
+            )}
+            {may(access, ['org.read']) && (
+              <Route path="/orgs/:orgId/clients" element={<ClientsPage access={access} />} />
+            )}
+            {may(access, ['org.read']) && (
+              <Route
+                path="/orgs/:orgId/clients/:clientId"
+                element={<ClientDetail access={access} />}
+              />
+            )}
+            {may(access, ['apikeys.manage']) && (
+              <Route path="/orgs/:orgId/api-keys" element={<ApiKeysPage access={access} />} />
+            )}
+            {may(access, ['org.read']) && (
+              <Route path="/orgs/:orgId/policies" element={<PoliciesPage access={access} />} />
             )}
             <Route
               path="*"
