@@ -60,6 +60,10 @@ describe('console: roles, assignments, access requests and exports in a real bro
 
     // The request waits; its requester holds access.approve yet is offered no decision on it.
     await asked.getByRole('link', { name: 'Access requests' }).click();
+    // The navigation marks the open section only (not Organizations, whose path is a prefix).
+    const nav = asked.getByRole('navigation', { name: 'Console sections' });
+    await nav.locator('[data-active]', { hasText: 'Access requests' }).waitFor();
+    assert.equal(await nav.locator('a[data-active], a[aria-current="page"]').count(), 1);
     const pending = asked.getByRole('table', { name: 'Pending access requests' });
     const row = pending.getByRole('row').filter({ hasText: 'dana@acme.test' });
     await row.getByText('Another approver decides').waitFor();

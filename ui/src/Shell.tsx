@@ -104,6 +104,9 @@ function SectionLinks({ access, pathname }: { access: Access; pathname: string }
         key={s.path}
         component={RouterLink}
         to={path}
+        // Only `active` marks the open section: without `end` the router's own aria-current
+        // would mark Organizations (/orgs) on every page of an organization too.
+        end
         label={s.label}
         active={path === open}
       />
