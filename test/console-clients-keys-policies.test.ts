@@ -187,4 +187,23 @@ describe('console: OAuth clients, API keys and policies', () => {
     assert.deepEqual(violations, []);
     await page.context().close();
   });
+
+  it("shows an organization's auditor the clients and the policies without a way to change them, and no API keys", async () => {
+    const auditor = await world.addAdmin(world.orgId, 'otto@acme.test', 'org-auditor');
+    const page = await openConsoleAs(world.browser, world, auditor, `/orgs/${world.orgId}/clients`);
+    await page
+      .getByRole('table', { name: 'OAuth clients' })
+      .or(page.getByText('No OAuth clients yet'))
+      .waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Register a client' }).count(), 0);
+    const sections = page.getByRole('navigation', { name: 'Console sections' });
+    assert.equal(await sections.getByRole('link', { name: 'API keys' }).count(), 0);
+
+    await sections.getByRole('link', { name: 'Policies' }).click();
+    const settings = page.getByRole('table', { name: 'Password policy' });
+    await settings.getByRole('row').filter({ hasText: 'Minimum length' }).first().waitFor();
+    assert.equal(await page.getByRole('form', { name: 'Password policy' }).count(), 0);
+    assert.equal(await page.getByRole('textbox').count(), 0, 'nothing to edit');
+    await page.context().close();
+  });
 });
