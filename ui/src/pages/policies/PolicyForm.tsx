@@ -15,7 +15,11 @@ import { changesOf, PolicyDiff } from './PolicyDiff.tsx';
 import { SettingInput } from './SettingInput.tsx';
 
 const custom = 'custom';
-const same = (a: Settings, b: Settings) => JSON.stringify(a) === JSON.stringify(b);
+/** Every setting equal, whatever the order of the keys. */
+const same = (a: Settings, b: Settings) =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].every(
+    (key) => JSON.stringify(a[key]) === JSON.stringify(b[key]),
+  );
 
 /**
  * What saving `draft` sends: a preset's name when the draft is that preset untouched (the API
