@@ -55,6 +55,9 @@ describe('console: roles, assignments, access requests and exports in a real bro
       /Organization administrator \(needs approval\)/,
     );
     await form.getByLabel('Reason').fill('Covers for Olivia in December');
+    // Until the end of next January, in the browser's time zone (the machine's, as here).
+    const until = `${new Date().getFullYear() + 1}-01-31T18:00`;
+    await form.getByLabel('Expires').fill(until);
     await form.getByRole('button', { name: 'Assign' }).click();
     await form.getByRole('status').filter({ hasText: 'Waiting for approval' }).waitFor();
 
@@ -90,23 +93,29 @@ describe('console: roles, assignments, access requests and exports in a real bro
 
     // The assignment is in effect: in the console, granted by the approver.
     await decides.getByRole('link', { name: 'Assignments' }).click();
-    await decides
+    const granted = decides
       .getByRole('table', { name: 'Assignments' })
       .getByRole('row')
       .filter({ hasText: 'dana@acme.test' })
-      .filter({ hasText: 'Organization administrator' })
-      .filter({ hasText: 'opal@acme.test' })
-      .waitFor();
-    const held = await withPlatform(world.core.database, (tx) =>
-      world.auth.rbac.assignmentsIn(tx, world.orgId),
+      .filter({ hasText: 'Organization administrator' });
+    await granted.filter({ hasText: 'opal@acme.test' }).waitFor();
+    const held = () =>
+      withPlatform(world.core.database, (tx) => world.auth.rbac.assignmentsIn(tx, world.orgId));
+    const grant = (await held()).find(
+      (a) => a.userId === world.user.id && a.roleKey === 'org-admin',
     );
-    assert.ok(
-      held.some(
-        (a) =>
-          a.userId === world.user.id &&
-          a.roleKey === 'org-admin' &&
-          a.grantedBy === approver.user.id,
-      ),
+    assert.equal(grant?.grantedBy, approver.user.id);
+    assert.equal(grant?.expiresAt?.toISOString(), new Date(until).toISOString());
+
+    // Taken away again, with the reason the audit log keeps.
+    await granted.getByRole('button', { name: 'Unassign' }).click();
+    const unassign = decides.getByRole('dialog', { name: 'Unassign a role' });
+    await unassign.getByLabel('Reason').fill('Olivia is back');
+    await unassign.getByRole('button', { name: 'Unassign' }).click();
+    await granted.waitFor({ state: 'detached' });
+    assert.equal(
+      (await held()).some((a) => a.userId === world.user.id && a.roleKey === 'org-admin'),
+      false,
     );
     assert.deepEqual(violations, []);
     await asked.context().close();
