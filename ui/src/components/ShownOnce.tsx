@@ -30,7 +30,7 @@ export function ShownOnce({
         <Alert color="yellow" title="Shown once">
           Copy {what} now and keep it somewhere safe: the console will not show it again.
         </Alert>
-        <Code block aria-label={what} data-secret>
+        <Code block aria-label={what}>
           {secret}
         </Code>
         <Group justify="space-between">
