@@ -20,10 +20,6 @@ export function CreateUser({
 }) {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ user: UserRecord; password?: string }>();
-  const done = () => {
-    setCreated(undefined);
-    onCreated();
-  };
   return (
     <>
       <Button onClick={() => setOpen(true)}>Create a user</Button>
@@ -33,11 +29,22 @@ export function CreateUser({
           withPassword={access.permissions.has('users.credentials')}
           onCreated={(result) => {
             setOpen(false);
-            setCreated(result);
+            // With a password, the list is read again once it is handed over; without, at once.
+            if (result.password) setCreated(result);
+            else onCreated();
           }}
         />
       </Modal>
-      <TemporaryPassword user={created?.user} password={created?.password} onClose={done} />
+      {created && (
+        <TemporaryPassword
+          user={created.user}
+          password={created.password}
+          onClose={() => {
+            setCreated(undefined);
+            onCreated();
+          }}
+        />
+      )}
     </>
   );
 }

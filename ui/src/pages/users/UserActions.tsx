@@ -125,11 +125,7 @@ export function UserActions({
           {outcome}
         </Alert>
       )}
-      <TemporaryPassword
-        user={password ? user : undefined}
-        password={password}
-        onClose={() => setPassword(undefined)}
-      />
+      <TemporaryPassword user={user} password={password} onClose={() => setPassword(undefined)} />
     </>
   );
 }
