@@ -5,6 +5,7 @@ import {
   type ConsoleWorld,
   cspViolations,
   openConsoleAs,
+  screenshotForDocs,
   startConsoleWorld,
 } from './support/console.ts';
 
@@ -73,6 +74,9 @@ describe('console: users', () => {
     await dialog.getByRole('button', { name: 'I have handed it over' }).click();
     // Shown once: gone with the dialog.
     await page.getByText(temporary).waitFor({ state: 'detached' });
+    // The list read again has her: the docs' picture of the console (VIGIL_SCREENSHOTS=docs).
+    await users.getByRole('link', { name: 'Erin Example' }).waitFor();
+    await screenshotForDocs(page, 'console-users');
 
     // Erin signs in elsewhere (and must choose her own password): a session of hers is live.
     const erin = await firstSignIn(world, 'erin@acme.test', temporary);
@@ -135,10 +139,23 @@ describe('console: users', () => {
     await page.waitForURL(new RegExp(`/admin/orgs/${world.orgId}/users$`));
     await page.getByRole('table', { name: 'Users' }).getByText(world.email).waitFor();
 
-    // Another organization's users, by their URL: refused, nothing of theirs shown.
-    for (const path of [`/orgs/${globex}/users`, `/orgs/${globex}/users/${stranger.id}`]) {
-      await page.goto(`${world.base}/admin${path}`);
-      await page.getByRole('alert').filter({ hasText: 'Not yours to see' }).waitFor();
+    // Another organization's users, and every other section of it, by their URL: refused in
+    // the same words, nothing of theirs shown.
+    const sections = [
+      'users',
+      `users/${stranger.id}`,
+      'roles',
+      'assignments',
+      'access-requests',
+      'conflict-rules',
+      'audit',
+      'clients',
+      'api-keys',
+      'policies',
+    ];
+    for (const section of sections) {
+      await page.goto(`${world.base}/admin/orgs/${globex}/${section}`);
+      await page.getByRole('alert').filter({ hasText: 'Not yours to see' }).first().waitFor();
       assert.equal(await page.getByText('gil@globex.test').count(), 0);
       assert.equal(await page.getByRole('table', { name: 'Users' }).count(), 0);
       // The navigation still leads into their own organization.

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/build-ui.ts';
@@ -123,4 +124,23 @@ export function cspViolations(page: Page): string[] {
     if (/content security policy/i.test(message.text())) seen.push(message.text());
   });
   return seen;
+}
+
+/**
+ * With `VIGIL_SCREENSHOTS=docs`, the page at 1280×800 as `docs/<name>.png`, the picture of the
+ * console the README and docs/console.md show; otherwise nothing, so that a test run (CI's
+ * included) rewrites no tracked file.
+ */
+export async function screenshotForDocs(page: Page, name: string): Promise<void> {
+  if (process.env.VIGIL_SCREENSHOTS !== 'docs') return;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // No dialog fading out, no row highlighted by a pointer left over it, no caret in a field.
+  // (The page's own code, as text: this file is type-checked without the DOM's types.)
+  await page.waitForFunction(`!document.querySelector('[role="dialog"], .mantine-Overlay-root')`);
+  await page.mouse.move(0, 0);
+  await page.evaluate('document.activeElement?.blur()');
+  await page.screenshot({
+    path: fileURLToPath(new URL(`../../docs/${name}.png`, import.meta.url)),
+    animations: 'disabled',
+  });
 }

@@ -1,23 +1,18 @@
-import { Alert, Loader } from '@mantine/core';
+import { Loader } from '@mantine/core';
+import type { Problem } from '../api.ts';
+import { Unreachable } from './Unreachable.tsx';
 
-/** While a read is on its way, a labelled spinner; when it failed, why. */
+/** While a read is on its way, a labelled spinner; when it failed, why (`Unreachable`). */
 export function LoadState({
   error,
   loading,
   what,
 }: {
-  error: string | undefined;
+  error: Problem | undefined;
   loading: boolean;
   /** What is being read, in words ("the clients"). */
   what: string;
 }) {
-  if (error)
-    return (
-      <Alert color="red" title={`${capitalized(what)} could not be read`} role="alert">
-        {error}
-      </Alert>
-    );
+  if (error) return <Unreachable problem={error} what={what} />;
   return loading ? <Loader aria-label={`Loading ${what}`} /> : null;
 }
-
-const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

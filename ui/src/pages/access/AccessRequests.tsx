@@ -5,10 +5,10 @@ import type { Access } from '../../access.ts';
 import { DateTime } from '../../components/DateTime.tsx';
 import { LoadState } from '../../components/LoadState.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
+import { useUserNames } from '../../components/useUserNames.ts';
 import { type AccessRequest, accessApi } from './api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
 import { RequestRole } from './RequestRole.tsx';
-import { useUserNames } from './useUserNames.ts';
 
 type Verdict = 'approve' | 'deny';
 

@@ -15,10 +15,10 @@ import type { Access } from '../../access.ts';
 import { DateTime } from '../../components/DateTime.tsx';
 import { LoadState } from '../../components/LoadState.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
+import { useUserNames } from '../../components/useUserNames.ts';
 import { AssignRole } from './AssignRole.tsx';
 import { accessApi, type Grant, type RoleDetail } from './api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
-import { useUserNames } from './useUserNames.ts';
 
 const perPage = 50;
 

@@ -6,9 +6,9 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { DateTime } from '../../components/DateTime.tsx';
 import { LoadState } from '../../components/LoadState.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
+import { useUserNames } from '../../components/useUserNames.ts';
 import { AddConflictRule } from './AddConflictRule.tsx';
 import { accessApi, type ConflictRule, type Violation } from './api.ts';
-import { useUserNames } from './useUserNames.ts';
 
 /** Segregation of duties: the rules, and who breaks one now (held before the rule existed). */
 export function ConflictRules({ access }: { access: Access }) {

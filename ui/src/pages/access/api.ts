@@ -157,8 +157,6 @@ export const accessApi = {
   /** A few active users whose email or name holds `text` (the first ones when it is empty). */
   findUsers: async (orgId: string, text: string) =>
     items<UserSummary>(`${org(orgId)}/users?status=active&limit=20&q=${encodeURIComponent(text)}`),
-  user: async (orgId: string, userId: string) =>
-    (await request<UserSummary>(`${org(orgId)}/users/${encodeURIComponent(userId)}`)).body,
 
   exportFile: (orgId: string, report: ExportReport, format: ExportFormat) =>
     requestFile(`${org(orgId)}/exports/${report}?format=${format}`),

@@ -3,8 +3,9 @@ import { useCallback, useState } from 'react';
 import { useParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { RefusalAlert } from '../../components/Refusal.tsx';
+import { Unreachable } from '../../components/Unreachable.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
-import { useUserNames } from '../access/useUserNames.ts';
+import { useUserNames } from '../../components/useUserNames.ts';
 import { AuditFilters } from './AuditFilters.tsx';
 import { type AuditEvent, type AuditFilter, auditApi } from './api.ts';
 import { EventDrawer } from './EventDrawer.tsx';
@@ -36,6 +37,14 @@ function AuditLog({ orgId, readsUsers }: { orgId: string; readsUsers: boolean })
     setFilter(next);
   }
 
+  // Another organization's log (or one the user may not read): nothing of it, not even its tools.
+  if (actions.error?.status === 403)
+    return (
+      <Stack>
+        <Title order={2}>Audit log</Title>
+        <Unreachable problem={actions.error} what="the audit log of this organization" />
+      </Stack>
+    );
   return (
     <Stack>
       <Group justify="space-between">

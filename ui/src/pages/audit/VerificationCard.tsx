@@ -42,7 +42,9 @@ export function VerificationCard({ orgId }: { orgId: string }) {
         <RefusalAlert refusal={refusal} title="Verification refused" />
         <div aria-live="polite">
           {last.error && !run && (
-            <Text c="red">The last verification could not be read: {last.error}</Text>
+            <Text c="red">
+              The last verification could not be read: {last.error.detail ?? last.error.title}
+            </Text>
           )}
           {run === undefined && !last.error && (
             <Loader size="sm" aria-label="Loading the last verification" />

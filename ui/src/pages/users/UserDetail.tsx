@@ -4,11 +4,11 @@ import { Link, useParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { ApiError, type Problem, type Versioned } from '../../api.ts';
 import { DateTime } from '../../components/DateTime.tsx';
+import { Unreachable } from '../../components/Unreachable.tsx';
 import { type UserRecord, usersApi } from './api.ts';
 import { DevicesList, FactorsList, SessionsList } from './CredentialLists.tsx';
 import { ProfileForm } from './ProfileForm.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
-import { Unreachable } from './Unreachable.tsx';
 import { UserActions } from './UserActions.tsx';
 
 /**

@@ -15,10 +15,10 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { DateTime } from '../../components/DateTime.tsx';
+import { Unreachable } from '../../components/Unreachable.tsx';
 import type { UserFilter, UserRecord, UserStatus } from './api.ts';
 import { CreateUser } from './CreateUser.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
-import { Unreachable } from './Unreachable.tsx';
 import { type UserList, useUserList } from './useUserList.ts';
 
 const statuses = [

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, type Problem } from '../../api.ts';
+import type { Problem } from '../../api.ts';
+import { problemOf } from '../../components/Unreachable.tsx';
 import { type UserFilter, type UserRecord, usersApi } from './api.ts';
 
 export interface UserList {
@@ -12,11 +13,6 @@ export interface UserList {
   more: () => void;
   reload: () => void;
 }
-
-const problemOf = (err: unknown): Problem =>
-  err instanceof ApiError
-    ? err.problem
-    : { status: 0, title: 'Failed', code: 'network', detail: String(err) };
 
 /**
  * The users of an organization that match `filter`, a page at a time (cursor paging): a new

@@ -1,5 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import { accessApi, type UserSummary } from './api.ts';
+import { request } from '../api.ts';
+
+/** What a table needs of a user it lists by id. */
+interface UserName {
+  id: string;
+  email: string;
+}
+
+/** One user of `orgId`; refused or gone, none. */
+const readUser = (orgId: string, userId: string): Promise<UserName | undefined> =>
+  request<UserName>(`/orgs/${encodeURIComponent(orgId)}/users/${encodeURIComponent(userId)}`).then(
+    (answer) => answer.body,
+    () => undefined,
+  );
 
 /**
  * The email of each of `userIds` that could be read, for tables that list users by id. Only
@@ -12,7 +25,7 @@ export function useUserNames(
   userIds: readonly string[],
   canRead: boolean,
 ): ReadonlyMap<string, string> {
-  const known = useRef(new Map<string, Promise<UserSummary | undefined>>());
+  const known = useRef(new Map<string, Promise<UserName | undefined>>());
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const wanted = [...new Set(userIds)].sort().join(',');
   useEffect(() => {
@@ -22,7 +35,7 @@ export function useUserNames(
       const key = `${orgId}/${userId}`;
       let user = known.current.get(key);
       if (!user) {
-        user = accessApi.user(orgId, userId).catch(() => undefined);
+        user = readUser(orgId, userId);
         known.current.set(key, user);
       }
       return user;
