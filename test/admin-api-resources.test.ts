@@ -252,6 +252,20 @@ describe('admin REST API resources', () => {
       reason: 'quarterly audit',
     });
     assert.equal(assigned.status, 201, assigned.text);
+    const held = json<{ items: { userId: string; roleKey: string }[] }>(
+      await call('GET', `/orgs/${acme}/assignments?userId=${user.id}`, auditor),
+    );
+    assert.deepEqual(
+      held.items.map((a) => [a.userId, a.roleKey]),
+      [[user.id, 'org-auditor']],
+      "one user's assignments alone",
+    );
+    const everybody = await call('GET', `/orgs/${acme}/assignments`, auditor);
+    assert.ok(json<{ items: unknown[] }>(everybody).items.length > 1);
+    assert.equal(
+      (await call('GET', `/orgs/${acme}/assignments?userId=nobody`, auditor)).status,
+      400,
+    );
     const path = `/orgs/${acme}/users/${user.id}/roles/org-auditor`;
     assert.equal((await call('DELETE', path, admin)).status, 400, 'a reason is required');
     const removed = await call('DELETE', `${path}?reason=audit%20done`, admin);

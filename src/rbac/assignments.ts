@@ -65,9 +65,9 @@ export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants)
       return removed.length;
     },
 
-    /** Every assignment of an organization, expired ones included until swept. */
-    async assignmentsIn(tx: Tx, orgId: string) {
-      return (await store.assignmentsOfOrg(tx, orgId)).map((a) => ({
+    /** The assignments of an organization (of one user), expired ones included until swept. */
+    async assignmentsIn(tx: Tx, orgId: string, userId?: string) {
+      return (await store.assignmentsOfOrg(tx, orgId, userId)).map((a) => ({
         userId: a.user_id,
         roleKey: a.role_key,
         grantedBy: a.granted_by,

@@ -81,14 +81,11 @@ export function assignmentsOfUser(tx: Tx, userId: string): Promise<AssignmentRow
   return tx.selectFrom('role_assignments').selectAll().where('user_id', '=', userId).execute();
 }
 
-export function assignmentsOfOrg(tx: Tx, orgId: string): Promise<AssignmentRow[]> {
-  return tx
-    .selectFrom('role_assignments')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .orderBy('user_id')
-    .orderBy('role_key')
-    .execute();
+/** The assignments of an organization, or of one of its users. */
+export function assignmentsOfOrg(tx: Tx, orgId: string, userId?: string): Promise<AssignmentRow[]> {
+  let query = tx.selectFrom('role_assignments').selectAll().where('org_id', '=', orgId);
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  return query.orderBy('user_id').orderBy('role_key').execute();
 }
 
 export async function insertAssignment(

@@ -20,11 +20,14 @@ export async function loadAccess(user: User): Promise<Access | undefined> {
   const orgId = String(user.profile.org_id ?? '');
   const userId = user.profile.sub;
   try {
-    const [roles, assignments] = await Promise.all([api.roles(orgId), api.assignments(orgId)]);
+    const [roles, assignments] = await Promise.all([
+      api.roles(orgId),
+      api.assignmentsOf(orgId, userId),
+    ]);
     const now = Date.now();
     const held = new Set(
       assignments
-        .filter((a) => a.userId === userId && (!a.expiresAt || Date.parse(a.expiresAt) > now))
+        .filter((a) => !a.expiresAt || Date.parse(a.expiresAt) > now)
         .map((a) => a.roleKey),
     );
     const permissions = new Set(roles.filter((r) => held.has(r.key)).flatMap((r) => r.permissions));

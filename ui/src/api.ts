@@ -123,7 +123,11 @@ export const api = {
     (await request<Organization>('/orgs', { method: 'POST', body: input })).body,
   roles: async (orgId: string) =>
     (await request<{ items: Role[] }>(`/orgs/${encodeURIComponent(orgId)}/roles`)).body.items,
-  assignments: async (orgId: string) =>
-    (await request<{ items: Assignment[] }>(`/orgs/${encodeURIComponent(orgId)}/assignments`)).body
-      .items,
+  /** The role assignments of one user of the organization. */
+  assignmentsOf: async (orgId: string, userId: string) =>
+    (
+      await request<{ items: Assignment[] }>(
+        `/orgs/${encodeURIComponent(orgId)}/assignments?userId=${encodeURIComponent(userId)}`,
+      )
+    ).body.items,
 };

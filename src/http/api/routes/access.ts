@@ -132,9 +132,12 @@ export const accessRoutes = [
     summary: 'Who holds which role, granted by whom, why, until when',
     permission: 'roles.read',
     scope: 'org',
+    // One user's alone (the admin console's view of what its user may do), or everybody's.
+    query: z.object({ userId: z.uuid().optional() }).strict(),
     response: z.object({ items: z.array(assignmentSchema) }),
     async handler(call) {
-      return { body: { items: await call.services.rbac.assignmentsIn(call.tx, call.orgId) } };
+      const items = await call.services.rbac.assignmentsIn(call.tx, call.orgId, call.query.userId);
+      return { body: { items } };
     },
   }),
   defineRoute({
