@@ -6,19 +6,11 @@ import { buildConsole } from '../scripts/build-ui.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import { operatorActor, withPlatform } from '../src/platform/index.ts';
 import { launchChromium } from './support/browser.ts';
+import { cspViolations } from './support/console.ts';
 import { startOidcWorld } from './support/oidc.ts';
 
 const adminEmail = 'ada@vigil.test';
 const adminPassword = 'Console-Tested-Secret-8';
-
-/** Every message the browser logs about a Content Security Policy violation. */
-function cspViolations(page: Page): string[] {
-  const seen: string[] = [];
-  page.on('console', (message) => {
-    if (/content security policy/i.test(message.text())) seen.push(message.text());
-  });
-  return seen;
-}
 
 /** Waits for the page to reach `url`; a failure names where it is and what it shows instead. */
 async function arriveAt(page: Page, url: RegExp): Promise<void> {

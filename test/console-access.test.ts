@@ -43,7 +43,7 @@ describe('console: roles, assignments, access requests and exports in a real bro
 
   it('assigns a role that needs approval: a pending request the requester cannot approve, approved by another owner', async () => {
     const orgPath = `/orgs/${world.orgId}`;
-    const asked = await openConsoleAs(world.browser, world, requester, `${orgPath}/assignments`);
+    const asked = await openConsoleAs(world, requester, `${orgPath}/assignments`);
     const violations = cspViolations(asked);
     const form = asked.getByRole('form', { name: 'Assign a role' });
     await pick(form, asked, 'User', 'dana', /dana@acme\.test/);
@@ -75,12 +75,7 @@ describe('console: roles, assignments, access requests and exports in a real bro
     assert.equal(await pending.getByRole('button', { name: 'Deny' }).count(), 0);
 
     // Another owner approves it, with a note.
-    const decides = await openConsoleAs(
-      world.browser,
-      world,
-      approver,
-      `${orgPath}/access-requests`,
-    );
+    const decides = await openConsoleAs(world, approver, `${orgPath}/access-requests`);
     const theirs = decides
       .getByRole('table', { name: 'Pending access requests' })
       .getByRole('row')
@@ -123,7 +118,7 @@ describe('console: roles, assignments, access requests and exports in a real bro
   });
 
   it('creates a custom role (a refusal shown at its field), changes it with If-Match, and keeps duties apart with a conflict rule', async () => {
-    const page = await openConsoleAs(world.browser, world, requester, `/orgs/${world.orgId}/roles`);
+    const page = await openConsoleAs(world, requester, `/orgs/${world.orgId}/roles`);
     await page.getByRole('button', { name: 'Create a custom role' }).click();
     const create = page.getByRole('form', { name: 'Create a custom role' });
     await create.getByRole('textbox', { name: 'Key' }).fill('Not A Key');
@@ -184,12 +179,7 @@ describe('console: roles, assignments, access requests and exports in a real bro
   });
 
   it('downloads the permission matrix as CSV', async () => {
-    const page = await openConsoleAs(
-      world.browser,
-      world,
-      world.orgAdmin,
-      `/orgs/${world.orgId}/exports`,
-    );
+    const page = await openConsoleAs(world, world.orgAdmin, `/orgs/${world.orgId}/exports`);
     const matrix = page.getByRole('region', { name: 'Permission matrix' });
     const [response, download] = await Promise.all([
       page.waitForResponse((r) => r.url().includes('/exports/permission-matrix?format=csv')),

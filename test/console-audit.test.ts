@@ -39,7 +39,7 @@ describe('console: the audit log', () => {
   after(() => world?.close());
 
   it('filters by action and outcome, reads on as the user scrolls, opens an event, exports and verifies', async () => {
-    const page = await openConsoleAs(world.browser, world, auditor, `/orgs/${world.orgId}/audit`);
+    const page = await openConsoleAs(world, auditor, `/orgs/${world.orgId}/audit`);
     const violations = cspViolations(page);
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = page.getByRole('table', { name: 'Audit events' }).locator('tbody tr');

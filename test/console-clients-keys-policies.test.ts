@@ -31,12 +31,7 @@ describe('console: OAuth clients, API keys and policies', () => {
   });
 
   it('an organization administrator registers a confidential client, sees its secret once, rotates it and disables it', async () => {
-    const page = await openConsoleAs(
-      world.browser,
-      world,
-      world.orgAdmin,
-      `/orgs/${world.orgId}/clients`,
-    );
+    const page = await openConsoleAs(world, world.orgAdmin, `/orgs/${world.orgId}/clients`);
     const violations = cspViolations(page);
     await page.getByRole('heading', { name: 'OAuth clients' }).waitFor();
     await page.getByText('No OAuth clients yet').waitFor();
@@ -93,12 +88,7 @@ describe('console: OAuth clients, API keys and policies', () => {
   });
 
   it('a platform administrator changes the password policy through its diff (a stale save refused and reloaded), picks a preset, and creates and revokes an API key', async () => {
-    const page = await openConsoleAs(
-      world.browser,
-      world,
-      world.platformAdmin,
-      `/orgs/${world.orgId}/policies`,
-    );
+    const page = await openConsoleAs(world, world.platformAdmin, `/orgs/${world.orgId}/policies`);
     const violations = cspViolations(page);
     const policy = page.getByRole('form', { name: 'Password policy' });
     const minLength = policy.getByLabel(/^Minimum length( \*)?$/);
@@ -190,7 +180,7 @@ describe('console: OAuth clients, API keys and policies', () => {
 
   it("shows an organization's auditor the clients and the policies without a way to change them, and no API keys", async () => {
     const auditor = await world.addAdmin(world.orgId, 'otto@acme.test', 'org-auditor');
-    const page = await openConsoleAs(world.browser, world, auditor, `/orgs/${world.orgId}/clients`);
+    const page = await openConsoleAs(world, auditor, `/orgs/${world.orgId}/clients`);
     await page
       .getByRole('table', { name: 'OAuth clients' })
       .or(page.getByText('No OAuth clients yet'))

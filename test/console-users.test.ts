@@ -37,7 +37,7 @@ describe('console: users', () => {
   });
 
   it('a platform administrator creates a user, finds them, edits them, suspends them and their sessions end', async () => {
-    const page = await openConsoleAs(world.browser, world, world.platformAdmin);
+    const page = await openConsoleAs(world, world.platformAdmin);
     const violations = cspViolations(page);
     // From the organizations into acme's users.
     await page
@@ -132,7 +132,7 @@ describe('console: users', () => {
   it("an organization's administrator sees their own organization only", async () => {
     const globex = await world.core.createOrg('globex');
     const stranger = await world.auth.createUser(globex, 'gil@globex.test', world.password);
-    const page = await openConsoleAs(world.browser, world, world.orgAdmin);
+    const page = await openConsoleAs(world, world.orgAdmin);
     const nav = page.getByRole('navigation', { name: 'Console sections' });
     assert.equal(await nav.getByRole('combobox', { name: 'Organization' }).count(), 0, 'no picker');
     await nav.getByRole('link', { name: 'Users' }).click();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/build-ui.ts';
 import { totpCode } from '../../src/auth/mfa/index.ts';
 import type { User } from '../../src/identity/index.ts';
@@ -97,12 +97,11 @@ export async function startConsoleWorld() {
  * `page.context().close()`.
  */
 export async function openConsoleAs(
-  browser: Browser,
   world: ConsoleWorld,
   who: ConsoleAdmin,
   path = '/',
 ): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const context = await world.browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await page.goto(`${world.base}/admin${path === '/' ? '' : path}`);
   await page.getByLabel('Email').fill(who.email);

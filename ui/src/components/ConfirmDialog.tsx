@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Stack } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
-import { type Refusal, RefusalAlert, refusalOf } from './Refusal.tsx';
+import type { ReactNode } from 'react';
+import { RefusalAlert } from './Refusal.tsx';
+import { useSending } from './useSending.ts';
 
 /**
  * Asks before a change that cannot be taken back (disable a client, rotate its secret), makes it,
@@ -24,24 +25,11 @@ export function ConfirmDialog({
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send, clear } = useSending();
 
   function close() {
-    setRefusal(undefined);
+    clear();
     onClose();
-  }
-
-  async function confirm() {
-    setBusy(true);
-    setRefusal(undefined);
-    try {
-      await onConfirm();
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
   }
 
   return (
@@ -53,7 +41,7 @@ export function ConfirmDialog({
           <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Button color={danger ? 'red' : undefined} loading={busy} onClick={confirm}>
+          <Button color={danger ? 'red' : undefined} loading={busy} onClick={() => send(onConfirm)}>
             {confirmLabel}
           </Button>
         </Group>

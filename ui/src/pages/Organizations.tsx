@@ -1,21 +1,23 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
   Card,
   Group,
-  Loader,
   Stack,
   Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { Link } from 'react-router';
 import { type Access, firstPathIn } from '../access.ts';
-import { ApiError, api, type Organization } from '../api.ts';
+import { api, type Organization } from '../api.ts';
+import { LoadState } from '../components/LoadState.tsx';
+import { fieldError, RefusalAlert } from '../components/Refusal.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
+import { useSending } from '../components/useSending.ts';
 
 /** A platform administrator sees every organization; anyone else their own. */
 async function visibleOrganizations(access: Access): Promise<Organization[]> {
@@ -24,30 +26,13 @@ async function visibleOrganizations(access: Access): Promise<Organization[]> {
 }
 
 export function Organizations({ access }: { access: Access }) {
-  const [orgs, setOrgs] = useState<Organization[]>();
-  const [error, setError] = useState<string>();
-  const reload = useCallback(
-    () =>
-      visibleOrganizations(access).then(setOrgs, (err: unknown) =>
-        setError(err instanceof Error ? err.message : String(err)),
-      ),
-    [access],
-  );
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
+  const orgs = useLoaded(useCallback(() => visibleOrganizations(access), [access]));
   return (
     <Stack>
       <Title order={2}>Organizations</Title>
-      {access.permissions.has('platform.orgs') && <CreateOrganization onCreated={reload} />}
-      {error && (
-        <Alert color="red" title="The organizations could not be read" role="alert">
-          {error}
-        </Alert>
-      )}
-      {!orgs && !error && <Loader aria-label="Loading organizations" />}
-      {orgs && <OrganizationTable access={access} orgs={orgs} />}
+      {access.permissions.has('platform.orgs') && <CreateOrganization onCreated={orgs.reload} />}
+      <LoadState error={orgs.error} loading={!orgs.data} what="the organizations" />
+      {orgs.data && <OrganizationTable access={access} orgs={orgs.data} />}
     </Stack>
   );
 }
@@ -100,24 +85,16 @@ function OrganizationName({ access, org }: { access: Access; org: Organization }
 function CreateOrganization({ onCreated }: { onCreated: () => Promise<void> }) {
   const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<{ detail: string; fields: Record<string, string> }>();
+  const { busy, refusal, send } = useSending();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       await api.createOrganization({ slug: slug.trim(), name: name.trim() });
       setSlug('');
       setName('');
       await onCreated();
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      setRefusal({ detail: err.message, fields: err.fieldErrors() });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -126,18 +103,14 @@ function CreateOrganization({ onCreated }: { onCreated: () => Promise<void> }) {
         <Title order={3} size="h5">
           Create an organization
         </Title>
-        {refusal && (
-          <Alert color="red" title="Not created" role="alert">
-            {refusal.detail}
-          </Alert>
-        )}
+        <RefusalAlert refusal={refusal} title="Not created" />
         <Group align="flex-start" grow>
           <TextInput
             label="Name"
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
-            error={refusal?.fields.name}
+            error={fieldError(refusal, 'name')}
           />
           <TextInput
             label="Slug"
@@ -145,7 +118,7 @@ function CreateOrganization({ onCreated }: { onCreated: () => Promise<void> }) {
             required
             value={slug}
             onChange={(e) => setSlug(e.currentTarget.value)}
-            error={refusal?.fields.slug}
+            error={fieldError(refusal, 'slug')}
           />
         </Group>
         <Group>

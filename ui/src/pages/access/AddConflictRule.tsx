@@ -9,7 +9,8 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { accessApi, type RoleDetail } from './api.ts';
 import { permissionChoices } from './RoleForm.tsx';
 
@@ -27,14 +28,11 @@ export function AddConflictRule({
   const [description, setDescription] = useState('');
   const [roleKeys, setRoleKeys] = useState<string[]>([]);
   const [permissions, setPermissions] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       await accessApi.addConflictRule(orgId, {
         name,
         description,
@@ -46,11 +44,7 @@ export function AddConflictRule({
       setRoleKeys([]);
       setPermissions([]);
       await onAdded();
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

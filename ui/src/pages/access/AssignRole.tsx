@@ -10,7 +10,8 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { type AssignOutcome, accessApi, type RoleDetail } from './api.ts';
 import { UserPicker } from './UserPicker.tsx';
 
@@ -40,16 +41,13 @@ export function AssignRole({
   const [roleKey, setRoleKey] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [expires, setExpires] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
   const [outcome, setOutcome] = useState<AssignOutcome>();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
     setOutcome(undefined);
-    try {
+    void send(async () => {
       const answer = await accessApi.assign(orgId, {
         userId: userId ?? '',
         roleKey: roleKey ?? '',
@@ -60,11 +58,7 @@ export function AssignRole({
       setReason('');
       setExpires('');
       await onAssigned(answer);
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,8 +2,9 @@ import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/co
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import type { Access } from '../../access.ts';
-import { type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { RefusalAlert } from '../../components/Refusal.tsx';
 import { saveFile } from '../../components/saveFile.ts';
+import { useSending } from '../../components/useSending.ts';
 import { accessApi, type ExportFormat, type ExportReport } from './api.ts';
 
 const reports: { report: ExportReport; title: string; what: string }[] = [
@@ -48,21 +49,16 @@ function ExportCard({
   title: string;
   what: string;
 }) {
-  const [busy, setBusy] = useState<ExportFormat>();
-  const [refusal, setRefusal] = useState<Refusal>();
+  const [asked, setAsked] = useState<ExportFormat>();
+  const { busy, refusal, send } = useSending();
 
-  async function download(format: ExportFormat) {
-    setBusy(format);
-    setRefusal(undefined);
-    try {
+  function download(format: ExportFormat) {
+    setAsked(format);
+    void send(async () => {
       const file = await accessApi.exportFile(orgId, report, format);
       const day = new Date().toISOString().slice(0, 10);
       saveFile(file, `vigil-${report}-${day}.${format}`);
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(undefined);
-    }
+    });
   }
 
   return (
@@ -78,9 +74,9 @@ function ExportCard({
             <Button
               key={format}
               variant={format === 'csv' ? 'filled' : 'default'}
-              loading={busy === format}
-              disabled={busy !== undefined && busy !== format}
-              onClick={() => void download(format)}
+              loading={busy && asked === format}
+              disabled={busy && asked !== format}
+              onClick={() => download(format)}
             >
               Download {format.toUpperCase()}
             </Button>

@@ -10,7 +10,8 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { instantOf, roleOption } from './AssignRole.tsx';
 import { accessApi, type RoleDetail } from './api.ts';
 
@@ -27,16 +28,13 @@ export function RequestRole({
   const [roleKey, setRoleKey] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [expires, setExpires] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
   const [sent, setSent] = useState(false);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
     setSent(false);
-    try {
+    void send(async () => {
       await accessApi.requestAccess(orgId, {
         roleKey: roleKey ?? '',
         reason,
@@ -47,11 +45,7 @@ export function RequestRole({
       setReason('');
       setExpires('');
       await onRequested();
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -11,7 +11,8 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import type { RoleDetail, RoleInput } from './api.ts';
 
 type Flags = Required<Pick<RoleInput, 'privileged' | 'requireMfa' | 'requiresApproval'>>;
@@ -72,23 +73,16 @@ export function RoleForm({
     requireMfa: role?.requireMfa ?? false,
     requiresApproval: role?.requiresApproval ?? false,
   });
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       await onSubmit(
         { name, description, purpose, permissions, ...flagsToSend(flags, role) },
         role?.key ?? key.trim(),
       );
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   // Privileged roles ask for MFA and approval unless told otherwise: the boxes follow.

@@ -11,7 +11,8 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { Access } from '../../access.ts';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { apiKeysApi } from './api.ts';
 
 /**
@@ -43,21 +44,18 @@ export function CreateApiKeyDialog({
   const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<string[]>([]);
   const [days, setDays] = useState<number | string>(defaultDays);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send, clear } = useSending();
 
   function reset() {
     setName('');
     setPermissions([]);
     setDays(defaultDays);
-    setRefusal(undefined);
+    clear();
   }
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       const answer = await apiKeysApi.create(orgId, {
         name: name.trim(),
         permissions,
@@ -65,11 +63,7 @@ export function CreateApiKeyDialog({
       });
       reset();
       await onCreated(answer);
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

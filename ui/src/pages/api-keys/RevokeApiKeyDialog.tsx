@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { type ApiKey, apiKeysApi } from './api.ts';
 
 /** Revokes `apiKey` (open while there is one), with the reason the audit log keeps. */
@@ -16,29 +17,22 @@ export function RevokeApiKeyDialog({
   onRevoked: () => Promise<void>;
 }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send, clear } = useSending();
 
   function close() {
     setReason('');
-    setRefusal(undefined);
+    clear();
     onClose();
   }
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (!apiKey) return;
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       await apiKeysApi.revoke(orgId, apiKey.id, reason.trim());
       setReason('');
       await onRevoked();
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

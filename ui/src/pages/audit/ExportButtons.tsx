@@ -1,7 +1,8 @@
 import { Button, Group, Text } from '@mantine/core';
 import { useState } from 'react';
-import { type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { RefusalAlert } from '../../components/Refusal.tsx';
 import { saveFile } from '../../components/saveFile.ts';
+import { useSending } from '../../components/useSending.ts';
 import { type AuditFilter, auditApi, type ExportFormat } from './api.ts';
 
 const formats: { format: ExportFormat; label: string }[] = [
@@ -11,20 +12,15 @@ const formats: { format: ExportFormat; label: string }[] = [
 
 /** Downloads every event of the filter's period (the export takes a period, not the other filters). */
 export function ExportButtons({ orgId, filter }: { orgId: string; filter: AuditFilter }) {
-  const [busy, setBusy] = useState<ExportFormat>();
-  const [refusal, setRefusal] = useState<Refusal>();
+  const [asked, setAsked] = useState<ExportFormat>();
+  const { busy, refusal, send } = useSending();
 
-  async function download(format: ExportFormat) {
-    setBusy(format);
-    setRefusal(undefined);
-    try {
+  function download(format: ExportFormat) {
+    setAsked(format);
+    void send(async () => {
       const file = await auditApi.exportFile(orgId, format, { from: filter.from, to: filter.to });
       saveFile(file, `audit-events-${new Date().toISOString().slice(0, 10)}.${format}`);
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(undefined);
-    }
+    });
   }
 
   return (
@@ -35,8 +31,8 @@ export function ExportButtons({ orgId, filter }: { orgId: string; filter: AuditF
             key={format}
             variant="default"
             size="xs"
-            loading={busy === format}
-            onClick={() => void download(format)}
+            loading={busy && asked === format}
+            onClick={() => download(format)}
           >
             {label}
           </Button>

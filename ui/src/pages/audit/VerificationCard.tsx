@@ -1,8 +1,9 @@
 import { Badge, Button, Card, Code, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { DateTime } from '../../components/DateTime.tsx';
-import { type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { RefusalAlert } from '../../components/Refusal.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
+import { useSending } from '../../components/useSending.ts';
 import { auditApi, type VerificationRun } from './api.ts';
 
 /**
@@ -12,21 +13,13 @@ import { auditApi, type VerificationRun } from './api.ts';
 export function VerificationCard({ orgId }: { orgId: string }) {
   const last = useLoaded(useCallback(() => auditApi.lastVerification(orgId), [orgId]));
   const [fresh, setFresh] = useState<{ orgId: string; run: VerificationRun }>();
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
   const run = fresh?.orgId === orgId ? fresh.run : last.data;
 
-  async function verify() {
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+  const verify = () =>
+    send(async () => {
       setFresh({ orgId, run: await auditApi.verify(orgId) });
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Card withBorder component="section" aria-label="Tamper check">

@@ -9,7 +9,8 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { type ClientKind, clientKinds, clientsApi, type OAuthClient } from './api.ts';
 
 /** One entry a line (or separated by spaces), blanks dropped. */
@@ -38,23 +39,20 @@ export function CreateClientDialog({
   onCreated: (answer: { client: OAuthClient; secret: string | null }) => Promise<void>;
 }) {
   const [form, setForm] = useState(blank);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send, clear } = useSending();
   const set = <K extends keyof typeof blank>(key: K, value: (typeof blank)[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const redirects = form.kind !== 'machine';
 
   function close() {
     setForm(blank);
-    setRefusal(undefined);
+    clear();
     onClose();
   }
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       const answer = await clientsApi.create(orgId, {
         name: form.name.trim(),
         kind: form.kind,
@@ -66,11 +64,7 @@ export function CreateClientDialog({
       });
       setForm(blank);
       await onCreated(answer);
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api.ts';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import {
   type PolicyChange,
   type PolicyKind,
@@ -57,8 +58,7 @@ export function PolicyForm({
   const fields = fieldsOf[kind];
   const [draft, setDraft] = useState<Settings>(current.policy);
   const [reviewing, setReviewing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send, clear } = useSending();
 
   function change(key: string, value: unknown) {
     setDraft((d) => {
@@ -76,25 +76,23 @@ export function PolicyForm({
 
   function review(event: FormEvent) {
     event.preventDefault();
-    setRefusal(undefined);
+    clear();
     setReviewing(true);
   }
 
-  async function save() {
-    setBusy(true);
-    setRefusal(undefined);
-    try {
-      const saved = await policiesApi.put(orgId, kind, changeOf(draft, presets), current.etag);
-      setReviewing(false);
-      onSaved(saved);
-    } catch (err) {
-      setReviewing(false);
-      if (err instanceof ApiError && err.problem.status === 412) return await onStale();
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () =>
+    send(async () => {
+      try {
+        const saved = await policiesApi.put(orgId, kind, changeOf(draft, presets), current.etag);
+        setReviewing(false);
+        onSaved(saved);
+      } catch (err) {
+        setReviewing(false);
+        // Someone saved in between: their version is read, not a refusal of this change.
+        if (err instanceof ApiError && err.problem.status === 412) return await onStale();
+        throw err;
+      }
+    });
 
   const changed = changesOf(fields, current.policy, draft).length > 0;
   return (

@@ -1,7 +1,8 @@
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { Access } from '../../access.ts';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { type UserRecord, usersApi } from './api.ts';
 import { TemporaryPassword } from './TemporaryPassword.tsx';
 
@@ -60,16 +61,13 @@ function CreateUserForm({
 }) {
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
   // Created, but the password was refused: the user exists; their page can set one later.
   const [createdWithout, setCreatedWithout] = useState<UserRecord>();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
-    try {
+    void send(async () => {
       const user =
         createdWithout ??
         (await usersApi.create(orgId, { email: email.trim(), displayName: displayName.trim() }));
@@ -78,11 +76,7 @@ function CreateUserForm({
         ? (await usersApi.temporaryPassword(orgId, user.id)).temporaryPassword
         : undefined;
       onCreated({ user, password });
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,8 @@
 import { Button, Card, Group, Stack, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { Versioned } from '../../api.ts';
-import { fieldError, type Refusal, RefusalAlert, refusalOf } from '../../components/Refusal.tsx';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useSending } from '../../components/useSending.ts';
 import { type UserRecord, usersApi } from './api.ts';
 
 /**
@@ -17,27 +18,20 @@ export function ProfileForm({
 }) {
   const [email, setEmail] = useState(user.body.email);
   const [displayName, setDisplayName] = useState(user.body.displayName);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
+  const { busy, refusal, send } = useSending();
   const [saved, setSaved] = useState(false);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setRefusal(undefined);
     setSaved(false);
     const change = {
       ...(email.trim() !== user.body.email && { email: email.trim() }),
       ...(displayName.trim() !== user.body.displayName && { displayName: displayName.trim() }),
     };
-    try {
+    void send(async () => {
       onSaved(await usersApi.update(user.body.orgId, user.body.id, change, user.etag));
       setSaved(true);
-    } catch (err) {
-      setRefusal(refusalOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const unchanged =
