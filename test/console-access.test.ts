@@ -112,6 +112,17 @@ describe('console: roles, assignments, access requests and exports in a real bro
       (await held()).some((a) => a.userId === world.user.id && a.roleKey === 'org-admin'),
       false,
     );
+
+    // The first owner asks for a role for themselves, until the same day: a request too.
+    const ask = asked.getByRole('form', { name: 'Request a role' });
+    await pick(ask, asked, 'Role', 'auditor', /^Organization auditor$/);
+    await ask.getByLabel('Reason').fill('Quarterly access review');
+    await ask.getByLabel('Until').fill(until);
+    await ask.getByRole('button', { name: 'Request' }).click();
+    await ask.getByRole('status').filter({ hasText: 'Requested' }).waitFor();
+    const mine = pending.getByRole('row').filter({ hasText: 'Quarterly access review' });
+    await mine.getByRole('cell', { name: 'you', exact: true }).first().waitFor();
+    assert.match((await mine.textContent()) ?? '', /Organization auditor/);
     assert.deepEqual(violations, []);
     await asked.context().close();
     await decides.context().close();

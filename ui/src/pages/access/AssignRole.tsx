@@ -1,31 +1,10 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Group,
-  Select,
-  SimpleGrid,
-  Stack,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import { type AssignOutcome, accessApi, type RoleDetail } from './api.ts';
+import { emptyGrant, GrantFields, grantBody } from './GrantFields.tsx';
 import { UserPicker } from './UserPicker.tsx';
-
-/** A role's name as a picker shows it: whether giving it waits for an approver. */
-export const roleOption = (role: RoleDetail) => ({
-  value: role.key,
-  label: role.requiresApproval ? `${role.name} (needs approval)` : role.name,
-});
-
-/**
- * `datetime-local` gives the user's local time without a zone; the API wants an instant.
- * Empty: no expiry.
- */
-export const instantOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 /** Give a user a role, with a reason and an optional expiry: at once, or as a request. */
 export function AssignRole({
@@ -38,9 +17,7 @@ export function AssignRole({
   onAssigned: (outcome: AssignOutcome) => Promise<void>;
 }) {
   const [userId, setUserId] = useState<string | null>(null);
-  const [roleKey, setRoleKey] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [expires, setExpires] = useState('');
+  const [grant, setGrant] = useState(emptyGrant);
   const { busy, refusal, send } = useSending();
   const [outcome, setOutcome] = useState<AssignOutcome>();
 
@@ -48,15 +25,10 @@ export function AssignRole({
     event.preventDefault();
     setOutcome(undefined);
     void send(async () => {
-      const answer = await accessApi.assign(orgId, {
-        userId: userId ?? '',
-        roleKey: roleKey ?? '',
-        reason,
-        expiresAt: instantOf(expires),
-      });
+      const answer = await accessApi.assign(orgId, { userId: userId ?? '', ...grantBody(grant) });
       setOutcome(answer);
-      setReason('');
-      setExpires('');
+      // The same role for the next user is likely: only the reason and expiry start afresh.
+      setGrant((before) => ({ ...before, reason: '', expires: '' }));
       await onAssigned(answer);
     });
   }
@@ -86,31 +58,17 @@ export function AssignRole({
             onChange={setUserId}
             error={fieldError(refusal, 'userId')}
           />
-          <Select
-            label="Role"
-            description="One that needs approval becomes a request"
-            required
-            searchable
-            data={roles.map(roleOption)}
-            value={roleKey}
-            onChange={setRoleKey}
-            error={fieldError(refusal, 'roleKey')}
-          />
-          <TextInput
-            label="Reason"
-            description="Why they need it (kept in the audit log)"
-            required
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={fieldError(refusal, 'reason')}
-          />
-          <TextInput
-            type="datetime-local"
-            label="Expires"
-            description="Optional, in your time zone; leave empty for no end"
-            value={expires}
-            onChange={(e) => setExpires(e.currentTarget.value)}
-            error={fieldError(refusal, 'expiresAt')}
+          <GrantFields
+            roles={roles}
+            grant={grant}
+            onChange={setGrant}
+            refusal={refusal}
+            words={{
+              role: 'One that needs approval becomes a request',
+              reason: 'Why they need it (kept in the audit log)',
+              expiresLabel: 'Expires',
+              expires: 'Optional, in your time zone; leave empty for no end',
+            }}
           />
         </SimpleGrid>
         <Group>

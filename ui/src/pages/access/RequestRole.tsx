@@ -1,19 +1,9 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Group,
-  Select,
-  SimpleGrid,
-  Stack,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { RefusalAlert } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
-import { instantOf, roleOption } from './AssignRole.tsx';
 import { accessApi, type RoleDetail } from './api.ts';
+import { emptyGrant, GrantFields, grantBody } from './GrantFields.tsx';
 
 /** Ask for a role for yourself: always a request, which someone else decides. */
 export function RequestRole({
@@ -25,9 +15,7 @@ export function RequestRole({
   roles: RoleDetail[];
   onRequested: () => Promise<void>;
 }) {
-  const [roleKey, setRoleKey] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [expires, setExpires] = useState('');
+  const [grant, setGrant] = useState(emptyGrant);
   const { busy, refusal, send } = useSending();
   const [sent, setSent] = useState(false);
 
@@ -35,15 +23,9 @@ export function RequestRole({
     event.preventDefault();
     setSent(false);
     void send(async () => {
-      await accessApi.requestAccess(orgId, {
-        roleKey: roleKey ?? '',
-        reason,
-        expiresAt: instantOf(expires),
-      });
+      await accessApi.requestAccess(orgId, grantBody(grant));
       setSent(true);
-      setRoleKey(null);
-      setReason('');
-      setExpires('');
+      setGrant(emptyGrant);
       await onRequested();
     });
   }
@@ -61,31 +43,17 @@ export function RequestRole({
           </Alert>
         )}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <Select
-            label="Role"
-            description="Another administrator approves it"
-            required
-            searchable
-            data={roles.map(roleOption)}
-            value={roleKey}
-            onChange={setRoleKey}
-            error={fieldError(refusal, 'roleKey')}
-          />
-          <TextInput
-            label="Reason"
-            description="Why you need it"
-            required
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={fieldError(refusal, 'reason')}
-          />
-          <TextInput
-            type="datetime-local"
-            label="Until"
-            description="Optional, in your time zone"
-            value={expires}
-            onChange={(e) => setExpires(e.currentTarget.value)}
-            error={fieldError(refusal, 'expiresAt')}
+          <GrantFields
+            roles={roles}
+            grant={grant}
+            onChange={setGrant}
+            refusal={refusal}
+            words={{
+              role: 'Another administrator approves it',
+              reason: 'Why you need it',
+              expiresLabel: 'Until',
+              expires: 'Optional, in your time zone',
+            }}
           />
         </SimpleGrid>
         <Group>
