@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
-import type { Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/build-ui.ts';
 import { totpCode } from '../../src/auth/mfa/index.ts';
 import type { User } from '../../src/identity/index.ts';
@@ -93,15 +93,16 @@ export async function startConsoleWorld() {
 
 /**
  * A page of a new browser context signed in to the console as `who`, through the hosted sign-in
- * with their password and TOTP code, on `path` (under /admin). Close it with
- * `page.context().close()`.
+ * with their password and TOTP code, on `path` (under /admin), with the browser context's
+ * `options`. Close it with `page.context().close()`.
  */
 export async function openConsoleAs(
   world: ConsoleWorld,
   who: ConsoleAdmin,
   path = '/',
+  options: BrowserContextOptions = {},
 ): Promise<Page> {
-  const context = await world.browser.newContext({ ignoreHTTPSErrors: true });
+  const context = await world.browser.newContext({ ...options, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await page.goto(`${world.base}/admin${path === '/' ? '' : path}`);
   await page.getByLabel('Email').fill(who.email);
