@@ -295,7 +295,17 @@ describe('admin REST API', () => {
             assert.equal(res.status, 403, `${label}: expected 403, got ${res.status} ${res.text}`);
             assert.equal(JSON.parse(res.text).code, 'rbac.forbidden');
           }
-          if (allowed && subject && /\/(suspend|deprovision)$/.test(route.path)) {
+          if (allowed && route.path === '/orgs/{orgId}/suspend') {
+            // Reactivate it for the next caller: its users' tokens are refused while it is not.
+            await withPlatform(world.core.database, (tx) =>
+              world.auth.lifecycle.reactivateOrganization(tx, orgId, 'matrix', operatorActor),
+            );
+          }
+          if (
+            allowed &&
+            subject &&
+            /\/users\/\{userId\}\/(suspend|deprovision)$/.test(route.path)
+          ) {
             // Put the subject back for the next caller, as active and a member again (a
             // deprovisioned user stays so, and loses their roles: recreate both).
             await withPlatform(world.core.database, async (tx) => {

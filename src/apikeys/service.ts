@@ -12,6 +12,7 @@ import {
   withPlatform,
 } from '../platform/index.ts';
 import type { KeyPrincipal, Rbac, UserPrincipal } from '../rbac/index.ts';
+import type { TenancyService } from '../tenancy/index.ts';
 import { apiKeyErrors } from './errors.ts';
 import * as store from './store.ts';
 
@@ -20,6 +21,8 @@ export interface ApiKeyDeps {
   clock: Clock;
   database: Database;
   rbac: Rbac;
+  /** A suspended organization's keys are refused until it is active again. */
+  tenancy: Pick<TenancyService, 'isActive'>;
   platformOrgId: string;
 }
 
@@ -177,7 +180,10 @@ export function createApiKeys(deps: ApiKeyDeps) {
       return revoked.length;
     },
 
-    /** The principal behind a presented key, or undefined (unknown, wrong, expired, revoked). */
+    /**
+     * The principal behind a presented key, or undefined (unknown, wrong, expired, revoked, or
+     * its organization suspended: it works again once the organization is reactivated).
+     */
     async authenticate(presented: string, ip: string | null): Promise<ApiKeyPrincipal | undefined> {
       if (!presented.startsWith(apiKeyPrefix)) return undefined;
       const parsed = readSplitToken(presented.slice(apiKeyPrefix.length));
@@ -187,6 +193,7 @@ export function createApiKeys(deps: ApiKeyDeps) {
         if (!row || !splitTokenMatches(parsed.secret, row.secret_hash)) return undefined;
         const now = clock.now();
         if (row.revoked_at || row.expires_at <= now) return undefined;
+        if (!(await deps.tenancy.isActive(tx, row.org_id))) return undefined;
         if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= useGranularityMs)
           await store.recordUse(tx, row.id, now, ip);
         return {

@@ -21,6 +21,11 @@ Commands:
   orgs create --slug SLUG --name NAME
                                 create a customer organization
   orgs list                     every organization
+  orgs suspend --slug SLUG --reason TEXT
+                                suspend an organization: its users are signed out everywhere, and
+                                no sign-in, access token or API key of it works until reactivated
+  orgs reactivate --slug SLUG [--reason TEXT]
+                                lift the suspension (what was revoked stays revoked)
   users create --org SLUG --email EMAIL [--name NAME] [--role KEY]...
                                 create a user with a temporary password, printed once, which they
                                 must change at their first sign-in (Vigil sends no invitation

@@ -162,10 +162,17 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   });
   const flows = authFlows(core, { ...directory, ...credentials, sessions, mailer });
   oauth = oauthService(core, { identity, sessions });
-  const apiKeys = createApiKeys({ ...baseOf(core), database: core.database, rbac, platformOrgId });
+  const apiKeys = createApiKeys({
+    ...baseOf(core),
+    database: core.database,
+    rbac,
+    tenancy: directory.tenancy,
+    platformOrgId,
+  });
   const lifecycle = createLifecycle({
     database: core.database,
     identity,
+    tenancy: directory.tenancy,
     passwords: credentials.passwords,
     sessions,
     devices: credentials.lockout.devices,

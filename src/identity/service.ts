@@ -235,9 +235,17 @@ export function createIdentityService(deps: IdentityDeps) {
       const row = await store.findUser(tx, id);
       return row ? toUser(row) : undefined;
     },
-    /** The user with `id` in any organization, in its own platform-scope transaction. */
-    userById: async (id: string): Promise<User | undefined> => {
-      const row = await withPlatform(deps.database, (tx) => store.findUser(tx, id));
+    /**
+     * The user with `id` when they may act: active, in an active organization (undefined
+     * otherwise). Every check of a token's user goes through it (docs/architecture.md#invariant-6).
+     */
+    async findActiveUser(tx: Tx, id: string): Promise<User | undefined> {
+      const row = await store.findActiveUser(tx, id);
+      return row ? toUser(row) : undefined;
+    },
+    /** `findActiveUser` in any organization, in its own platform-scope transaction. */
+    activeUserById: async (id: string): Promise<User | undefined> => {
+      const row = await withPlatform(deps.database, (tx) => store.findActiveUser(tx, id));
       return row ? toUser(row) : undefined;
     },
     /** The user of `orgId` with this email (any case), in its own organization-scope transaction. */

@@ -37,6 +37,21 @@ export function findUser(tx: Tx, id: string): Promise<UserRow | undefined> {
   return tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The user with `id` when both they and their organization are active: the one read that says
+ * whether a token's user may still act (a suspended organization stops its users at once).
+ */
+export function findActiveUser(tx: Tx, id: string): Promise<UserRow | undefined> {
+  return tx
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .select(userColumns.map((column) => `users.${column}` as const))
+    .where('users.id', '=', id)
+    .where('users.status', '=', 'active')
+    .where('organizations.status', '=', 'active')
+    .executeTakeFirst();
+}
+
 export async function countActiveWithRole(tx: Tx, orgId: string, roleKey: string): Promise<number> {
   const row = await tx
     .selectFrom('role_assignments')

@@ -6,15 +6,19 @@ import {
   type AuditActor,
   afterCommit,
   type Database,
+  type SessionEndReason,
   type Tx,
   withOrg,
+  withPlatform,
 } from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
+import type { Organization, TenancyService } from '../tenancy/index.ts';
 
 export interface LifecycleDeps {
   database: Database;
   identity: IdentityService;
+  tenancy: Pick<TenancyService, 'setStatus'>;
   passwords: Pick<PasswordService, 'policy' | 'set'>;
   sessions: SessionService;
   /** Browsers the user signed in from (device cookies). */
@@ -42,9 +46,55 @@ export interface ProvisionInput {
  * A joiner's start (`provision`), and deactivation, the one path every trigger takes (admin,
  * SCIM, HR date, access review): docs/architecture.md#invariant-6 — the status, every session,
  * device cookie, API key, refresh token, grant and provider session, at once; deprovisioning
- * also removes every role.
+ * also removes every role. An organization's suspension ends the same for each of its users.
  */
 export function createLifecycle(deps: LifecycleDeps) {
+  /**
+   * Everything a user is signed in with: sessions, device cookies, and, once `tx` committed,
+   * OAuth grants, tokens and provider sessions.
+   */
+  async function signOutEverywhere(
+    tx: Tx,
+    user: User,
+    ended: { session: SessionEndReason; revocation: string },
+    actor: AuditActor,
+  ): Promise<void> {
+    await deps.sessions.endAllForUser(tx, user.id, ended.session, actor);
+    await deps.devices.revokeAll(tx, user, ended.revocation, actor);
+    afterCommit(tx, () =>
+      deps
+        .revokeOAuth({ userId: user.id, orgId: user.orgId }, ended.revocation)
+        .catch((err: unknown) => deps.onRevokeError(err, user.id)),
+    );
+  }
+
+  /**
+   * Suspends a customer organization (`tx` in platform scope): its users are signed out
+   * everywhere at once, and while it is suspended none of them can sign in and neither their
+   * access tokens nor the organization's API keys are accepted.
+   */
+  async function suspendOrganization(
+    tx: Tx,
+    orgId: string,
+    reason: string,
+    actor: AuditActor,
+  ): Promise<Organization> {
+    const org = await deps.tenancy.setStatus(tx, orgId, 'suspended', reason, actor);
+    const ended = { session: 'admin', revocation: 'organization_suspended' } as const;
+    // A suspended or deprovisioned user was signed out when they were deactivated.
+    for (const user of await deps.identity.listUsers(tx, orgId))
+      if (user.status === 'active') await signOutEverywhere(tx, user, ended, actor);
+    return org;
+  }
+
+  /** Lifts an organization's suspension; its users sign in again (nothing revoked comes back). */
+  const reactivateOrganization = (
+    tx: Tx,
+    orgId: string,
+    reason: string | undefined,
+    actor: AuditActor,
+  ): Promise<Organization> => deps.tenancy.setStatus(tx, orgId, 'active', reason, actor);
+
   return {
     /**
      * A new user with a temporary password they must change at their first sign-in, and their
@@ -75,28 +125,27 @@ export function createLifecycle(deps: LifecycleDeps) {
       actor: AuditActor,
     ): Promise<User> {
       const user = await deps.identity.setStatus(tx, userId, status, actor);
-      await deps.sessions.endAllForUser(
-        tx,
-        userId,
-        status === 'deprovisioned' ? 'deprovisioned' : 'admin',
-        actor,
-      );
-      await deps.devices.revokeAll(tx, user, `user_${status}`, actor);
+      const session = status === 'deprovisioned' ? 'deprovisioned' : 'admin';
+      await signOutEverywhere(tx, user, { session, revocation: `user_${status}` }, actor);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role; a suspended user keeps theirs for when they come back.
       if (status === 'deprovisioned')
         await deps.rbac.unassignAll(tx, userId, 'deprovisioned', actor);
-      afterCommit(tx, () =>
-        deps
-          .revokeOAuth({ userId, orgId: user.orgId }, `user_${status}`)
-          .catch((err: unknown) => deps.onRevokeError(err, userId)),
-      );
       return user;
     },
 
     /** Lifts a suspension; the user signs in again (nothing that was revoked comes back). */
     reactivate: (tx: Tx, userId: string, actor: AuditActor) =>
       deps.identity.setStatus(tx, userId, 'active', actor),
+
+    suspendOrganization,
+    reactivateOrganization,
+    /** `suspendOrganization` in its own platform-scope transaction (the operator's). */
+    suspendOrganizationNow: (orgId: string, reason: string, actor: AuditActor) =>
+      withPlatform(deps.database, (tx) => suspendOrganization(tx, orgId, reason, actor)),
+    /** `reactivateOrganization` in its own platform-scope transaction (the operator's). */
+    reactivateOrganizationNow: (orgId: string, reason: string | undefined, actor: AuditActor) =>
+      withPlatform(deps.database, (tx) => reactivateOrganization(tx, orgId, reason, actor)),
   };
 }
 

@@ -116,14 +116,17 @@ export function createProvider(deps: ProviderDeps): Provider {
   return provider;
 }
 
-/** An active user, with their claims, to a client that serves the user's organization. */
+/**
+ * An active user of an active organization, with their claims, to a client that serves the
+ * user's organization.
+ */
 function accountFinder(
   deps: Pick<ProviderDeps, 'database' | 'identity' | 'platformOrgId'>,
 ): FindAccount {
   return async (ctx, sub) => {
     const found = await withPlatform(deps.database, async (tx) => {
-      const user = await deps.identity.findUser(tx, sub);
-      if (user?.status !== 'active') return undefined;
+      const user = await deps.identity.findActiveUser(tx, sub);
+      if (!user) return undefined;
       return { user, roles: await deps.identity.roleKeysOf(tx, user.id) };
     });
     if (!found) return undefined;

@@ -7,6 +7,10 @@
  */
 export const auditActions = {
   'org.created': 'An organization was created. Target: the organization.',
+  'org.suspended':
+    "An organization was suspended (reason in details): none of its users can sign in, and its API keys and its users' access tokens are refused until it is reactivated. Target: the organization.",
+  'org.reactivated':
+    'A suspended organization was made active again (reason in details, when given). Target: the organization.',
 
   'user.created': 'A user was created in an organization. Target: the user.',
   'user.updated':

@@ -19,4 +19,17 @@ export const tenancyErrors = defineErrors({
     message: 'No such organization',
     meaning: 'No organization with this id (or none the caller may see).',
   },
+  platformOrgFixed: {
+    code: 'org.platform_fixed',
+    kind: 'invalid',
+    message: 'The platform organization cannot be suspended',
+    meaning:
+      'Suspending the platform organization would lock out everyone who runs the installation.',
+  },
+  statusUnchanged: {
+    code: 'org.status_unchanged',
+    kind: 'conflict',
+    message: 'The organization is already {status}',
+    meaning: 'A suspension of a suspended organization, or a reactivation of an active one.',
+  },
 });

@@ -89,6 +89,37 @@ export function createTenancyService(deps: TenancyDeps) {
       withPlatform(deps.database, async (tx) =>
         (await store.listOrganizations(tx)).map(toOrganization),
       ),
+    /**
+     * Suspends or reactivates a customer organization, audited with the reason in the platform's
+     * log and the organization's own; `tx` must be in platform scope. Only the record: ending
+     * what its users are signed in with is the lifecycle's (`suspendOrganization`).
+     */
+    async setStatus(
+      tx: Tx,
+      id: string,
+      status: Organization['status'],
+      reason: string | undefined,
+      actor: AuditActor,
+    ): Promise<Organization> {
+      if (id === deps.platformOrgId) throw tenancyErrors.platformOrgFixed();
+      const row = await store.organizationForUpdate(tx, id);
+      if (!row) throw tenancyErrors.orgNotFound();
+      if (row.status === status) throw tenancyErrors.statusUnchanged({ status });
+      const now = deps.clock.now();
+      await store.updateStatus(tx, id, status, now);
+      for (const orgId of [deps.platformOrgId, id]) {
+        await deps.audit(tx, {
+          orgId,
+          action: status === 'suspended' ? 'org.suspended' : 'org.reactivated',
+          actor,
+          target: { type: 'organization', id },
+          details: { before: row.status, after: status, ...(reason ? { reason } : {}) },
+        });
+      }
+      return toOrganization({ ...row, status, updated_at: now });
+    },
+    /** Whether the organization exists and is active (its users and keys may act). */
+    isActive: store.isActive,
     async getOrganization(tx: Tx, id: string): Promise<Organization | undefined> {
       const row = await store.findOrganization(tx, id);
       return row ? toOrganization(row) : undefined;

@@ -114,11 +114,15 @@ export function texts(ctx: CommandContext, name: string): string[] {
   return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 }
 
-/** The organization `--org` names (slug or id); the platform when omitted. */
-export function findOrg(orgs: Organization[], value: string | undefined): Organization {
+/** The organization `--org` (or `option`) names (slug or id); the platform when omitted. */
+export function findOrg(
+  orgs: Organization[],
+  value: string | undefined,
+  option = 'org',
+): Organization {
   const org = orgs.find((o) =>
     value === undefined ? o.id === platformOrgId : o.slug === value || o.id === value,
   );
-  if (!org) throw new UsageError(`--org: there is no organization ${value}`);
+  if (!org) throw new UsageError(`--${option}: there is no organization ${value}`);
   return org;
 }

@@ -1,20 +1,43 @@
+import type { Lifecycle } from '../../lifecycle/index.ts';
 import { operatorActor } from '../../platform/index.ts';
+import type { Organization } from '../../tenancy/index.ts';
 import { createServices } from '../services.ts';
 import {
   asUsage,
   type Command,
+  type CommandContext,
+  findOrg,
   iso,
   onlyOptions,
   positional,
   print,
   required,
   table,
+  text,
   withCore,
 } from './kit.ts';
 
 const invalidOrganization = asUsage(['org.invalid'], { slug: '--slug', name: '--name' });
 
-/** Organizations from the command line: the first customer organization, and the list. */
+/**
+ * Suspends or reactivates the organization `--slug` names, as the operator, through the
+ * lifecycle's use case (`change`), which signs its users out everywhere on suspension.
+ */
+function changeStatus(
+  ctx: CommandContext,
+  command: string,
+  change: (lifecycle: Lifecycle, orgId: string) => Promise<Organization>,
+): Promise<number> {
+  const slug = required(ctx, command, 'slug', 'SLUG');
+  return withCore(ctx, async (core) => {
+    const { tenancy, lifecycle } = createServices(core);
+    const org = await change(lifecycle, findOrg(await tenancy.organizations(), slug, 'slug').id);
+    print(ctx, `organization ${org.slug} is ${org.status}`, { organization: org });
+    return 0;
+  });
+}
+
+/** Organizations from the command line: create, list, suspend and reactivate. */
 export const orgCommands: Record<string, Command> = {
   async 'orgs create'(ctx) {
     const command = 'orgs create';
@@ -58,5 +81,25 @@ export const orgCommands: Record<string, Command> = {
       });
       return 0;
     });
+  },
+
+  async 'orgs suspend'(ctx) {
+    const command = 'orgs suspend';
+    onlyOptions(ctx, command, ['slug', 'reason']);
+    positional(ctx, command, []);
+    const reason = required(ctx, command, 'reason', 'TEXT');
+    return changeStatus(ctx, command, (lifecycle, orgId) =>
+      lifecycle.suspendOrganizationNow(orgId, reason, operatorActor),
+    );
+  },
+
+  async 'orgs reactivate'(ctx) {
+    const command = 'orgs reactivate';
+    onlyOptions(ctx, command, ['slug', 'reason']);
+    positional(ctx, command, []);
+    const reason = text(ctx, 'reason');
+    return changeStatus(ctx, command, (lifecycle, orgId) =>
+      lifecycle.reactivateOrganizationNow(orgId, reason, operatorActor),
+    );
   },
 };

@@ -18,7 +18,8 @@ const unauthenticated = () => httpErrors.apiUnauthenticated();
 
 /**
  * The caller of an admin route (docs/admin-api.md#authentication): an API key (`vigil_…`), or an
- * ES256 access token Vigil issued for this API's audience to an active user.
+ * ES256 access token Vigil issued for this API's audience to an active user of an active
+ * organization.
  */
 export async function principalOf(
   deps: ApiAuthDeps,
@@ -34,10 +35,10 @@ export async function principalOf(
   const claims = await deps.oauth.verifyAccessToken(token, deps.audience);
   if (typeof claims?.sub !== 'string') throw unauthenticated();
   const userId = claims.sub;
-  // A deactivated user's token stops at once, whatever its expiry
-  // (docs/architecture.md#invariant-6).
-  const user = await deps.identity.userById(userId);
-  if (user?.status !== 'active') throw unauthenticated();
+  // A deactivated user's token, or one of a suspended organization, stops at once, whatever its
+  // expiry (docs/architecture.md#invariant-6).
+  const user = await deps.identity.activeUserById(userId);
+  if (!user) throw unauthenticated();
   return {
     principal: { userId: user.id, orgId: user.orgId },
     actor: { type: 'user', id: user.id, ...context },

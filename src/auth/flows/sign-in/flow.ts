@@ -87,7 +87,9 @@ export function createFlows(deps: SignInDeps) {
     const user = await deps.identity.findUser(tx, flow.userId);
     if (!user) return undefined;
     const [candidate] = await deps.identity.signInCandidates(tx, user.email);
-    return candidate?.id === user.id && candidate.status === 'active' ? candidate : undefined;
+    const usable =
+      candidate?.id === user.id && candidate.status === 'active' && candidate.org.active;
+    return usable ? candidate : undefined;
   }
 
   return {

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { organizationInput, tenancyErrors } from '../../../tenancy/index.ts';
-import { defineRoute } from '../route.ts';
+import { defineRoute, reasonBody } from '../route.ts';
 
 /** An organization as the API shows it: `parse` maps a domain `Organization` to it. */
 const orgSchema = z.object({
   id: z.uuid(),
   slug: z.string(),
   name: z.string(),
-  status: z.string(),
+  status: z.enum(['active', 'suspended']),
 });
+
+/** Why the organization is suspended: kept in the audit event. */
+const suspendBody = reasonBody;
+/** A reactivation may say why; the audit event keeps it. */
+const reactivateBody = reasonBody.partial();
 
 export const orgRoutes = [
   defineRoute({
@@ -47,6 +52,40 @@ export const orgRoutes = [
       const org = await call.services.tenancy.getOrganization(call.tx, call.orgId);
       if (!org) throw tenancyErrors.orgNotFound();
       return { body: org };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/orgs/{orgId}/suspend',
+    summary:
+      "Suspend an organization (not the platform): its users' sessions and OAuth access end at once; no sign-in, access token or API key of it is accepted until it is reactivated",
+    permission: 'platform.orgs',
+    scope: 'org',
+    body: suspendBody,
+    example: { reason: 'contract ended, data kept for 30 days' },
+    response: orgSchema,
+    async handler(call) {
+      const { tx, orgId, body, actor } = call;
+      return {
+        body: await call.services.lifecycle.suspendOrganization(tx, orgId, body.reason, actor),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/orgs/{orgId}/reactivate',
+    summary:
+      'Lift the suspension of an organization: its users sign in again (what was revoked stays revoked)',
+    permission: 'platform.orgs',
+    scope: 'org',
+    body: reactivateBody,
+    example: { reason: 'contract renewed' },
+    response: orgSchema,
+    async handler(call) {
+      const { tx, orgId, body, actor } = call;
+      return {
+        body: await call.services.lifecycle.reactivateOrganization(tx, orgId, body.reason, actor),
+      };
     },
   }),
 ];
