@@ -100,7 +100,7 @@ export interface Organization {
   id: string;
   slug: string;
   name: string;
-  status: string;
+  status: 'active' | 'suspended';
 }
 
 export interface Role {
@@ -121,6 +121,14 @@ export const api = {
     (await request<Organization>(`/orgs/${encodeURIComponent(orgId)}`)).body,
   createOrganization: async (input: { slug: string; name: string }) =>
     (await request<Organization>('/orgs', { method: 'POST', body: input })).body,
+  /** Suspends (a reason required) or reactivates (a reason optional) an organization. */
+  setOrganizationStatus: async (orgId: string, change: 'suspend' | 'reactivate', reason: string) =>
+    (
+      await request<Organization>(`/orgs/${encodeURIComponent(orgId)}/${change}`, {
+        method: 'POST',
+        body: reason ? { reason } : {},
+      })
+    ).body,
   roles: async (orgId: string) =>
     (await request<{ items: Role[] }>(`/orgs/${encodeURIComponent(orgId)}/roles`)).body.items,
   /** The role assignments of one user of the organization. */

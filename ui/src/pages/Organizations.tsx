@@ -18,6 +18,7 @@ import { LoadState } from '../components/LoadState.tsx';
 import { fieldError, RefusalAlert } from '../components/Refusal.tsx';
 import { useLoaded } from '../components/useLoaded.ts';
 import { useSending } from '../components/useSending.ts';
+import { OrganizationStatusAction } from './OrganizationStatus.tsx';
 
 /** A platform administrator sees every organization; anyone else their own. */
 async function visibleOrganizations(access: Access): Promise<Organization[]> {
@@ -32,12 +33,22 @@ export function Organizations({ access }: { access: Access }) {
       <Title order={2}>Organizations</Title>
       {access.permissions.has('platform.orgs') && <CreateOrganization onCreated={orgs.reload} />}
       <LoadState error={orgs.error} loading={!orgs.data} what="the organizations" />
-      {orgs.data && <OrganizationTable access={access} orgs={orgs.data} />}
+      {orgs.data && <OrganizationTable access={access} orgs={orgs.data} onChanged={orgs.reload} />}
     </Stack>
   );
 }
 
-function OrganizationTable({ access, orgs }: { access: Access; orgs: Organization[] }) {
+function OrganizationTable({
+  access,
+  orgs,
+  onChanged,
+}: {
+  access: Access;
+  orgs: Organization[];
+  onChanged: () => Promise<void>;
+}) {
+  // A platform administrator suspends customer organizations, never their own (the platform).
+  const managesOrgs = access.permissions.has('platform.orgs');
   if (orgs.length === 0)
     return <Text c="dimmed">No organizations yet: create the first one above.</Text>;
   return (
@@ -47,6 +58,7 @@ function OrganizationTable({ access, orgs }: { access: Access; orgs: Organizatio
           <Table.Th>Name</Table.Th>
           <Table.Th>Slug</Table.Th>
           <Table.Th>Status</Table.Th>
+          {managesOrgs && <Table.Th>Actions</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -59,10 +71,17 @@ function OrganizationTable({ access, orgs }: { access: Access; orgs: Organizatio
               <code>{org.slug}</code>
             </Table.Td>
             <Table.Td>
-              <Badge color={org.status === 'active' ? 'green' : 'gray'} variant="light">
+              <Badge color={org.status === 'active' ? 'green' : 'red'} variant="light">
                 {org.status}
               </Badge>
             </Table.Td>
+            {managesOrgs && (
+              <Table.Td>
+                {org.id !== access.orgId && (
+                  <OrganizationStatusAction org={org} onChanged={onChanged} />
+                )}
+              </Table.Td>
+            )}
           </Table.Tr>
         ))}
       </Table.Tbody>
