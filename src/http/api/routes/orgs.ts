@@ -10,9 +10,7 @@ const orgSchema = z.object({
   status: z.enum(['active', 'suspended']),
 });
 
-/** Why the organization is suspended: kept in the audit event. */
-const suspendBody = reasonBody;
-/** A reactivation may say why; the audit event keeps it. */
+/** A reactivation may say why, as a suspension must: the audit event keeps it. */
 const reactivateBody = reasonBody.partial();
 
 export const orgRoutes = [
@@ -61,7 +59,7 @@ export const orgRoutes = [
       "Suspend an organization (not the platform): its users' sessions and OAuth access end at once; no sign-in, access token or API key of it is accepted until it is reactivated",
     permission: 'platform.orgs',
     scope: 'org',
-    body: suspendBody,
+    body: reasonBody,
     example: { reason: 'contract ended, data kept for 30 days' },
     response: orgSchema,
     async handler(call) {
