@@ -94,8 +94,12 @@ describe('console: roles, assignments, access requests and exports in a real bro
       .filter({ hasText: 'dana@acme.test' })
       .filter({ hasText: 'Organization administrator' });
     await granted.filter({ hasText: 'opal@acme.test' }).waitFor();
-    const held = () =>
-      withPlatform(world.core.database, (tx) => world.auth.rbac.assignmentsIn(tx, world.orgId));
+    const held = async () =>
+      (
+        await withPlatform(world.core.database, (tx) =>
+          world.auth.rbac.assignmentsPage(tx, world.orgId, { userId: world.user.id, limit: 200 }),
+        )
+      ).items;
     const grant = (await held()).find(
       (a) => a.userId === world.user.id && a.roleKey === 'org-admin',
     );
@@ -126,6 +130,31 @@ describe('console: roles, assignments, access requests and exports in a real bro
     assert.deepEqual(violations, []);
     await asked.context().close();
     await decides.context().close();
+  });
+
+  it('filters assignments by role on the server', async () => {
+    const path = `/orgs/${world.orgId}/assignments`;
+    const page = await openConsoleAs(world, requester, path);
+    const table = page.getByRole('table', { name: 'Assignments' });
+    await table.getByRole('row').filter({ hasText: 'owen@acme.test' }).first().waitFor();
+    // Everyone fits on the first page: no next one to show.
+    assert.equal(await page.getByRole('button', { name: 'Show more' }).count(), 0);
+    const [filtered] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/assignments?roleKey=org-owner')),
+      (async () => {
+        await page.getByRole('combobox', { name: 'Filter by role' }).click();
+        await page.getByRole('option', { name: /^Organization owner$/ }).click();
+      })(),
+    ]);
+    assert.equal(filtered.status(), 200);
+    const owners = (await filtered.json()) as { items: { roleKey: string }[] };
+    assert.ok(owners.items.length >= 2, 'both owners');
+    assert.ok(owners.items.every((a) => a.roleKey === 'org-owner'));
+    await table.getByRole('row').filter({ hasText: 'opal@acme.test' }).waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), owners.items.length);
+    for (const text of await rows.allTextContents()) assert.match(text, /Organization owner/);
+    await page.context().close();
   });
 
   it('creates a custom role (a refusal shown at its field), changes it with If-Match, and keeps duties apart with a conflict rule', async () => {

@@ -3,7 +3,9 @@ import {
   type AuditEventInput,
   beforeCommit,
   type Clock,
+  cursorParts,
   type Database,
+  encodeCursor,
   isUuid,
   newId,
   platformStatement,
@@ -74,18 +76,9 @@ export function toAuditEvent(row: store.StoredEvent): AuditEvent {
   };
 }
 
-function encodeCursor(e: AuditEvent): string {
-  return Buffer.from(JSON.stringify([e.occurredAt.getTime(), e.id])).toString('base64url');
-}
-
 export function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [ms, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof ms === 'number' && Number.isFinite(ms) && isUuid(id))
-      return { at: new Date(ms), id };
-  } catch {
-    // fall through to the error below
-  }
+  const [ms, id] = cursorParts(cursor) ?? [];
+  if (typeof ms === 'number' && Number.isFinite(ms) && isUuid(id)) return { at: new Date(ms), id };
   throw auditErrors.badCursor();
 }
 
@@ -179,7 +172,11 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
       });
       const events = rows.slice(0, limit).map(toAuditEvent);
       const last = events[events.length - 1];
-      return { events, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      return {
+        events,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor([last.occurredAt.getTime(), last.id]) : null,
+      };
     },
   };
 }

@@ -3,7 +3,9 @@ import {
   type AuditActor,
   type AuditWriter,
   type Clock,
+  cursorParts,
   type Database,
+  encodeCursor,
   isUuid,
   newId,
   parseInput,
@@ -71,18 +73,9 @@ export interface UserPage {
   nextCursor: string | null;
 }
 
-/** Opaque to clients, so that the order may change without changing the API. */
-function encodeUserCursor(last: User): string {
-  return Buffer.from(JSON.stringify([last.id])).toString('base64url');
-}
-
 function decodeUserCursor(cursor: string): string {
-  try {
-    const [id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (isUuid(id)) return id;
-  } catch {
-    // fall through to the error below
-  }
+  const [id] = cursorParts(cursor) ?? [];
+  if (isUuid(id)) return id;
   throw identityErrors.badCursor();
 }
 
@@ -225,7 +218,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const last = items.at(-1);
       return {
         items,
-        nextCursor: rows.length > query.limit && last ? encodeUserCursor(last) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,
       };
     },
     async listUsers(tx: Tx, orgId: string): Promise<User[]> {

@@ -1,8 +1,54 @@
-import type { AuditActor, AuditEventInput, Tx } from '../platform/index.ts';
+import {
+  type AuditActor,
+  type AuditEventInput,
+  cursorParts,
+  encodeCursor,
+  isUuid,
+  type Tx,
+} from '../platform/index.ts';
 import { rbacErrors } from './errors.ts';
 import type { AssignInput, Grants } from './grants.ts';
 import { type Principal, personOf, type RbacDeps } from './principals.ts';
 import * as store from './store.ts';
+
+/** Who holds a role, granted by whom, why and until when. */
+export interface Assignment {
+  userId: string;
+  roleKey: string;
+  grantedBy: string | null;
+  reason: string;
+  grantedAt: Date;
+  expiresAt: Date | null;
+}
+
+/** What a page of the assignment list holds (docs/admin-api.md#assignments). */
+export interface AssignmentQuery {
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  limit: number;
+  userId?: string;
+  roleKey?: string;
+}
+
+export interface AssignmentPage {
+  items: Assignment[];
+  nextCursor: string | null;
+}
+
+const toAssignment = (a: store.AssignmentRow): Assignment => ({
+  userId: a.user_id,
+  roleKey: a.role_key,
+  grantedBy: a.granted_by,
+  reason: a.reason,
+  grantedAt: a.granted_at,
+  expiresAt: a.expires_at,
+});
+
+function decodeAssignmentCursor(cursor: string): { userId: string; roleKey: string } {
+  const [userId, roleKey] = cursorParts(cursor) ?? [];
+  if (isUuid(userId) && typeof roleKey === 'string') return { userId, roleKey };
+  throw rbacErrors.badCursor();
+}
 
 const unassigned = (
   removed: store.AssignmentRow,
@@ -65,16 +111,25 @@ export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants)
       return removed.length;
     },
 
-    /** The assignments of an organization (of one user), expired ones included until swept. */
-    async assignmentsIn(tx: Tx, orgId: string, userId?: string) {
-      return (await store.assignmentsOfOrg(tx, orgId, userId)).map((a) => ({
-        userId: a.user_id,
-        roleKey: a.role_key,
-        grantedBy: a.granted_by,
-        reason: a.reason,
-        grantedAt: a.granted_at,
-        expiresAt: a.expires_at,
-      }));
+    /**
+     * A page of the organization's assignments in (user, role) order, expired ones included until
+     * swept, of one user or one role when asked, and the opaque cursor of the next page (null on
+     * the last).
+     */
+    async assignmentsPage(tx: Tx, orgId: string, query: AssignmentQuery): Promise<AssignmentPage> {
+      const rows = await store.assignmentsPage(tx, orgId, {
+        after: query.cursor === undefined ? undefined : decodeAssignmentCursor(query.cursor),
+        limit: query.limit + 1,
+        userId: query.userId,
+        roleKey: query.roleKey,
+      });
+      const items = rows.slice(0, query.limit).map(toAssignment);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor:
+          rows.length > query.limit && last ? encodeCursor([last.userId, last.roleKey]) : null,
+      };
     },
   };
 }

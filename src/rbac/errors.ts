@@ -130,4 +130,11 @@ export const rbacErrors = defineErrors({
     message: 'No such conflict rule',
     meaning: 'No separation-of-duties rule with this id in the organization.',
   },
+  badCursor: {
+    code: 'rbac.bad_cursor',
+    kind: 'invalid',
+    message: 'The cursor is not one this API returned',
+    meaning:
+      "An assignment list sent a page cursor that this API did not hand out (a page's nextCursor).",
+  },
 });

@@ -1,3 +1,4 @@
+export type { Assignment, AssignmentPage, AssignmentQuery } from './assignments.ts';
 export {
   builtInRoleKeys,
   builtInRoles,

@@ -49,7 +49,7 @@ export function createRbac(deps: RbacDeps) {
     assign: assignments.assign,
     unassign: assignments.unassign,
     unassignAll: assignments.unassignAll,
-    assignmentsIn: assignments.assignmentsIn,
+    assignmentsPage: assignments.assignmentsPage,
     requestAccess: requests.requestAccess,
     decide: requests.decide,
     pendingRequests: requests.pendingRequests,

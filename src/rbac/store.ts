@@ -81,11 +81,50 @@ export function assignmentsOfUser(tx: Tx, userId: string): Promise<AssignmentRow
   return tx.selectFrom('role_assignments').selectAll().where('user_id', '=', userId).execute();
 }
 
-/** The assignments of an organization, or of one of its users. */
-export function assignmentsOfOrg(tx: Tx, orgId: string, userId?: string): Promise<AssignmentRow[]> {
-  let query = tx.selectFrom('role_assignments').selectAll().where('org_id', '=', orgId);
-  if (userId !== undefined) query = query.where('user_id', '=', userId);
-  return query.orderBy('user_id').orderBy('role_key').execute();
+/** Every assignment of an organization (the exports and the holders of each role). */
+export function assignmentsOfOrg(tx: Tx, orgId: string): Promise<AssignmentRow[]> {
+  return tx
+    .selectFrom('role_assignments')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('user_id')
+    .orderBy('role_key')
+    .execute();
+}
+
+/** Which assignments a page holds: after which one, how many, of whom and of which role. */
+export interface AssignmentListing {
+  /** The last assignment of the previous page. */
+  after?: { userId: string; roleKey: string };
+  limit: number;
+  userId?: string;
+  roleKey?: string;
+}
+
+/** A page of an organization's assignments in (user, role) order (migration 0017's indexes). */
+export function assignmentsPage(
+  tx: Tx,
+  orgId: string,
+  listing: AssignmentListing,
+): Promise<AssignmentRow[]> {
+  return assignmentsPageQuery(tx, orgId, listing).execute();
+}
+
+/** `assignmentsPage`'s statement, unsent: the list's benchmark prints its plan (bench/users.ts). */
+export function assignmentsPageQuery(db: Tx, orgId: string, listing: AssignmentListing) {
+  let query = db.selectFrom('role_assignments').selectAll().where('org_id', '=', orgId);
+  if (listing.userId !== undefined) query = query.where('user_id', '=', listing.userId);
+  if (listing.roleKey !== undefined) query = query.where('role_key', '=', listing.roleKey);
+  const { after } = listing;
+  if (after)
+    query = query
+      // The row comparison is the page's bound; the plain one lets an index whose columns do not
+      // begin (user_id, role_key), the role filter's, start at the right user.
+      .where('user_id', '>=', after.userId)
+      .where((eb) =>
+        eb(eb.refTuple('user_id', 'role_key'), '>', eb.tuple(after.userId, after.roleKey)),
+      );
+  return query.orderBy('user_id').orderBy('role_key').limit(listing.limit);
 }
 
 export async function insertAssignment(

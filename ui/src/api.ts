@@ -131,11 +131,21 @@ export const api = {
     ).body,
   roles: async (orgId: string) =>
     (await request<{ items: Role[] }>(`/orgs/${encodeURIComponent(orgId)}/roles`)).body.items,
-  /** The role assignments of one user of the organization. */
-  assignmentsOf: async (orgId: string, userId: string) =>
-    (
-      await request<{ items: Assignment[] }>(
-        `/orgs/${encodeURIComponent(orgId)}/assignments?userId=${encodeURIComponent(userId)}`,
-      )
-    ).body.items,
+  /** The role assignments of one user of the organization: every page (one, as a rule). */
+  assignmentsOf: async (orgId: string, userId: string) => {
+    const all: Assignment[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ userId, limit: '200' });
+      if (cursor) query.set('cursor', cursor);
+      const page: { items: Assignment[]; nextCursor: string | null } = (
+        await request<{ items: Assignment[]; nextCursor: string | null }>(
+          `/orgs/${encodeURIComponent(orgId)}/assignments?${query}`,
+        )
+      ).body;
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  },
 };

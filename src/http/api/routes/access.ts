@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { conflictRuleInputSchema, rbacErrors, roleInputSchema } from '../../../rbac/index.ts';
 import { httpErrors } from '../../errors.ts';
-import { defineRoute, reasonBody, userIn, userOnly, versionEtag, versionOf } from '../route.ts';
+import {
+  defineRoute,
+  page,
+  reasonBody,
+  userIn,
+  userOnly,
+  versionEtag,
+  versionOf,
+} from '../route.ts';
 import {
   accessRequestSchema,
   assignmentSchema,
@@ -10,6 +18,20 @@ import {
   roleSchema,
   violationSchema,
 } from './access-schemas.ts';
+
+/**
+ * The assignment list's query: `userId` keeps one user's (the admin console reads its own user's
+ * roles so, a page of 200 at a time), `roleKey` one role's holders.
+ */
+const assignmentListQuery = z
+  .object({
+    userId: z.uuid().optional(),
+    roleKey: z.string().min(1).max(63).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** The previous page's `nextCursor`, as it was given. */
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
 const decision = (verdict: 'approve' | 'deny') =>
   defineRoute({
@@ -129,15 +151,14 @@ export const accessRoutes = [
   defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/assignments',
-    summary: 'Who holds which role, granted by whom, why, until when',
+    summary:
+      'Who holds which role, granted by whom, why, until when: by user, then role; of one user or one role (cursor pagination)',
     permission: 'roles.read',
     scope: 'org',
-    // One user's alone (the admin console's view of what its user may do), or everybody's.
-    query: z.object({ userId: z.uuid().optional() }).strict(),
-    response: z.object({ items: z.array(assignmentSchema) }),
+    query: assignmentListQuery,
+    response: page(assignmentSchema),
     async handler(call) {
-      const items = await call.services.rbac.assignmentsIn(call.tx, call.orgId, call.query.userId);
-      return { body: { items } };
+      return { body: await call.services.rbac.assignmentsPage(call.tx, call.orgId, call.query) };
     },
   }),
   defineRoute({

@@ -1,14 +1,4 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Pagination,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { Access } from '../../access.ts';
@@ -19,21 +9,21 @@ import { useUserNames } from '../../components/useUserNames.ts';
 import { AssignRole } from './AssignRole.tsx';
 import { accessApi, type Grant, type RoleDetail } from './api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
+import { type GrantPages, useGrantPages } from './useGrantPages.ts';
 
-const perPage = 50;
-
-/** Who holds which role, why and until when; giving roles and taking them away. */
+/**
+ * Who holds which role, why and until when; giving roles and taking them away. The server filters
+ * by role and pages (fifty at a time, "Show more" for the next), so an organization of 100,000
+ * users is never read whole.
+ */
 export function Assignments({ access }: { access: Access }) {
   const orgId = useParams().orgId ?? access.orgId;
   const [params, setParams] = useSearchParams();
   const roleFilter = params.get('role');
-  const load = useCallback(
-    () => Promise.all([accessApi.assignments(orgId), accessApi.roles(orgId)]),
-    [orgId],
-  );
-  const loaded = useLoaded(load);
+  const loadRoles = useCallback(() => accessApi.roles(orgId), [orgId]);
+  const roles = useLoaded(loadRoles);
+  const pages = useGrantPages(orgId, roleFilter);
   const mayAssign = access.permissions.has('roles.assign');
-  const [grants, roles] = loaded.data ?? [[], []];
 
   return (
     <Stack>
@@ -42,28 +32,31 @@ export function Assignments({ access }: { access: Access }) {
         Who holds which role, who granted it, why and until when. A role that needs approval is
         given through an access request, which another administrator decides.
       </Text>
-      {mayAssign && loaded.data && (
-        <AssignRole orgId={orgId} roles={roles} onAssigned={() => loaded.reload()} />
+      {mayAssign && roles.data && (
+        <AssignRole orgId={orgId} roles={roles.data} onAssigned={pages.reload} />
       )}
       <Select
         label="Filter by role"
         placeholder="Every role"
         clearable
         w={320}
-        data={roles.map((r) => ({ value: r.key, label: r.name }))}
+        data={(roles.data ?? []).map((r) => ({ value: r.key, label: r.name }))}
         value={roleFilter}
         onChange={(key) => setParams(key ? { role: key } : {})}
       />
-      <LoadState error={loaded.error} loading={!loaded.data} what="the assignments" />
-      {loaded.data && (
+      <LoadState
+        error={roles.error ?? pages.problem}
+        loading={!roles.data || !pages.grants}
+        what="the assignments"
+      />
+      {roles.data && pages.grants && (
         <GrantTable
-          key={roleFilter ?? ''}
           orgId={orgId}
           access={access}
-          grants={grants.filter((g) => !roleFilter || g.roleKey === roleFilter)}
-          roles={roles}
+          grants={pages.grants}
+          pages={pages}
+          roles={roles.data}
           filtered={roleFilter !== null}
-          onChanged={() => loaded.reload()}
         />
       )}
     </Stack>
@@ -74,24 +67,23 @@ function GrantTable({
   orgId,
   access,
   grants,
+  pages,
   roles,
   filtered,
-  onChanged,
 }: {
   orgId: string;
   access: Access;
+  /** The pages read so far. */
   grants: Grant[];
+  pages: GrantPages;
   roles: RoleDetail[];
-  /** Whether `grants` are one role's only. */
+  /** Whether the grants are one role's only. */
   filtered: boolean;
-  onChanged: () => Promise<void>;
 }) {
-  const [page, setPage] = useState(1);
   const [removing, setRemoving] = useState<Grant>();
-  const shown = grants.slice((page - 1) * perPage, page * perPage);
   const names = useUserNames(
     orgId,
-    shown.flatMap((g) => (g.grantedBy ? [g.userId, g.grantedBy] : [g.userId])),
+    grants.flatMap((g) => (g.grantedBy ? [g.userId, g.grantedBy] : [g.userId])),
     access.permissions.has('users.read'),
   );
   const roleName = (key: string) => roles.find((r) => r.key === key)?.name ?? key;
@@ -118,7 +110,7 @@ function GrantTable({
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {shown.map((g) => (
+          {grants.map((g) => (
             <Table.Tr key={`${g.userId}/${g.roleKey}`}>
               <Table.Td>{names.get(g.userId) ?? <code>{g.userId}</code>}</Table.Td>
               <Table.Td>
@@ -152,13 +144,12 @@ function GrantTable({
           ))}
         </Table.Tbody>
       </Table>
-      {grants.length > perPage && (
-        <Pagination
-          total={Math.ceil(grants.length / perPage)}
-          value={page}
-          onChange={setPage}
-          aria-label="Pages of assignments"
-        />
+      {pages.hasMore && (
+        <Group>
+          <Button variant="default" loading={pages.loading} onClick={pages.more}>
+            Show more
+          </Button>
+        </Group>
       )}
       <ReasonDialog
         title="Unassign a role"
@@ -172,7 +163,7 @@ function GrantTable({
         onConfirm={async (reason) => {
           if (!removing) return;
           await accessApi.unassign(orgId, removing.userId, removing.roleKey, reason);
-          await onChanged();
+          await pages.reload();
         }}
         onClose={() => setRemoving(undefined)}
       />

@@ -38,6 +38,11 @@ export interface Grant {
   expiresAt: string | null;
 }
 
+export interface GrantPage {
+  items: Grant[];
+  nextCursor: string | null;
+}
+
 /** An access request (the API names its fields as the table's columns). */
 export interface AccessRequest {
   id: string;
@@ -98,7 +103,13 @@ export const accessApi = {
       ifMatch,
     }),
 
-  assignments: (orgId: string) => items<Grant>(`${org(orgId)}/assignments`),
+  /** A page of the assignments, one role's holders when `roleKey` is given. */
+  assignments: async (orgId: string, roleKey: string | null, cursor: string | undefined) => {
+    const query = new URLSearchParams();
+    if (roleKey) query.set('roleKey', roleKey);
+    if (cursor) query.set('cursor', cursor);
+    return (await request<GrantPage>(`${org(orgId)}/assignments?${query}`)).body;
+  },
   assign: async (
     orgId: string,
     input: { userId: string; roleKey: string; reason: string; expiresAt?: string },
