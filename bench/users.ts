@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createServices } from '../src/app/services.ts';
 import { type UserListing, usersPageQuery } from '../src/identity/store.ts';
 import { operatorActor, type Tx } from '../src/platform/index.ts';
+import { type AssignmentListing, assignmentsPageQuery } from '../src/rbac/store.ts';
 import { startLoadGenerator, startPinnedServer } from './server.ts';
 import { fmt, option } from './support.ts';
 
@@ -10,12 +11,14 @@ import { fmt, option } from './support.ts';
  * search in under 100 ms on PostgreSQL), measured over HTTPS with an API key holding users.read,
  * as the console asks: the first page, a page deep in the list by cursor, searches by a fragment
  * of an email and of a name, a search that matches nobody (the whole organization filtered, the
- * worst case), and status-filtered pages. The target is absolute, so the report puts a baseline
+ * worst case), and status-filtered pages; and the assignment list with a role for every user (one
+ * assignment each, and 1% a second role): its first page, one role's holders and one user's. The
+ * target is absolute, so the report puts a baseline
  * beside it: GET /healthz over the same connection, what any request costs on this machine in this
  * run. Requests go one at a time, as one administrator's do, each kind in turn so that a slower
- * second weighs on all; `--samples` of each. It walks the whole list first (every user exactly
- * once, and the deep page's cursor) and prints each query's plan once (EXPLAIN ANALYZE as the
- * application role, under row-level security).
+ * second weighs on all; `--samples` of each. It walks both lists first (every user and every
+ * assignment exactly once, and the deep page's cursor) and prints each query's plan once (EXPLAIN
+ * ANALYZE as the application role, under row-level security).
  *
  *   npm run bench -- users [--users 100000] [--samples 200] [--server-cores <half>]
  */
@@ -41,16 +44,19 @@ export async function main(argv: string[]): Promise<void> {
       let seconds = performance.now();
       await seedUsers(owner, org.id, userCount, 'bench.test');
       await seedUsers(owner, neighbour.id, Math.ceil(userCount / 10), 'neighbour.test');
+      const assignmentCount = await seedAssignments(owner, org.id);
+      await seedAssignments(owner, neighbour.id);
       // What autovacuum does soon after a bulk load: statistics for the planner, and the
       // visibility map.
       await owner.query('VACUUM ANALYZE users');
+      await owner.query('VACUUM ANALYZE role_assignments');
       seconds = (performance.now() - seconds) / 1000;
       console.log(
-        `user-list benchmark: PostgreSQL, ${fmt(userCount)} users in the organization (and ${fmt(userCount / 10)} in another), seeded in ${seconds.toFixed(1)} s; ${samples} samples of each request, one at a time; ${bench.placement}`,
+        `user-list benchmark: PostgreSQL, ${fmt(userCount)} users and ${fmt(assignmentCount)} assignments in the organization (and a tenth as many in another), seeded in ${seconds.toFixed(1)} s; ${samples} samples of each request, one at a time; ${bench.placement}`,
       );
       const { token } = await services.apiKeys.createInOrg(
         org.id,
-        { name: 'user-list benchmark', permissions: ['users.read'] },
+        { name: 'user-list benchmark', permissions: ['users.read', 'roles.read'] },
         operatorActor,
       );
       const client = startLoadGenerator<
@@ -67,49 +73,99 @@ export async function main(argv: string[]): Promise<void> {
         `walk: every user once in ${fmt(walk.cursors.length + 1)} pages of 200, ${((walk.ms[0]?.[0] ?? 0) / 1000).toFixed(1)} s`,
       );
       const deepCursor = walk.cursors[Math.floor(walk.cursors.length * 0.9)] ?? '';
+      const assignments = `/api/v1/orgs/${org.id}/assignments`;
+      const assignmentWalk = await client.round({
+        paths: [`${assignments}?limit=200`],
+        times: 1,
+        walk: true,
+      });
+      if (assignmentWalk.items !== assignmentCount)
+        throw new Error(
+          `the walk listed ${assignmentWalk.items} assignments, not ${assignmentCount}`,
+        );
+      console.log(
+        `walk: every assignment once in ${fmt(assignmentWalk.cursors.length + 1)} pages of 200, ${((assignmentWalk.ms[0]?.[0] ?? 0) / 1000).toFixed(1)} s`,
+      );
 
       const sample = userCount - 2345;
-      const kinds: { name: string; query: string; listing: Omit<UserListing, 'limit'> }[] = [
-        { name: 'first page', query: '', listing: {} },
+      const auditorId = await idAt(owner, org.id, auditorOffset);
+      const kinds: { name: string; path?: string; query: string; plan: Plan }[] = [
+        { name: 'first page', query: '', plan: usersPlan({}) },
         {
           name: 'deep page (90%, by cursor)',
           query: `cursor=${deepCursor}`,
-          listing: { after: await idAt(owner, org.id, Math.floor(userCount * 0.9)) },
+          plan: usersPlan({ after: await idAt(owner, org.id, Math.floor(userCount * 0.9)) }),
         },
         {
           name: `email fragment "${emailFragment(sample)}"`,
           query: `q=${encodeURIComponent(emailFragment(sample))}`,
-          listing: { search: emailFragment(sample) },
+          plan: usersPlan({ search: emailFragment(sample) }),
         },
         {
           name: 'name fragment "Grace Hop" (0.1%)',
           query: 'q=Grace%20Hop',
-          listing: { search: 'Grace Hop' },
+          plan: usersPlan({ search: 'Grace Hop' }),
         },
         {
           name: 'search matching nobody (worst case)',
           query: 'q=nobody%40nowhere',
-          listing: { search: 'nobody@nowhere' },
+          plan: usersPlan({ search: 'nobody@nowhere' }),
         },
         {
           name: 'status=suspended (1%)',
           query: 'status=suspended',
-          listing: { status: 'suspended' },
+          plan: usersPlan({ status: 'suspended' }),
         },
         {
           name: 'status=suspended and name "lovelace"',
           query: 'status=suspended&q=lovelace',
-          listing: { status: 'suspended', search: 'lovelace' },
+          plan: usersPlan({ status: 'suspended', search: 'lovelace' }),
+        },
+        {
+          name: 'assignments: first page',
+          path: assignments,
+          query: '',
+          plan: assignmentsPlan({}),
+        },
+        {
+          name: 'assignments: deep page (90%, by cursor)',
+          path: assignments,
+          query: `cursor=${assignmentWalk.cursors[Math.floor(assignmentWalk.cursors.length * 0.9)] ?? ''}`,
+          plan: assignmentsPlan({
+            after: {
+              userId: await idAt(owner, org.id, Math.floor(userCount * 0.9)),
+              roleKey: 'member',
+            },
+          }),
+        },
+        {
+          name: 'assignments: roleKey=org-auditor (1%)',
+          path: assignments,
+          query: 'roleKey=org-auditor',
+          plan: assignmentsPlan({ roleKey: 'org-auditor' }),
+        },
+        {
+          name: "assignments: one user's (userId=)",
+          path: assignments,
+          query: `userId=${auditorId}`,
+          plan: assignmentsPlan({ userId: auditorId }),
         },
       ];
-      for (const kind of kinds)
-        await printPlan(owner, core.database.db, org.id, kind.name, kind.listing);
+      const db = core.database.db;
+      for (const kind of kinds) await printPlan(owner, db, org.id, kind.name, kind.plan);
       // Where an organization is a small part of the table, its own index range serves its pages.
-      await printPlan(owner, core.database.db, neighbour.id, 'the neighbour: first page', {});
+      await printPlan(owner, db, neighbour.id, 'the neighbour: first page', usersPlan({}));
+      await printPlan(
+        owner,
+        db,
+        neighbour.id,
+        'the neighbour: assignments, first page',
+        assignmentsPlan({}),
+      );
 
       const paths = [
         '/healthz',
-        ...kinds.map((k) => `${list}?limit=50${k.query ? `&${k.query}` : ''}`),
+        ...kinds.map((k) => `${k.path ?? list}?limit=50${k.query ? `&${k.query}` : ''}`),
       ];
       // Warm-up: the server's code compiled, the table in PostgreSQL's cache.
       await client.round({ paths, times: 10 });
@@ -187,6 +243,44 @@ async function seedUsers(owner: pg.Client, orgId: string, count: number, domain:
   );
 }
 
+/** The offset, in id order, of the first user who holds a second role (`seedAssignments`). */
+const auditorOffset = 6;
+
+/**
+ * Every user of `orgId` a member, and every hundredth (from the seventh, in id order) an auditor
+ * too, as the operator grants them; answers how many assignments that makes. As the owner: a bulk
+ * load, not a use case.
+ */
+async function seedAssignments(owner: pg.Client, orgId: string): Promise<number> {
+  const { rowCount } = await owner.query(
+    `INSERT INTO role_assignments (org_id, user_id, role_key, granted_by, reason, granted_at)
+     SELECT org_id, id, role_key, NULL, 'seeded', created_at
+       FROM (SELECT org_id, id, created_at, row_number() OVER (ORDER BY id) - 1 AS n
+               FROM users WHERE org_id = $1) AS u,
+            LATERAL (VALUES ('member'), (CASE WHEN n % 100 = $2 THEN 'org-auditor' END))
+              AS r (role_key)
+      WHERE role_key IS NOT NULL`,
+    [orgId, auditorOffset],
+  );
+  return rowCount ?? 0;
+}
+
+/** A statement a list sends for a page of 50 (its limit plus one), unsent. */
+type Plan = (
+  db: Tx,
+  orgId: string,
+) => { compile(): { sql: string; parameters: readonly unknown[] } };
+
+const usersPlan =
+  (listing: Omit<UserListing, 'limit'>): Plan =>
+  (db, orgId) =>
+    usersPageQuery(db, orgId, { ...listing, limit: 51 });
+
+const assignmentsPlan =
+  (listing: Omit<AssignmentListing, 'limit'>): Plan =>
+  (db, orgId) =>
+    assignmentsPageQuery(db, orgId, { ...listing, limit: 51 });
+
 /** The id of the organization's `offset`-th user in list order. */
 async function idAt(owner: pg.Client, orgId: string, offset: number): Promise<string> {
   const { rows } = await owner.query<{ id: string }>(
@@ -197,20 +291,11 @@ async function idAt(owner: pg.Client, orgId: string, offset: number): Promise<st
 }
 
 /**
- * The plan of the statement the list sends (`usersPageQuery`, the page's limit plus one), run as
- * the application's role in the organization's scope, as `withOrg` runs it.
+ * The plan of the statement a list sends (`usersPageQuery`, `assignmentsPageQuery`), run as the
+ * application's role in the organization's scope, as `withOrg` runs it.
  */
-async function printPlan(
-  owner: pg.Client,
-  db: Tx,
-  orgId: string,
-  name: string,
-  listing: Omit<UserListing, 'limit'>,
-) {
-  const { sql, parameters } = usersPageQuery(db, orgId, {
-    ...listing,
-    limit: 51,
-  }).compile();
+async function printPlan(owner: pg.Client, db: Tx, orgId: string, name: string, plan: Plan) {
+  const { sql, parameters } = plan(db, orgId).compile();
   await owner.query('BEGIN');
   try {
     await owner.query('SET LOCAL ROLE vigil_app');
