@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { withPlatform } from '../src/platform/index.ts';
+import { operatorActor, withPlatform } from '../src/platform/index.ts';
 import {
   type ConsoleAdmin,
   type ConsoleWorld,
@@ -29,6 +29,8 @@ describe('console: roles, assignments, access requests and exports in a real bro
   let world: ConsoleWorld;
   let requester: ConsoleAdmin;
   let approver: ConsoleAdmin;
+  /** An administrator of acme of their own, so that no test waits for another's next TOTP code. */
+  let browser: ConsoleAdmin;
 
   before(async () => {
     world = await startConsoleWorld();
@@ -36,6 +38,7 @@ describe('console: roles, assignments, access requests and exports in a real bro
     // their own request is the rule, not a missing permission.
     requester = await world.addAdmin(world.orgId, 'owen@acme.test', 'org-owner');
     approver = await world.addAdmin(world.orgId, 'opal@acme.test', 'org-owner');
+    browser = await world.addAdmin(world.orgId, 'bea@acme.test', 'org-admin');
   });
   after(async () => {
     await world?.close();
@@ -134,9 +137,9 @@ describe('console: roles, assignments, access requests and exports in a real bro
 
   it('filters assignments by role on the server', async () => {
     const path = `/orgs/${world.orgId}/assignments`;
-    const page = await openConsoleAs(world, requester, path);
+    const page = await openConsoleAs(world, browser, path);
     const table = page.getByRole('table', { name: 'Assignments' });
-    await table.getByRole('row').filter({ hasText: 'owen@acme.test' }).first().waitFor();
+    await table.getByRole('row').filter({ hasText: 'bea@acme.test' }).first().waitFor();
     // Everyone fits on the first page: no next one to show.
     assert.equal(await page.getByRole('button', { name: 'Show more' }).count(), 0);
     const [filtered] = await Promise.all([
@@ -215,6 +218,48 @@ describe('console: roles, assignments, access requests and exports in a real bro
       .click();
     await page.getByText('Nobody holds what a rule keeps apart.').waitFor();
     assert.equal(await page.getByRole('table', { name: 'Conflict rules' }).count(), 0);
+    await page.context().close();
+  });
+
+  it('reads the assignments fifty at a time, the next page on "Show more"', async () => {
+    // Enough holders for a second page: 18 more users with three roles each.
+    const orgId = world.orgId;
+    await withPlatform(world.core.database, async (tx) => {
+      for (let i = 0; i < 18; i++) {
+        const user = await world.auth.identity.createUser(
+          tx,
+          orgId,
+          { email: `holder${i}@acme.test`, displayName: `Holder ${i}` },
+          operatorActor,
+        );
+        for (const roleKey of ['member', 'org-auditor', 'org-admin'])
+          await world.auth.rbac.assign(
+            tx,
+            { orgId, userId: user.id, roleKey, reason: 'a second page' },
+            null,
+            operatorActor,
+          );
+      }
+    });
+    const total = (
+      await withPlatform(world.core.database, (tx) =>
+        world.auth.rbac.assignmentsPage(tx, orgId, { limit: 200 }),
+      )
+    ).items.length;
+    assert.ok(total > 50 && total <= 100, `${total} assignments: two pages`);
+    // The approver: the requester signed in a moment ago, and a second factor's code is single-use.
+    const page = await openConsoleAs(world, approver, `/orgs/${orgId}/assignments`);
+    const rows = page.getByRole('table', { name: 'Assignments' }).locator('tbody tr');
+    const more = page.getByRole('button', { name: 'Show more' });
+    await more.waitFor();
+    assert.equal(await rows.count(), 50);
+    const [next] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/assignments?cursor=')),
+      more.click(),
+    ]);
+    assert.equal(next.status(), 200);
+    await more.waitFor({ state: 'detached' });
+    assert.equal(await rows.count(), total);
     await page.context().close();
   });
 
