@@ -46,14 +46,14 @@ export function Assignments({ access }: { access: Access }) {
       />
       <LoadState
         error={roles.error ?? pages.problem}
-        loading={!roles.data || !pages.grants}
+        loading={!roles.data || !pages.items}
         what="the assignments"
       />
-      {roles.data && pages.grants && (
+      {roles.data && pages.items && (
         <GrantTable
           orgId={orgId}
           access={access}
-          grants={pages.grants}
+          grants={pages.items}
           pages={pages}
           roles={roles.data}
           filtered={roleFilter !== null}
