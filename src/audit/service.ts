@@ -5,9 +5,9 @@ import {
   type Clock,
   cursorParts,
   type Database,
-  encodeCursor,
   isUuid,
   newId,
+  pageOf,
   platformStatement,
   type Tx,
 } from '../platform/index.ts';
@@ -170,13 +170,11 @@ export function createAuditLog(deps: AuditDeps): AuditLog {
         order: 'desc',
         limit: limit + 1,
       });
-      const events = rows.slice(0, limit).map(toAuditEvent);
-      const last = events[events.length - 1];
-      return {
-        events,
-        nextCursor:
-          rows.length > limit && last ? encodeCursor([last.occurredAt.getTime(), last.id]) : null,
-      };
+      const page = pageOf(rows.map(toAuditEvent), limit, (last) => [
+        last.occurredAt.getTime(),
+        last.id,
+      ]);
+      return { events: page.items, nextCursor: page.nextCursor };
     },
   };
 }

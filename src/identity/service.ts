@@ -5,9 +5,9 @@ import {
   type Clock,
   cursorParts,
   type Database,
-  encodeCursor,
   isUuid,
   newId,
+  pageOf,
   parseInput,
   type Tx,
   withOrg,
@@ -214,12 +214,7 @@ export function createIdentityService(deps: IdentityDeps) {
         search: query.search,
         status: query.status,
       });
-      const items = rows.slice(0, query.limit).map(toUser);
-      const last = items.at(-1);
-      return {
-        items,
-        nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,
-      };
+      return pageOf(rows.map(toUser), query.limit, (last) => [last.id]);
     },
     async listUsers(tx: Tx, orgId: string): Promise<User[]> {
       return (await store.usersOf(tx, orgId)).map(toUser);

@@ -3,7 +3,7 @@
  * Opaque to clients, so that a list's order may change without changing the API; each list reads
  * its own key back from the parts and refuses, with its own error, a cursor it did not hand out.
  */
-export function encodeCursor(parts: readonly (string | number)[]): string {
+function encodeCursor(parts: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
@@ -15,4 +15,21 @@ export function cursorParts(cursor: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A page from rows read with one more than `limit` (the extra row says a next page exists): the
+ * first `limit` items and the cursor of the last one's sort key (null on the last page).
+ */
+export function pageOf<T>(
+  rows: readonly T[],
+  limit: number,
+  sortKey: (last: T) => readonly (string | number)[],
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last)) : null,
+  };
 }

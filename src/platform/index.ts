@@ -1,7 +1,7 @@
 export { type Clock, fixedClock, systemClock } from './clock.ts';
 export { type LoadedConfig, loadConfig } from './config/load.ts';
 export { type Config, configSchema, tlsVersions } from './config/schema.ts';
-export { cursorParts, encodeCursor } from './cursor.ts';
+export { cursorParts, pageOf } from './cursor.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
 export { precompiled } from './db/precompiled.ts';

@@ -2,8 +2,8 @@ import {
   type AuditActor,
   type AuditEventInput,
   cursorParts,
-  encodeCursor,
   isUuid,
+  pageOf,
   type Tx,
 } from '../platform/index.ts';
 import { rbacErrors } from './errors.ts';
@@ -123,13 +123,7 @@ export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants)
         userId: query.userId,
         roleKey: query.roleKey,
       });
-      const items = rows.slice(0, query.limit).map(toAssignment);
-      const last = items.at(-1);
-      return {
-        items,
-        nextCursor:
-          rows.length > query.limit && last ? encodeCursor([last.userId, last.roleKey]) : null,
-      };
+      return pageOf(rows.map(toAssignment), query.limit, (last) => [last.userId, last.roleKey]);
     },
   };
 }
