@@ -1,8 +1,16 @@
 import { type Selectable, sql } from 'kysely';
-import { precompiled, type Tx, type UsersTable } from '../platform/index.ts';
+import {
+  precompiled,
+  type Tx,
+  type UserDirectoryColumns,
+  type UsersTable,
+} from '../platform/index.ts';
 
-/** A user as the service reads and writes it (`search_text` is PostgreSQL's, for the list). */
-export type UserRow = Omit<Selectable<UsersTable>, 'search_text'>;
+/**
+ * A user as the service reads and writes it (`search_text` is PostgreSQL's, for the list; what
+ * the directory says of the user is read and written apart, by the SCIM module's use cases).
+ */
+export type UserRow = Omit<Selectable<UsersTable>, 'search_text' | keyof UserDirectoryColumns>;
 
 /** Every column of a `UserRow`: a list reads no more. */
 const userColumns = [

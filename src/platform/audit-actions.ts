@@ -53,6 +53,8 @@ export const auditActions = {
     "The organization's session policy got a new version. Target: the policy version (`orgId:version`).",
   'policy.mfa.changed':
     "The organization's MFA policy got a new version. Target: the policy version (`orgId:version`).",
+  'policy.lifecycle.changed':
+    "The organization's lifecycle policy (dormant accounts, deprovisioning SLA) got a new version. Target: the policy version (`orgId:version`).",
 
   'apikey.created':
     'An API key was created (its permissions and expiry in details). Target: the API key.',

@@ -16,6 +16,7 @@ export {
   withPlatform,
 } from './db/scope.ts';
 export type * from './db/tables.ts';
+export type * from './db/tables-lifecycle.ts';
 export {
   AppError,
   defineErrors,

@@ -93,6 +93,7 @@ export function createGrants(
         decided_by: null,
         decided_at: null,
         decision_note: null,
+        source: 'admin',
         created_at: now,
         expires_at: new Date(now.getTime() + deps.requestTtlDays * 86_400_000),
       });

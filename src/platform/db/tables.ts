@@ -1,4 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  DeprovisioningsTable,
+  GrantSource,
+  ScimGroupMembersTable,
+  ScimGroupRolesTable,
+  ScimGroupsTable,
+  ScimTokensTable,
+  UserDirectoryColumns,
+} from './tables-lifecycle.ts';
 
 /**
  * Row types of every table. src/platform/db/migrations is the source of truth:
@@ -21,7 +30,7 @@ export interface OrganizationsTable {
   updated_at: Timestamp;
 }
 
-export interface UsersTable {
+export interface UsersTable extends UserDirectoryColumns {
   id: string;
   org_id: string;
   email: string;
@@ -51,7 +60,7 @@ export interface PasswordCredentialsTable {
 
 export interface SecurityPoliciesTable {
   org_id: string;
-  kind: 'password' | 'lockout' | 'session' | 'mfa';
+  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle';
   version: number;
   settings: ColumnType<unknown, string, string>;
   changed_by: string | null;
@@ -136,6 +145,7 @@ export interface RoleAssignmentsTable {
   reason: string;
   granted_at: Timestamp;
   expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  source: ColumnType<GrantSource, GrantSource | undefined, GrantSource>;
 }
 
 export interface ApiKeysTable {
@@ -194,6 +204,7 @@ export interface AccessRequestsTable {
   decision_note: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
+  source: ColumnType<GrantSource, GrantSource | undefined, GrantSource>;
 }
 
 export interface BootstrapTokensTable {
@@ -426,6 +437,11 @@ export interface DB {
   conflict_rules: ConflictRulesTable;
   access_requests: AccessRequestsTable;
   api_keys: ApiKeysTable;
+  scim_tokens: ScimTokensTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
+  scim_group_roles: ScimGroupRolesTable;
+  deprovisionings: DeprovisioningsTable;
 }
 
 export type { Generated };
