@@ -48,6 +48,11 @@ export const permissions: readonly Permission[] = [
   permission('org.settings', 'high', 'Change password, lockout, MFA and session policies'),
   permission('clients.manage', 'high', 'Register OAuth clients, rotate their secrets, disable'),
   permission('apikeys.manage', 'high', 'Create and revoke API keys of the organization'),
+  permission(
+    'scim.manage',
+    'high',
+    'Create and revoke SCIM tokens of the HR directory, map its groups to roles',
+  ),
   permission('platform.settings', 'critical', 'Change platform-wide settings and keys', 'platform'),
   permission('platform.orgs', 'critical', 'Create, suspend and see every organization', 'platform'),
 ];

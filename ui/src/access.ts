@@ -62,6 +62,8 @@ export const sections: readonly Section[] = [
   { path: '/orgs/:orgId/clients', label: 'OAuth clients', anyOf: ['org.read'] },
   { path: '/orgs/:orgId/api-keys', label: 'API keys', anyOf: ['apikeys.manage'] },
   { path: '/orgs/:orgId/policies', label: 'Policies', anyOf: ['org.read'] },
+  { path: '/orgs/:orgId/directory', label: 'Directory (SCIM)', anyOf: ['scim.manage'] },
+  { path: '/orgs/:orgId/lifecycle', label: 'Leavers (SLA)', anyOf: ['audit.read'] },
 ];
 
 export const inOrganization = (section: Section) => section.path.includes(':orgId');
