@@ -19,7 +19,7 @@ export interface AuditEventInput {
 }
 
 export interface AuditActor {
-  type: 'user' | 'system' | 'api_key' | 'client' | 'anonymous' | 'operator';
+  type: 'user' | 'system' | 'api_key' | 'client' | 'anonymous' | 'operator' | 'scim_token';
   id?: string;
   ip?: string;
   userAgent?: string;
