@@ -59,7 +59,7 @@ describe('access exports for the auditor', () => {
       );
     });
     await withOrg(core.database, acme, (tx) =>
-      auth.lifecycle.deactivate(tx, eve.id, 'suspended', operatorActor),
+      auth.lifecycle.deactivate(tx, eve.id, 'suspended', operatorActor, { source: 'admin' }),
     );
     await auth.signIn.passwordStep(
       { email: 'fay@acme.test', password },

@@ -97,7 +97,9 @@ describe('admin REST API', () => {
     const token = await tokenFor(target);
     assert.equal((await call('GET', `/orgs/${world.orgId}/users`, token)).status, 200);
     await withOrg(world.core.database, world.orgId, (tx) =>
-      world.auth.lifecycle.deactivate(tx, target.id, 'suspended', operatorActor),
+      world.auth.lifecycle.deactivate(tx, target.id, 'suspended', operatorActor, {
+        source: 'admin',
+      }),
     );
     assert.equal((await call('GET', `/orgs/${world.orgId}/users`, token)).status, 401);
   });

@@ -132,7 +132,9 @@ describe('API keys', () => {
     clock.advance(86_400_000);
     assert.equal(await auth.apiKeys.authenticate(soon.token, null), undefined, 'expired');
     assert.ok(await auth.apiKeys.authenticate(creators.token, null));
-    await inAcme((tx) => auth.lifecycle.deactivate(tx, admin.id, 'suspended', operatorActor));
+    await inAcme((tx) =>
+      auth.lifecycle.deactivate(tx, admin.id, 'suspended', operatorActor, { source: 'admin' }),
+    );
     assert.equal(await auth.apiKeys.authenticate(creators.token, null), undefined);
     const reasons = await withPlatform(core.database, (tx) =>
       tx

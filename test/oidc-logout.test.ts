@@ -283,7 +283,9 @@ describe('OpenID Connect: attacks refused (RFC 9700), logout and deactivation', 
     const before = receiver.tokens.length;
 
     await withOrg(world.core.database, world.orgId, (tx) =>
-      world.auth.lifecycle.deactivate(tx, world.user.id, 'suspended', operatorActor),
+      world.auth.lifecycle.deactivate(tx, world.user.id, 'suspended', operatorActor, {
+        source: 'admin',
+      }),
     );
     // No waiting: the revocation is done when the deactivation returns.
     assert.equal(await active(tokens.access_token), false);

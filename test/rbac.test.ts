@@ -356,8 +356,12 @@ describe('access control: catalog, roles, assignments, segregation of duties', (
             operatorActor,
           ),
         );
-    await inAcme((tx) => auth.lifecycle.deactivate(tx, leaver.id, 'deprovisioned', operatorActor));
-    await inAcme((tx) => auth.lifecycle.deactivate(tx, away.id, 'suspended', operatorActor));
+    await inAcme((tx) =>
+      auth.lifecycle.deactivate(tx, leaver.id, 'deprovisioned', operatorActor, { source: 'admin' }),
+    );
+    await inAcme((tx) =>
+      auth.lifecycle.deactivate(tx, away.id, 'suspended', operatorActor, { source: 'admin' }),
+    );
     const held = (user: User) => inAcme((tx) => auth.identity.roleKeysOf(tx, user.id));
     assert.deepEqual(await held(leaver), []);
     assert.deepEqual((await held(away)).sort(), ['member', 'org-auditor']);

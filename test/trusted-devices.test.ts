@@ -130,7 +130,7 @@ describe('trusted devices against lockout as a denial of service', () => {
     const uma = await auth.createUser(orgId, 'uma@devices.test', password);
     const device = deviceOf(await signIn(uma, password));
     await withOrg(core.database, orgId, (tx) =>
-      services.lifecycle.deactivate(tx, uma.id, 'suspended', operatorActor),
+      services.lifecycle.deactivate(tx, uma.id, 'suspended', operatorActor, { source: 'admin' }),
     );
     await withOrg(core.database, orgId, (tx) =>
       services.lifecycle.reactivate(tx, uma.id, operatorActor),

@@ -171,6 +171,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   });
   const lifecycle = createLifecycle({
     database: core.database,
+    clock: core.clock,
     identity,
     tenancy: directory.tenancy,
     passwords: credentials.passwords,

@@ -114,7 +114,11 @@ export function createIdentityService(deps: IdentityDeps) {
         action: 'user.created',
         actor,
         target: { type: 'user', id: row.id },
-        details: { email: row.email, displayName: row.display_name },
+        // A joiner: nothing before, the account after (docs/lifecycle.md#joiners-movers-leavers).
+        details: {
+          before: null,
+          after: { email: row.email, displayName: row.display_name, status: row.status },
+        },
       });
       return toUser(row);
     },
@@ -167,10 +171,17 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     /**
-     * Suspends, deprovisions or reactivates a user, audited with before and after. Only the
-     * record: ending sessions and tokens is the lifecycle service's (`deactivate`).
+     * Suspends, deprovisions or reactivates a user, audited with before and after and what asked
+     * (`source`: admin, scim, schedule, dormant, review). Only the record: ending sessions and
+     * tokens is the lifecycle service's (`deactivate`).
      */
-    async setStatus(tx: Tx, userId: string, status: UserStatus, actor: AuditActor): Promise<User> {
+    async setStatus(
+      tx: Tx,
+      userId: string,
+      status: UserStatus,
+      actor: AuditActor,
+      source = 'admin',
+    ): Promise<User> {
       const now = deps.clock.now();
       const before = await store.updateStatus(tx, userId, status, now);
       if (!before) throw identityErrors.userNotFound();
@@ -190,7 +201,7 @@ export function createIdentityService(deps: IdentityDeps) {
           action: `user.${status === 'active' ? 'reactivated' : status}`,
           actor,
           target: { type: 'user', id: userId },
-          details: { before: before.status, after: status },
+          details: { source, before: { status: before.status }, after: { status } },
         });
       }
       return after;

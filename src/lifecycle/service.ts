@@ -5,7 +5,10 @@ import type { IdentityService, User } from '../identity/index.ts';
 import {
   type AuditActor,
   afterCommit,
+  type Clock,
   type Database,
+  type DeprovisioningSource,
+  newId,
   type SessionEndReason,
   type Tx,
   withOrg,
@@ -14,9 +17,11 @@ import {
 import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import type { Organization, TenancyService } from '../tenancy/index.ts';
+import { actorLabel, insertDeprovisioning, markOAuthRevoked } from './deprovisionings.store.ts';
 
 export interface LifecycleDeps {
   database: Database;
+  clock: Clock;
   identity: IdentityService;
   tenancy: Pick<TenancyService, 'setStatus'>;
   passwords: Pick<PasswordService, 'policy' | 'set'>;
@@ -32,6 +37,15 @@ export interface LifecycleDeps {
   revokeOAuth(user: { userId: string; orgId: string }, reason: string): Promise<void>;
   /** Where a failed revocation is reported (the status change itself already holds). */
   onRevokeError(err: unknown, userId: string): void;
+}
+
+/**
+ * What asked for a deactivation, and when: the schedule passes the end date, the others the
+ * moment they asked (the default, now). The deprovisioning record keeps both for the SLA report.
+ */
+export interface DeactivationRequest {
+  source: DeprovisioningSource;
+  requestedAt?: Date;
 }
 
 /** A joiner: who they are, the roles they start with, and why they get them. */
@@ -58,14 +72,18 @@ export function createLifecycle(deps: LifecycleDeps) {
     user: User,
     ended: { session: SessionEndReason; revocation: string },
     actor: AuditActor,
+    onOAuthRevoked?: () => Promise<void>,
   ): Promise<void> {
     await deps.sessions.endAllForUser(tx, user.id, ended.session, actor);
     await deps.devices.revokeAll(tx, user, ended.revocation, actor);
-    afterCommit(tx, () =>
-      deps
-        .revokeOAuth({ userId: user.id, orgId: user.orgId }, ended.revocation)
-        .catch((err: unknown) => deps.onRevokeError(err, user.id)),
-    );
+    afterCommit(tx, async () => {
+      try {
+        await deps.revokeOAuth({ userId: user.id, orgId: user.orgId }, ended.revocation);
+        await onOAuthRevoked?.();
+      } catch (err) {
+        deps.onRevokeError(err, user.id);
+      }
+    });
   }
 
   /**
@@ -118,15 +136,43 @@ export function createLifecycle(deps: LifecycleDeps) {
       });
     },
 
+    /**
+     * The one deactivation path (docs/lifecycle.md#one-path): the status, sessions, device
+     * cookies, the API keys the user created and roles in `tx`, with the deprovisioning record
+     * whose `denied_at` is that moment; once `tx` committed, OAuth grants, tokens and provider
+     * sessions (back-channel logout), and then the record's `oauth_revoked_at`.
+     */
     async deactivate(
       tx: Tx,
       userId: string,
       status: 'suspended' | 'deprovisioned',
       actor: AuditActor,
+      request: DeactivationRequest,
     ): Promise<User> {
-      const user = await deps.identity.setStatus(tx, userId, status, actor);
+      const { source } = request;
+      const user = await deps.identity.setStatus(tx, userId, status, actor, source);
+      const now = deps.clock.now();
+      const record = {
+        id: newId(now.getTime()),
+        org_id: user.orgId,
+        user_id: userId,
+        status,
+        source,
+        requested_at: request.requestedAt ?? now,
+        actor_type: actor.type,
+        actor_id: actor.id ?? null,
+        actor_label: await actorLabel(tx, actor),
+        denied_at: now,
+      };
+      await insertDeprovisioning(tx, record);
       const session = status === 'deprovisioned' ? 'deprovisioned' : 'admin';
-      await signOutEverywhere(tx, user, { session, revocation: `user_${status}` }, actor);
+      const revocation = `user_${status}`;
+      // Its own small transaction: the deactivation stands whether or not this is recorded.
+      const recordRevoked = () =>
+        withOrg(deps.database, user.orgId, (done) =>
+          markOAuthRevoked(done, record.id, deps.clock.now()),
+        );
+      await signOutEverywhere(tx, user, { session, revocation }, actor, recordRevoked);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role; a suspended user keeps theirs for when they come back.
       if (status === 'deprovisioned')
@@ -134,9 +180,12 @@ export function createLifecycle(deps: LifecycleDeps) {
       return user;
     },
 
-    /** Lifts a suspension; the user signs in again (nothing that was revoked comes back). */
-    reactivate: (tx: Tx, userId: string, actor: AuditActor) =>
-      deps.identity.setStatus(tx, userId, 'active', actor),
+    /**
+     * Lifts a suspension; the user signs in again (nothing that was revoked comes back). The
+     * source (an administrator, or the directory's `active: true`) is in the audit event.
+     */
+    reactivate: (tx: Tx, userId: string, actor: AuditActor, source: 'admin' | 'scim' = 'admin') =>
+      deps.identity.setStatus(tx, userId, 'active', actor, source),
 
     suspendOrganization,
     reactivateOrganization,

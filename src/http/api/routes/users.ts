@@ -65,7 +65,7 @@ function changeStatus(
 ) {
   if (action === 'reactivate') return services.lifecycle.reactivate(tx, user.id, actor);
   const status = action === 'suspend' ? 'suspended' : 'deprovisioned';
-  return services.lifecycle.deactivate(tx, user.id, status, actor);
+  return services.lifecycle.deactivate(tx, user.id, status, actor, { source: 'admin' });
 }
 
 export const userRoutes = [
