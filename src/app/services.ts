@@ -16,6 +16,7 @@ import { createLifecycle } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
+import { createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
@@ -169,6 +170,12 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     tenancy: directory.tenancy,
     platformOrgId,
   });
+  const scimTokens = createScimTokens({
+    ...baseOf(core),
+    database: core.database,
+    tenancy: directory.tenancy,
+    platformOrgId,
+  });
   const lifecycle = createLifecycle({
     database: core.database,
     clock: core.clock,
@@ -196,6 +203,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     ...credentials,
     ...flows,
     apiKeys,
+    scimTokens,
     accessExports,
     auditVerification,
     lifecycle,

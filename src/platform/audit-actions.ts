@@ -60,6 +60,10 @@ export const auditActions = {
     'An API key was created (its permissions and expiry in details). Target: the API key.',
   'apikey.revoked':
     'An API key was revoked, by a person or because its creator was deactivated (reason in details). Target: the API key.',
+  'scim.token.created':
+    "A SCIM token was created for the organization's directory (name and expiry in details). Target: the SCIM token.",
+  'scim.token.revoked':
+    'A SCIM token was revoked: its directory is refused. Target: the SCIM token.',
   'api.request.denied':
     'An admin API request was refused for want of a permission, or without valid credentials. Target: the organization it addressed, if any.',
 
