@@ -64,6 +64,14 @@ export const auditActions = {
     "A SCIM token was created for the organization's directory (name and expiry in details). Target: the SCIM token.",
   'scim.token.revoked':
     'A SCIM token was revoked: its directory is refused. Target: the SCIM token.',
+  'scim.group.created':
+    'The directory pushed a new group (display name and external id in details). Target: the SCIM group.',
+  'scim.group.updated':
+    "A SCIM group's display name or external id changed (before and after in details). Target: the SCIM group.",
+  'scim.group.deleted':
+    'The directory deleted a group; its members lost the roles it gave them (former members in details). Target: the SCIM group.',
+  'scim.group.members_changed':
+    "Users joined or left a SCIM group (the user ids added and removed in details); their group roles follow. Target: the SCIM group.",
   'api.request.denied':
     'An admin API request was refused for want of a permission, or without valid credentials. Target: the organization it addressed, if any.',
 
