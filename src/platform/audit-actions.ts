@@ -71,7 +71,7 @@ export const auditActions = {
   'scim.group.deleted':
     'The directory deleted a group; its members lost the roles it gave them (former members in details). Target: the SCIM group.',
   'scim.group.members_changed':
-    "Users joined or left a SCIM group (the user ids added and removed in details); their group roles follow. Target: the SCIM group.",
+    'Users joined or left a SCIM group (the user ids added and removed in details); their group roles follow. Target: the SCIM group.',
   'api.request.denied':
     'An admin API request was refused for want of a permission, or without valid credentials. Target: the organization it addressed, if any.',
 
