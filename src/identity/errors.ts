@@ -13,6 +13,13 @@ export const identityErrors = defineErrors({
     message: 'A user with this email exists',
     meaning: 'Another user of the organization has this email (compared case-insensitively).',
   },
+  userNameTaken: {
+    code: 'user.user_name_taken',
+    kind: 'conflict',
+    message: 'A user with this userName exists',
+    meaning:
+      "Another user of the organization has this directory userName (SCIM's userName, the email when the directory sends none; compared case-insensitively).",
+  },
   userNotFound: {
     code: 'user.not_found',
     kind: 'not_found',

@@ -1,3 +1,10 @@
+export {
+  createUserDirectory,
+  type DirectoryProfile,
+  type DirectoryUser,
+  type DirectoryUserInput,
+  type UserDirectory,
+} from './directory.ts';
 export { identityErrors } from './errors.ts';
 export {
   createIdentityService,

@@ -1,7 +1,90 @@
 import { defineErrors } from '../platform/index.ts';
 
-/** What the SCIM module refuses: its tokens and the roles its groups map to (docs/scim.md). */
+/**
+ * What the SCIM module refuses: the protocol's errors (each code's reason is its RFC 7644 §3.12
+ * `scimType`, see protocol/error-body.ts), its tokens and the roles its groups map to
+ * (docs/scim.md).
+ */
 export const scimErrors = defineErrors({
+  unauthorized: {
+    code: 'scim.unauthorized',
+    kind: 'unauthenticated',
+    message: 'A valid SCIM bearer token of this organization is required',
+    meaning:
+      'A SCIM request came without a bearer token, or with one that is unknown, expired, revoked, of another organization, or of a suspended organization.',
+  },
+  invalidFilter: {
+    code: 'scim.invalid_filter',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning:
+      'A SCIM filter could not be parsed, names an attribute that cannot be filtered on, or compares it with a value of the wrong type.',
+  },
+  invalidSyntax: {
+    code: 'scim.invalid_syntax',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning:
+      'A SCIM request body is not valid JSON, not an object, or lacks the schema it must declare.',
+  },
+  invalidValue: {
+    code: 'scim.invalid_value',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning:
+      'A SCIM attribute or query parameter has a value of the wrong type or form, or a required one is missing (a user without an email, an unknown manager).',
+  },
+  invalidPath: {
+    code: 'scim.invalid_path',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning:
+      'A SCIM PATCH operation names a path that is malformed or not an attribute of the resource.',
+  },
+  noTarget: {
+    code: 'scim.no_target',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning: 'A SCIM PATCH operation matched nothing it could change (a remove without a path).',
+  },
+  mutability: {
+    code: 'scim.mutability',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning: 'A SCIM request tried to change a read-only attribute (id, groups of a user, meta).',
+  },
+  uniqueness: {
+    code: 'scim.uniqueness',
+    kind: 'conflict',
+    message: '{detail}',
+    meaning:
+      "Another resource of the organization already has this unique value (a user's userName or email).",
+  },
+  tooMany: {
+    code: 'scim.too_many',
+    kind: 'invalid',
+    message: '{detail}',
+    meaning: 'A SCIM request asked for more than the service provider answers in one go.',
+  },
+  versionMismatch: {
+    code: 'scim.version_mismatch',
+    kind: 'precondition_failed',
+    message: 'The resource changed; its version is now {version}',
+    meaning: "A SCIM change's If-Match names a version that is no longer the resource's.",
+  },
+  userNotFound: {
+    code: 'scim.user_not_found',
+    kind: 'not_found',
+    message: 'No user {id}',
+    meaning:
+      'No SCIM-visible user with this id in the organization (a deprovisioned user is no longer visible).',
+  },
+  resourceNotFound: {
+    code: 'scim.not_found',
+    kind: 'not_found',
+    message: '{detail}',
+    meaning: 'No SCIM endpoint, schema or resource type by this name.',
+  },
   tokenInvalid: {
     code: 'scim.token_invalid',
     kind: 'invalid',
