@@ -79,6 +79,12 @@ export const scimErrors = defineErrors({
     meaning:
       'No SCIM-visible user with this id in the organization (a deprovisioned user is no longer visible).',
   },
+  groupNotFound: {
+    code: 'scim.group_not_found',
+    kind: 'not_found',
+    message: 'No group {id}',
+    meaning: 'No SCIM group with this id in the organization.',
+  },
   resourceNotFound: {
     code: 'scim.not_found',
     kind: 'not_found',
