@@ -12,7 +12,7 @@ import { createPasswordService } from '../auth/password/index.ts';
 import { createAccessExports } from '../compliance/index.ts';
 import { oauthPages, sessionTokenOf } from '../http/index.ts';
 import { createIdentityService } from '../identity/index.ts';
-import { createLifecycle } from '../lifecycle/index.ts';
+import { createLifecycle, createLifecyclePolicy } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
@@ -163,6 +163,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   });
   const flows = authFlows(core, { ...directory, ...credentials, sessions, mailer });
   oauth = oauthService(core, { identity, sessions });
+  // One instance: its cache is what a change on this node invalidates at once.
+  const lifecyclePolicy = createLifecyclePolicy(baseOf(core));
   const apiKeys = createApiKeys({
     ...baseOf(core),
     database: core.database,
@@ -207,6 +209,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     accessExports,
     auditVerification,
     lifecycle,
+    lifecyclePolicy,
     oauth,
     sessions,
     mailer,

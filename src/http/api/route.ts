@@ -6,7 +6,7 @@ import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { AccessExports } from '../../compliance/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
-import type { Lifecycle } from '../../lifecycle/index.ts';
+import type { Lifecycle, LifecyclePolicyService } from '../../lifecycle/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
@@ -22,6 +22,7 @@ export interface ApiServices {
   audit: AuditLog;
   identity: IdentityService;
   lifecycle: Lifecycle;
+  lifecyclePolicy: LifecyclePolicyService;
   rbac: Rbac;
   tenancy: TenancyService;
   accessExports: AccessExports;

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { lockoutPolicySchema } from '../../../auth/lockout/index.ts';
 import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
 import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
+import { lifecyclePolicySchema, lifecyclePresets } from '../../../lifecycle/index.ts';
 import type { AuditActor, Tx, Versioned } from '../../../platform/index.ts';
 import { sessionPolicySchema } from '../../../sessions/index.ts';
 import { type ApiServices, defineRoute, versionEtag, versionOf } from '../route.ts';
 
 interface PolicyKind {
-  kind: 'password' | 'lockout' | 'session' | 'mfa';
+  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle';
   what: string;
   schema: z.ZodType;
   presets?: Record<string, unknown>;
@@ -60,6 +61,14 @@ const kinds: PolicyKind[] = [
     schema: mfaPolicySchema,
     example: { required: true, gracePeriodDays: 7 },
     of: (s) => s.mfa,
+  },
+  {
+    kind: 'lifecycle',
+    what: 'dormant-account suspension and its warning, the deprovisioning SLA (or a preset)',
+    schema: lifecyclePolicySchema,
+    presets: lifecyclePresets,
+    example: { preset: 'soc2-baseline' },
+    of: (s) => s.lifecyclePolicy,
   },
 ];
 
