@@ -17,12 +17,14 @@ import {
 } from '../oauth/index.ts';
 import {
   type AuditActor,
+  type ChangeFeed,
   type Clock,
   type Config,
   createRedisCounter,
   type Database,
   type Logger,
   migrate,
+  openChangeFeed,
   openDatabase,
   platformOrgId,
   systemActor,
@@ -49,6 +51,8 @@ export interface Core {
   keys: PlatformKeys;
   audit: AuditLog;
   sealer: SealerDeps;
+  /** Tells every node what changed that it may hold in memory (src/platform/db/notify.ts). */
+  changes: ChangeFeed;
   /** Redis-held counters, when VIGIL_REDIS_URL is set. */
   ipCounter?: WindowCounter;
   close(): Promise<void>;
@@ -68,6 +72,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const ownsDatabase = options.database === undefined;
+  let changes: ChangeFeed | undefined;
   const database =
     options.database ??
     (await openDatabase({
@@ -98,6 +103,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     const keys = createPlatformKeys({ database, keyring, audit: writeAudit, clock, platformOrgId });
     audit = createAuditLog({ keys, clock, database });
     await keys.initialize(systemActor);
+    changes = await openChangeFeed(database, logger);
     const ipCounter = config.VIGIL_REDIS_URL
       ? await createRedisCounter(config.VIGIL_REDIS_URL)
       : undefined;
@@ -116,16 +122,19 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       keys,
       audit,
       sealer,
+      changes,
       ipCounter,
       async close() {
         await sealAll(sealer).catch((err: unknown) =>
           logger.error({ err }, 'final audit sealing failed; the next start seals the rest'),
         );
         await ipCounter?.close().catch(() => undefined);
+        await changes?.close();
         await database.close();
       },
     };
   } catch (err) {
+    await changes?.close().catch(() => undefined);
     if (ownsDatabase) await database.close().catch(() => undefined);
     throw err;
   }

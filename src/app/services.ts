@@ -24,8 +24,15 @@ import type { Core } from './core.ts';
 /** How long a started sign-in may take between its steps. */
 export const signInFlowMinutes = 10;
 
-/** What most services record audit events with and read the time from. */
-const baseOf = (core: Core) => ({ audit: core.audit.record, clock: core.clock });
+/**
+ * What most services record audit events with, read the time from, and hear other nodes'
+ * changes through (their policies).
+ */
+const baseOf = (core: Core) => ({
+  audit: core.audit.record,
+  clock: core.clock,
+  changes: core.changes,
+});
 
 function mailerOf(core: Core): Mailer {
   return createMailer({
@@ -132,6 +139,7 @@ function oauthService(
     keyring: core.keyring,
     keys: core.keys,
     audit: core.audit,
+    changes: core.changes,
     identity: deps.identity,
     sessions: deps.sessions,
     sessionTokenOf: (req) => sessionTokenOf(req.headers),

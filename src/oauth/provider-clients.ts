@@ -36,9 +36,13 @@ export const serves = (platformOrgId: string, client: VigilClient | undefined, o
 /**
  * Keeps each client oidc-provider builds for `ttlMs`: the token, introspection and revocation
  * endpoints look clients up on every request (and oidc-provider hashes the metadata on every
- * lookup). A change reaches every node within `ttlMs`; `forget` drops one at once.
+ * lookup). `forget` drops one when it changes (on every node: src/oauth/service.ts), `forgetAll`
+ * every one; `ttlMs` bounds a change that went unheard.
  */
-export function cacheClients(provider: Provider, ttlMs: number): { forget(id: string): void } {
+export function cacheClients(
+  provider: Provider,
+  ttlMs: number,
+): { forget(id: string): void; forgetAll(): void } {
   type Found = Awaited<ReturnType<Provider['Client']['find']>>;
   const cache = new Map<string, { at: number; client: Found }>();
   const find = provider.Client.find.bind(provider.Client);
@@ -53,7 +57,7 @@ export function cacheClients(provider: Provider, ttlMs: number): { forget(id: st
     cache.set(id, { at: now, client });
     return client;
   };
-  return { forget: (id) => void cache.delete(id) };
+  return { forget: (id) => void cache.delete(id), forgetAll: () => cache.clear() };
 }
 
 /** During a rotation's overlap the client's previous secret is accepted too. */

@@ -8,6 +8,7 @@ import type { IdentityService } from '../identity/index.ts';
 import {
   type AuditActor,
   afterCommit,
+  type ChangeFeed,
   type Clock,
   type Database,
   type Logger,
@@ -35,6 +36,8 @@ export interface OAuthDeps {
   keyring: Keyring;
   keys: PlatformKeys;
   audit: AuditLog;
+  /** Tells every node that a client changed (src/platform/db/notify.ts). */
+  changes?: ChangeFeed;
   identity: IdentityService;
   sessions: SessionService;
   /** The Vigil session cookie of a raw request. */
@@ -61,8 +64,13 @@ export interface ConnectedApplication {
   grantedAt: Date;
 }
 
-/** How long a node keeps a client's metadata (docs/oidc.md#clients). */
+/**
+ * How long a node keeps a client's metadata (docs/oidc.md#clients): the bound on a change that
+ * reaches a node only while its listening connection is lost (docs/lifecycle.md#several-nodes).
+ */
 export const clientCacheMs = 3000;
+
+const clientTopic = 'oauth.client';
 
 /**
  * The OAuth 2.0 / OpenID Connect provider of docs/oidc.md: clients, signing keys and the
@@ -187,13 +195,20 @@ export function createOAuth(deps: OAuthDeps) {
     return provider;
   }
 
-  // Changes made on this node are seen here as soon as they commit.
+  // A change is seen on this node as soon as it commits, and on every other a moment later.
+  deps.changes?.subscribe(clientTopic, (id) =>
+    id === undefined ? current?.clients.forgetAll() : current?.clients.forget(id),
+  );
+  async function clientChanged(tx: Tx, id: string): Promise<void> {
+    if (deps.changes) await deps.changes.publish(tx, clientTopic, id);
+    else afterCommit(tx, async () => current?.clients.forget(id));
+  }
   async function rotateSecret(tx: Tx, id: string, actor: AuditActor) {
-    afterCommit(tx, async () => current?.clients.forget(id));
+    await clientChanged(tx, id);
     return clients.rotateSecret(tx, id, actor);
   }
   async function disable(tx: Tx, id: string, actor: AuditActor) {
-    afterCommit(tx, async () => current?.clients.forget(id));
+    await clientChanged(tx, id);
     return clients.disable(tx, id, actor);
   }
   /**
@@ -218,7 +233,7 @@ export function createOAuth(deps: OAuthDeps) {
       }
       const wanted = locationsOf(input);
       if (isDeepStrictEqual(locationsOf(existing), wanted)) return true;
-      afterCommit(tx, async () => current?.clients.forget(consoleClientId));
+      await clientChanged(tx, consoleClientId);
       await clients.updateLocations(tx, consoleClientId, wanted, actor);
       return true;
     });

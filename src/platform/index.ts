@@ -4,6 +4,7 @@ export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { cursorParts, pageOf } from './cursor.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';
 export { listMigrations, migrate, pendingMigrations } from './db/migrate.ts';
+export { type ChangeFeed, type ChangeListener, openChangeFeed } from './db/notify.ts';
 export { precompiled } from './db/precompiled.ts';
 export {
   afterCommit,

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { AuditActor, AuditWriter } from './audit-event.ts';
 import type { Clock } from './clock.ts';
+import type { ChangeFeed } from './db/notify.ts';
 import { insertPolicyVersion, latestPolicy, type PolicyKind } from './db/policies.store.ts';
-import type { Tx } from './db/scope.ts';
+import { afterCommit, type Tx } from './db/scope.ts';
 import { platformErrors } from './errors.ts';
 import { parseInput } from './validate.ts';
 
@@ -25,14 +26,21 @@ export function versionedPolicy<S extends z.ZodType>(options: {
   audit: AuditWriter;
   clock: Clock;
   /**
-   * How long a node may reuse a policy it read (every sign-in reads several). A change made on
-   * this node applies at once; other nodes see it within this time.
+   * How long a node may reuse a policy it read (every sign-in reads several). A change applies
+   * at once on the node that made it and, through `changes`, on every other; this time bounds
+   * it only while a node's listening connection is lost (docs/lifecycle.md#several-nodes).
    */
   cacheMs?: number;
+  /** Tells every node of a change (without it, other nodes see it within `cacheMs`). */
+  changes?: ChangeFeed;
 }) {
   type T = z.output<S>;
   const cacheMs = options.cacheMs ?? 5_000;
   const cache = new Map<string, { value: Versioned<T>; until: number }>();
+  const topic = `policy.${options.kind}`;
+  const forget = (orgId: string | undefined) =>
+    orgId === undefined ? cache.clear() : cache.delete(orgId);
+  options.changes?.subscribe(topic, forget);
   async function current(tx: Tx, orgId: string): Promise<Versioned<T>> {
     const now = options.clock.now().getTime();
     const hit = cache.get(orgId);
@@ -92,8 +100,9 @@ export function versionedPolicy<S extends z.ZodType>(options: {
         target: { type: `${options.kind}_policy`, id: `${orgId}:${version}` },
         details: { version, before: before.policy, after: next },
       });
-      // Cached only once this transaction commits: the next read after it fetches the row.
-      cache.delete(orgId);
+      // Forgotten once this transaction commits, on every node: the next read fetches the row.
+      if (options.changes) await options.changes.publish(tx, topic, orgId);
+      else afterCommit(tx, async () => void forget(orgId));
       return { policy: next, version };
     },
   };

@@ -3,6 +3,7 @@ import {
   type AuditActor,
   type AuditWriter,
   afterCommit,
+  type ChangeFeed,
   type Clock,
   type Database,
   newId,
@@ -26,6 +27,8 @@ import * as store from './store.ts';
 export interface SessionDeps {
   audit: AuditWriter;
   clock: Clock;
+  /** Tells every node of a policy change (src/platform/db/notify.ts). */
+  changes?: ChangeFeed;
   database: Database;
   /** Told about ended sessions once their transaction committed (OIDC back-channel logout). */
   onEnded?: (sessions: Session[], reason: SessionEndReason) => Promise<void>;
@@ -48,6 +51,7 @@ export function createSessionService(deps: SessionDeps) {
     defaults: defaultSessionPolicy,
     audit: deps.audit,
     clock: deps.clock,
+    changes: deps.changes,
   });
 
   async function end(

@@ -1,6 +1,7 @@
 import {
   type AuditActor,
   type AuditWriter,
+  type ChangeFeed,
   type Clock,
   type Database,
   newId,
@@ -28,6 +29,8 @@ import * as store from './store.ts';
 export interface LockoutDeps {
   audit: AuditWriter;
   clock: Clock;
+  /** Tells every node of a policy change (src/platform/db/notify.ts). */
+  changes?: ChangeFeed;
   database: Database;
   /** Failed sign-ins one client address may cause across all accounts per window. */
   ipMaxFailures: number;
@@ -55,6 +58,7 @@ export function createLockoutService(deps: LockoutDeps) {
     defaults: defaultLockoutPolicy,
     audit: deps.audit,
     clock: deps.clock,
+    changes: deps.changes,
   });
   const devices = createTrustedDevices(deps);
   const ipKey = (ip: string, window: Date) => `signin-ip:${ip}:${window.getTime()}`;

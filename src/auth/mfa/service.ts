@@ -3,6 +3,7 @@ import { hashPassword, type Keyring, randomBytesOf, verifyPassword } from '../..
 import {
   type AuditActor,
   type AuditWriter,
+  type ChangeFeed,
   type Clock,
   newId,
   type Tx,
@@ -46,6 +47,8 @@ export interface Factor {
 export interface MfaDeps {
   audit: AuditWriter;
   clock: Clock;
+  /** Tells every node of a policy change (src/platform/db/notify.ts). */
+  changes?: ChangeFeed;
   keyring: Keyring;
   /** Shown in authenticator apps. */
   issuer: string;
@@ -67,6 +70,7 @@ export function createMfaService(deps: MfaDeps) {
     defaults: defaultMfaPolicy,
     audit: deps.audit,
     clock: deps.clock,
+    changes: deps.changes,
   });
   const seedOf = (row: store.FactorRow) =>
     deps.keyring.decrypt(row.secret_enc ?? '', { ...mfaSecretColumn, rowId: row.id });

@@ -7,6 +7,7 @@ import {
 import {
   type AuditActor,
   type AuditWriter,
+  type ChangeFeed,
   type Clock,
   type Tx,
   type Versioned,
@@ -64,6 +65,8 @@ export interface StoredCredential {
 export interface PasswordDeps {
   audit: AuditWriter;
   clock: Clock;
+  /** Tells every node of a policy change (src/platform/db/notify.ts). */
+  changes?: ChangeFeed;
 }
 
 export function createPasswordService(deps: PasswordDeps) {
@@ -74,6 +77,7 @@ export function createPasswordService(deps: PasswordDeps) {
     presets: passwordPresets,
     audit: deps.audit,
     clock: deps.clock,
+    changes: deps.changes,
   });
   const policyOf = (tx: Tx, orgId: string): Promise<VersionedPolicy> => policies.current(tx, orgId);
   // A hash no password matches, made once: checking against it costs what a real check costs.

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { platformErrors } from '../errors.ts';
+import { type ListenHandlers, listenOnPostgres } from './listener.ts';
 import type { DB } from './tables.ts';
 
 /** The role every runtime connection switches to, so that row-level security applies. */
@@ -26,6 +27,11 @@ export interface Database {
   readonly platformDb?: Kysely<DB>;
   /** One owner transaction, serialised across nodes by the caller's advisory lock. */
   ownerTransaction<T>(fn: (session: OwnerSession) => Promise<T>): Promise<T>;
+  /**
+   * Hears every `pg_notify(channel, …)` once its transaction commits, from every node on this
+   * database (src/platform/db/notify.ts). Resolves once listening; the result stops.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -105,6 +111,14 @@ async function openPglite(dataDir: string, given?: PGlite, log?: StatementLog): 
         if (roleSet) await pglite.exec(`SET ROLE ${appRole}`);
       }
     },
+    // One process holds PGlite, so its own LISTEN is every node's. Issued while holding Kysely's
+    // one connection, so that it never lands inside (and rolls back with) another transaction.
+    async listen(channel, handlers) {
+      const stop = await db.connection().execute(() => pglite.listen(channel, handlers.onMessage));
+      return async () => {
+        if (!pglite.closed) await db.connection().execute(() => stop());
+      };
+    },
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
@@ -161,6 +175,7 @@ async function openPostgres(url: string, poolSize: number, log?: StatementLog): 
         await client.end();
       }
     },
+    listen: (channel, handlers) => listenOnPostgres(url, channel, handlers),
     async close() {
       await Promise.all([db.destroy(), platformDb.destroy()]);
     },
