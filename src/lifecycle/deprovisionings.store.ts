@@ -87,3 +87,25 @@ export function deprovisioningsBetween(
       .execute()
   );
 }
+
+/**
+ * Every version of the organization's lifecycle policy that set an SLA, oldest first: the SLA
+ * in force for a request is that of the latest version changed at or before it.
+ */
+export async function slaHoursHistory(
+  tx: Tx,
+  orgId: string,
+): Promise<{ at: Date; slaHours: number }[]> {
+  const rows = await tx
+    .selectFrom('security_policies')
+    .select(['changed_at', 'settings'])
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'lifecycle')
+    .orderBy('version')
+    .execute();
+  return rows.flatMap((row) => {
+    const settings = typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings;
+    const hours = (settings as { slaHours?: unknown } | null)?.slaHours;
+    return typeof hours === 'number' ? [{ at: row.changed_at, slaHours: hours }] : [];
+  });
+}

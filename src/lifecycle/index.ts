@@ -1,9 +1,4 @@
-export {
-  createLifecycle,
-  type DeactivationRequest,
-  type Lifecycle,
-  type LifecycleDeps,
-} from './service.ts';
+export { lifecycleErrors } from './errors.ts';
 export {
   createLifecyclePolicy,
   defaultLifecyclePolicy,
@@ -12,3 +7,16 @@ export {
   lifecyclePolicySchema,
   lifecyclePresets,
 } from './policy.ts';
+export {
+  createLifecycle,
+  type DeactivationRequest,
+  type Lifecycle,
+  type LifecycleDeps,
+  type ReportPeriod,
+} from './service.ts';
+export {
+  type DeprovisioningReport,
+  type DeprovisioningReportRow,
+  reportCsv,
+  reportCsvHeader,
+} from './sla-report.ts';

@@ -18,6 +18,8 @@ import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import type { Organization, TenancyService } from '../tenancy/index.ts';
 import { actorLabel, insertDeprovisioning, markOAuthRevoked } from './deprovisionings.store.ts';
+import { defaultLifecyclePolicy } from './policy.ts';
+import { createSlaReport } from './sla-report.ts';
 
 export interface LifecycleDeps {
   database: Database;
@@ -48,6 +50,12 @@ export interface DeactivationRequest {
   requestedAt?: Date;
 }
 
+/** A report's period as asked for (ISO strings from the API and the CLI); see `reportRange`. */
+export interface ReportPeriod {
+  from?: string | Date;
+  to?: string | Date;
+}
+
 /** A joiner: who they are, the roles they start with, and why they get them. */
 export interface ProvisionInput {
   email: string;
@@ -67,6 +75,12 @@ export function createLifecycle(deps: LifecycleDeps) {
    * Everything a user is signed in with: sessions, device cookies, and, once `tx` committed,
    * OAuth grants, tokens and provider sessions.
    */
+  // Before an organization sets its lifecycle policy, the default SLA is in force.
+  const slaReport = createSlaReport({
+    clock: deps.clock,
+    defaultSlaHours: defaultLifecyclePolicy.slaHours,
+  });
+
   async function signOutEverywhere(
     tx: Tx,
     user: User,
@@ -186,6 +200,18 @@ export function createLifecycle(deps: LifecycleDeps) {
      */
     reactivate: (tx: Tx, userId: string, actor: AuditActor, source: 'admin' | 'scim' = 'admin') =>
       deps.identity.setStatus(tx, userId, 'active', actor, source),
+
+    /**
+     * The deprovisioning SLA report of a period (docs/lifecycle.md#sla-report); a bad period is
+     * refused before anything is read.
+     */
+    deprovisioningReport: (tx: Tx, orgId: string, period: ReportPeriod) =>
+      slaReport.report(tx, orgId, slaReport.reportRange(period)),
+    /** `deprovisioningReport` in a transaction of its own (the CLI's). */
+    deprovisioningReportOf(orgId: string, period: ReportPeriod) {
+      const range = slaReport.reportRange(period);
+      return withOrg(deps.database, orgId, (tx) => slaReport.report(tx, orgId, range));
+    },
 
     suspendOrganization,
     reactivateOrganization,

@@ -75,14 +75,21 @@ export async function startOidcWorld(
     return { id: created.client.id, secret: created.secret ?? '' };
   }
 
-  /** Walks the browser through the hosted sign-in until the provider redirects to the client. */
-  async function authorize(url: URL, browser = browserLike(base)): Promise<URL> {
+  /**
+   * Walks the browser through the hosted sign-in until the provider redirects to the client, as
+   * the world's user or (`as`, a user without TOTP) another.
+   */
+  async function authorize(
+    url: URL,
+    browser = browserLike(base),
+    as = { email, password },
+  ): Promise<URL> {
     let res = await browser.get(url.pathname + url.search);
     for (let hops = 0; hops < 20; hops++) {
       const location = res.headers.location;
       if (location?.startsWith(redirectUri)) return new URL(location);
       if (res.status === 200 && res.text.includes('name="password"')) {
-        res = await browser.post('/login', { email, password, csrf: browser.csrf() });
+        res = await browser.post('/login', { ...as, csrf: browser.csrf() });
       } else if (res.status === 200 && res.text.includes('name="code"')) {
         res = await browser.post('/login/mfa', {
           code: totpCode(seed, new Date()),

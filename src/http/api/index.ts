@@ -39,6 +39,8 @@ export function answerOf(route: Pick<ApiRoute, 'response'>, result: ApiResult): 
 
 function send(reply: FastifyReply, result: ApiResult) {
   if (result.etag) reply.header('etag', result.etag);
+  if (result.filename)
+    reply.header('content-disposition', `attachment; filename="${result.filename}"`);
   reply.code(result.status ?? 200);
   return result.type ? reply.type(result.type).send(result.body) : reply.send(result.body);
 }

@@ -62,6 +62,8 @@ export interface ApiCall<Query = unknown, Body = unknown, Params = Record<string
 interface ResultHead {
   status?: number;
   etag?: string;
+  /** A download's name: the answer is sent as an attachment (`Content-Disposition`). */
+  filename?: string;
 }
 
 /**

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { clientRoutes } from './clients.ts';
 import { credentialRoutes } from './credentials.ts';
 import { evidenceRoutes } from './evidence.ts';
+import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
 import { userRoutes } from './users.ts';
@@ -18,4 +19,5 @@ export const apiRoutes: ApiRoute[] = [
   ...policyRoutes,
   ...apiKeyRoutes,
   ...evidenceRoutes,
+  ...lifecycleRoutes,
 ];
