@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   type AuditWriter,
+  type ChangeFeed,
   type Clock,
   type Tx,
   type Versioned,
@@ -46,7 +47,12 @@ export const lifecyclePresets: Record<string, LifecyclePolicy> = {
 };
 
 /** The lifecycle policy of each organization: versioned, every change audited (`policy.lifecycle.changed`). */
-export function createLifecyclePolicy(deps: { audit: AuditWriter; clock: Clock }) {
+export function createLifecyclePolicy(deps: {
+  audit: AuditWriter;
+  clock: Clock;
+  /** Tells every node of a change (src/platform/db/notify.ts). */
+  changes?: ChangeFeed;
+}) {
   const policies = versionedPolicy({
     kind: 'lifecycle',
     schema: lifecyclePolicySchema,
@@ -54,6 +60,7 @@ export function createLifecyclePolicy(deps: { audit: AuditWriter; clock: Clock }
     presets: lifecyclePresets,
     audit: deps.audit,
     clock: deps.clock,
+    changes: deps.changes,
   });
   return {
     policy: (tx: Tx, orgId: string): Promise<Versioned<LifecyclePolicy>> =>
