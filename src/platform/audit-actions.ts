@@ -39,6 +39,8 @@ export const auditActions = {
   'access_request.denied': 'An access request was denied. Target: the access request.',
   'access_request.refused':
     'An approval or denial was refused (the requester deciding their own request, or a conflict). Target: the access request.',
+  'access_request.withdrawn':
+    'A pending access request was closed because what asked for it no longer does: the SCIM group membership or mapping behind it ended, or its user was suspended (reason in details). Target: the access request.',
   'access_request.expired':
     'An access request waited past its deadline and was closed by the system. Target: the access request.',
   'conflict_rule.created':
@@ -64,6 +66,10 @@ export const auditActions = {
     "A SCIM token was created for the organization's directory (name and expiry in details). Target: the SCIM token.",
   'scim.token.revoked':
     'A SCIM token was revoked: its directory is refused. Target: the SCIM token.',
+  'scim.group.roles_changed':
+    "The roles a SCIM group's members hold changed (role keys before and after in details). Target: the SCIM group.",
+  'scim.group.role_refused':
+    "A role a user's SCIM groups map to was not granted: a separation-of-duties rule forbids it with roles they hold, or the role is gone (the groups and the reason in details); the membership itself stands. Target: the user.",
   'scim.group.created':
     'The directory pushed a new group (display name and external id in details). Target: the SCIM group.',
   'scim.group.updated':

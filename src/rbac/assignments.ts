@@ -2,6 +2,7 @@ import {
   type AuditActor,
   type AuditEventInput,
   cursorParts,
+  type GrantSource,
   isUuid,
   pageOf,
   type Tx,
@@ -19,6 +20,8 @@ export interface Assignment {
   reason: string;
   grantedAt: Date;
   expiresAt: Date | null;
+  /** `scim`: granted because of the user's SCIM groups, and taken away with them. */
+  source: GrantSource;
 }
 
 /** What a page of the assignment list holds (docs/admin-api.md#assignments). */
@@ -42,6 +45,7 @@ const toAssignment = (a: store.AssignmentRow): Assignment => ({
   reason: a.reason,
   grantedAt: a.granted_at,
   expiresAt: a.expires_at,
+  source: a.source,
 });
 
 function decodeAssignmentCursor(cursor: string): { userId: string; roleKey: string } {
@@ -50,7 +54,8 @@ function decodeAssignmentCursor(cursor: string): { userId: string; roleKey: stri
   throw rbacErrors.badCursor();
 }
 
-const unassigned = (
+/** The audit event of a removed assignment. */
+export const unassigned = (
   removed: store.AssignmentRow,
   reason: string,
   actor: AuditActor,
@@ -84,8 +89,10 @@ export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants)
       if (person === input.userId) throw rbacErrors.selfAssignment();
       const role = await grants.requestable(tx, input);
       // The operator at the CLI (say, an organization's first owner) is the one exception,
-      // audited as such: nobody else could approve yet.
-      if (role.requiresApproval && actor.type !== 'operator')
+      // audited as such: nobody else could approve yet. Not for what the directory asks: a
+      // group mapping the operator made still needs someone's approval for such a role.
+      const needsRequest = actor.type !== 'operator' || input.source === 'scim';
+      if (role.requiresApproval && needsRequest)
         return grants.openRequest(tx, input, role, onBehalfOf, actor);
       await grants.grant(tx, input, role, person, actor);
       return { status: 'assigned' };

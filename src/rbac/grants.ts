@@ -1,4 +1,4 @@
-import { type AuditActor, newId, type Tx } from '../platform/index.ts';
+import { type AuditActor, type GrantSource, newId, type Tx } from '../platform/index.ts';
 import type { RoleDefinition } from './catalog.ts';
 import type { ConflictRules } from './conflicts.ts';
 import type { RoleDirectory } from './directory.ts';
@@ -12,6 +12,11 @@ export interface AssignInput {
   roleKey: string;
   reason: string;
   expiresAt?: Date;
+  /**
+   * Where it came from: an administrator (or the user asking), or the directory through SCIM,
+   * whose grants follow group membership (docs/scim.md#groups-and-roles). Default `admin`.
+   */
+  source?: GrantSource;
 }
 
 /**
@@ -52,6 +57,7 @@ export function createGrants(
         reason: input.reason,
         granted_at: clock.now(),
         expires_at: input.expiresAt ?? null,
+        source: input.source ?? 'admin',
       });
       if (!inserted) throw rbacErrors.alreadyAssigned({ role: role.key });
       await audit(tx, {
@@ -65,6 +71,7 @@ export function createGrants(
           expiresAt: input.expiresAt?.toISOString() ?? null,
           privileged: role.privileged,
           approval: approval ?? (role.requiresApproval ? 'operator' : 'not required'),
+          source: input.source ?? 'admin',
         },
       });
     },
@@ -93,7 +100,7 @@ export function createGrants(
         decided_by: null,
         decided_at: null,
         decision_note: null,
-        source: 'admin',
+        source: input.source ?? 'admin',
         created_at: now,
         expires_at: new Date(now.getTime() + deps.requestTtlDays * 86_400_000),
       });
@@ -102,7 +109,12 @@ export function createGrants(
         action: 'access_request.created',
         actor,
         target: { type: 'access_request', id },
-        details: { userId: input.userId, role: role.key, reason: input.reason },
+        details: {
+          userId: input.userId,
+          role: role.key,
+          reason: input.reason,
+          source: input.source ?? 'admin',
+        },
       });
       return { status: 'pending', requestId: id };
     },

@@ -12,4 +12,5 @@ export type { AssignInput } from './grants.ts';
 export { conflictRuleInputSchema, type RoleInput, roleInputSchema } from './model.ts';
 export type { KeyPrincipal, Principal, RbacDeps, UserPrincipal } from './principals.ts';
 export { createRbac, type Rbac } from './service.ts';
+export type { UserGrants } from './sources.ts';
 export { heldRoleKeysOfUsers } from './store.ts';

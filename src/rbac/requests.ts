@@ -24,6 +24,8 @@ export function createAccessRequests(deps: RbacDeps, directory: RoleDirectory, g
       roleKey: role.key,
       reason: request.reason,
       expiresAt: request.assignment_expires_at ?? undefined,
+      // An approved SCIM request yields an assignment that follows group membership.
+      source: request.source,
     };
     await grants.grant(tx, input, role, approver.userId, actor, request.id);
   }

@@ -10,6 +10,7 @@ import { type AssignInput, createGrants } from './grants.ts';
 import type { Principal, RbacDeps } from './principals.ts';
 import { createAccessRequests } from './requests.ts';
 import { createRoleEditor } from './roles.ts';
+import { createSourcedGrants } from './sources.ts';
 
 /**
  * Roles, assignments and segregation of duties (docs/access-control.md): the permission check
@@ -24,6 +25,7 @@ export function createRbac(deps: RbacDeps) {
   const roles = createRoleEditor(deps, directory, decisions);
   const assignments = createAssignments(deps, grants);
   const requests = createAccessRequests(deps, directory, grants);
+  const sourced = createSourcedGrants(deps);
 
   /** `assign`, answering with the role as well: whether it was privileged, whose approval it had. */
   async function assignRole(
@@ -49,6 +51,10 @@ export function createRbac(deps: RbacDeps) {
     assign: assignments.assign,
     unassign: assignments.unassign,
     unassignAll: assignments.unassignAll,
+    unassignBySource: sourced.unassignBySource,
+    grantsOfUsers: sourced.grantsOfUsers,
+    withdrawRequests: sourced.withdrawRequests,
+    findRole: directory.findRole,
     assignmentsPage: assignments.assignmentsPage,
     requestAccess: requests.requestAccess,
     decide: requests.decide,

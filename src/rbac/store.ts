@@ -2,6 +2,7 @@ import { type Insertable, type Selectable, sql } from 'kysely';
 import type {
   AccessRequestsTable,
   ConflictRulesTable,
+  GrantSource,
   RoleAssignmentsTable,
   RolesTable,
   Tx,
@@ -218,6 +219,55 @@ export function expirePendingRequests(tx: Tx, now: Date): Promise<AccessRequestR
     .set({ status: 'expired', decided_at: now })
     .where('status', '=', 'pending')
     .where('expires_at', '<=', now)
+    .returningAll()
+    .execute();
+}
+
+/** Removes and returns the assignments of a user that came from `source`. */
+export function deleteAssignmentsBySource(
+  tx: Tx,
+  userId: string,
+  source: GrantSource,
+): Promise<AssignmentRow[]> {
+  return tx
+    .deleteFrom('role_assignments')
+    .where('user_id', '=', userId)
+    .where('source', '=', source)
+    .returningAll()
+    .execute();
+}
+
+/** The assignments and pending requests of these users, in two queries however many users. */
+export async function grantsOfUsers(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<{ assignments: AssignmentRow[]; pending: AccessRequestRow[] }> {
+  const assignments = await tx
+    .selectFrom('role_assignments')
+    .selectAll()
+    .where('user_id', '=', sql<string>`ANY(${userIds})`)
+    .execute();
+  const pending = await tx
+    .selectFrom('access_requests')
+    .selectAll()
+    .where('user_id', '=', sql<string>`ANY(${userIds})`)
+    .where('status', '=', 'pending')
+    .execute();
+  return { assignments, pending };
+}
+
+/** Closes pending requests (by id) as expired with a note; returns those it closed. */
+export function withdrawRequests(
+  tx: Tx,
+  ids: readonly string[],
+  at: Date,
+  note: string,
+): Promise<AccessRequestRow[]> {
+  return tx
+    .updateTable('access_requests')
+    .set({ status: 'expired', decided_at: at, decision_note: note })
+    .where('id', '=', sql<string>`ANY(${ids})`)
+    .where('status', '=', 'pending')
     .returningAll()
     .execute();
 }

@@ -91,6 +91,13 @@ export const scimErrors = defineErrors({
     message: '{detail}',
     meaning: 'No SCIM endpoint, schema or resource type by this name.',
   },
+  groupRolesInvalid: {
+    code: 'scim.group_roles_invalid',
+    kind: 'invalid',
+    message: '{field}: {problem}',
+    meaning:
+      "The roles a SCIM group is to map to failed validation (not a list of role keys, or a key that is not one of the organization's roles).",
+  },
   tokenInvalid: {
     code: 'scim.token_invalid',
     kind: 'invalid',

@@ -24,7 +24,10 @@ export const customRoleSchema = roleSchema.extend({
   version: z.number().int(),
 });
 
-/** Who holds which role, granted by whom, why, until when. */
+/** Where a grant came from: an administrator (or the user asking) or the directory (SCIM). */
+export const grantSourceSchema = z.enum(['admin', 'scim']);
+
+/** Who holds which role, granted by whom, why, until when, and whether the directory gave it. */
 export const assignmentSchema = z.object({
   userId: z.uuid(),
   roleKey: z.string(),
@@ -32,6 +35,7 @@ export const assignmentSchema = z.object({
   reason: z.string(),
   grantedAt: isoDate,
   expiresAt: isoDate.nullable(),
+  source: grantSourceSchema,
 });
 
 /** An access request, as stored (the API has always shown its row's column names). */
@@ -49,6 +53,7 @@ export const accessRequestSchema = z.object({
   decision_note: z.string().nullable(),
   created_at: isoDate,
   expires_at: isoDate,
+  source: grantSourceSchema,
 });
 
 /** A segregation-of-duties rule, as stored (its row's column names, as the API always had). */
