@@ -16,7 +16,7 @@ import { createLifecycle, createLifecyclePolicy } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
-import { createScimTokens } from '../scim/index.ts';
+import { createGroupRoles, createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
@@ -186,6 +186,12 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     tenancy: directory.tenancy,
     platformOrgId,
   });
+  const groupRoles = createGroupRoles({
+    ...baseOf(core),
+    database: core.database,
+    rbac,
+    platformOrgId,
+  });
   const lifecycle = createLifecycle({
     database: core.database,
     clock: core.clock,
@@ -214,6 +220,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     ...flows,
     apiKeys,
     scimTokens,
+    groupRoles,
     accessExports,
     auditVerification,
     lifecycle,
