@@ -19,7 +19,7 @@ export const redirectUri = 'https://rp.example.test/callback';
 export const invalidGrant = (err: unknown) =>
   (err as { cause?: { error?: string } }).cause?.error === 'invalid_grant';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const address = probe.address();
