@@ -65,6 +65,9 @@ Commands:
                                 the permission matrix: every role, its purpose and permissions
   access users --org SLUG [--format csv|json] [--out FILE]
                                 user access: status, roles, privileged, MFA, last sign-in
+  lifecycle report --org SLUG [--from ISO] [--to ISO] [--format table|csv|json]
+                                the deprovisioning SLA report of a period (default the last 30
+                                days): who asked, when every surface was denied, met or missed
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first

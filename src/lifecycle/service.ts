@@ -205,10 +205,10 @@ export function createLifecycle(deps: LifecycleDeps) {
      * The deprovisioning SLA report of a period (docs/lifecycle.md#sla-report); a bad period is
      * refused before anything is read.
      */
-    deprovisioningReport: (tx: Tx, orgId: string, period: ReportPeriod) =>
+    deprovisioningReport: async (tx: Tx, orgId: string, period: ReportPeriod) =>
       slaReport.report(tx, orgId, slaReport.reportRange(period)),
     /** `deprovisioningReport` in a transaction of its own (the CLI's). */
-    deprovisioningReportOf(orgId: string, period: ReportPeriod) {
+    async deprovisioningReportOf(orgId: string, period: ReportPeriod) {
       const range = slaReport.reportRange(period);
       return withOrg(deps.database, orgId, (tx) => slaReport.report(tx, orgId, range));
     },

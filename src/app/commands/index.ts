@@ -6,6 +6,7 @@ import { clientCommands } from './clients.ts';
 import { keysListCommands } from './keys-list.ts';
 import { keysRotateCommands } from './keys-rotate.ts';
 import type { Command } from './kit.ts';
+import { lifecycleCommands } from './lifecycle.ts';
 import { orgCommands } from './orgs.ts';
 import { roleCommands } from './roles.ts';
 import { serverCommands } from './server.ts';
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   ...clientCommands,
   ...apiKeyCommands,
   ...accessCommands,
+  ...lifecycleCommands,
 };
