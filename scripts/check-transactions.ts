@@ -27,6 +27,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /^src\/compliance\/access-exports\.ts$/, why: "compliance's export service" },
   { pattern: /^src\/auth\/lockout\/devices\.ts$/, why: "lockout's trusted-devices service" },
   {
+    pattern: /^src\/scim\/(call|tokens|groups|group-roles)\.ts$/,
+    why: "SCIM's use cases: each SCIM request one transaction in the token's organization (call.ts)",
+  },
+  {
     pattern: /^src\/oauth\/(adapter|provider|provider-audit|logout|signing-keys)\.ts$/,
     why: "oauth's storage port and hooks, called by oidc-provider",
   },

@@ -112,6 +112,11 @@ export async function startServer(
       publicUrl: config.VIGIL_PUBLIC_URL,
       audience: apiAudience,
     },
+    scim: {
+      publicUrl: config.VIGIL_PUBLIC_URL,
+      authenticate: services.scimTokens.authenticate,
+      scim: services.scim,
+    },
     metrics: createMetricsRegistry(),
     readiness: {
       async check() {

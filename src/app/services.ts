@@ -11,12 +11,12 @@ import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
 import { createAccessExports } from '../compliance/index.ts';
 import { oauthPages, sessionTokenOf } from '../http/index.ts';
-import { createIdentityService } from '../identity/index.ts';
+import { createIdentityService, createUserDirectory } from '../identity/index.ts';
 import { createLifecycle, createLifecyclePolicy } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
-import { createGroupRoles, createScimTokens } from '../scim/index.ts';
+import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
@@ -206,6 +206,12 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
   });
+  // The SCIM service provider: users from the directory, deactivated through the lifecycle.
+  const scim = createScim({
+    database: core.database,
+    directory: createUserDirectory({ ...baseOf(core), database: core.database }),
+    lifecycle,
+  });
   const accessExports = createAccessExports({
     database: core.database,
     identity,
@@ -225,6 +231,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     auditVerification,
     lifecycle,
     lifecyclePolicy,
+    scim,
     oauth,
     sessions,
     mailer,

@@ -18,6 +18,7 @@ import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { mountOAuthProvider } from './oauth-mount.ts';
 import { problemOf, sendError } from './problem.ts';
+import { registerScim, type ScimHttpDeps } from './scim/index.ts';
 import { apiCsp, baseSecurityHeaders, registerSecurityHeaders } from './security-headers.ts';
 import { tlsCipherSuites } from './tls-ciphers.ts';
 
@@ -34,6 +35,8 @@ export interface HttpDeps {
   bootstrap: BootstrapService;
   account: AccountDeps;
   api: AdminApiDeps;
+  /** The SCIM service provider (bearer tokens only, none of the admin API's auth). */
+  scim: ScimHttpDeps;
   readiness: Readiness;
   metrics: Registry;
 }
@@ -187,6 +190,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   registerBootstrapRoutes(app, deps.bootstrap);
   registerAccountRoutes(app, deps.account);
   registerAdminApi(app, deps.api);
+  await registerScim(app, deps.scim);
   await registerConsoleRoutes(app);
   app.get('/', async (_request, reply) => reply.redirect('/account', 303));
   return app;

@@ -1,0 +1,69 @@
+import { type ScimPatchOperation, type ScimResource, scimPatch } from 'scim-patch';
+import { scimErrors } from '../errors.ts';
+import { isJsonObject, type JsonObject, memberOf, scimSchemas } from './schemas.ts';
+
+/** More operations than any directory sends in one request. */
+const maxOperations = 1000;
+
+/** The operations of a PATCH body (RFC 7644 §3.5.2), checked and with their `op` lowercased. */
+export function patchOperationsOf(body: unknown): ScimPatchOperation[] {
+  if (!isJsonObject(body))
+    throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
+  const schemas = memberOf(body, 'schemas');
+  if (!Array.isArray(schemas) || !schemas.includes(scimSchemas.patchOp))
+    throw scimErrors.invalidSyntax({ detail: `schemas must include ${scimSchemas.patchOp}` });
+  const operations = memberOf(body, 'Operations');
+  if (!Array.isArray(operations) || operations.length === 0)
+    throw scimErrors.invalidSyntax({ detail: 'Operations must be a non-empty array' });
+  if (operations.length > maxOperations)
+    throw scimErrors.tooMany({ detail: `at most ${maxOperations} operations in one request` });
+  return operations.map((operation, i) => {
+    if (!isJsonObject(operation))
+      throw scimErrors.invalidSyntax({ detail: `Operations[${i}] must be an object` });
+    const op = memberOf(operation, 'op');
+    // Entra capitalizes the op ("Replace", "Add"); RFC 7644 names them in lower case.
+    const name = typeof op === 'string' ? op.toLowerCase() : '';
+    if (name !== 'add' && name !== 'remove' && name !== 'replace')
+      throw scimErrors.invalidSyntax({
+        detail: `Operations[${i}].op must be add, remove or replace`,
+      });
+    const path = memberOf(operation, 'path');
+    if (path !== undefined && (typeof path !== 'string' || path.trim() === ''))
+      throw scimErrors.invalidPath({ detail: `Operations[${i}].path must be a non-empty string` });
+    if (name === 'remove' && path === undefined)
+      throw scimErrors.noTarget({ detail: `Operations[${i}]: remove needs a path` });
+    const value = memberOf(operation, 'value');
+    if (name !== 'remove' && value === undefined)
+      throw scimErrors.invalidValue({ detail: `Operations[${i}]: ${name} needs a value` });
+    if (name !== 'remove' && path === undefined && !isJsonObject(value))
+      throw scimErrors.invalidValue({
+        detail: `Operations[${i}]: ${name} without a path needs an object value`,
+      });
+    return { op: name, ...(path === undefined ? {} : { path }), value } as ScimPatchOperation;
+  });
+}
+
+/** scim-patch's refusal as a SCIM error (its `scimCode` is the scimType). */
+function refusalOf(err: unknown): Error {
+  const code = (err as { scimCode?: unknown }).scimCode;
+  const detail = (err as Error).message.replace(/^Invalid SCIM Patch: /, '');
+  if (code === 'noTarget') return scimErrors.noTarget({ detail });
+  if (code === 'invalidPath') return scimErrors.invalidPath({ detail });
+  if (code === 'invalidSyntax') return scimErrors.invalidPath({ detail });
+  return scimErrors.invalidValue({ detail });
+}
+
+/**
+ * `resource` with `operations` applied by scim-patch (a copy; `resource` is left as it was).
+ * The result is not checked here: the caller validates it as a replacement of the whole
+ * resource, so a PATCH can produce nothing a PUT could not.
+ */
+export function applyPatch(resource: JsonObject, operations: ScimPatchOperation[]): JsonObject {
+  const copy = structuredClone(resource) as unknown as ScimResource;
+  try {
+    return scimPatch(copy, operations, { mutateDocument: true }) as unknown as JsonObject;
+  } catch (err) {
+    if (err instanceof Error && 'scimCode' in err) throw refusalOf(err);
+    throw scimErrors.invalidValue({ detail: `the operations cannot be applied: ${String(err)}` });
+  }
+}
