@@ -15,12 +15,20 @@ export interface VigilNode {
 
 /**
  * Starts `node src/app/main.ts` as its own process with `env` (the server as an operator runs
- * it; docs/configuration.md), and resolves once `/healthz` answers. Several over one
- * `DATABASE_URL` are the nodes of one deployment.
+ * it; docs/configuration.md), on `cores` when given (benchmarks), and resolves once `/healthz`
+ * answers. Several over one `DATABASE_URL` are the nodes of one deployment.
  */
-export async function startNode(port: number, env: Record<string, string>): Promise<VigilNode> {
+export async function startNode(
+  port: number,
+  env: Record<string, string>,
+  options: { cores?: string } = {},
+): Promise<VigilNode> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-node-'));
-  const child: ChildProcess = spawn(process.execPath, [mainScript], {
+  const command = [process.execPath, mainScript];
+  const [file = process.execPath, ...args] = options.cores
+    ? ['taskset', '-c', options.cores, ...command]
+    : command;
+  const child: ChildProcess = spawn(file, args, {
     env: {
       PATH: process.env.PATH ?? '',
       VIGIL_ENV: 'test',
