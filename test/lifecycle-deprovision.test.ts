@@ -44,6 +44,25 @@ describe('every deactivation takes the one path', () => {
   /** A user signed in everywhere: a browser session, OAuth tokens, an API key of their own. */
   async function leaverSignedIn(email: string) {
     const user = await userWithRole(world.orgId, email, 'org-auditor');
+    // And a role the directory granted (a SCIM group's), besides the administrator's.
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.rbac.assign(
+        tx,
+        {
+          orgId: world.orgId,
+          userId: user.id,
+          roleKey: 'member',
+          reason: 'group Staff',
+          source: 'scim',
+        },
+        null,
+        operatorActor,
+      ),
+    );
+    assert.deepEqual((await assignmentsOf(user.id)).map((a) => a.role_key).sort(), [
+      'member',
+      'org-auditor',
+    ]);
     const browser = browserLike(world.base);
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(rp, {
@@ -118,7 +137,8 @@ describe('every deactivation takes the one path', () => {
   async function assertDenied(s: SignedIn, status: Status, source: string, asked: Date) {
     await assertAccess(s, false);
     const roles = (await assignmentsOf(s.user.id)).map((a) => a.role_key);
-    // A suspended user keeps the roles an administrator gave (for their return); a leaver none.
+    // A suspended user keeps the roles an administrator gave (for their return), not the
+    // directory's; a leaver none.
     assert.deepEqual(roles, status === 'suspended' ? ['org-auditor'] : []);
     const [record, ...more] = await recordsOf(s.user.id);
     assert.equal(more.length, 0, 'one record per deactivation');

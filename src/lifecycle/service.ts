@@ -31,7 +31,7 @@ export interface LifecycleDeps {
   /** Browsers the user signed in from (device cookies). */
   devices: Pick<TrustedDevices, 'revokeAll'>;
   apiKeys: ApiKeys;
-  rbac: Pick<Rbac, 'assignRole' | 'unassignAll'>;
+  rbac: Pick<Rbac, 'assignRole' | 'unassignAll' | 'unassignBySource'>;
   /**
    * Revokes the user's OAuth grants, tokens and provider sessions and tells their clients
    * (back-channel logout); called once the deactivation committed.
@@ -188,9 +188,11 @@ export function createLifecycle(deps: LifecycleDeps) {
         );
       await signOutEverywhere(tx, user, { session, revocation }, actor, recordRevoked);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
-      // A leaver holds no role; a suspended user keeps theirs for when they come back.
+      // A leaver holds no role. A suspended user keeps an administrator's grants for when they
+      // come back, but not the directory's: those follow group membership, which it re-sends.
       if (status === 'deprovisioned')
         await deps.rbac.unassignAll(tx, userId, 'deprovisioned', actor);
+      else await deps.rbac.unassignBySource(tx, userId, 'scim', 'suspended', actor);
       return user;
     },
 
