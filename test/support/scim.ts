@@ -66,6 +66,19 @@ export async function startScimWorld() {
       tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
     );
 
+  /** How many users every organization holds together (any status). */
+  const userCount = async () =>
+    Number(
+      (
+        await withPlatform(core.database, (tx) =>
+          tx
+            .selectFrom('users')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow(),
+        )
+      ).n,
+    );
+
   return {
     core,
     server,
@@ -75,6 +88,7 @@ export async function startScimWorld() {
     scim,
     events,
     stored,
+    userCount,
     async close() {
       await server.stop();
       await core.close();
