@@ -10,7 +10,6 @@ import type { Lifecycle, LifecyclePolicyService } from '../../lifecycle/index.ts
 import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
-import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import { httpErrors } from '../errors.ts';
@@ -29,8 +28,6 @@ export interface ApiServices {
   accessExports: AccessExports;
   auditVerification: AuditVerification;
   apiKeys: ApiKeys;
-  scimTokens: ScimTokens;
-  groupRoles: GroupRoles;
   passwords: PasswordService;
   lockout: LockoutService;
   mfa: MfaService;

@@ -7,7 +7,6 @@ import { evidenceRoutes } from './evidence.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
-import { scimRoutes } from './scim.ts';
 import { userRoutes } from './users.ts';
 
 /** The route table: the API, its OpenAPI document and its access matrix (docs/admin-api.md). */
@@ -19,7 +18,6 @@ export const apiRoutes: ApiRoute[] = [
   ...clientRoutes,
   ...policyRoutes,
   ...apiKeyRoutes,
-  ...scimRoutes,
   ...evidenceRoutes,
   ...lifecycleRoutes,
 ];
