@@ -208,9 +208,12 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   });
   // The SCIM service provider: users from the directory, deactivated through the lifecycle.
   const scim = createScim({
+    ...baseOf(core),
     database: core.database,
     directory: createUserDirectory({ ...baseOf(core), database: core.database }),
     lifecycle,
+    // A membership change gives the users who moved the roles their groups now map to.
+    syncUsers: groupRoles.syncUsers,
   });
   const accessExports = createAccessExports({
     database: core.database,

@@ -1,4 +1,5 @@
 import { scimErrors } from './errors.ts';
+import { groupResourceType } from './groups.resource.ts';
 import { type JsonObject, listResponse, scimMaxResults, scimSchemas } from './protocol/schemas.ts';
 import { userSchemaDocuments } from './schema-documents.ts';
 
@@ -29,6 +30,7 @@ export const scimResourceTypes: ScimResourceType[] = [
     ],
     schemaDocuments: userSchemaDocuments,
   },
+  groupResourceType,
 ];
 
 /** RFC 7643 §5: what this service provider supports (docs/scim.md#endpoints). */

@@ -1,10 +1,10 @@
 import { type Filter, parse } from 'scim2-parse-filter';
 import { isUuid } from '../platform/index.ts';
 import { scimErrors } from './errors.ts';
+import { patchOperationsOf } from './protocol/patch.ts';
+import { isJsonObject, memberOf, scimSchemas } from './protocol/schemas.ts';
 
-/** The core Group schema (RFC 7643 §4.2) and PATCH's message schema (RFC 7644 §3.5.2). */
-export const groupSchema = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const patchOpSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const groupSchema = scimSchemas.group;
 
 /** A group as POST and PUT give it: every writable attribute. */
 export interface GroupInput {
@@ -24,9 +24,7 @@ export interface GroupPatchPlan {
   members: { replaceWith: Set<string> | null; add: Set<string>; remove: Set<string> };
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = isJsonObject;
 
 /** Attribute names are case-insensitive and may carry the schema's URN (RFC 7644 §3.10). */
 function attributeName(path: string): string {
@@ -60,19 +58,21 @@ function externalIdOf(value: unknown): string | null {
 function memberIdsOf(value: unknown): string[] {
   const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
   const ids = list.map((member) => {
-    if (!isObject(member) || typeof member.value !== 'string')
+    const id = isObject(member) ? memberOf(member, 'value') : undefined;
+    const type = isObject(member) ? memberOf(member, 'type') : undefined;
+    if (typeof id !== 'string')
       throw scimErrors.invalidValue({
         detail: 'each member must be an object with a string value',
       });
-    if (typeof member.type === 'string' && member.type.toLowerCase() !== 'user')
+    if (typeof type === 'string' && type.toLowerCase() !== 'user')
       throw scimErrors.invalidValue({
-        detail: `members: ${member.type} members are not supported; only users`,
+        detail: `members: ${type} members are not supported; only users`,
       });
-    if (!isUuid(member.value))
+    if (!isUuid(id))
       throw scimErrors.invalidValue({
-        detail: `members: ${member.value} is not a user id of this organization`,
+        detail: `members: ${id} is not a user id of this organization`,
       });
-    return member.value.toLowerCase();
+    return id.toLowerCase();
   });
   return [...new Set(ids)];
 }
@@ -80,16 +80,16 @@ function memberIdsOf(value: unknown): string[] {
 /** A POST or PUT body: the Group schema, a display name, and the members. */
 export function groupInputOf(body: unknown): GroupInput {
   if (!isObject(body)) throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
-  const schemas = body.schemas;
+  const schemas = memberOf(body, 'schemas');
   if (
     !Array.isArray(schemas) ||
     !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === groupSchema.toLowerCase())
   )
     throw scimErrors.invalidSyntax({ detail: `schemas must include ${groupSchema}` });
   return {
-    displayName: displayNameOf(body.displayName),
-    externalId: externalIdOf(body.externalId),
-    memberIds: memberIdsOf(body.members),
+    displayName: displayNameOf(memberOf(body, 'displayName')),
+    externalId: externalIdOf(memberOf(body, 'externalId')),
+    memberIds: memberIdsOf(memberOf(body, 'members')),
   };
 }
 
@@ -179,48 +179,31 @@ function removeAttribute(plan: GroupPatchPlan, target: Target, value: unknown) {
  * The plan of a PATCH body (RFC 7644 §3.5.2) for a Group, in the forms directories send:
  * ops in any case (Entra's "Add", "Remove", "Replace"), a path-less add or replace with an object
  * value (Okta's rename repeats the id), `members` removed by a value array (Entra) or by a
- * `members[value eq "…"]` filter (Okta, RFC), and `members` replaced whole.
+ * `members[value eq "…"]` filter (Okta, RFC), and `members` replaced whole. The operations are
+ * read here rather than applied by scim-patch to the whole group, so that a change of a few
+ * members of a large group neither loads nor rewrites the others.
  */
 export function groupPatchOf(body: unknown, groupId: string): GroupPatchPlan {
-  if (!isObject(body)) throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
-  const schemas = body.schemas;
-  if (!Array.isArray(schemas) || !schemas.includes(patchOpSchema))
-    throw scimErrors.invalidSyntax({ detail: `schemas must include ${patchOpSchema}` });
-  const operations = body.Operations ?? body.operations;
-  if (!Array.isArray(operations) || operations.length === 0)
-    throw scimErrors.invalidSyntax({ detail: 'Operations must be a non-empty array' });
   const plan: GroupPatchPlan = {
     members: { replaceWith: null, add: new Set(), remove: new Set() },
   };
-  for (const operation of operations) {
-    if (!isObject(operation) || typeof operation.op !== 'string')
-      throw scimErrors.invalidSyntax({ detail: 'each operation needs an op' });
-    const op = operation.op.toLowerCase();
-    if (op !== 'add' && op !== 'replace' && op !== 'remove')
-      throw scimErrors.invalidSyntax({
-        detail: `${operation.op} is not a PATCH op (add, remove, replace)`,
-      });
-    const path = operation.path;
-    if (path !== undefined && (typeof path !== 'string' || path.trim() === ''))
-      throw scimErrors.invalidPath({ detail: 'path must be a non-empty string' });
+  for (const operation of patchOperationsOf(body)) {
+    const { path, value } = operation;
+    // patchOperationsOf lowercased the op (Entra capitalizes it).
+    const op = operation.op as 'add' | 'remove' | 'replace';
     if (op === 'remove') {
-      if (path === undefined) throw scimErrors.noTarget({ detail: 'remove needs a path' });
-      removeAttribute(plan, targetOf(path), operation.value);
-      continue;
+      removeAttribute(plan, targetOf(path ?? ''), value);
+    } else if (path === undefined) {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>))
+        setAttribute(plan, op, attributeName(key), item, groupId);
+    } else {
+      const target = targetOf(path);
+      if ('members' in target)
+        throw scimErrors.invalidPath({
+          detail: `${op} cannot target members by a filter; use the path members`,
+        });
+      setAttribute(plan, op, target.attribute, value, groupId);
     }
-    if (path === undefined) {
-      if (!isObject(operation.value))
-        throw scimErrors.invalidValue({ detail: `${op} without a path needs an object value` });
-      for (const [key, value] of Object.entries(operation.value))
-        setAttribute(plan, op, attributeName(key), value, groupId);
-      continue;
-    }
-    const target = targetOf(path);
-    if ('members' in target)
-      throw scimErrors.invalidPath({
-        detail: `${op} cannot target members by a filter; use path members`,
-      });
-    setAttribute(plan, op, target.attribute, operation.value, groupId);
   }
   return plan;
 }

@@ -1,5 +1,7 @@
-import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { ScimGroupsTable, Tx } from '../platform/index.ts';
+import { type FilterColumns, filterSql } from './protocol/filter.store.ts';
+import type { ScimFilter } from './protocol/filter.ts';
 
 export type GroupRow = Selectable<ScimGroupsTable>;
 
@@ -128,35 +130,46 @@ export function membersOf(tx: Tx, groupIds: string[]): Promise<MemberRow[]> {
     .execute();
 }
 
-/** The groups a user is a member of (the read-only `groups` of a SCIM User). */
-export function groupsOfUsers(
-  tx: Tx,
-  userIds: string[],
-): Promise<{ user_id: string; group_id: string; display_name: string }[]> {
-  if (userIds.length === 0) return Promise.resolve([]);
-  return tx
-    .selectFrom('scim_group_members')
-    .innerJoin('scim_groups', 'scim_groups.id', 'scim_group_members.group_id')
-    .select([
-      'scim_group_members.user_id',
-      'scim_group_members.group_id',
-      'scim_groups.display_name',
-    ])
-    .where(sql<SqlBool>`scim_group_members.user_id = any(${userIds}::uuid[])`)
-    .orderBy('scim_groups.display_name')
-    .orderBy('scim_groups.id')
-    .execute();
+const groupColumns: FilterColumns = {
+  id: sql.ref('scim_groups.id'),
+  externalid: sql.ref('scim_groups.external_id'),
+  displayname: sql.ref('scim_groups.display_name'),
+  'meta.created': sql.ref('scim_groups.created_at'),
+  'meta.lastmodified': sql.ref('scim_groups.updated_at'),
+};
+
+/**
+ * A Group filter as SQL. `members.value` is multi-valued: a comparison with it holds when one
+ * member (a user SCIM sees) satisfies it, `members pr` when the group has one.
+ */
+export function groupFilterSql(filter: ScimFilter): RawBuilder<SqlBool> {
+  switch (filter.op) {
+    case 'and':
+    case 'or':
+      return sql<SqlBool>`(${sql.join(filter.filters.map(groupFilterSql), sql.raw(` ${filter.op.toUpperCase()} `))})`;
+    case 'not':
+      return sql<SqlBool>`NOT coalesce(${groupFilterSql(filter.filter)}, false)`;
+    default: {
+      if (filter.attribute !== 'members.value') return filterSql(filter, groupColumns);
+      const condition =
+        filter.op === 'pr'
+          ? sql<SqlBool>`true`
+          : filterSql(filter, { 'members.value': sql.ref('m.user_id') });
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members m JOIN users u ON u.id = m.user_id
+        WHERE m.group_id = scim_groups.id AND u.status <> 'deprovisioned' AND ${condition})`;
+    }
+  }
 }
 
-/** One page of the organization's groups matching `where`, oldest first, and their total. */
+/** One page of the organization's groups matching `filter`, oldest first, and their total. */
 export async function groupsPage(
   tx: Tx,
-  where: Expression<SqlBool> | null,
+  filter: ScimFilter | null,
   offset: number,
   limit: number,
 ): Promise<{ rows: GroupRow[]; total: number }> {
   let base = tx.selectFrom('scim_groups');
-  if (where) base = base.where(where);
+  if (filter) base = base.where(groupFilterSql(filter));
   const total = await base
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();

@@ -13,6 +13,8 @@ export {
   type MappedGroup,
   type SyncOutcome,
 } from './group-roles.ts';
+export { groupResourceType, wantsMembers } from './groups.resource.ts';
+export { createScimGroups, type ScimGroups, type SyncUsers } from './groups.ts';
 export { scimErrorOf } from './protocol/error-body.ts';
 export { ifMatchAllows, versionOf } from './protocol/etag.ts';
 export { type FilterColumns, filterSql } from './protocol/filter.store.ts';

@@ -3,6 +3,7 @@ import { scimErrors } from '../../scim/index.ts';
 import { setCall } from './call.ts';
 import { discoveryRoutes } from './discovery-routes.ts';
 import { sendScimError } from './errors.ts';
+import { groupsRoutes } from './groups-routes.ts';
 import type { ScimHttpDeps, ScimRouteGroup } from './route-group.ts';
 import { usersRoutes } from './users-routes.ts';
 
@@ -12,7 +13,7 @@ export type { ScimHttpDeps, ScimRouteGroup } from './route-group.ts';
 export const scimPrefix = '/scim/v2';
 
 /** The route groups served under `/scim/v2/:orgSlug`; a resource type adds its own here. */
-export const scimRouteGroups: ScimRouteGroup[] = [discoveryRoutes, usersRoutes];
+export const scimRouteGroups: ScimRouteGroup[] = [discoveryRoutes, usersRoutes, groupsRoutes];
 
 const bearer = /^Bearer +([\x21-\x7e]+) *$/i;
 
