@@ -12,12 +12,16 @@ export const auditActions = {
   'org.reactivated':
     'A suspended organization was made active again (reason in details, when given). Target: the organization.',
 
-  'user.created': 'A user was created in an organization. Target: the user.',
+  'user.created':
+    'A user was created in an organization (a joiner: before null, the account after, in details). Target: the user.',
   'user.updated':
     "A user's email or display name changed (before and after in details). Target: the user.",
-  'user.suspended': 'A user was suspended: no sign-in until reactivated. Target: the user.',
-  'user.reactivated': 'A suspended user was made active again. Target: the user.',
-  'user.deprovisioned': 'A user was deprovisioned for good. Target: the user.',
+  'user.suspended':
+    'A user was suspended: no sign-in until reactivated (what asked, admin, scim, schedule, dormant or review, and the status before and after in details). Target: the user.',
+  'user.reactivated':
+    'A suspended user was made active again (what asked, admin or scim, and the status before and after in details). Target: the user.',
+  'user.deprovisioned':
+    'A user was deprovisioned for good (what asked, admin, scim, schedule, dormant or review, and the status before and after in details). Target: the user.',
   'user.password.set': 'A user without a password was given one. Target: the user.',
   'user.password.changed':
     "A user's password was changed, by the user or by an administrator (details say which, and whether it is temporary). Target: the user.",
