@@ -12,9 +12,10 @@ import { startNode, type VigilNode } from './support/nodes.ts';
 import { freePort, redirectUri } from './support/oidc.ts';
 
 /**
- * Issue 19 point 5: two Vigil processes on one PostgreSQL database. A user deprovisioned on
- * node A is refused on node B within one second: the session cookie, the refresh token,
- * introspection of the access token, the API key (docs/lifecycle.md#several-nodes).
+ * Issue 19 point 5: two Vigil processes on one PostgreSQL database. A user deactivated on node A
+ * (by the directory through SCIM, or through the admin API) is refused on node B within one
+ * second: the session cookie, the refresh token, introspection of the access token, the API key
+ * (docs/lifecycle.md#several-nodes).
  */
 describe('several nodes: a deprovisioning on one is refused on the other within a second', {
   skip: testDatabaseUrl ? false : 'needs PostgreSQL: two processes share one database',
@@ -28,6 +29,8 @@ describe('several nodes: a deprovisioning on one is refused on the other within 
   let rp: oidc.Configuration;
   /** The operator's key on node A (users.deactivate, clients.manage). */
   let adminKey: string;
+  /** The HR directory's SCIM token. */
+  let scimToken: string;
   const password = 'Correct-Horse-Battery-9';
 
   before(async () => {
@@ -60,6 +63,8 @@ describe('several nodes: a deprovisioning on one is refused on the other within 
         operatorActor,
       )
     ).token;
+    scimToken = (await auth.scimTokens.createInOrg(orgId, { name: 'Entra ID' }, operatorActor))
+      .token;
   });
   after(async () => {
     await Promise.all([nodeA?.stop(), nodeB?.stop()]);
@@ -202,6 +207,37 @@ describe('several nodes: a deprovisioning on one is refused on the other within 
     assert.equal(res.json().status, 'deprovisioned');
     const took = await refusedOnBWithin1s(l, performance.now());
     assert.deepEqual(Object.keys(took).sort(), Object.keys(onB).sort());
+  });
+
+  /** A SCIM request to node A, as the directory sends it. */
+  const scim = (method: string, l: Leaver, body?: unknown) =>
+    request(`${nodeA.base}/scim/v2/acme/Users/${l.user.id}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${scimToken}`,
+        ...(body ? { 'content-type': 'application/scim+json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  test('deactivated by the directory on node A: SCIM PATCH active "False" (Entra ID)', async () => {
+    const l = await leaver('leaver.entra@acme.test');
+    await acceptedOnB(l);
+    const res = await scim('PATCH', l, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', value: { active: 'False' } }],
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(JSON.parse(res.text).active, false);
+    await refusedOnBWithin1s(l, performance.now());
+  });
+
+  test('deprovisioned by the directory on node A: SCIM DELETE', async () => {
+    const l = await leaver('leaver.okta@acme.test');
+    await acceptedOnB(l);
+    const res = await scim('DELETE', l);
+    assert.equal(res.status, 204, res.text);
+    await refusedOnBWithin1s(l, performance.now());
   });
 
   test('suspended through the admin API on node A', async () => {
