@@ -61,6 +61,15 @@ Commands:
   apikeys list --org SLUG       the API keys of an organization (never their secrets)
   apikeys revoke ID --org SLUG --reason TEXT
                                 revoke a key at once
+  scim tokens create --org SLUG --name NAME [--days N]
+                                a SCIM bearer token for the organization's HR directory (default
+                                180 days, at most 365), printed once with the SCIM base URL
+  scim tokens list --org SLUG   the SCIM tokens of an organization (never their secrets)
+  scim tokens revoke --org SLUG --id ID
+                                revoke a SCIM token at once
+  scim groups list --org SLUG   the groups the directory pushed, their members and mapped roles
+  scim groups map --org SLUG --group ID --roles KEY,KEY
+                                the roles a group's members hold ('' clears); members synced now
   access matrix --org SLUG [--format csv|json] [--out FILE]
                                 the permission matrix: every role, its purpose and permissions
   access users --org SLUG [--format csv|json] [--out FILE]
@@ -118,6 +127,10 @@ function parse(argv: string[]) {
       expires: { type: 'string' },
       limit: { type: 'string' },
       after: { type: 'string' },
+      days: { type: 'string' },
+      id: { type: 'string' },
+      group: { type: 'string' },
+      roles: { type: 'string' },
     },
   });
 }
@@ -159,8 +172,9 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     stdout.write(usage);
     return positionals.length === 0 && !values.help ? 2 : 0;
   }
+  const three = positionals.slice(0, 3).join(' ');
   const two = positionals.slice(0, 2).join(' ');
-  const name = commands[two] ? two : (positionals[0] ?? '');
+  const name = commands[three] ? three : commands[two] ? two : (positionals[0] ?? '');
   const command = commands[name];
   if (!command) {
     stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${usage}`);

@@ -9,6 +9,7 @@ import type { Command } from './kit.ts';
 import { lifecycleCommands } from './lifecycle.ts';
 import { orgCommands } from './orgs.ts';
 import { roleCommands } from './roles.ts';
+import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
 import { userCommands } from './users.ts';
 
@@ -24,6 +25,7 @@ export const commands: Record<string, Command> = {
   ...auditCommands,
   ...clientCommands,
   ...apiKeyCommands,
+  ...scimCommands,
   ...accessCommands,
   ...lifecycleCommands,
 };
