@@ -14,6 +14,7 @@ import { ApiKeysPage } from './pages/api-keys/ApiKeysPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { ClientDetail } from './pages/clients/ClientDetail.tsx';
 import { ClientsPage } from './pages/clients/ClientsPage.tsx';
+import { LifecyclePage } from './pages/lifecycle/LifecyclePage.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
 import { PoliciesPage } from './pages/policies/PoliciesPage.tsx';
@@ -134,6 +135,9 @@ function SignedIn() {
             )}
             {may(access, ['audit.read']) && (
               <Route path="/orgs/:orgId/audit" element={<AuditPage access={access} />} />
+            )}
+            {may(access, ['audit.read']) && (
+              <Route path="/orgs/:orgId/lifecycle" element={<LifecyclePage access={access} />} />
             )}
             {may(access, ['org.read']) && (
               <Route path="/orgs/:orgId/clients" element={<ClientsPage access={access} />} />
