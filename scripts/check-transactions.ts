@@ -25,6 +25,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     why: "the audit log's sealing, verification and export use cases",
   },
   { pattern: /^src\/compliance\/access-exports\.ts$/, why: "compliance's export service" },
+  {
+    pattern: /^src\/lifecycle\/schedule\.ts$/,
+    why: "the lifecycle schedule's rounds: each user decided in a transaction of its own",
+  },
   { pattern: /^src\/auth\/lockout\/devices\.ts$/, why: "lockout's trusted-devices service" },
   {
     pattern: /^src\/scim\/(call|tokens|groups|group-roles)\.ts$/,

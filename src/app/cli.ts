@@ -32,6 +32,9 @@ Commands:
                                 mail); --role gives roles as \`roles assign\` does
   users list --org SLUG [--limit N] [--after ID]
                                 the users of an organization, a page at a time (default 100)
+  users end-date --org SLUG --user EMAIL|ID --at ISO|none
+                                set (or clear) the user's end date: the lifecycle schedule
+                                deprovisions them then (a past date: at its next round)
   roles list --org SLUG         the roles of an organization, their flags and how many hold each
   roles assign --org SLUG --user EMAIL --role KEY [--reason TEXT] [--expires ISO]
                                 give a user a role under the admin API's rules (conflict rules
@@ -77,6 +80,9 @@ Commands:
   lifecycle report --org SLUG [--from ISO] [--to ISO] [--format table|csv|json]
                                 the deprovisioning SLA report of a period (default the last 30
                                 days): who asked, when every surface was denied, met or missed
+  lifecycle run                 one round of the lifecycle schedule now (end dates reached,
+                                dormant-account warnings and suspensions); skipped while another
+                                node runs one
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first
@@ -127,6 +133,7 @@ function parse(argv: string[]) {
       expires: { type: 'string' },
       limit: { type: 'string' },
       after: { type: 'string' },
+      at: { type: 'string' },
       days: { type: 'string' },
       id: { type: 'string' },
       group: { type: 'string' },

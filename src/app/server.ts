@@ -6,6 +6,7 @@ import {
   type Logger,
   type Mailer,
   pendingMigrations,
+  repeatEvery,
   systemActor,
 } from '../platform/index.ts';
 import { type Core, openCore, reencryptPending } from './core.ts';
@@ -89,6 +90,13 @@ export async function startServer(
       .catch((err: unknown) => logger.error({ err }, 'access sweep failed'));
   }, keyRefreshMs);
   background.unref();
+  // End dates, dormant-account warnings and suspensions: one node at a time (advisory lock).
+  const schedule = repeatEvery({
+    name: 'lifecycle schedule',
+    intervalMs: config.VIGIL_LIFECYCLE_INTERVAL_SECONDS * 1000,
+    run: () => services.lifecycleSchedule.runRound(),
+    logger,
+  });
 
   const app = await createHttpServer({
     config,
@@ -156,6 +164,7 @@ export async function startServer(
     url: `${scheme}://localhost:${port}`,
     async stop() {
       clearInterval(background);
+      await schedule.stop();
       await app.close();
       // Reset requests answered before the close still issue their links.
       await services.passwordReset.settled();

@@ -12,7 +12,11 @@ import { createPasswordService } from '../auth/password/index.ts';
 import { createAccessExports } from '../compliance/index.ts';
 import { oauthPages, sessionTokenOf } from '../http/index.ts';
 import { createIdentityService, createUserDirectory } from '../identity/index.ts';
-import { createLifecycle, createLifecyclePolicy } from '../lifecycle/index.ts';
+import {
+  createLifecycle,
+  createLifecyclePolicy,
+  createLifecycleSchedule,
+} from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
@@ -215,6 +219,17 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     // A membership change gives the users who moved the roles their groups now map to.
     syncUsers: groupRoles.syncUsers,
   });
+  // Started by the server (src/app/server.ts); `vigil lifecycle run` runs one round.
+  const lifecycleSchedule = createLifecycleSchedule({
+    database: core.database,
+    clock: core.clock,
+    audit: core.audit.record,
+    lifecycle,
+    rbac,
+    mailer,
+    logger: core.logger,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+  });
   const accessExports = createAccessExports({
     database: core.database,
     identity,
@@ -234,6 +249,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     auditVerification,
     lifecycle,
     lifecyclePolicy,
+    lifecycleSchedule,
     scim,
     oauth,
     sessions,

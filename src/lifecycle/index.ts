@@ -8,6 +8,12 @@ export {
   lifecyclePresets,
 } from './policy.ts';
 export {
+  createLifecycleSchedule,
+  type LifecycleSchedule,
+  type RoundReport,
+  scheduleActor,
+} from './schedule.ts';
+export {
   createLifecycle,
   type DeactivationRequest,
   type Lifecycle,

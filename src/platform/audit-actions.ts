@@ -22,6 +22,10 @@ export const auditActions = {
     'A suspended user was made active again (what asked, admin or scim, and the status before and after in details). Target: the user.',
   'user.deprovisioned':
     'A user was deprovisioned for good (what asked, admin, scim, schedule, dormant or review, and the status before and after in details). Target: the user.',
+  'user.end_date.set':
+    "A user's end date (the scheduled end of employment) was set, moved or cleared (before and after in details). Target: the user.",
+  'user.dormancy_warned':
+    'A user and the administrators were warned that the unused account will be suspended (last use and date in details). Target: the user.',
   'user.password.set': 'A user without a password was given one. Target: the user.',
   'user.password.changed':
     "A user's password was changed, by the user or by an administrator (details say which, and whether it is temporary). Target: the user.",

@@ -44,6 +44,7 @@ export {
   systemActor,
 } from './audit-event.ts';
 export { createRedisCounter, type WindowCounter } from './counters.ts';
+export { jobLockKeys, onOneNode, repeatEvery } from './jobs.ts';
 export { createMailer, type Mailer, type MailMessage } from './mail.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
 export { type InvalidInput, isCleanText, parseInput } from './validate.ts';

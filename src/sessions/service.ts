@@ -106,6 +106,8 @@ export function createSessionService(deps: SessionDeps) {
         endReason: null,
       };
       await store.insertSession(tx, session, token.secretHash);
+      // Only a completed sign-in gets here: no failure branch of the sign-in runs this statement.
+      await store.recordSignIn(tx, session.userId, now);
       await deps.audit(tx, {
         orgId: session.orgId,
         action: 'session.created',

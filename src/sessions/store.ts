@@ -65,6 +65,21 @@ export async function insertSession(tx: Tx, s: Session, secretHash: Uint8Array):
   await insert(tx, { ...s, secretHash });
 }
 
+const signedIn = precompiled(['userId', 'at'], (db, p) =>
+  db
+    .updateTable('users')
+    .set({ last_sign_in_at: p.at, dormancy_warned_at: null })
+    .where('id', '=', p.userId),
+);
+
+/**
+ * The user's last sign-in, which dormant-account suspension measures from
+ * (docs/lifecycle.md#dormant-accounts); a dormancy warning already sent no longer holds.
+ */
+export async function recordSignIn(tx: Tx, userId: string, at: Date): Promise<void> {
+  await signedIn(tx, { userId, at });
+}
+
 export async function findWithSecret(
   tx: Tx,
   id: string,

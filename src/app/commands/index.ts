@@ -9,6 +9,7 @@ import type { Command } from './kit.ts';
 import { lifecycleCommands } from './lifecycle.ts';
 import { orgCommands } from './orgs.ts';
 import { roleCommands } from './roles.ts';
+import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
 import { userCommands } from './users.ts';
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   ...adminCommands,
   ...orgCommands,
   ...userCommands,
+  ...scheduleCommands,
   ...roleCommands,
   ...keysListCommands,
   ...keysRotateCommands,

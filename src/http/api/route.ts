@@ -6,7 +6,11 @@ import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
 import type { AccessExports } from '../../compliance/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
-import type { Lifecycle, LifecyclePolicyService } from '../../lifecycle/index.ts';
+import type {
+  Lifecycle,
+  LifecyclePolicyService,
+  LifecycleSchedule,
+} from '../../lifecycle/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
@@ -23,6 +27,7 @@ export interface ApiServices {
   identity: IdentityService;
   lifecycle: Lifecycle;
   lifecyclePolicy: LifecyclePolicyService;
+  lifecycleSchedule: LifecycleSchedule;
   rbac: Rbac;
   tenancy: TenancyService;
   accessExports: AccessExports;

@@ -204,6 +204,15 @@ export const configSchema = z.object({
     .describe(
       'A new signing key is published in JWKS this long before it signs, so every node and client knows it first.',
     ),
+  VIGIL_LIFECYCLE_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .default(60)
+    .describe(
+      'How often a node runs the lifecycle schedule: end dates reached, dormant-account warnings and suspensions (one node at a time; docs/lifecycle.md#the-schedule).',
+    ),
   VIGIL_AUDIT_SEAL_INTERVAL_MS: z.coerce
     .number()
     .int()

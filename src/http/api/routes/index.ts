@@ -3,6 +3,7 @@ import { accessRoutes } from './access.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { clientRoutes } from './clients.ts';
 import { credentialRoutes } from './credentials.ts';
+import { endDateRoutes } from './end-dates.ts';
 import { evidenceRoutes } from './evidence.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
@@ -13,6 +14,7 @@ import { userRoutes } from './users.ts';
 export const apiRoutes: ApiRoute[] = [
   ...orgRoutes,
   ...userRoutes,
+  ...endDateRoutes,
   ...credentialRoutes,
   ...accessRoutes,
   ...clientRoutes,
