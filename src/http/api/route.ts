@@ -14,6 +14,7 @@ import type {
 import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
+import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import { httpErrors } from '../errors.ts';
@@ -33,6 +34,8 @@ export interface ApiServices {
   accessExports: AccessExports;
   auditVerification: AuditVerification;
   apiKeys: ApiKeys;
+  scimTokens: ScimTokens;
+  groupRoles: GroupRoles;
   passwords: PasswordService;
   lockout: LockoutService;
   mfa: MfaService;

@@ -8,6 +8,7 @@ import { evidenceRoutes } from './evidence.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
+import { scimRoutes } from './scim.ts';
 import { userRoutes } from './users.ts';
 
 /** The route table: the API, its OpenAPI document and its access matrix (docs/admin-api.md). */
@@ -20,6 +21,7 @@ export const apiRoutes: ApiRoute[] = [
   ...clientRoutes,
   ...policyRoutes,
   ...apiKeyRoutes,
+  ...scimRoutes,
   ...evidenceRoutes,
   ...lifecycleRoutes,
 ];
