@@ -125,6 +125,17 @@ describe('console: accessibility', () => {
       },
       201,
     );
+    // A leaver, so that the Leavers (SLA) page shows its table and badges.
+    const leo = await world.auth.createUser(world.orgId, 'leo@acme.test', 'Leaver-Secret-77');
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.lifecycle.deactivate(
+        tx,
+        leo.id,
+        'deprovisioned',
+        { type: 'user', id: owner.user.id },
+        { source: 'admin' },
+      ),
+    );
     ({ id: clientId } = await world.createClient({
       name: 'Billing portal',
       kind: 'web',
@@ -159,6 +170,7 @@ describe('console: accessibility', () => {
       { name: 'clients', path: `${org}/clients` },
       { name: 'a client', path: `${org}/clients/${clientId}` },
       { name: 'API keys', path: `${org}/api-keys` },
+      { name: 'leavers (SLA)', path: `${org}/lifecycle` },
       ...['Password', 'MFA', 'Sessions', 'Lockout'].map((label) => ({
         name: `policies: ${label}`,
         path: `${org}/policies`,
