@@ -17,7 +17,7 @@ export function patchOperationsOf(body: unknown): ScimPatchOperation[] {
     throw scimErrors.invalidSyntax({ detail: 'Operations must be a non-empty array' });
   if (operations.length > maxOperations)
     throw scimErrors.tooMany({ detail: `at most ${maxOperations} operations in one request` });
-  return operations.map((operation, i) => {
+  return operations.flatMap((operation, i): ScimPatchOperation[] => {
     if (!isJsonObject(operation))
       throw scimErrors.invalidSyntax({ detail: `Operations[${i}] must be an object` });
     const op = memberOf(operation, 'op');
@@ -39,8 +39,24 @@ export function patchOperationsOf(body: unknown): ScimPatchOperation[] {
       throw scimErrors.invalidValue({
         detail: `Operations[${i}]: ${name} without a path needs an object value`,
       });
-    return { op: name, ...(path === undefined ? {} : { path }), value } as ScimPatchOperation;
+    if (name === 'remove' || path !== undefined || !isJsonObject(value))
+      return [{ op: name, ...(path === undefined ? {} : { path }), value } as ScimPatchOperation];
+    return pathlessOperations(name, value);
   });
+}
+
+/**
+ * A path-less add or replace as scim-patch applies it. Entra keys its value object by attribute
+ * paths, filters included (`emails[type eq "work"].value`), which scim-patch would silently skip:
+ * each key with a filter becomes an operation of its own with that path.
+ */
+function pathlessOperations(op: 'add' | 'replace', value: JsonObject): ScimPatchOperation[] {
+  const filtered = Object.keys(value).filter((key) => key.includes('['));
+  const rest = Object.fromEntries(Object.entries(value).filter(([key]) => !key.includes('[')));
+  return [
+    ...(Object.keys(rest).length > 0 ? [{ op, value: rest }] : []),
+    ...filtered.map((path) => ({ op, path, value: value[path] })),
+  ];
 }
 
 /** scim-patch's refusal as a SCIM error (its `scimCode` is the scimType). */
