@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { User } from '../src/identity/index.ts';
 import { operatorActor, withOrg } from '../src/platform/index.ts';
-import { createScimGroups } from '../src/scim/groups.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
 import { inject } from './support/http.ts';
 
@@ -146,23 +145,19 @@ describe('admin API: SCIM tokens and group roles', () => {
 
   it('maps a pushed group to roles: its members get them, with source scim', async () => {
     const alice = await world.auth.createUser(acme, 'alice@acme.test', 'Correct-Horse-Battery-9');
-    // Pushed as the directory does, through the Groups use case the SCIM route calls.
-    const groupsResource = createScimGroups({
-      audit: world.core.audit.record,
-      clock: world.core.clock,
-      database: world.core.database,
-      syncUsers: world.auth.groupRoles.syncUsers,
-    });
-    const directory = { type: 'scim_token', id: '01900000-0000-7000-8000-0000000000aa' } as const;
-    const pushed = await groupsResource.create(
-      { orgId: acme, orgSlug: 'acme', actor: directory, base: 'https://vigil.test/scim/v2/acme' },
-      {
+    // Pushed by the directory through SCIM, with its token.
+    const { token } = await world.auth.scimTokens.createInOrg(acme, { name: 'HR' }, operatorActor);
+    const pushed = await inject(world.server.app, '/scim/v2/acme/Groups', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
         displayName: 'Sales',
         members: [{ value: alice.id }],
-      },
-    );
-    const groupId = String(pushed.resource.id);
+      }),
+    });
+    assert.equal(pushed.status, 201, pushed.text);
+    const groupId = String(json(pushed).id);
 
     const groups = await call('GET', `/orgs/${acme}/scim-groups`, admin);
     assert.equal(groups.status, 200, groups.text);
