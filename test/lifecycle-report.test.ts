@@ -58,6 +58,8 @@ describe('deprovisioning SLA report', () => {
       rbac: auth.rbac,
       revokeOAuth: () => Promise.reject(new Error('provider unavailable')),
       onRevokeError: (err) => revocationErrors.push(err),
+      restoreDirectoryRoles: (tx, user, actor) =>
+        auth.groupRoles.syncUsers(tx, user.orgId, [user.id], actor),
     });
   });
   after(() => core.close());

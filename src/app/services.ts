@@ -209,6 +209,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     revokeOAuth: oauth.revokeAllFor,
     onRevokeError: (err, userId) =>
       core.logger.error({ err, userId }, 'revoking OAuth access of a deactivated user failed'),
+    restoreDirectoryRoles: (tx, user, actor) =>
+      groupRoles.syncUsers(tx, user.orgId, [user.id], actor),
   });
   // The SCIM service provider: users from the directory, deactivated through the lifecycle.
   const scim = createScim({

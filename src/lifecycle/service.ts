@@ -39,6 +39,12 @@ export interface LifecycleDeps {
   revokeOAuth(user: { userId: string; orgId: string }, reason: string): Promise<void>;
   /** Where a failed revocation is reported (the status change itself already holds). */
   onRevokeError(err: unknown, userId: string): void;
+  /**
+   * Gives a user active again the roles their SCIM groups map to, in the reactivation's
+   * transaction: a suspension took the directory's roles back, and the directory does not
+   * re-send a membership that never changed (docs/scim.md#groups-and-roles).
+   */
+  restoreDirectoryRoles(tx: Tx, user: User, actor: AuditActor): Promise<unknown>;
 }
 
 /**
@@ -200,8 +206,16 @@ export function createLifecycle(deps: LifecycleDeps) {
      * Lifts a suspension; the user signs in again (nothing that was revoked comes back). The
      * source (an administrator, or the directory's `active: true`) is in the audit event.
      */
-    reactivate: (tx: Tx, userId: string, actor: AuditActor, source: 'admin' | 'scim' = 'admin') =>
-      deps.identity.setStatus(tx, userId, 'active', actor, source),
+    async reactivate(
+      tx: Tx,
+      userId: string,
+      actor: AuditActor,
+      source: 'admin' | 'scim' = 'admin',
+    ): Promise<User> {
+      const user = await deps.identity.setStatus(tx, userId, 'active', actor, source);
+      await deps.restoreDirectoryRoles(tx, user, actor);
+      return user;
+    },
 
     /**
      * The deprovisioning SLA report of a period (docs/lifecycle.md#sla-report); a bad period is

@@ -84,6 +84,12 @@ export const entra = {
     Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
   }),
 
+  /** `PATCH /Users/{id}` enabling the user again (assigned to the app once more). */
+  enableUser: () => ({
+    schemas: [patchOp],
+    Operations: [{ op: 'Replace', path: 'active', value: 'True' }],
+  }),
+
   /** `POST /Groups`: Entra's own group schema beside the core one, and no members yet. */
   createGroup: (displayName: string, externalId: string) => ({
     schemas: [
