@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { reportCsvHeader } from '../src/lifecycle/index.ts';
+import { deprovisioningReportCsvHeader } from '../src/compliance/index.ts';
 import { operatorActor, withOrg } from '../src/platform/index.ts';
 import { cliStore, type Run } from './support/cli.ts';
 
@@ -64,7 +64,7 @@ describe('vigil CLI: the deprovisioning SLA report', () => {
     const csv = await vigil(['lifecycle', 'report', '--org', 'acme', '--format', 'csv']);
     assert.equal(csv.code, 0, csv.stderr);
     const [header, ...rows] = csv.stdout.trimEnd().split('\r\n');
-    assert.equal(header, reportCsvHeader.join(','));
+    assert.equal(header, deprovisioningReportCsvHeader.join(','));
     assert.equal(rows.length, 2);
     assert.match(rows[1] ?? '', /,ada@acme\.test,ada,deprovisioned,admin,/);
     assert.match(rows[1] ?? '', /,operator,cli,cli,.*,24,met$/);

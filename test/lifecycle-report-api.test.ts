@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { deprovisioningReportCsvHeader } from '../src/compliance/index.ts';
 import type { User } from '../src/identity/index.ts';
-import { reportCsvHeader } from '../src/lifecycle/index.ts';
 import { withOrg } from '../src/platform/index.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
 
@@ -106,7 +106,7 @@ describe('admin API: the deprovisioning SLA report', () => {
       `attachment; filename="deprovisioning-report-${from}-${to}.csv"`,
     );
     const [header, ...rows] = csv.text.trimEnd().split('\r\n');
-    assert.equal(header, reportCsvHeader.join(','));
+    assert.equal(header, deprovisioningReportCsvHeader.join(','));
     assert.equal(rows.length, 2);
     assert.match(
       rows[0] ?? '',

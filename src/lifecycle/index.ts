@@ -20,9 +20,7 @@ export {
   type LifecycleDeps,
   type ReportPeriod,
 } from './service.ts';
-export {
-  type DeprovisioningReport,
-  type DeprovisioningReportRow,
-  reportCsv,
-  reportCsvHeader,
+export type {
+  DeprovisioningReport,
+  DeprovisioningReportRow,
 } from './sla-report.ts';

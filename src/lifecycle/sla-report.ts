@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { toCsv } from '../compliance/csv.ts';
 import type { Clock, DeprovisioningSource, Tx } from '../platform/index.ts';
 import {
   type DeprovisioningListRow,
@@ -188,48 +187,4 @@ export function createSlaReport(deps: { clock: Clock; defaultSlaHours: number })
       };
     },
   };
-}
-
-export const reportCsvHeader = [
-  'user_id',
-  'email',
-  'display_name',
-  'status',
-  'source',
-  'requested_at',
-  'requested_by_type',
-  'requested_by_id',
-  'requested_by',
-  'denied_at',
-  'oauth_revoked_at',
-  'completed_at',
-  'duration_seconds',
-  'sla_hours',
-  'outcome',
-];
-
-const isoOrNull = (date: Date | null) => (date === null ? null : date.toISOString());
-
-/** The report's rows as CSV, one line per deactivation (the totals are the JSON's). */
-export function reportCsv(report: DeprovisioningReport): string {
-  return toCsv(
-    reportCsvHeader,
-    report.items.map((i) => [
-      i.user.id,
-      i.user.email,
-      i.user.displayName,
-      i.status,
-      i.source,
-      i.requestedAt.toISOString(),
-      i.requestedBy.type,
-      i.requestedBy.id,
-      i.requestedBy.name,
-      i.deniedAt.toISOString(),
-      isoOrNull(i.oauthRevokedAt),
-      isoOrNull(i.completedAt),
-      i.durationSeconds,
-      i.slaHours,
-      i.outcome,
-    ]),
-  );
 }

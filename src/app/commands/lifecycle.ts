@@ -1,4 +1,5 @@
-import { type DeprovisioningReport, reportCsv } from '../../lifecycle/index.ts';
+import { deprovisioningReportCsv } from '../../compliance/index.ts';
+import type { DeprovisioningReport } from '../../lifecycle/index.ts';
 import { createServices } from '../services.ts';
 import {
   asUsage,
@@ -64,7 +65,7 @@ export const lifecycleCommands: Record<string, Command> = {
       const report = await services.lifecycle
         .deprovisioningReportOf(org.id, period)
         .catch(badPeriod);
-      if (format === 'csv') ctx.stdout.write(reportCsv(report));
+      if (format === 'csv') ctx.stdout.write(deprovisioningReportCsv(report));
       else if (format === 'json') ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else ctx.stdout.write(`${humanReport(report)}\n`);
       return 0;

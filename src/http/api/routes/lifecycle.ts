@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reportCsv } from '../../../lifecycle/index.ts';
+import { deprovisioningReportCsv } from '../../../compliance/index.ts';
 import { defineRoute, isoDate } from '../route.ts';
 
 /**
@@ -71,7 +71,7 @@ export const lifecycleRoutes = [
       );
       if (format === 'json') return { body: report };
       const filename = `deprovisioning-report-${day(report.from)}-${day(report.to)}.csv`;
-      return { type: 'text/csv', body: reportCsv(report), filename };
+      return { type: 'text/csv', body: deprovisioningReportCsv(report), filename };
     },
   }),
 ];
