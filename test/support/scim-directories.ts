@@ -192,12 +192,16 @@ export const okta = {
     Operations: [{ op: 'replace', path: 'members', value: members }],
   }),
 
-  /** `PATCH /Groups/{id}` for a membership change: remove by filter, then add. */
+  /** `PATCH /Groups/{id}` for a membership change: removals by filter, then the additions. */
   moveMembers: (removed: string[], added: { value: string; display: string }[]) => ({
     schemas: [patchOp],
     Operations: [
       ...removed.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })),
-      { op: 'add', path: 'members', value: added },
+      ...(added.length > 0 ? [{ op: 'add', path: 'members', value: added }] : []),
     ],
   }),
+
+  /** The connection test and the group import: the first page of each resource. */
+  firstUsers: () => `/Users?${query({ startIndex: '1', count: '2' })}`,
+  firstGroups: () => `/Groups?${query({ startIndex: '1', count: '100' })}`,
 };
