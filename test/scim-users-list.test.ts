@@ -164,7 +164,7 @@ describe('SCIM Users lists', () => {
     // Out-of-range values are read as RFC 7644 §3.4.2.4 says.
     assert.equal((await page({ startIndex: '0', count: '1' })).Resources[0].id, users.Alice?.id);
     assert.equal((await page({ count: '-3' })).itemsPerPage, 0);
-    for (const bad of [{ count: 'ten' }, { startIndex: '1.5' }]) {
+    for (const bad of [{ count: 'ten' }, { startIndex: '1.5' }] as Record<string, string>[]) {
       const res = await w.scim('GET', `/Users?${query(bad)}`);
       assert.equal(res.status, 400);
       assert.equal(res.json().scimType, 'invalidValue');
