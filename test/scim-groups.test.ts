@@ -406,8 +406,13 @@ describe('SCIM Groups', () => {
         [[{ op: 'remove', path: 'displayName' }], 'mutability'],
         [[{ op: 'add', path: 'members', value: [{ value: olga.id }] }], 'invalidValue'],
         [[{ op: 'remove', path: 'members[display eq "ann"]' }], 'invalidFilter'],
+        [[{ op: 'remove', path: 'members[value eq "ann@acme.test"]' }], 'invalidValue'],
+        [[{ op: 'remove', path: 'members[value eq "ann"' }], 'invalidPath'],
+        [[{ op: 'remove', path: 'members[value eq ]' }], 'invalidFilter'],
         [[{ op: 'replace', path: `members[value eq "${ann.id}"]`, value: {} }], 'invalidPath'],
         [[{ op: 'replace', path: 'displayName', value: 7 }], 'invalidValue'],
+        [[{ op: 'replace', path: 'displayName', value: 'Bell\u0007' }], 'invalidValue'],
+        [[{ op: 'add', path: 'externalId', value: 'x'.repeat(257) }], 'invalidValue'],
       ];
       for (const [operations, scimType] of cases)
         refused(await patch(group.id, operations), 400, scimType);

@@ -1,5 +1,5 @@
 import { type Filter, parse } from 'scim2-parse-filter';
-import { isUuid } from '../platform/index.ts';
+import { isCleanText, isUuid } from '../platform/index.ts';
 import { scimErrors } from './errors.ts';
 import { patchOperationsOf } from './protocol/patch.ts';
 import { isJsonObject, memberOf, scimSchemas } from './protocol/schemas.ts';
@@ -24,8 +24,6 @@ export interface GroupPatchPlan {
   members: { replaceWith: Set<string> | null; add: Set<string>; remove: Set<string> };
 }
 
-const isObject = isJsonObject;
-
 /** Attribute names are case-insensitive and may carry the schema's URN (RFC 7644 §3.10). */
 function attributeName(path: string): string {
   const lowered = path.trim().toLowerCase();
@@ -34,18 +32,18 @@ function attributeName(path: string): string {
 }
 
 function displayNameOf(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 256)
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 256 || !isCleanText(value))
     throw scimErrors.invalidValue({
-      detail: 'displayName must be a non-empty string (at most 256 characters)',
+      detail: 'displayName must be a non-empty string of text (at most 256 characters)',
     });
   return value.trim();
 }
 
 function externalIdOf(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== 'string' || value.length > 256)
+  if (typeof value !== 'string' || value.length > 256 || !isCleanText(value))
     throw scimErrors.invalidValue({
-      detail: 'externalId must be a string (at most 256 characters)',
+      detail: 'externalId must be a string of text (at most 256 characters)',
     });
   return value;
 }
@@ -58,8 +56,8 @@ function externalIdOf(value: unknown): string | null {
 function memberIdsOf(value: unknown): string[] {
   const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
   const ids = list.map((member) => {
-    const id = isObject(member) ? memberOf(member, 'value') : undefined;
-    const type = isObject(member) ? memberOf(member, 'type') : undefined;
+    const id = isJsonObject(member) ? memberOf(member, 'value') : undefined;
+    const type = isJsonObject(member) ? memberOf(member, 'type') : undefined;
     if (typeof id !== 'string')
       throw scimErrors.invalidValue({
         detail: 'each member must be an object with a string value',
@@ -79,7 +77,8 @@ function memberIdsOf(value: unknown): string[] {
 
 /** A POST or PUT body: the Group schema, a display name, and the members. */
 export function groupInputOf(body: unknown): GroupInput {
-  if (!isObject(body)) throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
+  if (!isJsonObject(body))
+    throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
   const schemas = memberOf(body, 'schemas');
   if (
     !Array.isArray(schemas) ||
@@ -101,8 +100,13 @@ function membersNamedBy(filter: Filter): string[] {
     'compValue' in filter &&
     filter.attrPath.toLowerCase() === 'value' &&
     typeof filter.compValue === 'string'
-  )
+  ) {
+    if (!isUuid(filter.compValue))
+      throw scimErrors.invalidValue({
+        detail: `members: ${filter.compValue} is not a user id of this organization`,
+      });
     return [filter.compValue.toLowerCase()];
+  }
   throw scimErrors.invalidFilter({
     detail: 'a members filter may only name members by value eq "<id>", joined with or',
   });
