@@ -136,6 +136,29 @@ describe('console: accessibility', () => {
         { source: 'admin' },
       ),
     );
+    // The directory: a SCIM token it used to push a group with Dana, mapped to Member (so that
+    // the Directory page shows both tables and the assignments a SCIM badge).
+    const scim = await world.auth.scimTokens.createInOrg(
+      world.orgId,
+      { name: 'Entra ID' },
+      { type: 'user', id: owner.user.id },
+    );
+    const pushed = await inject(world.server.app, '/scim/v2/acme/Groups', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Help desk',
+        members: [{ value: world.user.id }],
+      }),
+    });
+    assert.equal(pushed.status, 201, pushed.text);
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.groupRoles.setGroupRoles(tx, world.orgId, String(pushed.json().id), ['member'], {
+        type: 'user',
+        id: owner.user.id,
+      }),
+    );
     ({ id: clientId } = await world.createClient({
       name: 'Billing portal',
       kind: 'web',
@@ -171,6 +194,7 @@ describe('console: accessibility', () => {
       { name: 'a client', path: `${org}/clients/${clientId}` },
       { name: 'API keys', path: `${org}/api-keys` },
       { name: 'leavers (SLA)', path: `${org}/lifecycle` },
+      { name: 'directory (SCIM)', path: `${org}/directory` },
       ...['Password', 'MFA', 'Sessions', 'Lockout'].map((label) => ({
         name: `policies: ${label}`,
         path: `${org}/policies`,
