@@ -14,6 +14,7 @@ import { ApiKeysPage } from './pages/api-keys/ApiKeysPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { ClientDetail } from './pages/clients/ClientDetail.tsx';
 import { ClientsPage } from './pages/clients/ClientsPage.tsx';
+import { DirectoryPage } from './pages/directory/DirectoryPage.tsx';
 import { LifecyclePage } from './pages/lifecycle/LifecyclePage.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
@@ -153,6 +154,9 @@ function SignedIn() {
             )}
             {may(access, ['org.read']) && (
               <Route path="/orgs/:orgId/policies" element={<PoliciesPage access={access} />} />
+            )}
+            {may(access, ['scim.manage']) && (
+              <Route path="/orgs/:orgId/directory" element={<DirectoryPage access={access} />} />
             )}
             <Route
               path="*"

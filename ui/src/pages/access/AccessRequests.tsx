@@ -9,6 +9,7 @@ import { useUserNames } from '../../components/useUserNames.ts';
 import { type AccessRequest, accessApi } from './api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
 import { RequestRole } from './RequestRole.tsx';
+import { SourceBadge } from './SourceBadge.tsx';
 
 type Verdict = 'approve' | 'deny';
 
@@ -116,11 +117,19 @@ function RequestTable({
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td>{r.reason}</Table.Td>
+              <Table.Td>
+                {r.reason}
+                <SourceBadge source={r.source} />
+              </Table.Td>
               <Table.Td>
                 <DateTime value={r.created_at} />
                 <Text size="xs" c="dimmed">
-                  by {r.requested_by ? nameOf(r.requested_by) : 'the operator'}
+                  by{' '}
+                  {r.requested_by
+                    ? nameOf(r.requested_by)
+                    : r.source === 'scim'
+                      ? 'the directory'
+                      : 'the operator'}
                 </Text>
               </Table.Td>
               <Table.Td>

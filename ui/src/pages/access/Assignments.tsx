@@ -9,6 +9,7 @@ import { useUserNames } from '../../components/useUserNames.ts';
 import { AssignRole } from './AssignRole.tsx';
 import { accessApi, type Grant, type RoleDetail } from './api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
+import { SourceBadge } from './SourceBadge.tsx';
 import { type GrantPages, useGrantPages } from './useGrantPages.ts';
 
 /**
@@ -118,11 +119,19 @@ function GrantTable({
                   {roleName(g.roleKey)}
                 </Anchor>
               </Table.Td>
-              <Table.Td>{g.reason}</Table.Td>
+              <Table.Td>
+                {g.reason}
+                <SourceBadge source={g.source} />
+              </Table.Td>
               <Table.Td>
                 <DateTime value={g.grantedAt} />
                 <Text size="xs" c="dimmed">
-                  by {g.grantedBy ? (names.get(g.grantedBy) ?? g.grantedBy) : 'the operator'}
+                  by{' '}
+                  {g.grantedBy
+                    ? (names.get(g.grantedBy) ?? g.grantedBy)
+                    : g.source === 'scim'
+                      ? 'the directory'
+                      : 'the operator'}
                 </Text>
               </Table.Td>
               <Table.Td>

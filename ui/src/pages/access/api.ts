@@ -36,6 +36,8 @@ export interface Grant {
   reason: string;
   grantedAt: string;
   expiresAt: string | null;
+  /** `scim`: the directory's groups gave it, and take it back with them. */
+  source: 'admin' | 'scim';
 }
 
 export interface GrantPage {
@@ -54,6 +56,8 @@ export interface AccessRequest {
   status: 'pending' | 'approved' | 'denied' | 'expired';
   created_at: string;
   expires_at: string;
+  /** `scim`: asked for because of the user's groups in the directory. */
+  source: 'admin' | 'scim';
 }
 
 export interface ConflictRule {
