@@ -247,6 +247,8 @@ describe('Microsoft Entra ID provisioning session, replayed', () => {
     assert.equal(expect(await scim('GET', entra.userProbe(alex.userName)), 200).totalResults, 0);
     const group = expect(await scim('GET', `/Groups/${ids.group}`), 200);
     assert.deepEqual(group.members, []);
+    const listed = expect(await replay.api('GET', '/scim-groups'), 200);
+    assert.equal(listed.items[0].members, 0, 'the owner counts the members SCIM shows');
   });
 
   it('deletes the group: 204, and it is gone from the owner’s list', async () => {

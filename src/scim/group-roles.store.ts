@@ -18,8 +18,11 @@ export async function groupsOf(tx: Tx, orgId: string): Promise<MappedGroupRow[]>
     .select((eb) =>
       eb
         .selectFrom('scim_group_members as m')
+        // Deprovisioned users are invisible to SCIM, in a group's members too.
+        .innerJoin('users as u', 'u.id', 'm.user_id')
         .select(eb.fn.countAll<string>().as('n'))
         .whereRef('m.group_id', '=', 'g.id')
+        .where('u.status', '<>', 'deprovisioned')
         .as('members'),
     )
     .where('g.org_id', '=', orgId)
