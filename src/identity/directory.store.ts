@@ -2,7 +2,10 @@ import { type Selectable, sql } from 'kysely';
 import type { Tx, UsersTable } from '../platform/index.ts';
 
 /** A user with what the directory says of them (migration 0018's columns). */
-export type DirectoryUserRow = Omit<Selectable<UsersTable>, 'search_text'>;
+export type DirectoryUserRow = Omit<
+  Selectable<UsersTable>,
+  'search_text' | 'email_key' | 'user_name_key'
+>;
 
 const directoryColumns = [
   'id',
@@ -63,7 +66,8 @@ export async function updateDirectoryUser(
 
 /**
  * Whether another user of the organization has this email, or this SCIM userName (both compared
- * ignoring case; the userName is coalesce(user_name, email), migration 0018).
+ * ignoring case; the userName is coalesce(user_name, email), migration 0018), through their
+ * stored lowered values, which an index serves under row-level security (migration 0019).
  */
 export async function takenBy(
   tx: Tx,
@@ -74,12 +78,12 @@ export async function takenBy(
   let query = tx
     .selectFrom('users')
     .select([
-      sql<boolean>`lower(email) = lower(${wanted.email})`.as('email'),
-      sql<boolean>`lower(coalesce(user_name, email)) = lower(${wanted.userName})`.as('user_name'),
+      sql<boolean>`email_key = lower(${wanted.email})`.as('email'),
+      sql<boolean>`user_name_key = lower(${wanted.userName})`.as('user_name'),
     ])
     .where('org_id', '=', orgId)
     .where(
-      sql<boolean>`(lower(email) = lower(${wanted.email}) OR lower(coalesce(user_name, email)) = lower(${wanted.userName}))`,
+      sql<boolean>`(email_key = lower(${wanted.email}) OR user_name_key = lower(${wanted.userName}))`,
     );
   if (exceptId) query = query.where('id', '<>', exceptId);
   const rows = await query.limit(2).execute();

@@ -28,6 +28,7 @@ export async function insertUser(tx: Tx, row: UserRow): Promise<void> {
   await tx.insertInto('users').values(row).execute();
 }
 
+/** By the stored lowered email, which an index serves under row-level security (migration 0019). */
 export function findUserByEmail(
   tx: Tx,
   orgId: string,
@@ -37,7 +38,7 @@ export function findUserByEmail(
     .selectFrom('users')
     .selectAll()
     .where('org_id', '=', orgId)
-    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .where(sql<boolean>`email_key = lower(${email})`)
     .executeTakeFirst();
 }
 
@@ -96,7 +97,7 @@ const candidatesStatement = (bySlug: boolean) =>
           'organizations.name as org_name',
           'organizations.status as org_status',
         ])
-        .where(sql<boolean>`lower(users.email) = lower(${p.email})`)
+        .where(sql<boolean>`users.email_key = lower(${p.email})`)
         .orderBy('organizations.slug')
         .limit(maxSignInCandidates);
       if (bySlug) q = q.where('organizations.slug', '=', p.orgSlug);

@@ -23,6 +23,10 @@ export interface UserDirectoryColumns {
   end_at: Optional<Date>;
   last_sign_in_at: Optional<Date>;
   dormancy_warned_at: Optional<Date>;
+  /** lower(email), stored (migration 0019): lookups ignoring case that an index serves. */
+  email_key: ColumnType<string, never, never>;
+  /** lower(coalesce(user_name, email)), stored (migration 0019). */
+  user_name_key: ColumnType<string, never, never>;
 }
 
 export interface ScimTokensTable {
