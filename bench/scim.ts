@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
 import { createServices, type Services } from '../src/app/services.ts';
 import { type Database, operatorActor, withOrg } from '../src/platform/index.ts';
 import { startNode } from '../test/support/nodes.ts';
 import { freePort } from '../test/support/oidc.ts';
-import { serverCoreCount, splitCores } from './cores.ts';
+import { cpuSpent, cpuTime, serverCoreCount, splitCores } from './cores.ts';
 import { startLoadGenerator, startPinnedServer } from './server.ts';
 import { fmt, option } from './support.ts';
 
@@ -86,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     );
     await bench.pinBackends();
     try {
-      await creates(client, clients, seconds);
+      await creates(client, core.database, clients, seconds);
       await deprovisionings(client, services, core.database, org.id, leaverCount);
     } finally {
       await client.stop();
@@ -101,17 +103,49 @@ type Client = {
   round(round: CreateRound | LeaverRound): Promise<unknown>;
 };
 
-async function creates(client: Client, clients: number, seconds: number) {
+/** CPU milliseconds of each PostgreSQL backend serving the benchmark's database, by pid. */
+async function backendCpu(database: Database): Promise<Map<number, number>> {
+  const { rows } = await sql<{ pid: number }>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(database.db);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms.
+    if (stat) out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return out;
+}
+
+/**
+ * CPU milliseconds while `work` ran: this process (node A), and the PostgreSQL backends of this
+ * database only (other databases' backends on a shared server are not this run's).
+ */
+async function cpuOf<T>(database: Database, work: () => Promise<T>) {
+  const [node, db] = [cpuTime(), await backendCpu(database)];
+  const result = await work();
+  const spent = cpuSpent(node, cpuTime());
+  spent.delete('postgres');
+  let postgres = 0;
+  for (const [pid, ms] of await backendCpu(database)) postgres += ms - (db.get(pid) ?? 0);
+  return { result, nodeMs: [...spent.values()].reduce((a, b) => a + b, 0), postgresMs: postgres };
+}
+
+async function creates(client: Client, database: Database, clients: number, seconds: number) {
   const round = async (api: 'scim' | 'admin', tag: string, length = seconds) => {
-    const { done } = (await client.round({
-      kind: 'creates',
-      api,
-      clients,
-      seconds: length,
-      ramp: 1,
-      tag,
-    })) as { done: number };
-    return done / length;
+    const { result, nodeMs, postgresMs } = await cpuOf(
+      database,
+      async () =>
+        (await client.round({ kind: 'creates', api, clients, seconds: length, ramp: 1, tag })) as {
+          done: number;
+          created: number;
+        },
+    );
+    // CPU over the whole round (ramp included) per user created in it.
+    return {
+      rate: result.done / length,
+      cpu: `node A ${(nodeMs / result.created).toFixed(2)} ms, PostgreSQL ${(postgresMs / result.created).toFixed(2)} ms`,
+    };
   };
   // Warm-up: code compiled, connections open, both paths run once.
   await round('admin', 'warm-admin', 2);
@@ -120,9 +154,9 @@ async function creates(client: Client, clients: number, seconds: number) {
   for (const pass of [1, 2]) {
     const admin = await round('admin', `admin${pass}`);
     const scim = await round('scim', `scim${pass}`);
-    rates.push({ admin, scim });
+    rates.push({ admin: admin.rate, scim: scim.rate });
     console.log(
-      `creates, pass ${pass}: SCIM ${fmt(scim)}/s, admin API ${fmt(admin)}/s (baseline), ratio ${(scim / admin).toFixed(2)}`,
+      `creates, pass ${pass}: SCIM ${fmt(scim.rate)}/s (CPU each: ${scim.cpu}), admin API ${fmt(admin.rate)}/s (baseline; ${admin.cpu}), ratio ${(scim.rate / admin.rate).toFixed(2)}`,
     );
   }
   const mean = (pick: (r: { admin: number; scim: number }) => number) =>
