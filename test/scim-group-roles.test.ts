@@ -287,4 +287,45 @@ describe('SCIM groups mapped to roles', () => {
     assert.deepEqual(cleared.group.roleKeys, []);
     assert.ok(!(await holdings(carol)).includes('member:scim'));
   });
+  it('keeps a sync going when a concurrent one granted the role first, or an expired grant awaits the sweep', async () => {
+    const frank = await auth.createUser(acme, 'frank@acme.test', 'Correct-Horse-Battery-9');
+    await inAcme((tx) =>
+      auth.identity.setStatus(tx, frank.id, 'suspended', operatorActor, 'admin'),
+    );
+    const qa = await pushGroup('QA', [frank]);
+    await map(qa.id, ['member']);
+    assert.deepEqual(await holdings(frank), [], 'suspended: nothing granted');
+    await inAcme((tx) => auth.identity.setStatus(tx, frank.id, 'active', operatorActor, 'admin'));
+    // Two requests of the directory at once (Entra sends them in parallel), each syncing Frank.
+    const syncs = await Promise.all(
+      [1, 2].map(() => inAcme((tx) => auth.groupRoles.syncUsers(tx, acme, [frank.id], directory))),
+    );
+    assert.deepEqual(await holdings(frank), ['member:scim']);
+    assert.equal(
+      syncs.reduce((n, s) => n + s.assigned, 0),
+      1,
+    );
+
+    // An administrator's grant that expired but is not swept yet blocks nothing.
+    const gina = await auth.createUser(acme, 'gina@acme.test', 'Correct-Horse-Battery-9');
+    await inAcme((tx) =>
+      auth.rbac.assign(
+        tx,
+        {
+          orgId: acme,
+          userId: gina.id,
+          roleKey: 'org-auditor',
+          reason: 'quarter audit',
+          expiresAt: new Date(clock.now().getTime() + 60_000),
+        },
+        null,
+        operatorActor,
+      ),
+    );
+    clock.advance(120_000);
+    const audits = await pushGroup('Auditors', [gina]);
+    const { sync } = await map(audits.id, ['org-auditor']);
+    assert.deepEqual(sync, { assigned: 0, requested: 0, removed: 0, withdrawn: 0, refused: 0 });
+    assert.deepEqual(await holdings(gina), ['org-auditor:admin']);
+  });
 });

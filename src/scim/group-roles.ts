@@ -94,13 +94,16 @@ export function createGroupRoles(deps: GroupRolesDeps) {
     roleKey: string,
     groups: string[],
     actor: AuditActor,
-  ): Promise<'assigned' | 'requested' | 'refused'> {
+  ): Promise<'assigned' | 'requested' | 'refused' | 'held'> {
     const reason = `Member of ${groupsPhrase(groups)}`;
     try {
       const input = { orgId, userId, roleKey, reason, source: 'scim' as const };
       const outcome = await rbac.assign(tx, input, null, actor);
       return outcome.status === 'assigned' ? 'assigned' : 'requested';
     } catch (err) {
+      // A concurrent sync of the same user (directories send requests in parallel) committed the
+      // assignment first, or an expired one awaits the sweep: the user holds the role already.
+      if (isAppError(err) && err.code === 'rbac.already_assigned') return 'held';
       // Refused before any write (rbac checks first), so the transaction goes on: the membership
       // stands, the role is not granted, and the audit log says why.
       if (!isAppError(err) || !refusalCodes.has(err.code)) throw err;
@@ -129,8 +132,13 @@ export function createGroupRoles(deps: GroupRolesDeps) {
     for (const held of grants.held) {
       if (held.source !== 'scim' || desired.has(held.roleKey)) continue;
       const reason = 'SCIM: no group of the user maps to this role any more';
-      await rbac.unassign(tx, orgId, userId, held.roleKey, reason, actor);
-      outcome.removed++;
+      try {
+        await rbac.unassign(tx, orgId, userId, held.roleKey, reason, actor);
+        outcome.removed++;
+      } catch (err) {
+        // A concurrent sync removed it first (rbac found no row: nothing was written).
+        if (!isAppError(err) || err.code !== 'rbac.not_assigned') throw err;
+      }
     }
     const stale = grants.pending.filter((r) => r.source === 'scim' && !desired.has(r.roleKey));
     outcome.withdrawn += await rbac.withdrawRequests(
@@ -144,9 +152,7 @@ export function createGroupRoles(deps: GroupRolesDeps) {
       if (grants.held.some((h) => h.roleKey === roleKey)) continue;
       if (grants.pending.some((r) => r.roleKey === roleKey)) continue;
       const result = await grantFromScim(tx, orgId, userId, roleKey, groups, actor);
-      outcome[
-        result === 'assigned' ? 'assigned' : result === 'requested' ? 'requested' : 'refused'
-      ]++;
+      if (result !== 'held') outcome[result]++;
     }
   }
 
