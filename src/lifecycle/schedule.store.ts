@@ -39,9 +39,7 @@ export function findUserByIdOrEmail(tx: Tx, idOrEmail: string): Promise<Schedule
   const q = tx.selectFrom('users').select(scheduledColumns);
   const email = idOrEmail.toLowerCase();
   return (
-    isUuid(idOrEmail)
-      ? q.where('id', '=', idOrEmail)
-      : q.where(sql<string>`lower(email)`, '=', email)
+    isUuid(idOrEmail) ? q.where('id', '=', idOrEmail) : q.where('email_key', '=', email)
   ).executeTakeFirst();
 }
 
