@@ -22,12 +22,21 @@ const same = (a: Settings, b: Settings) =>
     (key) => JSON.stringify(a[key]) === JSON.stringify(b[key]),
   );
 
+/** Whether this kind's settings name their preset (the password policy's do; the lifecycle's do not). */
+const namesPreset = (presets: Preset[]) => presets.some((p) => 'preset' in p.policy);
+
+/** The preset the draft is: the one it names, or, where settings name none, the one it equals. */
+function presetOf(draft: Settings, presets: Preset[]): Preset | undefined {
+  if (draft.preset !== undefined) return presets.find((p) => p.name === draft.preset);
+  return presets.find((p) => same(p.policy, draft));
+}
+
 /**
  * What saving `draft` sends: a preset's name when the draft is that preset untouched (the API
  * then stores the preset's settings), otherwise every setting.
  */
 function changeOf(draft: Settings, presets: Preset[]): PolicyChange {
-  const preset = presets.find((p) => p.name === draft.preset);
+  const preset = presetOf(draft, presets);
   return preset && same(preset.policy, draft) ? { preset: preset.name } : draft;
 }
 
@@ -71,7 +80,8 @@ export function PolicyForm({
 
   function pickPreset(name: string) {
     const preset = presets.find((p) => p.name === name);
-    setDraft((d) => (preset ? preset.policy : { ...d, preset: custom }));
+    // Settings that name no preset are custom by their values alone.
+    setDraft((d) => (preset ? preset.policy : namesPreset(presets) ? { ...d, preset: custom } : d));
   }
 
   function review(event: FormEvent) {
@@ -111,7 +121,7 @@ export function PolicyForm({
               ...presets.map((p) => ({ value: p.name, label: p.name })),
               { value: custom, label: 'custom' },
             ]}
-            value={String(draft.preset ?? custom)}
+            value={presetOf(draft, presets)?.name ?? custom}
             onChange={(e) => pickPreset(e.currentTarget.value)}
             error={fieldError(refusal, 'preset')}
           />

@@ -1,6 +1,6 @@
 import { request } from '../../api.ts';
 
-export type PolicyKind = 'password' | 'mfa' | 'session' | 'lockout';
+export type PolicyKind = 'password' | 'mfa' | 'session' | 'lockout' | 'lifecycle';
 
 /** A policy's settings as the API answers them; `fields.ts` says what each one is. */
 export type Settings = Record<string, unknown>;

@@ -17,6 +17,7 @@ export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean
   { kind: 'mfa', label: 'MFA', hasPresets: false },
   { kind: 'session', label: 'Sessions', hasPresets: false },
   { kind: 'lockout', label: 'Lockout', hasPresets: false },
+  { kind: 'lifecycle', label: 'Lifecycle', hasPresets: true },
 ];
 
 /** Each kind's settings (docs/authentication.md), in the order the form shows them. */
@@ -109,6 +110,27 @@ export const fieldsOf: Record<PolicyKind, Field[]> = {
       label: 'Locked until an administrator unlocks, after this many locks',
       type: 'number',
       whenEmpty: 'never',
+    },
+  ],
+  lifecycle: [
+    {
+      key: 'dormantDays',
+      label: 'Suspend accounts unused for (days)',
+      description: 'Since the last sign-in, or since creation for a user who never signed in',
+      type: 'number',
+      whenEmpty: 'never',
+    },
+    {
+      key: 'warnDays',
+      label: 'Warn the user and the administrators before (days)',
+      description: 'By mail, once; a sign-in keeps the account (0: no warning)',
+      type: 'number',
+    },
+    {
+      key: 'slaHours',
+      label: 'Deprovisioning SLA (hours)',
+      description: 'Within this time a leaver must have lost every access (the leavers report)',
+      type: 'number',
     },
   ],
 };

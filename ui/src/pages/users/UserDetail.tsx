@@ -7,6 +7,7 @@ import { DateTime } from '../../components/DateTime.tsx';
 import { Unreachable } from '../../components/Unreachable.tsx';
 import { type UserRecord, usersApi } from './api.ts';
 import { DevicesList, FactorsList, SessionsList } from './CredentialLists.tsx';
+import { EndDateCard } from './EndDateCard.tsx';
 import { ProfileForm } from './ProfileForm.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { UserActions } from './UserActions.tsx';
@@ -77,6 +78,11 @@ export function UserDetail({ access }: { access: Access }) {
       {access.permissions.has('users.write') && body.status !== 'deprovisioned' && (
         <ProfileForm user={user} onSaved={setUser} />
       )}
+      <EndDateCard
+        user={body}
+        canChange={access.permissions.has('users.deactivate')}
+        onChanged={acted}
+      />
       <FactorsList orgId={orgId} userId={userId} changes={changes} />
       <SessionsList orgId={orgId} userId={userId} changes={changes} />
       <DevicesList orgId={orgId} userId={userId} changes={changes} />

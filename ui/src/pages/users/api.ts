@@ -54,6 +54,11 @@ export interface TrustedDevice {
   userAgent: string | null;
 }
 
+export interface EndDate {
+  userId: string;
+  endAt: string | null;
+}
+
 export type StatusChange = 'suspend' | 'reactivate' | 'deprovision';
 
 /** Users per page of the list. */
@@ -110,4 +115,10 @@ export const usersApi = {
     (await request<{ items: TrustedDevice[] }>(`${user(orgId, userId)}/devices`)).body.items,
   revokeDevices: (orgId: string, userId: string) =>
     post<{ revoked: number }>(`${user(orgId, userId)}/devices/revoke`),
+  /** The scheduled end (an instant, or null): the lifecycle schedule deprovisions the user then. */
+  endDate: async (orgId: string, userId: string) =>
+    (await request<EndDate>(`${user(orgId, userId)}/end-date`)).body,
+  setEndDate: async (orgId: string, userId: string, endAt: string | null) =>
+    (await request<EndDate>(`${user(orgId, userId)}/end-date`, { method: 'PUT', body: { endAt } }))
+      .body,
 };
