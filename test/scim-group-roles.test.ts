@@ -328,4 +328,19 @@ describe('SCIM groups mapped to roles', () => {
     assert.deepEqual(sync, { assigned: 0, requested: 0, removed: 0, withdrawn: 0, refused: 0 });
     assert.deepEqual(await holdings(gina), ['org-auditor:admin']);
   });
+  it('a suspension through the lifecycle ends the SCIM roles and pending requests; a reactivation gives them back', async () => {
+    const hal = await auth.createUser(acme, 'hal@acme.test', 'Correct-Horse-Battery-9');
+    const ops = await pushGroup('On call', [hal]);
+    await map(ops.id, ['member', 'org-admin']);
+    assert.deepEqual(await holdings(hal), ['member:scim']);
+    assert.equal((await pending(hal)).length, 1);
+    await inAcme((tx) =>
+      auth.lifecycle.deactivate(tx, hal.id, 'suspended', directory, { source: 'scim' }),
+    );
+    assert.deepEqual(await holdings(hal), []);
+    assert.deepEqual(await pending(hal), []);
+    await inAcme((tx) => auth.lifecycle.reactivate(tx, hal.id, directory, 'scim'));
+    assert.deepEqual(await holdings(hal), ['member:scim']);
+    assert.equal((await pending(hal))[0]?.source, 'scim');
+  });
 });
