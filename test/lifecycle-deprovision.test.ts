@@ -116,7 +116,12 @@ describe('every deactivation takes the one path', () => {
     );
   const recordsOf = (userId: string) =>
     withOrg(world.core.database, world.orgId, (tx) =>
-      tx.selectFrom('deprovisionings').selectAll().where('user_id', '=', userId).execute(),
+      tx
+        .selectFrom('deprovisionings')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('denied_at')
+        .execute(),
     );
   const eventsOf = (userId: string, action: string) =>
     withPlatform(world.core.database, (tx) =>
@@ -203,18 +208,29 @@ describe('every deactivation takes the one path', () => {
     });
   }
 
-  it('a refused deactivation leaves no record and changes nothing', async () => {
+  it('records each change of status once: a repeated request and a refused one add nothing', async () => {
     const s = await leaverSignedIn('twice@acme.test');
     const path = `/orgs/${world.orgId}/users/${s.user.id}`;
+    assert.equal((await call('POST', `${path}/suspend`, adminToken)).status, 200);
+    // The directory sends active:false again: signed out again, no second leaver.
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.lifecycle.deactivate(tx, s.user.id, 'suspended', operatorActor, {
+        source: 'scim',
+      }),
+    );
     assert.equal((await call('POST', `${path}/deprovision`, adminToken)).status, 200);
     const again = await call('POST', `${path}/suspend`, adminToken);
     assert.equal(again.status, 409, again.text);
     assert.equal(again.json().code, 'user.deprovisioned');
     const records = await recordsOf(s.user.id);
     assert.deepEqual(
-      records.map((r) => r.status),
-      ['deprovisioned'],
+      records.map((r) => [r.status, r.source]),
+      [
+        ['suspended', 'admin'],
+        ['deprovisioned', 'admin'],
+      ],
     );
+    for (const r of records) assert.ok(r.oauth_revoked_at, 'each completed');
   });
 
   it('reactivation is audited with its source and before/after, and a joiner with the account after', async () => {

@@ -87,6 +87,36 @@ export function createLifecycle(deps: LifecycleDeps) {
     defaultSlaHours: defaultLifecyclePolicy.slaHours,
   });
 
+  /**
+   * The deprovisioning record of a deactivation in `tx` (its `denied_at` is now: the commit that
+   * ends sessions, cookies, keys and roles), and what sets its `oauth_revoked_at` afterwards, in
+   * a small transaction of its own: the deactivation stands whether or not that is recorded.
+   */
+  async function record(
+    tx: Tx,
+    user: User,
+    status: 'suspended' | 'deprovisioned',
+    actor: AuditActor,
+    request: DeactivationRequest,
+  ): Promise<() => Promise<void>> {
+    const now = deps.clock.now();
+    const id = newId(now.getTime());
+    await insertDeprovisioning(tx, {
+      id,
+      org_id: user.orgId,
+      user_id: user.id,
+      status,
+      source: request.source,
+      requested_at: request.requestedAt ?? now,
+      actor_type: actor.type,
+      actor_id: actor.id ?? null,
+      actor_label: await actorLabel(tx, actor),
+      denied_at: now,
+    });
+    return () =>
+      withOrg(deps.database, user.orgId, (done) => markOAuthRevoked(done, id, deps.clock.now()));
+  }
+
   async function signOutEverywhere(
     tx: Tx,
     user: User,
@@ -169,29 +199,14 @@ export function createLifecycle(deps: LifecycleDeps) {
       actor: AuditActor,
       request: DeactivationRequest,
     ): Promise<User> {
-      const { source } = request;
-      const user = await deps.identity.setStatus(tx, userId, status, actor, source);
-      const now = deps.clock.now();
-      const record = {
-        id: newId(now.getTime()),
-        org_id: user.orgId,
-        user_id: userId,
-        status,
-        source,
-        requested_at: request.requestedAt ?? now,
-        actor_type: actor.type,
-        actor_id: actor.id ?? null,
-        actor_label: await actorLabel(tx, actor),
-        denied_at: now,
-      };
-      await insertDeprovisioning(tx, record);
+      const before = await deps.identity.findUser(tx, userId);
+      const user = await deps.identity.setStatus(tx, userId, status, actor, request.source);
+      // A repeated request (the directory sends `active: false` again) signs out again but is
+      // no new leaver: only a change of status is recorded for the SLA report.
+      const recordRevoked =
+        before?.status === status ? undefined : await record(tx, user, status, actor, request);
       const session = status === 'deprovisioned' ? 'deprovisioned' : 'admin';
       const revocation = `user_${status}`;
-      // Its own small transaction: the deactivation stands whether or not this is recorded.
-      const recordRevoked = () =>
-        withOrg(deps.database, user.orgId, (done) =>
-          markOAuthRevoked(done, record.id, deps.clock.now()),
-        );
       await signOutEverywhere(tx, user, { session, revocation }, actor, recordRevoked);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role. A suspended user keeps an administrator's grants for when they
