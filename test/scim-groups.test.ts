@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { User } from '../src/identity/index.ts';
-import { withPlatform } from '../src/platform/index.ts';
+import { operatorActor, type Tx, withOrg, withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import type { Response } from './support/http.ts';
 import { type ScimWorld, startScimWorld } from './support/scim.ts';
@@ -471,6 +471,34 @@ describe('SCIM Groups', () => {
       assert.deepEqual(names, ['displayName', 'members']);
       const one = (await world.scim('GET', '/ResourceTypes/Group')).json();
       assert.equal(one.name, 'Group');
+    });
+
+    it('gives a user an administrator reactivates their groups’ roles back', async () => {
+      const { services } = world;
+      const acme = world.orgs.acme;
+      const dave = await authServices(world.core).createUser(acme, 'dave@acme.test', password);
+      const group = await createGroup('Auditors', [dave]);
+      const inAcme = <T>(fn: (tx: Tx) => Promise<T>) => withOrg(world.core.database, acme, fn);
+      const roles = () =>
+        inAcme(async (tx) =>
+          (
+            await tx
+              .selectFrom('role_assignments')
+              .select(['role_key', 'source'])
+              .where('user_id', '=', dave.id)
+              .execute()
+          ).map((r) => `${r.role_key}:${r.source}`),
+        );
+      await inAcme((tx) =>
+        services.groupRoles.setGroupRoles(tx, acme, group.id, ['org-auditor'], operatorActor),
+      );
+      assert.deepEqual(await roles(), ['org-auditor:scim']);
+      await inAcme((tx) =>
+        services.lifecycle.deactivate(tx, dave.id, 'suspended', operatorActor, { source: 'admin' }),
+      );
+      assert.deepEqual(await roles(), []);
+      await inAcme((tx) => services.lifecycle.reactivate(tx, dave.id, operatorActor));
+      assert.deepEqual(await roles(), ['org-auditor:scim']);
     });
 
     it('shows a user’s groups, read-only, in the User resource', async () => {
