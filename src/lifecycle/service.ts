@@ -210,7 +210,8 @@ export function createLifecycle(deps: LifecycleDeps) {
       await signOutEverywhere(tx, user, { session, revocation }, actor, recordRevoked);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role. A suspended user keeps an administrator's grants for when they
-      // come back, but not the directory's: those follow group membership, which it re-sends.
+      // come back, but not the directory's: those follow group membership, and `reactivate`
+      // gives them back (restoreDirectoryRoles).
       if (status === 'deprovisioned')
         await deps.rbac.unassignAll(tx, userId, 'deprovisioned', actor);
       else await deps.rbac.unassignBySource(tx, userId, 'scim', 'suspended', actor);
