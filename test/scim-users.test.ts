@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { operatorActor } from '../src/platform/index.ts';
+import { newId, operatorActor, withOrg } from '../src/platform/index.ts';
 import { type ScimWorld, scimJson, startScimWorld } from './support/scim.ts';
 import { coreUser, enterpriseUser, patchOp } from './support/scim-directories.ts';
 
@@ -78,7 +78,8 @@ describe('SCIM Users', () => {
     const [created] = await w.events('user.created', user.id);
     assert.equal(created?.actorType, 'scim_token');
     assert.equal(created?.details.source, 'scim');
-    assert.equal((created?.details.after as Record<string, unknown>).department, 'Engineering');
+    const after = created?.details.after as Record<string, unknown> | undefined;
+    assert.equal(after?.department, 'Engineering');
   });
 
   it('stores no userName that only repeats the email, and derives the display name', async () => {
@@ -338,6 +339,43 @@ describe('SCIM Users', () => {
       token: w.tokens.globex,
     });
     assert.equal(back.status, 200);
+  });
+
+  it('shows the groups a user is a member of, read-only: a PUT without them leaves them', async () => {
+    const user = await create();
+    const groupId = newId();
+    const now = new Date();
+    await withOrg(w.core.database, w.orgs.acme, async (tx) => {
+      await tx
+        .insertInto('scim_groups')
+        .values({
+          id: groupId,
+          org_id: w.orgs.acme,
+          display_name: 'Engineers',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await tx
+        .insertInto('scim_group_members')
+        .values({ org_id: w.orgs.acme, group_id: groupId, user_id: user.id, added_at: now })
+        .execute();
+    });
+    const expected = [
+      {
+        value: groupId,
+        display: 'Engineers',
+        $ref: user.meta.location.replace(/Users\/.*$/, `Groups/${groupId}`),
+        type: 'direct',
+      },
+    ];
+    assert.deepEqual((await w.scim('GET', `/Users/${user.id}`)).json().groups, expected);
+    const listed = await w.scim('GET', `/Users?filter=${encodeURIComponent(`id eq "${user.id}"`)}`);
+    assert.deepEqual(listed.json().Resources[0].groups, expected);
+    const body = { ...newUser(), userName: user.userName, emails: user.emails, groups: [] };
+    const put = await w.scim('PUT', `/Users/${user.id}`, body);
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual(put.json().groups, expected);
   });
 
   it('answers an unknown SCIM path with a SCIM 404', async () => {
