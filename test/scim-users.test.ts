@@ -126,6 +126,35 @@ describe('SCIM Users', () => {
     assert.equal(await userCount(), before);
   });
 
+  it('keeps a directory userName from becoming another user’s email (an administrator’s create or change)', async () => {
+    const pushed = await create({ userName: `upn${n}@corp.example` });
+    const taken = (err: unknown) => (err as { code?: string }).code === 'user.user_name_taken';
+    await assert.rejects(
+      withOrg(w.core.database, w.orgs.acme, (tx) =>
+        w.services.identity.createUser(
+          tx,
+          w.orgs.acme,
+          { email: pushed.userName, displayName: 'Other' },
+          operatorActor,
+        ),
+      ),
+      taken,
+    );
+    const other = await create();
+    await assert.rejects(
+      withOrg(w.core.database, w.orgs.acme, (tx) =>
+        w.services.identity.updateUser(
+          tx,
+          other.id,
+          { email: pushed.userName.toUpperCase() },
+          operatorActor,
+        ),
+      ),
+      taken,
+    );
+    assert.equal((await w.stored(other.id)).email, other.emails[0].value);
+  });
+
   it('answers bad JSON with invalidSyntax, other media types with 415, plain JSON like SCIM JSON', async () => {
     const headers = { 'content-type': scimJson };
     const bad = await w.scim('POST', '/Users', undefined, { headers });

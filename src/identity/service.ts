@@ -13,6 +13,7 @@ import {
   withOrg,
   withPlatform,
 } from '../platform/index.ts';
+import { takenBy } from './directory.store.ts';
 import { identityErrors } from './errors.ts';
 import * as store from './store.ts';
 
@@ -85,6 +86,17 @@ export interface IdentityDeps {
   clock: Clock;
 }
 
+/**
+ * Refuses an email another user of the organization has, as their email or as their directory
+ * userName (SCIM's, unique like the email: a user pushed with the UPN `ann@corp.example` holds
+ * that name even if their email is another).
+ */
+async function refuseTaken(tx: Tx, orgId: string, email: string, exceptId: string | null) {
+  const taken = await takenBy(tx, orgId, { email, userName: email }, exceptId);
+  if (taken.email) throw identityErrors.emailTaken();
+  if (taken.userName) throw identityErrors.userNameTaken();
+}
+
 export function createIdentityService(deps: IdentityDeps) {
   return {
     async createUser(
@@ -94,9 +106,7 @@ export function createIdentityService(deps: IdentityDeps) {
       actor: AuditActor,
     ): Promise<User> {
       const data = parseInput(userInput, input, identityErrors.userInvalid);
-      if (await store.findUserByEmail(tx, orgId, data.email)) {
-        throw identityErrors.emailTaken();
-      }
+      await refuseTaken(tx, orgId, data.email, null);
       const now = deps.clock.now();
       const row: store.UserRow = {
         id: newId(now.getTime()),
@@ -142,10 +152,8 @@ export function createIdentityService(deps: IdentityDeps) {
       if (row.status === 'deprovisioned') throw identityErrors.userDeprovisioned();
       const before = { email: row.email, displayName: row.display_name };
       const after = { ...before, ...changes };
-      if (after.email.toLowerCase() !== before.email.toLowerCase()) {
-        if (await store.findUserByEmail(tx, row.org_id, after.email))
-          throw identityErrors.emailTaken();
-      }
+      if (after.email.toLowerCase() !== before.email.toLowerCase())
+        await refuseTaken(tx, row.org_id, after.email, userId);
       const next = {
         ...row,
         email: after.email,
