@@ -27,9 +27,13 @@ const userSelection = [
 export const userFilterColumns: FilterColumns = {
   id: sql.ref('users.id'),
   externalid: sql.ref('users.external_id'),
-  username: sql`coalesce(users.user_name, users.email)`,
+  // Okta looks every user up by userName eq: through the stored lowered values (migration 0019).
+  username: {
+    value: sql`coalesce(users.user_name, users.email)`,
+    lowered: sql.ref('users.user_name_key'),
+  },
   displayname: sql.ref('users.display_name'),
-  'emails.value': sql.ref('users.email'),
+  'emails.value': { value: sql.ref('users.email'), lowered: sql.ref('users.email_key') },
   'name.givenname': sql.ref('users.given_name'),
   'name.familyname': sql.ref('users.family_name'),
   active: sql`(users.status = 'active')`,

@@ -1,23 +1,34 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { ScimFilter } from './filter.ts';
 
-/** The SQL expression of each attribute a filter may name (the keys of its FilterAttributes). */
-export type FilterColumns = Readonly<Record<string, Expression<unknown>>>;
+/**
+ * The SQL expression of each attribute a filter may name (the keys of its FilterAttributes). A
+ * string attribute may also name a stored lowered copy of itself (`lowered`): comparisons that
+ * ignore case then use it, which an index can serve under row-level security, where `lower()`
+ * applied to the row cannot be (migration 0019).
+ */
+export type FilterColumns = Readonly<
+  Record<string, Expression<unknown> | { value: Expression<unknown>; lowered: Expression<unknown> }>
+>;
+
+type Column = FilterColumns[string];
+const expressionOf = (column: Column) => ('lowered' in column ? column.value : column);
 
 /** A LIKE pattern's fragment that matches `text` literally. */
 const literal = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 function comparison(
   filter: Extract<ScimFilter, { value: unknown }>,
-  column: Expression<unknown>,
+  given: Column,
 ): RawBuilder<SqlBool> {
   const { op, type, value } = filter;
+  const column = expressionOf(given);
   if (value === null)
     return op === 'eq' ? sql<SqlBool>`${column} IS NULL` : sql<SqlBool>`${column} IS NOT NULL`;
   // A uuid column compared as text: a value that is no uuid matches nothing instead of failing.
   const left = type === 'id' ? sql`${column}::text` : column;
   if (type === 'string') {
-    const lower = sql`lower(${left})`;
+    const lower = 'lowered' in given ? given.lowered : sql`lower(${left})`;
     const text = String(value);
     switch (op) {
       case 'eq':
@@ -68,12 +79,12 @@ export function filterSql(filter: ScimFilter, columns: FilterColumns): RawBuilde
     case 'not':
       return sql<SqlBool>`NOT coalesce(${filterSql(filter.filter, columns)}, false)`;
     case 'pr': {
-      const column = columns[filter.attribute] as Expression<unknown>;
+      const column = expressionOf(columns[filter.attribute] as Column);
       return filter.type === 'string' || filter.type === 'caseExactString'
         ? sql<SqlBool>`coalesce(${column}, '') <> ''`
         : sql<SqlBool>`${column} IS NOT NULL`;
     }
     default:
-      return comparison(filter, columns[filter.attribute] as Expression<unknown>);
+      return comparison(filter, columns[filter.attribute] as Column);
   }
 }
