@@ -239,7 +239,11 @@ export function createLifecycleSchedule(deps: ScheduleDeps) {
         await endDatesReached(report, now);
         await dormantAccounts(report, now);
       });
-      return outcome.ran ? report : { ...report, ran: false };
+      if (!outcome.ran) return { ...report, ran: false };
+      const { deprovisioned, warned, suspended, failed } = report;
+      if (deprovisioned + warned + suspended + failed > 0)
+        logger.info({ deprovisioned, warned, suspended, failed }, 'lifecycle schedule round');
+      return report;
     },
 
     /** The user's end date (null: none), in the caller's organization scope. */
