@@ -171,6 +171,42 @@ describe('SCIM Users lists', () => {
     }
   });
 
+  it('answers POST /Users/.search like GET /Users, its parameters in a SearchRequest body', async () => {
+    const searchRequest = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+    const res = await w.scim('POST', '/Users/.search', {
+      schemas: [searchRequest],
+      filter: 'userName ew "@corp.example"',
+      startIndex: 2,
+      count: 1,
+      attributes: ['userName'],
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json(), {
+      schemas: [listResponse],
+      totalResults: 3,
+      startIndex: 2,
+      itemsPerPage: 1,
+      Resources: [
+        {
+          schemas: [coreUser, enterpriseUser],
+          id: users.Carol?.id,
+          userName: 'carol@corp.example',
+        },
+      ],
+    });
+    const refusals: [unknown, string][] = [
+      [{ filter: 'userName pr' }, 'invalidSyntax'],
+      [{ schemas: [searchRequest], count: '1' }, 'invalidValue'],
+      [{ schemas: [searchRequest], attributes: 'userName' }, 'invalidValue'],
+      [{ schemas: [searchRequest], filter: 'userName eq' }, 'invalidFilter'],
+    ];
+    for (const [body, scimType] of refusals) {
+      const refused = await w.scim('POST', '/Users/.search', body);
+      assert.equal(refused.status, 400);
+      assert.equal(refused.json().scimType, scimType);
+    }
+  });
+
   it('answers at most 200 resources per page, the maximum ServiceProviderConfig advertises', async () => {
     const globex = w.orgs.globex;
     const now = new Date();

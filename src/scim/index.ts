@@ -24,7 +24,12 @@ export {
   parseFilter,
   type ScimFilter,
 } from './protocol/filter.ts';
-export { type ListRequest, listRequestOf, projectionOf } from './protocol/list-request.ts';
+export {
+  type ListRequest,
+  listRequestOf,
+  projectionOf,
+  searchRequestOf,
+} from './protocol/list-request.ts';
 export { applyPatch, patchOperationsOf } from './protocol/patch.ts';
 export { type Projection, project } from './protocol/projection.ts';
 export {

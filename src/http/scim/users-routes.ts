@@ -1,9 +1,12 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  type ListRequest,
   listRequestOf,
   listResponse,
   project,
   projectionOf,
   scimSchemas,
+  searchRequestOf,
 } from '../../scim/index.ts';
 import { callOf, ifMatchOf, paramOf, queryOf, sendScim } from './call.ts';
 import type { ScimRouteGroup } from './route-group.ts';
@@ -13,12 +16,21 @@ export const usersRoutes: ScimRouteGroup = (scope, { scim }) => {
   const shown = (query: Record<string, unknown>, resource: Record<string, unknown>) =>
     project(resource, projectionOf(query), scimSchemas.user);
 
-  scope.get('/Users', async (request, reply) => {
-    const list = listRequestOf(queryOf(request));
+  /** A page of users as a ListResponse, each shaped by the request's attributes. */
+  async function listed(request: FastifyRequest, reply: FastifyReply, list: ListRequest) {
     const page = await scim.users.list(callOf(request), list);
     const resources = page.resources.map((r) => project(r, list, scimSchemas.user));
     return sendScim(reply, 200, listResponse(resources, page.total, list.startIndex));
-  });
+  }
+
+  scope.get('/Users', async (request, reply) =>
+    listed(request, reply, listRequestOf(queryOf(request))),
+  );
+
+  // The same list, its parameters in the body (RFC 7644 §3.4.3): a filter kept out of URLs and logs.
+  scope.post('/Users/.search', async (request, reply) =>
+    listed(request, reply, searchRequestOf(request.body)),
+  );
 
   scope.post('/Users', async (request, reply) => {
     const query = queryOf(request);

@@ -1,6 +1,12 @@
 import { scimErrors } from '../errors.ts';
 import type { Projection } from './projection.ts';
-import { scimDefaultCount, scimMaxResults } from './schemas.ts';
+import {
+  isJsonObject,
+  memberOf,
+  scimDefaultCount,
+  scimMaxResults,
+  scimSchemas,
+} from './schemas.ts';
 
 /** A list request's query (RFC 7644 §3.4.2): the filter, the page, and which attributes. */
 export interface ListRequest extends Projection {
@@ -53,4 +59,35 @@ export function listRequestOf(query: Record<string, unknown>): ListRequest {
   const startIndex = Math.max(1, integer(query, 'startIndex') ?? 1);
   const count = Math.min(scimMaxResults, Math.max(0, integer(query, 'count') ?? scimDefaultCount));
   return { filter: single(query, 'filter'), startIndex, count, ...projectionOf(query) };
+}
+
+/**
+ * A list request sent as the body of `POST …/.search` (RFC 7644 §3.4.3): the same parameters
+ * as the query of a GET, `attributes` and `excludedAttributes` as arrays, numbers as numbers.
+ */
+export function searchRequestOf(body: unknown): ListRequest {
+  if (!isJsonObject(body))
+    throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
+  const schemas = memberOf(body, 'schemas');
+  if (!Array.isArray(schemas) || !schemas.includes(scimSchemas.searchRequest))
+    throw scimErrors.invalidSyntax({ detail: `schemas must include ${scimSchemas.searchRequest}` });
+  const query: Record<string, unknown> = {};
+  for (const name of ['filter', 'startIndex', 'count', 'attributes', 'excludedAttributes']) {
+    const value = memberOf(body, name);
+    if (value === undefined || value === null) continue;
+    if (name === 'attributes' || name === 'excludedAttributes') {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+        throw scimErrors.invalidValue({ detail: `${name} is an array of attribute names` });
+      query[name] = value.join(',');
+    } else if (name === 'filter') {
+      if (typeof value !== 'string')
+        throw scimErrors.invalidValue({ detail: 'filter is a string' });
+      query[name] = value;
+    } else {
+      if (!Number.isInteger(value))
+        throw scimErrors.invalidValue({ detail: `${name} is an integer` });
+      query[name] = String(value);
+    }
+  }
+  return listRequestOf(query);
 }
