@@ -13,7 +13,7 @@ import {
   withPlatform,
 } from '../src/platform/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
-import { captureMail } from './support/http.ts';
+import { captureMail, startTestServer } from './support/http.ts';
 
 const day = 86_400_000;
 
@@ -266,6 +266,44 @@ describe('the lifecycle schedule: end dates', () => {
     } finally {
       release();
       if (otherNode !== core.database) await otherNode.close();
+    }
+  });
+});
+
+describe('the server runs the schedule', () => {
+  it('every VIGIL_LIFECYCLE_INTERVAL_SECONDS, and stops it when it closes', async () => {
+    const core = await openTestCore();
+    const server = await startTestServer(core, { VIGIL_LIFECYCLE_INTERVAL_SECONDS: '5' });
+    try {
+      const acme = await core.createOrg('acme');
+      const services = createServices(core);
+      const { user } = await services.lifecycle.provision(
+        acme,
+        { email: 'leaver@acme.test', displayName: 'Leaver', roleKeys: [], reason: 'joiner' },
+        operatorActor,
+      );
+      await withOrg(core.database, acme, (tx) =>
+        services.lifecycleSchedule.setEndDate(
+          tx,
+          user.id,
+          new Date(Date.now() - day),
+          operatorActor,
+        ),
+      );
+      const statusOf = () =>
+        withOrg(core.database, acme, (tx) =>
+          tx
+            .selectFrom('users')
+            .select('status')
+            .where('id', '=', user.id)
+            .executeTakeFirstOrThrow(),
+        ).then((r) => r.status);
+      // Nobody ran a round by hand: the server's own timer deprovisions the user.
+      for (let i = 0; i < 150 && (await statusOf()) !== 'deprovisioned'; i++) await sleep(100);
+      assert.equal(await statusOf(), 'deprovisioned');
+    } finally {
+      await server.stop();
+      await core.close();
     }
   });
 });
