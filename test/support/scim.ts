@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/app/server.ts';
 import { createServices } from '../../src/app/services.ts';
 import { operatorActor, withPlatform } from '../../src/platform/index.ts';
 import { openTestCore, type TestCore } from './core.ts';
 import { inject, type Response, startTestServer } from './http.ts';
+import { coreUser, enterpriseUser } from './scim-directories.ts';
 
 export const scimJson = 'application/scim+json';
 
@@ -97,3 +99,42 @@ export async function startScimWorld() {
 }
 
 export type ScimWorld = Awaited<ReturnType<typeof startScimWorld>>;
+
+/**
+ * Create bodies of fresh people (`person1@acme.test`, …, each with an externalId, names, an
+ * employee number and a department) and `n`, the number of the last one.
+ */
+export function scimPeople() {
+  let n = 0;
+  return {
+    get n() {
+      return n;
+    },
+    body(extra: Record<string, unknown> = {}): Record<string, unknown> {
+      n += 1;
+      return {
+        schemas: [coreUser, enterpriseUser],
+        userName: `person${n}@acme.test`,
+        externalId: `ext-${n}`,
+        name: { givenName: `Given${n}`, familyName: `Family${n}` },
+        emails: [{ value: `person${n}@acme.test`, type: 'work', primary: true }],
+        active: true,
+        [enterpriseUser]: { employeeNumber: `E${n}`, department: 'Engineering' },
+        ...extra,
+      };
+    },
+  };
+}
+
+/** Asserts a SCIM error answer (RFC 7644 §3.12): its status, its scimType and the error schema. */
+export function assertScimError(
+  res: { status: number; json(): unknown },
+  status: number,
+  scimType?: string,
+): void {
+  assert.equal(res.status, status);
+  const body = res.json() as Record<string, unknown>;
+  assert.deepEqual(body.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
+  assert.equal(body.status, String(status));
+  assert.equal(body.scimType, scimType);
+}
