@@ -6,9 +6,10 @@ import { type ScimWorld, startScimWorld } from './support/scim.ts';
 import { coreUser, enterpriseUser, listResponse, query } from './support/scim-directories.ts';
 
 /**
- * Listing SCIM Users (docs/scim.md#filters): filters on userName, externalId, emails.value,
- * displayName and meta.lastModified with every operator the issue names, paging by startIndex
- * and count, attributes and excludedAttributes, and the refusals of what cannot be filtered.
+ * Listing SCIM Users (docs/scim.md#filters-and-paging): filters on userName, externalId,
+ * emails.value, displayName and meta.lastModified with every operator the issue names, paging by
+ * startIndex and count, attributes and excludedAttributes, and the refusals of what cannot be
+ * filtered.
  */
 describe('SCIM Users lists', () => {
   let w: ScimWorld;

@@ -7,7 +7,7 @@ import { coreUser, enterpriseUser, patchOp } from './support/scim-directories.ts
 const vigilUser = 'urn:ietf:params:scim:schemas:extension:vigil:2.0:User';
 
 /**
- * The SCIM Users resource over HTTP (docs/scim.md#users): create, read, replace, PATCH and
+ * The SCIM Users resource over HTTP (docs/scim.md#users-mapping): create, read, replace, PATCH and
  * delete, with ETags and the audit events of joiners and movers. Refusals:
  * test/scim-users-refusals.test.ts; lists and filters: test/scim-users-list.test.ts.
  */

@@ -30,7 +30,10 @@ export interface ScimUsersDeps {
   lifecycle: ScimLifecycle;
 }
 
-/** The attributes a Users filter may name, and how each compares (docs/scim.md#filters). */
+/**
+ * The attributes a Users filter may name, and how each compares
+ * (docs/scim.md#filters-and-paging).
+ */
 export const userFilterAttributes: FilterAttributes = {
   id: 'id',
   externalid: 'caseExactString',
@@ -55,10 +58,10 @@ export interface ScimUserAnswer {
 }
 
 /**
- * The SCIM Users resource (docs/scim.md#users): each request one transaction in the token's
+ * The SCIM Users resource (docs/scim.md#users-mapping): each request one transaction in the token's
  * organization. Creates and changes go through identity's user directory (audited before and
- * after); `active: false` suspends and DELETE deprovisions through the lifecycle's one
- * deactivation path, so the user's sessions, tokens, keys and grants end in the same call.
+ * after); `active: false` suspends and DELETE deprovisions through the lifecycle's one deactivation
+ * path, so the user's sessions, tokens, keys and grants end in the same call.
  */
 export function createScimUsers(deps: ScimUsersDeps) {
   const notFound = (id: string) => scimErrors.userNotFound({ id });
