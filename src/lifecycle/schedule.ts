@@ -164,35 +164,53 @@ export function createLifecycleSchedule(deps: ScheduleDeps) {
     }
   }
 
+  /** One organization's dormant accounts: warnings and suspensions due, then the digest. */
+  async function dormantIn(
+    org: { id: string; name: string },
+    rule: DormancyRule,
+    report: RoundReport,
+    now: Date,
+  ): Promise<void> {
+    const cutoff = dormancyCutoff(rule, now);
+    const warned: { email: string; lastUsedAt: Date; suspendOn: Date }[] = [];
+    const unused = (page: store.Page) =>
+      withOrg(database, org.id, (tx) => store.unusedSince(tx, cutoff, page));
+    await walk(
+      unused,
+      async ({ id }) => {
+        const step = await dormancyOf(org.id, org.name, id, rule);
+        if (step?.kind === 'suspend') report.suspended += 1;
+        if (step?.kind === 'warn' && 'email' in step) {
+          report.warned += 1;
+          warned.push(step);
+        }
+      },
+      report,
+    );
+    if (warned.length > 0) await tellAdmins(org.id, org.name, warned, rule);
+  }
+
   async function dormantAccounts(report: RoundReport, now: Date): Promise<void> {
     const policies = await withPlatform(database, (tx) => store.lifecyclePolicies(tx));
-    for (const { org_id: orgId, org_name: orgName, settings } of policies) {
+    for (const { org_id: id, org_name: name, settings } of policies) {
       const parsed = lifecyclePolicySchema.safeParse(settings);
       if (!parsed.success) {
         report.failed += 1;
-        logger.error({ orgId }, 'lifecycle schedule: a stored lifecycle policy does not parse');
+        logger.error({ orgId: id }, 'lifecycle schedule: a stored lifecycle policy does not parse');
         continue;
       }
       const { dormantDays, warnDays } = parsed.data;
       if (dormantDays === null) continue;
-      const rule = { dormantDays, warnDays };
-      const cutoff = dormancyCutoff(rule, now);
-      const warned: { email: string; lastUsedAt: Date; suspendOn: Date }[] = [];
-      const unused = (page: store.Page) =>
-        withOrg(database, orgId, (tx) => store.unusedSince(tx, cutoff, page));
-      await walk(
-        unused,
-        async ({ id }) => {
-          const step = await dormancyOf(orgId, orgName, id, rule);
-          if (step?.kind === 'suspend') report.suspended += 1;
-          if (step?.kind === 'warn' && 'email' in step) {
-            report.warned += 1;
-            warned.push(step);
-          }
-        },
-        report,
-      );
-      if (warned.length > 0) await tellAdmins(orgId, orgName, warned, rule);
+      try {
+        await dormantIn({ id, name }, { dormantDays, warnDays }, report, now);
+      } catch (err) {
+        // One organization's trouble (a lost connection, say) leaves the others to run.
+        report.failed += 1;
+        logger.error(
+          { err, orgId: id },
+          'lifecycle schedule: an organization could not be handled',
+        );
+      }
     }
   }
 
