@@ -134,10 +134,13 @@ export function createScimUsers(deps: ScimUsersDeps) {
           call.actor,
           'scim',
         );
-        if (input.active === false)
-          await deps.lifecycle.deactivate(tx, user.id, 'suspended', call.actor, {
-            source: 'scim',
-          });
+        if (input.active !== false)
+          // A joiner is in no group yet: the answer needs nothing read back.
+          return {
+            resource: userResource({ ...user, groups: [] }, call.base),
+            version: versionOf(user.updatedAt),
+          };
+        await deps.lifecycle.deactivate(tx, user.id, 'suspended', call.actor, { source: 'scim' });
         return answer(tx, call, user.id);
       });
     },
