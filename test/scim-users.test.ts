@@ -185,6 +185,24 @@ describe('SCIM Users', () => {
     assert.equal(row.email, `patched${people.n}@acme.test`);
   });
 
+  it('patches complex attributes and the extension without a path, leaving the sub-attributes not named', async () => {
+    const user = await create();
+    const res = await w.scim('PATCH', `/Users/${user.id}`, {
+      schemas: [patchOp],
+      Operations: [
+        {
+          op: 'replace',
+          value: { name: { givenName: 'Only' }, [enterpriseUser]: { department: 'Ops' } },
+        },
+        { op: 'add', path: enterpriseUser, value: { employeeNumber: 'X-1' } },
+      ],
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json().name.givenName, 'Only');
+    assert.equal(res.json().name.familyName, user.name.familyName);
+    assert.deepEqual(res.json()[enterpriseUser], { employeeNumber: 'X-1', department: 'Ops' });
+  });
+
   it('DELETE deprovisions: 204, then the user is gone for SCIM (404, not listed) and deprovisioned in Vigil', async () => {
     const user = await create();
     const res = await w.scim('DELETE', `/Users/${user.id}`);

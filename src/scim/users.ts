@@ -166,7 +166,10 @@ export function createScimUsers(deps: ScimUsersDeps) {
      * read-only: an operation that changes them is refused (mutability).
      */
     patch(call: ScimCall, id: string, body: unknown, ifMatch?: string) {
-      const operations = patchOperationsOf(body);
+      const operations = patchOperationsOf(body, [
+        scimSchemas.enterpriseUser,
+        scimSchemas.vigilUser,
+      ]);
       return inOrg(deps.database, call, async (tx) => {
         const user = await userToChange(tx, id, ifMatch);
         const { resource } = await answer(tx, call, user.id);

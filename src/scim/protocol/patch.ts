@@ -5,8 +5,15 @@ import { isJsonObject, type JsonObject, memberOf, scimSchemas } from './schemas.
 /** More operations than any directory sends in one request. */
 const maxOperations = 1000;
 
-/** The operations of a PATCH body (RFC 7644 §3.5.2), checked and with their `op` lowercased. */
-export function patchOperationsOf(body: unknown): ScimPatchOperation[] {
+/**
+ * The operations of a PATCH body (RFC 7644 §3.5.2), checked, with their `op` lowercased and
+ * rewritten where scim-patch would apply them wrong (see `targeted`). `extensions` are the
+ * resource's schema extension URNs.
+ */
+export function patchOperationsOf(
+  body: unknown,
+  extensions: readonly string[] = [],
+): ScimPatchOperation[] {
   if (!isJsonObject(body))
     throw scimErrors.invalidSyntax({ detail: 'the body must be a JSON object' });
   const schemas = memberOf(body, 'schemas');
@@ -39,24 +46,49 @@ export function patchOperationsOf(body: unknown): ScimPatchOperation[] {
       throw scimErrors.invalidValue({
         detail: `Operations[${i}]: ${name} without a path needs an object value`,
       });
-    if (name === 'remove' || path !== undefined || !isJsonObject(value))
-      return [{ op: name, ...(path === undefined ? {} : { path }), value } as ScimPatchOperation];
-    return pathlessOperations(name, value);
+    if (name === 'remove') return [{ op: name, path: path as string, value }];
+    return targeted(name, path as string | undefined, value, extensions);
   });
 }
 
+/** One operation per attribute of an extension's value, each by its full path. */
+const perAttribute = (op: 'add' | 'replace', extension: string, value: JsonObject) =>
+  Object.entries(value).map(([name, v]) => ({ op, path: `${extension}:${name}`, value: v }));
+
+/** The extension URN `name` is (ignoring case), if it is one. */
+const extensionNamed = (name: string, extensions: readonly string[]) =>
+  extensions.find((e) => e.toLowerCase() === name.toLowerCase());
+
 /**
- * A path-less add or replace as scim-patch applies it. Entra keys its value object by attribute
- * paths, filters included (`emails[type eq "work"].value`), which scim-patch would silently skip:
- * each key with a filter becomes an operation of its own with that path.
+ * An add or replace as scim-patch applies it right. scim-patch takes an extension's URN alone
+ * (`urn:…:enterprise:2.0:User`) for an attribute `User` of `urn:…:2.0`, so an extension's value
+ * becomes one operation per attribute. Without a path, Entra keys the value object by attribute
+ * paths, filters included (`emails[type eq "work"].value`), which scim-patch would skip silently,
+ * and scim-patch would replace a complex attribute (`"name": {"givenName": …}`) whole, where RFC
+ * 7644 §3.5.2.3 leaves the sub-attributes not named unchanged: each such key becomes an
+ * operation of its own with the key as its path.
  */
-function pathlessOperations(op: 'add' | 'replace', value: JsonObject): ScimPatchOperation[] {
-  const filtered = Object.keys(value).filter((key) => key.includes('['));
-  const rest = Object.fromEntries(Object.entries(value).filter(([key]) => !key.includes('[')));
-  return [
-    ...(Object.keys(rest).length > 0 ? [{ op, value: rest }] : []),
-    ...filtered.map((path) => ({ op, path, value: value[path] })),
-  ];
+function targeted(
+  op: 'add' | 'replace',
+  path: string | undefined,
+  value: unknown,
+  extensions: readonly string[],
+): ScimPatchOperation[] {
+  if (path !== undefined) {
+    const extension = extensionNamed(path, extensions);
+    return extension && isJsonObject(value)
+      ? perAttribute(op, extension, value)
+      : [{ op, path, value }];
+  }
+  const own: ScimPatchOperation[] = [];
+  const rest: JsonObject = {};
+  for (const [key, v] of Object.entries(value as JsonObject)) {
+    const extension = extensionNamed(key, extensions);
+    if (extension && isJsonObject(v)) own.push(...perAttribute(op, extension, v));
+    else if (key.includes('[') || isJsonObject(v)) own.push({ op, path: key, value: v });
+    else rest[key] = v;
+  }
+  return [...(Object.keys(rest).length > 0 ? [{ op, value: rest }] : []), ...own];
 }
 
 /** scim-patch's refusal as a SCIM error (its `scimCode` is the scimType). */

@@ -70,6 +70,26 @@ describe('SCIM protocol pieces', () => {
         { op: 'replace', path: 'emails[type eq "work"].value', value: 'a@x' },
       ],
     );
+    // Complex attributes and extensions: one operation per attribute, the rest left as it was.
+    const ext = scimSchemas.enterpriseUser;
+    assert.deepEqual(
+      patchOperationsOf(
+        body(
+          {
+            op: 'replace',
+            value: { active: false, name: { givenName: 'G' }, [ext]: { department: 'D' } },
+          },
+          { op: 'add', path: ext.toLowerCase(), value: { employeeNumber: '7' } },
+        ),
+        [ext],
+      ),
+      [
+        { op: 'replace', value: { active: false } },
+        { op: 'replace', path: 'name', value: { givenName: 'G' } },
+        { op: 'replace', path: `${ext}:department`, value: 'D' },
+        { op: 'add', path: `${ext}:employeeNumber`, value: '7' },
+      ],
+    );
     assert.deepEqual(patchOperationsOf(body({ op: 'Remove', path: 'title' })), [
       { op: 'remove', path: 'title', value: undefined },
     ]);
