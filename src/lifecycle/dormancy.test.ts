@@ -36,6 +36,18 @@ describe('dormancyStep', () => {
     });
   });
 
+  it('warns afresh when the suspension the warning named did not come within a day of it', () => {
+    // Warned on day 23 for day 30; an administrator suspended the account meanwhile and
+    // reactivated it later: the old warning no longer counts as notice.
+    const lapsed = { created_at: t0, last_sign_in_at: null, dormancy_warned_at: at(23) };
+    assert.equal(dormancyStep(lapsed, rule, at(30.9)).kind, 'suspend');
+    assert.deepEqual(dormancyStep(lapsed, rule, at(31)), {
+      kind: 'warn',
+      lastUsedAt: t0,
+      suspendOn: at(38),
+    });
+  });
+
   it('without notice (warnDays 0) suspends on the date and warns nobody', () => {
     const user = { created_at: t0, last_sign_in_at: null, dormancy_warned_at: null };
     const silent = { dormantDays: 30, warnDays: 0 };

@@ -31,6 +31,13 @@ export const dormancyCutoff = (rule: DormancyRule, now: Date): Date =>
   new Date(now.getTime() - (rule.dormantDays - rule.warnDays) * dayMs);
 
 /**
+ * How long after the date a warning named it still stands. Past that, the account was not
+ * suspended when it should have been (an administrator suspended it meanwhile and has since
+ * reactivated it, or no node ran): it is warned again rather than suspended without fresh notice.
+ */
+const warningLapsesAfterMs = dayMs;
+
+/**
  * What the schedule does about an active user now (docs/lifecycle.md#dormant-accounts). An
  * account unused for `dormantDays` is suspended, but never before its user has had `warnDays`
  * of notice: the warning goes out `warnDays` before the date (once; a sign-in clears it), and
@@ -43,12 +50,12 @@ export function dormancyStep(user: DormancyFacts, rule: DormancyRule, now: Date)
   const notice = rule.warnDays * dayMs;
   const at = now.getTime();
   if (rule.warnDays === 0) return at >= dueAt ? { kind: 'suspend', lastUsedAt } : { kind: 'none' };
-  if (user.dormancy_warned_at === null) {
-    if (at < dueAt - notice) return { kind: 'none' };
-    return { kind: 'warn', lastUsedAt, suspendOn: new Date(Math.max(dueAt, at + notice)) };
-  }
-  const suspendOn = Math.max(dueAt, user.dormancy_warned_at.getTime() + notice);
-  return at >= suspendOn ? { kind: 'suspend', lastUsedAt } : { kind: 'none' };
+  const warned = user.dormancy_warned_at?.getTime();
+  const suspendOn = warned === undefined ? undefined : Math.max(dueAt, warned + notice);
+  if (suspendOn !== undefined && at < suspendOn + warningLapsesAfterMs)
+    return at >= suspendOn ? { kind: 'suspend', lastUsedAt } : { kind: 'none' };
+  if (at < dueAt - notice) return { kind: 'none' };
+  return { kind: 'warn', lastUsedAt, suspendOn: new Date(Math.max(dueAt, at + notice)) };
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);

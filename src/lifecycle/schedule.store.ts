@@ -112,7 +112,8 @@ export function unusedSince(tx: Tx, lastUseBefore: Date, page: Page): Promise<{ 
   return q.orderBy('id').limit(page.limit).execute();
 }
 
-export async function markWarned(tx: Tx, userId: string, at: Date): Promise<void> {
+/** When the user was warned that the account is about to be suspended (null: no warning holds). */
+export async function markWarned(tx: Tx, userId: string, at: Date | null): Promise<void> {
   await tx.updateTable('users').set({ dormancy_warned_at: at }).where('id', '=', userId).execute();
 }
 

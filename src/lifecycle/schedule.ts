@@ -118,6 +118,8 @@ export function createLifecycleSchedule(deps: ScheduleDeps) {
         await deps.lifecycle.deactivate(tx, userId, 'suspended', scheduleActor, {
           source: 'dormant',
         });
+        // Spent: should an administrator reactivate the user, they are warned afresh.
+        await store.markWarned(tx, userId, null);
         return step;
       }
       if (step.kind !== 'warn') return step;
