@@ -201,6 +201,14 @@ describe('SCIM Users', () => {
     assert.equal(res.json().name.givenName, 'Only');
     assert.equal(res.json().name.familyName, user.name.familyName);
     assert.deepEqual(res.json()[enterpriseUser], { employeeNumber: 'X-1', department: 'Ops' });
+    const removed = await w.scim('PATCH', `/Users/${user.id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'remove', path: enterpriseUser }],
+    });
+    assert.equal(removed.status, 200, removed.text);
+    assert.equal(removed.json()[enterpriseUser], undefined);
+    const row = await w.stored(user.id);
+    assert.deepEqual([row.employee_number, row.department], [null, null]);
   });
 
   it('DELETE deprovisions: 204, then the user is gone for SCIM (404, not listed) and deprovisioned in Vigil', async () => {

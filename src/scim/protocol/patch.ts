@@ -107,9 +107,23 @@ function refusalOf(err: unknown): Error {
  * resource, so a PATCH can produce nothing a PUT could not.
  */
 export function applyPatch(resource: JsonObject, operations: ScimPatchOperation[]): JsonObject {
-  const copy = structuredClone(resource) as unknown as ScimResource;
+  let patched = structuredClone(resource);
+  for (const operation of operations) {
+    // A whole extension removed (`remove` of `urn:…:User`): scim-patch would do nothing.
+    const extension =
+      operation.op === 'remove' && operation.path.toLowerCase().startsWith('urn:')
+        ? Object.keys(patched).find((k) => k.toLowerCase() === operation.path.toLowerCase())
+        : undefined;
+    if (extension) delete patched[extension];
+    else patched = applyOne(patched, operation);
+  }
+  return patched;
+}
+
+function applyOne(resource: JsonObject, operation: ScimPatchOperation): JsonObject {
   try {
-    return scimPatch(copy, operations, { mutateDocument: true }) as unknown as JsonObject;
+    const target = resource as unknown as ScimResource;
+    return scimPatch(target, [operation], { mutateDocument: true }) as unknown as JsonObject;
   } catch (err) {
     if (err instanceof Error && 'scimCode' in err) throw refusalOf(err);
     throw scimErrors.invalidValue({ detail: `the operations cannot be applied: ${String(err)}` });
