@@ -17,7 +17,7 @@ describe('SCIM discovery', () => {
   });
   after(() => w.close());
 
-  it('advertises PATCH, filters (200 at most), ETags and bearer tokens; no bulk, sort or password change', async () => {
+  it('advertises PATCH, bulk (100 operations), filters (200 at most), ETags and bearer tokens; no sort or password change', async () => {
     const res = await w.scim('GET', '/ServiceProviderConfig');
     assert.equal(res.status, 200);
     assert.match(String(res.headers['content-type']), /^application\/scim\+json/);
@@ -26,7 +26,12 @@ describe('SCIM discovery', () => {
       'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig',
     ]);
     assert.deepEqual(config.patch, { supported: true });
-    assert.equal(config.bulk.supported, false);
+    assert.deepEqual(config.bulk, {
+      supported: true,
+      maxOperations: 100,
+      maxPayloadSize: config.bulk.maxPayloadSize,
+    });
+    assert.ok(config.bulk.maxPayloadSize >= 1024);
     assert.deepEqual(config.filter, { supported: true, maxResults: 200 });
     assert.deepEqual(config.changePassword, { supported: false });
     assert.deepEqual(config.sort, { supported: false });

@@ -124,6 +124,7 @@ export async function startServer(
       publicUrl: config.VIGIL_PUBLIC_URL,
       authenticate: services.scimTokens.authenticate,
       scim: services.scim,
+      bodyLimit: config.VIGIL_BODY_LIMIT,
     },
     metrics: createMetricsRegistry(),
     readiness: {

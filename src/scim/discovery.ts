@@ -1,3 +1,4 @@
+import { bulkMaxOperations } from './bulk.ts';
 import { scimErrors } from './errors.ts';
 import { groupResourceType } from './groups.resource.ts';
 import { type JsonObject, listResponse, scimMaxResults, scimSchemas } from './protocol/schemas.ts';
@@ -33,13 +34,20 @@ export const scimResourceTypes: ScimResourceType[] = [
   groupResourceType,
 ];
 
-/** RFC 7643 §5: what this service provider supports (docs/scim.md#endpoints). */
-export function serviceProviderConfig(base: string, documentationUri: string): JsonObject {
+/**
+ * RFC 7643 §5: what this service provider supports (docs/scim.md#endpoints); `maxPayloadSize`
+ * is the largest body accepted, in bytes.
+ */
+export function serviceProviderConfig(
+  base: string,
+  documentationUri: string,
+  maxPayloadSize: number,
+): JsonObject {
   return {
     schemas: [scimSchemas.serviceProviderConfig],
     documentationUri,
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, maxOperations: bulkMaxOperations, maxPayloadSize },
     filter: { supported: true, maxResults: scimMaxResults },
     changePassword: { supported: false },
     sort: { supported: false },

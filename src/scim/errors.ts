@@ -66,6 +66,26 @@ export const scimErrors = defineErrors({
     message: '{detail}',
     meaning: 'A SCIM request asked for more than the service provider answers in one go.',
   },
+  bulkTooLarge: {
+    code: 'scim.bulk_too_large',
+    kind: 'invalid',
+    httpStatus: '413',
+    message: '{detail}',
+    meaning: 'A /Bulk request holds more operations than bulk.maxOperations (100).',
+  },
+  bulkReference: {
+    code: 'scim.bulk_reference',
+    kind: 'conflict',
+    message: '{detail}',
+    meaning:
+      'A /Bulk operation refers (bulkId:…) to an operation of the request that failed, that does not create anything, or that refers back to it.',
+  },
+  bulkFailed: {
+    code: 'scim.bulk_failed',
+    kind: 'internal',
+    message: 'The operation failed',
+    meaning: 'A /Bulk operation failed on an unexpected error (logged); the others still ran.',
+  },
   versionMismatch: {
     code: 'scim.version_mismatch',
     kind: 'precondition_failed',

@@ -1,3 +1,4 @@
+export { type BulkResource, bulkMaxOperations, runBulk } from './bulk.ts';
 export { inOrg, type ScimCall } from './call.ts';
 export {
   resourceTypes,

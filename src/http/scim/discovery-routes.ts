@@ -12,7 +12,8 @@ export const discoveryRoutes: ScimRouteGroup = (scope, deps) => {
   scope.get('/ServiceProviderConfig', async (request, reply) => {
     const call = callOf(request);
     await deps.scim.check(call);
-    return sendScim(reply, 200, serviceProviderConfig(call.base, documentationUri));
+    const config = serviceProviderConfig(call.base, documentationUri, deps.bodyLimit);
+    return sendScim(reply, 200, config);
   });
   scope.get('/Schemas', async (request, reply) => {
     const call = callOf(request);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { scimErrors } from '../../scim/index.ts';
+import { bulkRoutes } from './bulk-routes.ts';
 import { setCall } from './call.ts';
 import { discoveryRoutes } from './discovery-routes.ts';
 import { sendScimError } from './errors.ts';
@@ -13,7 +14,12 @@ export type { ScimHttpDeps, ScimRouteGroup } from './route-group.ts';
 export const scimPrefix = '/scim/v2';
 
 /** The route groups served under `/scim/v2/:orgSlug`; a resource type adds its own here. */
-export const scimRouteGroups: ScimRouteGroup[] = [discoveryRoutes, usersRoutes, groupsRoutes];
+export const scimRouteGroups: ScimRouteGroup[] = [
+  discoveryRoutes,
+  usersRoutes,
+  groupsRoutes,
+  bulkRoutes,
+];
 
 const bearer = /^Bearer +([\x21-\x7e]+) *$/i;
 

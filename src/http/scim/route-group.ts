@@ -11,6 +11,8 @@ export interface ScimHttpDeps {
     ip: string,
   ): Promise<{ orgId: string; tokenId: string; name: string } | null>;
   scim: Scim;
+  /** The largest body accepted (VIGIL_BODY_LIMIT), advertised as bulk.maxPayloadSize. */
+  bodyLimit: number;
 }
 
 /**

@@ -11,17 +11,20 @@ const scimTypeOf: Record<string, string> = {
   'scim.mutability': 'mutability',
   'scim.uniqueness': 'uniqueness',
   'scim.too_many': 'tooMany',
+  'scim.bulk_too_large': 'tooMany',
   'user.email_taken': 'uniqueness',
   'user.user_name_taken': 'uniqueness',
   'user.invalid': 'invalidValue',
 };
 
 /**
- * Other modules' errors as a SCIM client must see them: a deprovisioned user is invisible to
- * SCIM, so changing one answers 404 like an unknown id.
+ * Statuses that are not their error kind's: a deprovisioned user is invisible to SCIM, so
+ * changing one answers 404 like an unknown id; too large a bulk request is 413.
  */
 const statusOverride: Record<string, number> = {
   'user.deprovisioned': 404,
+  // RFC 7644 §3.7.4: more bulk operations than maxOperations is 413.
+  'scim.bulk_too_large': 413,
 };
 
 /** A SCIM error document (RFC 7644 §3.12): `status` is a string there. */
