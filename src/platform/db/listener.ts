@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import pg from 'pg';
 
 /** What a listening connection reports (src/platform/db/notify.ts). */
@@ -32,7 +33,8 @@ export async function listenOnPostgres(
   let retry: NodeJS.Timeout | undefined;
 
   async function connect(): Promise<pg.Client> {
-    const next = new pg.Client({ connectionString: url });
+    const socket = new Socket();
+    const next = new pg.Client({ connectionString: url, stream: () => socket });
     next.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined)
         handlers.onMessage(message.payload);
@@ -42,6 +44,9 @@ export async function listenOnPostgres(
     try {
       await next.connect();
       await next.query(`LISTEN "${channel}"`);
+      // Once listening, it never keeps a process alive on its own: the server's sockets do that,
+      // and a command or a test that leaves its core open still exits.
+      socket.unref();
     } catch (err) {
       await next.end().catch(() => undefined);
       throw err;
@@ -67,7 +72,7 @@ export async function listenOnPostgres(
         handlers.onError(err);
         again(Math.min(delayMs * 2, retryMs.max));
       }
-    }, delayMs);
+    }, delayMs).unref();
   }
 
   client = await connect();
