@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import { createSplitToken, readSplitToken, splitTokenMatches } from '../crypto/index.ts';
+import {
+  createSplitToken,
+  readPrefixedToken,
+  splitTokenMatches,
+  useWorthRecording,
+} from '../crypto/index.ts';
 import {
   type AuditActor,
   type AuditWriter,
   type Clock,
   type Database,
   newId,
+  orgScopeRunner,
   parseInput,
   type Tx,
-  withOrg,
   withPlatform,
 } from '../platform/index.ts';
 import type { KeyPrincipal, Rbac, UserPrincipal } from '../rbac/index.ts';
@@ -67,9 +72,6 @@ const toKey = (row: store.ApiKeyRow): ApiKey => ({
   lastUsedIp: row.last_used_ip,
 });
 
-/** Last use is written at most once a minute per key, like session activity. */
-const useGranularityMs = 60_000;
-
 /**
  * API keys (docs/access-control.md#api-keys): bound to one organization, scoped to permissions
  * no wider than their creator's, expiring, revocable, last use recorded; the secret is shown
@@ -77,11 +79,7 @@ const useGranularityMs = 60_000;
  */
 export function createApiKeys(deps: ApiKeyDeps) {
   const { clock, audit } = deps;
-  // The platform organization's keys are kept in platform scope, as the admin API's runner does.
-  const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
-    orgId === deps.platformOrgId
-      ? withPlatform(deps.database, fn)
-      : withOrg(deps.database, orgId, fn);
+  const inOrgScope = orgScopeRunner(deps.database, deps.platformOrgId);
 
   const keys = {
     /** A new key of `orgId`; `creator` null is the operator at the CLI. */
@@ -185,8 +183,7 @@ export function createApiKeys(deps: ApiKeyDeps) {
      * its organization suspended: it works again once the organization is reactivated).
      */
     async authenticate(presented: string, ip: string | null): Promise<ApiKeyPrincipal | undefined> {
-      if (!presented.startsWith(apiKeyPrefix)) return undefined;
-      const parsed = readSplitToken(presented.slice(apiKeyPrefix.length));
+      const parsed = readPrefixedToken(presented, apiKeyPrefix);
       if (!parsed) return undefined;
       return withPlatform(deps.database, async (tx) => {
         const row = await store.findKey(tx, parsed.id);
@@ -194,8 +191,7 @@ export function createApiKeys(deps: ApiKeyDeps) {
         const now = clock.now();
         if (row.revoked_at || row.expires_at <= now) return undefined;
         if (!(await deps.tenancy.isActive(tx, row.org_id))) return undefined;
-        if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= useGranularityMs)
-          await store.recordUse(tx, row.id, now, ip);
+        if (useWorthRecording(row.last_used_at, now)) await store.recordUse(tx, row.id, now, ip);
         return {
           apiKeyId: row.id,
           orgId: row.org_id,

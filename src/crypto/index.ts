@@ -45,7 +45,9 @@ export {
   createSplitToken,
   parseSplitToken,
   randomToken,
+  readPrefixedToken,
   readSplitToken,
   type SplitToken,
   splitTokenMatches,
+  useWorthRecording,
 } from './tokens.ts';

@@ -45,6 +45,19 @@ describe('split tokens', () => {
       assert.equal(readSplitToken(bad), null);
   });
 
+  it('read a prefixed credential only with its prefix, and never match when no row was found', async () => {
+    const { readPrefixedToken, useWorthRecording } = await import('./tokens.ts');
+    const t = createSplitToken('01a21818-0000-7000-8000-000000000000');
+    assert.deepEqual(readPrefixedToken(`vigil_scim_${t.token}`, 'vigil_scim_')?.id, t.id);
+    assert.equal(readPrefixedToken(`vigil_${t.token}`, 'vigil_scim_'), null);
+    assert.equal(readPrefixedToken('vigil_scim_nodot', 'vigil_scim_'), null);
+    assert.equal(splitTokenMatches(parseSplitToken(t.token).secret, undefined), false);
+    const now = new Date('2026-12-04T12:00:00Z');
+    assert.equal(useWorthRecording(null, now), true);
+    assert.equal(useWorthRecording(new Date(now.getTime() - 59_999), now), false);
+    assert.equal(useWorthRecording(new Date(now.getTime() - 60_000), now), true);
+  });
+
   it('reject malformed tokens', () => {
     for (const bad of ['', 'nodot', '.secret', 'id.', `id.${'x'.repeat(600)}`]) {
       assert.throws(() => parseSplitToken(bad), /malformed/);

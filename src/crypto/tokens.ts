@@ -39,8 +39,35 @@ export function readSplitToken(token: string): { id: string; secret: string } | 
   }
 }
 
-export function splitTokenMatches(secret: string, storedHash: Uint8Array): boolean {
-  return constantTimeEqual(sha256(secret), storedHash);
+/**
+ * The parts of a credential presented as `<prefix><id>.<secret>` (API keys, SCIM tokens), or null
+ * when it lacks the prefix or is malformed: the caller answers "invalid" without a lookup.
+ */
+export function readPrefixedToken(
+  presented: string,
+  prefix: string,
+): { id: string; secret: string } | null {
+  return presented.startsWith(prefix) ? readSplitToken(presented.slice(prefix.length)) : null;
+}
+
+/** What a secret is compared with when its id found no row, so that it costs what a known one does. */
+const unknownTokenHash = sha256(randomBytesOf(32));
+
+/**
+ * Whether `secret` is the one whose hash is stored, in constant time. `storedHash` undefined (the
+ * id found no row) is compared with a random hash and never matches: an unknown id is not told
+ * apart from a wrong secret by the time it takes.
+ */
+export function splitTokenMatches(secret: string, storedHash: Uint8Array | undefined): boolean {
+  return constantTimeEqual(sha256(secret), storedHash ?? unknownTokenHash);
+}
+
+/** A credential's last use is written at most once a minute, so a busy one is not a write a request. */
+const useRecordIntervalMs = 60_000;
+
+/** Whether a use at `now` should be recorded, given the one last recorded. */
+export function useWorthRecording(lastUsedAt: Date | null, now: Date): boolean {
+  return !lastUsedAt || now.getTime() - lastUsedAt.getTime() >= useRecordIntervalMs;
 }
 
 /** A random opaque string of `bytes` bytes of entropy, base64url. */

@@ -12,6 +12,7 @@ import {
   type Clock,
   type Database,
   type Logger,
+  orgScopeRunner,
   platformStatement,
   type Tx,
   withOrg,
@@ -239,11 +240,7 @@ export function createOAuth(deps: OAuthDeps) {
     });
   }
 
-  // The platform organization's clients are kept in platform scope, as the admin API's runner does.
-  const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
-    orgId === deps.platformOrgId
-      ? withPlatform(deps.database, fn)
-      : withOrg(deps.database, orgId, fn);
+  const inOrgScope = orgScopeRunner(deps.database, deps.platformOrgId);
 
   return {
     clients: {

@@ -10,6 +10,7 @@ export {
   afterCommit,
   beforeCommit,
   type Isolation,
+  orgScopeRunner,
   platformStatement,
   type Scope,
   type Tx,

@@ -5,10 +5,9 @@ import {
   type Clock,
   type Database,
   isAppError,
+  orgScopeRunner,
   parseInput,
   type Tx,
-  withOrg,
-  withPlatform,
 } from '../platform/index.ts';
 import type { Rbac, UserGrants } from '../rbac/index.ts';
 import { scimErrors } from './errors.ts';
@@ -72,10 +71,7 @@ const groupsPhrase = (names: readonly string[]) =>
  */
 export function createGroupRoles(deps: GroupRolesDeps) {
   const { audit, clock, rbac } = deps;
-  const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
-    orgId === deps.platformOrgId
-      ? withPlatform(deps.database, fn)
-      : withOrg(deps.database, orgId, fn);
+  const inOrgScope = orgScopeRunner(deps.database, deps.platformOrgId);
 
   /** The roles `userId` should hold from SCIM, with the groups that map each. */
   function desiredRoles(active: boolean, mapped: { role_key: string; display_name: string }[]) {

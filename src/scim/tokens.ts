@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
   createSplitToken,
-  randomToken,
-  readSplitToken,
-  sha256,
+  readPrefixedToken,
   splitTokenMatches,
+  useWorthRecording,
 } from '../crypto/index.ts';
 import {
   type AuditActor,
@@ -12,9 +11,9 @@ import {
   type Clock,
   type Database,
   newId,
+  orgScopeRunner,
   parseInput,
   type Tx,
-  withOrg,
   withPlatform,
 } from '../platform/index.ts';
 import type { TenancyService } from '../tenancy/index.ts';
@@ -83,12 +82,6 @@ const toToken = (row: store.ScimTokenRow): ScimToken => ({
 /** The person behind an audit actor, for created_by / revoked_by (the operator is nobody). */
 const userOf = (actor: AuditActor) => (actor.type === 'user' ? (actor.id ?? null) : null);
 
-/** Last use is written at most once a minute per token, like API keys'. */
-const useGranularityMs = 60_000;
-
-/** What an unknown token id's secret is compared with, so that it costs what a known one does. */
-const unknownTokenHash = sha256(randomToken());
-
 /**
  * SCIM bearer tokens (docs/scim.md#tokens): one organization each, acting only on its SCIM
  * resources; expiring, revocable, last use recorded; the secret is shown once and stored as
@@ -96,11 +89,7 @@ const unknownTokenHash = sha256(randomToken());
  */
 export function createScimTokens(deps: ScimTokenDeps) {
   const { clock, audit } = deps;
-  // The platform organization's rows are kept in platform scope, as the admin API's runner does.
-  const inOrgScope = <T>(orgId: string, fn: (tx: Tx) => Promise<T>) =>
-    orgId === deps.platformOrgId
-      ? withPlatform(deps.database, fn)
-      : withOrg(deps.database, orgId, fn);
+  const inOrgScope = orgScopeRunner(deps.database, deps.platformOrgId);
 
   const tokens = {
     /** A new token of `orgId`: its metadata, and the token itself, which is never shown again. */
@@ -162,18 +151,16 @@ export function createScimTokens(deps: ScimTokenDeps) {
      * organization read.
      */
     async authenticate(presented: string, ip: string): Promise<ScimCaller | null> {
-      if (!presented.startsWith(scimTokenPrefix)) return null;
-      const parsed = readSplitToken(presented.slice(scimTokenPrefix.length));
+      const parsed = readPrefixedToken(presented, scimTokenPrefix);
       if (!parsed) return null;
       return withPlatform(deps.database, async (tx) => {
         const row = await store.findToken(tx, parsed.id);
-        const matches = splitTokenMatches(parsed.secret, row?.secret_hash ?? unknownTokenHash);
+        const matches = splitTokenMatches(parsed.secret, row?.secret_hash);
         const orgActive = await deps.tenancy.isActive(tx, row?.org_id ?? deps.platformOrgId);
         const now = clock.now();
         if (!row || !matches || !orgActive) return null;
         if (row.revoked_at || row.expires_at <= now) return null;
-        if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= useGranularityMs)
-          await store.recordUse(tx, row.id, now, ip);
+        if (useWorthRecording(row.last_used_at, now)) await store.recordUse(tx, row.id, now, ip);
         return { orgId: row.org_id, tokenId: row.id, name: row.name };
       });
     },

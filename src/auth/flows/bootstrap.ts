@@ -59,7 +59,7 @@ export function createBootstrapService(deps: BootstrapDeps) {
       row.revoked_at === null &&
       row.expires_at.getTime() > clock.now().getTime();
     // Compare even when the row is unusable, so a guess costs the same either way.
-    const matches = splitTokenMatches(parsed.secret, row?.secret_hash ?? Buffer.alloc(32));
+    const matches = splitTokenMatches(parsed.secret, row?.secret_hash);
     if (!row || !usable || !matches) throw linkInvalid();
     return row;
   }

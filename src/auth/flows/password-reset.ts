@@ -56,7 +56,7 @@ export function createPasswordReset(deps: PasswordResetDeps) {
     const parsed = readSplitToken(token);
     if (!parsed) throw invalidLink();
     const row = await store.resetForUpdate(tx, parsed.id);
-    const matches = splitTokenMatches(parsed.secret, row?.secret_hash ?? Buffer.alloc(32));
+    const matches = splitTokenMatches(parsed.secret, row?.secret_hash);
     if (!row || !matches || row.used_at || row.expires_at <= deps.clock.now()) throw invalidLink();
     return row;
   }

@@ -39,6 +39,16 @@ export function withPlatform<T>(
 }
 
 /**
+ * A runner of transactions in one organization's scope, except the platform organization's, whose
+ * rows are kept in platform scope as the admin API's runner does: for the `…InOrg` use cases the
+ * CLI and tests call.
+ */
+export function orgScopeRunner(database: Database, platformOrgId: string) {
+  return <T>(orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    orgId === platformOrgId ? withPlatform(database, fn) : withOrg(database, orgId, fn);
+}
+
+/**
  * Runs one statement in platform scope without a transaction around it: one round trip instead
  * of three, for the hot paths of the OAuth provider (docs/adr/0007-platform-statements.md).
  * `fn` must issue exactly one statement; on PGlite it runs in `withPlatform`.
