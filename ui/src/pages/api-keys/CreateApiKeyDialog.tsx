@@ -1,18 +1,8 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { Checkbox, SimpleGrid, Text } from '@mantine/core';
+import { useState } from 'react';
 import type { Access } from '../../access.ts';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
-import { useSending } from '../../components/useSending.ts';
+import { CreateCredentialDialog } from '../../components/CreateCredentialDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { apiKeysApi } from './api.ts';
 
 /**
@@ -24,8 +14,6 @@ export function grantable(access: Access, orgId: string): string[] {
     .filter((p) => orgId === access.orgId || !p.startsWith('platform.'))
     .sort();
 }
-
-const defaultDays = 90;
 
 /** Creates a key; its token goes to `onCreated`, which shows it once. */
 export function CreateApiKeyDialog({
@@ -39,100 +27,44 @@ export function CreateApiKeyDialog({
   access: Access;
   opened: boolean;
   onClose: () => void;
-  onCreated: (answer: { token: string }) => Promise<void>;
+  onCreated: (token: string) => Promise<void>;
 }) {
-  const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<string[]>([]);
-  const [days, setDays] = useState<number | string>(defaultDays);
-  const { busy, refusal, send, clear } = useSending();
-
-  function reset() {
-    setName('');
-    setPermissions([]);
-    setDays(defaultDays);
-    clear();
-  }
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    void send(async () => {
-      const answer = await apiKeysApi.create(orgId, {
-        name: name.trim(),
-        permissions,
-        expiresInDays: Number(days),
-      });
-      reset();
-      await onCreated(answer);
-    });
-  }
-
   return (
-    <Modal
-      opened={opened}
-      onClose={() => {
-        reset();
-        onClose();
-      }}
+    <CreateCredentialDialog
       title="Create an API key"
       size="lg"
-    >
-      <form onSubmit={submit} aria-label="Create an API key">
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not created" />
-          <TextInput
-            label="Name"
-            description="What uses it, so that others know (e.g. HR sync)"
-            required
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={fieldError(refusal, 'name')}
-          />
-          <Checkbox.Group
-            label="Permissions"
-            description="Only those you hold yourself; give it no more than it needs"
-            required
-            value={permissions}
-            onChange={setPermissions}
-            error={fieldError(refusal, 'permissions')}
-          >
-            <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
-              {grantable(access, orgId).map((p) => (
-                <Checkbox key={p} value={p} label={p} />
-              ))}
-            </SimpleGrid>
-          </Checkbox.Group>
-          <NumberInput
-            label="Expires after (days)"
-            description="At most 366"
-            required
-            min={1}
-            max={366}
-            allowDecimal={false}
-            value={days}
-            onChange={setDays}
-            error={fieldError(refusal, 'expiresInDays')}
-          />
-          <Text size="sm">
-            Acts for: <strong>{access.email ?? 'you'}</strong>. It stops working when you are
-            suspended or leave.
-          </Text>
-          <Group justify="flex-end">
-            <Button
-              variant="default"
-              onClick={() => {
-                reset();
-                onClose();
-              }}
-            >
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      nameDescription="What uses it, so that others know (e.g. HR sync)"
+      defaultDays={90}
+      maxDays={366}
+      daysDescription="At most 366"
+      opened={opened}
+      fields={(refusal) => (
+        <Checkbox.Group
+          label="Permissions"
+          description="Only those you hold yourself; give it no more than it needs"
+          required
+          value={permissions}
+          onChange={setPermissions}
+          error={fieldError(refusal, 'permissions')}
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
+            {grantable(access, orgId).map((p) => (
+              <Checkbox key={p} value={p} label={p} />
+            ))}
+          </SimpleGrid>
+        </Checkbox.Group>
+      )}
+      notice={
+        <Text size="sm">
+          Acts for: <strong>{access.email ?? 'you'}</strong>. It stops working when you are
+          suspended or leave.
+        </Text>
+      }
+      onReset={() => setPermissions([])}
+      create={(input) => apiKeysApi.create(orgId, { ...input, permissions })}
+      onClose={onClose}
+      onCreated={onCreated}
+    />
   );
 }

@@ -40,9 +40,3 @@ export const apiKeysApi = {
     });
   },
 };
-
-/** Where a key stands now: revoked, past its expiry, or usable. */
-export function keyStatus(key: ApiKey, now = Date.now()): 'active' | 'expired' | 'revoked' {
-  if (key.revokedAt) return 'revoked';
-  return Date.parse(key.expiresAt) <= now ? 'expired' : 'active';
-}

@@ -1,29 +1,13 @@
-import {
-  Badge,
-  Button,
-  Code,
-  Group,
-  Modal,
-  NumberInput,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
-import { type FormEvent, useCallback, useState } from 'react';
+import { Button, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
 import type { Access } from '../../access.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
-import { DateTime } from '../../components/DateTime.tsx';
+import { CreateCredentialDialog } from '../../components/CreateCredentialDialog.tsx';
+import { CredentialTable, creatorOf } from '../../components/CredentialTable.tsx';
 import { LoadState } from '../../components/LoadState.tsx';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
 import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
-import { useSending } from '../../components/useSending.ts';
-import { directoryApi, type ScimToken, tokenStatus } from './api.ts';
-
-const statusColor = { active: 'green', expired: 'gray', revoked: 'red' } as const;
+import { directoryApi, type ScimToken } from './api.ts';
 
 /**
  * The directory's SCIM tokens: made here (shown once, with the SCIM base URL to give the
@@ -65,9 +49,14 @@ export function ScimTokens({
       </Text>
       <LoadState error={tokens.error} loading={!tokens.data} what="the SCIM tokens" />
       {tokens.data && <TokenTable tokens={tokens.data} access={access} onRevoke={setRevoking} />}
-      <CreateTokenDialog
-        orgId={orgId}
+      <CreateCredentialDialog
+        title="Create a SCIM token"
+        nameDescription="Which directory uses it (e.g. Entra ID provisioning)"
+        defaultDays={180}
+        maxDays={365}
+        daysDescription="At most 365; make the next token before this one expires"
         opened={creating}
+        create={(input) => directoryApi.createToken(orgId, input)}
         onClose={() => setCreating(false)}
         onCreated={async (token) => {
           setCreating(false);
@@ -119,148 +108,13 @@ function TokenTable({
   access: Access;
   onRevoke: (token: ScimToken) => void;
 }) {
-  if (tokens.length === 0)
-    return <Text c="dimmed">No SCIM tokens yet: create one for the HR directory.</Text>;
-  const maker = (token: ScimToken) =>
-    token.createdBy === null ? (
-      'the operator (CLI)'
-    ) : token.createdBy === access.userId ? (
-      'you'
-    ) : (
-      <Code>{token.createdBy}</Code>
-    );
   return (
-    <Table striped highlightOnHover aria-label="SCIM tokens">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Name</Table.Th>
-          <Table.Th>Created</Table.Th>
-          <Table.Th>Expires</Table.Th>
-          <Table.Th>Last used</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>
-            <VisuallyHidden>Actions</VisuallyHidden>
-          </Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {tokens.map((token) => {
-          const status = tokenStatus(token);
-          return (
-            <Table.Tr key={token.id}>
-              <Table.Td>{token.name}</Table.Td>
-              <Table.Td>
-                <DateTime value={token.createdAt} />
-                <Text size="xs" c="dimmed">
-                  by {maker(token)}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <DateTime value={token.expiresAt} />
-              </Table.Td>
-              <Table.Td>
-                <DateTime value={token.lastUsedAt} fallback="never" />
-                {token.lastUsedIp && ` from ${token.lastUsedIp}`}
-              </Table.Td>
-              <Table.Td>
-                <Badge color={statusColor[status]} variant="light">
-                  {status}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                {status === 'active' && (
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="light"
-                    aria-label={`Revoke ${token.name}`}
-                    onClick={() => onRevoke(token)}
-                  >
-                    Revoke
-                  </Button>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
-const defaultDays = 180;
-
-/** Creates a token; the token goes to `onCreated`, which shows it once. */
-function CreateTokenDialog({
-  orgId,
-  opened,
-  onClose,
-  onCreated,
-}: {
-  orgId: string;
-  opened: boolean;
-  onClose: () => void;
-  onCreated: (token: string) => Promise<void>;
-}) {
-  const [name, setName] = useState('');
-  const [days, setDays] = useState<number | string>(defaultDays);
-  const { busy, refusal, send, clear } = useSending();
-
-  function close() {
-    setName('');
-    setDays(defaultDays);
-    clear();
-    onClose();
-  }
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    void send(async () => {
-      const answer = await directoryApi.createToken(orgId, {
-        name: name.trim(),
-        expiresInDays: Number(days),
-      });
-      setName('');
-      setDays(defaultDays);
-      await onCreated(answer.token);
-    });
-  }
-
-  return (
-    <Modal opened={opened} onClose={close} title="Create a SCIM token">
-      <form onSubmit={submit} aria-label="Create a SCIM token">
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not created" />
-          <TextInput
-            label="Name"
-            description="Which directory uses it (e.g. Entra ID provisioning)"
-            required
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={fieldError(refusal, 'name')}
-          />
-          <NumberInput
-            label="Expires after (days)"
-            description="At most 365; make the next token before this one expires"
-            required
-            min={1}
-            max={365}
-            allowDecimal={false}
-            value={days}
-            onChange={setDays}
-            error={fieldError(refusal, 'expiresInDays')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <CredentialTable
+      label="SCIM tokens"
+      credentials={tokens}
+      empty="No SCIM tokens yet: create one for the HR directory."
+      createdBy={(token) => creatorOf(token, access)}
+      onRevoke={onRevoke}
+    />
   );
 }

@@ -63,11 +63,5 @@ export const directoryApi = {
   organization: api.organization,
 };
 
-/** Where a token stands now: revoked, past its expiry, or usable. */
-export function tokenStatus(token: ScimToken, now = Date.now()): 'active' | 'expired' | 'revoked' {
-  if (token.revokedAt) return 'revoked';
-  return Date.parse(token.expiresAt) <= now ? 'expired' : 'active';
-}
-
 /** The SCIM root a directory is given: this server, the organization's slug. */
 export const scimBaseUrl = (slug: string) => `${window.location.origin}/scim/v2/${slug}`;
