@@ -92,7 +92,7 @@ const groupAttributes = [
       }),
       attribute('display', 'string', {
         description: "The member's display name.",
-        mutability: 'readOnly',
+        mutability: 'immutable',
       }),
       attribute('type', 'string', {
         description: 'The kind of member: only User.',

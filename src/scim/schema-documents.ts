@@ -76,6 +76,10 @@ const userAttributes = [
         description: "The group's displayName.",
         mutability: 'readOnly',
       }),
+      attribute('type', 'string', {
+        description: 'How the user is a member: always direct (groups hold no groups).',
+        mutability: 'readOnly',
+      }),
     ],
   }),
 ];
