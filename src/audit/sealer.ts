@@ -5,7 +5,13 @@ import {
   signEd25519,
   verifyEd25519,
 } from '../crypto/index.ts';
-import { type Clock, type Database, type Logger, withPlatform } from '../platform/index.ts';
+import {
+  type Clock,
+  type Database,
+  type Logger,
+  repeatEvery,
+  withPlatform,
+} from '../platform/index.ts';
 import * as store from './store.ts';
 
 export const genesisHash = Buffer.alloc(32);
@@ -117,24 +123,15 @@ export async function sealAll(deps: SealerDeps): Promise<number> {
 export function startSealer(deps: SealerDeps & { intervalMs: number; logger: Logger }): {
   stop(): Promise<void>;
 } {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped || busy) return;
-    busy = true;
-    running = sealPending(deps)
-      .catch((err: unknown) => deps.logger.error({ err }, 'audit sealing failed; will retry'))
-      .finally(() => {
-        busy = false;
-      });
-  }, deps.intervalMs);
-  timer.unref();
+  const rounds = repeatEvery({
+    name: 'audit sealing',
+    intervalMs: deps.intervalMs,
+    run: () => sealPending(deps),
+    logger: deps.logger,
+  });
   return {
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      await rounds.stop();
       await sealAll(deps).catch((err: unknown) =>
         deps.logger.error({ err }, 'final audit sealing failed; the next start seals the rest'),
       );
