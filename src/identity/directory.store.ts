@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Tx, UsersTable } from '../platform/index.ts';
+import { userColumns } from './store.ts';
 
 /** A user with what the directory says of them (migration 0018's columns). */
 export type DirectoryUserRow = Omit<
@@ -8,14 +9,7 @@ export type DirectoryUserRow = Omit<
 >;
 
 const directoryColumns = [
-  'id',
-  'org_id',
-  'email',
-  'display_name',
-  'status',
-  'created_at',
-  'updated_at',
-  'deactivated_at',
+  ...userColumns,
   'external_id',
   'user_name',
   'given_name',

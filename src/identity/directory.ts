@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type AuditActor, newId, parseInput, type Tx } from '../platform/index.ts';
 import * as store from './directory.store.ts';
 import { identityErrors } from './errors.ts';
-import type { IdentityDeps, User } from './service.ts';
+import { type IdentityDeps, toUser, type User } from './service.ts';
 
 /**
  * What an HR or identity directory says of a user besides the email and display name
@@ -56,14 +56,7 @@ const auditedFields = [
 
 function toDirectoryUser(row: store.DirectoryUserRow): DirectoryUser {
   return {
-    id: row.id,
-    orgId: row.org_id,
-    email: row.email,
-    displayName: row.display_name,
-    status: row.status,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    deactivatedAt: row.deactivated_at,
+    ...toUser(row),
     externalId: row.external_id,
     userName: row.user_name,
     givenName: row.given_name,

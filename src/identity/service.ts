@@ -46,7 +46,8 @@ function toSignInCandidate(r: store.SignInCandidateRow): SignInCandidate {
   };
 }
 
-function toUser(row: store.UserRow): User {
+/** A user row as the module hands it out (the directory's reads add their own fields). */
+export function toUser(row: store.UserRow): User {
   return {
     id: row.id,
     orgId: row.org_id,

@@ -13,7 +13,7 @@ import {
 export type UserRow = Omit<Selectable<UsersTable>, 'search_text' | keyof UserDirectoryColumns>;
 
 /** Every column of a `UserRow`: a list reads no more. */
-const userColumns = [
+export const userColumns = [
   'id',
   'org_id',
   'email',
