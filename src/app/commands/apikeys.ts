@@ -3,12 +3,13 @@ import { createServices } from '../services.ts';
 import {
   asUsage,
   type Command,
+  days,
   findOrg,
   iso,
   onlyOptions,
   positional,
   print,
-  table,
+  tableOr,
   text,
   texts,
   UsageError,
@@ -35,14 +36,7 @@ export const apiKeyCommands: Record<string, Command> = {
     if (!name) throw new UsageError(`${command} needs --name NAME`);
     const permissions = texts(ctx, 'permission');
     if (permissions.length === 0) throw new UsageError(`${command} needs --permission ID`);
-    const days = text(ctx, 'expires-in-days');
-    if (days !== undefined && !/^\d{1,4}$/.test(days))
-      throw new UsageError('--expires-in-days must be a number of days');
-    const input = {
-      name,
-      permissions,
-      expiresInDays: days === undefined ? undefined : Number(days),
-    };
+    const input = { name, permissions, expiresInDays: days(ctx, 'expires-in-days') };
     return withCore(ctx, async (core) => {
       const services = createServices(core);
       const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
@@ -74,20 +68,19 @@ export const apiKeyCommands: Record<string, Command> = {
       const keys = await services.apiKeys.listInOrg(org.id);
       print(
         ctx,
-        keys.length
-          ? table(
-              ['ID', 'NAME', 'PERMISSIONS', 'CREATED BY', 'EXPIRES', 'LAST USED', 'REVOKED'],
-              keys.map((k) => [
-                k.id,
-                k.name,
-                k.permissions.join(','),
-                k.createdBy ?? 'operator',
-                iso(k.expiresAt),
-                iso(k.lastUsedAt),
-                iso(k.revokedAt),
-              ]),
-            )
-          : `no API keys in ${org.slug}`,
+        tableOr(
+          ['ID', 'NAME', 'PERMISSIONS', 'CREATED BY', 'EXPIRES', 'LAST USED', 'REVOKED'],
+          keys.map((k) => [
+            k.id,
+            k.name,
+            k.permissions.join(','),
+            k.createdBy ?? 'operator',
+            iso(k.expiresAt),
+            iso(k.lastUsedAt),
+            iso(k.revokedAt),
+          ]),
+          `no API keys in ${org.slug}`,
+        ),
         { keys },
       );
       return 0;

@@ -9,7 +9,7 @@ import {
   onlyOptions,
   positional,
   print,
-  table,
+  tableOr,
   text,
   texts,
   UsageError,
@@ -139,7 +139,7 @@ export const clientCommands: Record<string, Command> = {
         c.redirectUris.join(' ') || '-',
         iso(c.createdAt),
       ]);
-      print(ctx, rows.length ? table(header, cells) : 'no clients', { clients: rows });
+      print(ctx, tableOr(header, cells, 'no clients'), { clients: rows });
       return 0;
     });
   },

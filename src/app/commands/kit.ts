@@ -64,6 +64,19 @@ export function table(header: string[], rows: string[][]): string {
     .join('\n');
 }
 
+/** The table of `rows`, or `empty` when there are none (`no API keys in acme`). */
+export function tableOr(header: string[], rows: string[][], empty: string): string {
+  return rows.length ? table(header, rows) : empty;
+}
+
+/** A lifetime in days (`--days`, `--expires-in-days`), undefined when the option is absent. */
+export function days(ctx: CommandContext, name: string): number | undefined {
+  const value = text(ctx, name);
+  if (value === undefined) return undefined;
+  if (!/^\d{1,4}$/.test(value)) throw new UsageError(`--${name} must be a number of days`);
+  return Number(value);
+}
+
 /** Refuses options the command does not take (`--json` and `--help` go everywhere). */
 export function onlyOptions(ctx: CommandContext, command: string, allowed: string[]): void {
   for (const [name, value] of Object.entries(ctx.options)) {

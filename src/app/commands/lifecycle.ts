@@ -9,7 +9,7 @@ import {
   onlyOptions,
   positional,
   required,
-  table,
+  tableOr,
   text,
   UsageError,
   withCore,
@@ -37,12 +37,11 @@ function humanReport(report: DeprovisioningReport): string {
   ]);
   return [
     `deprovisionings requested from ${iso(report.from)} to ${iso(report.to)}`,
-    rows.length
-      ? table(
-          ['USER', 'STATUS', 'SOURCE', 'REQUESTED', 'BY', 'COMPLETED', 'TOOK', 'SLA', 'OUTCOME'],
-          rows,
-        )
-      : 'none',
+    tableOr(
+      ['USER', 'STATUS', 'SOURCE', 'REQUESTED', 'BY', 'COMPLETED', 'TOOK', 'SLA', 'OUTCOME'],
+      rows,
+      'none',
+    ),
     `${totals.count} in all: ${totals.met} met, ${totals.missed} missed, ${totals.pending} pending; ` +
       `median ${hours(totals.p50DurationSeconds)}, longest ${hours(totals.maxDurationSeconds)}`,
   ].join('\n');

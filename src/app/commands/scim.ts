@@ -4,14 +4,14 @@ import {
   asUsage,
   type Command,
   type CommandContext,
+  days,
   findOrg,
   iso,
   onlyOptions,
   positional,
   print,
   required,
-  table,
-  text,
+  tableOr,
   UsageError,
   withCore,
 } from './kit.ts';
@@ -50,10 +50,7 @@ export const scimCommands: Record<string, Command> = {
     onlyOptions(ctx, command, ['org', 'name', 'days']);
     positional(ctx, command, []);
     const name = required(ctx, command, 'name', 'NAME');
-    const days = text(ctx, 'days');
-    if (days !== undefined && !/^\d{1,4}$/.test(days))
-      throw new UsageError('--days must be a number of days');
-    const input = { name, expiresInDays: days === undefined ? undefined : Number(days) };
+    const input = { name, expiresInDays: days(ctx, 'days') };
     return withCore(ctx, async (core) => {
       const services = createServices(core);
       const org = await orgOf(ctx, command, services);
@@ -85,20 +82,19 @@ export const scimCommands: Record<string, Command> = {
       const tokens = await services.scimTokens.listInOrg(org.id);
       print(
         ctx,
-        tokens.length
-          ? table(
-              ['ID', 'NAME', 'CREATED BY', 'EXPIRES', 'LAST USED', 'FROM', 'REVOKED'],
-              tokens.map((t) => [
-                t.id,
-                t.name,
-                t.createdBy ?? 'operator',
-                iso(t.expiresAt),
-                iso(t.lastUsedAt),
-                t.lastUsedIp ?? '-',
-                iso(t.revokedAt),
-              ]),
-            )
-          : `no SCIM tokens in ${org.slug}`,
+        tableOr(
+          ['ID', 'NAME', 'CREATED BY', 'EXPIRES', 'LAST USED', 'FROM', 'REVOKED'],
+          tokens.map((t) => [
+            t.id,
+            t.name,
+            t.createdBy ?? 'operator',
+            iso(t.expiresAt),
+            iso(t.lastUsedAt),
+            t.lastUsedIp ?? '-',
+            iso(t.revokedAt),
+          ]),
+          `no SCIM tokens in ${org.slug}`,
+        ),
         { tokens },
       );
       return 0;
@@ -133,17 +129,11 @@ export const scimCommands: Record<string, Command> = {
       const groups = await services.groupRoles.listGroupsInOrg(org.id);
       print(
         ctx,
-        groups.length
-          ? table(
-              ['ID', 'NAME', 'MEMBERS', 'ROLES'],
-              groups.map((g) => [
-                g.id,
-                g.displayName,
-                String(g.members),
-                g.roleKeys.join(',') || '-',
-              ]),
-            )
-          : `no SCIM groups in ${org.slug} (the directory has pushed none)`,
+        tableOr(
+          ['ID', 'NAME', 'MEMBERS', 'ROLES'],
+          groups.map((g) => [g.id, g.displayName, String(g.members), g.roleKeys.join(',') || '-']),
+          `no SCIM groups in ${org.slug} (the directory has pushed none)`,
+        ),
         { groups },
       );
       return 0;
