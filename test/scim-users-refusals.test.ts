@@ -61,6 +61,21 @@ describe('SCIM Users refusals', () => {
     assert.equal(await userCount(), before);
   });
 
+  it('refuses attributes with excludedAttributes on a PUT or PATCH before it changes the user', async () => {
+    const user = await create();
+    const both = `?attributes=userName&excludedAttributes=emails`;
+    const renamed = { ...newUser({ userName: user.userName }), displayName: 'Renamed Twice' };
+    assertScimError(await w.scim('PUT', `/Users/${user.id}${both}`, renamed), 400, 'invalidValue');
+    const rename = {
+      schemas: [patchOp],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Renamed Twice' }],
+    };
+    assertScimError(await w.scim('PATCH', `/Users/${user.id}${both}`, rename), 400, 'invalidValue');
+    const after = await w.scim('GET', `/Users/${user.id}`);
+    assert.equal(after.json().displayName, user.displayName);
+    assert.equal(after.headers.etag, user.meta.version);
+  });
+
   it('refuses a taken userName or email with 409 uniqueness, ignoring case', async () => {
     const first = await create();
     const before = await userCount();
