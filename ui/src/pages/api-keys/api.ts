@@ -1,18 +1,10 @@
 import { request } from '../../api.ts';
+import type { Credential } from '../../components/CredentialTable.tsx';
 
 /** An API key as the admin API shows it: never its secret. */
-export interface ApiKey {
-  id: string;
+export interface ApiKey extends Credential {
   orgId: string;
-  name: string;
   permissions: string[];
-  /** The user it acts for (null: made by the operator at the CLI). */
-  createdBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
 }
 
 export interface ApiKeyInput {

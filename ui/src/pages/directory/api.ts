@@ -1,17 +1,9 @@
 import { api, request } from '../../api.ts';
+import type { Credential } from '../../components/CredentialTable.tsx';
 
 /** A SCIM token as the admin API shows it: never its secret. */
-export interface ScimToken {
-  id: string;
-  name: string;
-  /** Who made it (null: the operator at the CLI). */
-  createdBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
+export interface ScimToken extends Credential {
   revokedBy: string | null;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
 }
 
 /** A group the directory pushed, with its member count and the roles it maps to. */
