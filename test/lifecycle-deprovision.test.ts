@@ -6,7 +6,7 @@ import type { DeactivationRequest } from '../src/lifecycle/index.ts';
 import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
 import { browserLike } from './support/http.ts';
-import { invalidGrant, redirectUri } from './support/oidc.ts';
+import { invalidGrant, offlineSignIn, redirectUri } from './support/oidc.ts';
 
 type ApiWorld = Awaited<ReturnType<typeof startAdminApiWorld>>;
 type Status = 'suspended' | 'deprovisioned';
@@ -64,17 +64,9 @@ describe('every deactivation takes the one path', () => {
       'org-auditor',
     ]);
     const browser = browserLike(world.base);
-    const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: redirectUri,
-      scope: 'openid offline_access',
-      prompt: 'consent',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const callback = await world.authorize(url, browser, { email, password });
-    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier });
-    assert.ok(tokens.refresh_token);
+    const tokens = await offlineSignIn(rp, (url) =>
+      world.authorize(url, browser, { email, password }),
+    );
     const { token: apiKey } = await withOrg(world.core.database, world.orgId, (tx) =>
       world.auth.apiKeys.create(
         tx,

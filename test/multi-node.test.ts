@@ -9,7 +9,7 @@ import { openTestCore, type TestCore } from './support/core.ts';
 import { testDatabaseUrl } from './support/database.ts';
 import { browserLike, form, request } from './support/http.ts';
 import { startNode, type VigilNode } from './support/nodes.ts';
-import { freePort, redirectUri } from './support/oidc.ts';
+import { freePort, offlineSignIn, redirectUri } from './support/oidc.ts';
 
 /**
  * Issue 19 point 5: two Vigil processes on one PostgreSQL database. A user deactivated on node A
@@ -92,17 +92,7 @@ describe('several nodes: a deprovisioning on one is refused on the other within 
       ),
     );
     const browser = browserLike(nodeA.base);
-    const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: redirectUri,
-      scope: 'openid offline_access',
-      prompt: 'consent',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const callback = await signIn(browser, url, email);
-    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier });
-    assert.ok(tokens.refresh_token, 'offline_access with prompt=consent gives a refresh token');
+    const tokens = await offlineSignIn(rp, (url) => signIn(browser, url, email));
     const session = browser.jar.get('__Host-vigil-session');
     assert.ok(session, 'the sign-in left a Vigil session cookie');
     return {

@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import type { User } from '../src/identity/index.ts';
 import { operatorActor, platformOrgId, withOrg, withPlatform } from '../src/platform/index.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
-import { invalidGrant, redirectUri } from './support/oidc.ts';
+import { invalidGrant, offlineSignIn, redirectUri } from './support/oidc.ts';
 
 type ApiWorld = Awaited<ReturnType<typeof startAdminApiWorld>>;
 
@@ -109,18 +109,7 @@ describe('suspending and reactivating an organization', () => {
 
   it('signs its users out everywhere, and refuses their sign-in, tokens and its API keys', async () => {
     // Dana signs in at a relying party (a Vigil session, a refresh token) before the suspension.
-    const verifier = oidc.randomPKCECodeVerifier();
-    const callback = await world.authorize(
-      oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid offline_access',
-        prompt: 'consent',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      }),
-    );
-    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier });
-    assert.ok(tokens.refresh_token);
+    const tokens = await offlineSignIn(rp, (url) => world.authorize(url));
     assert.ok((await liveSessionsOf(world.user.id)).length > 0);
     const adminToken = await tokenFor(orgAdmin);
     assert.equal((await call('GET', `/orgs/${world.orgId}/users`, adminToken)).status, 200);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
 import * as OTPAuth from 'otpauth';
 import type { RunningServer } from '../../src/app/server.ts';
 import { totpCode } from '../../src/auth/mfa/index.ts';
@@ -18,6 +19,26 @@ export const redirectUri = 'https://rp.example.test/callback';
 
 export const invalidGrant = (err: unknown) =>
   (err as { cause?: { error?: string } }).cause?.error === 'invalid_grant';
+
+/**
+ * A sign-in at `rp` that keeps going after the browser leaves: the authorization code flow with
+ * PKCE, `offline_access` with consent, the code exchanged. `authorize` takes the browser from the
+ * authorization URL to the callback. The tokens carry a refresh token.
+ */
+export async function offlineSignIn(rp: oidc.Configuration, authorize: (url: URL) => Promise<URL>) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(rp, {
+    redirect_uri: redirectUri,
+    scope: 'openid offline_access',
+    prompt: 'consent',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const callback = await authorize(url);
+  const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier });
+  assert.ok(tokens.refresh_token, 'offline_access with prompt=consent gives a refresh token');
+  return tokens as typeof tokens & { refresh_token: string };
+}
 
 export async function freePort(): Promise<number> {
   const probe = createServer();
