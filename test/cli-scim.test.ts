@@ -24,6 +24,10 @@ describe('vigil CLI: SCIM tokens and group roles', () => {
   });
   after(() => store.close());
 
+  /** `vigil scim groups map` of acme's `group` to `roles` (comma-separated), with `extra` options. */
+  const mapGroup = (group: string, roles: string, ...extra: string[]) =>
+    vigil(['scim', 'groups', 'map', '--org', 'acme', '--group', group, '--roles', roles, ...extra]);
+
   it('creates a token printed once with the SCIM base URL, lists it without its secret, revokes it', async () => {
     const created = await vigil([
       'scim',
@@ -164,17 +168,7 @@ describe('vigil CLI: SCIM tokens and group roles', () => {
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`${groupId}\\s+Engineering\\s+1\\s+-`));
 
-    const mapped = await vigil([
-      'scim',
-      'groups',
-      'map',
-      '--org',
-      'acme',
-      '--group',
-      groupId,
-      '--roles',
-      'member, org-admin',
-    ]);
+    const mapped = await mapGroup(groupId, 'member, org-admin');
     assert.equal(mapped.code, 0, mapped.stderr);
     assert.match(mapped.stdout, /maps to: member, org-admin/);
     assert.match(mapped.stdout, /1 roles assigned, 1 access requests opened/);
@@ -191,45 +185,14 @@ describe('vigil CLI: SCIM tokens and group roles', () => {
       'the operator mapping a role that needs approval asks for it',
     );
 
-    const bad = await vigil([
-      'scim',
-      'groups',
-      'map',
-      '--org',
-      'acme',
-      '--group',
-      groupId,
-      '--roles',
-      'no-such-role',
-    ]);
+    const bad = await mapGroup(groupId, 'no-such-role');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--roles: no-such-role is not a role of the organization/);
-    const unknown = await vigil([
-      'scim',
-      'groups',
-      'map',
-      '--org',
-      'acme',
-      '--group',
-      acme,
-      '--roles',
-      '',
-    ]);
+    const unknown = await mapGroup(acme, '');
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No group/);
 
-    const cleared = await vigil([
-      'scim',
-      'groups',
-      'map',
-      '--org',
-      'acme',
-      '--group',
-      groupId,
-      '--roles',
-      '',
-      '--json',
-    ]);
+    const cleared = await mapGroup(groupId, '', '--json');
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.deepEqual(JSON.parse(cleared.stdout).sync, {
       assigned: 0,
