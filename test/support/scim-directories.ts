@@ -128,23 +128,26 @@ export const entra = {
   }),
 };
 
+/** A user as Okta's app profile sends it: `groups` empty, Okta's user id as externalId. */
+const oktaUser = (p: Person, active: boolean) => ({
+  schemas: [coreUser],
+  userName: p.userName,
+  name: { givenName: p.givenName, familyName: p.familyName },
+  emails: [{ primary: true, value: p.email, type: 'work' }],
+  displayName: `${p.givenName} ${p.familyName}`,
+  locale: 'en-US',
+  externalId: p.externalId,
+  groups: [],
+  active,
+});
+
 export const okta = {
   /** `GET /Users?filter=userName eq "…"&startIndex=1&count=100`. */
   userProbe: (userName: string) =>
     `/Users?${query({ filter: `userName eq "${userName}"`, startIndex: '1', count: '100' })}`,
 
   /** `POST /Users`: the app profile, with `groups` empty and Okta's user id as externalId. */
-  createUser: (p: Person) => ({
-    schemas: [coreUser],
-    userName: p.userName,
-    name: { givenName: p.givenName, familyName: p.familyName },
-    emails: [{ primary: true, value: p.email, type: 'work' }],
-    displayName: `${p.givenName} ${p.familyName}`,
-    locale: 'en-US',
-    externalId: p.externalId,
-    groups: [],
-    active: true,
-  }),
+  createUser: (p: Person) => oktaUser(p, true),
 
   /**
    * `PUT /Users/{id}`: Okta sends the whole resource for any profile change and, with
@@ -155,19 +158,7 @@ export const okta = {
     id: string,
     meta: { created: string; lastModified: string },
     active: boolean,
-  ) => ({
-    schemas: [coreUser],
-    id,
-    userName: p.userName,
-    name: { givenName: p.givenName, familyName: p.familyName },
-    emails: [{ primary: true, value: p.email, type: 'work' }],
-    displayName: `${p.givenName} ${p.familyName}`,
-    locale: 'en-US',
-    externalId: p.externalId,
-    groups: [],
-    active,
-    meta: { resourceType: 'User', ...meta },
-  }),
+  ) => ({ ...oktaUser(p, active), id, meta: { resourceType: 'User', ...meta } }),
 
   /** `GET /Groups?filter=displayName eq "…"&startIndex=1&count=100`. */
   groupProbe: (displayName: string) =>
