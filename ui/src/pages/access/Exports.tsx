@@ -1,10 +1,8 @@
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
 import { useParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { RefusalAlert } from '../../components/Refusal.tsx';
-import { saveFile } from '../../components/saveFile.ts';
-import { useSending } from '../../components/useSending.ts';
+import { useDownload } from '../../components/useDownload.ts';
 import { accessApi, type ExportFormat, type ExportReport } from './api.ts';
 
 const reports: { report: ExportReport; title: string; what: string }[] = [
@@ -49,17 +47,10 @@ function ExportCard({
   title: string;
   what: string;
 }) {
-  const [asked, setAsked] = useState<ExportFormat>();
-  const { busy, refusal, send } = useSending();
-
-  function download(format: ExportFormat) {
-    setAsked(format);
-    void send(async () => {
-      const file = await accessApi.exportFile(orgId, report, format);
-      const day = new Date().toISOString().slice(0, 10);
-      saveFile(file, `vigil-${report}-${day}.${format}`);
-    });
-  }
+  const { download, loading, waiting, refusal } = useDownload(async (format: ExportFormat) => ({
+    file: await accessApi.exportFile(orgId, report, format),
+    name: `vigil-${report}-${new Date().toISOString().slice(0, 10)}.${format}`,
+  }));
 
   return (
     <Card withBorder component="section" aria-label={title}>
@@ -74,8 +65,8 @@ function ExportCard({
             <Button
               key={format}
               variant={format === 'csv' ? 'filled' : 'default'}
-              loading={busy && asked === format}
-              disabled={busy && asked !== format}
+              loading={loading(format)}
+              disabled={waiting(format)}
               onClick={() => download(format)}
             >
               Download {format.toUpperCase()}

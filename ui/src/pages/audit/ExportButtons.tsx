@@ -1,8 +1,6 @@
 import { Button, Group, Text } from '@mantine/core';
-import { useState } from 'react';
 import { RefusalAlert } from '../../components/Refusal.tsx';
-import { saveFile } from '../../components/saveFile.ts';
-import { useSending } from '../../components/useSending.ts';
+import { useDownload } from '../../components/useDownload.ts';
 import { type AuditFilter, auditApi, type ExportFormat } from './api.ts';
 
 const formats: { format: ExportFormat; label: string }[] = [
@@ -12,16 +10,10 @@ const formats: { format: ExportFormat; label: string }[] = [
 
 /** Downloads every event of the filter's period (the export takes a period, not the other filters). */
 export function ExportButtons({ orgId, filter }: { orgId: string; filter: AuditFilter }) {
-  const [asked, setAsked] = useState<ExportFormat>();
-  const { busy, refusal, send } = useSending();
-
-  function download(format: ExportFormat) {
-    setAsked(format);
-    void send(async () => {
-      const file = await auditApi.exportFile(orgId, format, { from: filter.from, to: filter.to });
-      saveFile(file, `audit-events-${new Date().toISOString().slice(0, 10)}.${format}`);
-    });
-  }
+  const { download, loading, refusal } = useDownload(async (format: ExportFormat) => ({
+    file: await auditApi.exportFile(orgId, format, { from: filter.from, to: filter.to }),
+    name: `audit-events-${new Date().toISOString().slice(0, 10)}.${format}`,
+  }));
 
   return (
     <>
@@ -31,7 +23,7 @@ export function ExportButtons({ orgId, filter }: { orgId: string; filter: AuditF
             key={format}
             variant="default"
             size="xs"
-            loading={busy && asked === format}
+            loading={loading(format)}
             onClick={() => download(format)}
           >
             {label}

@@ -4,9 +4,8 @@ import { useParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { LoadState } from '../../components/LoadState.tsx';
 import { RefusalAlert } from '../../components/Refusal.tsx';
-import { saveFile } from '../../components/saveFile.ts';
+import { useDownload } from '../../components/useDownload.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
-import { useSending } from '../../components/useSending.ts';
 import { type DeprovisioningReport, lifecycleApi, type ReportFormat } from './api.ts';
 import { durationText, LeaversTable } from './LeaversTable.tsx';
 import { lastThirtyDays, PeriodForm, periodOf } from './PeriodForm.tsx';
@@ -74,20 +73,10 @@ function Downloads({
   orgId: string;
   days: { fromDay: string; untilDay: string };
 }) {
-  const [asked, setAsked] = useState<ReportFormat>();
-  const { busy, refusal, send } = useSending();
-
-  function download(format: ReportFormat) {
-    setAsked(format);
-    void send(async () => {
-      const file = await lifecycleApi.reportFile(
-        orgId,
-        periodOf(days.fromDay, days.untilDay),
-        format,
-      );
-      saveFile(file, `deprovisioning-report-${days.fromDay}-${days.untilDay}.${format}`);
-    });
-  }
+  const { download, loading, waiting, refusal } = useDownload(async (format: ReportFormat) => ({
+    file: await lifecycleApi.reportFile(orgId, periodOf(days.fromDay, days.untilDay), format),
+    name: `deprovisioning-report-${days.fromDay}-${days.untilDay}.${format}`,
+  }));
 
   return (
     <>
@@ -97,8 +86,8 @@ function Downloads({
             key={format}
             variant="default"
             size="xs"
-            loading={busy && asked === format}
-            disabled={busy && asked !== format}
+            loading={loading(format)}
+            disabled={waiting(format)}
             onClick={() => download(format)}
           >
             Download {format.toUpperCase()}
