@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { withPlatform } from '../src/platform/index.ts';
+import { fixedClock, withPlatform } from '../src/platform/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
 
@@ -21,7 +21,17 @@ for (const backend of backends) {
     const attacker = `198.18.${randomInt(256)}.${randomInt(256)}`;
 
     before(async () => {
-      core = await openTestCore({ env: { VIGIL_SIGNIN_IP_MAX_FAILURES: '5', ...backend.env } });
+      // The limit counts in fixed windows: a run that crossed a window's end would start counting
+      // again. The clock stands seven minutes into the current hour, inside one window.
+      const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+      core = await openTestCore({
+        clock: fixedClock(new Date(hour + 7 * 60_000)),
+        env: {
+          VIGIL_SIGNIN_IP_MAX_FAILURES: '5',
+          VIGIL_SIGNIN_IP_WINDOW_MINUTES: '15',
+          ...backend.env,
+        },
+      });
       auth = authServices(core);
       const orgId = await core.createOrg('stuffed');
       await auth.createUser(orgId, 'victim@stuffed.test', password);
