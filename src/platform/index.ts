@@ -19,6 +19,7 @@ export {
 } from './db/scope.ts';
 export type * from './db/tables.ts';
 export type * from './db/tables-lifecycle.ts';
+export type * from './db/tables-reviews.ts';
 export {
   AppError,
   defineErrors,

@@ -8,6 +8,7 @@ import type {
   ScimTokensTable,
   UserDirectoryColumns,
 } from './tables-lifecycle.ts';
+import type { ReviewCampaignsTable, ReviewItemsTable } from './tables-reviews.ts';
 
 /**
  * Row types of every table. src/platform/db/migrations is the source of truth:
@@ -442,6 +443,8 @@ export interface DB {
   scim_group_members: ScimGroupMembersTable;
   scim_group_roles: ScimGroupRolesTable;
   deprovisionings: DeprovisioningsTable;
+  review_campaigns: ReviewCampaignsTable;
+  review_items: ReviewItemsTable;
 }
 
 export type { Generated };
