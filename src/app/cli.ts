@@ -86,6 +86,10 @@ Commands:
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first
+  reviews verify FILE [--public-key PEM|JWK-FILE]
+                                check an access review's evidence bundle offline: every file's
+                                SHA-256 and the seal signature; prints the signing key's
+                                fingerprint (--public-key: it must be that key)
 
 Options:
   --json                        machine-readable output
@@ -138,6 +142,7 @@ function parse(argv: string[]) {
       id: { type: 'string' },
       group: { type: 'string' },
       roles: { type: 'string' },
+      'public-key': { type: 'string' },
     },
   });
 }

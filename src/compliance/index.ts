@@ -1,3 +1,19 @@
 export { type AccessExports, createAccessExports } from './access-exports.ts';
 export { toCsv } from './csv.ts';
 export { deprovisioningReportCsv, deprovisioningReportCsvHeader } from './deprovisioning-csv.ts';
+export {
+  canonicalJson,
+  type EvidenceBundle,
+  type EvidenceVerification,
+  keyFingerprint,
+  verifyEvidence,
+} from './review-evidence.ts';
+export {
+  evidenceFileName,
+  type ReviewRecord,
+  type ReviewRecordItem,
+  reviewCsvHeader,
+  reviewEvidence,
+  reviewRecordCsv,
+  reviewRecordJson,
+} from './review-export.ts';

@@ -27,6 +27,12 @@ export {
   platformKeysColumn,
 } from './platform-keys.ts';
 export {
+  ed25519PublicJwk,
+  ed25519PublicKeyFrom,
+  type PublicJwk,
+  publicKeyFingerprint,
+} from './ed25519-public.ts';
+export {
   constantTimeEqual,
   ed25519PublicKey,
   generateSigningJwk,

@@ -8,6 +8,7 @@ import { keysRotateCommands } from './keys-rotate.ts';
 import type { Command } from './kit.ts';
 import { lifecycleCommands } from './lifecycle.ts';
 import { orgCommands } from './orgs.ts';
+import { reviewCommands } from './reviews.ts';
 import { roleCommands } from './roles.ts';
 import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
@@ -30,4 +31,5 @@ export const commands: Record<string, Command> = {
   ...scimCommands,
   ...accessCommands,
   ...lifecycleCommands,
+  ...reviewCommands,
 };
