@@ -2,7 +2,6 @@ export { type AccessExports, createAccessExports } from './access-exports.ts';
 export { toCsv } from './csv.ts';
 export { deprovisioningReportCsv, deprovisioningReportCsvHeader } from './deprovisioning-csv.ts';
 export {
-  canonicalJson,
   type EvidenceBundle,
   type EvidenceVerification,
   keyFingerprint,

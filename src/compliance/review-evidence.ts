@@ -5,6 +5,7 @@
  * auditor compares the fingerprint with the seal key the platform publishes.
  */
 import {
+  canonicalJson,
   ed25519PublicJwk,
   ed25519PublicKeyFrom,
   type KeyObject,
@@ -39,18 +40,6 @@ export interface EvidenceBundle {
   /** base64url Ed25519 signature over `canonicalJson(manifest)`. */
   signature: string;
   files: EvidenceFile[];
-}
-
-/** JSON with object keys sorted at every depth: the same manifest always gives the same bytes. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** SHA-256 of the key's SubjectPublicKeyInfo (DER), hex: the fingerprint an auditor compares. */

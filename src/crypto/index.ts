@@ -1,4 +1,11 @@
 export { open as aeadOpen, seal as aeadSeal } from './aead.ts';
+export { canonicalJson } from './canonical-json.ts';
+export {
+  ed25519PublicJwk,
+  ed25519PublicKeyFrom,
+  type PublicJwk,
+  publicKeyFingerprint,
+} from './ed25519-public.ts';
 export { cryptoErrors } from './errors.ts';
 export { type JWTPayload, jwtVerifier } from './jwt.ts';
 export type { DataKeyRow } from './keyring.store.ts';
@@ -26,12 +33,6 @@ export {
   type PlatformKeys,
   platformKeysColumn,
 } from './platform-keys.ts';
-export {
-  ed25519PublicJwk,
-  ed25519PublicKeyFrom,
-  type PublicJwk,
-  publicKeyFingerprint,
-} from './ed25519-public.ts';
 export {
   constantTimeEqual,
   ed25519PublicKey,
