@@ -20,6 +20,7 @@ import {
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
+import { createReviews } from '../reviews/index.ts';
 import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
@@ -212,6 +213,25 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     restoreDirectoryRoles: (tx, user, actor) =>
       groupRoles.syncUsers(tx, user.orgId, [user.id], actor),
   });
+  // Access reviews: a snapshot read through rbac, MFA and sessions; what a close takes away goes
+  // through rbac's unassign and the API key service, and ends the user's sessions and tokens.
+  const reviews = createReviews({
+    database: core.database,
+    clock: core.clock,
+    audit: core.audit.record,
+    sources: {
+      rolesOf: rbac.rolesOf,
+      holdersIn: rbac.holdersIn,
+      violations: rbac.violations,
+      usersWithFactor: credentials.mfa.usersWithFactor,
+      lastSignIns: sessions.lastSignIns,
+    },
+    revokers: {
+      unassign: rbac.unassign,
+      revokeApiKey: apiKeys.revoke,
+      signOutUser: lifecycle.signOutUser,
+    },
+  });
   // The SCIM service provider: users from the directory, deactivated through the lifecycle.
   const scim = createScim({
     ...baseOf(core),
@@ -252,6 +272,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     lifecycle,
     lifecyclePolicy,
     lifecycleSchedule,
+    reviews,
     scim,
     oauth,
     sessions,

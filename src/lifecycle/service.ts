@@ -245,6 +245,17 @@ export function createLifecycle(deps: LifecycleDeps) {
       return withOrg(deps.database, orgId, (tx) => slaReport.report(tx, orgId, range));
     },
 
+    /**
+     * Signs a user out everywhere without deactivating them: sessions and device cookies in `tx`,
+     * and once it committed OAuth grants, tokens and provider sessions. An access review that took
+     * a role away ends what relied on it (docs/reviews.md#close); the account stays active.
+     */
+    async signOutUser(tx: Tx, userId: string, revocation: string, actor: AuditActor) {
+      const user = await deps.identity.findUser(tx, userId);
+      if (!user) return;
+      await signOutEverywhere(tx, user, { session: 'privilege_change', revocation }, actor);
+    },
+
     suspendOrganization,
     reactivateOrganization,
     /** `suspendOrganization` in its own platform-scope transaction (the operator's). */

@@ -86,6 +86,16 @@ export const auditActions = {
     'The directory deleted a group; its members lost the roles it gave them (former members in details). Target: the SCIM group.',
   'scim.group.members_changed':
     'Users joined or left a SCIM group (the user ids added and removed in details); their group roles follow. Target: the SCIM group.',
+  'review.campaign.launched':
+    'An access review campaign was launched: its scope, due date, undecided policy, item count and the SHA-256 of its snapshot in details. Target: the campaign.',
+  'review.item.reassigned':
+    'An access review item got another reviewer (the previous one, the new one and the reason in details). Target: the item.',
+  'review.item.decided':
+    'A reviewer decided an access review item: keep, revoke or reduce, the dropped roles and the justification in details (a bulk decision records one event per item). Target: the item.',
+  'review.item.revoked':
+    "Closing an access review took away what an item held (the campaign, the item and the roles or API key removed in details; `undecided` when by the campaign's policy). Target: the user.",
+  'review.campaign.closed':
+    'An access review campaign was closed: its completion metrics (items, decided, on time, revoked, unreviewable) and whether it closed clean in details. Target: the campaign.',
   'api.request.denied':
     'An admin API request was refused for want of a permission, or without valid credentials. Target: the organization it addressed, if any.',
 

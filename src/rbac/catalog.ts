@@ -53,6 +53,12 @@ export const permissions: readonly Permission[] = [
     'high',
     'Create and revoke SCIM tokens of the HR directory, map its groups to roles',
   ),
+  permission(
+    'reviews.manage',
+    'high',
+    'Launch access review campaigns, reassign their items and close them (revoking what was not kept)',
+  ),
+  permission('reviews.decide', 'low', 'Decide the access review items assigned to you'),
   permission('platform.settings', 'critical', 'Change platform-wide settings and keys', 'platform'),
   permission('platform.orgs', 'critical', 'Create, suspend and see every organization', 'platform'),
 ];

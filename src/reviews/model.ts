@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type {
+  ReviewDecision,
+  ReviewerBasis,
+  ReviewScopeKind,
+  UndecidedPolicy,
+} from '../platform/index.ts';
+
+/** What a campaign reviews: one of the scopes of docs/reviews.md#scopes. */
+export interface ReviewScope {
+  kind: ReviewScopeKind;
+  /** The OAuth client of a `client_users` campaign. */
+  clientId?: string;
+}
+
+export interface LaunchInput {
+  scope: ReviewScope;
+  name: string;
+  dueAt: Date;
+  /** Default: `revoke` for privileged scopes (privileged roles, API keys), `keep` otherwise. */
+  undecided?: UndecidedPolicy;
+}
+
+/** Flags that help a reviewer (docs/reviews.md#flags). */
+export type ReviewFlag = 'dormant' | 'granted_outside_scim' | 'conflict_rule_hit' | 'past_end_date';
+
+/** Not signed in for this long (or never, this long after creation): flagged dormant. */
+export const dormantAfterDays = 90;
+
+/** What an item records as of the launch: the snapshot's content, hashed. */
+export interface SnapshotItem {
+  subjectUserId: string;
+  subjectEmail: string;
+  subjectName: string;
+  roleKey: string | null;
+  apiKeyId: string | null;
+  apiKeyName: string | null;
+  permissions: string[];
+  heldSince: Date;
+  grantedBy: string | null;
+  source: 'admin' | 'scim';
+  lastSignInAt: Date | null;
+  mfaEnrolled: boolean;
+  flags: ReviewFlag[];
+  privileged: boolean;
+}
+
+export const defaultUndecidedPolicy = (kind: ReviewScopeKind): UndecidedPolicy =>
+  kind === 'privileged_roles' || kind === 'api_keys' ? 'revoke' : 'keep';
+
+/**
+ * JSON with object keys sorted at every level, dates as ISO strings: the same items give the same
+ * bytes whatever order their properties were built in, so anyone can recompute the hash.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The SHA-256 (hex) of the canonical JSON of the snapshot's items, in their order. */
+export const snapshotSha256 = (items: readonly SnapshotItem[]): string =>
+  createHash('sha256').update(canonicalJson(items)).digest('hex');
+
+/** The order of a snapshot: by user, then role key or API key id. */
+export const snapshotOrder = (a: SnapshotItem, b: SnapshotItem): number =>
+  a.subjectUserId.localeCompare(b.subjectUserId) ||
+  (a.roleKey ?? a.apiKeyId ?? '').localeCompare(b.roleKey ?? b.apiKeyId ?? '');
+
+export interface ReviewerCandidates {
+  roleOwner: string | null;
+  manager: string | null;
+  /** Active holders of `reviews.manage`, in a stable order. */
+  admins: readonly string[];
+}
+
+/**
+ * The reviewer of an item: the role's owner, else the subject's manager, else the first of the
+ * organization's admins; never the subject themself (the next candidate is taken). Null when
+ * nobody but the subject could review it: the item is unreviewable.
+ */
+export function chooseReviewer(
+  subjectUserId: string,
+  candidates: ReviewerCandidates,
+): { reviewerId: string; basis: ReviewerBasis } | null {
+  const ordered: [string | null, ReviewerBasis][] = [
+    [candidates.roleOwner, 'role_owner'],
+    [candidates.manager, 'manager'],
+    ...candidates.admins.map((id): [string, ReviewerBasis] => [id, 'admin']),
+  ];
+  for (const [id, basis] of ordered)
+    if (id !== null && id !== subjectUserId) return { reviewerId: id, basis };
+  return null;
+}
+
+/** A decision as asked for: `droppedRoleKeys` only with `reduce`. */
+export interface DecisionInput {
+  decision: ReviewDecision;
+  justification?: string;
+  droppedRoleKeys?: string[];
+}
+
+export const reviewDecisions: readonly ReviewDecision[] = ['keep', 'revoke', 'reduce'];

@@ -1,0 +1,179 @@
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { ReviewCampaignsTable, ReviewItemsTable, Tx } from '../platform/index.ts';
+
+export type CampaignRow = Selectable<ReviewCampaignsTable>;
+export type ItemRow = Selectable<ReviewItemsTable>;
+
+/** An assignment held at `now`, with what the review shows of its holder. */
+export interface HeldAssignment {
+  user_id: string;
+  email: string;
+  display_name: string;
+  manager_id: string | null;
+  external_id: string | null;
+  end_at: Date | null;
+  created_at: Date;
+  role_key: string;
+  granted_by: string | null;
+  granted_at: Date;
+  source: 'admin' | 'scim';
+}
+
+/** Every assignment of the organization's active users held at `now` (expired ones are not). */
+export function heldAssignments(tx: Tx, orgId: string, now: Date): Promise<HeldAssignment[]> {
+  return tx
+    .selectFrom('role_assignments as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select([
+      'a.user_id',
+      'u.email',
+      'u.display_name',
+      'u.manager_id',
+      'u.external_id',
+      'u.end_at',
+      'u.created_at',
+      'a.role_key',
+      'a.granted_by',
+      'a.granted_at',
+      'a.source',
+    ])
+    .where('a.org_id', '=', orgId)
+    .where('u.status', '=', 'active')
+    .where(sql<boolean>`(a.expires_at IS NULL OR a.expires_at > ${now})`)
+    .execute();
+}
+
+/** The organization's unrevoked, unexpired API keys with their creator (the subject). */
+export function liveApiKeys(tx: Tx, orgId: string, now: Date) {
+  return tx
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', 'u.id', 'k.created_by')
+    .select([
+      'k.id',
+      'k.name',
+      'k.permissions',
+      'k.created_at',
+      'u.id as user_id',
+      'u.email',
+      'u.display_name',
+      'u.manager_id',
+      'u.end_at',
+      'u.created_at as user_created_at',
+    ])
+    .where('k.org_id', '=', orgId)
+    .where('k.revoked_at', 'is', null)
+    .where('k.expires_at', '>', now)
+    .where('u.status', '=', 'active')
+    .execute();
+}
+
+/** The owner of each custom role of the organization, by role key. */
+export async function roleOwners(tx: Tx, orgId: string): Promise<Map<string, string>> {
+  const rows = await tx
+    .selectFrom('roles')
+    .select(['key', 'owner_user_id'])
+    .where('org_id', '=', orgId)
+    .execute();
+  return new Map(rows.map((r) => [r.key, r.owner_user_id]));
+}
+
+/** The users of the organization and whether they are active, by id. */
+export async function activeUserIds(tx: Tx, orgId: string): Promise<Set<string>> {
+  const rows = await tx
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function insertCampaign(tx: Tx, row: Insertable<ReviewCampaignsTable>) {
+  await tx.insertInto('review_campaigns').values(row).execute();
+}
+
+/** Items in chunks: a campaign over many assignments stays under the bind-parameter limit. */
+export async function insertItems(tx: Tx, rows: Insertable<ReviewItemsTable>[]) {
+  for (let i = 0; i < rows.length; i += 1000)
+    await tx
+      .insertInto('review_items')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}
+
+export function findCampaign(tx: Tx, orgId: string, id: string) {
+  return tx
+    .selectFrom('review_campaigns')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The campaign locked against a concurrent close or decision. */
+export function lockCampaign(tx: Tx, orgId: string, id: string) {
+  return tx
+    .selectFrom('review_campaigns')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function itemsOf(tx: Tx, campaignId: string): Promise<ItemRow[]> {
+  return tx
+    .selectFrom('review_items')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .orderBy('position')
+    .execute();
+}
+
+export function itemsByIds(tx: Tx, orgId: string, ids: readonly string[]): Promise<ItemRow[]> {
+  return tx
+    .selectFrom('review_items')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
+    .forUpdate()
+    .execute();
+}
+
+export async function updateItem(tx: Tx, id: string, changes: Partial<ItemRow>) {
+  await tx.updateTable('review_items').set(changes).where('id', '=', id).execute();
+}
+
+export async function closeCampaign(tx: Tx, id: string, at: Date, by: string | null) {
+  await tx
+    .updateTable('review_campaigns')
+    .set({ status: 'closed', closed_at: at, closed_by: by })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Display names of these users, by id (reviewers and deciders in a record). */
+export async function namesOf(tx: Tx, ids: readonly string[]) {
+  if (ids.length === 0) return new Map<string, { email: string; name: string }>();
+  const rows = await tx
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name'])
+    .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { email: r.email, name: r.display_name }]));
+}
+
+/** The undecided items of open campaigns assigned to a reviewer. */
+export function openItemsOf(tx: Tx, orgId: string, reviewerId: string): Promise<ItemRow[]> {
+  return tx
+    .selectFrom('review_items as i')
+    .innerJoin('review_campaigns as c', 'c.id', 'i.campaign_id')
+    .selectAll('i')
+    .where('i.org_id', '=', orgId)
+    .where('i.reviewer_id', '=', reviewerId)
+    .where('i.decision', 'is', null)
+    .where('c.status', '=', 'open')
+    .orderBy('c.launched_at')
+    .orderBy('i.position')
+    .execute();
+}
