@@ -3,61 +3,82 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  keyFingerprint,
-  type ReviewRecord,
-  reviewEvidence,
-  verifyEvidence,
-} from '../src/compliance/index.ts';
+import { keyFingerprint, reviewEvidence, verifyEvidence } from '../src/compliance/index.ts';
 import type { LoadedPlatformKey } from '../src/crypto/index.ts';
+import type { CampaignRecord } from '../src/reviews/index.ts';
 import { cliStore } from './support/cli.ts';
 
 const closedAt = new Date('2026-12-01T10:00:00Z');
 
+const bob = { id: 'user-bob', email: 'bob@acme.test', name: 'Bob' };
+
 /** A closed campaign of two items: one kept with a justification, one revoked by the close policy. */
-const record = (overrides: Partial<ReviewRecord['campaign']> = {}): ReviewRecord => ({
+const record = (overrides: Partial<CampaignRecord['campaign']> = {}): CampaignRecord => ({
   campaign: {
     id: 'c0ffee00-0000-4000-8000-000000000001',
     orgId: 'acme-org',
     name: 'Privileged roles, Q4',
-    scope: 'privileged_roles',
-    snapshotHash: 'ab'.repeat(32),
+    scope: { kind: 'privileged_roles' },
+    status: 'closed',
+    createdBy: bob.id,
     launchedAt: new Date('2026-11-01T00:00:00Z'),
     dueAt: new Date('2026-11-30T00:00:00Z'),
+    undecidedPolicy: 'revoke',
+    snapshotSha256: 'ab'.repeat(32),
     closedAt,
+    closedBy: bob.id,
+    metrics: { items: 2, decided: 1, onTime: 1, revoked: 1, unreviewable: 0 },
     ...overrides,
   },
   items: [
     {
       id: 'item-1',
-      userId: 'user-ann',
-      userEmail: 'ann@acme.test',
-      holds: ['org.admin'],
-      grantedAt: new Date('2025-01-02T00:00:00Z'),
-      grantedBy: 'user-bob',
-      reviewerId: 'user-bob',
+      position: 0,
+      subject: { id: 'user-ann', email: 'ann@acme.test', name: 'Ann' },
+      roleKey: 'org.admin',
+      apiKeyId: null,
+      apiKeyName: null,
+      permissions: ['users.manage', 'roles.manage'],
+      heldSince: new Date('2025-01-02T00:00:00Z'),
+      grantedBy: bob.id,
+      source: 'admin',
+      lastSignInAt: new Date('2026-11-20T08:00:00Z'),
+      mfaEnrolled: true,
+      flags: [],
+      privileged: true,
+      reviewer: bob,
+      reviewerBasis: 'role_owner',
       decision: 'keep',
-      removed: [],
+      droppedRoleKeys: null,
       justification: '=HYPERLINK("x") on-call, needs admin',
+      decidedBy: bob,
       decidedAt: new Date('2026-11-10T09:00:00Z'),
-      decidedBy: 'user-bob',
-      decidedByPolicy: false,
+      outcome: 'kept',
       revokedAt: null,
     },
     {
       id: 'item-2',
-      userId: 'user-cid',
-      userEmail: 'cid@acme.test',
-      holds: ['org.admin', 'billing.manage'],
-      grantedAt: null,
+      position: 1,
+      subject: { id: 'user-cid', email: 'cid@acme.test', name: 'Cid' },
+      roleKey: 'billing.admin',
+      apiKeyId: null,
+      apiKeyName: null,
+      permissions: ['billing.manage'],
+      heldSince: new Date('2024-03-04T00:00:00Z'),
       grantedBy: null,
-      reviewerId: 'user-bob',
-      decision: 'revoke',
-      removed: [],
+      source: 'scim',
+      lastSignInAt: null,
+      mfaEnrolled: false,
+      flags: ['dormant'],
+      privileged: true,
+      reviewer: bob,
+      reviewerBasis: 'org_admin',
+      decision: null,
+      droppedRoleKeys: null,
       justification: null,
-      decidedAt: closedAt,
       decidedBy: null,
-      decidedByPolicy: true,
+      decidedAt: null,
+      outcome: 'revoked',
       revokedAt: new Date('2026-12-01T10:00:01Z'),
     },
   ],
@@ -105,22 +126,26 @@ describe('access review evidence: export and offline verification', () => {
     assert.equal(lines.length, 3);
     assert.match(
       lines[0] ?? '',
-      /^item_id,user_id,.*justification,decided_at,decided_by,.*revoked_at$/,
+      /^item_id,user_id,.*,decision,dropped_role_keys,justification,decided_by_id,.*,revoked_at$/,
     );
     // The justification a spreadsheet would run as a formula is neutralized.
     assert.match(lines[1] ?? '', /,"'=HYPERLINK\(""x""\) on-call, needs admin",/);
     assert.match(
       lines[2] ?? '',
-      /item-2,user-cid,.*,org.admin billing.manage,.*,revoke,.*,true,2026-12-01T10:00:01.000Z$/,
+      /^item-2,user-cid,cid@acme.test,Cid,billing.admin,,,billing.manage,true,2024-03-04T00:00:00.000Z,,scim,,false,dormant,user-bob,bob@acme.test,org_admin,,,,,,,revoked,2026-12-01T10:00:01.000Z$/,
     );
     const items = JSON.parse(json?.content ?? '').items;
     assert.equal(items[1].revokedAt, '2026-12-01T10:00:01.000Z');
     assert.equal(items[0].justification, '=HYPERLINK("x") on-call, needs admin');
-    assert.equal(items[1].decidedByPolicy, true);
+    assert.equal(items[1].outcome, 'revoked');
+    assert.equal(JSON.parse(json?.content ?? '').campaign.metrics.revoked, 1);
   });
 
   it('refuses to export a campaign that is not closed', () => {
-    assert.throws(() => reviewEvidence(record({ closedAt: null }), seal, new Date()), /not closed/);
+    assert.throws(
+      () => reviewEvidence(record({ status: 'open', closedAt: null }), seal, new Date()),
+      /not closed/,
+    );
   });
 
   it('vigil reviews verify accepts the bundle and prints the key id and fingerprint', async () => {
@@ -152,8 +177,8 @@ describe('access review evidence: export and offline verification', () => {
     const named: [string, string, RegExp][] = [
       ['on-call', 'on-cell', /FAILED review-.*\.csv: SHA-256 or size differs from the manifest/],
       [
-        '\\"decidedByPolicy\\": true',
-        '\\"decidedByPolicy\\": false',
+        '\\"outcome\\": \\"kept\\"',
+        '\\"outcome\\": \\"revoked\\"',
         /FAILED review-.*\.json: SHA-256/,
       ],
       [

@@ -9,8 +9,6 @@ export {
 } from './review-evidence.ts';
 export {
   evidenceFileName,
-  type ReviewRecord,
-  type ReviewRecordItem,
   reviewCsvHeader,
   reviewEvidence,
   reviewRecordCsv,

@@ -4,43 +4,9 @@
  * effect), sealed into one bundle signed by the platform's audit seal key (review-evidence.ts).
  */
 import type { LoadedPlatformKey } from '../crypto/index.ts';
+import type { CampaignRecord } from '../reviews/index.ts';
 import { toCsv } from './csv.ts';
 import { type EvidenceBundle, sealEvidence, serializeBundle } from './review-evidence.ts';
-
-export interface ReviewRecordItem {
-  id: string;
-  userId: string;
-  userEmail: string | null;
-  /** What the user held when the snapshot was taken (role keys, client, API key). */
-  holds: string[];
-  grantedAt: Date | null;
-  grantedBy: string | null;
-  reviewerId: string | null;
-  decision: 'keep' | 'revoke' | 'reduce' | null;
-  /** For `reduce`: the roles dropped. */
-  removed: string[];
-  justification: string | null;
-  decidedAt: Date | null;
-  decidedBy: string | null;
-  /** Set when the decision came from the campaign's close policy, not a reviewer. */
-  decidedByPolicy: boolean;
-  /** When the revocation or reduction took effect (sessions and tokens ended). */
-  revokedAt: Date | null;
-}
-
-export interface ReviewRecord {
-  campaign: {
-    id: string;
-    orgId: string;
-    name: string;
-    scope: string;
-    snapshotHash: string;
-    launchedAt: Date;
-    dueAt: Date;
-    closedAt: Date | null;
-  };
-  items: ReviewRecordItem[];
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -48,61 +14,69 @@ export const reviewCsvHeader = [
   'item_id',
   'user_id',
   'user_email',
-  'holds',
-  'granted_at',
+  'user_name',
+  'role_key',
+  'api_key_id',
+  'api_key_name',
+  'permissions',
+  'privileged',
+  'held_since',
   'granted_by',
+  'source',
+  'last_sign_in_at',
+  'mfa_enrolled',
+  'flags',
   'reviewer_id',
+  'reviewer_email',
+  'reviewer_basis',
   'decision',
-  'removed',
+  'dropped_role_keys',
   'justification',
+  'decided_by_id',
+  'decided_by_email',
   'decided_at',
-  'decided_by',
-  'decided_by_policy',
+  'outcome',
   'revoked_at',
 ];
 
-export function reviewRecordCsv(record: ReviewRecord): string {
+/** One row per item, in the snapshot's order; lists are space-separated. */
+export function reviewRecordCsv(record: CampaignRecord): string {
   return toCsv(
     reviewCsvHeader,
     record.items.map((i) => [
       i.id,
-      i.userId,
-      i.userEmail,
-      i.holds.join(' '),
-      iso(i.grantedAt),
+      i.subject.id,
+      i.subject.email,
+      i.subject.name,
+      i.roleKey,
+      i.apiKeyId,
+      i.apiKeyName,
+      i.permissions.join(' '),
+      i.privileged,
+      iso(i.heldSince),
       i.grantedBy,
-      i.reviewerId,
+      i.source,
+      iso(i.lastSignInAt),
+      i.mfaEnrolled,
+      i.flags.join(' '),
+      i.reviewer?.id ?? null,
+      i.reviewer?.email ?? null,
+      i.reviewerBasis,
       i.decision,
-      i.removed.join(' '),
+      i.droppedRoleKeys?.join(' ') ?? null,
       i.justification,
+      i.decidedBy?.id ?? null,
+      i.decidedBy?.email ?? null,
       iso(i.decidedAt),
-      i.decidedBy,
-      i.decidedByPolicy,
+      i.outcome,
       iso(i.revokedAt),
     ]),
   );
 }
 
-export function reviewRecordJson(record: ReviewRecord): string {
-  const { campaign } = record;
-  return `${JSON.stringify(
-    {
-      campaign: {
-        ...campaign,
-        launchedAt: iso(campaign.launchedAt),
-        dueAt: iso(campaign.dueAt),
-        closedAt: iso(campaign.closedAt),
-      },
-      items: record.items.map((i) => ({
-        ...i,
-        grantedAt: iso(i.grantedAt),
-        decidedAt: iso(i.decidedAt),
-        revokedAt: iso(i.revokedAt),
-      })),
-    },
-    null,
-    2,
-  )}\n`;
+/** The campaign (with its metrics) and every item; dates as ISO strings. */
+export function reviewRecordJson(record: CampaignRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
 }
 
 /** The file name an auditor receives: `review-<campaign id>.evidence.json`. */
@@ -113,12 +87,12 @@ export const evidenceFileName = (campaignId: string) => `review-${campaignId}.ev
  * `sealKey` is the platform's active `audit-seal` key.
  */
 export function reviewEvidence(
-  record: ReviewRecord,
+  record: CampaignRecord,
   sealKey: LoadedPlatformKey,
   now: Date,
 ): { bundle: EvidenceBundle; text: string } {
   const { campaign } = record;
-  if (!campaign.closedAt)
+  if (campaign.status !== 'closed' || !campaign.closedAt)
     throw new Error(`campaign ${campaign.id} is not closed; only a closed campaign is evidence`);
   const bundle = sealEvidence(
     sealKey,
