@@ -1,6 +1,5 @@
 export { reviewErrors } from './errors.ts';
 export {
-  canonicalJson,
   type DecisionInput,
   type LaunchInput,
   type ReviewFlag,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { canonicalJson, sha256 } from '../crypto/index.ts';
 import type {
   ReviewDecision,
   ReviewerBasis,
@@ -48,25 +48,9 @@ export interface SnapshotItem {
 export const defaultUndecidedPolicy = (kind: ReviewScopeKind): UndecidedPolicy =>
   kind === 'privileged_roles' || kind === 'api_keys' ? 'revoke' : 'keep';
 
-/**
- * JSON with object keys sorted at every level, dates as ISO strings: the same items give the same
- * bytes whatever order their properties were built in, so anyone can recompute the hash.
- */
-export function canonicalJson(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** The SHA-256 (hex) of the canonical JSON of the snapshot's items, in their order. */
 export const snapshotSha256 = (items: readonly SnapshotItem[]): string =>
-  createHash('sha256').update(canonicalJson(items)).digest('hex');
+  sha256(canonicalJson(items)).toString('hex');
 
 /** The order of a snapshot: by user, then role key or API key id. */
 export const snapshotOrder = (a: SnapshotItem, b: SnapshotItem): number =>
