@@ -86,6 +86,9 @@ Commands:
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first
+  reviews export CAMPAIGN-ID --org SLUG [--out FILE]
+                                a closed campaign's evidence: CSV and JSON of every item in one
+                                bundle, its manifest signed with the audit seal key
   reviews verify FILE [--public-key PEM|JWK-FILE]
                                 check an access review's evidence bundle offline: every file's
                                 SHA-256 and the seal signature; prints the signing key's

@@ -1,6 +1,7 @@
 export { type AccessExports, createAccessExports } from './access-exports.ts';
 export { toCsv } from './csv.ts';
 export { deprovisioningReportCsv, deprovisioningReportCsvHeader } from './deprovisioning-csv.ts';
+export { complianceErrors } from './errors.ts';
 export {
   type EvidenceBundle,
   type EvidenceVerification,
@@ -8,7 +9,9 @@ export {
   verifyEvidence,
 } from './review-evidence.ts';
 export {
+  createReviewEvidence,
   evidenceFileName,
+  type ReviewEvidenceDeps,
   reviewCsvHeader,
   reviewEvidence,
   reviewRecordCsv,

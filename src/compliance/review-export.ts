@@ -3,9 +3,11 @@
  * what, who reviewed it, the decision and its justification, when, and when a revocation took
  * effect), sealed into one bundle signed by the platform's audit seal key (review-evidence.ts).
  */
-import type { LoadedPlatformKey } from '../crypto/index.ts';
-import type { CampaignRecord } from '../reviews/index.ts';
+import type { LoadedPlatformKey, PlatformKeys } from '../crypto/index.ts';
+import type { Clock } from '../platform/index.ts';
+import type { CampaignRecord, Reviews } from '../reviews/index.ts';
 import { toCsv } from './csv.ts';
+import { complianceErrors } from './errors.ts';
 import { type EvidenceBundle, sealEvidence, serializeBundle } from './review-evidence.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -108,4 +110,24 @@ export function reviewEvidence(
     ],
   );
   return { bundle, text: serializeBundle(bundle) };
+}
+
+export interface ReviewEvidenceDeps {
+  reviews: Pick<Reviews, 'record'>;
+  keys: PlatformKeys;
+  clock: Clock;
+}
+
+/** The evidence of a campaign as the admin API and `vigil reviews export` hand it out. */
+export function createReviewEvidence(deps: ReviewEvidenceDeps) {
+  return {
+    /** The bundle's file name and text; a campaign still open is refused (its record may change). */
+    async export(orgId: string, campaignId: string): Promise<{ fileName: string; text: string }> {
+      const record = await deps.reviews.record(orgId, campaignId);
+      if (record.campaign.status !== 'closed') throw complianceErrors.reviewCampaignOpen();
+      const sealKey = await deps.keys.active('audit-seal');
+      const { text } = reviewEvidence(record, sealKey, deps.clock.now());
+      return { fileName: evidenceFileName(record.campaign.id), text };
+    },
+  };
 }

@@ -1,9 +1,22 @@
-/** `vigil reviews verify FILE`: checks an access review's evidence bundle offline, no database. */
-
-import { readFileSync } from 'node:fs';
-import { verifyEvidence } from '../../compliance/index.ts';
+/**
+ * An access review's evidence (docs/reviews.md#evidence-export): `vigil reviews export` writes a
+ * closed campaign's signed bundle; `vigil reviews verify FILE` checks one offline, no database.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createReviewEvidence, verifyEvidence } from '../../compliance/index.ts';
 import { ed25519PublicKeyFrom, type KeyObject } from '../../crypto/index.ts';
-import { type Command, onlyOptions, positional, print, text, UsageError } from './kit.ts';
+import { createServices } from '../services.ts';
+import {
+  type Command,
+  findOrg,
+  onlyOptions,
+  positional,
+  print,
+  required,
+  text,
+  UsageError,
+  withCore,
+} from './kit.ts';
 
 function readFile(path: string, what: string): string {
   try {
@@ -24,6 +37,28 @@ function expectedKey(path: string): KeyObject {
 }
 
 export const reviewCommands: Record<string, Command> = {
+  async 'reviews export'(ctx) {
+    onlyOptions(ctx, 'reviews export', ['org', 'out']);
+    const [campaignId = ''] = positional(ctx, 'reviews export', ['campaign-id']);
+    const slug = required(ctx, 'reviews export', 'org', 'SLUG');
+    return withCore(ctx, async (core) => {
+      const services = createServices(core);
+      const org = findOrg(await services.tenancy.organizations(), slug);
+      const evidence = createReviewEvidence({
+        reviews: services.reviews,
+        keys: core.keys,
+        clock: core.clock,
+      });
+      const { fileName, text: bundle } = await evidence.export(org.id, campaignId);
+      const out = text(ctx, 'out');
+      if (!out) ctx.stdout.write(bundle);
+      else {
+        writeFileSync(out, bundle, { mode: 0o600 });
+        print(ctx, `wrote ${fileName} to ${out}`, { fileName, out });
+      }
+      return 0;
+    });
+  },
   async 'reviews verify'(ctx) {
     onlyOptions(ctx, 'reviews verify', ['public-key']);
     const [file = ''] = positional(ctx, 'reviews verify', ['file']);
