@@ -110,6 +110,19 @@ describe('access review evidence of a closed campaign', () => {
     const seal = await core.keys.active('audit-seal');
     assert.match(verified.stdout, new RegExp(`signed by key ${seal.id} `));
 
+    // The operator hands the auditor the platform's seal key; verify holds the bundle to it.
+    const sealKeys = await vigil(['reviews', 'seal-keys', '--json']);
+    assert.equal(sealKeys.code, 0, sealKeys.stderr);
+    const [active] = JSON.parse(sealKeys.stdout);
+    assert.equal(active.id, seal.id);
+    assert.equal(active.status, 'active');
+    const pem = join(dir, 'seal.pem');
+    writeFileSync(pem, active.publicKeyPem);
+    const pinned = await vigil(['reviews', 'verify', out, '--public-key', pem]);
+    assert.equal(pinned.code, 0, pinned.stdout);
+    assert.match(pinned.stdout, new RegExp(`fingerprint ${active.fingerprint}\\)`));
+    assert.match(pinned.stdout, /the key is the expected one/);
+
     const text = readFileSync(out, 'utf8');
     const at = text.indexOf('runs the on-call rota');
     const tampered = join(dir, 'tampered.json');

@@ -89,6 +89,8 @@ Commands:
   reviews export CAMPAIGN-ID --org SLUG [--out FILE]
                                 a closed campaign's evidence: CSV and JSON of every item in one
                                 bundle, its manifest signed with the audit seal key
+  reviews seal-keys             the audit seal public keys (PEM) and fingerprints, active and
+                                retired, for an auditor to verify review evidence against
   reviews verify FILE [--public-key PEM|JWK-FILE]
                                 check an access review's evidence bundle offline: every file's
                                 SHA-256 and the seal signature; prints the signing key's

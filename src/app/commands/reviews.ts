@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createReviewEvidence, verifyEvidence } from '../../compliance/index.ts';
-import { ed25519PublicKeyFrom, type KeyObject } from '../../crypto/index.ts';
+import { ed25519PublicKeyFrom, type KeyObject, publicKeyFingerprint } from '../../crypto/index.ts';
 import { createServices } from '../services.ts';
 import {
   type Command,
@@ -37,6 +37,31 @@ function expectedKey(path: string): KeyObject {
 }
 
 export const reviewCommands: Record<string, Command> = {
+  /** The platform's seal public keys, to hand an auditor for `reviews verify --public-key`. */
+  async 'reviews seal-keys'(ctx) {
+    onlyOptions(ctx, 'reviews seal-keys', []);
+    positional(ctx, 'reviews seal-keys', []);
+    return withCore(ctx, async (core) => {
+      const keys = (await core.keys.list())
+        .filter((k) => k.purpose === 'audit-seal' && k.public_key)
+        .map((k) => {
+          const pem = String(k.public_key);
+          const fingerprint = publicKeyFingerprint(ed25519PublicKeyFrom(pem));
+          return { id: k.id, status: k.status, fingerprint, publicKeyPem: pem };
+        });
+      print(
+        ctx,
+        keys
+          .map(
+            (k) =>
+              `key ${k.id} (${k.status}) SHA-256 fingerprint ${k.fingerprint}\n${k.publicKeyPem.trimEnd()}`,
+          )
+          .join('\n\n'),
+        keys,
+      );
+      return 0;
+    });
+  },
   async 'reviews export'(ctx) {
     onlyOptions(ctx, 'reviews export', ['org', 'out']);
     const [campaignId = ''] = positional(ctx, 'reviews export', ['campaign-id']);
