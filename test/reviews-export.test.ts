@@ -198,6 +198,15 @@ describe('access review evidence: export and offline verification', () => {
       assert.equal(run.code, 1, `${from} -> ${to}`);
       assert.match(run.stdout, failure);
     }
+    const bundle = JSON.parse(text);
+    bundle.files.push(bundle.files[0]);
+    const doubled = await vigil([
+      'reviews',
+      'verify',
+      write('doubled.json', `${JSON.stringify(bundle, null, 2)}\n`),
+    ]);
+    assert.equal(doubled.code, 1);
+    assert.match(doubled.stdout, /FAILED bundle: a file appears twice/);
     const truncated = await vigil(['reviews', 'verify', write('cut.json', text.slice(0, 100))]);
     assert.equal(truncated.code, 1);
     assert.match(truncated.stdout, /FAILED the bundle is not JSON/);

@@ -141,6 +141,11 @@ export function verifyEvidence(text: string, expectedKey?: KeyObject): EvidenceV
     else if (entry.sha256 !== digest || entry.size !== bytes.length)
       result.failures.push(`${name}: SHA-256 or size differs from the manifest`);
   }
+  if (
+    new Set(result.files.map((f) => f.name)).size !== files.length ||
+    files.length !== parsed.files.length
+  )
+    result.failures.push('bundle: a file appears twice or is not an object');
   for (const entry of listed)
     if (!files.some((f) => f.name === entry.name))
       result.failures.push(`${String(entry.name)}: in the manifest but missing from the bundle`);
