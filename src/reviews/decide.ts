@@ -43,15 +43,18 @@ export async function decideItems(
 ): Promise<store.ItemRow[]> {
   checkInput(itemIds, input);
   const unique = [...new Set(itemIds)];
+  const campaignIds = (await store.itemsByIds(tx, orgId, unique)).map((i) => i.campaign_id);
+  const campaigns = new Map<string, store.CampaignRow | undefined>();
+  // Campaigns first, in a stable order (as close locks them before their items); the items are
+  // read again once they are held, so a reassignment that committed meanwhile counts.
+  for (const id of [...new Set(campaignIds)].sort())
+    campaigns.set(id, await store.shareCampaign(tx, orgId, id));
   const items = await store.itemsByIds(tx, orgId, unique);
   const missing = unique.find((id) => !items.some((i) => i.id === id));
   if (missing) throw reviewErrors.itemNotFound({ itemId: missing });
   const person = personOf(actor);
   const justification = input.justification?.trim() || null;
-  const campaigns = new Map<string, store.CampaignRow | undefined>();
   for (const item of items) {
-    if (!campaigns.has(item.campaign_id))
-      campaigns.set(item.campaign_id, await store.findCampaign(tx, orgId, item.campaign_id));
     if (campaigns.get(item.campaign_id)?.status !== 'open') throw reviewErrors.campaignClosed();
     // Checked before the assignment: the subject is never their own reviewer, but say why.
     if (person === item.subject_user_id) throw reviewErrors.selfReview({ itemId: item.id });

@@ -101,15 +101,6 @@ export async function insertItems(tx: Tx, rows: Insertable<ReviewItemsTable>[]) 
       .execute();
 }
 
-export function findCampaign(tx: Tx, orgId: string, id: string) {
-  return tx
-    .selectFrom('review_campaigns')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
 /** The campaign locked against a concurrent close or decision. */
 export function lockCampaign(tx: Tx, orgId: string, id: string) {
   return tx
@@ -118,6 +109,20 @@ export function lockCampaign(tx: Tx, orgId: string, id: string) {
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * The campaign held against a close until the caller commits (decisions: a close waits for them,
+ * and they see a close that committed first). Locked before any item, like close does.
+ */
+export function shareCampaign(tx: Tx, orgId: string, id: string) {
+  return tx
+    .selectFrom('review_campaigns')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .forShare()
     .executeTakeFirst();
 }
 
@@ -136,7 +141,6 @@ export function itemsByIds(tx: Tx, orgId: string, ids: readonly string[]): Promi
     .selectAll()
     .where('org_id', '=', orgId)
     .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
-    .forUpdate()
     .execute();
 }
 
