@@ -131,6 +131,11 @@ describe('access review scopes and refusals', () => {
     );
     const after = (await auth.reviews.record(acme, id)).items.find((i) => i.id === itemId);
     assert.deepEqual([after?.decision, after?.reviewer?.id], [null, owner.id]);
+    // The reviewer's queue holds the item until it is decided.
+    const queued = async () => (await auth.reviews.queue(acme, owner.id)).map((i) => i.id);
+    assert.ok((await queued()).includes(itemId));
+    await decide([itemId], {});
+    assert.equal((await queued()).includes(itemId), false);
   });
 
   it('says when an item has nobody but its subject to review it: the close is not clean', async () => {
