@@ -9,9 +9,11 @@ import {
   withOrg,
   withPlatform,
 } from '../src/platform/index.ts';
+import type { Reviews } from '../src/reviews/index.ts';
 import { type ReviewItemRecord, snapshotSha256 } from '../src/reviews/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
+import { type InOwnTransactions, inOwnTransactions } from './support/in-org.ts';
 
 /**
  * An access review campaign end to end in the domain (docs/reviews.md): the snapshot and its
@@ -23,6 +25,7 @@ describe('access review campaigns', () => {
   const due = new Date('2026-12-15T17:00:00Z');
   let core: TestCore;
   let auth: ReturnType<typeof authServices>;
+  let reviews: InOwnTransactions<Reviews>;
   let acme: string;
   let owner: User;
   let admin: User;
@@ -92,6 +95,7 @@ describe('access review campaigns', () => {
   before(async () => {
     core = await openTestCore({ clock });
     auth = authServices(core);
+    reviews = inOwnTransactions(core.database, auth.reviews);
     acme = await core.createOrg('acme');
     const password = 'Correct-Horse-Battery-9';
     owner = await auth.createUser(acme, 'owner@acme.test', password);
@@ -114,7 +118,7 @@ describe('access review campaigns', () => {
 
   it('refuses a bad launch with a specific error and creates nothing', async () => {
     const launch = (input: object) =>
-      auth.reviews.launch(
+      reviews.launch(
         acme,
         { scope: { kind: 'privileged_roles' }, name: 'Q4', dueAt: due, ...input },
         as(owner),
@@ -131,14 +135,14 @@ describe('access review campaigns', () => {
       refused('review.scope_unavailable'),
     );
     await assert.rejects(
-      auth.reviews.record(acme, '018f0000-0000-7000-8000-000000000000'),
+      reviews.record(acme, '018f0000-0000-7000-8000-000000000000'),
       refused('review.campaign_not_found'),
     );
     assert.equal((await events('review.campaign.launched')).length, 0);
   });
 
   it('launches, decides, and closes: what was not kept is revoked and its time recorded', async () => {
-    const launched = await auth.reviews.launch(
+    const launched = await reviews.launch(
       acme,
       { scope: { kind: 'privileged_roles' }, name: 'Privileged access Q4', dueAt: due },
       as(owner),
@@ -148,7 +152,7 @@ describe('access review campaigns', () => {
       'revoke',
       'privileged scopes revoke the undecided by default',
     );
-    const { items } = await auth.reviews.record(acme, launched.id);
+    const { items } = await reviews.record(acme, launched.id);
     // Privileged roles only: alice's org-auditor and bob's are not in this scope.
     assert.deepEqual(items.map((i) => `${i.subject.email} ${i.roleKey}`).sort(), [
       'admin@acme.test org-admin',
@@ -174,14 +178,14 @@ describe('access review campaigns', () => {
 
     // Only the assigned reviewer decides; keeping privileged access needs a justification.
     await assert.rejects(
-      auth.reviews.decide(acme, [aliceItem.id], { decision: 'revoke' }, as(bob)),
+      reviews.decide(acme, [aliceItem.id], { decision: 'revoke' }, as(bob)),
       refused('review.not_reviewer'),
     );
     await assert.rejects(
-      auth.reviews.decide(acme, [aliceItem.id], { decision: 'keep' }, as(manager)),
+      reviews.decide(acme, [aliceItem.id], { decision: 'keep' }, as(manager)),
       refused('review.justification_required'),
     );
-    await auth.reviews.decide(
+    await reviews.decide(
       acme,
       [aliceItem.id],
       { decision: 'keep', justification: 'Runs the identity team' },
@@ -189,14 +193,14 @@ describe('access review campaigns', () => {
     );
     // After the due date: decided, but not on time.
     clock.set(new Date('2026-12-16T09:00:00Z'));
-    await auth.reviews.decide(
+    await reviews.decide(
       acme,
       [adminItem.id],
       { decision: 'revoke', justification: 'Left the team' },
       { type: 'user', id: adminReviewer },
     );
     clock.set(new Date('2026-12-16T10:00:00Z'));
-    const closed = await auth.reviews.close(acme, launched.id, as(owner));
+    const closed = await reviews.close(acme, launched.id, as(owner));
     assert.deepEqual(closed.metrics, {
       items: 3,
       decided: 2,
@@ -210,7 +214,7 @@ describe('access review campaigns', () => {
     assert.deepEqual(await rolesOf(owner), []);
     assert.deepEqual(await rolesOf(admin), []);
     assert.deepEqual(await rolesOf(alice), ['org-admin', 'org-auditor']);
-    const after = (await auth.reviews.record(acme, launched.id)).items;
+    const after = (await reviews.record(acme, launched.id)).items;
     assert.deepEqual(itemOf(after, owner, 'org-owner').revokedAt, new Date('2026-12-16T10:00:00Z'));
     assert.equal(itemOf(after, owner, 'org-owner').outcome, 'revoked');
     assert.equal(itemOf(after, alice, 'org-admin').outcome, 'kept');
@@ -229,11 +233,11 @@ describe('access review campaigns', () => {
       ].sort(),
     );
     await assert.rejects(
-      auth.reviews.decide(acme, [aliceItem.id], { decision: 'revoke' }, as(manager)),
+      reviews.decide(acme, [aliceItem.id], { decision: 'revoke' }, as(manager)),
       refused('review.campaign_closed'),
     );
     await assert.rejects(
-      auth.reviews.close(acme, launched.id, as(owner)),
+      reviews.close(acme, launched.id, as(owner)),
       refused('review.campaign_closed'),
     );
     // Give the admins back their roles for the tests that follow.
@@ -243,7 +247,7 @@ describe('access review campaigns', () => {
   });
 
   it('never lets anyone review their own access, single or bulk, and changes nothing then', async () => {
-    const { id } = await auth.reviews.launch(
+    const { id } = await reviews.launch(
       acme,
       {
         scope: { kind: 'all_assignments' },
@@ -253,18 +257,18 @@ describe('access review campaigns', () => {
       },
       as(owner),
     );
-    const { items } = await auth.reviews.record(acme, id);
+    const { items } = await reviews.record(acme, id);
     const ownItem = itemOf(items, admin, 'org-admin');
     const bobItem = itemOf(items, bob, 'org-auditor');
     // Reassigning an item to its subject is refused.
     await assert.rejects(
-      auth.reviews.reassign(acme, ownItem.id, admin.id, 'on leave', as(owner)),
+      reviews.reassign(acme, ownItem.id, admin.id, 'on leave', as(owner)),
       refused('review.self_review'),
     );
     // Even once the admin reviews bob's item, their own cannot be slipped into a bulk decision.
-    await auth.reviews.reassign(acme, bobItem.id, admin.id, 'knows the audit team', as(owner));
+    await reviews.reassign(acme, bobItem.id, admin.id, 'knows the audit team', as(owner));
     await assert.rejects(
-      auth.reviews.decide(
+      reviews.decide(
         acme,
         [bobItem.id, ownItem.id],
         { decision: 'keep', justification: 'fine' },
@@ -273,15 +277,10 @@ describe('access review campaigns', () => {
       refused('review.self_review'),
     );
     await assert.rejects(
-      auth.reviews.decide(
-        acme,
-        [ownItem.id],
-        { decision: 'keep', justification: 'mine' },
-        as(admin),
-      ),
+      reviews.decide(acme, [ownItem.id], { decision: 'keep', justification: 'mine' }, as(admin)),
       refused('review.self_review'),
     );
-    const unchanged = (await auth.reviews.record(acme, id)).items;
+    const unchanged = (await reviews.record(acme, id)).items;
     assert.equal(
       itemOf(unchanged, bob, 'org-auditor').decision,
       null,
@@ -292,24 +291,24 @@ describe('access review campaigns', () => {
 
     // A bulk decision is recorded per item.
     const aliceAuditor = itemOf(items, alice, 'org-auditor');
-    await auth.reviews.reassign(acme, aliceAuditor.id, admin.id, 'same team', as(owner));
+    await reviews.reassign(acme, aliceAuditor.id, admin.id, 'same team', as(owner));
     const before = (await events('review.item.decided')).length;
-    await auth.reviews.decide(acme, [bobItem.id, aliceAuditor.id], { decision: 'keep' }, as(admin));
+    await reviews.decide(acme, [bobItem.id, aliceAuditor.id], { decision: 'keep' }, as(admin));
     assert.equal((await events('review.item.decided')).length, before + 2);
   });
 
   it('keeps the snapshot as launched when the assignments change afterwards', async () => {
-    const launched = await auth.reviews.launch(
+    const launched = await reviews.launch(
       acme,
       { scope: { kind: 'all_assignments' }, name: 'Snapshot', dueAt: due },
       as(owner),
     );
-    const before = (await auth.reviews.record(acme, launched.id)).items;
+    const before = (await reviews.record(acme, launched.id)).items;
     await grant(bob, 'org-admin');
     await withOrg(core.database, acme, (tx) =>
       auth.rbac.unassign(tx, acme, alice.id, 'org-auditor', 'moved', operatorActor),
     );
-    const after = (await auth.reviews.record(acme, launched.id)).items;
+    const after = (await reviews.record(acme, launched.id)).items;
     assert.deepEqual(after, before);
     assert.equal(rehash(after), launched.snapshotSha256);
     assert.equal(
@@ -319,7 +318,7 @@ describe('access review campaigns', () => {
     // Closing revokes nothing that is already gone, and says so.
     const reduced = itemOf(after, alice, 'org-admin');
     await assert.rejects(
-      auth.reviews.decide(
+      reviews.decide(
         acme,
         [reduced.id],
         { decision: 'reduce', droppedRoleKeys: ['org-owner'] },
@@ -327,14 +326,14 @@ describe('access review campaigns', () => {
       ),
       refused('review.reduce_invalid'),
     );
-    await auth.reviews.decide(
+    await reviews.decide(
       acme,
       [reduced.id],
       { decision: 'reduce', droppedRoleKeys: ['org-auditor'] },
       as(manager),
     );
-    await auth.reviews.close(acme, launched.id, as(owner));
-    const closed = (await auth.reviews.record(acme, launched.id)).items;
+    await reviews.close(acme, launched.id, as(owner));
+    const closed = (await reviews.record(acme, launched.id)).items;
     assert.equal(itemOf(closed, alice, 'org-admin').outcome, 'reduced');
     assert.deepEqual(await rolesOf(alice), ['org-admin']);
   });

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { User } from '../src/identity/index.ts';
 import { type AuditActor, fixedClock, operatorActor, withOrg } from '../src/platform/index.ts';
+import type { Reviews } from '../src/reviews/index.ts';
 import { authServices } from './support/auth.ts';
 import { runVigil } from './support/cli.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
+import { type InOwnTransactions, inOwnTransactions } from './support/in-org.ts';
 
 /**
  * A real campaign's evidence: launched, one item kept, closed (the rest revoked by policy), then
@@ -19,6 +21,7 @@ describe('access review evidence of a closed campaign', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-review-evidence-'));
   let core: TestCore;
   let auth: ReturnType<typeof authServices>;
+  let reviews: InOwnTransactions<Reviews>;
   let acme: string;
   let owner: User;
   let alice: User;
@@ -33,6 +36,7 @@ describe('access review evidence of a closed campaign', () => {
   before(async () => {
     core = await openTestCore({ clock });
     auth = authServices(core);
+    reviews = inOwnTransactions(core.database, auth.reviews);
     acme = await core.createOrg('acme');
     const password = 'Correct-Horse-Battery-9';
     owner = await auth.createUser(acme, 'owner@acme.test', password);
@@ -55,7 +59,7 @@ describe('access review evidence of a closed campaign', () => {
   after(() => core.close());
 
   it('exports a closed campaign that verifies offline, and fails once a byte changes', async () => {
-    const campaign = await auth.reviews.launch(
+    const campaign = await reviews.launch(
       acme,
       {
         scope: { kind: 'privileged_roles' },
@@ -68,17 +72,17 @@ describe('access review evidence of a closed campaign', () => {
     assert.notEqual(open.code, 0);
     assert.match(open.stderr, /still open: only a closed campaign exports as evidence/);
 
-    const { items } = await auth.reviews.record(acme, campaign.id);
+    const { items } = await reviews.record(acme, campaign.id);
     const kept = items.find((i) => i.subject.id === alice.id && i.reviewer);
     assert.ok(kept?.reviewer, "an item for Alice's admin role with a reviewer");
-    await auth.reviews.decide(
+    await reviews.decide(
       acme,
       [kept.id],
       { decision: 'keep', justification: 'runs the on-call rota' },
       { type: 'user', id: kept.reviewer.id },
     );
-    await auth.reviews.close(acme, campaign.id, as(owner));
-    const record = await auth.reviews.record(acme, campaign.id);
+    await reviews.close(acme, campaign.id, as(owner));
+    const record = await reviews.record(acme, campaign.id);
 
     const out = join(dir, 'evidence.json');
     const exported = await vigil(['reviews', 'export', campaign.id, '--org', 'acme', '--out', out]);

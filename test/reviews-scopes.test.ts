@@ -8,8 +8,10 @@ import {
   operatorActor,
   withOrg,
 } from '../src/platform/index.ts';
+import type { Reviews } from '../src/reviews/index.ts';
 import { authServices } from './support/auth.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
+import { type InOwnTransactions, inOwnTransactions } from './support/in-org.ts';
 
 /**
  * Access reviews beyond roles (docs/reviews.md): API keys reviewed and revoked at close, a
@@ -21,6 +23,7 @@ describe('access review scopes and refusals', () => {
   const password = 'Correct-Horse-Battery-9';
   let core: TestCore;
   let auth: ReturnType<typeof authServices>;
+  let reviews: InOwnTransactions<Reviews>;
   let acme: string;
   let owner: User;
   let alice: User;
@@ -51,6 +54,7 @@ describe('access review scopes and refusals', () => {
   before(async () => {
     core = await openTestCore({ clock });
     auth = authServices(core);
+    reviews = inOwnTransactions(core.database, auth.reviews);
     acme = await core.createOrg('acme');
     owner = await auth.createUser(acme, 'owner@acme.test', password);
     alice = await auth.createUser(acme, 'alice@acme.test', password);
@@ -69,13 +73,13 @@ describe('access review scopes and refusals', () => {
         as(alice),
       ),
     );
-    const keys = await auth.reviews.launch(
+    const keys = await reviews.launch(
       acme,
       { scope: { kind: 'api_keys' }, name: 'Keys', dueAt },
       as(owner),
     );
     assert.equal(keys.undecidedPolicy, 'revoke');
-    const [keyItem, ...others] = (await auth.reviews.record(acme, keys.id)).items;
+    const [keyItem, ...others] = (await reviews.record(acme, keys.id)).items;
     assert.equal(others.length, 0);
     assert.equal(keyItem?.apiKeyName, 'alice script');
     assert.equal(keyItem?.privileged, true, 'users.deactivate is a high-risk permission');
@@ -83,7 +87,7 @@ describe('access review scopes and refusals', () => {
     assert.equal(keyItem?.reviewer?.id, owner.id);
     // A key is kept or revoked, not reduced.
     await assert.rejects(
-      auth.reviews.decide(
+      reviews.decide(
         acme,
         [keyItem?.id ?? ''],
         { decision: 'reduce', droppedRoleKeys: ['org-admin'] },
@@ -92,27 +96,25 @@ describe('access review scopes and refusals', () => {
       refused('review.reduce_invalid'),
     );
     clock.set(new Date('2026-12-02T09:00:00Z'));
-    await auth.reviews.close(acme, keys.id, as(owner));
+    await reviews.close(acme, keys.id, as(owner));
     const [key] = await withOrg(core.database, acme, (tx) =>
       tx.selectFrom('api_keys').select('revoked_at').where('name', '=', 'alice script').execute(),
     );
     assert.deepEqual(key?.revoked_at, new Date('2026-12-02T09:00:00Z'));
-    const [closed] = (await auth.reviews.record(acme, keys.id)).items;
+    const [closed] = (await reviews.record(acme, keys.id)).items;
     assert.deepEqual([closed?.outcome, closed?.revokedAt], ['revoked', key?.revoked_at]);
   });
 
   it('refuses malformed decisions and reassignments with a specific error', async () => {
-    const { id } = await auth.reviews.launch(
+    const { id } = await reviews.launch(
       acme,
       { scope: { kind: 'privileged_roles' }, name: 'Admins', dueAt },
       as(owner),
     );
-    const [item] = (await auth.reviews.record(acme, id)).items.filter(
-      (i) => i.subject.id === alice.id,
-    );
+    const [item] = (await reviews.record(acme, id)).items.filter((i) => i.subject.id === alice.id);
     const itemId = item?.id ?? '';
     const decide = (ids: string[], input: object) =>
-      auth.reviews.decide(acme, ids, { decision: 'revoke', ...input }, as(owner));
+      reviews.decide(acme, ids, { decision: 'revoke', ...input }, as(owner));
     await assert.rejects(decide([], {}), refused('review.invalid'));
     await assert.rejects(decide(['not-a-uuid'], {}), refused('review.item_not_found'));
     await assert.rejects(decide([itemId], { decision: 'maybe' }), refused('review.invalid'));
@@ -122,17 +124,17 @@ describe('access review scopes and refusals', () => {
       refused('review.reduce_invalid'),
     );
     await assert.rejects(
-      auth.reviews.reassign(acme, itemId, owner.id, '', as(owner)),
+      reviews.reassign(acme, itemId, owner.id, '', as(owner)),
       refused('review.invalid'),
     );
     await assert.rejects(
-      auth.reviews.reassign(acme, itemId, '018f0000-0000-7000-8000-000000000000', 'x', as(owner)),
+      reviews.reassign(acme, itemId, '018f0000-0000-7000-8000-000000000000', 'x', as(owner)),
       refused('review.reviewer_invalid'),
     );
-    const after = (await auth.reviews.record(acme, id)).items.find((i) => i.id === itemId);
+    const after = (await reviews.record(acme, id)).items.find((i) => i.id === itemId);
     assert.deepEqual([after?.decision, after?.reviewer?.id], [null, owner.id]);
     // The reviewer's queue holds the item until it is decided.
-    const queued = async () => (await auth.reviews.queue(acme, owner.id)).map((i) => i.id);
+    const queued = async () => (await reviews.queue(acme, owner.id)).map((i) => i.id);
     assert.ok((await queued()).includes(itemId));
     await decide([itemId], {});
     assert.equal((await queued()).includes(itemId), false);
@@ -142,24 +144,19 @@ describe('access review scopes and refusals', () => {
     const solo = await core.createOrg('solo');
     const only = await auth.createUser(solo, 'only@solo.test', password);
     await grant(only, 'org-owner', solo);
-    const campaign = await auth.reviews.launch(
+    const campaign = await reviews.launch(
       solo,
       { scope: { kind: 'privileged_roles' }, name: 'Solo', dueAt, undecided: 'keep' },
       as(only),
     );
     assert.equal(campaign.metrics.unreviewable, 1);
-    const [item] = (await auth.reviews.record(solo, campaign.id)).items;
+    const [item] = (await reviews.record(solo, campaign.id)).items;
     assert.equal(item?.reviewer, null);
     await assert.rejects(
-      auth.reviews.decide(
-        solo,
-        [item?.id ?? ''],
-        { decision: 'keep', justification: 'me' },
-        as(only),
-      ),
+      reviews.decide(solo, [item?.id ?? ''], { decision: 'keep', justification: 'me' }, as(only)),
       refused('review.self_review'),
     );
-    const closed = await auth.reviews.close(solo, campaign.id, as(only));
+    const closed = await reviews.close(solo, campaign.id, as(only));
     assert.equal(closed.clean, false);
     assert.deepEqual(await rolesOf(only, solo), ['org-owner'], 'kept by the campaign policy');
   });

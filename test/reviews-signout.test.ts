@@ -5,6 +5,7 @@ import type { User } from '../src/identity/index.ts';
 import { operatorActor, withOrg } from '../src/platform/index.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
 import { browserLike } from './support/http.ts';
+import { inOwnTransactions } from './support/in-org.ts';
 import { invalidGrant, offlineSignIn, redirectUri } from './support/oidc.ts';
 
 type ApiWorld = Awaited<ReturnType<typeof startAdminApiWorld>>;
@@ -53,7 +54,7 @@ describe('a review that revokes a role signs its holder out', () => {
   it('ends the revoked user’s session and refresh token, not the kept one’s', async () => {
     const revoked = await signedIn('leaving@acme.test');
     const kept = await signedIn('staying@acme.test');
-    const reviews = world.auth.reviews;
+    const reviews = inOwnTransactions(world.core.database, world.auth.reviews);
     const dueAt = new Date(Date.now() + 86_400_000);
     const campaign = await reviews.launch(
       world.orgId,

@@ -216,7 +216,6 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   // Access reviews: a snapshot read through rbac, MFA and sessions; what a close takes away goes
   // through rbac's unassign and the API key service, and ends the user's sessions and tokens.
   const reviews = createReviews({
-    database: core.database,
     clock: core.clock,
     audit: core.audit.record,
     sources: {

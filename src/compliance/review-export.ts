@@ -4,7 +4,7 @@
  * effect), sealed into one bundle signed by the platform's audit seal key (review-evidence.ts).
  */
 import type { LoadedPlatformKey, PlatformKeys } from '../crypto/index.ts';
-import type { Clock } from '../platform/index.ts';
+import type { Clock, Tx } from '../platform/index.ts';
 import type { CampaignRecord, Reviews } from '../reviews/index.ts';
 import { toCsv } from './csv.ts';
 import { complianceErrors } from './errors.ts';
@@ -122,8 +122,12 @@ export interface ReviewEvidenceDeps {
 export function createReviewEvidence(deps: ReviewEvidenceDeps) {
   return {
     /** The bundle's file name and text; a campaign still open is refused (its record may change). */
-    async export(orgId: string, campaignId: string): Promise<{ fileName: string; text: string }> {
-      const record = await deps.reviews.record(orgId, campaignId);
+    async export(
+      tx: Tx,
+      orgId: string,
+      campaignId: string,
+    ): Promise<{ fileName: string; text: string }> {
+      const record = await deps.reviews.record(tx, orgId, campaignId);
       if (record.campaign.status !== 'closed') throw complianceErrors.reviewCampaignOpen();
       const sealKey = await deps.keys.active('audit-seal');
       const { text } = reviewEvidence(record, sealKey, deps.clock.now());

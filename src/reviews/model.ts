@@ -19,6 +19,8 @@ export interface LaunchInput {
   dueAt: Date;
   /** Default: `revoke` for privileged scopes (privileged roles, API keys), `keep` otherwise. */
   undecided?: UndecidedPolicy;
+  /** The schedule's period of a campaign it launches (one per organization and period). */
+  scheduleKey?: string;
 }
 
 /** Flags that help a reviewer (docs/reviews.md#flags). */

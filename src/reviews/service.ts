@@ -2,11 +2,9 @@ import {
   type AuditActor,
   type AuditWriter,
   type Clock,
-  type Database,
   isUuid,
   newId,
   type Tx,
-  withOrg,
 } from '../platform/index.ts';
 import { applyDecisions, type Revokers } from './close.ts';
 import { decideItems } from './decide.ts';
@@ -23,7 +21,6 @@ import { type SnapshotSources, takeSnapshot } from './snapshot.ts';
 import * as store from './store.ts';
 
 export interface ReviewDeps {
-  database: Database;
   clock: Clock;
   audit: AuditWriter;
   sources: SnapshotSources;
@@ -71,80 +68,83 @@ export function createReviews(deps: ReviewDeps) {
      * Launches a campaign: its items are the scope as of now, read and written in one
      * transaction; the SHA-256 of their canonical JSON is stored and audited with the launch.
      */
-    async launch(orgId: string, input: LaunchInput, actor: AuditActor) {
+    async launch(tx: Tx, orgId: string, input: LaunchInput, actor: AuditActor) {
       const now = clock.now();
       const name = checkLaunch(input, now);
-      return withOrg(deps.database, orgId, async (tx) => {
-        const planned = await takeSnapshot(tx, deps.sources, orgId, input.scope, now);
-        const sha256 = snapshotSha256(planned.map((p) => p.item));
-        const id = newId(now.getTime());
-        const campaign = {
-          id,
+      const planned = await takeSnapshot(tx, deps.sources, orgId, input.scope, now);
+      const sha256 = snapshotSha256(planned.map((p) => p.item));
+      const id = newId(now.getTime());
+      const campaign = {
+        id,
+        org_id: orgId,
+        name,
+        scope_kind: input.scope.kind,
+        scope_client_id: null,
+        created_by: actor.type === 'user' ? (actor.id ?? null) : null,
+        launched_at: now,
+        due_at: input.dueAt,
+        undecided_policy: input.undecided ?? defaultUndecidedPolicy(input.scope.kind),
+        snapshot_sha256: sha256,
+        status: 'open' as const,
+        closed_at: null,
+        closed_by: null,
+        schedule_key: input.scheduleKey ?? null,
+        reminded_at: null,
+        escalated_at: null,
+      };
+      await store.insertCampaign(tx, campaign);
+      const items = planned.map(({ item, candidates }, position) => {
+        const reviewer = chooseReviewer(item.subjectUserId, candidates);
+        return {
+          id: newId(now.getTime()),
+          campaign_id: id,
           org_id: orgId,
-          name,
-          scope_kind: input.scope.kind,
-          scope_client_id: null,
-          created_by: actor.type === 'user' ? (actor.id ?? null) : null,
-          launched_at: now,
-          due_at: input.dueAt,
-          undecided_policy: input.undecided ?? defaultUndecidedPolicy(input.scope.kind),
-          snapshot_sha256: sha256,
-          status: 'open' as const,
-          closed_at: null,
-          closed_by: null,
+          position,
+          subject_user_id: item.subjectUserId,
+          subject_email: item.subjectEmail,
+          subject_name: item.subjectName,
+          role_key: item.roleKey,
+          api_key_id: item.apiKeyId,
+          api_key_name: item.apiKeyName,
+          client_id: null,
+          permissions: item.permissions,
+          held_since: item.heldSince,
+          granted_by: item.grantedBy,
+          source: item.source,
+          last_sign_in_at: item.lastSignInAt,
+          mfa_enrolled: item.mfaEnrolled,
+          flags: item.flags,
+          privileged: item.privileged,
+          reviewer_id: reviewer?.reviewerId ?? null,
+          reviewer_basis: reviewer?.basis ?? null,
         };
-        await store.insertCampaign(tx, campaign);
-        const items = planned.map(({ item, candidates }, position) => {
-          const reviewer = chooseReviewer(item.subjectUserId, candidates);
-          return {
-            id: newId(now.getTime()),
-            campaign_id: id,
-            org_id: orgId,
-            position,
-            subject_user_id: item.subjectUserId,
-            subject_email: item.subjectEmail,
-            subject_name: item.subjectName,
-            role_key: item.roleKey,
-            api_key_id: item.apiKeyId,
-            api_key_name: item.apiKeyName,
-            permissions: item.permissions,
-            held_since: item.heldSince,
-            granted_by: item.grantedBy,
-            source: item.source,
-            last_sign_in_at: item.lastSignInAt,
-            mfa_enrolled: item.mfaEnrolled,
-            flags: item.flags,
-            privileged: item.privileged,
-            reviewer_id: reviewer?.reviewerId ?? null,
-            reviewer_basis: reviewer?.basis ?? null,
-          };
-        });
-        await store.insertItems(tx, items);
-        const summary = summaryOf(
-          campaign,
-          items.map((i) => ({ ...blankReview, ...i })),
-        );
-        await audit(tx, {
-          orgId,
-          action: 'review.campaign.launched',
-          actor,
-          target: { type: 'review_campaign', id },
-          details: {
-            name,
-            scope: summary.scope,
-            dueAt: input.dueAt.toISOString(),
-            undecided: campaign.undecided_policy,
-            items: items.length,
-            unreviewable: summary.metrics.unreviewable,
-            snapshotSha256: sha256,
-          },
-        });
-        return summary;
       });
+      await store.insertItems(tx, items);
+      const summary = summaryOf(
+        campaign,
+        items.map((i) => ({ ...blankReview, ...i })),
+      );
+      await audit(tx, {
+        orgId,
+        action: 'review.campaign.launched',
+        actor,
+        target: { type: 'review_campaign', id },
+        details: {
+          name,
+          scope: summary.scope,
+          dueAt: input.dueAt.toISOString(),
+          undecided: campaign.undecided_policy,
+          items: items.length,
+          unreviewable: summary.metrics.unreviewable,
+          snapshotSha256: sha256,
+        },
+      });
+      return summary;
     },
 
     /** Gives an open campaign's item another reviewer, with a reason; never its subject. */
     async reassign(
+      tx: Tx,
       orgId: string,
       itemId: string,
       reviewerId: string,
@@ -156,73 +156,69 @@ export function createReviews(deps: ReviewDeps) {
         throw reviewErrors.campaignInvalid({ field: 'reason', problem: '1 to 500 characters' });
       if (!isUuid(itemId)) throw reviewErrors.itemNotFound({ itemId: String(itemId) });
       if (!isUuid(reviewerId)) throw reviewErrors.reviewerInvalid({ problem: 'not a user id' });
-      return withOrg(deps.database, orgId, async (tx) => {
-        const [item] = await store.itemsByIds(tx, orgId, [itemId]);
-        if (!item) throw reviewErrors.itemNotFound({ itemId });
-        const campaign = await campaignOf(tx, orgId, item.campaign_id);
-        if (campaign.status !== 'open') throw reviewErrors.campaignClosed();
-        if (reviewerId === item.subject_user_id) throw reviewErrors.selfReview({ itemId });
-        if (!(await store.activeUserIds(tx, orgId)).has(reviewerId))
-          throw reviewErrors.reviewerInvalid({ problem: 'not an active user of the organization' });
-        await store.updateItem(tx, itemId, {
-          reviewer_id: reviewerId,
-          reviewer_basis: 'reassigned',
-        });
-        await audit(tx, {
-          orgId,
-          action: 'review.item.reassigned',
-          actor,
-          target: { type: 'review_item', id: itemId },
-          details: { campaignId: campaign.id, from: item.reviewer_id, to: reviewerId, reason: why },
-        });
-        return { ...item, reviewer_id: reviewerId, reviewer_basis: 'reassigned' as const };
+      const [item] = await store.itemsByIds(tx, orgId, [itemId]);
+      if (!item) throw reviewErrors.itemNotFound({ itemId });
+      const campaign = await campaignOf(tx, orgId, item.campaign_id);
+      if (campaign.status !== 'open') throw reviewErrors.campaignClosed();
+      if (reviewerId === item.subject_user_id) throw reviewErrors.selfReview({ itemId });
+      if (!(await store.activeUserIds(tx, orgId)).has(reviewerId))
+        throw reviewErrors.reviewerInvalid({ problem: 'not an active user of the organization' });
+      await store.updateItem(tx, itemId, {
+        reviewer_id: reviewerId,
+        reviewer_basis: 'reassigned',
       });
+      await audit(tx, {
+        orgId,
+        action: 'review.item.reassigned',
+        actor,
+        target: { type: 'review_item', id: itemId },
+        details: { campaignId: campaign.id, from: item.reviewer_id, to: reviewerId, reason: why },
+      });
+      return { ...item, reviewer_id: reviewerId, reviewer_basis: 'reassigned' as const };
     },
 
     /** One decision on each of these items, by their reviewer (see decideItems). */
-    decide: (orgId: string, itemIds: readonly string[], input: DecisionInput, actor: AuditActor) =>
-      withOrg(deps.database, orgId, (tx) =>
-        decideItems(tx, audit, orgId, itemIds, input, actor, clock.now()),
-      ),
+    decide: (
+      tx: Tx,
+      orgId: string,
+      itemIds: readonly string[],
+      input: DecisionInput,
+      actor: AuditActor,
+    ) => decideItems(tx, audit, orgId, itemIds, input, actor, clock.now()),
 
     /**
      * Closes a campaign: decisions applied, undecided items revoked or kept per its policy, each
      * revocation's time recorded. `clean` is false when some item had no possible reviewer.
      */
-    async close(orgId: string, campaignId: string, actor: AuditActor) {
-      return withOrg(deps.database, orgId, async (tx) => {
-        const campaign = await campaignOf(tx, orgId, campaignId);
-        if (campaign.status !== 'open') throw reviewErrors.campaignClosed();
-        const now = clock.now();
-        const items = await store.itemsOf(tx, campaign.id);
-        const closedItems = await applyDecisions(tx, deps, campaign, items, actor, now);
-        const closedBy = actor.type === 'user' ? (actor.id ?? null) : null;
-        await store.closeCampaign(tx, campaign.id, now, closedBy);
-        const summary = summaryOf(
-          { ...campaign, status: 'closed', closed_at: now, closed_by: closedBy },
-          closedItems,
-        );
-        const clean = summary.metrics.unreviewable === 0;
-        await audit(tx, {
-          orgId,
-          action: 'review.campaign.closed',
-          actor,
-          target: { type: 'review_campaign', id: campaign.id },
-          details: { ...summary.metrics, clean, undecided: campaign.undecided_policy },
-        });
-        return { ...summary, clean };
+    async close(tx: Tx, orgId: string, campaignId: string, actor: AuditActor) {
+      const campaign = await campaignOf(tx, orgId, campaignId);
+      if (campaign.status !== 'open') throw reviewErrors.campaignClosed();
+      const now = clock.now();
+      const items = await store.itemsOf(tx, campaign.id);
+      const closedItems = await applyDecisions(tx, deps, campaign, items, actor, now);
+      const closedBy = actor.type === 'user' ? (actor.id ?? null) : null;
+      await store.closeCampaign(tx, campaign.id, now, closedBy);
+      const summary = summaryOf(
+        { ...campaign, status: 'closed', closed_at: now, closed_by: closedBy },
+        closedItems,
+      );
+      const clean = summary.metrics.unreviewable === 0;
+      await audit(tx, {
+        orgId,
+        action: 'review.campaign.closed',
+        actor,
+        target: { type: 'review_campaign', id: campaign.id },
+        details: { ...summary.metrics, clean, undecided: campaign.undecided_policy },
       });
+      return { ...summary, clean };
     },
 
     /** A campaign and all its items, with the names of reviewers and deciders. */
-    record: (orgId: string, campaignId: string): Promise<CampaignRecord> =>
-      withOrg(deps.database, orgId, async (tx) =>
-        readRecord(tx, await campaignOf(tx, orgId, campaignId)),
-      ),
+    record: async (tx: Tx, orgId: string, campaignId: string): Promise<CampaignRecord> =>
+      readRecord(tx, await campaignOf(tx, orgId, campaignId)),
 
     /** The open items assigned to a reviewer, oldest campaign first. */
-    queue: (orgId: string, reviewerId: string) =>
-      withOrg(deps.database, orgId, (tx) => store.openItemsOf(tx, orgId, reviewerId)),
+    queue: (tx: Tx, orgId: string, reviewerId: string) => store.openItemsOf(tx, orgId, reviewerId),
   };
 }
 

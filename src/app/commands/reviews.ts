@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createReviewEvidence, verifyEvidence } from '../../compliance/index.ts';
 import { ed25519PublicKeyFrom, type KeyObject, publicKeyFingerprint } from '../../crypto/index.ts';
+import { withOrg } from '../../platform/index.ts';
 import { createServices } from '../services.ts';
 import {
   type Command,
@@ -74,7 +75,9 @@ export const reviewCommands: Record<string, Command> = {
         keys: core.keys,
         clock: core.clock,
       });
-      const { fileName, text: bundle } = await evidence.export(org.id, campaignId);
+      const { fileName, text: bundle } = await withOrg(core.database, org.id, (tx) =>
+        evidence.export(tx, org.id, campaignId),
+      );
       const out = text(ctx, 'out');
       if (!out) ctx.stdout.write(bundle);
       else {

@@ -2,7 +2,7 @@ import type { ColumnType } from 'kysely';
 import type { GrantSource } from './tables-lifecycle.ts';
 
 /**
- * Row types of the access review tables (migration 0020, docs/reviews.md). Kept apart from
+ * Row types of the access review tables (migrations 0020 and 0021, docs/reviews.md). Kept apart from
  * tables.ts only for its size; the same rules hold (test/db-tables.test.ts).
  */
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -29,6 +29,10 @@ export interface ReviewCampaignsTable {
   status: 'open' | 'closed';
   closed_at: Optional<Date>;
   closed_by: Optional<string>;
+  /** The schedule's period ('privileged_roles:2026-10-01'); null: launched by hand. */
+  schedule_key: Optional<string>;
+  reminded_at: Optional<Date>;
+  escalated_at: Optional<Date>;
 }
 
 export interface ReviewItemsTable {
@@ -42,6 +46,8 @@ export interface ReviewItemsTable {
   role_key: Optional<string>;
   api_key_id: Optional<string>;
   api_key_name: Optional<string>;
+  /** A 'client_users' item's OAuth client (its permissions are the scopes granted). */
+  client_id: Optional<string>;
   permissions: string[];
   held_since: Timestamp;
   granted_by: Optional<string>;
