@@ -81,6 +81,7 @@ describe('access review campaigns', () => {
         roleKey: i.roleKey,
         apiKeyId: i.apiKeyId,
         apiKeyName: i.apiKeyName,
+        clientId: i.clientId,
         permissions: i.permissions,
         heldSince: i.heldSince,
         grantedBy: i.grantedBy,

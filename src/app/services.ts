@@ -228,6 +228,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     revokers: {
       unassign: rbac.unassign,
       revokeApiKey: apiKeys.revoke,
+      revokeClientAccess: oauth.revokeClientAccess,
       signOutUser: lifecycle.signOutUser,
     },
   });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { precompiled, type Tx } from '../platform/index.ts';
 
 /** A stored oidc-provider artifact (session, interaction, grant, code, token, ...). */
@@ -170,4 +171,29 @@ export async function grantsOfAccount(
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .execute();
   return rows.map((r) => ({ id: r.id, payload: r.payload as Record<string, unknown> }));
+}
+
+/**
+ * The live grants (consents) given to one OAuth client, with their account: in an organization's
+ * transaction, those of its own users only (the provider store's tenant policy, migration 0021).
+ */
+export async function grantsOfClient(
+  tx: Tx,
+  clientId: string,
+  now: Date,
+): Promise<{ id: string; accountId: string; payload: Record<string, unknown> }[]> {
+  const rows = await tx
+    .selectFrom('oidc_models')
+    .select(['id', 'account_id', 'payload'])
+    .where('model', '=', 'Grant')
+    .where(sql<string>`payload->>'clientId'`, '=', clientId)
+    .where('account_id', 'is not', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.account_id ?? '',
+    payload: r.payload as Record<string, unknown>,
+  }));
 }

@@ -334,6 +334,39 @@ export function createOAuth(deps: OAuthDeps) {
       });
     },
 
+    /** The live grants given to one OAuth client, in the caller's (organization's) transaction. */
+    clientGrants: (tx: Tx, clientId: string) =>
+      models.grantsOfClient(tx, clientId, deps.clock.now()),
+
+    /**
+     * Takes away a user's access to one client, in the caller's transaction: each live grant the
+     * user gave it goes with every token issued under it (audited `oauth.consent.revoked` with
+     * the reason). False when the user held no live grant of that client.
+     */
+    async revokeClientAccess(
+      tx: Tx,
+      orgId: string,
+      userId: string,
+      clientId: string,
+      reason: string,
+      actor: AuditActor,
+    ): Promise<boolean> {
+      const grants = (await models.grantsOfAccount(tx, userId, deps.clock.now())).filter(
+        (g) => g.payload.clientId === clientId,
+      );
+      for (const grant of grants) {
+        await models.deleteGrant(tx, grant.id);
+        await deps.audit.record(tx, {
+          orgId,
+          action: 'oauth.consent.revoked',
+          actor,
+          target: { type: 'user', id: userId },
+          details: { clientId, grantId: grant.id, reason },
+        });
+      }
+      return grants.length > 0;
+    },
+
     /**
      * The claims of a JWT access token Vigil issued for `audience` (a resource server such as
      * the admin API), or undefined when it is not one: bad signature, expired, other audience.

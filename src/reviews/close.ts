@@ -19,6 +19,15 @@ export interface Revokers {
     reason: string,
     actor: AuditActor,
   ): Promise<unknown>;
+  /** A user's grants to one OAuth client and their tokens; false: none was live. */
+  revokeClientAccess(
+    tx: Tx,
+    orgId: string,
+    userId: string,
+    clientId: string,
+    reason: string,
+    actor: AuditActor,
+  ): Promise<boolean>;
   signOutUser(tx: Tx, userId: string, revocation: string, actor: AuditActor): Promise<void>;
 }
 
@@ -29,7 +38,8 @@ const alreadyGone = (err: unknown) =>
 
 /**
  * Applies every item's decision, or the campaign's undecided policy, in `tx`: a revoked role goes
- * through rbac's unassign, a revoked key through the API key service, each with an audit event
+ * through rbac's unassign, a revoked key through the API key service, a revoked client's access
+ * through the provider's grants, each with an audit event
  * naming the campaign and the item; every user who lost something is signed out everywhere once
  * (what relied on the role ends). Returns the items as they are after the close.
  */
@@ -63,6 +73,17 @@ export async function applyDecisions(
       } else if (decision === 'revoke' && item.api_key_id !== null) {
         await revokers.revokeApiKey(tx, campaign.org_id, item.api_key_id, reason, actor);
         removed = [item.api_key_id];
+      } else if (decision === 'revoke' && item.client_id !== null) {
+        const revoked = await revokers.revokeClientAccess(
+          tx,
+          campaign.org_id,
+          item.subject_user_id,
+          item.client_id,
+          reason,
+          actor,
+        );
+        if (revoked) removed = [item.client_id];
+        else gone = true;
       }
     } catch (err) {
       if (!alreadyGone(err)) throw err;
@@ -98,7 +119,7 @@ export async function applyDecisions(
           campaignId: campaign.id,
           itemId: item.id,
           removed,
-          kind: item.role_key === null ? 'api_key' : 'role',
+          kind: item.role_key !== null ? 'role' : item.api_key_id !== null ? 'api_key' : 'client',
           undecided: item.decision === null,
         },
       });

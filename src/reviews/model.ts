@@ -37,6 +37,8 @@ export interface SnapshotItem {
   roleKey: string | null;
   apiKeyId: string | null;
   apiKeyName: string | null;
+  /** A 'client_users' item's OAuth client (its permissions: the scopes granted). */
+  clientId: string | null;
   permissions: string[];
   heldSince: Date;
   grantedBy: string | null;

@@ -17,6 +17,8 @@ export interface ReviewItemRecord {
   roleKey: string | null;
   apiKeyId: string | null;
   apiKeyName: string | null;
+  /** A 'client_users' item's OAuth client. */
+  clientId: string | null;
   permissions: string[];
   heldSince: Date;
   grantedBy: string | null;
@@ -127,6 +129,7 @@ export async function readRecord(tx: Tx, campaign: store.CampaignRow): Promise<C
       roleKey: i.role_key,
       apiKeyId: i.api_key_id,
       apiKeyName: i.api_key_name,
+      clientId: i.client_id,
       permissions: i.permissions,
       heldSince: i.held_since,
       grantedBy: i.granted_by,

@@ -79,7 +79,8 @@ export function createReviews(deps: ReviewDeps) {
         org_id: orgId,
         name,
         scope_kind: input.scope.kind,
-        scope_client_id: null,
+        scope_client_id:
+          input.scope.kind === 'client_users' ? (input.scope.clientId ?? null) : null,
         created_by: actor.type === 'user' ? (actor.id ?? null) : null,
         launched_at: now,
         due_at: input.dueAt,
@@ -106,7 +107,7 @@ export function createReviews(deps: ReviewDeps) {
           role_key: item.roleKey,
           api_key_id: item.apiKeyId,
           api_key_name: item.apiKeyName,
-          client_id: null,
+          client_id: item.clientId,
           permissions: item.permissions,
           held_since: item.heldSince,
           granted_by: item.grantedBy,
