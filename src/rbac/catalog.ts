@@ -143,9 +143,12 @@ export const builtInRoles: readonly RoleDefinition[] = [
   builtIn({
     key: 'org-auditor',
     name: 'Organization auditor',
-    description: 'Reads users, roles and the audit log, and exports them; changes nothing.',
+    description:
+      'Reads users, roles and the audit log, and exports them; decides the access reviews assigned to them.',
     purpose: 'Evidence for internal and external audits without write access.',
-    permissions: [...readOnly, 'access.request'],
+    // Deciding a review changes nothing by itself (the close applies it), and an auditor may be
+    // the reviewer someone assigned.
+    permissions: [...readOnly, 'access.request', 'reviews.decide'],
     privileged: false,
     requireMfa: false,
   }),
@@ -153,9 +156,11 @@ export const builtInRoles: readonly RoleDefinition[] = [
     key: 'member',
     name: 'Member',
     description:
-      'Signs in, manages their own account and asks for roles; no administrative access.',
+      'Signs in, manages their own account, asks for roles and decides the access reviews assigned to them; no administrative access.',
     purpose: 'Every person who uses the applications of the organization.',
-    permissions: ['access.request'],
+    // Any user may be chosen as a reviewer (a role's owner, a manager): their queue needs nothing
+    // else, and only the items assigned to them can be decided.
+    permissions: ['access.request', 'reviews.decide'],
     privileged: false,
     requireMfa: false,
   }),
