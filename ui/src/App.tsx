@@ -19,6 +19,9 @@ import { LifecyclePage } from './pages/lifecycle/LifecyclePage.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
 import { PoliciesPage } from './pages/policies/PoliciesPage.tsx';
+import { CampaignPage } from './pages/reviews/CampaignPage.tsx';
+import { CampaignsPage } from './pages/reviews/CampaignsPage.tsx';
+import { MyReviewsPage } from './pages/reviews/MyReviewsPage.tsx';
 import { UserDetail } from './pages/users/UserDetail.tsx';
 import { Users } from './pages/users/Users.tsx';
 import { Shell } from './Shell.tsx';
@@ -157,6 +160,18 @@ function SignedIn() {
             )}
             {may(access, ['scim.manage']) && (
               <Route path="/orgs/:orgId/directory" element={<DirectoryPage access={access} />} />
+            )}
+            {may(access, ['reviews.manage']) && (
+              <Route path="/orgs/:orgId/reviews" element={<CampaignsPage access={access} />} />
+            )}
+            {may(access, ['reviews.manage']) && (
+              <Route
+                path="/orgs/:orgId/reviews/:campaignId"
+                element={<CampaignPage access={access} />}
+              />
+            )}
+            {may(access, ['reviews.decide']) && (
+              <Route path="/orgs/:orgId/my-reviews" element={<MyReviewsPage access={access} />} />
             )}
             <Route
               path="*"

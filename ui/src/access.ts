@@ -1,5 +1,5 @@
 import type { User } from 'oidc-client-ts';
-import { ApiError, api } from './api.ts';
+import { ApiError, api, request } from './api.ts';
 
 /** Who is signed in and what they may do, as the admin API answers it. */
 export interface Access {
@@ -13,8 +13,8 @@ export interface Access {
 /**
  * What the signed-in user may do: the permissions of the roles they hold now, read from the
  * admin API in their own organization (docs/console.md#what-the-user-may-do). Reading them needs
- * `roles.read`, which every administrative built-in role has; a user who may not is given no
- * console (undefined).
+ * `roles.read`, which every administrative built-in role has; a user who may not is given My
+ * reviews when they may review access, else no console (undefined).
  */
 export async function loadAccess(user: User): Promise<Access | undefined> {
   const orgId = String(user.profile.org_id ?? '');
@@ -33,9 +33,26 @@ export async function loadAccess(user: User): Promise<Access | undefined> {
     const permissions = new Set(roles.filter((r) => held.has(r.key)).flatMap((r) => r.permissions));
     return { userId, orgId, email: user.profile.email, permissions };
   } catch (err) {
-    if (err instanceof ApiError && err.problem.status === 403) return undefined;
+    if (err instanceof ApiError && err.problem.status === 403) return reviewerAccess(user);
     throw err;
   }
+}
+
+/**
+ * A user who may not read roles may still review access (`reviews.decide`, which every
+ * `member` holds): their own review queue answering says so, and they get My reviews alone.
+ * Refused too, they have no console (undefined).
+ */
+async function reviewerAccess(user: User): Promise<Access | undefined> {
+  const orgId = String(user.profile.org_id ?? '');
+  try {
+    await request(`/orgs/${encodeURIComponent(orgId)}/review-queue?privileged=true`);
+  } catch (err) {
+    if (err instanceof ApiError && err.problem.status < 500) return undefined;
+    throw err;
+  }
+  const permissions = new Set(['reviews.decide']);
+  return { userId: user.profile.sub, orgId, email: user.profile.email, permissions };
 }
 
 /**
@@ -64,6 +81,8 @@ export const sections: readonly Section[] = [
   { path: '/orgs/:orgId/policies', label: 'Policies', anyOf: ['org.read'] },
   { path: '/orgs/:orgId/directory', label: 'Directory (SCIM)', anyOf: ['scim.manage'] },
   { path: '/orgs/:orgId/lifecycle', label: 'Leavers (SLA)', anyOf: ['audit.read'] },
+  { path: '/orgs/:orgId/reviews', label: 'Access reviews', anyOf: ['reviews.manage'] },
+  { path: '/orgs/:orgId/my-reviews', label: 'My reviews', anyOf: ['reviews.decide'] },
 ];
 
 export const inOrganization = (section: Section) => section.path.includes(':orgId');
