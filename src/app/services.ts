@@ -213,8 +213,9 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     restoreDirectoryRoles: (tx, user, actor) =>
       groupRoles.syncUsers(tx, user.orgId, [user.id], actor),
   });
-  // Access reviews: a snapshot read through rbac, MFA and sessions; what a close takes away goes
-  // through rbac's unassign and the API key service, and ends the user's sessions and tokens.
+  // Access reviews: a snapshot read through rbac, MFA, sessions, the lifecycle policy and the
+  // OAuth provider's grants; what a close takes away goes through rbac's unassign, the API key
+  // service and the provider, and ends the user's sessions and tokens.
   const reviews = createReviews({
     clock: core.clock,
     audit: core.audit.record,
@@ -224,6 +225,10 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
       violations: rbac.violations,
       usersWithFactor: credentials.mfa.usersWithFactor,
       lastSignIns: sessions.lastSignIns,
+      dormantDays: async (tx, orgId) =>
+        (await lifecyclePolicy.policy(tx, orgId)).policy.dormantDays,
+      oauthClient: oauth.clients.get,
+      clientGrants: oauth.clientGrants,
     },
     revokers: {
       unassign: rbac.unassign,

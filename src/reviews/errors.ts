@@ -6,13 +6,7 @@ export const reviewErrors = defineErrors({
     kind: 'invalid',
     message: '{field}: {problem}',
     meaning:
-      "A campaign's name, scope, due date or undecided policy, or a decision's input, failed validation.",
-  },
-  scopeUnavailable: {
-    code: 'review.scope_unavailable',
-    kind: 'invalid',
-    message: 'scope: {scope} campaigns cannot be launched by this version',
-    meaning: 'The scope of the campaign asked for is declared but not launched by this version.',
+      "A campaign's name, scope (a client_users campaign's client: one of the organization's), due date or undecided policy, or a decision's input, failed validation.",
   },
   campaignNotFound: {
     code: 'review.campaign_not_found',

@@ -26,7 +26,10 @@ export interface LaunchInput {
 /** Flags that help a reviewer (docs/reviews.md#flags). */
 export type ReviewFlag = 'dormant' | 'granted_outside_scim' | 'conflict_rule_hit' | 'past_end_date';
 
-/** Not signed in for this long (or never, this long after creation): flagged dormant. */
+/**
+ * Not signed in for this long (or never, this long after creation): flagged dormant, when the
+ * organization's lifecycle policy sets no `dormantDays` of its own (docs/reviews.md#flags).
+ */
 export const dormantAfterDays = 90;
 
 /** What an item records as of the launch: the snapshot's content, hashed. */
@@ -56,11 +59,17 @@ export const defaultUndecidedPolicy = (kind: ReviewScopeKind): UndecidedPolicy =
 export const snapshotSha256 = (items: readonly SnapshotItem[]): string =>
   sha256(canonicalJson(items)).toString('hex');
 
-/** The order of a snapshot: by user, then role key or API key id. */
+/** The order of a snapshot: by user, then role key, API key id or client id. */
 export const snapshotOrder = (a: SnapshotItem, b: SnapshotItem): number =>
-  a.subjectUserId.localeCompare(b.subjectUserId) ||
-  (a.roleKey ?? a.apiKeyId ?? '').localeCompare(b.roleKey ?? b.apiKeyId ?? '');
+  a.subjectUserId.localeCompare(b.subjectUserId) || accessKeyOf(a).localeCompare(accessKeyOf(b));
 
+const accessKeyOf = (item: SnapshotItem): string =>
+  item.roleKey ?? item.apiKeyId ?? item.clientId ?? '';
+
+/**
+ * Who may review an item, in order. The role owner and manager are given only when they can act
+ * on it: active users holding `reviews.decide` or `reviews.manage` (docs/reviews.md#reviewers).
+ */
 export interface ReviewerCandidates {
   roleOwner: string | null;
   manager: string | null;

@@ -38,10 +38,19 @@ function checkLaunch(input: LaunchInput, now: Date) {
       field: 'scope',
       problem: `one of ${scopeKinds.join(', ')}`,
     });
-  // Users of one OAuth client: their grants live in the provider's store, which this version
-  // does not snapshot; refused rather than launched empty.
-  if (input.scope.kind === 'client_users')
-    throw reviewErrors.scopeUnavailable({ scope: input.scope.kind });
+  // The users of one OAuth client name it (the snapshot checks that it is the organization's);
+  // no other scope has a client.
+  const clientId = input.scope.clientId ?? null;
+  if (input.scope.kind === 'client_users' && (typeof clientId !== 'string' || clientId === ''))
+    throw reviewErrors.campaignInvalid({
+      field: 'scope.clientId',
+      problem: 'the id of an OAuth client of the organization',
+    });
+  if (input.scope.kind !== 'client_users' && clientId !== null)
+    throw reviewErrors.campaignInvalid({
+      field: 'scope.clientId',
+      problem: 'only a client_users campaign names a client',
+    });
   if (!(input.dueAt instanceof Date) || Number.isNaN(input.dueAt.getTime()) || input.dueAt <= now)
     throw reviewErrors.campaignInvalid({ field: 'dueAt', problem: 'a time after now' });
   if (input.undecided !== undefined && input.undecided !== 'revoke' && input.undecided !== 'keep')

@@ -1,6 +1,12 @@
 import type { Tx } from '../platform/index.ts';
 import type { RoleDefinition } from '../rbac/index.ts';
 import {
+  type ClientSources,
+  clientUserItems,
+  type Subject,
+  type SubjectView,
+} from './client-users.ts';
+import {
   dormantAfterDays,
   type ReviewerCandidates,
   type ReviewFlag,
@@ -11,25 +17,20 @@ import {
 import * as store from './store.ts';
 
 /** What the snapshot reads through other modules' services. */
-export interface SnapshotSources {
+export interface SnapshotSources extends ClientSources {
   rolesOf(tx: Tx, orgId: string): Promise<RoleDefinition[]>;
   holdersIn(tx: Tx, orgId: string): Promise<Map<string, RoleDefinition[]>>;
   violations(tx: Tx, orgId: string): Promise<{ userId: string }[]>;
   usersWithFactor(tx: Tx, orgId: string): Promise<Set<string>>;
   lastSignIns(tx: Tx, orgId: string): Promise<Map<string, Date>>;
+  /** The lifecycle policy's `dormantDays` of the organization (null: it suspends nobody). */
+  dormantDays(tx: Tx, orgId: string): Promise<number | null>;
 }
 
 /** A snapshot item with who may review it (not hashed: reviewers can be reassigned). */
 export interface PlannedItem {
   item: SnapshotItem;
   candidates: ReviewerCandidates;
-}
-
-interface Subject {
-  userId: string;
-  createdAt: Date;
-  endAt: Date | null;
-  externalId: string | null;
 }
 
 /**
@@ -43,7 +44,7 @@ export async function takeSnapshot(
   scope: ReviewScope,
   now: Date,
 ): Promise<PlannedItem[]> {
-  const [roles, holders, violations, enrolled, lastSignIns, owners, active] = [
+  const [roles, holders, violations, enrolled, lastSignIns, owners, active, dormantDays] = [
     await sources.rolesOf(tx, orgId),
     await sources.holdersIn(tx, orgId),
     await sources.violations(tx, orgId),
@@ -51,15 +52,24 @@ export async function takeSnapshot(
     await sources.lastSignIns(tx, orgId),
     await store.roleOwners(tx, orgId),
     await store.activeUserIds(tx, orgId),
+    await sources.dormantDays(tx, orgId),
   ];
   const conflicted = new Set(violations.map((v) => v.userId));
-  const admins = [...holders]
-    .filter(
-      ([id, held]) => active.has(id) && held.some((r) => r.permissions.includes('reviews.manage')),
-    )
-    .map(([id]) => id)
-    .sort();
-  const dormantBefore = now.getTime() - dormantAfterDays * 86_400_000;
+  const holding = (permission: string) =>
+    new Set(
+      [...holders]
+        .filter(
+          ([id, held]) => active.has(id) && held.some((r) => r.permissions.includes(permission)),
+        )
+        .map(([id]) => id),
+    );
+  const managers = holding('reviews.manage');
+  const admins = [...managers].sort();
+  // A role owner or manager who could not act on the item is passed over for the next candidate.
+  const mayReview = new Set([...managers, ...holding('reviews.decide')]);
+  const reviewerOrNull = (id: string | null | undefined) => (id && mayReview.has(id) ? id : null);
+  // The organization's own dormancy threshold; the review flag still helps where it has none.
+  const dormantBefore = now.getTime() - (dormantDays ?? dormantAfterDays) * 86_400_000;
   const flagsOf = (s: Subject, outsideScim: boolean): ReviewFlag[] => {
     const lastUse = lastSignIns.get(s.userId) ?? s.createdAt;
     const flags: ReviewFlag[] = [];
@@ -69,10 +79,22 @@ export async function takeSnapshot(
     if (s.endAt && s.endAt <= now) flags.push('past_end_date');
     return flags;
   };
-  const activeOrNull = (id: string | null | undefined) => (id && active.has(id) ? id : null);
+  const view: SubjectView = {
+    holders,
+    lastSignIns,
+    enrolled,
+    flagsOf,
+    candidatesOf: (roleOwner, manager) => ({
+      roleOwner: reviewerOrNull(roleOwner),
+      manager: reviewerOrNull(manager),
+      admins,
+    }),
+  };
 
   const planned: PlannedItem[] = [];
-  if (scope.kind === 'api_keys') {
+  if (scope.kind === 'client_users') {
+    planned.push(...(await clientUserItems(tx, sources, orgId, scope.clientId, view)));
+  } else if (scope.kind === 'api_keys') {
     for (const k of await store.liveApiKeys(tx, orgId, now)) {
       const subject = {
         userId: k.user_id,
@@ -101,7 +123,7 @@ export async function takeSnapshot(
             roles.some((r) => r.privileged && r.permissions.includes(p)),
           ),
         },
-        candidates: { roleOwner: null, manager: activeOrNull(k.manager_id), admins },
+        candidates: view.candidatesOf(null, k.manager_id),
       });
     }
   } else {
@@ -133,11 +155,7 @@ export async function takeSnapshot(
           flags: flagsOf(subject, a.external_id !== null && a.source === 'admin'),
           privileged: role.privileged,
         },
-        candidates: {
-          roleOwner: activeOrNull(owners.get(a.role_key)),
-          manager: activeOrNull(a.manager_id),
-          admins,
-        },
+        candidates: view.candidatesOf(owners.get(a.role_key) ?? null, a.manager_id),
       });
     }
   }
