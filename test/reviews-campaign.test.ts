@@ -109,6 +109,24 @@ describe('access review campaigns', () => {
     await grant(alice, 'org-admin');
     await grant(alice, 'org-auditor');
     await grant(manager, 'member');
+    // A manager reviews only with reviews.decide (docs/reviews.md#reviewers).
+    await withOrg(core.database, acme, (tx) =>
+      auth.rbac.createRole(
+        tx,
+        acme,
+        {
+          key: 'reviewer',
+          name: 'Reviewer',
+          description: 'Decides the access review items assigned to them.',
+          purpose: 'Managers attest their reports’ access without administering anything.',
+          permissions: ['reviews.decide'],
+          ownerUserId: owner.id,
+        },
+        null,
+        operatorActor,
+      ),
+    );
+    await grant(manager, 'reviewer');
     await grant(bob, 'org-auditor');
     // Alice's manager, as the directory's enterprise extension says.
     await withOrg(core.database, acme, (tx) =>
@@ -133,7 +151,7 @@ describe('access review campaigns', () => {
     await assert.rejects(launch({ undecided: 'maybe' }), refused('review.invalid'));
     await assert.rejects(
       launch({ scope: { kind: 'client_users', clientId: 'x' } }),
-      refused('review.scope_unavailable'),
+      refused('review.invalid'),
     );
     await assert.rejects(
       reviews.record(acme, '018f0000-0000-7000-8000-000000000000'),
