@@ -29,6 +29,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     pattern: /^src\/lifecycle\/schedule\.ts$/,
     why: "the lifecycle schedule's rounds: each user decided in a transaction of its own",
   },
+  {
+    pattern: /^src\/reviews\/schedule\.ts$/,
+    why: "the review schedule's rounds: each launch and each campaign's step a transaction of its own",
+  },
   { pattern: /^src\/auth\/lockout\/devices\.ts$/, why: "lockout's trusted-devices service" },
   {
     pattern: /^src\/scim\/(call|tokens|groups|group-roles)\.ts$/,

@@ -95,6 +95,10 @@ Commands:
                                 check an access review's evidence bundle offline: every file's
                                 SHA-256 and the seal signature; prints the signing key's
                                 fingerprint (--public-key: it must be that key)
+  reviews run                   one round of the access review schedule now (the current
+                                quarter's or year's campaigns launched, reminders, overdue
+                                campaigns escalated, scheduled ones closed); skipped while
+                                another node runs one
 
 Options:
   --json                        machine-readable output

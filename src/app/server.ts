@@ -97,6 +97,13 @@ export async function startServer(
     run: () => services.lifecycleSchedule.runRound(),
     logger,
   });
+  // Access reviews: scheduled launches, reminders, escalation, auto-close (advisory lock too).
+  const reviewSchedule = repeatEvery({
+    name: 'review schedule',
+    intervalMs: config.VIGIL_REVIEWS_INTERVAL_SECONDS * 1000,
+    run: () => services.reviewSchedule.runRound(),
+    logger,
+  });
 
   const app = await createHttpServer({
     config,
@@ -166,6 +173,7 @@ export async function startServer(
     async stop() {
       clearInterval(background);
       await schedule.stop();
+      await reviewSchedule.stop();
       await app.close();
       // Reset requests answered before the close still issue their links.
       await services.passwordReset.settled();

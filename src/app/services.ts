@@ -20,7 +20,7 @@ import {
 import { createOAuth, type OAuth } from '../oauth/index.ts';
 import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
-import { createReviews } from '../reviews/index.ts';
+import { createReviewPolicy, createReviewSchedule, createReviews } from '../reviews/index.ts';
 import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
@@ -178,6 +178,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   oauth = oauthService(core, { identity, sessions });
   // One instance: its cache is what a change on this node invalidates at once.
   const lifecyclePolicy = createLifecyclePolicy(baseOf(core));
+  const reviewsPolicy = createReviewPolicy(baseOf(core));
   const apiKeys = createApiKeys({
     ...baseOf(core),
     database: core.database,
@@ -257,6 +258,18 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     logger: core.logger,
     publicUrl: core.config.VIGIL_PUBLIC_URL,
   });
+  // Started by the server (src/app/server.ts); `vigil reviews run` runs one round.
+  const reviewSchedule = createReviewSchedule({
+    database: core.database,
+    clock: core.clock,
+    audit: core.audit.record,
+    reviews,
+    policy: reviewsPolicy,
+    holdersIn: rbac.holdersIn,
+    mailer,
+    logger: core.logger,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+  });
   const accessExports = createAccessExports({
     database: core.database,
     identity,
@@ -278,6 +291,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     lifecyclePolicy,
     lifecycleSchedule,
     reviews,
+    reviewsPolicy,
+    reviewSchedule,
     scim,
     oauth,
     sessions,

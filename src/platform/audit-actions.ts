@@ -65,6 +65,8 @@ export const auditActions = {
     "The organization's MFA policy got a new version. Target: the policy version (`orgId:version`).",
   'policy.lifecycle.changed':
     "The organization's lifecycle policy (dormant accounts, deprovisioning SLA) got a new version. Target: the policy version (`orgId:version`).",
+  'policy.reviews.changed':
+    "The organization's access review policy (schedules, due days, reminders, auto-close) got a new version. Target: the policy version (`orgId:version`).",
 
   'apikey.created':
     'An API key was created (its permissions and expiry in details). Target: the API key.',
@@ -94,6 +96,10 @@ export const auditActions = {
     'A reviewer decided an access review item: keep, revoke or reduce, the dropped roles and the justification in details (a bulk decision records one event per item). Target: the item.',
   'review.item.revoked':
     "Closing an access review took away what an item held (the campaign, the item and the roles or API key removed in details; `undecided` when by the campaign's policy). Target: the user.",
+  'review.campaign.reminded':
+    "The schedule mailed an open access review campaign's reviewers who have undecided items (each reviewer and their count, and the total, in details). Target: the campaign.",
+  'review.campaign.escalated':
+    "An access review campaign passed its due date unfinished: the schedule mailed the organization's admins (holders of reviews.manage) once, listing the unfinished reviewers and their counts (in details). Target: the campaign.",
   'review.campaign.closed':
     'An access review campaign was closed: its completion metrics (items, decided, on time, revoked, unreviewable) and whether it closed clean in details. Target: the campaign.',
   'api.request.denied':

@@ -3,7 +3,10 @@ import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 
 /** The advisory-lock keys of the jobs that run on one node at a time (7104225001-3 are taken). */
-export const jobLockKeys = { lifecycleSchedule: 7_104_225_004 } as const;
+export const jobLockKeys = {
+  lifecycleSchedule: 7_104_225_004,
+  reviewSchedule: 7_104_225_005,
+} as const;
 
 /** The keys each open database holds in this process (a second runner here skips too). */
 const heldHere = new WeakMap<Database, Set<number>>();

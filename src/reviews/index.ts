@@ -6,6 +6,14 @@ export {
   type ReviewScope,
   snapshotSha256,
 } from './model.ts';
+export {
+  createReviewPolicy,
+  defaultReviewPolicy,
+  type ReviewPolicy,
+  type ReviewPolicyService,
+  reviewPolicySchema,
+  reviewPresets,
+} from './policy.ts';
 export type {
   CampaignMetrics,
   CampaignRecord,
@@ -13,4 +21,10 @@ export type {
   NamedUser,
   ReviewItemRecord,
 } from './record.ts';
+export {
+  createReviewSchedule,
+  type ReviewRoundReport,
+  type ReviewSchedule,
+  reviewScheduleActor,
+} from './schedule.ts';
 export { createReviews, type ReviewDeps, type Reviews } from './service.ts';

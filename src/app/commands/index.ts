@@ -8,6 +8,7 @@ import { keysRotateCommands } from './keys-rotate.ts';
 import type { Command } from './kit.ts';
 import { lifecycleCommands } from './lifecycle.ts';
 import { orgCommands } from './orgs.ts';
+import { reviewScheduleCommands } from './review-schedule.ts';
 import { reviewCommands } from './reviews.ts';
 import { roleCommands } from './roles.ts';
 import { scheduleCommands } from './schedule.ts';
@@ -32,4 +33,5 @@ export const commands: Record<string, Command> = {
   ...accessCommands,
   ...lifecycleCommands,
   ...reviewCommands,
+  ...reviewScheduleCommands,
 };

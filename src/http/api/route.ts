@@ -14,6 +14,7 @@ import type {
 import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
+import type { ReviewPolicyService } from '../../reviews/index.ts';
 import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
@@ -41,6 +42,7 @@ export interface ApiServices {
   mfa: MfaService;
   sessions: SessionService;
   oauth: OAuth;
+  reviewsPolicy: ReviewPolicyService;
 }
 
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */

@@ -213,6 +213,15 @@ export const configSchema = z.object({
     .describe(
       'How often a node runs the lifecycle schedule: end dates reached, dormant-account warnings and suspensions (one node at a time; docs/lifecycle.md#the-schedule).',
     ),
+  VIGIL_REVIEWS_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(86_400)
+    .default(3600)
+    .describe(
+      'How often a node runs the access review schedule: launching the scheduled campaigns, reminders, escalation and auto-close (one node at a time; docs/reviews.md#schedules-reminders-and-escalation).',
+    ),
   VIGIL_AUDIT_SEAL_INTERVAL_MS: z.coerce
     .number()
     .int()

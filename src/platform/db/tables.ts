@@ -61,7 +61,7 @@ export interface PasswordCredentialsTable {
 
 export interface SecurityPoliciesTable {
   org_id: string;
-  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle';
+  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews';
   version: number;
   settings: ColumnType<unknown, string, string>;
   changed_by: string | null;

@@ -4,11 +4,12 @@ import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
 import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
 import { lifecyclePolicySchema, lifecyclePresets } from '../../../lifecycle/index.ts';
 import type { AuditActor, Tx, Versioned } from '../../../platform/index.ts';
+import { reviewPolicySchema, reviewPresets } from '../../../reviews/index.ts';
 import { sessionPolicySchema } from '../../../sessions/index.ts';
 import { type ApiServices, defineRoute, versionEtag, versionOf } from '../route.ts';
 
 interface PolicyKind {
-  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle';
+  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews';
   what: string;
   schema: z.ZodType;
   presets?: Record<string, unknown>;
@@ -69,6 +70,20 @@ const kinds: PolicyKind[] = [
     presets: lifecyclePresets,
     example: { preset: 'soc2-baseline' },
     of: (s) => s.lifecyclePolicy,
+  },
+  {
+    kind: 'reviews',
+    what: 'scheduled access review campaigns, due days, reminders and auto-close (or a preset)',
+    schema: reviewPolicySchema,
+    presets: reviewPresets,
+    example: {
+      privilegedEvery: 'quarter',
+      allEvery: 'year',
+      dueDays: 14,
+      remindEveryDays: 3,
+      closeAfterDays: 7,
+    },
+    of: (s) => s.reviewsPolicy,
   },
 ];
 
