@@ -9,7 +9,7 @@ import {
 import { createLockoutService } from '../auth/lockout/index.ts';
 import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
 import { createPasswordService } from '../auth/password/index.ts';
-import { createAccessExports } from '../compliance/index.ts';
+import { createAccessExports, createReviewEvidence } from '../compliance/index.ts';
 import { oauthPages, sessionTokenOf } from '../http/index.ts';
 import { createIdentityService, createUserDirectory } from '../identity/index.ts';
 import {
@@ -270,6 +270,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     logger: core.logger,
     publicUrl: core.config.VIGIL_PUBLIC_URL,
   });
+  // A closed campaign's signed bundle, for the admin API and `vigil reviews export`.
+  const reviewEvidence = createReviewEvidence({ reviews, keys: core.keys, clock: core.clock });
   const accessExports = createAccessExports({
     database: core.database,
     identity,
@@ -291,6 +293,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     lifecyclePolicy,
     lifecycleSchedule,
     reviews,
+    reviewEvidence,
     reviewsPolicy,
     reviewSchedule,
     scim,

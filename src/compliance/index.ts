@@ -11,6 +11,7 @@ export {
 export {
   createReviewEvidence,
   evidenceFileName,
+  type ReviewEvidence,
   type ReviewEvidenceDeps,
   reviewCsvHeader,
   reviewEvidence,

@@ -122,18 +122,20 @@ export interface ReviewEvidenceDeps {
 
 /** The evidence of a campaign as the admin API and `vigil reviews export` hand it out. */
 export function createReviewEvidence(deps: ReviewEvidenceDeps) {
+  /** The bundle of a record; a campaign still open is refused (its record may change). */
+  async function bundleOf(record: CampaignRecord): Promise<{ fileName: string; text: string }> {
+    if (record.campaign.status !== 'closed') throw complianceErrors.reviewCampaignOpen();
+    const sealKey = await deps.keys.active('audit-seal');
+    const { text } = reviewEvidence(record, sealKey, deps.clock.now());
+    return { fileName: evidenceFileName(record.campaign.id), text };
+  }
   return {
-    /** The bundle's file name and text; a campaign still open is refused (its record may change). */
-    async export(
-      tx: Tx,
-      orgId: string,
-      campaignId: string,
-    ): Promise<{ fileName: string; text: string }> {
-      const record = await deps.reviews.record(tx, orgId, campaignId);
-      if (record.campaign.status !== 'closed') throw complianceErrors.reviewCampaignOpen();
-      const sealKey = await deps.keys.active('audit-seal');
-      const { text } = reviewEvidence(record, sealKey, deps.clock.now());
-      return { fileName: evidenceFileName(record.campaign.id), text };
-    },
+    /** The bundle's file name and text, the record read in `tx` (the admin API's). */
+    export: async (tx: Tx, orgId: string, campaignId: string) =>
+      bundleOf(await deps.reviews.record(tx, orgId, campaignId)),
+    /** The bundle of a record the caller read (the command line, in its own transaction). */
+    bundleOf,
   };
 }
+
+export type ReviewEvidence = ReturnType<typeof createReviewEvidence>;

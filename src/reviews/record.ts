@@ -113,6 +113,14 @@ export function summaryOf(c: store.CampaignRow, items: readonly store.ItemRow[])
 /** The record of a campaign read in `tx`, with the names of its subjects, reviewers, deciders. */
 export async function readRecord(tx: Tx, campaign: store.CampaignRow): Promise<CampaignRecord> {
   const items = await store.itemsOf(tx, campaign.id);
+  return { campaign: summaryOf(campaign, items), items: await itemRecords(tx, items) };
+}
+
+/** Items as a record shows them, with the names of their reviewers and deciders read in `tx`. */
+export async function itemRecords(
+  tx: Tx,
+  items: readonly store.ItemRow[],
+): Promise<ReviewItemRecord[]> {
   const ids = new Set<string>();
   for (const i of items) for (const id of [i.reviewer_id, i.decided_by]) if (id) ids.add(id);
   const names = await store.namesOf(tx, [...ids]);
@@ -120,33 +128,30 @@ export async function readRecord(tx: Tx, campaign: store.CampaignRow): Promise<C
     const n = id ? names.get(id) : undefined;
     return id && n ? { id, ...n } : null;
   };
-  return {
-    campaign: summaryOf(campaign, items),
-    items: items.map((i) => ({
-      id: i.id,
-      position: i.position,
-      subject: { id: i.subject_user_id, email: i.subject_email, name: i.subject_name },
-      roleKey: i.role_key,
-      apiKeyId: i.api_key_id,
-      apiKeyName: i.api_key_name,
-      clientId: i.client_id,
-      permissions: i.permissions,
-      heldSince: i.held_since,
-      grantedBy: i.granted_by,
-      source: i.source,
-      lastSignInAt: i.last_sign_in_at,
-      mfaEnrolled: i.mfa_enrolled,
-      flags: i.flags as ReviewFlag[],
-      privileged: i.privileged,
-      reviewer: named(i.reviewer_id),
-      reviewerBasis: i.reviewer_basis,
-      decision: i.decision,
-      droppedRoleKeys: i.dropped_role_keys,
-      justification: i.justification,
-      decidedBy: named(i.decided_by),
-      decidedAt: i.decided_at,
-      outcome: i.outcome,
-      revokedAt: i.revoked_at,
-    })),
-  };
+  return items.map((i) => ({
+    id: i.id,
+    position: i.position,
+    subject: { id: i.subject_user_id, email: i.subject_email, name: i.subject_name },
+    roleKey: i.role_key,
+    apiKeyId: i.api_key_id,
+    apiKeyName: i.api_key_name,
+    clientId: i.client_id,
+    permissions: i.permissions,
+    heldSince: i.held_since,
+    grantedBy: i.granted_by,
+    source: i.source,
+    lastSignInAt: i.last_sign_in_at,
+    mfaEnrolled: i.mfa_enrolled,
+    flags: i.flags as ReviewFlag[],
+    privileged: i.privileged,
+    reviewer: named(i.reviewer_id),
+    reviewerBasis: i.reviewer_basis,
+    decision: i.decision,
+    droppedRoleKeys: i.dropped_role_keys,
+    justification: i.justification,
+    decidedBy: named(i.decided_by),
+    decidedAt: i.decided_at,
+    outcome: i.outcome,
+    revokedAt: i.revoked_at,
+  }));
 }

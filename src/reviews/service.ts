@@ -2,9 +2,11 @@ import {
   type AuditActor,
   type AuditWriter,
   type Clock,
+  type Database,
   isUuid,
   newId,
   type Tx,
+  withOrg,
 } from '../platform/index.ts';
 import { applyDecisions, type Revokers } from './close.ts';
 import { decideItems } from './decide.ts';
@@ -16,7 +18,22 @@ import {
   type LaunchInput,
   snapshotSha256,
 } from './model.ts';
-import { type CampaignRecord, readRecord, summaryOf } from './record.ts';
+import {
+  campaignProgress,
+  filteredItems,
+  findCampaign,
+  type ItemFilter,
+  listCampaigns,
+  type QueueFilter,
+  reviewerQueue,
+} from './queries.ts';
+import {
+  type CampaignRecord,
+  itemRecords,
+  type ReviewItemRecord,
+  readRecord,
+  summaryOf,
+} from './record.ts';
 import { type SnapshotSources, takeSnapshot } from './snapshot.ts';
 import * as store from './store.ts';
 
@@ -68,6 +85,13 @@ export function createReviews(deps: ReviewDeps) {
 
   async function campaignOf(tx: Tx, orgId: string, id: string) {
     const campaign = isUuid(id) ? await store.lockCampaign(tx, orgId, id) : undefined;
+    if (!campaign) throw reviewErrors.campaignNotFound();
+    return campaign;
+  }
+
+  /** The campaign for a read: not held, so reading never waits for a decision or a close. */
+  async function campaignToRead(tx: Tx, orgId: string, id: string) {
+    const campaign = isUuid(id) ? await findCampaign(tx, orgId, id) : undefined;
     if (!campaign) throw reviewErrors.campaignNotFound();
     return campaign;
   }
@@ -160,7 +184,7 @@ export function createReviews(deps: ReviewDeps) {
       reviewerId: string,
       reason: string,
       actor: AuditActor,
-    ) {
+    ): Promise<ReviewItemRecord> {
       const why = typeof reason === 'string' ? reason.trim() : '';
       if (why.length === 0 || why.length > 500)
         throw reviewErrors.campaignInvalid({ field: 'reason', problem: '1 to 500 characters' });
@@ -184,7 +208,10 @@ export function createReviews(deps: ReviewDeps) {
         target: { type: 'review_item', id: itemId },
         details: { campaignId: campaign.id, from: item.reviewer_id, to: reviewerId, reason: why },
       });
-      return { ...item, reviewer_id: reviewerId, reviewer_basis: 'reassigned' as const };
+      const [record] = await itemRecords(tx, [
+        { ...item, reviewer_id: reviewerId, reviewer_basis: 'reassigned' },
+      ]);
+      return record as ReviewItemRecord;
     },
 
     /** One decision on each of these items, by their reviewer (see decideItems). */
@@ -225,10 +252,50 @@ export function createReviews(deps: ReviewDeps) {
 
     /** A campaign and all its items, with the names of reviewers and deciders. */
     record: async (tx: Tx, orgId: string, campaignId: string): Promise<CampaignRecord> =>
-      readRecord(tx, await campaignOf(tx, orgId, campaignId)),
+      readRecord(tx, await campaignToRead(tx, orgId, campaignId)),
 
-    /** The open items assigned to a reviewer, oldest campaign first. */
-    queue: (tx: Tx, orgId: string, reviewerId: string) => store.openItemsOf(tx, orgId, reviewerId),
+    /** The organization's campaigns with their metrics, newest first. */
+    list: (tx: Tx, orgId: string, status?: 'open' | 'closed') => listCampaigns(tx, orgId, status),
+
+    /** A campaign's summary and, for each reviewer, the items assigned and decided. */
+    progress: async (tx: Tx, orgId: string, campaignId: string) =>
+      campaignProgress(tx, await campaignToRead(tx, orgId, campaignId)),
+
+    /** A campaign's items in snapshot order, narrowed by reviewer, decision, flag, privilege. */
+    items: async (tx: Tx, orgId: string, campaignId: string, filter: ItemFilter = {}) =>
+      filteredItems(tx, (await campaignToRead(tx, orgId, campaignId)).id, filter),
+
+    /** The undecided items of open campaigns assigned to a reviewer, oldest campaign first. */
+    queue: (tx: Tx, orgId: string, reviewerId: string, filter: QueueFilter = {}) =>
+      reviewerQueue(tx, orgId, reviewerId, filter),
+  };
+}
+
+/**
+ * The operator's use cases (the command line, docs/adr/0011-transaction-owner.md): each call in
+ * a transaction of its own in the organization. The admin API calls the `tx`-taking methods in
+ * its request's transaction instead.
+ */
+export function reviewsInOrg(database: Database, reviews: Reviews) {
+  const inOrg = <T>(orgId: string, use: (tx: Tx) => Promise<T>) => withOrg(database, orgId, use);
+  return {
+    launch: (orgId: string, input: LaunchInput, actor: AuditActor) =>
+      inOrg(orgId, (tx) => reviews.launch(tx, orgId, input, actor)),
+    list: (orgId: string, status?: 'open' | 'closed') =>
+      inOrg(orgId, (tx) => reviews.list(tx, orgId, status)),
+    progress: (orgId: string, campaignId: string) =>
+      inOrg(orgId, (tx) => reviews.progress(tx, orgId, campaignId)),
+    close: (orgId: string, campaignId: string, actor: AuditActor) =>
+      inOrg(orgId, (tx) => reviews.close(tx, orgId, campaignId, actor)),
+    reassign: (
+      orgId: string,
+      itemId: string,
+      reviewerId: string,
+      reason: string,
+      actor: AuditActor,
+    ) => inOrg(orgId, (tx) => reviews.reassign(tx, orgId, itemId, reviewerId, reason, actor)),
+    record: (orgId: string, campaignId: string) =>
+      inOrg(orgId, (tx) => reviews.record(tx, orgId, campaignId)),
   };
 }
 

@@ -4,7 +4,7 @@ import type { AuditLog, AuditVerification } from '../../audit/index.ts';
 import type { LockoutService } from '../../auth/lockout/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
-import type { AccessExports } from '../../compliance/index.ts';
+import type { AccessExports, ReviewEvidence } from '../../compliance/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
 import type {
   Lifecycle,
@@ -14,7 +14,7 @@ import type {
 import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
-import type { ReviewPolicyService } from '../../reviews/index.ts';
+import type { ReviewPolicyService, Reviews } from '../../reviews/index.ts';
 import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
@@ -42,7 +42,9 @@ export interface ApiServices {
   mfa: MfaService;
   sessions: SessionService;
   oauth: OAuth;
+  reviews: Reviews;
   reviewsPolicy: ReviewPolicyService;
+  reviewEvidence: ReviewEvidence;
 }
 
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */

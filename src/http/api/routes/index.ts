@@ -8,6 +8,7 @@ import { evidenceRoutes } from './evidence.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
+import { reviewRoutes } from './reviews.ts';
 import { scimRoutes } from './scim.ts';
 import { userRoutes } from './users.ts';
 
@@ -24,4 +25,5 @@ export const apiRoutes: ApiRoute[] = [
   ...scimRoutes,
   ...evidenceRoutes,
   ...lifecycleRoutes,
+  ...reviewRoutes,
 ];
