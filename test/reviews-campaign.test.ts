@@ -109,24 +109,6 @@ describe('access review campaigns', () => {
     await grant(alice, 'org-admin');
     await grant(alice, 'org-auditor');
     await grant(manager, 'member');
-    // A manager reviews only with reviews.decide (docs/reviews.md#reviewers).
-    await withOrg(core.database, acme, (tx) =>
-      auth.rbac.createRole(
-        tx,
-        acme,
-        {
-          key: 'reviewer',
-          name: 'Reviewer',
-          description: 'Decides the access review items assigned to them.',
-          purpose: 'Managers attest their reports’ access without administering anything.',
-          permissions: ['reviews.decide'],
-          ownerUserId: owner.id,
-        },
-        null,
-        operatorActor,
-      ),
-    );
-    await grant(manager, 'reviewer');
     await grant(bob, 'org-auditor');
     // Alice's manager, as the directory's enterprise extension says.
     await withOrg(core.database, acme, (tx) =>
