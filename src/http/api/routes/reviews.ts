@@ -229,8 +229,6 @@ export const reviewRoutes = [
       'Close a campaign: decisions applied, undecided items revoked or kept by its policy, those who lost access signed out',
     permission: 'reviews.manage',
     scope: 'org',
-    body: z.object({}).strict(),
-    example: {},
     response: campaignSchema.extend({ clean: z.boolean() }),
     async handler(call) {
       const closed = await call.services.reviews.close(
