@@ -1,9 +1,10 @@
-import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { DateTime } from '../../components/DateTime.tsx';
 import { LoadState } from '../../components/LoadState.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { type CampaignProgress, type ItemFilter, type ReviewItem, reviewsApi } from './api.ts';
+import { FilterSelect } from './FilterSelect.tsx';
 import { FlagBadges, flagInfo, flagKeys, HeldCell, SubjectCell } from './ItemParts.tsx';
 import { ReassignDialog } from './ReassignDialog.tsx';
 
@@ -31,48 +32,44 @@ export function CampaignItems({
   return (
     <Stack gap="sm">
       <Group align="flex-end" gap="sm" role="search" aria-label="Filter the items">
-        <Select
+        <FilterSelect
           label="Reviewer"
-          placeholder="Anyone"
-          clearable
-          data={campaign.reviewers.map(({ reviewer }) => ({
+          anyLabel="Any reviewer"
+          options={campaign.reviewers.map(({ reviewer }) => ({
             value: reviewer.id,
             label: reviewer.email,
           }))}
-          value={filter.reviewerId ?? null}
-          onChange={(v) => set({ reviewerId: v ?? undefined })}
+          value={filter.reviewerId}
+          onChange={(v) => set({ reviewerId: v })}
         />
-        <Select
+        <FilterSelect
           label="Decision"
-          placeholder="Any"
-          clearable
-          data={[
+          anyLabel="Any decision"
+          options={[
             { value: 'undecided', label: 'Undecided' },
             { value: 'keep', label: 'Keep' },
             { value: 'revoke', label: 'Revoke' },
             { value: 'reduce', label: 'Reduce' },
           ]}
-          value={filter.decision ?? null}
-          onChange={(v) => set({ decision: (v ?? undefined) as ItemFilter['decision'] })}
+          value={filter.decision}
+          onChange={(v) => set({ decision: v })}
         />
-        <Select
+        <FilterSelect
           label="Flag"
-          placeholder="Any"
-          clearable
-          data={flagKeys.map((f) => ({ value: f, label: flagInfo[f].label }))}
-          value={filter.flag ?? null}
-          onChange={(v) => set({ flag: (v ?? undefined) as ItemFilter['flag'] })}
+          anyLabel="Any flag"
+          options={flagKeys.map((f) => ({ value: f, label: flagInfo[f].label }))}
+          value={filter.flag}
+          onChange={(v) => set({ flag: v })}
         />
-        <Select
+        <FilterSelect
           label="Privileged"
-          placeholder="Either"
-          clearable
-          data={[
+          anyLabel="Either"
+          options={[
             { value: 'true', label: 'Privileged only' },
             { value: 'false', label: 'Not privileged' },
           ]}
-          value={filter.privileged ?? null}
-          onChange={(v) => set({ privileged: (v ?? undefined) as ItemFilter['privileged'] })}
+          value={filter.privileged}
+          onChange={(v) => set({ privileged: v })}
         />
       </Group>
       <LoadState error={items.error} loading={!items.data} what="the items" />

@@ -1,4 +1,4 @@
-import { Alert, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Group, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { type Access, may } from '../../access.ts';
@@ -7,6 +7,7 @@ import { useLoaded } from '../../components/useLoaded.ts';
 import { useUserNames } from '../../components/useUserNames.ts';
 import { type QueueFilter, reviewsApi } from './api.ts';
 import { DecisionBar } from './DecisionBar.tsx';
+import { FilterSelect } from './FilterSelect.tsx';
 import { FlagLegend, flagInfo, flagKeys } from './ItemParts.tsx';
 import { QueueTable } from './QueueTable.tsx';
 
@@ -62,32 +63,29 @@ export function MyReviewsPage({ access }: { access: Access }) {
         closes.
       </Text>
       <Group align="flex-end" gap="sm" role="search" aria-label="Filter the items">
-        <Select
+        <FilterSelect
           label="Campaign"
-          placeholder="Every campaign"
-          clearable
-          data={[...campaigns].map(([value, label]) => ({ value, label }))}
-          value={filter.campaignId ?? null}
-          onChange={(v) => change({ campaignId: v ?? undefined })}
+          anyLabel="Every campaign"
+          options={[...campaigns].map(([value, label]) => ({ value, label }))}
+          value={filter.campaignId}
+          onChange={(v) => change({ campaignId: v })}
         />
-        <Select
+        <FilterSelect
           label="Flag"
-          placeholder="Any"
-          clearable
-          data={flagKeys.map((f) => ({ value: f, label: flagInfo[f].label }))}
-          value={filter.flag ?? null}
-          onChange={(v) => change({ flag: (v ?? undefined) as QueueFilter['flag'] })}
+          anyLabel="Any flag"
+          options={flagKeys.map((f) => ({ value: f, label: flagInfo[f].label }))}
+          value={filter.flag}
+          onChange={(v) => change({ flag: v })}
         />
-        <Select
+        <FilterSelect
           label="Privileged"
-          placeholder="Either"
-          clearable
-          data={[
+          anyLabel="Either"
+          options={[
             { value: 'true', label: 'Privileged only' },
             { value: 'false', label: 'Not privileged' },
           ]}
-          value={filter.privileged ?? null}
-          onChange={(v) => change({ privileged: (v ?? undefined) as QueueFilter['privileged'] })}
+          value={filter.privileged}
+          onChange={(v) => change({ privileged: v })}
         />
       </Group>
       <FlagLegend />

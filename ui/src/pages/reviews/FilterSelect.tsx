@@ -1,0 +1,32 @@
+import { Select } from '@mantine/core';
+
+/** What "no filter" is among the options (Mantine's clear button is not reachable by keyboard). */
+const any = 'any';
+
+/**
+ * One filter of a list: its options and a first one that sets no filter ("Any flag"), so that
+ * a filter is undone with the keyboard or the pointer alike.
+ */
+export function FilterSelect<V extends string>({
+  label,
+  anyLabel,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  anyLabel: string;
+  options: { value: V; label: string }[];
+  value: V | undefined;
+  onChange: (value: V | undefined) => void;
+}) {
+  return (
+    <Select
+      label={label}
+      allowDeselect={false}
+      data={[{ value: any, label: anyLabel }, ...options]}
+      value={value ?? any}
+      onChange={(v) => onChange(v === null || v === any ? undefined : (v as V))}
+    />
+  );
+}
