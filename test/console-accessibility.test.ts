@@ -77,6 +77,7 @@ describe('console: accessibility', () => {
   let world: ConsoleWorld;
   let owner: ConsoleAdmin;
   let clientId: string;
+  let campaignId: string;
 
   before(async () => {
     world = await startConsoleWorld();
@@ -159,6 +160,20 @@ describe('console: accessibility', () => {
         id: owner.user.id,
       }),
     );
+    // An access review of everything: Owen, the only administrator, reviews every item but his
+    // own (unreviewable), so the campaign page shows progress, flags and the "not clean" alert.
+    ({ id: campaignId } = await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.reviews.launch(
+        tx,
+        world.orgId,
+        {
+          name: 'Yearly review',
+          scope: { kind: 'all_assignments' },
+          dueAt: new Date(Date.now() + 14 * 86_400_000),
+        },
+        { type: 'user', id: owner.user.id },
+      ),
+    ));
     ({ id: clientId } = await world.createClient({
       name: 'Billing portal',
       kind: 'web',
@@ -195,6 +210,13 @@ describe('console: accessibility', () => {
       { name: 'API keys', path: `${org}/api-keys` },
       { name: 'leavers (SLA)', path: `${org}/lifecycle` },
       { name: 'directory (SCIM)', path: `${org}/directory` },
+      { name: 'access reviews', path: `${org}/reviews` },
+      {
+        name: 'launch a campaign',
+        path: `${org}/reviews`,
+        open: (page) => page.getByRole('button', { name: 'Launch a campaign' }).click(),
+      },
+      { name: 'a campaign', path: `${org}/reviews/${campaignId}` },
       ...['Password', 'MFA', 'Sessions', 'Lockout'].map((label) => ({
         name: `policies: ${label}`,
         path: `${org}/policies`,
@@ -235,6 +257,18 @@ describe('console: accessibility', () => {
       }
     }
     await page.context().close();
+    // My reviews with items in it: the queue of Owen, who reviews the campaign's items.
+    const reviewer = await openConsoleAs(world, owner, `${org}/my-reviews`, { bypassCSP: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await reviewer.emulateMedia({ colorScheme: scheme });
+      await reviewer.waitForFunction(
+        `document.documentElement.dataset.mantineColorScheme === '${scheme}'`,
+      );
+      await reviewer.getByRole('table', { name: 'Items to review' }).waitFor();
+      await settled(reviewer);
+      found.push(...(await violations(reviewer, `my reviews (${scheme})`)));
+    }
+    await reviewer.context().close();
     assert.deepEqual(
       found.map((f) => `${f.view}: ${f.id} (${f.impact}) at ${f.targets.join(', ')}: ${f.help}`),
       [],
