@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { isUuid, type Tx } from '../platform/index.ts';
-import type { RoleDefinition } from '../rbac/index.ts';
 import { reviewErrors } from './errors.ts';
-import type { ReviewerCandidates, ReviewFlag, SnapshotItem } from './model.ts';
+import type { ReviewerCandidates, SnapshotItem } from './model.ts';
+import type { SubjectView } from './snapshot.ts';
 
 /** A live grant (oidc-provider consent) given to a client, with the user who gave it. */
 export interface ClientGrant {
@@ -17,22 +17,6 @@ export interface ClientSources {
   oauthClient(tx: Tx, clientId: string): Promise<{ id: string; orgId: string } | undefined>;
   /** The client's live grants, of the organization's users only (the provider store's policy). */
   clientGrants(tx: Tx, clientId: string): Promise<ClientGrant[]>;
-}
-
-/** What every scope's items share: the flags and reviewers of a subject. */
-export interface SubjectView {
-  holders: Map<string, RoleDefinition[]>;
-  lastSignIns: Map<string, Date>;
-  enrolled: Set<string>;
-  flagsOf(subject: Subject, outsideScim: boolean): ReviewFlag[];
-  candidatesOf(roleOwner: string | null, manager: string | null): ReviewerCandidates;
-}
-
-export interface Subject {
-  userId: string;
-  createdAt: Date;
-  endAt: Date | null;
-  externalId: string | null;
 }
 
 /**

@@ -1,11 +1,6 @@
 import type { Tx } from '../platform/index.ts';
 import type { RoleDefinition } from '../rbac/index.ts';
-import {
-  type ClientSources,
-  clientUserItems,
-  type Subject,
-  type SubjectView,
-} from './client-users.ts';
+import { type ClientSources, clientUserItems } from './client-users.ts';
 import {
   dormantAfterDays,
   type ReviewerCandidates,
@@ -25,6 +20,23 @@ export interface SnapshotSources extends ClientSources {
   lastSignIns(tx: Tx, orgId: string): Promise<Map<string, Date>>;
   /** The lifecycle policy's `dormantDays` of the organization (null: it suspends nobody). */
   dormantDays(tx: Tx, orgId: string): Promise<number | null>;
+}
+
+/** What every scope's items share: the flags and reviewers of a subject. */
+export interface SubjectView {
+  holders: Map<string, RoleDefinition[]>;
+  lastSignIns: Map<string, Date>;
+  enrolled: Set<string>;
+  flagsOf(subject: Subject, outsideScim: boolean): ReviewFlag[];
+  candidatesOf(roleOwner: string | null, manager: string | null): ReviewerCandidates;
+}
+
+/** The user an item is about, as the flags need them. */
+export interface Subject {
+  userId: string;
+  createdAt: Date;
+  endAt: Date | null;
+  externalId: string | null;
 }
 
 /** A snapshot item with who may review it (not hashed: reviewers can be reassigned). */
@@ -63,11 +75,10 @@ export async function takeSnapshot(
         )
         .map(([id]) => id),
     );
-  const managers = holding('reviews.manage');
-  const admins = [...managers].sort();
+  const admins = [...holding('reviews.manage')].sort();
   // A role owner or manager who could not act on the item is passed over for the next candidate.
-  const mayReview = new Set([...managers, ...holding('reviews.decide')]);
-  const reviewerOrNull = (id: string | null | undefined) => (id && mayReview.has(id) ? id : null);
+  const mayReview = new Set([...admins, ...holding('reviews.decide')]);
+  const ableOrNull = (id: string | null) => (id && mayReview.has(id) ? id : null);
   // The organization's own dormancy threshold; the review flag still helps where it has none.
   const dormantBefore = now.getTime() - (dormantDays ?? dormantAfterDays) * 86_400_000;
   const flagsOf = (s: Subject, outsideScim: boolean): ReviewFlag[] => {
@@ -85,8 +96,8 @@ export async function takeSnapshot(
     enrolled,
     flagsOf,
     candidatesOf: (roleOwner, manager) => ({
-      roleOwner: reviewerOrNull(roleOwner),
-      manager: reviewerOrNull(manager),
+      roleOwner: ableOrNull(roleOwner),
+      manager: ableOrNull(manager),
       admins,
     }),
   };
