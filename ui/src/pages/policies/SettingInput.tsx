@@ -1,4 +1,4 @@
-import { Checkbox, NumberInput, Textarea } from '@mantine/core';
+import { Checkbox, NumberInput, Select, Textarea } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { Field } from './fields.ts';
 
@@ -22,6 +22,20 @@ export function SettingInput({
           description={field.description}
           checked={value === true}
           onChange={(e) => onChange(e.currentTarget.checked)}
+          error={error}
+        />
+      );
+    case 'choice':
+      return (
+        <Select
+          label={field.label}
+          description={field.description}
+          data={field.choices}
+          placeholder={field.whenEmpty}
+          clearable={field.whenEmpty !== undefined}
+          required={field.whenEmpty === undefined}
+          value={typeof value === 'string' ? value : null}
+          onChange={(next) => onChange(next)}
           error={error}
         />
       );

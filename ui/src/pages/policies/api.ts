@@ -1,6 +1,6 @@
 import { request } from '../../api.ts';
 
-export type PolicyKind = 'password' | 'mfa' | 'session' | 'lockout' | 'lifecycle';
+export type PolicyKind = 'password' | 'mfa' | 'session' | 'lockout' | 'lifecycle' | 'reviews';
 
 /** A policy's settings as the API answers them; `fields.ts` says what each one is. */
 export type Settings = Record<string, unknown>;

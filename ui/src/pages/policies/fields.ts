@@ -8,6 +8,8 @@ export type Field = { key: string; label: string; description?: string } & (
       whenEmpty?: string;
     }
   | { type: 'boolean' }
+  /** One of a few values, by their labels; `whenEmpty` names what null means. */
+  | { type: 'choice'; choices: { value: string; label: string }[]; whenEmpty?: string }
   /** A list of words, one a line. */
   | { type: 'words' }
 );
@@ -18,6 +20,13 @@ export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean
   { kind: 'session', label: 'Sessions', hasPresets: false },
   { kind: 'lockout', label: 'Lockout', hasPresets: false },
   { kind: 'lifecycle', label: 'Lifecycle', hasPresets: true },
+  { kind: 'reviews', label: 'Access reviews', hasPresets: true },
+];
+
+/** How often the schedule launches a scope's access review (a UTC calendar quarter or year). */
+const reviewEvery = [
+  { value: 'quarter', label: 'Every quarter' },
+  { value: 'year', label: 'Every year' },
 ];
 
 /** Each kind's settings (docs/authentication.md), in the order the form shows them. */
@@ -133,11 +142,50 @@ export const fieldsOf: Record<PolicyKind, Field[]> = {
       type: 'number',
     },
   ],
+  reviews: [
+    {
+      key: 'privilegedEvery',
+      label: 'Review privileged roles',
+      description: 'A campaign launched by the schedule at the start of each period',
+      type: 'choice',
+      choices: reviewEvery,
+      whenEmpty: 'never by the schedule',
+    },
+    {
+      key: 'allEvery',
+      label: 'Review all role assignments',
+      type: 'choice',
+      choices: reviewEvery,
+      whenEmpty: 'never by the schedule',
+    },
+    {
+      key: 'dueDays',
+      label: 'Reviewers have (days)',
+      description: 'From the launch of a scheduled campaign to its due date',
+      type: 'number',
+    },
+    {
+      key: 'remindEveryDays',
+      label: 'Remind unfinished reviewers every (days)',
+      description:
+        'By mail, until the due date; after it the admins are told once (0: no reminders)',
+      type: 'number',
+    },
+    {
+      key: 'closeAfterDays',
+      label: 'Close scheduled campaigns after the due date (days)',
+      description: "Undecided items then follow the campaign's policy (privileged: revoked)",
+      type: 'number',
+      whenEmpty: 'never: closed by hand',
+    },
+  ],
 };
 
 /** A setting's value in words, for the diff and the read-only view. */
 export function shown(field: Field, value: unknown): string {
   if (field.type === 'boolean') return value ? 'yes' : 'no';
+  if (field.type === 'choice')
+    return field.choices.find((c) => c.value === value)?.label ?? field.whenEmpty ?? String(value);
   if (field.type === 'words')
     return Array.isArray(value) && value.length > 0 ? value.join(', ') : 'none';
   return value === null || value === undefined ? (field.whenEmpty ?? 'none') : String(value);
