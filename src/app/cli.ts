@@ -86,6 +86,20 @@ Commands:
   audit verify                  seal pending events, then check the whole audit log for tampering
   audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first
+  reviews launch --org SLUG --scope KIND [--client ID] --name NAME --due YYYY-MM-DD
+                 [--undecided revoke|keep]
+                                launch an access review campaign (KIND: privileged_roles,
+                                all_assignments, client_users with --client, api_keys) due at the
+                                end of that day (UTC); each item gets a reviewer, never its subject
+  reviews list --org SLUG [--status open|closed]
+                                the campaigns, newest first, with their metrics
+  reviews show CAMPAIGN-ID --org SLUG
+                                a campaign's metrics and each reviewer's items assigned and decided
+  reviews close CAMPAIGN-ID --org SLUG
+                                close a campaign: decisions applied, undecided items revoked or
+                                kept by its policy, those who lost access signed out
+  reviews reassign ITEM-ID --org SLUG --to EMAIL --reason TEXT
+                                give an item of an open campaign another reviewer (not its subject)
   reviews export CAMPAIGN-ID --org SLUG [--out FILE]
                                 a closed campaign's evidence: CSV and JSON of every item in one
                                 bundle, its manifest signed with the audit seal key
@@ -152,6 +166,11 @@ function parse(argv: string[]) {
       group: { type: 'string' },
       roles: { type: 'string' },
       'public-key': { type: 'string' },
+      scope: { type: 'string' },
+      client: { type: 'string' },
+      due: { type: 'string' },
+      undecided: { type: 'string' },
+      status: { type: 'string' },
     },
   });
 }

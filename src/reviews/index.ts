@@ -14,6 +14,7 @@ export {
   reviewPolicySchema,
   reviewPresets,
 } from './policy.ts';
+export type { ItemFilter, QueuedItem, QueueFilter, ReviewerProgress } from './queries.ts';
 export type {
   CampaignMetrics,
   CampaignRecord,
@@ -27,4 +28,4 @@ export {
   type ReviewSchedule,
   reviewScheduleActor,
 } from './schedule.ts';
-export { createReviews, type ReviewDeps, type Reviews } from './service.ts';
+export { createReviews, type ReviewDeps, type Reviews, reviewsInOrg } from './service.ts';
