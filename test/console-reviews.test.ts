@@ -71,6 +71,7 @@ describe('console: access reviews (a reviewer finishes their queue, the owner cl
       for (const [key, permissions] of [
         ['support-desk', ['users.read']],
         ['billing-admin', ['users.deactivate']],
+        ['ticket-triage', ['users.read']],
       ] as const)
         await world.auth.rbac.createRole(
           tx,
@@ -305,5 +306,95 @@ describe('console: access reviews (a reviewer finishes their queue, the owner cl
         .execute(),
     );
     assert.deepEqual(carlRoles.map((r) => r.role_key).sort(), ['support-desk']);
+  });
+
+  it('the owner launches a campaign in the console and reassigns an item (never to its subject); the reviewer reduces a user to fewer roles', async () => {
+    const ben = users.get('ben') as User;
+    await grant(ben, 'ticket-triage');
+    const page = await openConsoleAs(world, world.orgAdmin, `/orgs/${world.orgId}/reviews`);
+    const violations = cspViolations(page);
+    await page.getByRole('button', { name: 'Launch a campaign' }).click();
+    const launch = page.getByRole('form', { name: 'Launch a campaign' });
+    await launch.getByLabel('Name').fill('Billing check');
+    await launch.getByRole('combobox', { name: 'Scope' }).click();
+    await page.getByRole('option', { name: 'All role assignments' }).click();
+    // A due date already past is refused with the reason; a later one launches.
+    await launch.getByLabel('Due').fill('2020-01-31T17:00');
+    await launch.getByRole('button', { name: 'Launch' }).click();
+    await launch.getByRole('alert').filter({ hasText: 'dueAt' }).waitFor();
+    const later = new Date(Date.now() + 7 * dayMs - new Date().getTimezoneOffset() * 60_000);
+    await launch.getByLabel('Due').fill(later.toISOString().slice(0, 16));
+    await launch.getByRole('button', { name: 'Launch' }).click();
+    await page.getByRole('heading', { name: 'Billing check' }).waitFor();
+    const launchedId = page.url().split('/').at(-1) ?? '';
+    const launched = await inAcme((tx) => world.auth.reviews.record(tx, world.orgId, launchedId));
+    assert.equal(launched.campaign.scope.kind, 'all_assignments');
+    assert.equal(launched.campaign.undecidedPolicy, 'keep', 'the default for all assignments');
+
+    // Rita's own access cannot be given to her to review; Ann's item goes to Owen.
+    const items = page.getByRole('table', { name: 'Campaign items' }).locator('tbody tr');
+    const reassign = async (subject: string, roleKey: string, to: string, reason: string) => {
+      await page
+        .getByRole('button', { name: `Reassign ${subject}: ${roleKey}`, exact: true })
+        .click();
+      const dialog = page.getByRole('form', { name: 'Reassign the item' });
+      await dialog.getByRole('combobox', { name: 'User' }).fill(to.split('@')[0] ?? '');
+      await page.getByRole('option', { name: to }).click();
+      await dialog.getByLabel('Reason').fill(reason);
+      await dialog.getByRole('button', { name: 'Reassign' }).click();
+      return dialog;
+    };
+    const refused = await reassign(rita.email, 'support-desk', rita.email, 'Knows the desk');
+    await refused
+      .getByRole('alert')
+      .filter({ hasText: 'nobody reviews their own access' })
+      .waitFor();
+    await refused.getByRole('button', { name: 'Cancel' }).click();
+    const moved = await reassign('ann@acme.test', 'support-desk', 'owen@acme.test', 'Rita is away');
+    await moved.waitFor({ state: 'detached' });
+    await items
+      .filter({ hasText: 'ann@acme.test' })
+      .filter({ hasText: 'owen@acme.test' })
+      .waitFor();
+    assert.deepEqual(violations, []);
+    await page.context().close();
+
+    // Rita: Ann is no longer hers; Ben holds two of her roles, and is to lose one.
+    const queue = await openConsoleAs(world, rita, `/orgs/${world.orgId}/my-reviews`);
+    await queue.getByRole('combobox', { name: 'Campaign' }).click();
+    await queue.getByRole('option', { name: 'Billing check' }).click();
+    await waitForRows(queue, 4);
+    assert.deepEqual((await queueRows(queue)).sort(), [
+      'ben@acme.test Role support-desk',
+      'ben@acme.test Role ticket-triage',
+      'carl@acme.test Role support-desk',
+      'dave@acme.test Role billing-admin',
+    ]);
+    const table = queue.getByRole('table', { name: 'Items to review' });
+    for (const row of await table.locator('tbody tr').filter({ hasText: 'ben@acme.test' }).all())
+      await row.getByRole('checkbox').check();
+    await queue.getByRole('button', { name: 'Reduce…' }).click();
+    const reduce = queue.getByRole('form', { name: 'Reduce access' });
+    await reduce.getByRole('checkbox', { name: 'ticket-triage' }).check();
+    await reduce.getByRole('button', { name: 'Drop this role' }).click();
+    await queue.getByRole('status').filter({ hasText: 'Reduced 2 items.' }).waitFor();
+    await waitForRows(queue, 2);
+    await queue.context().close();
+
+    const decided = (await inAcme((tx) => world.auth.reviews.record(tx, world.orgId, launchedId)))
+      .items;
+    for (const roleKey of ['support-desk', 'ticket-triage'])
+      assert.deepEqual(
+        [
+          itemOf(decided, 'ben@acme.test', roleKey).decision,
+          itemOf(decided, 'ben@acme.test', roleKey).droppedRoleKeys,
+        ],
+        ['reduce', ['ticket-triage']],
+      );
+    const annItem = itemOf(decided, 'ann@acme.test', 'support-desk');
+    assert.deepEqual(
+      [annItem.reviewer?.email, annItem.reviewerBasis],
+      ['owen@acme.test', 'reassigned'],
+    );
   });
 });
