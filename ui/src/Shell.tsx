@@ -120,7 +120,10 @@ function SectionLinks({ access, pathname }: { access: Access; pathname: string }
       {ofOrganization.length > 0 && (
         <>
           <Divider my="xs" />
-          <WorkingOrganization access={access} orgId={orgId} />
+          {/* Its name needs org.read: a reviewer with My reviews alone is not asked for it. */}
+          {may(access, ['org.read', 'platform.orgs']) && (
+            <WorkingOrganization access={access} orgId={orgId} />
+          )}
           {ofOrganization.map(link)}
         </>
       )}
