@@ -152,6 +152,8 @@ describe('console: users', () => {
       'clients',
       'api-keys',
       'policies',
+      'reviews',
+      'my-reviews',
     ];
     for (const section of sections) {
       await page.goto(`${world.base}/admin/orgs/${globex}/${section}`);
