@@ -14,7 +14,7 @@ export {
   reviewPolicySchema,
   reviewPresets,
 } from './policy.ts';
-export type { ItemFilter, QueuedItem, QueueFilter, ReviewerProgress } from './queries.ts';
+export type { ItemFilter, QueuedItem, QueueFilter, ReviewerProgress } from './queries.store.ts';
 export type {
   CampaignMetrics,
   CampaignRecord,

@@ -26,7 +26,7 @@ import {
   listCampaigns,
   type QueueFilter,
   reviewerQueue,
-} from './queries.ts';
+} from './queries.store.ts';
 import {
   type CampaignRecord,
   itemRecords,
