@@ -232,7 +232,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
       clientGrants: oauth.clientGrants,
     },
     revokers: {
-      unassign: rbac.unassign,
+      unassignMany: rbac.unassignMany,
       revokeApiKey: apiKeys.revoke,
       revokeClientAccess: oauth.revokeClientAccess,
       signOutUser: lifecycle.signOutUser,

@@ -67,9 +67,50 @@ export const unassigned = (
   details: { role: removed.role_key, reason, grantedAt: removed.granted_at.toISOString() },
 });
 
+/** One role to take from one user, and why (the reason its audit event records). */
+export interface Removal {
+  userId: string;
+  roleKey: string;
+  reason: string;
+}
+
+const pairOf = (userId: string, roleKey: string) => `${userId} ${roleKey}`;
+
 /** Who holds which role, until when: giving roles to others and taking them away. */
 export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants) {
   const { audit } = deps;
+
+  /**
+   * Takes these roles away in one statement, each removal audited (`role.unassigned`), and
+   * returns the removals that took effect, in their order: one whose assignment is not there
+   * (never was, or already gone) is left out, and a pair named twice counts once, for the first.
+   * `unassign` is this with one removal.
+   */
+  async function unassignMany(
+    tx: Tx,
+    orgId: string,
+    removals: readonly Removal[],
+    actor: AuditActor,
+  ): Promise<Removal[]> {
+    if (removals.length === 0) return [];
+    const rows = new Map(
+      (await store.deleteAssignments(tx, orgId, removals)).map((row) => [
+        pairOf(row.user_id, row.role_key),
+        row,
+      ]),
+    );
+    const done: Removal[] = [];
+    for (const removal of removals) {
+      const pair = pairOf(removal.userId, removal.roleKey);
+      const row = rows.get(pair);
+      if (!row) continue;
+      rows.delete(pair);
+      await audit(tx, unassigned(row, removal.reason, actor));
+      done.push(removal);
+    }
+    return done;
+  }
+
   return {
     /**
      * Gives a user a role. A role that requires approval becomes an access request instead,
@@ -106,10 +147,11 @@ export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants)
       reason: string,
       actor: AuditActor,
     ): Promise<void> {
-      const removed = await store.deleteAssignment(tx, userId, roleKey);
-      if (!removed || removed.org_id !== orgId) throw rbacErrors.notAssigned({ role: roleKey });
-      await audit(tx, unassigned(removed, reason, actor));
+      const [removed] = await unassignMany(tx, orgId, [{ userId, roleKey, reason }], actor);
+      if (!removed) throw rbacErrors.notAssigned({ role: roleKey });
     },
+
+    unassignMany,
 
     /** Every role of a user goes (deprovisioning: access ends for good), each removal audited. */
     async unassignAll(tx: Tx, userId: string, reason: string, actor: AuditActor) {

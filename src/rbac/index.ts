@@ -1,4 +1,4 @@
-export type { Assignment, AssignmentPage, AssignmentQuery } from './assignments.ts';
+export type { Assignment, AssignmentPage, AssignmentQuery, Removal } from './assignments.ts';
 export {
   builtInRoleKeys,
   builtInRoles,

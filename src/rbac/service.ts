@@ -50,6 +50,7 @@ export function createRbac(deps: RbacDeps) {
     updateRole: roles.updateRole,
     assign: assignments.assign,
     unassign: assignments.unassign,
+    unassignMany: assignments.unassignMany,
     unassignAll: assignments.unassignAll,
     unassignBySource: sourced.unassignBySource,
     grantsOfUsers: sourced.grantsOfUsers,

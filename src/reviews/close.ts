@@ -1,17 +1,17 @@
-import type { ReviewOutcome } from '../platform/index.ts';
+import type { ReviewDecision, ReviewOutcome } from '../platform/index.ts';
 import { AppError, type AuditActor, type AuditWriter, type Tx } from '../platform/index.ts';
+import type { Removal } from '../rbac/index.ts';
 import * as store from './store.ts';
 
 /** What closing reaches in other modules: the one assignment path and the sign-out. */
 export interface Revokers {
-  unassign(
+  /** rbac's batched unassign: the removals that took effect (see `Rbac.unassignMany`). */
+  unassignMany(
     tx: Tx,
     orgId: string,
-    userId: string,
-    roleKey: string,
-    reason: string,
+    removals: readonly Removal[],
     actor: AuditActor,
-  ): Promise<void>;
+  ): Promise<Removal[]>;
   revokeApiKey(
     tx: Tx,
     orgId: string,
@@ -31,17 +31,24 @@ export interface Revokers {
   signOutUser(tx: Tx, userId: string, revocation: string, actor: AuditActor): Promise<void>;
 }
 
-/** The access was already gone (removed or expired since the launch): nothing to revoke. */
+/** The API key was already gone (revoked or removed since the launch): nothing to revoke. */
 const alreadyGone = (err: unknown) =>
-  err instanceof AppError &&
-  ['rbac.not_assigned', 'apikey.revoked', 'apikey.not_found'].includes(err.code);
+  err instanceof AppError && ['apikey.revoked', 'apikey.not_found'].includes(err.code);
+
+/** The roles an item's decision takes away: its own, or those a reduction drops. */
+function rolesTaken(item: store.ItemRow, decision: ReviewDecision): string[] {
+  if (decision === 'revoke' && item.role_key !== null) return [item.role_key];
+  if (decision === 'reduce') return item.dropped_role_keys ?? [];
+  return [];
+}
 
 /**
- * Applies every item's decision, or the campaign's undecided policy, in `tx`: a revoked role goes
- * through rbac's unassign, a revoked key through the API key service, a revoked client's access
- * through the provider's grants, each with an audit event
- * naming the campaign and the item; every user who lost something is signed out everywhere once
- * (what relied on the role ends). Returns the items as they are after the close.
+ * Applies every item's decision, or the campaign's undecided policy, in `tx`: revoked roles go
+ * through rbac's unassign (all of them in one batch: a large campaign takes thousands), a revoked
+ * key through the API key service, a revoked client's access through the provider's grants, each
+ * with an audit event naming the campaign and the item; every user who lost something is signed
+ * out everywhere once (what relied on the role ends). Returns the items as they are after the
+ * close.
  */
 export async function applyDecisions(
   tx: Tx,
@@ -52,52 +59,50 @@ export async function applyDecisions(
   now: Date,
 ): Promise<store.ItemRow[]> {
   const { audit, revokers } = deps;
+  const decisionOf = (item: store.ItemRow): ReviewDecision =>
+    item.decision ?? (campaign.undecided_policy === 'revoke' ? 'revoke' : 'keep');
+  const reasonOf = (item: store.ItemRow) => `access review ${campaign.id}, item ${item.id}`;
+  // In item order: a role both revoked and dropped by a reduction goes to the first item naming
+  // it; the other finds it already gone, as it would have one item after the other.
+  const removals = new Map(
+    items.map((item) => [
+      item,
+      rolesTaken(item, decisionOf(item)).map((roleKey) => ({
+        userId: item.subject_user_id,
+        roleKey,
+        reason: reasonOf(item),
+      })),
+    ]),
+  );
+  const taken = new Set(
+    await revokers.unassignMany(tx, campaign.org_id, [...removals.values()].flat(), actor),
+  );
   const lostAccess = new Set<string>();
   const closed: store.ItemRow[] = [];
   for (const item of items) {
-    const decision = item.decision ?? (campaign.undecided_policy === 'revoke' ? 'revoke' : 'keep');
-    const reason = `access review ${campaign.id}, item ${item.id}`;
-    let removed: string[] = [];
-    let gone = false;
+    const decision = decisionOf(item);
+    const removed = (removals.get(item) ?? []).filter((r) => taken.has(r)).map((r) => r.roleKey);
+    let gone = decision === 'revoke' && item.role_key !== null && removed.length === 0;
     try {
-      if (decision === 'revoke' && item.role_key !== null) {
-        await revokers.unassign(
-          tx,
-          campaign.org_id,
-          item.subject_user_id,
-          item.role_key,
-          reason,
-          actor,
-        );
-        removed = [item.role_key];
-      } else if (decision === 'revoke' && item.api_key_id !== null) {
-        await revokers.revokeApiKey(tx, campaign.org_id, item.api_key_id, reason, actor);
-        removed = [item.api_key_id];
+      if (decision === 'revoke' && item.api_key_id !== null) {
+        await revokers.revokeApiKey(tx, campaign.org_id, item.api_key_id, reasonOf(item), actor);
+        removed.push(item.api_key_id);
       } else if (decision === 'revoke' && item.client_id !== null) {
         const revoked = await revokers.revokeClientAccess(
           tx,
           campaign.org_id,
           item.subject_user_id,
           item.client_id,
-          reason,
+          reasonOf(item),
           actor,
         );
-        if (revoked) removed = [item.client_id];
+        if (revoked) removed.push(item.client_id);
         else gone = true;
       }
     } catch (err) {
       if (!alreadyGone(err)) throw err;
       gone = true;
     }
-    if (decision === 'reduce')
-      for (const key of item.dropped_role_keys ?? []) {
-        try {
-          await revokers.unassign(tx, campaign.org_id, item.subject_user_id, key, reason, actor);
-          removed.push(key);
-        } catch (err) {
-          if (!alreadyGone(err)) throw err;
-        }
-      }
     const outcome: ReviewOutcome =
       decision === 'keep'
         ? 'kept'
@@ -107,7 +112,6 @@ export async function applyDecisions(
             ? 'reduced'
             : 'revoked';
     const revokedAt = outcome === 'revoked' || outcome === 'reduced' ? now : null;
-    await store.updateItem(tx, item.id, { outcome, revoked_at: revokedAt });
     if (removed.length > 0) {
       lostAccess.add(item.subject_user_id);
       await audit(tx, {
@@ -126,6 +130,7 @@ export async function applyDecisions(
     }
     closed.push({ ...item, outcome, revoked_at: revokedAt });
   }
+  await store.setOutcomes(tx, closed);
   for (const userId of lostAccess) await revokers.signOutUser(tx, userId, 'access_review', actor);
   return closed;
 }

@@ -148,6 +148,25 @@ export async function updateItem(tx: Tx, id: string, changes: Partial<ItemRow>) 
   await tx.updateTable('review_items').set(changes).where('id', '=', id).execute();
 }
 
+/**
+ * Each item's outcome at close and, for those revoked or reduced, when that took effect: one
+ * statement for the whole campaign.
+ */
+export async function setOutcomes(
+  tx: Tx,
+  items: readonly Pick<ItemRow, 'id' | 'outcome' | 'revoked_at'>[],
+) {
+  if (items.length === 0) return;
+  const ids = items.map((i) => i.id);
+  const outcomes = items.map((i) => i.outcome);
+  const revokedAt = items.map((i) => i.revoked_at?.toISOString() ?? null);
+  await sql`
+    UPDATE review_items AS i SET outcome = o.outcome, revoked_at = o.revoked_at
+    FROM unnest(${ids}::uuid[], ${outcomes}::text[], ${revokedAt}::timestamptz[])
+      AS o(id, outcome, revoked_at)
+    WHERE i.id = o.id`.execute(tx);
+}
+
 export async function closeCampaign(tx: Tx, id: string, at: Date, by: string | null) {
   await tx
     .updateTable('review_campaigns')
