@@ -47,7 +47,7 @@ export function MyReviewsPage({ access }: { access: Access }) {
   );
   const names = useMemo(() => new Map([...read, ...subjects]), [read, subjects]);
 
-  const shown = items.filter((i) => selected.has(i.id));
+  const selectedItems = items.filter((i) => selected.has(i.id));
   const filtered = Object.values(filter).some(Boolean);
   const change = (patch: QueueFilter) => {
     setSelected(new Set());
@@ -103,7 +103,7 @@ export function MyReviewsPage({ access }: { access: Access }) {
         ) : (
           <>
             <DecisionBar
-              selected={shown}
+              selected={selectedItems}
               queue={items}
               decide={(input) => reviewsApi.decide(orgId, input)}
               onDecided={(text) => {
