@@ -1,9 +1,25 @@
 import { z } from 'zod';
+import type { DecisionInput, ReviewFlag, ReviewScope } from '../../../reviews/index.ts';
 import { defineRoute, isoDate, userOnly } from '../route.ts';
 
-const scopeKinds = ['privileged_roles', 'all_assignments', 'client_users', 'api_keys'] as const;
-const flags = ['dormant', 'granted_outside_scim', 'conflict_rule_hit', 'past_end_date'] as const;
-const decisions = ['keep', 'revoke', 'reduce'] as const;
+// The domain's values as zod enums (`satisfies`: a value the domain drops fails to compile).
+const scopeKinds = [
+  'privileged_roles',
+  'all_assignments',
+  'client_users',
+  'api_keys',
+] as const satisfies readonly ReviewScope['kind'][];
+const flags = [
+  'dormant',
+  'granted_outside_scim',
+  'conflict_rule_hit',
+  'past_end_date',
+] as const satisfies readonly ReviewFlag[];
+const decisions = [
+  'keep',
+  'revoke',
+  'reduce',
+] as const satisfies readonly DecisionInput['decision'][];
 
 const namedUserSchema = z.object({ id: z.uuid(), email: z.string(), name: z.string() });
 
