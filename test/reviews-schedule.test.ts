@@ -155,6 +155,42 @@ describe('the access review schedule', () => {
     assert.equal(changed?.target_id, `${manual}:1`);
   });
 
+  it('goes on with the other organizations when one cannot be handled', async () => {
+    const broken = await core.createOrg('broken');
+    const fine = await core.createOrg('fine');
+    await member(fine, 'org-admin');
+    const store = (version: number, settings: unknown) =>
+      withPlatform(core.database, (tx) =>
+        tx
+          .insertInto('security_policies')
+          .values({
+            org_id: broken,
+            kind: 'reviews',
+            version,
+            settings: JSON.stringify(settings),
+            changed_by: null,
+            changed_at: clock.now(),
+          })
+          .execute(),
+      );
+    // A stored policy this version cannot read (written by hand, or by a later version).
+    await store(1, { privilegedEvery: 'month' });
+    const report = await round();
+    assert.equal(report.failed, 1);
+    assert.equal((await campaignsOf(fine)).length, 2);
+    assert.deepEqual(await campaignsOf(broken), []);
+    // Once it reads again, the next round catches up.
+    await store(2, {
+      privilegedEvery: 'quarter',
+      allEvery: null,
+      dueDays: 14,
+      remindEveryDays: 3,
+      closeAfterDays: 7,
+    });
+    assert.equal((await round()).failed, 0);
+    assert.equal((await campaignsOf(broken)).length, 1);
+  });
+
   it('runs one round at a time: a second runner while the first launches skips', async () => {
     const busy = await core.createOrg('busy');
     await member(busy, 'org-admin');
