@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 
-/** The advisory-lock keys of the jobs that run on one node at a time (7104225001-3 are taken). */
+/**
+ * The advisory-lock keys of the jobs that run on one node at a time (7104225001-3 are taken:
+ * migrations, key rotation and the audit sealer).
+ */
 export const jobLockKeys = {
   lifecycleSchedule: 7_104_225_004,
   reviewSchedule: 7_104_225_005,
