@@ -13,7 +13,7 @@ import {
 } from '../src/platform/index.ts';
 import { createReviewSchedule, type Reviews } from '../src/reviews/index.ts';
 import { openTestCore, type TestCore } from './support/core.ts';
-import { captureMail } from './support/http.ts';
+import { captureMail, startTestServer } from './support/http.ts';
 import { inOwnTransactions } from './support/in-org.ts';
 
 const day = 86_400_000;
@@ -442,5 +442,25 @@ describe('the access review schedule', () => {
     const names = (await campaignsOf(org)).map((c) => c.name);
     assert.ok(names.includes('Privileged access review 2027 Q3'));
     assert.ok(names.includes('All access review 2027'));
+  });
+});
+
+describe('the server runs the review schedule', () => {
+  it('every VIGIL_REVIEWS_INTERVAL_SECONDS, and stops it when it closes', async () => {
+    const core = await openTestCore();
+    const server = await startTestServer(core, { VIGIL_REVIEWS_INTERVAL_SECONDS: '5' });
+    try {
+      const acme = await core.createOrg('acme');
+      const launched = () =>
+        withOrg(core.database, acme, (tx) =>
+          tx.selectFrom('review_campaigns').select('schedule_key').execute(),
+        );
+      // Nobody ran a round by hand: the server's own timer launches the organization's campaigns.
+      for (let i = 0; i < 150 && (await launched()).length < 2; i++) await sleep(100);
+      assert.equal((await launched()).length, 2);
+    } finally {
+      await server.stop();
+      await core.close();
+    }
   });
 });
