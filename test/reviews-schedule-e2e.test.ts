@@ -86,6 +86,20 @@ describe('an access review campaign from the schedule to its evidence', () => {
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(JSON.parse(res.text).code, 'api.invalid_body', res.text);
     }
+    // A setting out of range is named.
+    const tooShort = await call(
+      'PUT',
+      policyPath(),
+      token,
+      { ...valid, dueDays: 0 },
+      {
+        'if-match': etag,
+      },
+    );
+    assert.deepEqual(
+      JSON.parse(tooShort.text).errors.map((e: { path: string }) => e.path),
+      ['dueDays'],
+    );
     const unchanged = await call('GET', policyPath(), token);
     assert.equal(JSON.parse(unchanged.text).version, 0, 'nothing saved');
 
