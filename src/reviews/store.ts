@@ -92,13 +92,21 @@ export async function insertCampaign(tx: Tx, row: Insertable<ReviewCampaignsTabl
   await tx.insertInto('review_campaigns').values(row).execute();
 }
 
-/** Items in chunks: a campaign over many assignments stays under the bind-parameter limit. */
+/**
+ * Items 10,000 to a statement, each chunk one JSON parameter expanded by PostgreSQL: a quarter
+ * faster than multi-row VALUES (21 bind parameters a row) over a campaign of 100,000
+ * assignments (docs/reviews.md#performance). The rows' keys are the table's columns.
+ */
 export async function insertItems(tx: Tx, rows: Insertable<ReviewItemsTable>[]) {
-  for (let i = 0; i < rows.length; i += 1000)
-    await tx
-      .insertInto('review_items')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const chunk = rows.slice(i, i + 10_000);
+    const columns = sql.join(Object.keys(chunk[0] ?? {}).map((c) => sql.ref(c)));
+    await sql`
+      INSERT INTO review_items (${columns})
+      SELECT ${columns} FROM json_populate_recordset(NULL::review_items, ${JSON.stringify(chunk)}::json)`.execute(
+      tx,
+    );
+  }
 }
 
 /** The campaign locked against a concurrent close or decision. */
