@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import { isUuid, type Tx } from '../platform/index.ts';
+import { activeUsersAmong } from './client-users.store.ts';
 import { reviewErrors } from './errors.ts';
-import type { ReviewerCandidates, SnapshotItem } from './model.ts';
-import type { SubjectView } from './snapshot.ts';
+import type { ReviewerCandidates, SnapshotItem, SubjectView } from './model.ts';
 
 /** A live grant (oidc-provider consent) given to a client, with the user who gave it. */
 export interface ClientGrant {
@@ -98,16 +97,4 @@ export async function clientUserItems(
     };
     return [{ item, candidates: view.candidatesOf(null, u.manager_id) }];
   });
-}
-
-/** Those of these users who are active users of the organization (a grant's account id). */
-function activeUsersAmong(tx: Tx, orgId: string, ids: readonly string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return tx
-    .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'manager_id', 'end_at', 'created_at'])
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'active')
-    .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
-    .execute();
 }

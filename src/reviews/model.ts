@@ -5,6 +5,7 @@ import type {
   ReviewScopeKind,
   UndecidedPolicy,
 } from '../platform/index.ts';
+import type { RoleDefinition } from '../rbac/index.ts';
 
 /** What a campaign reviews: one of the scopes of docs/reviews.md#scopes. */
 export interface ReviewScope {
@@ -104,3 +105,20 @@ export interface DecisionInput {
 }
 
 export const reviewDecisions: readonly ReviewDecision[] = ['keep', 'revoke', 'reduce'];
+
+/** What every scope's items share: the flags and reviewers of a subject. */
+export interface SubjectView {
+  holders: Map<string, RoleDefinition[]>;
+  lastSignIns: Map<string, Date>;
+  enrolled: Set<string>;
+  flagsOf(subject: Subject, outsideScim: boolean): ReviewFlag[];
+  candidatesOf(roleOwner: string | null, manager: string | null): ReviewerCandidates;
+}
+
+/** The user an item is about, as the flags need them. */
+export interface Subject {
+  userId: string;
+  createdAt: Date;
+  endAt: Date | null;
+  externalId: string | null;
+}

@@ -7,6 +7,8 @@ import {
   type ReviewFlag,
   type ReviewScope,
   type SnapshotItem,
+  type Subject,
+  type SubjectView,
   snapshotOrder,
 } from './model.ts';
 import * as store from './store.ts';
@@ -20,23 +22,6 @@ export interface SnapshotSources extends ClientSources {
   lastSignIns(tx: Tx, orgId: string): Promise<Map<string, Date>>;
   /** The lifecycle policy's `dormantDays` of the organization (null: it suspends nobody). */
   dormantDays(tx: Tx, orgId: string): Promise<number | null>;
-}
-
-/** What every scope's items share: the flags and reviewers of a subject. */
-export interface SubjectView {
-  holders: Map<string, RoleDefinition[]>;
-  lastSignIns: Map<string, Date>;
-  enrolled: Set<string>;
-  flagsOf(subject: Subject, outsideScim: boolean): ReviewFlag[];
-  candidatesOf(roleOwner: string | null, manager: string | null): ReviewerCandidates;
-}
-
-/** The user an item is about, as the flags need them. */
-export interface Subject {
-  userId: string;
-  createdAt: Date;
-  endAt: Date | null;
-  externalId: string | null;
 }
 
 /** A snapshot item with who may review it (not hashed: reviewers can be reassigned). */
