@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   audit: () => import('./audit.ts'),
   login: () => import('./login.ts'),
   oauth: () => import('./oauth.ts'),
+  reviews: () => import('./reviews.ts'),
   scim: () => import('./scim.ts'),
   timing: () => import('./timing.ts'),
   users: () => import('./users.ts'),
