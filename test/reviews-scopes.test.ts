@@ -131,6 +131,12 @@ describe('access review scopes and refusals', () => {
       reviews.reassign(acme, itemId, '018f0000-0000-7000-8000-000000000000', 'x', as(owner)),
       refused('review.reviewer_invalid'),
     );
+    // An active user who holds no role could not act on the item: not a reviewer either.
+    const roleless = await auth.createUser(acme, 'roleless@acme.test', password);
+    await assert.rejects(
+      reviews.reassign(acme, itemId, roleless.id, 'x', as(owner)),
+      refused('review.reviewer_invalid'),
+    );
     const after = (await reviews.record(acme, id)).items.find((i) => i.id === itemId);
     assert.deepEqual([after?.decision, after?.reviewer?.id], [null, owner.id]);
     // The reviewer's queue holds the item until it is decided.

@@ -197,6 +197,17 @@ export function createReviews(deps: ReviewDeps) {
       if (reviewerId === item.subject_user_id) throw reviewErrors.selfReview({ itemId });
       if (!(await store.activeUserIds(tx, orgId)).has(reviewerId))
         throw reviewErrors.reviewerInvalid({ problem: 'not an active user of the organization' });
+      // As at launch (docs/reviews.md#reviewers): an item goes only to someone who can act on it.
+      const held = (await deps.sources.holdersIn(tx, orgId)).get(reviewerId) ?? [];
+      if (
+        !held.some(
+          (r) =>
+            r.permissions.includes('reviews.decide') || r.permissions.includes('reviews.manage'),
+        )
+      )
+        throw reviewErrors.reviewerInvalid({
+          problem: 'holds neither reviews.decide nor reviews.manage',
+        });
       await store.updateItem(tx, itemId, {
         reviewer_id: reviewerId,
         reviewer_basis: 'reassigned',
