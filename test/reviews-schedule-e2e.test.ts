@@ -86,20 +86,22 @@ describe('an access review campaign from the schedule to its evidence', () => {
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(JSON.parse(res.text).code, 'api.invalid_body', res.text);
     }
-    // A setting out of range is named.
-    const tooShort = await call(
-      'PUT',
-      policyPath(),
-      token,
-      { ...valid, dueDays: 0 },
-      {
-        'if-match': etag,
-      },
-    );
-    assert.deepEqual(
-      JSON.parse(tooShort.text).errors.map((e: { path: string }) => e.path),
-      ['dueDays'],
-    );
+    // A setting out of range, or not one of its choices, is named (not "a preset or settings");
+    // an unknown preset names the preset.
+    for (const [bad, path] of [
+      [{ ...valid, dueDays: 0 }, 'dueDays'],
+      [{ ...valid, privilegedEvery: 'month' }, 'privilegedEvery'],
+      [{ preset: 'monthly' }, 'preset'],
+    ] as const) {
+      const res = await call('PUT', policyPath(), token, bad, { 'if-match': etag });
+      const problem = JSON.parse(res.text);
+      assert.deepEqual(
+        problem.errors.map((e: { path: string }) => e.path),
+        [path],
+        res.text,
+      );
+      assert.match(problem.detail, new RegExp(`^${path}: `), res.text);
+    }
     const unchanged = await call('GET', policyPath(), token);
     assert.equal(JSON.parse(unchanged.text).version, 0, 'nothing saved');
 

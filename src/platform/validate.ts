@@ -27,6 +27,29 @@ function uncleanPaths(input: unknown, path: PropertyKey[] = []): PropertyKey[][]
   );
 }
 
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: Issue[][];
+}
+
+/**
+ * The issues of an input no branch of a union takes, as the branch it came closest to reports
+ * them (the fewest issues): `{ privilegedEvery: 'month' }` against "a preset or every setting"
+ * names `privilegedEvery` rather than a bare "Invalid input". Branch paths are relative.
+ */
+function closestBranch(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+  const closest = issue.errors.reduce((best, branch) =>
+    branch.length < best.length ? branch : best,
+  );
+  if (closest.length === 0) return [issue];
+  return closest.flatMap((inner) =>
+    closestBranch({ ...inner, path: [...issue.path, ...inner.path] }),
+  );
+}
+
 /** The registry error for input that fails its schema: `{field}: {problem}`. */
 export type InvalidInput = (params: { field: string; problem: string } & RaiseOptions) => AppError;
 
@@ -44,7 +67,7 @@ export function parseInput<S extends z.ZodType>(
   const parsed = schema.safeParse(input);
   const issues = [
     ...uncleanPaths(input).map((path) => ({ path, message: uncleanMessage })),
-    ...(parsed.success ? [] : parsed.error.issues),
+    ...(parsed.success ? [] : parsed.error.issues.flatMap(closestBranch)),
   ];
   const first = issues[0];
   if (parsed.success && !first) return parsed.data;
