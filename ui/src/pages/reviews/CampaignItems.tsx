@@ -4,8 +4,8 @@ import { DateTime } from '../../components/DateTime.tsx';
 import { LoadState } from '../../components/LoadState.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { type CampaignProgress, type ItemFilter, type ReviewItem, reviewsApi } from './api.ts';
-import { FilterSelect } from './FilterSelect.tsx';
-import { FlagBadges, flagInfo, flagKeys, HeldCell, SubjectCell } from './ItemParts.tsx';
+import { FilterSelect, ItemTraitFilters } from './FilterSelect.tsx';
+import { FlagBadges, HeldCell, SubjectCell } from './ItemParts.tsx';
 import { ReassignDialog } from './ReassignDialog.tsx';
 
 const decisionColor = { keep: 'green', revoke: 'red', reduce: 'orange' } as const;
@@ -54,23 +54,7 @@ export function CampaignItems({
           value={filter.decision}
           onChange={(v) => set({ decision: v })}
         />
-        <FilterSelect
-          label="Flag"
-          anyLabel="Any flag"
-          options={flagKeys.map((f) => ({ value: f, label: flagInfo[f].label }))}
-          value={filter.flag}
-          onChange={(v) => set({ flag: v })}
-        />
-        <FilterSelect
-          label="Privileged"
-          anyLabel="Either"
-          options={[
-            { value: 'true', label: 'Privileged only' },
-            { value: 'false', label: 'Not privileged' },
-          ]}
-          value={filter.privileged}
-          onChange={(v) => set({ privileged: v })}
-        />
+        <ItemTraitFilters filter={filter} onChange={set} />
       </Group>
       <LoadState error={items.error} loading={!items.data} what="the items" />
       {items.data &&

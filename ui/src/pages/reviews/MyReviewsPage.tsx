@@ -7,8 +7,8 @@ import { useLoaded } from '../../components/useLoaded.ts';
 import { useUserNames } from '../../components/useUserNames.ts';
 import { type QueueFilter, reviewsApi } from './api.ts';
 import { DecisionBar } from './DecisionBar.tsx';
-import { FilterSelect } from './FilterSelect.tsx';
-import { FlagLegend, flagInfo, flagKeys } from './ItemParts.tsx';
+import { FilterSelect, ItemTraitFilters } from './FilterSelect.tsx';
+import { FlagLegend } from './ItemParts.tsx';
 import { QueueTable } from './QueueTable.tsx';
 
 /**
@@ -70,23 +70,7 @@ export function MyReviewsPage({ access }: { access: Access }) {
           value={filter.campaignId}
           onChange={(v) => change({ campaignId: v })}
         />
-        <FilterSelect
-          label="Flag"
-          anyLabel="Any flag"
-          options={flagKeys.map((f) => ({ value: f, label: flagInfo[f].label }))}
-          value={filter.flag}
-          onChange={(v) => change({ flag: v })}
-        />
-        <FilterSelect
-          label="Privileged"
-          anyLabel="Either"
-          options={[
-            { value: 'true', label: 'Privileged only' },
-            { value: 'false', label: 'Not privileged' },
-          ]}
-          value={filter.privileged}
-          onChange={(v) => change({ privileged: v })}
-        />
+        <ItemTraitFilters filter={filter} onChange={change} />
       </Group>
       <FlagLegend />
       {message && (

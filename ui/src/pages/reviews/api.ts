@@ -89,17 +89,19 @@ export interface LaunchInput {
   undecided?: UndecidedPolicy;
 }
 
-export interface ItemFilter {
-  reviewerId?: string;
-  decision?: Decision | 'undecided';
+/** What both item lists filter on: a flag, and privileged access or not. */
+export interface ItemTraitFilter {
   flag?: ReviewFlag;
   privileged?: 'true' | 'false';
 }
 
-export interface QueueFilter {
+export interface ItemFilter extends ItemTraitFilter {
+  reviewerId?: string;
+  decision?: Decision | 'undecided';
+}
+
+export interface QueueFilter extends ItemTraitFilter {
   campaignId?: string;
-  flag?: ReviewFlag;
-  privileged?: 'true' | 'false';
 }
 
 export interface DecisionInput {
