@@ -82,9 +82,9 @@ export function createAssignments(deps: Pick<RbacDeps, 'audit'>, grants: Grants)
 
   /**
    * Takes these roles away in one statement, each removal audited (`role.unassigned`), and
-   * returns the removals that took effect, in their order: one whose assignment is not there
-   * (never was, or already gone) is left out, and a pair named twice counts once, for the first.
-   * `unassign` is this with one removal.
+   * returns those of `removals` (the same objects) that took effect, in their order: one whose
+   * assignment is not there (never was, or already gone) is left out, and a pair named twice
+   * counts once, for the first. `unassign` is this with one removal.
    */
   async function unassignMany(
     tx: Tx,
