@@ -28,6 +28,7 @@ describe('access reviews of an OAuth client’s users', () => {
   let owner: User;
   let globex: string;
   let wiki: { id: string; rp: oidc.Configuration };
+  let chat: { id: string; rp: oidc.Configuration };
   let globexApp: { id: string; rp: oidc.Configuration };
   const password = 'Correct-Horse-Battery-9';
   const as = (u: User): AuditActor => ({ type: 'user', id: u.id });
@@ -75,6 +76,7 @@ describe('access reviews of an OAuth client’s users', () => {
     owner = await userWithRole(world.orgId, 'owner@acme.test', 'org-owner');
     globex = await world.core.createOrg('globex');
     wiki = await register(world.orgId, 'Acme Wiki');
+    chat = await register(world.orgId, 'Acme Chat');
     globexApp = await register(globex, 'Globex Portal');
   });
   after(() => world.close());
@@ -84,6 +86,7 @@ describe('access reviews of an OAuth client’s users', () => {
     const ben = await userWithRole(world.orgId, 'ben@acme.test', 'member');
     const carl = await userWithRole(globex, 'carl@globex.test', 'member');
     const annRefresh = await consent(wiki.rp, ann.email, 'openid offline_access');
+    const annChat = await consent(chat.rp, ann.email, 'openid offline_access');
     const benRefresh = await consent(wiki.rp, ben.email, 'openid offline_access roles');
     const carlRefresh = await consent(globexApp.rp, carl.email, 'openid offline_access');
     // Ben is an administrator now: the wiki sees his roles, so his item is privileged.
@@ -131,7 +134,9 @@ describe('access reviews of an OAuth client’s users', () => {
     await reviews.close(world.orgId, campaign.id, as(owner));
 
     await assert.rejects(oidc.refreshTokenGrant(wiki.rp, annRefresh), invalidGrant);
-    assert.deepEqual(await clientsGranted(ann), [], 'the account page lists no wiki grant');
+    assert.deepEqual(await clientsGranted(ann), [chat.id], 'the account page lists no wiki grant');
+    // Losing one application signs nobody out of the others.
+    assert.ok((await oidc.refreshTokenGrant(chat.rp, annChat)).access_token);
     const closed = (await reviews.record(world.orgId, campaign.id)).items;
     assert.deepEqual(closed.find((i) => i.id === annItem.id)?.outcome, 'revoked');
     const [revoked] = await withPlatform(world.core.database, (tx) =>

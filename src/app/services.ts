@@ -235,7 +235,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
       unassignMany: rbac.unassignMany,
       revokeApiKey: apiKeys.revoke,
       revokeClientAccess: oauth.revokeClientAccess,
-      signOutUser: lifecycle.signOutUser,
+      signOutUsers: lifecycle.signOutUsers,
     },
   });
   // The SCIM service provider: users from the directory, deactivated through the lifecycle.

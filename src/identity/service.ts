@@ -243,6 +243,10 @@ export function createIdentityService(deps: IdentityDeps) {
       const row = await store.findUser(tx, id);
       return row ? toUser(row) : undefined;
     },
+    /** The users with these ids that exist (in the caller's scope). */
+    async findUsers(tx: Tx, ids: readonly string[]): Promise<User[]> {
+      return (await store.findUsers(tx, ids)).map(toUser);
+    },
     /**
      * The user with `id` when they may act: active, in an active organization (undefined
      * otherwise). Every check of a token's user goes through it (docs/architecture.md#invariant-6).

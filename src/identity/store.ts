@@ -46,6 +46,16 @@ export function findUser(tx: Tx, id: string): Promise<UserRow | undefined> {
   return tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The users with these ids (those that exist), in one read. */
+export function findUsers(tx: Tx, ids: readonly string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
+    .execute();
+}
+
 /**
  * The user with `id` when both they and their organization are active: the one read that says
  * whether a token's user may still act (a suspended organization stops its users at once).

@@ -33,10 +33,10 @@ export interface LifecycleDeps {
   apiKeys: ApiKeys;
   rbac: Pick<Rbac, 'assignRole' | 'unassignAll' | 'unassignBySource'>;
   /**
-   * Revokes the user's OAuth grants, tokens and provider sessions and tells their clients
+   * Revokes the users' OAuth grants, tokens and provider sessions and tells their clients
    * (back-channel logout); called once the deactivation committed.
    */
-  revokeOAuth(user: { userId: string; orgId: string }, reason: string): Promise<void>;
+  revokeOAuth(users: readonly { userId: string; orgId: string }[], reason: string): Promise<void>;
   /** Where a failed revocation is reported (the status change itself already holds). */
   onRevokeError(err: unknown, userId: string): void;
   /**
@@ -117,21 +117,29 @@ export function createLifecycle(deps: LifecycleDeps) {
       withOrg(deps.database, user.orgId, (done) => markOAuthRevoked(done, id, deps.clock.now()));
   }
 
+  /**
+   * Signs these users out everywhere: sessions and device cookies in `tx`, then, once it
+   * committed, their OAuth grants, tokens and provider sessions, all of them at once.
+   */
   async function signOutEverywhere(
     tx: Tx,
-    user: User,
+    users: readonly User[],
     ended: { session: SessionEndReason; revocation: string },
     actor: AuditActor,
     onOAuthRevoked?: () => Promise<void>,
   ): Promise<void> {
-    await deps.sessions.endAllForUser(tx, user.id, ended.session, actor);
-    await deps.devices.revokeAll(tx, user, ended.revocation, actor);
+    for (const user of users) {
+      await deps.sessions.endAllForUser(tx, user.id, ended.session, actor);
+      await deps.devices.revokeAll(tx, user, ended.revocation, actor);
+    }
+    if (users.length === 0) return;
     afterCommit(tx, async () => {
       try {
-        await deps.revokeOAuth({ userId: user.id, orgId: user.orgId }, ended.revocation);
+        const revoked = users.map((u) => ({ userId: u.id, orgId: u.orgId }));
+        await deps.revokeOAuth(revoked, ended.revocation);
         await onOAuthRevoked?.();
       } catch (err) {
-        deps.onRevokeError(err, user.id);
+        for (const user of users) deps.onRevokeError(err, user.id);
       }
     });
   }
@@ -150,8 +158,8 @@ export function createLifecycle(deps: LifecycleDeps) {
     const org = await deps.tenancy.setStatus(tx, orgId, 'suspended', reason, actor);
     const ended = { session: 'admin', revocation: 'organization_suspended' } as const;
     // A suspended or deprovisioned user was signed out when they were deactivated.
-    for (const user of await deps.identity.listUsers(tx, orgId))
-      if (user.status === 'active') await signOutEverywhere(tx, user, ended, actor);
+    const active = (await deps.identity.listUsers(tx, orgId)).filter((u) => u.status === 'active');
+    await signOutEverywhere(tx, active, ended, actor);
     return org;
   }
 
@@ -207,7 +215,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         before?.status === status ? undefined : await record(tx, user, status, actor, request);
       const session = status === 'deprovisioned' ? 'deprovisioned' : 'admin';
       const revocation = `user_${status}`;
-      await signOutEverywhere(tx, user, { session, revocation }, actor, recordRevoked);
+      await signOutEverywhere(tx, [user], { session, revocation }, actor, recordRevoked);
       await deps.apiKeys.revokeAllCreatedBy(tx, user.orgId, userId, actor);
       // A leaver holds no role. A suspended user keeps an administrator's grants for when they
       // come back, but not the directory's: those follow group membership, and `reactivate`
@@ -246,14 +254,13 @@ export function createLifecycle(deps: LifecycleDeps) {
     },
 
     /**
-     * Signs a user out everywhere without deactivating them: sessions and device cookies in `tx`,
+     * Signs users out everywhere without deactivating them: sessions and device cookies in `tx`,
      * and once it committed OAuth grants, tokens and provider sessions. An access review that took
-     * a role away ends what relied on it (docs/reviews.md#close); the account stays active.
+     * roles away ends what relied on them (docs/reviews.md#close); the accounts stay active.
      */
-    async signOutUser(tx: Tx, userId: string, revocation: string, actor: AuditActor) {
-      const user = await deps.identity.findUser(tx, userId);
-      if (!user) return;
-      await signOutEverywhere(tx, user, { session: 'privilege_change', revocation }, actor);
+    async signOutUsers(tx: Tx, userIds: readonly string[], revocation: string, actor: AuditActor) {
+      const users = await deps.identity.findUsers(tx, userIds);
+      await signOutEverywhere(tx, users, { session: 'privilege_change', revocation }, actor);
     },
 
     suspendOrganization,

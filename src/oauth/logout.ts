@@ -94,24 +94,35 @@ export function createLogout(deps: LogoutDeps) {
 
   /**
    * Deactivation (docs/architecture.md#invariant-6): every grant, token, code and provider session
-   * of the user goes at once, so refresh fails and introspection answers `active: false`; their
-   * clients are told.
+   * of these users goes at once, so refresh fails and introspection answers `active: false`; their
+   * clients are told. One `oauth.access.revoked` event per user.
    */
-  async function revokeAllFor(user: { userId: string; orgId: string }, reason: string) {
+  async function revokeAllFor(users: readonly { userId: string; orgId: string }[], reason: string) {
+    if (users.length === 0) return;
+    const orgs = new Map(users.map((u) => [u.userId, u.orgId]));
+    const accountIds = [...orgs.keys()];
+    // One transaction for every user (a review's close may sign out thousands at once).
     const sessions = await withPlatform(database, async (tx) => {
-      const taken = await models.takeSessions(tx, { accountId: user.userId });
-      await links.unlinkAccount(tx, user.userId);
-      const grants = await models.deleteByAccount(tx, user.userId);
-      await audit.record(tx, {
-        orgId: user.orgId,
-        action: 'oauth.access.revoked',
-        actor: systemActor,
-        target: { type: 'user', id: user.userId },
-        details: { reason, grants: grants.length, providerSessions: taken.length },
-      });
+      const taken = await models.takeSessions(tx, { accountIds });
+      await links.unlinkAccounts(tx, accountIds);
+      const grants = await models.deleteByAccounts(tx, accountIds);
+      const sessionsOf = new Map<unknown, number>();
+      for (const t of taken) sessionsOf.set(t.accountId, (sessionsOf.get(t.accountId) ?? 0) + 1);
+      for (const { userId, orgId } of users)
+        await audit.record(tx, {
+          orgId,
+          action: 'oauth.access.revoked',
+          actor: systemActor,
+          target: { type: 'user', id: userId },
+          details: {
+            reason,
+            grants: grants.get(userId)?.size ?? 0,
+            providerSessions: sessionsOf.get(userId) ?? 0,
+          },
+        });
       return taken;
     });
-    await endProviderSessions(() => user.orgId, sessions, true);
+    await endProviderSessions((accountId) => orgs.get(accountId), sessions, true);
   }
 
   /** Vigil sessions ended (after their transaction committed). */
@@ -129,7 +140,8 @@ export function createLogout(deps: LogoutDeps) {
     // Deactivation revokes through the lifecycle service, sessions or not.
     if (reason !== 'password_change') return;
     for (const [userId, orgId] of orgs) {
-      if (await deps.revokesOnPasswordChange(orgId)) await revokeAllFor({ userId, orgId }, reason);
+      if (await deps.revokesOnPasswordChange(orgId))
+        await revokeAllFor([{ userId, orgId }], reason);
     }
   }
 

@@ -110,17 +110,32 @@ export async function deleteByGrant(tx: Tx, model: string, grantId: string): Pro
     .execute();
 }
 
-/** Every artifact of an account, of every model (deactivation). Returns the grant ids it held. */
-export async function deleteByAccount(tx: Tx, accountId: string): Promise<string[]> {
+/**
+ * Every artifact of these accounts, of every model (deactivation, a review's close). Returns the
+ * grant ids each account held (an account that held none is absent).
+ */
+export async function deleteByAccounts(
+  tx: Tx,
+  accountIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const held = new Map<string, Set<string>>();
+  if (accountIds.length === 0) return held;
   const rows = await tx
     .deleteFrom('oidc_models')
-    .where('account_id', '=', accountId)
-    .returning(['grant_id'])
+    .where('account_id', '=', sql<string>`ANY(${accountIds}::text[])`)
+    .returning(['account_id', 'grant_id'])
     .execute();
-  const grants = [...new Set(rows.map((r) => r.grant_id).filter((g): g is string => g !== null))];
+  for (const { account_id: account, grant_id: grant } of rows) {
+    if (account === null || grant === null) continue;
+    held.set(account, (held.get(account) ?? new Set()).add(grant));
+  }
+  const grants = [...held.values()].flatMap((g) => [...g]);
   if (grants.length > 0)
-    await tx.deleteFrom('oidc_models').where('grant_id', 'in', grants).execute();
-  return grants;
+    await tx
+      .deleteFrom('oidc_models')
+      .where('grant_id', '=', sql<string>`ANY(${grants}::text[])`)
+      .execute();
+  return held;
 }
 
 export async function deleteExpired(tx: Tx, now: Date): Promise<number> {
@@ -131,15 +146,18 @@ export async function deleteExpired(tx: Tx, now: Date): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
-/** Removes provider sessions (by id, or every one of an account) and returns their payloads. */
+/** Removes provider sessions (by id, or every one of some accounts) and returns their payloads. */
 export async function takeSessions(
   tx: Tx,
-  by: { ids: string[] } | { accountId: string },
+  by: { ids: string[] } | { accountIds: readonly string[] },
 ): Promise<Record<string, unknown>[]> {
-  if ('ids' in by && by.ids.length === 0) return [];
-  let query = tx.deleteFrom('oidc_models').where('model', '=', 'Session');
-  query =
-    'ids' in by ? query.where('id', 'in', by.ids) : query.where('account_id', '=', by.accountId);
+  const wanted = 'ids' in by ? by.ids : by.accountIds;
+  if (wanted.length === 0) return [];
+  const column = 'ids' in by ? 'id' : 'account_id';
+  const query = tx
+    .deleteFrom('oidc_models')
+    .where('model', '=', 'Session')
+    .where(column, '=', sql<string>`ANY(${wanted}::text[])`);
   const rows = await query.returning('payload').execute();
   return rows.map((r) => r.payload as Record<string, unknown>);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../platform/index.ts';
 
 /** Notes that a provider session was confirmed by a Vigil session (the latest one wins). */
@@ -28,8 +29,11 @@ export async function unlinkVigilSessions(tx: Tx, vigilSessionIds: string[]): Pr
   return rows.map((r) => r.oidc_session_id);
 }
 
-export async function unlinkAccount(tx: Tx, accountId: string): Promise<void> {
-  await tx.deleteFrom('oidc_session_links').where('account_id', '=', accountId).execute();
+export async function unlinkAccounts(tx: Tx, accountIds: readonly string[]): Promise<void> {
+  await tx
+    .deleteFrom('oidc_session_links')
+    .where('account_id', '=', sql<string>`ANY(${accountIds}::text[])`)
+    .execute();
 }
 
 export async function deleteExpiredLinks(tx: Tx, now: Date): Promise<number> {

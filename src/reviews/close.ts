@@ -28,7 +28,13 @@ export interface Revokers {
     reason: string,
     actor: AuditActor,
   ): Promise<boolean>;
-  signOutUser(tx: Tx, userId: string, revocation: string, actor: AuditActor): Promise<void>;
+  /** Ends the sessions and tokens of users who lost a role (what relied on it), all at once. */
+  signOutUsers(
+    tx: Tx,
+    userIds: readonly string[],
+    revocation: string,
+    actor: AuditActor,
+  ): Promise<void>;
 }
 
 /** The API key was already gone (revoked or removed since the launch): nothing to revoke. */
@@ -46,9 +52,10 @@ function rolesTaken(item: store.ItemRow, decision: ReviewDecision): string[] {
  * Applies every item's decision, or the campaign's undecided policy, in `tx`: revoked roles go
  * through rbac's unassign (all of them in one batch: a large campaign takes thousands), a revoked
  * key through the API key service, a revoked client's access through the provider's grants, each
- * with an audit event naming the campaign and the item; every user who lost something is signed
- * out everywhere once (what relied on the role ends). Returns the items as they are after the
- * close.
+ * with an audit event naming the campaign and the item. Every user who lost a role is signed out
+ * everywhere (what relied on the role ends), all of them in one batch; a revoked API key or
+ * client grant takes its own tokens with it and signs nobody out. Returns the items as they are
+ * after the close.
  */
 export async function applyDecisions(
   tx: Tx,
@@ -77,7 +84,7 @@ export async function applyDecisions(
   const taken = new Set(
     await revokers.unassignMany(tx, campaign.org_id, [...removals.values()].flat(), actor),
   );
-  const lostAccess = new Set<string>();
+  const lostRole = new Set<string>();
   const closed: store.ItemRow[] = [];
   for (const item of items) {
     const decision = decisionOf(item);
@@ -113,7 +120,7 @@ export async function applyDecisions(
             : 'revoked';
     const revokedAt = outcome === 'revoked' || outcome === 'reduced' ? now : null;
     if (removed.length > 0) {
-      lostAccess.add(item.subject_user_id);
+      if (item.role_key !== null) lostRole.add(item.subject_user_id);
       await audit(tx, {
         orgId: campaign.org_id,
         action: 'review.item.revoked',
@@ -131,6 +138,6 @@ export async function applyDecisions(
     closed.push({ ...item, outcome, revoked_at: revokedAt });
   }
   await store.setOutcomes(tx, closed);
-  for (const userId of lostAccess) await revokers.signOutUser(tx, userId, 'access_review', actor);
+  await revokers.signOutUsers(tx, [...lostRole], 'access_review', actor);
   return closed;
 }
