@@ -32,3 +32,7 @@ CREATE POLICY oidc_models_tenant ON oidc_models TO vigil_app
   USING (account_id IN (SELECT id::text FROM users))
   WITH CHECK (account_id IN (SELECT id::text FROM users));
 GRANT SELECT, DELETE ON oidc_models TO vigil_app;
+
+-- The same columns as the UNIQUE (campaign_id, position) constraint's index: a second index to
+-- keep up on every item inserted, for nothing.
+DROP INDEX review_items_campaign;
