@@ -87,14 +87,14 @@ export function chooseReviewer(
   subjectUserId: string,
   candidates: ReviewerCandidates,
 ): { reviewerId: string; basis: ReviewerBasis } | null {
-  const ordered: [string | null, ReviewerBasis][] = [
-    [candidates.roleOwner, 'role_owner'],
-    [candidates.manager, 'manager'],
-    ...candidates.admins.map((id): [string, ReviewerBasis] => [id, 'admin']),
-  ];
-  for (const [id, basis] of ordered)
-    if (id !== null && id !== subjectUserId) return { reviewerId: id, basis };
-  return null;
+  const { roleOwner, manager, admins } = candidates;
+  if (roleOwner !== null && roleOwner !== subjectUserId)
+    return { reviewerId: roleOwner, basis: 'role_owner' };
+  if (manager !== null && manager !== subjectUserId)
+    return { reviewerId: manager, basis: 'manager' };
+  // Found without copying the list: an organization may have many admins, and a campaign many items.
+  const admin = admins.find((id) => id !== subjectUserId);
+  return admin === undefined ? null : { reviewerId: admin, basis: 'admin' };
 }
 
 /** A decision as asked for: `droppedRoleKeys` only with `reduce`. */
