@@ -69,7 +69,7 @@ export interface CampaignSummary {
   metrics: CampaignMetrics;
 }
 
-/** A campaign and every item of it, as evidence (R2's export builds on this). */
+/** A campaign and every item of it, as evidence (the export and the admin API's reads build on it). */
 export interface CampaignRecord {
   campaign: CampaignSummary;
   items: ReviewItemRecord[];
