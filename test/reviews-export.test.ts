@@ -74,7 +74,7 @@ const record = (overrides: Partial<CampaignRecord['campaign']> = {}): CampaignRe
       flags: ['dormant'],
       privileged: true,
       reviewer: bob,
-      reviewerBasis: 'org_admin',
+      reviewerBasis: 'admin',
       decision: null,
       droppedRoleKeys: null,
       justification: null,
@@ -134,7 +134,7 @@ describe('access review evidence: export and offline verification', () => {
     assert.match(lines[1] ?? '', /,"'=HYPERLINK\(""x""\) on-call, needs admin",/);
     assert.match(
       lines[2] ?? '',
-      /^item-2,user-cid,cid@acme.test,Cid,billing.admin,,,,billing.manage,true,2024-03-04T00:00:00.000Z,,scim,,false,dormant,user-bob,bob@acme.test,org_admin,,,,,,,revoked,2026-12-01T10:00:01.000Z$/,
+      /^item-2,user-cid,cid@acme.test,Cid,billing.admin,,,,billing.manage,true,2024-03-04T00:00:00.000Z,,scim,,false,dormant,user-bob,bob@acme.test,admin,,,,,,,revoked,2026-12-01T10:00:01.000Z$/,
     );
     const items = JSON.parse(json?.content ?? '').items;
     assert.equal(items[1].revokedAt, '2026-12-01T10:00:01.000Z');

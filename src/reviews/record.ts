@@ -1,4 +1,10 @@
-import type { ReviewDecision, ReviewOutcome, Tx, UndecidedPolicy } from '../platform/index.ts';
+import type {
+  ReviewDecision,
+  ReviewerBasis,
+  ReviewOutcome,
+  Tx,
+  UndecidedPolicy,
+} from '../platform/index.ts';
 import type { ReviewFlag, ReviewScope } from './model.ts';
 import * as store from './store.ts';
 
@@ -29,7 +35,7 @@ export interface ReviewItemRecord {
   privileged: boolean;
   /** Null: nobody but the subject could review it (unreviewable). */
   reviewer: NamedUser | null;
-  reviewerBasis: string | null;
+  reviewerBasis: ReviewerBasis | null;
   decision: ReviewDecision | null;
   droppedRoleKeys: string[] | null;
   justification: string | null;

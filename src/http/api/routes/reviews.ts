@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReviewerBasis } from '../../../platform/index.ts';
 import type { DecisionInput, ReviewFlag, ReviewScope } from '../../../reviews/index.ts';
 import { defineRoute, isoDate, userOnly } from '../route.ts';
 
@@ -15,6 +16,12 @@ const flags = [
   'conflict_rule_hit',
   'past_end_date',
 ] as const satisfies readonly ReviewFlag[];
+const reviewerBases = [
+  'role_owner',
+  'manager',
+  'admin',
+  'reassigned',
+] as const satisfies readonly ReviewerBasis[];
 const decisions = [
   'keep',
   'revoke',
@@ -64,8 +71,8 @@ const itemSchema = z.object({
   flags: z.array(z.enum(flags)),
   privileged: z.boolean(),
   reviewer: namedUserSchema.nullable(),
-  /** Why them: `role_owner`, `manager`, `admin` or `reassigned`. */
-  reviewerBasis: z.string().nullable(),
+  /** Why them. */
+  reviewerBasis: z.enum(reviewerBases).nullable(),
   decision: z.enum(decisions).nullable(),
   droppedRoleKeys: z.array(z.string()).nullable(),
   justification: z.string().nullable(),
