@@ -1,7 +1,7 @@
 import { isUuid, type Tx } from '../platform/index.ts';
-import { activeUsersAmong } from './client-users.store.ts';
 import { reviewErrors } from './errors.ts';
 import type { ReviewerCandidates, SnapshotItem, SubjectView } from './model.ts';
+import { activeUsersAmong } from './store.ts';
 
 /** A live grant (oidc-provider consent) given to a client, with the user who gave it. */
 export interface ClientGrant {

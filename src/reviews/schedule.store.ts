@@ -93,18 +93,3 @@ export async function markEscalated(tx: Tx, campaignId: string, at: Date): Promi
     .where('id', '=', campaignId)
     .execute();
 }
-
-/** The active users of the organization among `ids`, with their email (mail recipients). */
-export function activeUsersAmong(
-  tx: Tx,
-  ids: string[],
-): Promise<{ id: string; email: string; display_name: string }[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return tx
-    .selectFrom('users')
-    .select(['id', 'email', 'display_name'])
-    .where('id', 'in', ids)
-    .where('status', '=', 'active')
-    .orderBy('email')
-    .execute();
-}

@@ -16,7 +16,7 @@ import type { ReviewPolicy, ReviewPolicyService } from './policy.ts';
 import * as store from './schedule.store.ts';
 import type { Reviews } from './service.ts';
 import type { SnapshotSources } from './snapshot.ts';
-import { type CampaignRow, lockCampaign } from './store.ts';
+import { activeUsersAmong, type CampaignRow, lockCampaign } from './store.ts';
 
 export interface ReviewScheduleDeps {
   database: Database;
@@ -157,7 +157,7 @@ export function createReviewSchedule(deps: ReviewScheduleDeps) {
       const managerIds = [...holders]
         .filter(([, roles]) => roles.some((r) => r.permissions.includes('reviews.manage')))
         .map(([userId]) => userId);
-      const admins = await store.activeUsersAmong(tx, managerIds);
+      const admins = await activeUsersAmong(tx, org.id, managerIds);
       if (admins.length === 0)
         logger.warn(
           { orgId: org.id, campaignId },

@@ -208,3 +208,19 @@ export function openItemsOf(tx: Tx, orgId: string, reviewerId: string): Promise<
     .orderBy('i.position')
     .execute();
 }
+
+/**
+ * The organization's active users among `ids`, by email: a client's grantees to review, the
+ * admins a schedule mails.
+ */
+export function activeUsersAmong(tx: Tx, orgId: string, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'manager_id', 'end_at', 'created_at'])
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
+    .orderBy('email')
+    .execute();
+}
