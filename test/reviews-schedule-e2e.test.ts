@@ -4,11 +4,12 @@ import * as oidc from 'openid-client';
 import { createServices } from '../src/app/services.ts';
 import { createReviewEvidence, verifyEvidence } from '../src/compliance/index.ts';
 import type { User } from '../src/identity/index.ts';
-import { fixedClock, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
+import { fixedClock, withOrg, withPlatform } from '../src/platform/index.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
-import { browserLike, captureMail } from './support/http.ts';
+import { captureMail } from './support/http.ts';
 import { inOwnTransactions } from './support/in-org.ts';
-import { invalidGrant, offlineSignIn, redirectUri } from './support/oidc.ts';
+import { invalidGrant, redirectUri } from './support/oidc.ts';
+import { signedInAdmin } from './support/signed-in-admin.ts';
 
 type ApiWorld = Awaited<ReturnType<typeof startAdminApiWorld>>;
 
@@ -115,21 +116,7 @@ describe('an access review campaign from the schedule to its evidence', () => {
     assert.equal(denied.status, 403);
   });
 
-  async function signedIn(email: string) {
-    // Signed in as a member (an administrator's role would ask for a second factor), then made
-    // an administrator: the session and tokens live on with the privileged role.
-    const user = await userWithRole(world.orgId, email, 'member');
-    const browser = browserLike(world.base);
-    const tokens = await offlineSignIn(rp, (url) =>
-      world.authorize(url, browser, { email, password }),
-    );
-    await world.auth.rbac.assignIn(
-      { orgId: world.orgId, userId: user.id, roleKey: 'org-admin', reason: 'on call' },
-      operatorActor,
-    );
-    assert.equal((await browser.get('/account')).status, 200);
-    return { user, browser, refreshToken: tokens.refresh_token };
-  }
+  const signedIn = (email: string) => signedInAdmin(world, userWithRole, rp, email, password);
 
   it('launches, reminds, escalates and closes from the schedule; the evidence verifies', async () => {
     const leaving = await signedIn('leaving@acme.test');

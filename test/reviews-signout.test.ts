@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import type { User } from '../src/identity/index.ts';
-import { operatorActor, withOrg } from '../src/platform/index.ts';
+import { withOrg } from '../src/platform/index.ts';
 import { type OidcWorld, startAdminApiWorld } from './support/admin-api.ts';
-import { browserLike } from './support/http.ts';
 import { inOwnTransactions } from './support/in-org.ts';
-import { invalidGrant, offlineSignIn, redirectUri } from './support/oidc.ts';
+import { invalidGrant, redirectUri } from './support/oidc.ts';
+import { signedInAdmin } from './support/signed-in-admin.ts';
 
 type ApiWorld = Awaited<ReturnType<typeof startAdminApiWorld>>;
 
@@ -35,21 +35,7 @@ describe('a review that revokes a role signs its holder out', () => {
   });
   after(() => world.close());
 
-  async function signedIn(email: string) {
-    // Signed in as a member (an administrator's role would ask for a second factor), then made
-    // an administrator: the session and tokens live on with the privileged role.
-    const user = await userWithRole(world.orgId, email, 'member');
-    const browser = browserLike(world.base);
-    const tokens = await offlineSignIn(rp, (url) =>
-      world.authorize(url, browser, { email, password }),
-    );
-    await world.auth.rbac.assignIn(
-      { orgId: world.orgId, userId: user.id, roleKey: 'org-admin', reason: 'on call' },
-      operatorActor,
-    );
-    assert.equal((await browser.get('/account')).status, 200);
-    return { user, browser, refreshToken: tokens.refresh_token };
-  }
+  const signedIn = (email: string) => signedInAdmin(world, userWithRole, rp, email, password);
 
   it('ends the revoked user’s session and refresh token, not the kept one’s', async () => {
     const revoked = await signedIn('leaving@acme.test');
