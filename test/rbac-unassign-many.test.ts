@@ -26,16 +26,12 @@ describe('taking many roles away at once', () => {
   let olga: User;
   const refused = (code: string) => (err: unknown) => isAppError(err) && err.code === code;
 
-  async function grant(user: User, roleKey: string) {
-    await withOrg(core.database, user.orgId, (tx) =>
-      auth.rbac.assign(
-        tx,
-        { orgId: user.orgId, userId: user.id, roleKey, reason: 'test' },
-        null,
-        operatorActor,
-      ),
+  // rbac's own assignment in a transaction of its own.
+  const grant = (user: User, roleKey: string) =>
+    auth.rbac.assignIn(
+      { orgId: user.orgId, userId: user.id, roleKey, reason: 'test' },
+      operatorActor,
     );
-  }
   const rolesOf = async (user: User) =>
     (
       await withOrg(core.database, user.orgId, (tx) =>

@@ -35,16 +35,9 @@ describe('access review campaigns', () => {
   const as = (u: User): AuditActor => ({ type: 'user', id: u.id });
   const refused = (code: string) => (err: unknown) => isAppError(err) && err.code === code;
 
-  async function grant(user: User, roleKey: string, orgId = acme) {
-    await withOrg(core.database, orgId, (tx) =>
-      auth.rbac.assign(
-        tx,
-        { orgId, userId: user.id, roleKey, reason: 'test' },
-        null,
-        operatorActor,
-      ),
-    );
-  }
+  // rbac's own assignment in a transaction of its own.
+  const grant = (user: User, roleKey: string, orgId = acme) =>
+    auth.rbac.assignIn({ orgId, userId: user.id, roleKey, reason: 'test' }, operatorActor);
   const rolesOf = async (user: User, orgId = acme) =>
     (
       await withOrg(core.database, orgId, (tx) =>

@@ -31,16 +31,9 @@ describe('closing a campaign in one batch', () => {
   let bob: User;
   const as = (u: User): AuditActor => ({ type: 'user', id: u.id });
 
-  async function grant(user: User, roleKey: string) {
-    await withOrg(core.database, acme, (tx) =>
-      auth.rbac.assign(
-        tx,
-        { orgId: acme, userId: user.id, roleKey, reason: 'test' },
-        null,
-        operatorActor,
-      ),
-    );
-  }
+  // rbac's own assignment in a transaction of its own.
+  const grant = (user: User, roleKey: string) =>
+    auth.rbac.assignIn({ orgId: acme, userId: user.id, roleKey, reason: 'test' }, operatorActor);
   const rolesOf = async (user: User) =>
     (
       await withOrg(core.database, acme, (tx) =>
