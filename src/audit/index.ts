@@ -1,5 +1,15 @@
 export { auditErrors } from './errors.ts';
 export { type ExportFormat, type ExportOptions, exportEvents, formatEvent } from './export.ts';
+export {
+  type FeedEvent,
+  type FeedPage,
+  type FeedPosition,
+  feedStart,
+  isAfter,
+  lockFeedCursor,
+  readFeed,
+  saveFeedCursor,
+} from './feed.ts';
 export { type AuditEvent, redacted, sanitizeDetails } from './model.ts';
 export { type SealerDeps, sealAll, sealPending, startSealer } from './sealer.ts';
 export {

@@ -194,7 +194,45 @@ export const auditActions = {
   'audit.exported':
     'Audit events were exported through the admin API (filter in details). No target.',
   'audit.verified':
-    'The whole audit log was checked for tampering through the admin API (the result in details; outcome failure when something was found). No target.',
+    'The whole audit log was checked for tampering, through the admin API or by the daily scheduled check (the result in details; outcome failure when something was found). No target.',
+  'audit.archived':
+    'A month of the audit log was written to an archive file with the seal blocks that cover it, and verified (the month, the file, its SHA-256 and the event count in details). No target.',
+  'audit.partition.dropped':
+    'An archived month left the database: its partition was dropped after its archive verified (the month and the archive in details). No target.',
+  'audit.restored':
+    'An archived month was brought back into the database for an investigation (the month and the archive in details). No target.',
+  'audit.archive.purged':
+    "An archive past every organization's retention was deleted (the month, the archive and the chain hash the remaining chain starts from in details). No target.",
+  'audit.purge.held':
+    'An archive past retention was kept because an organization with events in it is under legal hold (the month and the organizations in details). No target.',
+
+  'policy.alerts.changed':
+    "The organization's alert rules (on or off, severity, thresholds) or alert mail settings got a new version. Target: the policy version (`orgId:version`).",
+  'policy.retention.changed':
+    "The organization's audit retention (days kept, at least 365) or legal hold got a new version. Target: the policy version (`orgId:version`).",
+  'alert.raised':
+    'A detection rule raised an alert (the rule, severity, title and what it found in details); later events of the same kind add to it while it is unresolved. Target: the alert.',
+  'alert.acknowledged': 'Someone took note of an alert. Target: the alert.',
+  'alert.assigned':
+    'An alert was given to a person to handle (the assignee before and after in details). Target: the alert.',
+  'alert.resolved':
+    'An alert was resolved, with a note saying why (in details). Target: the alert.',
+  'alert.delivery.dead':
+    'An alert notification (mail or webhook) failed its last attempt and went to the dead-letter list (channel, recipient and the last error in details). Target: the delivery.',
+  'alert.delivery.retried':
+    'An administrator sent a dead alert notification again. Target: the delivery.',
+  'webhook.endpoint.created':
+    'A webhook endpoint for alert notifications was added (name, URL and minimum severity in details). Target: the endpoint.',
+  'webhook.endpoint.updated':
+    "A webhook endpoint's name, URL, minimum severity or state changed (before and after in details). Target: the endpoint.",
+  'webhook.endpoint.secret_rotated':
+    "A webhook endpoint's signing secret was replaced. Target: the endpoint.",
+  'webhook.endpoint.deleted': 'A webhook endpoint was deleted. Target: the endpoint.',
+  'siem.stream.created':
+    'A stream of the audit log to a SIEM was added (kind, format and destination in details). Target: the stream.',
+  'siem.stream.updated':
+    "A SIEM stream's destination, format or state changed (before and after in details). Target: the stream.",
+  'siem.stream.deleted': 'A SIEM stream was deleted. Target: the stream.',
 } as const satisfies Record<string, string>;
 
 /** An action an audit event may record. */

@@ -18,6 +18,7 @@ export {
   withPlatform,
 } from './db/scope.ts';
 export type * from './db/tables.ts';
+export type * from './db/tables-alerts.ts';
 export type * from './db/tables-lifecycle.ts';
 export type * from './db/tables-reviews.ts';
 export {

@@ -9,6 +9,11 @@ import type { Logger } from './logger.ts';
 export const jobLockKeys = {
   lifecycleSchedule: 7_104_225_004,
   reviewSchedule: 7_104_225_005,
+  alertRules: 7_104_225_006,
+  alertDeliveries: 7_104_225_007,
+  siemStreams: 7_104_225_008,
+  auditArchive: 7_104_225_009,
+  auditVerifySchedule: 7_104_225_010,
 } as const;
 
 /** The keys each open database holds in this process (a second runner here skips too). */

@@ -59,6 +59,12 @@ export const permissions: readonly Permission[] = [
     'Launch access review campaigns, reassign their items and close them (revoking what was not kept)',
   ),
   permission('reviews.decide', 'low', 'Decide the access review items assigned to you'),
+  permission('alerts.read', 'medium', 'See security alerts, the alert rules and where alerts go'),
+  permission(
+    'alerts.manage',
+    'high',
+    'Acknowledge, assign and resolve alerts; change alert rules, webhook endpoints and SIEM streams',
+  ),
   permission('platform.settings', 'critical', 'Change platform-wide settings and keys', 'platform'),
   permission('platform.orgs', 'critical', 'Create, suspend and see every organization', 'platform'),
 ];
@@ -88,7 +94,7 @@ export interface RoleDefinition {
 }
 
 const orgPermissions = permissions.filter((p) => p.scope === 'org').map((p) => p.id);
-const readOnly = ['users.read', 'roles.read', 'audit.read', 'org.read'];
+const readOnly = ['users.read', 'roles.read', 'audit.read', 'org.read', 'alerts.read'];
 
 const builtIn = (
   role: Omit<RoleDefinition, 'builtIn' | 'requiresApproval' | 'platformOnly'> & {

@@ -238,6 +238,110 @@ export const configSchema = z.object({
     .max(10_000)
     .default(1000)
     .describe('Most events in one signed audit seal block.'),
+  VIGIL_AUDIT_VERIFY_INTERVAL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(720)
+    .default(24)
+    .describe(
+      'How often one node verifies the whole audit log by itself (`audit.verified`; a failure raises a critical alert).',
+    ),
+  VIGIL_AUDIT_HOT_DAYS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(3650)
+    .default(90)
+    .describe(
+      'How long audit events stay in the database, queryable at once; older months are archived and their partitions dropped (docs/audit.md#retention-and-archives).',
+    ),
+  VIGIL_AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(365, { error: 'must be at least 365: audit logs are kept for a year at least' })
+    .max(36_500)
+    .default(400)
+    .describe(
+      'How long audit archives are kept before they are purged (an organization may keep its events longer, never shorter; at least 365).',
+    ),
+  VIGIL_AUDIT_ARCHIVE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Where audit archives go: a directory (default `<VIGIL_DATA_DIR>/audit-archive`) or an S3-compatible bucket as `s3://bucket/prefix`.',
+    ),
+  VIGIL_AUDIT_ARCHIVE_S3_ENDPOINT: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('The S3-compatible service of an `s3://` archive (default: AWS S3 of the region).'),
+  VIGIL_AUDIT_ARCHIVE_S3_REGION: z
+    .string()
+    .min(1)
+    .default('us-east-1')
+    .describe('The region of an `s3://` archive bucket.'),
+  VIGIL_AUDIT_ARCHIVE_S3_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Access key id for an `s3://` archive (else the usual AWS credential chain).'),
+  VIGIL_AUDIT_ARCHIVE_S3_SECRET_ACCESS_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Secret access key for an `s3://` archive.'),
+  VIGIL_AUDIT_ARCHIVE_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(86_400)
+    .default(3600)
+    .describe(
+      'How often one node archives the months past the hot period, drops their partitions and purges archives past retention.',
+    ),
+  VIGIL_ALERTS_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(1000)
+    .describe(
+      'How often the detection rules read the new audit events (one node at a time; docs/alerts.md).',
+    ),
+  VIGIL_ALERTS_DELIVERY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5000)
+    .describe('How often pending alert notifications (mail, webhooks) are sent or retried.'),
+  VIGIL_SIEM_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(2000)
+    .describe('How often the SIEM streams send the new audit events (docs/siem.md).'),
+  VIGIL_OUTBOUND_ALLOW: list
+    .default([])
+    .describe(
+      'Hosts or networks (`10.0.0.0/8`, `siem.internal`) that webhooks and SIEM streams may reach although they are private, loopback or link-local; every other such target is refused (SSRF guard).',
+    ),
+  VIGIL_GEOIP_CITY_DB: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A newer IP-to-city database (MaxMind DB format) for the sign-in location rules; default: the one shipped with Vigil (docs/alerts.md#ip-geolocation).',
+    ),
+  VIGIL_GEOIP_ASN_DB: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A newer IP-to-network (ASN) database in MaxMind DB format; default: the shipped one.',
+    ),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

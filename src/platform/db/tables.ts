@@ -1,5 +1,14 @@
 import type { ColumnType, Generated } from 'kysely';
 import type {
+  AlertDeliveriesTable,
+  AlertsTable,
+  AuditFeedCursorsTable,
+  SiemStreamsTable,
+  SignInLastLocatedTable,
+  SignInPlacesTable,
+  WebhookEndpointsTable,
+} from './tables-alerts.ts';
+import type {
   DeprovisioningsTable,
   GrantSource,
   ScimGroupMembersTable,
@@ -61,7 +70,15 @@ export interface PasswordCredentialsTable {
 
 export interface SecurityPoliciesTable {
   org_id: string;
-  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews';
+  kind:
+    | 'password'
+    | 'lockout'
+    | 'session'
+    | 'mfa'
+    | 'lifecycle'
+    | 'reviews'
+    | 'alerts'
+    | 'retention';
   version: number;
   settings: ColumnType<unknown, string, string>;
   changed_by: string | null;
@@ -445,6 +462,13 @@ export interface DB {
   deprovisionings: DeprovisioningsTable;
   review_campaigns: ReviewCampaignsTable;
   review_items: ReviewItemsTable;
+  audit_feed_cursors: AuditFeedCursorsTable;
+  alerts: AlertsTable;
+  sign_in_places: SignInPlacesTable;
+  sign_in_last_located: SignInLastLocatedTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  siem_streams: SiemStreamsTable;
 }
 
 export type { Generated };
