@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import type { FeedEvent } from '../audit/index.ts';
+import type { AlertSeverity, AuditAction, Clock, Tx } from '../platform/index.ts';
+
+/**
+ * What a detection rule found: the engine turns it into an alert, or adds it to the unresolved
+ * alert with the same dedup key (one alert for a burst, not one per event).
+ */
+export interface Finding {
+  orgId: string;
+  /** What the alert is about, within the rule: `user:<id>`, `ip:<address>`, `actor:<id>`. */
+  dedupKey: string;
+  title: string;
+  /** What a person triaging it needs: the user, the address, the counts, the places. */
+  details: Record<string, unknown>;
+  subjectUserId?: string;
+  /** The audit events that made it. */
+  eventIds: string[];
+  /** When it happened (the newest event's time). */
+  at: Date;
+}
+
+/** Per organization: whether a rule runs, how severe its alerts are, and its thresholds. */
+export interface RuleSettings<T extends Record<string, number> = Record<string, number>> {
+  enabled: boolean;
+  severity: AlertSeverity;
+  thresholds: T;
+}
+
+/**
+ * Counts in sliding windows, kept in memory by the engine for the windowed rules. After a node
+ * takes over the rules (or starts), the engine rebuilds them by replaying the recent events.
+ */
+export interface SlidingWindows {
+  /**
+   * Adds `eventId` at `at` under `key` and returns the events under `key` within the last
+   * `windowMs` (this one included), oldest first.
+   */
+  add(key: string, at: Date, windowMs: number, eventId: string): string[];
+}
+
+/** Where a public address is: country, network and coordinates (offline database). */
+export interface IpPlace {
+  country: string;
+  /** The network operator: `AS13335`, or the address's /24 (IPv4) or /48 (IPv6) without one. */
+  network: string;
+  latitude: number | null;
+  longitude: number | null;
+  city: string | null;
+}
+
+export interface GeoLocator {
+  /** Null for private, loopback and unknown addresses. */
+  locate(ip: string): IpPlace | null;
+}
+
+export interface RuleContext {
+  /** A platform transaction: the round's, which also saves the feed cursor. */
+  tx: Tx;
+  clock: Clock;
+  windows: SlidingWindows;
+  geo: GeoLocator;
+  /**
+   * Replaying events already handled, to rebuild the windows: the rule updates its windows and
+   * writes nothing; whatever it returns is dropped.
+   */
+  replay: boolean;
+}
+
+/** One detection rule over the audit feed (docs/alerts.md#rules). */
+export interface EventRule<T extends Record<string, number> = Record<string, number>> {
+  key: string;
+  name: string;
+  /** What it detects and why it matters, for the console and the docs. */
+  description: string;
+  defaultSeverity: AlertSeverity;
+  /** Each threshold's default; `thresholdSchema` bounds them (per organization settings). */
+  defaultThresholds: T;
+  thresholdSchema: z.ZodType<T>;
+  /** The audit actions it reads: the engine hands it only those events. */
+  actions: readonly AuditAction[];
+  /** True when it keeps sliding windows (the engine replays recent events into them). */
+  windowed: boolean;
+  /**
+   * Looks at a batch of events (in chain order, of any organizations), each with its
+   * organization's settings for this rule (only enabled ones are given).
+   */
+  evaluate(
+    ctx: RuleContext,
+    events: readonly { event: FeedEvent; settings: RuleSettings<T> }[],
+  ): Promise<Finding[]>;
+}
