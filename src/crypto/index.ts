@@ -58,3 +58,12 @@ export {
   splitTokenMatches,
   useWorthRecording,
 } from './tokens.ts';
+export {
+  newWebhookSecret,
+  verifyWebhook,
+  type WebhookHeaders,
+  webhookHeaders,
+  webhookSecretKey,
+  webhookSecretPrefix,
+  webhookSignature,
+} from './webhook-signature.ts';

@@ -49,5 +49,14 @@ export {
 export { createRedisCounter, type WindowCounter } from './counters.ts';
 export { jobLockKeys, onOneNode, repeatEvery } from './jobs.ts';
 export { createMailer, type Mailer, type MailMessage } from './mail.ts';
+export {
+  type CheckedTarget,
+  createOutbound,
+  type Outbound,
+  type OutboundRequest,
+  type OutboundResponse,
+  outboundErrors,
+  type ResolvedAddress,
+} from './outbound.ts';
 export { type Versioned, versionedPolicy } from './policies.ts';
 export { type InvalidInput, isCleanText, parseInput } from './validate.ts';
