@@ -8,6 +8,7 @@ import type {
   SignInPlacesTable,
   WebhookEndpointsTable,
 } from './tables-alerts.ts';
+import type { AuditArchivesTable } from './tables-archive.ts';
 import type {
   DeprovisioningsTable,
   GrantSource,
@@ -435,6 +436,7 @@ export interface DB {
   platform_keys: PlatformKeysTable;
   audit_events: AuditEventsTable;
   audit_seal_blocks: AuditSealBlocksTable;
+  audit_archives: AuditArchivesTable;
   schema_migrations: SchemaMigrationsTable;
   security_policies: SecurityPoliciesTable;
   password_history: PasswordHistoryTable;
