@@ -10,11 +10,14 @@ import { ConflictRules } from './pages/access/ConflictRules.tsx';
 import { Exports } from './pages/access/Exports.tsx';
 import { RolePage } from './pages/access/RolePage.tsx';
 import { Roles } from './pages/access/Roles.tsx';
+import { AlertPage } from './pages/alerts/AlertPage.tsx';
+import { AlertsPage } from './pages/alerts/AlertsPage.tsx';
 import { ApiKeysPage } from './pages/api-keys/ApiKeysPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { ClientDetail } from './pages/clients/ClientDetail.tsx';
 import { ClientsPage } from './pages/clients/ClientsPage.tsx';
 import { DirectoryPage } from './pages/directory/DirectoryPage.tsx';
+import { IntegrationsPage } from './pages/integrations/IntegrationsPage.tsx';
 import { LifecyclePage } from './pages/lifecycle/LifecyclePage.tsx';
 import { NoConsole } from './pages/NoConsole.tsx';
 import { Organizations } from './pages/Organizations.tsx';
@@ -142,6 +145,18 @@ function SignedIn() {
             )}
             {may(access, ['audit.read']) && (
               <Route path="/orgs/:orgId/lifecycle" element={<LifecyclePage access={access} />} />
+            )}
+            {may(access, ['alerts.read']) && (
+              <Route path="/orgs/:orgId/alerts" element={<AlertsPage access={access} />} />
+            )}
+            {may(access, ['alerts.read']) && (
+              <Route path="/orgs/:orgId/alerts/:alertId" element={<AlertPage access={access} />} />
+            )}
+            {may(access, ['alerts.read', 'audit.read']) && (
+              <Route
+                path="/orgs/:orgId/integrations"
+                element={<IntegrationsPage access={access} />}
+              />
             )}
             {may(access, ['org.read']) && (
               <Route path="/orgs/:orgId/clients" element={<ClientsPage access={access} />} />

@@ -76,6 +76,12 @@ export const sections: readonly Section[] = [
   { path: '/orgs/:orgId/conflict-rules', label: 'Conflict rules', anyOf: ['roles.read'] },
   { path: '/orgs/:orgId/exports', label: 'Access exports', anyOf: ['audit.read'] },
   { path: '/orgs/:orgId/audit', label: 'Audit log', anyOf: ['audit.read'] },
+  { path: '/orgs/:orgId/alerts', label: 'Alerts', anyOf: ['alerts.read'] },
+  {
+    path: '/orgs/:orgId/integrations',
+    label: 'Integrations',
+    anyOf: ['alerts.read', 'audit.read'],
+  },
   { path: '/orgs/:orgId/clients', label: 'OAuth clients', anyOf: ['org.read'] },
   { path: '/orgs/:orgId/api-keys', label: 'API keys', anyOf: ['apikeys.manage'] },
   { path: '/orgs/:orgId/policies', label: 'Policies', anyOf: ['org.read'] },

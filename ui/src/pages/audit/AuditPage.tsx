@@ -1,13 +1,15 @@
 import { Group, Stack, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import type { Access } from '../../access.ts';
 import { RefusalAlert } from '../../components/Refusal.tsx';
 import { Unreachable } from '../../components/Unreachable.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { useUserNames } from '../../components/useUserNames.ts';
+import { ArchivesCard } from './ArchivesCard.tsx';
 import { AuditFilters } from './AuditFilters.tsx';
 import { type AuditEvent, type AuditFilter, auditApi } from './api.ts';
+import { filterOfQuery } from './auditLink.ts';
 import { EventDrawer } from './EventDrawer.tsx';
 import { EventTable, userIdsOf } from './EventTable.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
@@ -21,11 +23,29 @@ import { VerificationCard } from './VerificationCard.tsx';
 export function AuditPage({ access }: { access: Access }) {
   const { orgId = access.orgId } = useParams();
   // Another organization starts afresh: no filter, no open event carried over.
-  return <AuditLog key={orgId} orgId={orgId} readsUsers={access.permissions.has('users.read')} />;
+  return (
+    <AuditLog
+      key={orgId}
+      orgId={orgId}
+      readsUsers={access.permissions.has('users.read')}
+      // The audit archives are the platform's: its own organization, for `platform.settings`.
+      showsArchives={orgId === access.orgId && access.permissions.has('platform.settings')}
+    />
+  );
 }
 
-function AuditLog({ orgId, readsUsers }: { orgId: string; readsUsers: boolean }) {
-  const [filter, setFilter] = useState<AuditFilter>({});
+function AuditLog({
+  orgId,
+  readsUsers,
+  showsArchives,
+}: {
+  orgId: string;
+  readsUsers: boolean;
+  showsArchives: boolean;
+}) {
+  // A link from another page (an alert's events) opens the log on its filter.
+  const [params] = useSearchParams();
+  const [filter, setFilter] = useState<AuditFilter>(() => filterOfQuery(params));
   const [open, setOpen] = useState<AuditEvent>();
   const actions = useLoaded(useCallback(() => auditApi.actions(orgId), [orgId]));
   const pages = useEventPages(orgId, filter);
@@ -52,6 +72,7 @@ function AuditLog({ orgId, readsUsers }: { orgId: string; readsUsers: boolean })
         <ExportButtons orgId={orgId} filter={filter} />
       </Group>
       <VerificationCard orgId={orgId} />
+      {showsArchives && <ArchivesCard orgId={orgId} />}
       <AuditFilters
         actions={actions.data}
         applied={filter}

@@ -1,4 +1,4 @@
-import { Checkbox, NumberInput, Select, Textarea } from '@mantine/core';
+import { Checkbox, NumberInput, Select, Textarea, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { Field } from './fields.ts';
 
@@ -36,6 +36,16 @@ export function SettingInput({
           required={field.whenEmpty === undefined}
           value={typeof value === 'string' ? value : null}
           onChange={(next) => onChange(next)}
+          error={error}
+        />
+      );
+    case 'text':
+      return (
+        <TextInput
+          label={field.label}
+          description={field.description}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.currentTarget.value || (field.whenEmpty ? null : ''))}
           error={error}
         />
       );

@@ -1,6 +1,13 @@
 import { request } from '../../api.ts';
 
-export type PolicyKind = 'password' | 'mfa' | 'session' | 'lockout' | 'lifecycle' | 'reviews';
+export type PolicyKind =
+  | 'password'
+  | 'mfa'
+  | 'session'
+  | 'lockout'
+  | 'lifecycle'
+  | 'reviews'
+  | 'retention';
 
 /** A policy's settings as the API answers them; `fields.ts` says what each one is. */
 export type Settings = Record<string, unknown>;

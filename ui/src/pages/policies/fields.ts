@@ -12,6 +12,8 @@ export type Field = { key: string; label: string; description?: string } & (
   | { type: 'choice'; choices: { value: string; label: string }[]; whenEmpty?: string }
   /** A list of words, one a line. */
   | { type: 'words' }
+  /** A line of text; `whenEmpty` names what an empty one (null) means. */
+  | { type: 'text'; whenEmpty?: string }
 );
 
 export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean }[] = [
@@ -21,6 +23,7 @@ export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean
   { kind: 'lockout', label: 'Lockout', hasPresets: false },
   { kind: 'lifecycle', label: 'Lifecycle', hasPresets: true },
   { kind: 'reviews', label: 'Access reviews', hasPresets: true },
+  { kind: 'retention', label: 'Retention', hasPresets: false },
 ];
 
 /** How often the schedule launches a scope's access review (a UTC calendar quarter or year). */
@@ -177,6 +180,28 @@ export const fieldsOf: Record<PolicyKind, Field[]> = {
       description: "Undecided items then follow the campaign's policy (privileged: revoked)",
       type: 'number',
       whenEmpty: 'never: closed by hand',
+    },
+  ],
+  retention: [
+    {
+      key: 'retentionDays',
+      label: 'Keep audit events for (days)',
+      description:
+        'At least 365: a year of audit log is the floor Vigil keeps, whatever is set. Past the hot period events are archived, and purged only after this',
+      type: 'number',
+    },
+    {
+      key: 'legalHold',
+      label: 'Legal hold',
+      description: "Nothing of this organization's audit log is purged while it is on",
+      type: 'boolean',
+    },
+    {
+      key: 'legalHoldReason',
+      label: 'Reason for the legal hold',
+      description: 'The matter or request it is for, kept with the policy version',
+      type: 'text',
+      whenEmpty: 'none',
     },
   ],
 };
