@@ -65,6 +65,17 @@ export interface RuleContext {
    * writes nothing; whatever it returns is dropped.
    */
   replay: boolean;
+  /**
+   * What the rules may ask of the directory (the engine always gives it; optional only so that
+   * a rule's unit test may leave it out when its rule does not ask).
+   */
+  directory?: RuleDirectory;
+}
+
+/** Read-only questions about an organization's roles and users. */
+export interface RuleDirectory {
+  /** Whether the organization's role `roleKey` is privileged (false for a role that is gone). */
+  isPrivilegedRole(tx: Tx, orgId: string, roleKey: string): Promise<boolean>;
 }
 
 /** One detection rule over the audit feed (docs/alerts.md#rules). */
@@ -90,3 +101,35 @@ export interface EventRule<T extends Record<string, number> = Record<string, num
     events: readonly { event: FeedEvent; settings: RuleSettings<T> }[],
   ): Promise<Finding[]>;
 }
+
+/** A certificate the application gives the checks: the server's TLS certificate, and others. */
+export interface NamedCertificate {
+  /** What it is, for the alert: `tls` (the server's), `saml:<connection>`… */
+  name: string;
+  pem: string | Buffer;
+}
+
+export interface CheckContext {
+  tx: Tx;
+  clock: Clock;
+  /** The certificates to watch, read afresh for each check (a renewed file is seen at once). */
+  certificates(): Promise<NamedCertificate[]>;
+}
+
+/**
+ * A periodic check rather than a reader of events (certificate expiry): the engine runs it from
+ * time to time, with the platform organization's settings. Its findings carry no event ids.
+ */
+export interface CheckRule<T extends Record<string, number> = Record<string, number>> {
+  kind: 'check';
+  key: string;
+  name: string;
+  description: string;
+  defaultSeverity: AlertSeverity;
+  defaultThresholds: T;
+  thresholdSchema: z.ZodType<T>;
+  check(ctx: CheckContext, settings: RuleSettings<T>): Promise<Finding[]>;
+}
+
+/** Any rule of the catalog (an event rule has no `kind`, or `kind: 'event'`). */
+export type AnyRule = (EventRule & { kind?: 'event' }) | CheckRule;

@@ -62,3 +62,53 @@ export async function saveCursor(
       position_seq = excluded.position_seq, runner = excluded.runner,
       updated_at = excluded.updated_at`.execute(tx);
 }
+
+/** The last finished event's place in chain order (null for an empty log), in one snapshot. */
+export async function lastFinishedEvent(tx: Tx): Promise<{ tx: string; seq: string } | null> {
+  const result = await sql<{ tx: string; seq: string }>`
+    WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+    SELECT e.tx::text AS tx, e.seq::text AS seq FROM audit_events e, h
+    WHERE e.tx < h.horizon ORDER BY e.tx DESC, e.seq DESC LIMIT 1`.execute(tx);
+  return result.rows[0] ?? null;
+}
+
+/**
+ * Events of these actions that occurred at or after `since`, after `after` and up to `upTo`
+ * in chain order, at most `limit`, in chain order (a feed reader's warm-up of what it keeps in
+ * memory).
+ */
+export async function recentEventsOf(
+  tx: Tx,
+  options: {
+    actions: readonly string[];
+    since: Date;
+    after: { tx: string; seq: string };
+    upTo: { tx: string; seq: string };
+    limit: number;
+  },
+): Promise<FeedRow[]> {
+  const { actions, since, after, upTo, limit } = options;
+  const result = await sql<FeedRow>`
+    SELECT e.id, e.tx::text AS tx, e.seq::text AS seq, e.org_id, e.occurred_at, e.actor_type,
+           e.actor_id, e.actor_ip, e.actor_ua, e.action, e.target_type, e.target_id, e.outcome,
+           e.request_id, e.details, e.mac_key_id, e.mac
+    FROM audit_events e
+    WHERE e.occurred_at >= ${since} AND e.action = ANY(${[...actions]}::text[])
+      AND (e.tx, e.seq) > (${after.tx}::bigint, ${after.seq}::bigint)
+      AND (e.tx, e.seq) <= (${upTo.tx}::bigint, ${upTo.seq}::bigint)
+    ORDER BY e.tx, e.seq
+    LIMIT ${limit}`.execute(tx);
+  return result.rows;
+}
+
+/** These events (those that exist), in chain order. */
+export async function eventsById(tx: Tx, ids: readonly string[]): Promise<FeedRow[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<FeedRow>`
+    SELECT e.id, e.tx::text AS tx, e.seq::text AS seq, e.org_id, e.occurred_at, e.actor_type,
+           e.actor_id, e.actor_ip, e.actor_ua, e.action, e.target_type, e.target_id, e.outcome,
+           e.request_id, e.details, e.mac_key_id, e.mac
+    FROM audit_events e WHERE e.id = ANY(${[...ids]}::uuid[])
+    ORDER BY e.tx, e.seq`.execute(tx);
+  return result.rows;
+}

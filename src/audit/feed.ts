@@ -77,3 +77,46 @@ export function saveFeedCursor(
 ): Promise<void> {
   return store.saveCursor(tx, name, position, runner, at);
 }
+
+const toFeedEvent = (row: store.FeedRow): FeedEvent => ({
+  ...toAuditEvent(row),
+  position: { tx: row.tx, seq: row.seq },
+});
+
+/**
+ * Where a new reader starts when it must not read the past (the alert rules' first round): past
+ * every finished event. Events of transactions still running come after it, so none is lost.
+ */
+export async function feedEnd(tx: Tx): Promise<FeedPosition> {
+  // Every transaction below the snapshot's horizon has ended: nothing can appear before it.
+  return (await store.lastFinishedEvent(tx)) ?? feedStart;
+}
+
+/**
+ * The events of `actions` that occurred since `since`, up to `upTo` in chain order: what a
+ * reader that keeps windows in memory replays after a restart or a takeover. Read in pages of
+ * `pageSize`, handed to `each` in chain order.
+ */
+export async function replayRecent(
+  tx: Tx,
+  options: { actions: readonly string[]; since: Date; upTo: FeedPosition; pageSize?: number },
+  each: (events: FeedEvent[]) => Promise<void>,
+): Promise<number> {
+  const limit = options.pageSize ?? 1000;
+  let after = feedStart;
+  let replayed = 0;
+  for (;;) {
+    const rows = await store.recentEventsOf(tx, { ...options, after, limit });
+    const events = rows.map(toFeedEvent);
+    if (events.length > 0) await each(events);
+    replayed += events.length;
+    const last = events.at(-1);
+    if (!last || events.length < limit) return replayed;
+    after = last.position;
+  }
+}
+
+/** These events (those that exist), in chain order. */
+export async function feedEventsById(tx: Tx, ids: readonly string[]): Promise<FeedEvent[]> {
+  return (await store.eventsById(tx, ids)).map(toFeedEvent);
+}

@@ -4,10 +4,13 @@ export {
   type FeedEvent,
   type FeedPage,
   type FeedPosition,
+  feedEnd,
+  feedEventsById,
   feedStart,
   isAfter,
   lockFeedCursor,
   readFeed,
+  replayRecent,
   saveFeedCursor,
 } from './feed.ts';
 export { type AuditEvent, redacted, sanitizeDetails } from './model.ts';

@@ -1,5 +1,6 @@
 export { open as aeadOpen, seal as aeadSeal } from './aead.ts';
 export { canonicalJson } from './canonical-json.ts';
+export { type CertificateValidity, certificatesInPem } from './certificates.ts';
 export {
   ed25519PublicJwk,
   ed25519PublicKeyFrom,
