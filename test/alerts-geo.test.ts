@@ -9,6 +9,7 @@ import {
   createGeoLocator,
   distanceKm,
   geoDatabasesOf,
+  geoLocatorOf,
   shippedGeoDatabases,
 } from '../src/alerts/geo/index.ts';
 
@@ -137,6 +138,8 @@ describe('the ASN table', () => {
   it('takes other databases from the configuration, and refuses a path that is not a file', () => {
     const shipped = shippedGeoDatabases();
     assert.deepEqual(geoDatabasesOf({}), shipped);
+    // One locator per process for the same databases: they are loaded once.
+    assert.equal(geoLocatorOf({}), geoLocatorOf({ VIGIL_GEOIP_CITY_DB: undefined }));
     const custom = geoDatabasesOf({
       VIGIL_GEOIP_CITY_DB: '/data/city.mmdb',
       VIGIL_GEOIP_ASN_DB: '/data/asn-ipv4-num.csv, /data/asn-ipv6-num.csv',

@@ -3,6 +3,7 @@ export {
   createGeoLocator,
   type GeoDatabases,
   geoDatabasesOf,
+  geoLocatorOf,
   type LoadedGeoLocator,
   shippedGeoDatabases,
 } from './locator.ts';

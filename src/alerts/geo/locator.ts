@@ -151,3 +151,22 @@ export function createGeoLocator(databases: GeoDatabases): LoadedGeoLocator {
     },
   };
 }
+
+const shared = new Map<string, LoadedGeoLocator>();
+
+/**
+ * The locator of the configured databases, one per process whatever the number of callers:
+ * the databases are loaded at most once (services built more than once share them).
+ */
+export function geoLocatorOf(
+  config: Pick<Config, 'VIGIL_GEOIP_CITY_DB' | 'VIGIL_GEOIP_ASN_DB'>,
+): LoadedGeoLocator {
+  const databases = geoDatabasesOf(config);
+  const key = JSON.stringify(databases);
+  let locator = shared.get(key);
+  if (!locator) {
+    locator = createGeoLocator(databases);
+    shared.set(key, locator);
+  }
+  return locator;
+}
