@@ -104,6 +104,20 @@ export async function startServer(
     run: () => services.reviewSchedule.runRound(),
     logger,
   });
+  // Alert rules over the audit feed (one node at a time), and the scheduled audit verification,
+  // asked often and run when due (docs/alerts.md#the-engine).
+  const alertRules = repeatEvery({
+    name: 'alert rules',
+    intervalMs: config.VIGIL_ALERTS_INTERVAL_MS,
+    run: () => services.alerts.engine.runRound(),
+    logger,
+  });
+  const auditVerifySchedule = repeatEvery({
+    name: 'audit verify schedule',
+    intervalMs: 600_000,
+    run: () => services.alerts.verifySchedule.runIfDue(),
+    logger,
+  });
 
   const app = await createHttpServer({
     config,
@@ -174,6 +188,8 @@ export async function startServer(
       clearInterval(background);
       await schedule.stop();
       await reviewSchedule.stop();
+      await alertRules.stop();
+      await auditVerifySchedule.stop();
       await app.close();
       // Reset requests answered before the close still issue their links.
       await services.passwordReset.settled();

@@ -1,3 +1,4 @@
+import { createAlerts } from '../alerts/index.ts';
 import { createApiKeys } from '../apikeys/index.ts';
 import { createAuditVerification } from '../audit/index.ts';
 import {
@@ -24,6 +25,7 @@ import { createReviewPolicy, createReviewSchedule, createReviews } from '../revi
 import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
+import { alertCertificates } from './alert-certificates.ts';
 import type { Core } from './core.ts';
 
 /** How long a started sign-in may take between its steps. */
@@ -280,6 +282,18 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     sessions,
   });
   const auditVerification = createAuditVerification({ sealer: core.sealer, audit: core.audit });
+  // Alerting (docs/alerts.md): the rules over the audit feed, the inbox, scheduled verification.
+  const alerts = createAlerts({
+    ...baseOf(core),
+    database: core.database,
+    logger: core.logger,
+    publicUrl: core.config.VIGIL_PUBLIC_URL,
+    rolesOf: rbac.rolesOf,
+    holdersIn: rbac.holdersIn,
+    verification: auditVerification,
+    verifyIntervalHours: core.config.VIGIL_AUDIT_VERIFY_INTERVAL_HOURS,
+    certificates: alertCertificates(core.config),
+  });
   return {
     ...directory,
     ...credentials,
@@ -289,6 +303,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     groupRoles,
     accessExports,
     auditVerification,
+    alerts,
     lifecycle,
     lifecyclePolicy,
     lifecycleSchedule,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Alerts } from '../../alerts/index.ts';
 import type { ApiKeys } from '../../apikeys/index.ts';
 import type { AuditLog, AuditVerification } from '../../audit/index.ts';
 import type { LockoutService } from '../../auth/lockout/index.ts';
@@ -45,6 +46,7 @@ export interface ApiServices {
   reviews: Reviews;
   reviewsPolicy: ReviewPolicyService;
   reviewEvidence: ReviewEvidence;
+  alerts: Alerts;
 }
 
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */

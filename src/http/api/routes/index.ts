@@ -1,5 +1,6 @@
 import type { ApiRoute } from '../route.ts';
 import { accessRoutes } from './access.ts';
+import { alertRoutes } from './alerts.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { clientRoutes } from './clients.ts';
 import { credentialRoutes } from './credentials.ts';
@@ -26,4 +27,5 @@ export const apiRoutes: ApiRoute[] = [
   ...evidenceRoutes,
   ...lifecycleRoutes,
   ...reviewRoutes,
+  ...alertRoutes,
 ];

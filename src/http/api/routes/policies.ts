@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertPolicySchema } from '../../../alerts/index.ts';
 import { lockoutPolicySchema } from '../../../auth/lockout/index.ts';
 import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
 import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
@@ -9,11 +10,13 @@ import { sessionPolicySchema } from '../../../sessions/index.ts';
 import { type ApiServices, defineRoute, versionEtag, versionOf } from '../route.ts';
 
 interface PolicyKind {
-  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews';
+  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews' | 'alerts';
   what: string;
   schema: z.ZodType;
   presets?: Record<string, unknown>;
   example: unknown;
+  /** The permission a change needs (org.settings unless the kind says otherwise). */
+  permission?: string;
   /** The service that keeps this kind of policy. */
   of(services: ApiServices): {
     policy(tx: Tx, orgId: string): Promise<Versioned<unknown>>;
@@ -85,7 +88,22 @@ const kinds: PolicyKind[] = [
     },
     of: (s) => s.reviewsPolicy,
   },
+  {
+    kind: 'alerts',
+    what: 'each detection rule on or off, its severity and thresholds, and the least severity mailed',
+    schema: alertPolicySchema,
+    example: {
+      rules: { 'signin.failures.account': { thresholds: { failures: 5 } } },
+      emailMinSeverity: 'high',
+    },
+    // The alert managers tune their rules without the right to change every other setting.
+    permission: 'alerts.manage',
+    of: (s) => s.alerts.policy,
+  },
 ];
+
+const changePermission = (kind: PolicyKind['kind']) =>
+  kinds.find((k) => k.kind === kind)?.permission ?? 'org.settings';
 
 const versioned = (schema: z.ZodType) => z.object({ version: z.number().int(), policy: schema });
 
@@ -133,7 +151,7 @@ export const policyRoutes = kinds.flatMap(({ kind, what, schema, presets, exampl
       method: 'PUT',
       path: `/orgs/{orgId}/policies/${kind}`,
       summary: `Replace the ${kind} policy${presets ? ' (every setting, or a preset)' : ''}: a new version, If-Match required`,
-      permission: 'org.settings',
+      permission: changePermission(kind),
       scope: 'org',
       conditional: true,
       body: presetChoice ? z.union([presetChoice, schema]) : schema,
