@@ -3,7 +3,9 @@ import { privilegedRoleGranted, selfApproval } from './rules/access.ts';
 import { auditVerifyFailed } from './rules/audit-verify.ts';
 import { certificateExpiring } from './rules/certificate.ts';
 import { credentialCreated, mfaReset } from './rules/credentials.ts';
+import { signInImpossibleTravel } from './rules/impossible-travel.ts';
 import { adminMassAction } from './rules/mass-action.ts';
+import { signInNewPlace } from './rules/new-place.ts';
 import {
   signInFailuresByAccount,
   signInFailuresByAddress,
@@ -19,6 +21,8 @@ export const eventRules: EventRule<any>[] = [
   signInFailuresByAccount,
   signInFailuresByAddress,
   signInLockout,
+  signInNewPlace,
+  signInImpossibleTravel,
   privilegedRoleGranted,
   selfApproval,
   credentialCreated,

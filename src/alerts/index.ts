@@ -14,6 +14,7 @@ export {
 } from './deliveries/worker.ts';
 export { type AlertEngine, type AlertRoundReport, alertsCursor } from './engine.ts';
 export { alertErrors } from './errors.ts';
+export { geoLocatorOf } from './geo/index.ts';
 export { type AlertInbox, type AlertQuery, inboxInOrg } from './inbox.ts';
 export {
   type Alert,
