@@ -1,4 +1,4 @@
-import { createAlerts } from '../alerts/index.ts';
+import { createAlerts, geoLocatorOf } from '../alerts/index.ts';
 import { createApiKeys } from '../apikeys/index.ts';
 import { createAuditVerification } from '../audit/index.ts';
 import {
@@ -293,6 +293,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     verification: auditVerification,
     verifyIntervalHours: core.config.VIGIL_AUDIT_VERIFY_INTERVAL_HOURS,
     certificates: alertCertificates(core.config),
+    // Offline; loaded when a location rule first meets a public address (docs/alerts.md).
+    geo: geoLocatorOf(core.config),
   });
   return {
     ...directory,
