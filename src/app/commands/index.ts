@@ -1,5 +1,6 @@
 import { accessCommands } from './access.ts';
 import { adminCommands } from './admin.ts';
+import { alertCommands } from './alerts.ts';
 import { apiKeyCommands } from './apikeys.ts';
 import { auditCommands } from './audit.ts';
 import { clientCommands } from './clients.ts';
@@ -34,4 +35,5 @@ export const commands: Record<string, Command> = {
   ...lifecycleCommands,
   ...reviewCommands,
   ...reviewScheduleCommands,
+  ...alertCommands,
 };
