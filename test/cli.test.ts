@@ -76,7 +76,7 @@ describe('vigil CLI', () => {
     assert.match(badConfig.stderr, /^Configuration VIGIL_TLS_MIN_VERSION:/);
     const badFormat = await vigil(['audit', 'export', '--format', 'xml']);
     assert.equal(badFormat.code, 2);
-    assert.match(badFormat.stderr, /--format must be jsonl or csv/);
+    assert.match(badFormat.stderr, /--format must be jsonl, csv or ocsf/);
   });
 
   it('migrates, prints a bootstrap link and lists the keys', async () => {

@@ -84,8 +84,9 @@ Commands:
                                 dormant-account warnings and suspensions); skipped while another
                                 node runs one
   audit verify                  seal pending events, then check the whole audit log for tampering
-  audit export --format jsonl|csv [--from ISO] [--to ISO] [--org ID] [--out FILE]
-                                export audit events, oldest first
+  audit export --format jsonl|csv|ocsf [--from ISO] [--to ISO] [--org ID] [--out FILE]
+                                export audit events, oldest first (ocsf: JSON Lines of OCSF
+                                events, docs/siem.md)
   reviews launch --org SLUG --scope KIND [--client ID] --name NAME --due YYYY-MM-DD
                  [--undecided revoke|keep]
                                 launch an access review campaign (KIND: privileged_roles,

@@ -1,10 +1,12 @@
 import type { Database, Tx } from '../platform/index.ts';
 import { withOrg, withPlatform } from '../platform/index.ts';
 import type { AuditEvent } from './model.ts';
+import { toOcsf } from './ocsf.ts';
 import { toAuditEvent } from './service.ts';
 import * as store from './store.ts';
 
-export type ExportFormat = 'jsonl' | 'csv';
+/** `ocsf`: JSON Lines of OCSF events (src/audit/ocsf.ts, docs/siem.md#ocsf). */
+export type ExportFormat = 'jsonl' | 'csv' | 'ocsf';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -58,10 +60,14 @@ function csvRow(e: AuditEvent): string {
 }
 
 export function formatEvent(e: AuditEvent, format: ExportFormat): string {
-  return format === 'csv' ? csvRow(e) : JSON.stringify(e);
+  if (format === 'csv') return csvRow(e);
+  return JSON.stringify(format === 'ocsf' ? toOcsf(e) : e);
 }
 
-/** Streams events oldest first, a page per transaction, as JSON Lines or CSV (with header). */
+/**
+ * Streams events oldest first, a page per transaction, as JSON Lines (native or OCSF) or CSV
+ * (with header).
+ */
 export async function* exportEvents(
   database: Database,
   options: ExportOptions,

@@ -13,7 +13,10 @@ export {
   replayRecent,
   saveFeedCursor,
 } from './feed.ts';
+export { countEventsAfter as countFeedEventsAfter } from './feed-lag.store.ts';
 export { type AuditEvent, redacted, sanitizeDetails } from './model.ts';
+export { ocsfClasses, ocsfMappingOf } from './ocsf-classes.ts';
+export { type OcsfEvent, ocsfSeverityOf, ocsfVersion, toOcsf } from './ocsf.ts';
 export { type SealerDeps, sealAll, sealPending, startSealer } from './sealer.ts';
 export {
   type AuditDeps,

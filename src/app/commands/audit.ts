@@ -24,8 +24,9 @@ export const auditCommands: Record<string, Command> = {
 
   async 'audit export'(ctx) {
     const format = ctx.options.format ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv')
-      throw new UsageError('--format must be jsonl or csv');
+    // ocsf: JSON Lines of OCSF events (docs/siem.md#ocsf).
+    if (format !== 'jsonl' && format !== 'csv' && format !== 'ocsf')
+      throw new UsageError('--format must be jsonl, csv or ocsf');
     const org = ctx.options.org;
     if (org !== undefined && !isUuid(org)) throw new UsageError('--org must be an organization id');
     const from = date(ctx.options.from, 'from');

@@ -30,8 +30,9 @@ const eventQuery = z
   })
   .strict();
 
+/** `ocsf`: JSON Lines of OCSF events (docs/siem.md#ocsf). */
 const eventExportQuery = z
-  .object({ ...period, format: z.enum(['jsonl', 'csv']).default('jsonl') })
+  .object({ ...period, format: z.enum(['jsonl', 'csv', 'ocsf']).default('jsonl') })
   .strict();
 
 /** An audit event as the API shows it: `parse` maps a domain `AuditEvent` to it. */
@@ -217,7 +218,8 @@ export const evidenceRoutes = [
   defineRoute({
     method: 'GET',
     path: '/orgs/{orgId}/audit-events/export',
-    summary: 'Every audit event of a period, oldest first, as JSON Lines or CSV (audited)',
+    summary:
+      'Every audit event of a period, oldest first, as JSON Lines (native or OCSF) or CSV (audited)',
     permission: 'audit.read',
     scope: 'org',
     query: eventExportQuery,
