@@ -12,6 +12,7 @@ const report = (findings: Finding[]): VerifyReport => ({
   events: 10,
   blocks: 2,
   pending: 1,
+  archived: 0,
   lastSealedAt: new Date('2026-12-04T16:59:59Z'),
   findings,
 });
