@@ -1,7 +1,7 @@
 import { constantTimeEqual, type LoadedPlatformKey, type PlatformKeys } from '../crypto/index.ts';
 import { type Database, withPlatform } from '../platform/index.ts';
-import { monthOfId } from './archive-months.ts';
 import { monthsOut } from './archive.store.ts';
+import { monthOfId } from './archive-months.ts';
 import { canonicalEvent } from './model.ts';
 import { blockSignatureValid, chainHash, genesisHash } from './sealer.ts';
 import * as store from './store.ts';
