@@ -114,6 +114,19 @@ Commands:
                                 quarter's or year's campaigns launched, reminders, overdue
                                 campaigns escalated, scheduled ones closed); skipped while
                                 another node runs one
+  alerts list [--org SLUG] [--status S] [--severity S] [--rule KEY] [--limit N]
+                                an organization's alerts (no --org: the platform's), most
+                                recent activity first
+  alerts show ID [--org SLUG]   an alert, its details and its first audit events
+  alerts ack ID [--org SLUG]    acknowledge an alert
+  alerts assign ID [--org SLUG] --to USER-ID|none
+                                give an alert to an active user holding alerts.read or
+                                alerts.manage (none: unassign)
+  alerts resolve ID [--org SLUG] --note TEXT
+                                resolve an alert with a note saying why
+  alerts rules [--org SLUG]     every detection rule with the organization's settings
+  alerts run                    one round of the alert rules now, the periodic checks
+                                (certificates) included; skipped while another node runs one
 
 Options:
   --json                        machine-readable output
@@ -154,6 +167,9 @@ function parse(argv: string[]) {
       permission: { type: 'string', multiple: true },
       'expires-in-days': { type: 'string' },
       reason: { type: 'string' },
+      note: { type: 'string' },
+      rule: { type: 'string' },
+      severity: { type: 'string' },
       slug: { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string', multiple: true },
