@@ -12,6 +12,7 @@ import {
   geoLocatorOf,
   shippedGeoDatabases,
 } from '../src/alerts/geo/index.ts';
+import { placeOf } from '../src/alerts/geo/locator.ts';
 
 /**
  * Offline IP geolocation (docs/alerts.md#ip-geolocation) over the databases shipped as npm
@@ -74,6 +75,34 @@ describe('the offline IP geolocation', () => {
     // The edges of those ranges are public.
     assert.notEqual(geo.locate('172.32.0.1'), null);
     assert.notEqual(geo.locate('100.128.0.1'), null);
+  });
+
+  it('reads both city record layouts: the shipped flat one and the GeoIP2 one of DB-IP and MaxMind downloads', () => {
+    const place = { country: 'JP', city: 'Tokyo', latitude: 35.6895, longitude: 139.6917 };
+    assert.deepEqual(
+      placeOf({
+        country_code: 'JP',
+        city: 'Tokyo',
+        latitude: 35.68949890136719,
+        longitude: 139.69171142578125,
+      }),
+      place,
+    );
+    assert.deepEqual(
+      placeOf({
+        country: { iso_code: 'JP' },
+        city: { names: { en: 'Tokyo', ja: '東京' } },
+        location: { latitude: 35.6895, longitude: 139.6917 },
+      }),
+      place,
+    );
+    assert.deepEqual(placeOf({ registered_country: { iso_code: 'de' } }), {
+      country: 'DE',
+      city: null,
+      latitude: null,
+      longitude: null,
+    });
+    assert.equal(placeOf({ city: 'Nowhere' }), null, 'no country: not located');
   });
 
   it('measures great-circle distances', () => {

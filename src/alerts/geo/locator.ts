@@ -60,7 +60,7 @@ export function geoDatabasesOf(
  * or the GeoIP2 one that MaxMind's and DB-IP's own downloads use (`country.iso_code`,
  * `city.names.en`, `location.latitude`).
  */
-interface CityRecord {
+export interface CityRecord {
   country_code?: string;
   city?: string | { names?: Record<string, string> };
   latitude?: number;
@@ -74,7 +74,7 @@ interface CityRecord {
 const coordinate = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null;
 
-function placeOf(record: CityRecord): Omit<IpPlace, 'network'> | null {
+export function placeOf(record: CityRecord): Omit<IpPlace, 'network'> | null {
   const country =
     record.country_code ?? record.country?.iso_code ?? record.registered_country?.iso_code;
   if (!country) return null;
