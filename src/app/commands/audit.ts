@@ -2,18 +2,21 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { exportEvents, sealAll, verifyAuditLog } from '../../audit/index.ts';
 import { isUuid } from '../../platform/index.ts';
+import { archiveCommands, verifyArchives } from './audit-archive.ts';
 import { type Command, date, print, UsageError, withCore } from './kit.ts';
 
 /** The audit log: check it for tampering, export it (docs/audit.md). */
 export const auditCommands: Record<string, Command> = {
   async 'audit verify'(ctx) {
+    // Archived months, offline (docs/audit.md#retention-and-archives).
+    if (ctx.options.archive !== undefined) return verifyArchives(ctx);
     return withCore(ctx, async (core) => {
       const sealed = await sealAll(core.sealer);
       const started = Date.now();
       const report = await verifyAuditLog({ database: core.database, keys: core.keys });
       const seconds = (Date.now() - started) / 1000;
       const lines = [
-        `${report.events} events in ${report.blocks} seal blocks checked in ${seconds.toFixed(1)} s (${sealed} newly sealed, ${report.pending} pending)`,
+        `${report.events} events in ${report.blocks} seal blocks checked in ${seconds.toFixed(1)} s (${sealed} newly sealed, ${report.pending} pending, ${report.archived} archived)`,
         ...report.findings.map((f) => `  ${f.kind.toUpperCase()}: ${f.message}`),
         report.ok ? 'audit log intact' : `TAMPERING DETECTED: ${report.findings.length} finding(s)`,
       ];
@@ -56,4 +59,5 @@ export const auditCommands: Record<string, Command> = {
       return 0;
     });
   },
+  ...archiveCommands,
 };
