@@ -84,6 +84,17 @@ Commands:
                                 dormant-account warnings and suspensions); skipped while another
                                 node runs one
   audit verify                  seal pending events, then check the whole audit log for tampering
+  audit verify --archive PATH [--public-key FILE]
+                                check archived months offline (a directory or one month's
+                                file): signatures, every event line, the chain across months
+                                and into the live log when a database is configured
+  audit archive                 one archive round now: months past VIGIL_AUDIT_HOT_DAYS are
+                                archived, verified and their partitions dropped; then purge
+  audit archives                the archived months, their status and location
+  audit restore --month YYYY-MM verify a month's archive and bring its events back
+  audit purge                   delete archives past retention, oldest first (legal holds stop it)
+  audit retention --org ID [--days N] [--hold REASON | --release]
+                                an organization's audit retention (365 days at least) and hold
   audit export --format jsonl|csv|ocsf [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first (ocsf: JSON Lines of OCSF
                                 events, docs/siem.md)
@@ -183,6 +194,10 @@ function parse(argv: string[]) {
       group: { type: 'string' },
       roles: { type: 'string' },
       'public-key': { type: 'string' },
+      archive: { type: 'string' },
+      month: { type: 'string' },
+      hold: { type: 'string' },
+      release: { type: 'boolean', default: false },
       scope: { type: 'string' },
       client: { type: 'string' },
       due: { type: 'string' },
