@@ -15,7 +15,6 @@ import {
   onOneNode,
   platformOrgId,
   type Tx,
-  withPlatform,
 } from '../platform/index.ts';
 import { checkRules, eventRules } from './catalog.ts';
 import type { AlertPolicy, AlertPolicyService } from './policy.ts';
@@ -38,6 +37,8 @@ export const alertsCursor = 'alerts';
 
 export interface EngineDeps {
   database: Database;
+  /** Runs `work` in one platform-scope transaction (the service opens it, ADR 0011). */
+  inPlatform<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   clock: Clock;
   logger: Logger;
   /** This node's name: the cursor records it, and a round that finds another rebuilds its windows. */
@@ -232,13 +233,13 @@ export function createAlertEngine(deps: EngineDeps) {
         started: false,
       };
       const outcome = await onOneNode(deps.database, jobLockKeys.alertRules, () =>
-        withPlatform(deps.database, (tx) => round(tx, report, options.checks === true)).catch(
-          (err: unknown) => {
+        deps
+          .inPlatform((tx) => round(tx, report, options.checks === true))
+          .catch((err: unknown) => {
             // Rolled back: the cursor did not move, and the windows may hold events of it.
             warmAt = null;
             throw err;
-          },
-        ),
+          }),
       );
       if (!outcome.ran) return { ...report, ran: false };
       if (report.raised > 0 || report.failedRules > 0)

@@ -7,12 +7,10 @@ import {
   type AuditWriter,
   type Clock,
   cursorParts,
-  type Database,
   isUuid,
   pageOf,
   parseInput,
   type Tx,
-  withOrg,
 } from '../platform/index.ts';
 import * as store from './alerts.store.ts';
 import { alertErrors } from './errors.ts';
@@ -175,18 +173,3 @@ export function createAlertInbox(deps: InboxDeps) {
 }
 
 export type AlertInbox = ReturnType<typeof createAlertInbox>;
-
-/** The inbox, each call in its own transaction in the organization (the CLI). */
-export function inboxInOrg(database: Database, inbox: AlertInbox) {
-  const inOrg = <T>(orgId: string, use: (tx: Tx) => Promise<T>) => withOrg(database, orgId, use);
-  return {
-    list: (orgId: string, query: AlertQuery) => inOrg(orgId, (tx) => inbox.list(tx, orgId, query)),
-    get: (orgId: string, alertId: string) => inOrg(orgId, (tx) => inbox.get(tx, orgId, alertId)),
-    acknowledge: (orgId: string, alertId: string, actor: AuditActor) =>
-      inOrg(orgId, (tx) => inbox.acknowledge(tx, orgId, alertId, actor)),
-    assign: (orgId: string, alertId: string, assigneeId: string | null, actor: AuditActor) =>
-      inOrg(orgId, (tx) => inbox.assign(tx, orgId, alertId, assigneeId, actor)),
-    resolve: (orgId: string, alertId: string, note: string, actor: AuditActor) =>
-      inOrg(orgId, (tx) => inbox.resolve(tx, orgId, alertId, note, actor)),
-  };
-}

@@ -15,7 +15,7 @@ export {
 export { type AlertEngine, type AlertRoundReport, alertsCursor } from './engine.ts';
 export { alertErrors } from './errors.ts';
 export { geoLocatorOf } from './geo/index.ts';
-export { type AlertInbox, type AlertQuery, inboxInOrg } from './inbox.ts';
+export type { AlertInbox, AlertQuery } from './inbox.ts';
 export {
   type Alert,
   type AlertJson,

@@ -116,7 +116,7 @@ export function createRaiser(deps: RaiseDeps) {
         const row = await store.updateAlert(tx, open.id, {
           event_count: open.event_count + f.eventIds.length,
           event_ids: ids.slice(0, maxEventIds),
-          last_seen_at: f.at > open.last_seen_at ? f.at : open.last_seen_at,
+          last_seen_at: new Date(Math.max(f.at.getTime(), open.last_seen_at.getTime())),
           severity,
           title: f.title,
           details: JSON.stringify(f.details),

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { AuditVerification } from '../audit/index.ts';
 import {
+  type AuditActor,
   type AuditWriter,
   type ChangeFeed,
   type Clock,
@@ -8,10 +9,12 @@ import {
   type Logger,
   newId,
   type Tx,
+  withOrg,
+  withPlatform,
 } from '../platform/index.ts';
 import { allRules, isCheck } from './catalog.ts';
 import { createAlertEngine, type EngineDeps } from './engine.ts';
-import { createAlertInbox } from './inbox.ts';
+import { type AlertQuery, createAlertInbox } from './inbox.ts';
 import { createAlertPolicy, settingsOf } from './policy.ts';
 import { createRaiser } from './raise.ts';
 import type { GeoLocator, NamedCertificate } from './rule.ts';
@@ -48,6 +51,9 @@ export interface AlertsDeps {
 
 /** Alerting (docs/alerts.md): the rules' settings, the engine, the inbox, scheduled verification. */
 export function createAlerts(deps: AlertsDeps) {
+  const inPlatform = <T>(work: (tx: Tx) => Promise<T>) => withPlatform(deps.database, work);
+  const inOrg = <T>(orgId: string, work: (tx: Tx) => Promise<T>) =>
+    withOrg(deps.database, orgId, work);
   const policy = createAlertPolicy(deps);
   const permissionsOfUsers = async (tx: Tx, orgId: string) => {
     const byUser = new Map<string, Set<string>>();
@@ -67,6 +73,7 @@ export function createAlerts(deps: AlertsDeps) {
   const engine = createAlertEngine({
     ...deps.engine,
     database: deps.database,
+    inPlatform,
     clock: deps.clock,
     logger: deps.logger,
     nodeId: deps.nodeId ?? `${hostname()}-${process.pid}-${newId()}`,
@@ -83,33 +90,49 @@ export function createAlerts(deps: AlertsDeps) {
   const inbox = createAlertInbox({ audit: deps.audit, clock: deps.clock, permissionsOfUsers });
   const verifySchedule = createAuditVerifySchedule({
     database: deps.database,
+    inPlatform,
     clock: deps.clock,
     verification: deps.verification,
     intervalHours: deps.verifyIntervalHours,
   });
+
+  /** Every rule with its defaults and the organization's settings for it (docs/alerts.md#rules). */
+  async function rules(tx: Tx, orgId: string) {
+    const current = await policy.policy(tx, orgId);
+    return {
+      rules: allRules().map((rule) => ({
+        key: rule.key,
+        name: rule.name,
+        description: rule.description,
+        kind: isCheck(rule) ? ('check' as const) : ('event' as const),
+        defaultSeverity: rule.defaultSeverity,
+        defaultThresholds: rule.defaultThresholds as Record<string, number>,
+        ...settingsOf(rule, current.policy),
+      })),
+      emailMinSeverity: current.policy.emailMinSeverity,
+      version: current.version,
+    };
+  }
 
   return {
     policy,
     engine,
     inbox,
     verifySchedule,
+    rules,
 
-    /** Every rule with its defaults and the organization's settings for it (docs/alerts.md#rules). */
-    async rules(tx: Tx, orgId: string) {
-      const current = await policy.policy(tx, orgId);
-      return {
-        rules: allRules().map((rule) => ({
-          key: rule.key,
-          name: rule.name,
-          description: rule.description,
-          kind: isCheck(rule) ? ('check' as const) : ('event' as const),
-          defaultSeverity: rule.defaultSeverity,
-          defaultThresholds: rule.defaultThresholds as Record<string, number>,
-          ...settingsOf(rule, current.policy),
-        })),
-        emailMinSeverity: current.policy.emailMinSeverity,
-        version: current.version,
-      };
+    /** The inbox and the rules, each call a transaction of its own in the organization (the CLI). */
+    inOrg: {
+      list: (orgId: string, query: AlertQuery) =>
+        inOrg(orgId, (tx) => inbox.list(tx, orgId, query)),
+      get: (orgId: string, alertId: string) => inOrg(orgId, (tx) => inbox.get(tx, orgId, alertId)),
+      acknowledge: (orgId: string, alertId: string, actor: AuditActor) =>
+        inOrg(orgId, (tx) => inbox.acknowledge(tx, orgId, alertId, actor)),
+      assign: (orgId: string, alertId: string, assigneeId: string | null, actor: AuditActor) =>
+        inOrg(orgId, (tx) => inbox.assign(tx, orgId, alertId, assigneeId, actor)),
+      resolve: (orgId: string, alertId: string, note: string, actor: AuditActor) =>
+        inOrg(orgId, (tx) => inbox.resolve(tx, orgId, alertId, note, actor)),
+      rules: (orgId: string) => inOrg(orgId, (tx) => rules(tx, orgId)),
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   jobLockKeys,
   onOneNode,
   platformOrgId,
-  withPlatform,
+  type Tx,
 } from '../platform/index.ts';
 
 /** Who runs the scheduled verification in the audit log. */
@@ -21,6 +21,8 @@ export const auditVerifyActor: AuditActor = { type: 'system', id: 'audit-verify-
  */
 export function createAuditVerifySchedule(deps: {
   database: Database;
+  /** Runs `work` in one platform-scope transaction (the service opens it, ADR 0011). */
+  inPlatform<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   clock: Clock;
   verification: Pick<AuditVerification, 'run' | 'lastRun'>;
   intervalHours: number;
@@ -29,9 +31,7 @@ export function createAuditVerifySchedule(deps: {
     /** Verifies if due (or `force`); answers whether it ran and whether the log verified. */
     async runIfDue(force = false): Promise<{ ran: boolean; ok?: boolean }> {
       const outcome = await onOneNode(deps.database, jobLockKeys.auditVerifySchedule, async () => {
-        const last = await withPlatform(deps.database, (tx) =>
-          deps.verification.lastRun(tx, platformOrgId),
-        );
+        const last = await deps.inPlatform((tx) => deps.verification.lastRun(tx, platformOrgId));
         const dueAt = (last?.ranAt.getTime() ?? 0) + deps.intervalHours * 3_600_000;
         if (!force && deps.clock.now().getTime() < dueAt) return { ran: false };
         const run = await deps.verification.run(platformOrgId, auditVerifyActor);

@@ -3,8 +3,8 @@
  * (`--org`, the platform's by default), the rules with its settings, and one round of the rules
  * now (`vigil alerts run`, which also runs the periodic checks).
  */
-import { type Alert, inboxInOrg, severities, statuses } from '../../alerts/index.ts';
-import { isUuid, operatorActor, withOrg } from '../../platform/index.ts';
+import { type Alert, type Alerts, severities, statuses } from '../../alerts/index.ts';
+import { isUuid, operatorActor } from '../../platform/index.ts';
 import { createServices } from '../services.ts';
 import {
   asUsage,
@@ -48,19 +48,14 @@ const line = (a: Alert) =>
 async function setup(ctx: CommandContext, core: Parameters<Parameters<typeof withCore>[1]>[0]) {
   const services = createServices(core);
   const org = findOrg(await services.tenancy.organizations(), text(ctx, 'org'));
-  return { services, org, inbox: inboxInOrg(core.database, services.alerts.inbox) };
+  return { services, org, inbox: services.alerts.inOrg };
 }
 
 /** ack, assign and resolve: one step on one alert, printed as it stands after. */
 function stepCommand(
   command: string,
   options: string[],
-  step: (
-    inbox: ReturnType<typeof inboxInOrg>,
-    orgId: string,
-    id: string,
-    ctx: CommandContext,
-  ) => Promise<Alert>,
+  step: (inbox: Alerts['inOrg'], orgId: string, id: string, ctx: CommandContext) => Promise<Alert>,
 ): Command {
   return async (ctx) => {
     onlyOptions(ctx, command, ['org', ...options]);
@@ -161,7 +156,7 @@ export const alertCommands: Record<string, Command> = {
     positional(ctx, command, []);
     return withCore(ctx, async (core) => {
       const { services, org } = await setup(ctx, core);
-      const rules = await withOrg(core.database, org.id, (tx) => services.alerts.rules(tx, org.id));
+      const rules = await services.alerts.inOrg.rules(org.id);
       const human = [
         `alert policy version ${rules.version} of ${org.slug}; mail from severity ${rules.emailMinSeverity}`,
         table(
