@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createAlerts, type EventRule, eventRules } from '../src/alerts/index.ts';
-import { newId, operatorActor, withPlatform } from '../src/platform/index.ts';
+import { newId, operatorActor, platformOrgId, withPlatform } from '../src/platform/index.ts';
 import { type AlertsWorld, alertDriver, openAlertsWorld } from './support/alerts.ts';
 
 describe('alert engine', () => {
@@ -148,5 +148,22 @@ describe('alert engine', () => {
       ['webhook'],
       'medium is under the mail minimum',
     );
+  });
+
+  it('verifies the whole audit log on schedule: when due, once per interval', async () => {
+    const schedule = w.services.alerts.verifySchedule;
+    const first = await schedule.runIfDue();
+    assert.deepEqual(first, { ran: true, ok: true });
+    assert.deepEqual(await schedule.runIfDue(), { ran: false }, 'not due again yet');
+    w.clock.advance(25 * 3_600_000);
+    assert.equal((await schedule.runIfDue()).ran, true);
+    const runs = await withPlatform(w.core.database, async (tx) => {
+      const { rows } = await sql<{ actor_id: string; org_id: string }>`
+        SELECT actor_id, org_id FROM audit_events WHERE action = 'audit.verified'
+        AND actor_id = 'audit-verify-schedule'`.execute(tx);
+      return rows;
+    });
+    assert.equal(runs.length, 2);
+    assert.ok(runs.every((r) => r.org_id === platformOrgId));
   });
 });
