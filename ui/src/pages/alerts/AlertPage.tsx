@@ -139,7 +139,7 @@ function AlertFacts({
       ['Resolution note', a.resolutionNote ?? '—'],
     );
   return (
-    <Table variant="vertical" withTableBorder aria-label="The alert">
+    <Table variant="vertical" withTableBorder aria-label="About the alert">
       <Table.Tbody>
         {rows.map(([label, value]) => (
           <Table.Tr key={label}>

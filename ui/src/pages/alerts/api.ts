@@ -93,8 +93,12 @@ export const alertsApi = {
     );
     return { items: body.alerts, nextCursor: body.nextCursor };
   },
-  get: async (orgId: string, alertId: string) =>
-    (await request<AlertWithEvents>(alertPath(orgId, alertId))).body,
+  get: async (orgId: string, alertId: string): Promise<AlertWithEvents> => {
+    const { body } = await request<{ alert: Alert; events: AuditEvent[] }>(
+      alertPath(orgId, alertId),
+    );
+    return { ...body.alert, events: body.events };
+  },
   acknowledge: (orgId: string, alertId: string) => act(orgId, alertId, 'acknowledge', {}),
   assign: (orgId: string, alertId: string, assigneeId: string | null) =>
     act(orgId, alertId, 'assign', { assigneeId }),
