@@ -150,6 +150,49 @@ describe('alert engine', () => {
     );
   });
 
+  it('grows an alert without notifying again, unless its severity rose', async () => {
+    const userId = newId();
+    const reset = () =>
+      w.append({
+        orgId,
+        action: 'mfa.factors.reset',
+        actor: { type: 'user', id: newId() },
+        target: { type: 'user', id: userId },
+        details: { reason: 'lost phone', removed: [] },
+      });
+    const state = async () => {
+      const alert = (await w.alertsOf(orgId, 'mfa.reset')).find((a) => a.details.userId === userId);
+      const sent = await withPlatform(w.core.database, async (tx) => {
+        const { rows } = await sql<{ n: string }>`
+          SELECT count(*)::text AS n FROM alert_deliveries WHERE alert_id = ${alert?.id}`.execute(
+          tx,
+        );
+        return Number(rows[0]?.n);
+      });
+      return { severity: alert?.severity, count: alert?.event_count, sent };
+    };
+    await reset();
+    await w.settle();
+    const raised = await state();
+    await reset();
+    await w.settle();
+    assert.deepEqual(await state(), { ...raised, count: 2 }, 'grown, nothing sent again');
+    await withPlatform(w.core.database, (tx) =>
+      w.services.alerts.policy.setPolicy(
+        tx,
+        orgId,
+        { rules: { 'mfa.reset': { severity: 'critical' } }, emailMinSeverity: 'high' },
+        operatorActor,
+      ),
+    );
+    await reset();
+    await w.settle();
+    const rose = await state();
+    assert.equal(rose.severity, 'critical');
+    assert.equal(rose.count, 3);
+    assert.equal(rose.sent, raised.sent * 2, 'every recipient told again');
+  });
+
   it('verifies the whole audit log on schedule: when due, once per interval', async () => {
     const schedule = w.services.alerts.verifySchedule;
     const first = await schedule.runIfDue();
