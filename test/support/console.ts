@@ -40,12 +40,13 @@ function codesOf(seed: Uint8Array): () => Promise<string> {
 /**
  * A running Vigil with a built console and a browser: `acme` (world.orgId) with its user Dana,
  * a platform administrator (`platformAdmin`) and acme's organization administrator (`orgAdmin`),
- * both with TOTP; `addAdmin` makes more (another approver, an auditor).
+ * both with TOTP; `addAdmin` makes more (another approver, an auditor). `env` adds to the
+ * server's configuration (VIGIL_OUTBOUND_ALLOW for a receiver on this machine).
  */
-export async function startConsoleWorld() {
+export async function startConsoleWorld(env: Record<string, string> = {}) {
   // `npm test` builds the console first (pretest); a test file run alone builds it here when stale.
   await buildConsole(true);
-  const world = await startOidcWorld();
+  const world = await startOidcWorld(env);
   const browser = await launchChromium();
 
   /** A user of `orgId` holding `roleKey` (granted by the operator) with a confirmed TOTP factor. */
