@@ -31,6 +31,7 @@ import {
   systemClock,
   type WindowCounter,
 } from '../platform/index.ts';
+import { siemSecretColumn } from '../siem/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
 export const encryptedColumns: EncryptedColumn[] = [
@@ -39,6 +40,7 @@ export const encryptedColumns: EncryptedColumn[] = [
   clientSecretColumn,
   previousClientSecretColumn,
   signingKeyColumn,
+  siemSecretColumn,
 ];
 
 /** The storage, keys and audit log every entry point (server, CLI, tests) builds on. */

@@ -104,6 +104,13 @@ export async function startServer(
     run: () => services.reviewSchedule.runRound(),
     logger,
   });
+  // SIEM streams: the audit log to syslog over TLS and signed webhooks (one node at a time).
+  const siemStreams = repeatEvery({
+    name: 'SIEM streams',
+    intervalMs: config.VIGIL_SIEM_INTERVAL_MS,
+    run: () => services.siemRunner.runRound(),
+    logger,
+  });
   // Alert rules over the audit feed (one node at a time), and the scheduled audit verification,
   // asked often and run when due (docs/alerts.md#the-engine).
   const alertRules = repeatEvery({
@@ -188,6 +195,7 @@ export async function startServer(
       clearInterval(background);
       await schedule.stop();
       await reviewSchedule.stop();
+      await siemStreams.stop();
       await alertRules.stop();
       await auditVerifySchedule.stop();
       await app.close();

@@ -27,6 +27,7 @@ import { createSessionService, type SessionService } from '../sessions/index.ts'
 import { createTenancyService } from '../tenancy/index.ts';
 import { alertCertificates } from './alert-certificates.ts';
 import type { Core } from './core.ts';
+import { siemServices } from './siem-services.ts';
 
 /** How long a started sign-in may take between its steps. */
 export const signInFlowMinutes = 10;
@@ -300,6 +301,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     ...directory,
     ...credentials,
     ...flows,
+    ...siemServices(core),
     apiKeys,
     scimTokens,
     groupRoles,

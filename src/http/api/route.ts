@@ -18,6 +18,7 @@ import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../../reviews/index.ts';
 import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
+import type { SiemStreams } from '../../siem/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import { httpErrors } from '../errors.ts';
 
@@ -46,6 +47,7 @@ export interface ApiServices {
   reviews: Reviews;
   reviewsPolicy: ReviewPolicyService;
   reviewEvidence: ReviewEvidence;
+  siemStreams: SiemStreams;
   alerts: Alerts;
 }
 

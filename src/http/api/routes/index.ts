@@ -11,6 +11,7 @@ import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
 import { reviewRoutes } from './reviews.ts';
 import { scimRoutes } from './scim.ts';
+import { siemRoutes } from './siem.ts';
 import { userRoutes } from './users.ts';
 
 /** The route table: the API, its OpenAPI document and its access matrix (docs/admin-api.md). */
@@ -27,5 +28,6 @@ export const apiRoutes: ApiRoute[] = [
   ...evidenceRoutes,
   ...lifecycleRoutes,
   ...reviewRoutes,
+  ...siemRoutes,
   ...alertRoutes,
 ];
