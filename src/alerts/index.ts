@@ -6,12 +6,14 @@ export {
   type AlertDelivery,
   createAlertDeliveries,
   type DeliveryQuery,
-} from './deliveries/service.ts';
+} from './deliveries/log.ts';
 export {
+  type AlertNotificationsInOrg,
+  alertNotificationsInOrg,
   createDeliveryWorker,
   type DeliveryRound,
   type DeliveryWorker,
-} from './deliveries/worker.ts';
+} from './deliveries/service.ts';
 export { type AlertEngine, type AlertRoundReport, alertsCursor } from './engine.ts';
 export { alertErrors } from './errors.ts';
 export { geoLocatorOf } from './geo/index.ts';

@@ -138,6 +138,17 @@ Commands:
   alerts rules [--org SLUG]     every detection rule with the organization's settings
   alerts run                    one round of the alert rules now, the periodic checks
                                 (certificates) included; skipped while another node runs one
+  webhooks list --org SLUG      the webhook endpoints alerts are posted to (never their secrets)
+  webhooks add --org SLUG --name NAME --url URL [--min-severity low|medium|high|critical]
+                                add an endpoint (the URL passes the SSRF guard); prints its
+                                signing secret once
+  webhooks update ID --org SLUG [--name NAME] [--url URL] [--min-severity S] [--enable|--disable]
+  webhooks rotate ID --org SLUG a new signing secret, printed once; the old one stops at once
+  webhooks delete ID --org SLUG delete an endpoint; what was pending for it goes dead
+  webhooks test ID --org SLUG   post a signed test message now (exit 1 when not delivered)
+  alerts deliveries --org SLUG [--status pending|delivered|dead] [--limit N]
+                                alert notifications, newest first (dead: the dead letters)
+  alerts retry ID --org SLUG    send a dead notification again
 
 Options:
   --json                        machine-readable output
@@ -203,6 +214,10 @@ function parse(argv: string[]) {
       due: { type: 'string' },
       undecided: { type: 'string' },
       status: { type: 'string' },
+      url: { type: 'string' },
+      'min-severity': { type: 'string' },
+      enable: { type: 'boolean', default: false },
+      disable: { type: 'boolean', default: false },
     },
   });
 }

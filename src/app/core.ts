@@ -1,3 +1,4 @@
+import { webhookSecretColumn } from '../alerts/index.ts';
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
 import { mfaSecretColumn } from '../auth/mfa/index.ts';
 import {
@@ -31,7 +32,6 @@ import {
   systemClock,
   type WindowCounter,
 } from '../platform/index.ts';
-import { siemSecretColumn } from '../siem/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
 export const encryptedColumns: EncryptedColumn[] = [
@@ -40,7 +40,7 @@ export const encryptedColumns: EncryptedColumn[] = [
   clientSecretColumn,
   previousClientSecretColumn,
   signingKeyColumn,
-  siemSecretColumn,
+  webhookSecretColumn,
 ];
 
 /** The storage, keys and audit log every entry point (server, CLI, tests) builds on. */

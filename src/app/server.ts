@@ -104,6 +104,13 @@ export async function startServer(
     run: () => services.reviewSchedule.runRound(),
     logger,
   });
+  // Alert notifications (mail, webhooks): sent and retried; safe on every node (SKIP LOCKED).
+  const alertDeliveries = repeatEvery({
+    name: 'alert deliveries',
+    intervalMs: config.VIGIL_ALERTS_DELIVERY_INTERVAL_MS,
+    run: () => services.deliveryWorker.runRound(),
+    logger,
+  });
   // SIEM streams: the audit log to syslog over TLS and signed webhooks (one node at a time).
   const siemStreams = repeatEvery({
     name: 'SIEM streams',
@@ -195,6 +202,7 @@ export async function startServer(
       clearInterval(background);
       await schedule.stop();
       await reviewSchedule.stop();
+      await alertDeliveries.stop();
       await siemStreams.stop();
       await alertRules.stop();
       await auditVerifySchedule.stop();

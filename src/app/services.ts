@@ -1,4 +1,11 @@
-import { createAlerts, geoLocatorOf } from '../alerts/index.ts';
+import {
+  alertNotificationsInOrg,
+  createAlertDeliveries,
+  createAlerts,
+  createDeliveryWorker,
+  createWebhookEndpoints,
+  geoLocatorOf,
+} from '../alerts/index.ts';
 import { createApiKeys } from '../apikeys/index.ts';
 import { createAuditVerification } from '../audit/index.ts';
 import {
@@ -19,7 +26,7 @@ import {
   createLifecycleSchedule,
 } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
-import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
+import { createMailer, createOutbound, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
 import { createReviewPolicy, createReviewSchedule, createReviews } from '../reviews/index.ts';
 import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts';
@@ -283,6 +290,24 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     sessions,
   });
   const auditVerification = createAuditVerification({ sealer: core.sealer, audit: core.audit });
+  // Alert notifications (docs/webhooks.md): endpoints behind the SSRF guard, the delivery log
+  // and its dead letters, and the worker the server starts.
+  const outbound = createOutbound({ allow: core.config.VIGIL_OUTBOUND_ALLOW });
+  const webhooks = createWebhookEndpoints({ ...baseOf(core), keyring: core.keyring, outbound });
+  const alertDeliveries = createAlertDeliveries(baseOf(core));
+  const deliveryWorker = createDeliveryWorker({
+    ...baseOf(core),
+    database: core.database,
+    mailer,
+    outbound,
+    endpoints: webhooks,
+    logger: core.logger,
+  });
+  // The same for the operator (the CLI): each call in a transaction of its own.
+  const alertNotifications = alertNotificationsInOrg(core.database, {
+    webhooks,
+    deliveries: alertDeliveries,
+  });
   // Alerting (docs/alerts.md): the rules over the audit feed, the inbox, scheduled verification.
   const alerts = createAlerts({
     ...baseOf(core),
@@ -307,6 +332,11 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     groupRoles,
     accessExports,
     auditVerification,
+    outbound,
+    webhooks,
+    alertDeliveries,
+    alertNotifications,
+    deliveryWorker,
     alerts,
     lifecycle,
     lifecyclePolicy,

@@ -9,8 +9,11 @@ export type OidcWorld = Awaited<ReturnType<typeof startOidcWorld>>;
  * A running Vigil with the admin console registered for the admin API's audience: `tokenFor`
  * issues a user the access token the token endpoint would, `call` sends one API request.
  */
-export async function startAdminApiWorld(options?: { totp: boolean }) {
-  const world = await startOidcWorld({}, options);
+export async function startAdminApiWorld(
+  options?: { totp: boolean },
+  env: Record<string, string> = {},
+) {
+  const world = await startOidcWorld(env, options);
   const api = `${world.base}/api/v1`;
   const console = await world.createClient({
     name: 'Admin console',

@@ -16,6 +16,7 @@ import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
 import { userCommands } from './users.ts';
+import { webhookCommands } from './webhooks.ts';
 
 /** Every CLI command by its name (`vigil <name>`), one group per file. */
 export const commands: Record<string, Command> = {
@@ -35,5 +36,6 @@ export const commands: Record<string, Command> = {
   ...lifecycleCommands,
   ...reviewCommands,
   ...reviewScheduleCommands,
+  ...webhookCommands,
   ...alertCommands,
 };

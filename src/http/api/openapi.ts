@@ -19,6 +19,9 @@ const json = (schema: z.ZodType) => ({
   'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
 });
 
+/** A route that answers 204 without a body (its response schema is `z.undefined()`). */
+const bodiless = (route: ApiRoute) => route.response instanceof z.ZodUndefined;
+
 /** Path parameters: ids are UUIDs; a role key is a slug. */
 export function pathParamSchema(name: string): Record<string, unknown> {
   return name.endsWith('Id')
@@ -66,15 +69,17 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
           }
         : {}),
       responses: {
-        '2XX': {
-          description: 'Done',
-          content: {
-            ...(route.response ? json(route.response) : {}),
-            ...Object.fromEntries(
-              (route.alternatives ?? []).map((type) => [type, { schema: { type: 'string' } }]),
-            ),
-          },
-        },
+        '2XX': bodiless(route)
+          ? { description: 'Done (no content)' }
+          : {
+              description: 'Done',
+              content: {
+                ...(route.response ? json(route.response) : {}),
+                ...Object.fromEntries(
+                  (route.alternatives ?? []).map((type) => [type, { schema: { type: 'string' } }]),
+                ),
+              },
+            },
         '400': problemResponse('The request is not valid'),
         '401': problemResponse('No valid API key or access token'),
         '403': problemResponse(`Needs ${route.permission} in the organization`),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Alerts } from '../../alerts/index.ts';
+import type { AlertDeliveries, Alerts, WebhookEndpoints } from '../../alerts/index.ts';
 import type { ApiKeys } from '../../apikeys/index.ts';
 import type { AuditLog, AuditVerification } from '../../audit/index.ts';
 import type { LockoutService } from '../../auth/lockout/index.ts';
@@ -18,7 +18,6 @@ import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../../reviews/index.ts';
 import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
-import type { SiemStreams } from '../../siem/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import { httpErrors } from '../errors.ts';
 
@@ -47,7 +46,8 @@ export interface ApiServices {
   reviews: Reviews;
   reviewsPolicy: ReviewPolicyService;
   reviewEvidence: ReviewEvidence;
-  siemStreams: SiemStreams;
+  webhooks: WebhookEndpoints;
+  alertDeliveries: AlertDeliveries;
   alerts: Alerts;
 }
 

@@ -13,6 +13,7 @@ import { reviewRoutes } from './reviews.ts';
 import { scimRoutes } from './scim.ts';
 import { siemRoutes } from './siem.ts';
 import { userRoutes } from './users.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 /** The route table: the API, its OpenAPI document and its access matrix (docs/admin-api.md). */
 export const apiRoutes: ApiRoute[] = [
@@ -28,6 +29,7 @@ export const apiRoutes: ApiRoute[] = [
   ...evidenceRoutes,
   ...lifecycleRoutes,
   ...reviewRoutes,
+  ...webhookRoutes,
   ...siemRoutes,
   ...alertRoutes,
 ];
