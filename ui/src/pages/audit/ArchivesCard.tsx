@@ -7,6 +7,7 @@ import { useLoaded } from '../../components/useLoaded.ts';
 
 /** One archived month of the audit log (docs/audit.md#retention-and-archives). */
 interface AuditArchive {
+  /** YYYY-MM (UTC). */
   month: string;
   status: 'archived' | 'dropped' | 'restored' | 'purged';
   location: string;
@@ -63,7 +64,7 @@ export function ArchivesCard({ orgId }: { orgId: string }) {
             <Table.Tbody>
               {archives.data.map((a) => (
                 <Table.Tr key={a.month}>
-                  <Table.Td>{a.month.slice(0, 7)}</Table.Td>
+                  <Table.Td>{a.month}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={statusInfo[a.status]?.color ?? 'gray'}>
                       {statusInfo[a.status]?.label ?? a.status}
