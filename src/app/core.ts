@@ -32,6 +32,7 @@ import {
   systemClock,
   type WindowCounter,
 } from '../platform/index.ts';
+import { siemSecretColumn } from '../siem/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
 export const encryptedColumns: EncryptedColumn[] = [
@@ -40,6 +41,7 @@ export const encryptedColumns: EncryptedColumn[] = [
   clientSecretColumn,
   previousClientSecretColumn,
   signingKeyColumn,
+  siemSecretColumn,
   webhookSecretColumn,
 ];
 

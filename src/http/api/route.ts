@@ -18,6 +18,7 @@ import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../../reviews/index.ts';
 import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
+import type { SiemStreams } from '../../siem/index.ts';
 import type { TenancyService } from '../../tenancy/index.ts';
 import { httpErrors } from '../errors.ts';
 
@@ -48,6 +49,7 @@ export interface ApiServices {
   reviewEvidence: ReviewEvidence;
   webhooks: WebhookEndpoints;
   alertDeliveries: AlertDeliveries;
+  siemStreams: SiemStreams;
   alerts: Alerts;
 }
 
