@@ -18,10 +18,12 @@ export function createSlidingWindows(): SlidingWindows & {
   return {
     add(key, at, windowMs, eventId) {
       const time = at.getTime();
-      const since = time - windowMs;
-      const kept = (windows.get(key) ?? []).filter((e) => e.at > since && e.at <= time);
-      kept.push({ at: time, id: eventId });
-      // Chain order is almost, not quite, time order: keep the window sorted by time.
+      const entries = windows.get(key) ?? [];
+      // Chain order is almost, not quite, time order: the window ends at the newest event seen,
+      // and stays sorted by time.
+      const since = Math.max(time, entries.at(-1)?.at ?? time) - windowMs;
+      const kept = entries.filter((e) => e.at > since);
+      if (time > since) kept.push({ at: time, id: eventId });
       kept.sort((a, b) => a.at - b.at);
       windows.set(key, kept);
       return kept.map((e) => e.id);
