@@ -204,6 +204,30 @@ describe('SIEM streams deliver every event, through outages, to their organizati
     );
   });
 
+  it('refuses a collector whose certificate it cannot verify', async () => {
+    const receiver = await startSyslogReceiver(cert);
+    const { stream } = await withPlatform(core.database, (tx) =>
+      siem.siemStreams.create(
+        tx,
+        acme,
+        { name: 'Untrusted', kind: 'syslog', url: receiver.url() },
+        operatorActor,
+      ),
+    );
+    await writeEvents(acme, 1, 'untrusted');
+    let state = await streamOf(acme, stream.id);
+    await roundsUntil(async () => {
+      state = await streamOf(acme, stream.id);
+      return state.failures > 0;
+    });
+    assert.match(state.lastError ?? '', /certificate/i);
+    assert.deepEqual(receiver.received, [], 'nothing crossed an unverified connection');
+    await withPlatform(core.database, (tx) =>
+      siem.siemStreams.remove(tx, acme, stream.id, operatorActor),
+    );
+    await receiver.close();
+  });
+
   it("a platform stream carries every organization's events", async () => {
     const receiver = await startWebhookReceiver(cert);
     const { stream, secret } = await withPlatform(core.database, (tx) =>

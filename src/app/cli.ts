@@ -149,6 +149,18 @@ Commands:
   alerts deliveries --org SLUG [--status pending|delivered|dead] [--limit N]
                                 alert notifications, newest first (dead: the dead letters)
   alerts retry ID --org SLUG    send a dead notification again
+  siem list [--org SLUG]        the SIEM streams, their lag and failures (no --org: the
+                                platform's, which carry every organization's events)
+  siem add --kind syslog|webhook --name NAME --url URL [--org SLUG] [--format ocsf|jsonl]
+           [--ca-file PEM] [--from now|beginning]
+                                stream the audit log to a SIEM: syslog+tls://host:6514 or an
+                                https:// webhook, whose signing secret is printed once
+  siem update ID [--org SLUG] [--name NAME] [--url URL] [--format F] [--ca-file PEM]
+                 [--enable|--disable]
+  siem rotate ID [--org SLUG]   a webhook stream's new signing secret, printed once
+  siem delete ID [--org SLUG]   delete a stream
+  siem run                      one sending round now, every enabled stream (exit 1 when one
+                                failed)
 
 Options:
   --json                        machine-readable output
@@ -214,6 +226,7 @@ function parse(argv: string[]) {
       due: { type: 'string' },
       undecided: { type: 'string' },
       status: { type: 'string' },
+      'ca-file': { type: 'string' },
       url: { type: 'string' },
       'min-severity': { type: 'string' },
       enable: { type: 'boolean', default: false },

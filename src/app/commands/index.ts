@@ -15,6 +15,7 @@ import { roleCommands } from './roles.ts';
 import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
+import { siemCommands } from './siem.ts';
 import { userCommands } from './users.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -36,6 +37,7 @@ export const commands: Record<string, Command> = {
   ...lifecycleCommands,
   ...reviewCommands,
   ...reviewScheduleCommands,
+  ...siemCommands,
   ...webhookCommands,
   ...alertCommands,
 };
