@@ -6,6 +6,5 @@ export {
   streamInputSchema,
   streamUpdateSchema,
 } from './model.ts';
-export { structuredDataId } from './payload.ts';
 export { createSiemRunner, type RoundReport, type SiemRunner } from './runner.ts';
-export { createSiemStreams, lagCap, type SiemStreams, siemSecretColumn } from './service.ts';
+export { createSiemStreams, type SiemStreams, siemSecretColumn } from './service.ts';
