@@ -4,6 +4,7 @@ import { createGeoLocator, shippedGeoDatabases } from '../src/alerts/geo/index.t
 import type { EventRule, Finding, RuleSettings } from '../src/alerts/rule.ts';
 import { signInImpossibleTravel } from '../src/alerts/rules/impossible-travel.ts';
 import { signInNewPlace } from '../src/alerts/rules/new-place.ts';
+import { createSlidingWindows } from '../src/alerts/windows.ts';
 import { createServices } from '../src/app/services.ts';
 import type { FeedEvent } from '../src/audit/index.ts';
 import { fixedClock, newId, operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
@@ -77,7 +78,7 @@ describe('the sign-in location rules', () => {
     };
     return withPlatform(core.database, (tx) =>
       rule.evaluate(
-        { tx, clock, geo, replay: options.replay ?? false, windows: { add: () => [] } },
+        { tx, clock, geo, replay: options.replay ?? false, windows: createSlidingWindows() },
         events.map((event) => ({ event, settings })),
       ),
     );

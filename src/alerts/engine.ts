@@ -10,6 +10,7 @@ import {
 import {
   type Clock,
   type Database,
+  inSavepoint,
   jobLockKeys,
   type Logger,
   onOneNode,
@@ -17,6 +18,7 @@ import {
   type Tx,
 } from '../platform/index.ts';
 import { checkRules, eventRules } from './catalog.ts';
+import { moreSevere } from './model.ts';
 import type { AlertPolicy, AlertPolicyService } from './policy.ts';
 import { settingsOf } from './policy.ts';
 import type { Raiser, RatedFinding } from './raise.ts';
@@ -31,6 +33,30 @@ import type {
 } from './rule.ts';
 import { maxWindowMs } from './rules/shared.ts';
 import { createSlidingWindows } from './windows.ts';
+
+/**
+ * The findings of a batch that would grow the same alert, as one: a burst of thousands of
+ * failures a second makes one update of its alert per page, not one per event.
+ */
+function sameAlertMerged(findings: RatedFinding[]): RatedFinding[] {
+  const byAlert = new Map<string, RatedFinding>();
+  for (const f of findings) {
+    const key = `${f.orgId} ${f.rule} ${f.dedupKey}`;
+    const seen = byAlert.get(key);
+    if (!seen) {
+      byAlert.set(key, { ...f, eventIds: [...f.eventIds] });
+      continue;
+    }
+    // The newest finding's title and details, every event of them all.
+    const newer = f.at.getTime() >= seen.at.getTime() ? f : seen;
+    byAlert.set(key, {
+      ...newer,
+      severity: moreSevere(seen.severity, f.severity),
+      eventIds: [...seen.eventIds, ...f.eventIds],
+    });
+  }
+  return [...byAlert.values()];
+}
 
 /** The feed cursor of the alert rules. */
 export const alertsCursor = 'alerts';
@@ -121,7 +147,8 @@ export function createAlertEngine(deps: EngineDeps) {
       }
       if (batch.length === 0) continue;
       try {
-        const findings = await rule.evaluate(ctx, batch);
+        // A rule that fails (a statement of its own included) is undone alone.
+        const findings = await inSavepoint(ctx.tx, 'alert_rule', () => rule.evaluate(ctx, batch));
         if (ctx.replay) continue;
         for (const f of findings) {
           const settings = settingsOf(rule, await policyOf(f.orgId));
@@ -160,7 +187,7 @@ export function createAlertEngine(deps: EngineDeps) {
 
   async function raiseAll(tx: Tx, findings: RatedFinding[], report: AlertRoundReport) {
     const policyOf = policies(tx);
-    for (const f of findings) {
+    for (const f of sameAlertMerged(findings)) {
       const outcome = await deps.raiser.raise(tx, f, await policyOf(f.orgId));
       report[outcome] += 1;
     }

@@ -34,9 +34,18 @@ export interface RuleSettings<T extends Record<string, number> = Record<string, 
 export interface SlidingWindows {
   /**
    * Adds `eventId` at `at` under `key` and returns the events under `key` within the last
-   * `windowMs` (this one included), oldest first.
+   * `windowMs` (this one included), oldest first: at most the newest `limit` of them, so that a
+   * rule which only needs to know that a count was reached keeps that many per key, however
+   * hot the key (one address sending thousands of failures a second). `full` says the window
+   * already held `limit` events before this one.
    */
-  add(key: string, at: Date, windowMs: number, eventId: string): string[];
+  add(
+    key: string,
+    at: Date,
+    windowMs: number,
+    eventId: string,
+    limit?: number,
+  ): { ids: string[]; full: boolean };
 }
 
 /** Where a public address is: country, network and coordinates (offline database). */

@@ -16,17 +16,25 @@ export function createSlidingWindows(): SlidingWindows & {
 } {
   const windows = new Map<string, Entry[]>();
   return {
-    add(key, at, windowMs, eventId) {
+    add(key, at, windowMs, eventId, limit = Number.POSITIVE_INFINITY) {
       const time = at.getTime();
       const entries = windows.get(key) ?? [];
       // Chain order is almost, not quite, time order: the window ends at the newest event seen,
       // and stays sorted by time.
       const since = Math.max(time, entries.at(-1)?.at ?? time) - windowMs;
-      const kept = entries.filter((e) => e.at > since);
-      if (time > since) kept.push({ at: time, id: eventId });
-      kept.sort((a, b) => a.at - b.at);
+      let first = 0;
+      while (first < entries.length && (entries[first]?.at ?? 0) <= since) first++;
+      const kept = first > 0 ? entries.slice(first) : entries;
+      const full = kept.length >= limit;
+      if (time > since) {
+        // Insert in time order, from the end: almost always it simply goes last.
+        let at = kept.length;
+        while (at > 0 && (kept[at - 1]?.at ?? 0) > time) at--;
+        kept.splice(at, 0, { at: time, id: eventId });
+        if (kept.length > limit) kept.splice(0, kept.length - limit);
+      }
       windows.set(key, kept);
-      return kept.map((e) => e.id);
+      return { ids: kept.map((e) => e.id), full };
     },
     prune(now, keepMs) {
       const since = now.getTime() - keepMs;

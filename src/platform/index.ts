@@ -10,6 +10,7 @@ export {
   afterCommit,
   beforeCommit,
   type Isolation,
+  inSavepoint,
   orgScopeRunner,
   platformStatement,
   type Scope,

@@ -52,7 +52,12 @@ export const adminMassAction: EventRule<z.output<typeof thresholds>> = {
       const actor = actorKey(event);
       const entry = `${userId} ${event.id}`;
       const key = `admin.mass_action ${event.orgId} ${actor}`;
-      const entries = ctx.windows.add(key, event.occurredAt, windowMinutes * 60_000, entry);
+      const { ids: entries } = ctx.windows.add(
+        key,
+        event.occurredAt,
+        windowMinutes * 60_000,
+        entry,
+      );
       const userOf = (entry: string) => entry.slice(0, entry.indexOf(' '));
       const users = new Set(entries.map(userOf));
       if (users.size < threshold) continue;

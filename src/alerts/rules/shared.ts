@@ -28,9 +28,10 @@ export function overThreshold(
   minutes: number,
   entry = event.id,
 ): string[] | null {
-  const inWindow = windows.add(key, event.occurredAt, minutes * 60_000, entry);
-  if (inWindow.length < threshold) return null;
-  return inWindow.length === threshold ? inWindow : [entry];
+  // Only whether the threshold is reached matters: the window keeps that many per key.
+  const { ids, full } = windows.add(key, event.occurredAt, minutes * 60_000, entry, threshold);
+  if (ids.length < threshold) return null;
+  return full ? [entry] : ids;
 }
 
 /** A finding about one event (the rules that alert on each occurrence). */

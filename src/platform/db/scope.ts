@@ -142,3 +142,21 @@ async function inScope<T>(
   for (const effect of hooks.after) await effect().catch(() => undefined);
   return result;
 }
+
+/**
+ * Runs `work` inside a savepoint of `tx`: if it throws, what it wrote is undone and the
+ * transaction stays usable (PostgreSQL aborts the whole transaction on a failed statement
+ * otherwise), then the error is rethrown. For independent parts of one round (each alert rule).
+ */
+export async function inSavepoint<T>(tx: Tx, name: string, work: () => Promise<T>): Promise<T> {
+  const id = sql.id(name);
+  await sql`SAVEPOINT ${id}`.execute(tx);
+  try {
+    const result = await work();
+    await sql`RELEASE SAVEPOINT ${id}`.execute(tx);
+    return result;
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT ${id}`.execute(tx);
+    throw err;
+  }
+}
