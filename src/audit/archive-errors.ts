@@ -32,6 +32,13 @@ export const archiveErrors = defineErrors({
     message: 'Events of {month} are not sealed yet; the month is archived at a later round',
     meaning: 'A month past the hot period still holds events no seal block covers.',
   },
+  platformOnly: {
+    code: 'audit.archive.platform_only',
+    kind: 'not_found',
+    message: 'Audit archives belong to the platform organization',
+    meaning:
+      "Audit archives hold every organization's events: they are listed in the platform organization only.",
+  },
   macMissing: {
     code: 'audit.archive.mac_missing',
     kind: 'internal',

@@ -7,6 +7,7 @@ import {
   onOneNode,
   repeatEvery,
   systemActor,
+  type Tx,
   withPlatform,
 } from '../platform/index.ts';
 import * as archives from './archive.store.ts';
@@ -45,6 +46,13 @@ export interface ArchiveRound extends PurgeResult {
 
 export function createAuditArchiver(deps: PurgeDeps) {
   const archiver: ArchiverDeps = deps;
+  async function round(actor: AuditActor = systemActor): Promise<ArchiveRound | null> {
+    const run = await onOneNode(deps.database, jobLockKeys.auditArchive, async () => {
+      const archived = await archivePastHot(archiver, actor);
+      return { archived, ...(await purgeArchives(deps, actor)) };
+    });
+    return run.ran ? run.result : null;
+  }
   return {
     store: deps.store,
     /** Month partitions from the current month through three months ahead (at start). */
@@ -54,13 +62,7 @@ export function createAuditArchiver(deps: PurgeDeps) {
      * and drop every month past the hot period, then purge what is past retention. Null when
      * another node is running one.
      */
-    async round(actor: AuditActor = systemActor): Promise<ArchiveRound | null> {
-      const run = await onOneNode(deps.database, jobLockKeys.auditArchive, async () => {
-        const archived = await archivePastHot(archiver, actor);
-        return { archived, ...(await purgeArchives(deps, actor)) };
-      });
-      return run.ran ? run.result : null;
-    },
+    round,
     restore: (month: string, actor: AuditActor) => restoreMonth(archiver, parseMonth(month), actor),
     async purge(actor: AuditActor): Promise<PurgeResult | null> {
       const run = await onOneNode(deps.database, jobLockKeys.auditArchive, () =>
@@ -68,7 +70,9 @@ export function createAuditArchiver(deps: PurgeDeps) {
       );
       return run.ran ? run.result : null;
     },
-    list: (): Promise<AuditArchive[]> => withPlatform(deps.database, (tx) => archives.archives(tx)),
+    /** Every archived month, oldest first; in the caller's (platform) transaction when given. */
+    list: (tx?: Tx): Promise<AuditArchive[]> =>
+      tx ? archives.archives(tx) : withPlatform(deps.database, (t) => archives.archives(t)),
     /**
      * The live log continues the newest archive's chain: its last block is still in the
      * database with the same chain hash, or the next block links to it.
@@ -95,7 +99,7 @@ export function createAuditArchiver(deps: PurgeDeps) {
     },
     /** Runs a round every `intervalMs`; `stop()` waits for one in progress. */
     start(intervalMs: number, logger: Logger) {
-      return repeatEvery({ name: 'audit archive', intervalMs, run: () => this.round(), logger });
+      return repeatEvery({ name: 'audit archive', intervalMs, run: () => round(), logger });
     },
   };
 }
