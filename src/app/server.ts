@@ -104,6 +104,12 @@ export async function startServer(
     run: () => services.reviewSchedule.runRound(),
     logger,
   });
+  // Audit months: partitions ahead now; archive, drop and purge rounds (one node at a time).
+  await services.auditArchiver.ensurePartitions();
+  const auditArchive = services.auditArchiver.start(
+    config.VIGIL_AUDIT_ARCHIVE_INTERVAL_SECONDS * 1000,
+    logger,
+  );
   // Alert notifications (mail, webhooks): sent and retried; safe on every node (SKIP LOCKED).
   const alertDeliveries = repeatEvery({
     name: 'alert deliveries',
@@ -202,6 +208,7 @@ export async function startServer(
       clearInterval(background);
       await schedule.stop();
       await reviewSchedule.stop();
+      await auditArchive.stop();
       await alertDeliveries.stop();
       await siemStreams.stop();
       await alertRules.stop();

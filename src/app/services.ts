@@ -33,6 +33,7 @@ import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
 import { alertCertificates } from './alert-certificates.ts';
+import { auditArchiverOf } from './audit-archiver.ts';
 import type { Core } from './core.ts';
 import { siemServices } from './siem-services.ts';
 
@@ -290,6 +291,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     sessions,
   });
   const auditVerification = createAuditVerification({ sealer: core.sealer, audit: core.audit });
+  // Audit archives and retention (docs/audit.md#retention-and-archives); the server runs rounds.
+  const { archiver: auditArchiver, retention: auditRetention } = auditArchiverOf(core);
   // Alert notifications (docs/webhooks.md): endpoints behind the SSRF guard, the delivery log
   // and its dead letters, and the worker the server starts.
   const outbound = createOutbound({ allow: core.config.VIGIL_OUTBOUND_ALLOW });
@@ -332,6 +335,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     groupRoles,
     accessExports,
     auditVerification,
+    auditArchiver,
+    auditRetention,
     outbound,
     webhooks,
     alertDeliveries,

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { AlertDeliveries, Alerts, WebhookEndpoints } from '../../alerts/index.ts';
 import type { ApiKeys } from '../../apikeys/index.ts';
-import type { AuditLog, AuditVerification } from '../../audit/index.ts';
+import type {
+  AuditArchiver,
+  AuditLog,
+  AuditVerification,
+  RetentionPolicyService,
+} from '../../audit/index.ts';
 import type { LockoutService } from '../../auth/lockout/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
@@ -36,6 +41,8 @@ export interface ApiServices {
   tenancy: TenancyService;
   accessExports: AccessExports;
   auditVerification: AuditVerification;
+  auditArchiver: AuditArchiver;
+  auditRetention: RetentionPolicyService;
   apiKeys: ApiKeys;
   scimTokens: ScimTokens;
   groupRoles: GroupRoles;

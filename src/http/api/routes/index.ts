@@ -2,6 +2,7 @@ import type { ApiRoute } from '../route.ts';
 import { accessRoutes } from './access.ts';
 import { alertRoutes } from './alerts.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { auditArchiveRoutes } from './audit-archives.ts';
 import { clientRoutes } from './clients.ts';
 import { credentialRoutes } from './credentials.ts';
 import { endDateRoutes } from './end-dates.ts';
@@ -32,4 +33,5 @@ export const apiRoutes: ApiRoute[] = [
   ...webhookRoutes,
   ...siemRoutes,
   ...alertRoutes,
+  ...auditArchiveRoutes,
 ];

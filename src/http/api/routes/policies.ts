@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertPolicySchema } from '../../../alerts/index.ts';
+import { retentionPolicySchema } from '../../../audit/index.ts';
 import { lockoutPolicySchema } from '../../../auth/lockout/index.ts';
 import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
 import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
@@ -10,7 +11,7 @@ import { sessionPolicySchema } from '../../../sessions/index.ts';
 import { type ApiServices, defineRoute, versionEtag, versionOf } from '../route.ts';
 
 interface PolicyKind {
-  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews' | 'alerts';
+  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews' | 'alerts' | 'retention';
   what: string;
   schema: z.ZodType;
   presets?: Record<string, unknown>;
@@ -99,6 +100,13 @@ const kinds: PolicyKind[] = [
     // The alert managers tune their rules without the right to change every other setting.
     permission: 'alerts.manage',
     of: (s) => s.alerts.policy,
+  },
+  {
+    kind: 'retention',
+    what: 'how long archived audit events are kept (365 days at least) and a legal hold that blocks their purge',
+    schema: retentionPolicySchema,
+    example: { retentionDays: 400, legalHold: false, legalHoldReason: null },
+    of: (s) => s.auditRetention,
   },
 ];
 
