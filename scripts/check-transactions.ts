@@ -24,6 +24,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     pattern: /^src\/audit\/(sealer|verify|export)\.ts$/,
     why: "the audit log's sealing, verification and export use cases",
   },
+  {
+    pattern: /^src\/audit\/(archive|archive-restore|archive-service)\.ts$/,
+    why: "the audit archive's rounds, restore and purge: each month's step a transaction of its own",
+  },
   { pattern: /^src\/compliance\/access-exports\.ts$/, why: "compliance's export service" },
   {
     pattern: /^src\/lifecycle\/schedule\.ts$/,

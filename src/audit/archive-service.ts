@@ -23,6 +23,7 @@ import {
 } from './archive-restore.ts';
 import { s3ArchiveStore } from './archive-s3.ts';
 import { type ArchiveStore, directoryArchiveStore } from './archive-store.ts';
+import type { RetentionPolicy } from './retention.ts';
 
 export type AuditArchive = archives.ArchiveRow;
 
@@ -70,6 +71,12 @@ export function createAuditArchiver(deps: PurgeDeps) {
       );
       return run.ran ? run.result : null;
     },
+    /** An organization's retention policy (`vigil audit retention`). */
+    retentionOf: (orgId: string) =>
+      withPlatform(deps.database, (tx) => deps.retention.policy(tx, orgId)),
+    /** Changes some fields of an organization's retention policy (audited). */
+    changeRetention: (orgId: string, fields: Partial<RetentionPolicy>, actor: AuditActor) =>
+      withPlatform(deps.database, (tx) => deps.retention.change(tx, orgId, fields, actor)),
     /** Every archived month, oldest first; in the caller's (platform) transaction when given. */
     list: (tx?: Tx): Promise<AuditArchive[]> =>
       tx ? archives.archives(tx) : withPlatform(deps.database, (t) => archives.archives(t)),

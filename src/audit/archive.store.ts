@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import type { AuditArchiveStatus } from '../platform/db/tables-archive.ts';
 import type { Tx } from '../platform/index.ts';
 import type { BlockRow, ChainEvent } from './store.ts';
+
+export type AuditArchiveStatus = 'archived' | 'dropped' | 'restored' | 'purged';
 
 /** Months are 'YYYY-MM' (UTC) in code and the first day of the month in the database. */
 const day = (month: string) => `${month}-01`;

@@ -35,8 +35,8 @@ export {
 } from './feed.ts';
 export { countEventsAfter as countFeedEventsAfter } from './feed-lag.store.ts';
 export { type AuditEvent, redacted, sanitizeDetails } from './model.ts';
-export { ocsfClasses, ocsfMappingOf } from './ocsf-classes.ts';
 export { type OcsfEvent, ocsfSeverityOf, ocsfVersion, toOcsf } from './ocsf.ts';
+export { ocsfClasses, ocsfMappingOf } from './ocsf-classes.ts';
 export {
   createRetentionPolicy,
   defaultRetentionPolicy,

@@ -10,7 +10,7 @@ import {
   readArchive,
 } from '../../audit/index.ts';
 import { ed25519PublicKeyFrom, type KeyObject } from '../../crypto/index.ts';
-import { isUuid, operatorActor, withPlatform } from '../../platform/index.ts';
+import { isUuid, operatorActor } from '../../platform/index.ts';
 import { auditArchiverOf } from '../audit-archiver.ts';
 import {
   type Command,
@@ -197,16 +197,16 @@ export const archiveCommands: Record<string, Command> = {
     if (hold !== undefined && release)
       throw new UsageError('--hold and --release exclude each other');
     return withCore(ctx, async (core) => {
-      const { retention } = auditArchiverOf(core);
-      const result = await withPlatform(core.database, async (tx) => {
-        const changes = {
-          ...(retentionDays !== undefined ? { retentionDays } : {}),
-          ...(hold !== undefined ? { legalHold: true, legalHoldReason: hold } : {}),
-          ...(release ? { legalHold: false, legalHoldReason: null } : {}),
-        };
-        if (Object.keys(changes).length === 0) return retention.policy(tx, org);
-        return retention.change(tx, org, changes, operatorActor);
-      });
+      const { archiver } = auditArchiverOf(core);
+      const changes = {
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+        ...(hold !== undefined ? { legalHold: true, legalHoldReason: hold } : {}),
+        ...(release ? { legalHold: false, legalHoldReason: null } : {}),
+      };
+      const result =
+        Object.keys(changes).length === 0
+          ? await archiver.retentionOf(org)
+          : await archiver.changeRetention(org, changes, operatorActor);
       const p = result.policy;
       print(
         ctx,

@@ -11,7 +11,15 @@ import { sessionPolicySchema } from '../../../sessions/index.ts';
 import { type ApiServices, defineRoute, versionEtag, versionOf } from '../route.ts';
 
 interface PolicyKind {
-  kind: 'password' | 'lockout' | 'session' | 'mfa' | 'lifecycle' | 'reviews' | 'alerts' | 'retention';
+  kind:
+    | 'password'
+    | 'lockout'
+    | 'session'
+    | 'mfa'
+    | 'lifecycle'
+    | 'reviews'
+    | 'alerts'
+    | 'retention';
   what: string;
   schema: z.ZodType;
   presets?: Record<string, unknown>;
