@@ -70,6 +70,8 @@ DECLARE
   name text := 'audit_events_p' || to_char(date_trunc('month', month), 'YYYYMM');
   strays boolean;
 BEGIN
+  -- Nodes starting together create the same months: one at a time, the others then see them.
+  PERFORM pg_advisory_xact_lock(hashtext('vigil audit partitions'));
   IF to_regclass(name) IS NOT NULL THEN
     RETURN false;
   END IF;
