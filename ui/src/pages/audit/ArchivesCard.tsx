@@ -27,8 +27,8 @@ const statusInfo: Record<AuditArchive['status'], { label: string; color: string 
 };
 
 const readArchives = async (orgId: string) =>
-  (await request<{ archives: AuditArchive[] }>(`/orgs/${encodeURIComponent(orgId)}/audit-archives`))
-    .body.archives;
+  (await request<{ items: AuditArchive[] }>(`/orgs/${encodeURIComponent(orgId)}/audit-archives`))
+    .body.items;
 
 /**
  * The months of the audit log written to archive files, for the platform's operators
