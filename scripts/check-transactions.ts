@@ -30,6 +30,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
   },
   { pattern: /^src\/compliance\/access-exports\.ts$/, why: "compliance's export service" },
   {
+    pattern: /^src\/siem\/runner\.ts$/,
+    why: "the SIEM streams' rounds: each stream's batch and its position a transaction of its own",
+  },
+  {
     pattern: /^src\/lifecycle\/schedule\.ts$/,
     why: "the lifecycle schedule's rounds: each user decided in a transaction of its own",
   },
