@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { platformOrgId, withOrg } from '../src/platform/index.ts';
+import { newId, platformOrgId, withOrg } from '../src/platform/index.ts';
 import {
   type ConsoleAdmin,
   type ConsoleWorld,
@@ -20,6 +20,14 @@ async function takeSecret(page: Page, title: string): Promise<string> {
   await dialog.getByRole('button', { name: 'I have stored it' }).click();
   await dialog.waitFor({ state: 'detached' });
   return secret;
+}
+
+/** Waits until `check` holds (the delivery worker sends every few seconds). */
+async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** A receiver on this machine: answers 204 to every POST and keeps what it got. */
@@ -57,6 +65,59 @@ describe('console: integrations, retention and archives', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const org = () => `/orgs/${world.orgId}`;
 
+  /**
+   * An alert whose notification to endpoint `name` failed its eight attempts (written as the
+   * delivery worker leaves it), answering the delivery's id.
+   */
+  const deadLetterFor = (name: string) =>
+    withOrg(world.core.database, world.orgId, async (tx) => {
+      const endpoint = await tx
+        .selectFrom('webhook_endpoints')
+        .select(['id', 'url'])
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      const now = new Date();
+      const alertId = newId();
+      await tx
+        .insertInto('alerts')
+        .values({
+          id: alertId,
+          org_id: world.orgId,
+          rule: 'credential.created',
+          severity: 'high',
+          dedup_key: `actor:${alertId}`,
+          title: 'API key created by an unknown actor',
+          details: JSON.stringify({ action: 'apikey.created' }),
+          event_count: 1,
+          event_ids: [newId()],
+          first_seen_at: now,
+          last_seen_at: now,
+          status: 'open',
+          created_at: now,
+        })
+        .execute();
+      const deliveryId = newId();
+      await tx
+        .insertInto('alert_deliveries')
+        .values({
+          id: deliveryId,
+          org_id: world.orgId,
+          alert_id: alertId,
+          channel: 'webhook',
+          endpoint_id: endpoint.id,
+          recipient: endpoint.url,
+          payload: JSON.stringify({ type: 'alert.raised', data: { id: alertId } }),
+          status: 'dead',
+          attempts: 8,
+          next_attempt_at: now,
+          last_error: 'the receiver was down',
+          last_status: 503,
+          created_at: now,
+        })
+        .execute();
+      return deliveryId;
+    });
+
   before(async () => {
     receiver = await startReceiver();
     world = await startConsoleWorld({ VIGIL_OUTBOUND_ALLOW: '127.0.0.1' });
@@ -67,7 +128,7 @@ describe('console: integrations, retention and archives', () => {
     await receiver?.close();
   });
 
-  it('an administrator adds a webhook endpoint (its secret once), tests, disables, rotates and deletes it, and adds a SIEM stream', async () => {
+  it('an administrator adds a webhook endpoint (its secret once), tests it, retries a dead letter, disables, rotates and deletes it, and adds a SIEM stream', async () => {
     const page = await openConsoleAs(world, world.orgAdmin, `${org()}/integrations`);
     const violations = cspViolations(page);
     const hooks = page.getByRole('region', { name: 'Webhook endpoints' });
@@ -109,6 +170,25 @@ describe('console: integrations, retention and archives', () => {
     assert.ok(test, 'the receiver got the test message');
     assert.ok(new Webhook(secret).verify(test.body, test.headers as Record<string, string>));
 
+    // A notification to it that failed its last attempt: a dead letter, which Retry sends again
+    // (pending now, then posted by the server's delivery worker to the receiver).
+    const deadId = await deadLetterFor('SOC pager');
+    const deliveries = page.getByRole('region', { name: 'Deliveries' });
+    await deliveries.getByRole('combobox', { name: 'Delivery status' }).click();
+    await page.getByRole('option', { name: 'Dead letters' }).click();
+    const deadRow = deliveries.getByRole('table', { name: 'Deliveries' }).locator('tbody tr');
+    await deadRow.getByText('dead letter').waitFor();
+    await deadRow.getByText('HTTP 503: the receiver was down').waitFor();
+    await deliveries
+      .getByRole('button', { name: `Retry the delivery to ${receiver.url('/vigil')}` })
+      .click();
+    await deliveries.getByRole('status').filter({ hasText: 'Sending again' }).waitFor();
+    await deliveries.getByText('No dead letters').waitFor();
+    await until(
+      () => receiver.received.some((r) => r.headers['webhook-id'] === deadId),
+      'the retried notification at the receiver',
+    );
+
     await hooks.getByRole('button', { name: 'Disable SOC pager' }).click();
     await row.filter({ hasText: 'SOC pager' }).getByText('disabled').waitFor();
 
@@ -127,12 +207,6 @@ describe('console: integrations, retention and archives', () => {
       .getByRole('button', { name: 'Delete endpoint' })
       .click();
     await hooks.getByText('No endpoint: alerts go to the inbox and by mail only.').waitFor();
-
-    // The dead-letter list, empty.
-    const deliveries = page.getByRole('region', { name: 'Deliveries' });
-    await deliveries.getByRole('combobox', { name: 'Delivery status' }).click();
-    await page.getByRole('option', { name: 'Dead letters' }).click();
-    await deliveries.getByText('No dead letters').waitFor();
 
     // A SIEM stream: the fields follow the kind.
     const siem = page.getByRole('region', { name: 'SIEM streams' });
