@@ -265,7 +265,7 @@ describe('console: integrations, retention and archives', () => {
     await page.context().close();
   });
 
-  it('a platform administrator sees the archives card; an auditor sees integrations without actions', async () => {
+  it("a platform administrator sees the archives card; an auditor sees integrations without actions, and none of another organization's", async () => {
     const root = await openConsoleAs(world, world.platformAdmin, `/orgs/${platformOrgId}/audit`);
     const archives = root.getByRole('region', { name: 'Archives' });
     await archives.getByText('No month archived yet.').waitFor();
@@ -283,6 +283,13 @@ describe('console: integrations, retention and archives', () => {
     await page.getByText('No endpoint: alerts go to the inbox and by mail only.').waitFor();
     for (const name of ['Add an endpoint', 'Add a stream', 'Pause Splunk', 'Resume Splunk'])
       assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+    // Another organization's alerts and integrations, by their URL: not theirs to see.
+    const globex = await world.core.createOrg('globex');
+    for (const section of ['alerts', 'integrations']) {
+      await page.goto(`${world.base}/admin/orgs/${globex}/${section}`);
+      await page.getByRole('alert').filter({ hasText: 'Not yours to see' }).first().waitFor();
+      assert.equal(await page.getByRole('table').count(), 0, section);
+    }
     await page.context().close();
   });
 
