@@ -170,7 +170,13 @@ export function RulesForm({
           <Button type="submit" loading={busy}>
             Save as version {stored.version + 1}
           </Button>
-          <Button variant="default" onClick={() => setDrafts(initial())}>
+          <Button
+            variant="default"
+            onClick={() => {
+              setDrafts(initial());
+              setEmailMin(rules.emailMinSeverity);
+            }}
+          >
             Discard changes
           </Button>
         </Group>
