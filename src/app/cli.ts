@@ -93,7 +93,7 @@ Commands:
   audit archives                the archived months, their status and location
   audit restore --month YYYY-MM verify a month's archive and bring its events back
   audit purge                   delete archives past retention, oldest first (legal holds stop it)
-  audit retention --org ID [--days N] [--hold REASON | --release]
+  audit retention --org SLUG [--days N] [--hold REASON | --release]
                                 an organization's audit retention (365 days at least) and hold
   audit export --format jsonl|csv|ocsf [--from ISO] [--to ISO] [--org ID] [--out FILE]
                                 export audit events, oldest first (ocsf: JSON Lines of OCSF

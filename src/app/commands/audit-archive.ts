@@ -10,12 +10,14 @@ import {
   readArchive,
 } from '../../audit/index.ts';
 import { ed25519PublicKeyFrom, type KeyObject } from '../../crypto/index.ts';
-import { isUuid, operatorActor } from '../../platform/index.ts';
+import { operatorActor } from '../../platform/index.ts';
 import { auditArchiverOf } from '../audit-archiver.ts';
+import { createServices } from '../services.ts';
 import {
   type Command,
   type CommandContext,
   days,
+  findOrg,
   iso,
   onlyOptions,
   positional,
@@ -189,8 +191,7 @@ export const archiveCommands: Record<string, Command> = {
   /** An organization's retention: show it, or change its days or legal hold. */
   async 'audit retention'(ctx) {
     onlyOptions(ctx, 'audit retention', ['org', 'days', 'hold', 'release']);
-    const org = required(ctx, 'audit retention', 'org', 'ID');
-    if (!isUuid(org)) throw new UsageError('--org must be an organization id');
+    const orgOption = required(ctx, 'audit retention', 'org', 'SLUG');
     const retentionDays = days(ctx, 'days');
     const hold = text(ctx, 'hold');
     const release = ctx.options.release === true;
@@ -198,6 +199,8 @@ export const archiveCommands: Record<string, Command> = {
       throw new UsageError('--hold and --release exclude each other');
     return withCore(ctx, async (core) => {
       const { archiver } = auditArchiverOf(core);
+      const organizations = await createServices(core).tenancy.organizations();
+      const org = findOrg(organizations, orgOption).id;
       const changes = {
         ...(retentionDays !== undefined ? { retentionDays } : {}),
         ...(hold !== undefined ? { legalHold: true, legalHoldReason: hold } : {}),
