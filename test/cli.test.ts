@@ -129,6 +129,8 @@ describe('vigil CLI', () => {
     const intact = await vigil(['audit', 'verify']);
     assert.equal(intact.code, 0, intact.stderr);
     assert.match(intact.stdout, /audit log intact/);
+    // The alert rules' first round starts at the end of the log.
+    assert.equal((await vigil(['alerts', 'run'])).code, 0);
     const [changed, deleted] = (
       await owner('SELECT id FROM audit_events ORDER BY tx, seq LIMIT 2')
     ).map((r) => String(r.id));
@@ -141,6 +143,17 @@ describe('vigil CLI', () => {
     assert.match(tampered.stdout, new RegExp(`ALTERED: event ${changed}`));
     assert.match(tampered.stdout, new RegExp(`DELETED: event ${deleted}`));
     assert.match(tampered.stdout, /TAMPERING DETECTED: 2 finding/);
+    // Recorded as the scheduled check records it, so the critical alert follows.
+    const recorded = await owner(
+      "SELECT outcome FROM audit_events WHERE action = 'audit.verified' ORDER BY occurred_at",
+    );
+    assert.deepEqual(
+      recorded.map((r) => r.outcome),
+      ['success', 'failure'],
+    );
+    assert.equal((await vigil(['alerts', 'run'])).code, 0);
+    const alerts = await vigil(['alerts', 'list']);
+    assert.match(alerts.stdout, /critical +open +audit\.verify_failed/);
     const json = await vigil(['audit', 'verify', '--json']);
     assert.equal(json.code, 1);
     assert.deepEqual(

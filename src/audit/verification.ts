@@ -37,6 +37,16 @@ export interface AuditVerification {
    * a verification reads every event, so callers cannot pile them up.
    */
   run(orgId: string, actor: AuditActor): Promise<VerificationRun>;
+  /**
+   * Records a verification run made elsewhere (`vigil audit verify`) as `run` does, so that a
+   * failure found at the command line raises the same alert as a scheduled one.
+   */
+  record(
+    orgId: string,
+    report: VerifyReport,
+    ranAt: Date,
+    actor: AuditActor,
+  ): Promise<VerificationRun>;
   /** The organization's latest recorded run, in the caller's transaction; null before the first. */
   lastRun(tx: Tx, orgId: string): Promise<VerificationRun | null>;
 }
@@ -127,6 +137,9 @@ export function createAuditVerification(deps: AuditVerificationDeps): AuditVerif
         running = null;
       });
       const { report, ranAt } = await running;
+      return this.record(orgId, report, ranAt, actor);
+    },
+    async record(orgId, report, ranAt, actor) {
       const run = runFor(orgId, report, ranAt);
       // No state changes: appended, and answered only once it is committed (fail closed).
       await deps.audit.append({

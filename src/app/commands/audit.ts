@@ -1,7 +1,12 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { exportEvents, sealAll, verifyAuditLog } from '../../audit/index.ts';
-import { isUuid } from '../../platform/index.ts';
+import {
+  createAuditVerification,
+  exportEvents,
+  sealAll,
+  verifyAuditLog,
+} from '../../audit/index.ts';
+import { isUuid, operatorActor, platformOrgId } from '../../platform/index.ts';
 import { archiveCommands, verifyArchives } from './audit-archive.ts';
 import { type Command, date, print, UsageError, withCore } from './kit.ts';
 
@@ -12,9 +17,17 @@ export const auditCommands: Record<string, Command> = {
     if (ctx.options.archive !== undefined) return verifyArchives(ctx);
     return withCore(ctx, async (core) => {
       const sealed = await sealAll(core.sealer);
+      const ranAt = core.clock.now();
       const started = Date.now();
       const report = await verifyAuditLog({ database: core.database, keys: core.keys });
       const seconds = (Date.now() - started) / 1000;
+      // Recorded like a scheduled run (`audit.verified`): a failure raises the critical alert.
+      await createAuditVerification({ sealer: core.sealer, audit: core.audit }).record(
+        platformOrgId,
+        report,
+        ranAt,
+        operatorActor,
+      );
       const lines = [
         `${report.events} events in ${report.blocks} seal blocks checked in ${seconds.toFixed(1)} s (${sealed} newly sealed, ${report.pending} pending, ${report.archived} archived)`,
         ...report.findings.map((f) => `  ${f.kind.toUpperCase()}: ${f.message}`),
