@@ -158,3 +158,13 @@ export function reencryptPending(core: Core, actor: AuditActor): Promise<number>
     actor,
   );
 }
+
+/**
+ * What most services record audit events with, read the time from, and hear other nodes'
+ * changes through (their policies).
+ */
+export const baseOf = (core: Core) => ({
+  audit: core.audit.record,
+  clock: core.clock,
+  changes: core.changes,
+});

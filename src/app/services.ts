@@ -1,11 +1,3 @@
-import {
-  alertNotificationsInOrg,
-  createAlertDeliveries,
-  createAlerts,
-  createDeliveryWorker,
-  createWebhookEndpoints,
-  geoLocatorOf,
-} from '../alerts/index.ts';
 import { createApiKeys } from '../apikeys/index.ts';
 import { createAuditVerification } from '../audit/index.ts';
 import {
@@ -26,29 +18,19 @@ import {
   createLifecycleSchedule,
 } from '../lifecycle/index.ts';
 import { createOAuth, type OAuth } from '../oauth/index.ts';
-import { createMailer, createOutbound, type Mailer, platformOrgId } from '../platform/index.ts';
+import { createMailer, type Mailer, platformOrgId } from '../platform/index.ts';
 import { createRbac } from '../rbac/index.ts';
 import { createReviewPolicy, createReviewSchedule, createReviews } from '../reviews/index.ts';
 import { createGroupRoles, createScim, createScimTokens } from '../scim/index.ts';
 import { createSessionService, type SessionService } from '../sessions/index.ts';
 import { createTenancyService } from '../tenancy/index.ts';
-import { alertCertificates } from './alert-certificates.ts';
+import { alertServices } from './alert-services.ts';
 import { auditArchiverOf } from './audit-archiver.ts';
-import type { Core } from './core.ts';
+import { baseOf, type Core } from './core.ts';
 import { siemServices } from './siem-services.ts';
 
 /** How long a started sign-in may take between its steps. */
 export const signInFlowMinutes = 10;
-
-/**
- * What most services record audit events with, read the time from, and hear other nodes'
- * changes through (their policies).
- */
-const baseOf = (core: Core) => ({
-  audit: core.audit.record,
-  clock: core.clock,
-  changes: core.changes,
-});
 
 function mailerOf(core: Core): Mailer {
   return createMailer({
@@ -293,38 +275,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   const auditVerification = createAuditVerification({ sealer: core.sealer, audit: core.audit });
   // Audit archives and retention (docs/audit.md#retention-and-archives); the server runs rounds.
   const { archiver: auditArchiver, retention: auditRetention } = auditArchiverOf(core);
-  // Alert notifications (docs/webhooks.md): endpoints behind the SSRF guard, the delivery log
-  // and its dead letters, and the worker the server starts.
-  const outbound = createOutbound({ allow: core.config.VIGIL_OUTBOUND_ALLOW });
-  const webhooks = createWebhookEndpoints({ ...baseOf(core), keyring: core.keyring, outbound });
-  const alertDeliveries = createAlertDeliveries(baseOf(core));
-  const deliveryWorker = createDeliveryWorker({
-    ...baseOf(core),
-    database: core.database,
-    mailer,
-    outbound,
-    endpoints: webhooks,
-    logger: core.logger,
-  });
-  // The same for the operator (the CLI): each call in a transaction of its own.
-  const alertNotifications = alertNotificationsInOrg(core.database, {
-    webhooks,
-    deliveries: alertDeliveries,
-  });
-  // Alerting (docs/alerts.md): the rules over the audit feed, the inbox, scheduled verification.
-  const alerts = createAlerts({
-    ...baseOf(core),
-    database: core.database,
-    logger: core.logger,
-    publicUrl: core.config.VIGIL_PUBLIC_URL,
-    rolesOf: rbac.rolesOf,
-    holdersIn: rbac.holdersIn,
-    verification: auditVerification,
-    verifyIntervalHours: core.config.VIGIL_AUDIT_VERIFY_INTERVAL_HOURS,
-    certificates: alertCertificates(core.config),
-    // Offline; loaded when a location rule first meets a public address (docs/alerts.md).
-    geo: geoLocatorOf(core.config),
-  });
+  const alerting = alertServices(core, { mailer, rbac, auditVerification });
   return {
     ...directory,
     ...credentials,
@@ -337,12 +288,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     auditVerification,
     auditArchiver,
     auditRetention,
-    outbound,
-    webhooks,
-    alertDeliveries,
-    alertNotifications,
-    deliveryWorker,
-    alerts,
+    ...alerting,
     lifecycle,
     lifecyclePolicy,
     lifecycleSchedule,
