@@ -183,6 +183,16 @@ describe('audit archives', () => {
     assert.deepEqual(held?.purged, []);
     assert.deepEqual(held?.held, { month: '2026-01', orgIds: [orgId] });
     assert.ok(await directoryArchiveStore(dir).exists(archiveNames('2026-01').events));
+    // The next round is held again, but the hold is recorded once.
+    assert.deepEqual((await archiver.purge(operatorActor))?.held, held?.held);
+    const holds = await withPlatform(core.database, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'audit.purge.held')
+        .execute(),
+    );
+    assert.equal(holds.length, 1);
 
     await withPlatform(core.database, (tx) => retention.release(tx, orgId, operatorActor));
     const purge = await archiver.purge(operatorActor);

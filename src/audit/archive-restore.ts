@@ -3,7 +3,7 @@
  * exactly as they were (same tx, seq and MAC), so live verification checks them again.
  */
 import { publicKeyFingerprint } from '../crypto/index.ts';
-import { type AuditActor, platformOrgId, withPlatform } from '../platform/index.ts';
+import { type AuditActor, platformOrgId, type Tx, withPlatform } from '../platform/index.ts';
 import * as archives from './archive.store.ts';
 import type { ArchiverDeps } from './archive.ts';
 import { archiveErrors } from './archive-errors.ts';
@@ -11,6 +11,7 @@ import { archiveNames, chainEventOf } from './archive-format.ts';
 import { type Month, olderThan } from './archive-months.ts';
 import { readArchive } from './archive-read.ts';
 import type { RetentionPolicyService } from './retention.ts';
+import { queryEvents } from './store.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 /** Rows per INSERT when restoring. */
@@ -67,6 +68,22 @@ export interface PurgeResult {
 }
 
 /**
+ * Whether the last `audit.purge.held` names this month and these organizations: a hold is
+ * recorded when it first stops a purge (or changes), not again at every archive round.
+ */
+async function sameHoldRecorded(tx: Tx, month: Month, heldBy: string[]): Promise<boolean> {
+  const [last] = await queryEvents(tx, {
+    orgId: platformOrgId,
+    action: 'audit.purge.held',
+    order: 'desc',
+    limit: 1,
+  });
+  if (!last) return false;
+  const details = JSON.parse(last.details) as { month?: unknown; heldBy?: unknown };
+  return details.month === month && JSON.stringify(details.heldBy) === JSON.stringify(heldBy);
+}
+
+/**
  * Deletes archives past retention, oldest first, and stops at the first month that must stay:
  * a later month's chain starts where the purged one ended, so its last chain hash stays in
  * audit_archives as the anchor the remaining archives verify from.
@@ -88,7 +105,7 @@ export async function purgeArchives(deps: PurgeDeps, actor: AuditActor): Promise
         if (policy.legalHold) held.push(orgId);
         if (!olderThan(row.month, policy.retentionDays, now)) keep = true;
       }
-      if (held.length > 0)
+      if (held.length > 0 && !(await sameHoldRecorded(tx, row.month, held)))
         await deps.audit(tx, {
           orgId: platformOrgId,
           action: 'audit.purge.held',
