@@ -16,7 +16,9 @@ import {
   sha256,
   signEd25519,
 } from '../crypto/index.ts';
+import type { EventContent } from './model.ts';
 import type { BlockRow, ChainEvent } from './store.ts';
+import { contentOfRow } from './verify.ts';
 
 export const archiveFormat = 'vigil.audit-archive.v1';
 
@@ -25,24 +27,10 @@ export const archiveNames = (month: string) => ({
   manifest: `audit-${month}.manifest.json`,
 });
 
-/** An archived event: the stored row, time as epoch milliseconds, the MAC in hex. */
-export interface ArchivedEvent {
-  id: string;
+/** An archived event: the columns its MAC covers, its place in the chain, the MAC in hex. */
+export interface ArchivedEvent extends EventContent {
   tx: string;
   seq: string;
-  orgId: string;
-  occurredAtMs: number;
-  actorType: string;
-  actorId: string | null;
-  actorIp: string | null;
-  actorUa: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  outcome: string;
-  requestId: string | null;
-  details: string;
-  macKeyId: string;
   mac: string;
 }
 
@@ -93,25 +81,9 @@ export interface SignedManifest {
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export function archivedEvent(e: ChainEvent): ArchivedEvent {
-  return {
-    id: e.id,
-    tx: String(e.tx),
-    seq: String(e.seq),
-    orgId: e.org_id,
-    occurredAtMs: e.occurred_ms,
-    actorType: e.actor_type,
-    actorId: e.actor_id,
-    actorIp: e.actor_ip,
-    actorUa: e.actor_ua,
-    action: e.action,
-    targetType: e.target_type,
-    targetId: e.target_id,
-    outcome: e.outcome,
-    requestId: e.request_id,
-    details: e.details,
-    macKeyId: e.mac_key_id,
-    mac: hex(e.mac),
-  };
+  // Key order is the line's: id, tx, seq, the rest of the content, the MAC.
+  const { id, ...content } = contentOfRow(e);
+  return { id, tx: String(e.tx), seq: String(e.seq), ...content, mac: hex(e.mac) };
 }
 
 /** The one serialization of an event line (keys in a fixed order). */

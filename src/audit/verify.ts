@@ -2,7 +2,7 @@ import { constantTimeEqual, type LoadedPlatformKey, type PlatformKeys } from '..
 import { type Database, withPlatform } from '../platform/index.ts';
 import { monthsOut } from './archive.store.ts';
 import { monthOfId } from './archive-months.ts';
-import { canonicalEvent } from './model.ts';
+import { canonicalEvent, type EventContent } from './model.ts';
 import { blockSignatureValid, chainHash, genesisHash } from './sealer.ts';
 import * as store from './store.ts';
 
@@ -148,27 +148,29 @@ function closeRange(
   r.seen = [];
 }
 
+/** The columns of a stored row that its MAC covers (verification and archives read rows so). */
+export function contentOfRow(e: store.ChainEvent): EventContent {
+  return {
+    id: e.id,
+    orgId: e.org_id,
+    occurredAtMs: e.occurred_ms,
+    actorType: e.actor_type,
+    actorId: e.actor_id,
+    actorIp: e.actor_ip,
+    actorUa: e.actor_ua,
+    action: e.action,
+    targetType: e.target_type,
+    targetId: e.target_id,
+    outcome: e.outcome,
+    requestId: e.request_id,
+    details: e.details,
+    macKeyId: e.mac_key_id,
+  };
+}
+
 function macMatches(key: LoadedPlatformKey | null, e: store.ChainEvent): boolean {
   if (!key?.mac) return false;
-  const expected = key.mac(
-    canonicalEvent({
-      id: e.id,
-      orgId: e.org_id,
-      occurredAtMs: e.occurred_ms,
-      actorType: e.actor_type,
-      actorId: e.actor_id,
-      actorIp: e.actor_ip,
-      actorUa: e.actor_ua,
-      action: e.action,
-      targetType: e.target_type,
-      targetId: e.target_id,
-      outcome: e.outcome,
-      requestId: e.request_id,
-      details: e.details,
-      macKeyId: e.mac_key_id,
-    }),
-  );
-  return constantTimeEqual(expected, e.mac);
+  return constantTimeEqual(key.mac(canonicalEvent(contentOfRow(e))), e.mac);
 }
 
 /**
