@@ -137,7 +137,7 @@ export function SiemStreams({ orgId, manages }: { orgId: string; manages: boolea
         onClose={close}
       >
         <Text>
-          A new secret signs every batch from now on and is shown once; give it to the receiver.
+          A new secret signs every event posted from now on and is shown once; give it to the receiver.
         </Text>
       </ConfirmDialog>
       <ConfirmDialog
@@ -163,7 +163,7 @@ export function SiemStreams({ orgId, manages }: { orgId: string; manages: boolea
         onClose={() => setSecret(undefined)}
       >
         <Text>
-          The receiver of <strong>{secret?.name}</strong> verifies each batch's signature with it.
+          The receiver of <strong>{secret?.name}</strong> verifies each event's signature with it.
         </Text>
       </ShownOnce>
     </Stack>

@@ -22,7 +22,7 @@ const kinds: Record<StreamKind, { label: string; url: string; example: string }>
   },
   webhook: {
     label: 'Signed webhook (HTTPS)',
-    url: 'Each batch is posted here, signed with the stream’s secret',
+    url: 'Each event is posted here on its own, signed with the stream’s secret',
     example: 'https://siem.example.com/vigil',
   },
 };
