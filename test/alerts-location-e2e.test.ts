@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert, AlertRoundReport } from '../src/alerts/index.ts';
 import { createServices } from '../src/app/services.ts';
 import { fixedClock, operatorActor, withOrg } from '../src/platform/index.ts';
-import { openTestCore, type TestCore } from './support/core.ts';
+import { openTestCore, sealEverything, type TestCore } from './support/core.ts';
 
 const minute = 60_000;
 const berlin = '81.169.145.105';
@@ -36,6 +36,9 @@ describe('sign-in location alerts end to end', () => {
       return user.id;
     });
     // The first round ever starts at the feed's end: what came before is history.
+    // On PostgreSQL the feed's end waits for the oldest transaction on the whole server
+    // (another test file's): the setup's events are sealed, so past it, before the first round.
+    await sealEverything(core);
     assert.equal((await services.alerts.engine.runRound()).started, true);
   });
   after(() => core.close());
