@@ -137,7 +137,8 @@ export function SiemStreams({ orgId, manages }: { orgId: string; manages: boolea
         onClose={close}
       >
         <Text>
-          A new secret signs every event posted from now on and is shown once; give it to the receiver.
+          A new secret signs every event posted from now on and is shown once; give it to the
+          receiver.
         </Text>
       </ConfirmDialog>
       <ConfirmDialog
