@@ -1,7 +1,28 @@
 export { type AccessExports, createAccessExports } from './access-exports.ts';
+export { controlById, controls } from './controls/catalog.ts';
+export type { AccessSources } from './controls/checks/access.sources.ts';
+export type { AuthenticationSources } from './controls/checks/authentication.sources.ts';
+export type { OperationsSources } from './controls/checks/operations.sources.ts';
+export type {
+  CheckContext,
+  CheckOutcome,
+  Control,
+  ControlException,
+  ControlScope,
+} from './controls/control.ts';
+export { type Criterion, criteria } from './controls/criteria.ts';
+export type { CheckSources } from './controls/sources.ts';
 export { toCsv } from './csv.ts';
 export { deprovisioningReportCsv, deprovisioningReportCsvHeader } from './deprovisioning-csv.ts';
 export { complianceErrors } from './errors.ts';
+export {
+  type PackControl,
+  type PackFileEntry,
+  type PackManifest,
+  packFormat,
+  type SignedPackManifest,
+} from './evidence/format.ts';
+export { packFiles } from './evidence/layout.ts';
 export {
   type EvidenceBundle,
   type EvidenceVerification,

@@ -233,6 +233,13 @@ export const auditActions = {
   'siem.stream.updated':
     "A SIEM stream's destination, format or state changed (before and after in details). Target: the stream.",
   'siem.stream.deleted': 'A SIEM stream was deleted. Target: the stream.',
+
+  'compliance.control.failed':
+    'A live control check that passed (or had not run) now fails (the control, its SOC 2 criteria, the summary and the exceptions in details). Target: the control.',
+  'compliance.control.recovered':
+    'A live control check that failed passes again (the control and the summary in details). Target: the control.',
+  'evidence.exported':
+    'An evidence pack was exported for an audit period (the period, the controls, the file count and the SHA-256 of its signed manifest in details). No target.',
 } as const satisfies Record<string, string>;
 
 /** An action an audit event may record. */

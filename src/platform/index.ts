@@ -20,6 +20,7 @@ export {
 } from './db/scope.ts';
 export type * from './db/tables.ts';
 export type * from './db/tables-alerts.ts';
+export type * from './db/tables-compliance.ts';
 export type * from './db/tables-lifecycle.ts';
 export type * from './db/tables-reviews.ts';
 export {

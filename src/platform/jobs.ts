@@ -14,6 +14,7 @@ export const jobLockKeys = {
   siemStreams: 7_104_225_008,
   auditArchive: 7_104_225_009,
   auditVerifySchedule: 7_104_225_010,
+  complianceChecks: 7_104_225_011,
 } as const;
 
 /** The keys each open database holds in this process (a second runner here skips too). */

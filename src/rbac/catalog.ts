@@ -65,6 +65,16 @@ export const permissions: readonly Permission[] = [
     'high',
     'Acknowledge, assign and resolve alerts; change alert rules, webhook endpoints and SIEM streams',
   ),
+  permission(
+    'compliance.read',
+    'medium',
+    'See the controls, their live checks with the exceptions, and the posture history; run the checks now',
+  ),
+  permission(
+    'compliance.export',
+    'medium',
+    'Export signed evidence packs for an audit period (policies, access, reviews, audit samples)',
+  ),
   permission('platform.settings', 'critical', 'Change platform-wide settings and keys', 'platform'),
   permission('platform.orgs', 'critical', 'Create, suspend and see every organization', 'platform'),
 ];
@@ -94,7 +104,15 @@ export interface RoleDefinition {
 }
 
 const orgPermissions = permissions.filter((p) => p.scope === 'org').map((p) => p.id);
-const readOnly = ['users.read', 'roles.read', 'audit.read', 'org.read', 'alerts.read'];
+const readOnly = [
+  'users.read',
+  'roles.read',
+  'audit.read',
+  'org.read',
+  'alerts.read',
+  'compliance.read',
+  'compliance.export',
+];
 
 const builtIn = (
   role: Omit<RoleDefinition, 'builtIn' | 'requiresApproval' | 'platformOnly'> & {

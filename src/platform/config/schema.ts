@@ -323,6 +323,24 @@ export const configSchema = z.object({
     .max(600_000)
     .default(2000)
     .describe('How often the SIEM streams send the new audit events (docs/siem.md).'),
+  VIGIL_COMPLIANCE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(3_600_000)
+    .describe(
+      'How often one node runs the live control checks of every organization and of the platform (docs/compliance.md).',
+    ),
+  VIGIL_EVIDENCE_SAMPLE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(100)
+    .describe(
+      'How many audit events of the period an evidence pack samples at random, each with the seal block that proves it.',
+    ),
   VIGIL_OUTBOUND_ALLOW: list
     .default([])
     .describe(

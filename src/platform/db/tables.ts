@@ -9,6 +9,7 @@ import type {
   WebhookEndpointsTable,
 } from './tables-alerts.ts';
 import type { AuditArchivesTable } from './tables-archive.ts';
+import type { ControlResultsTable } from './tables-compliance.ts';
 import type {
   DeprovisioningsTable,
   GrantSource,
@@ -471,6 +472,7 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   alert_deliveries: AlertDeliveriesTable;
   siem_streams: SiemStreamsTable;
+  control_results: ControlResultsTable;
 }
 
 export type { Generated };
