@@ -11,6 +11,12 @@ export type {
   ControlScope,
 } from './controls/control.ts';
 export { type Criterion, criteria } from './controls/criteria.ts';
+export {
+  recordResult,
+  resultsAt,
+  resultsBetween,
+  type StoredResult,
+} from './controls/results.store.ts';
 export type { CheckSources } from './controls/sources.ts';
 export { toCsv } from './csv.ts';
 export { deprovisioningReportCsv, deprovisioningReportCsvHeader } from './deprovisioning-csv.ts';
