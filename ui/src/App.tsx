@@ -16,6 +16,7 @@ import { ApiKeysPage } from './pages/api-keys/ApiKeysPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { ClientDetail } from './pages/clients/ClientDetail.tsx';
 import { ClientsPage } from './pages/clients/ClientsPage.tsx';
+import { CompliancePage } from './pages/compliance/CompliancePage.tsx';
 import { DirectoryPage } from './pages/directory/DirectoryPage.tsx';
 import { IntegrationsPage } from './pages/integrations/IntegrationsPage.tsx';
 import { LifecyclePage } from './pages/lifecycle/LifecyclePage.tsx';
@@ -151,6 +152,9 @@ function SignedIn() {
             )}
             {may(access, ['alerts.read']) && (
               <Route path="/orgs/:orgId/alerts/:alertId" element={<AlertPage access={access} />} />
+            )}
+            {may(access, ['compliance.read']) && (
+              <Route path="/orgs/:orgId/compliance" element={<CompliancePage access={access} />} />
             )}
             {may(access, ['alerts.read', 'audit.read']) && (
               <Route

@@ -87,6 +87,7 @@ export const sections: readonly Section[] = [
   { path: '/orgs/:orgId/policies', label: 'Policies', anyOf: ['org.read'] },
   { path: '/orgs/:orgId/directory', label: 'Directory (SCIM)', anyOf: ['scim.manage'] },
   { path: '/orgs/:orgId/lifecycle', label: 'Leavers (SLA)', anyOf: ['audit.read'] },
+  { path: '/orgs/:orgId/compliance', label: 'Compliance', anyOf: ['compliance.read'] },
   { path: '/orgs/:orgId/reviews', label: 'Access reviews', anyOf: ['reviews.manage'] },
   { path: '/orgs/:orgId/my-reviews', label: 'My reviews', anyOf: ['reviews.decide'] },
 ];
