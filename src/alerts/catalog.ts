@@ -2,6 +2,7 @@ import type { AnyRule, CheckRule, EventRule } from './rule.ts';
 import { privilegedRoleGranted, selfApproval } from './rules/access.ts';
 import { auditVerifyFailed } from './rules/audit-verify.ts';
 import { certificateExpiring } from './rules/certificate.ts';
+import { complianceControlFailed } from './rules/compliance.ts';
 import { credentialCreated, mfaReset } from './rules/credentials.ts';
 import { signInImpossibleTravel } from './rules/impossible-travel.ts';
 import { adminMassAction } from './rules/mass-action.ts';
@@ -29,6 +30,7 @@ export const eventRules: EventRule<any>[] = [
   mfaReset,
   adminMassAction,
   auditVerifyFailed,
+  complianceControlFailed,
 ];
 
 /** The periodic checks (not driven by events). */

@@ -26,6 +26,7 @@ import { createSessionService, type SessionService } from '../sessions/index.ts'
 import { createTenancyService } from '../tenancy/index.ts';
 import { alertServices } from './alert-services.ts';
 import { auditArchiverOf } from './audit-archiver.ts';
+import { complianceServices } from './compliance-services.ts';
 import { baseOf, type Core } from './core.ts';
 import { siemServices } from './siem-services.ts';
 
@@ -276,7 +277,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   // Audit archives and retention (docs/audit.md#retention-and-archives); the server runs rounds.
   const { archiver: auditArchiver, retention: auditRetention } = auditArchiverOf(core);
   const alerting = alertServices(core, { mailer, rbac, auditVerification });
-  return {
+  const domain = {
     ...directory,
     ...credentials,
     ...flows,
@@ -301,6 +302,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     sessions,
     mailer,
   };
+  // The live control checks read the other services, so they are built last.
+  return { ...domain, compliance: complianceServices(core, domain) };
 }
 
 export type Services = ReturnType<typeof createServices>;

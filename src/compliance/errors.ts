@@ -8,4 +8,18 @@ export const complianceErrors = defineErrors({
     meaning:
       'An evidence export of an access review campaign that has not closed (its record is not final).',
   },
+  controlNotFound: {
+    code: 'compliance.control_not_found',
+    kind: 'not_found',
+    message: 'No control {control} in the catalog',
+    meaning:
+      'A control id that is not one of the catalog (docs/compliance.md lists them; `GET /orgs/{orgId}/compliance/controls` answers them).',
+  },
+  periodInvalid: {
+    code: 'compliance.period_invalid',
+    kind: 'invalid',
+    message: '{field}: {problem}',
+    meaning:
+      'The period of a control history or of the posture is not a pair of ISO 8601 dates (the posture: days, YYYY-MM-DD) with `from` before `to`, at most 400 days apart.',
+  },
 });

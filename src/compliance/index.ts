@@ -11,12 +11,30 @@ export type {
   ControlScope,
 } from './controls/control.ts';
 export { type Criterion, criteria } from './controls/criteria.ts';
+export { maxPeriodDays, type PosturePoint } from './controls/posture.ts';
 export {
   recordResult,
   resultsAt,
   resultsBetween,
   type StoredResult,
 } from './controls/results.store.ts';
+export {
+  type ComplianceRunner,
+  complianceActor,
+  createComplianceRunner,
+  type OrgRunReport,
+} from './controls/runner.ts';
+export {
+  type ComplianceSchedule,
+  createComplianceSchedule,
+} from './controls/schedule.ts';
+export {
+  type ComplianceService,
+  type ControlsView,
+  type ControlView,
+  type CurrentResult,
+  createComplianceService,
+} from './controls/service.ts';
 export type { CheckSources } from './controls/sources.ts';
 export { toCsv } from './csv.ts';
 export { deprovisioningReportCsv, deprovisioningReportCsvHeader } from './deprovisioning-csv.ts';
