@@ -4,21 +4,48 @@ import type {
   CheckSources,
   OperationsSources,
 } from '../compliance/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { Lifecycle, LifecyclePolicyService } from '../lifecycle/index.ts';
+import type { Rbac } from '../rbac/index.ts';
+import type { ReviewPolicyService, Reviews } from '../reviews/index.ts';
+import type { SessionService } from '../sessions/index.ts';
 import type { Core } from './core.ts';
 
 /**
  * The services the compliance checks read (src/compliance/controls/sources.ts), taken from the
  * wired domain services (src/app/services.ts builds compliance last, with everything it needs).
  */
-// biome-ignore lint/complexity/noBannedTypes: each area adds the services it reads
-export type ComplianceSourceServices = {};
+export type ComplianceSourceServices = {
+  // access (accessSources)
+  rbac: Rbac;
+  identity: IdentityService;
+  sessions: SessionService;
+  lifecycle: Lifecycle;
+  lifecyclePolicy: LifecyclePolicyService;
+  reviews: Reviews;
+  reviewsPolicy: ReviewPolicyService;
+};
 
 function authenticationSources(_services: ComplianceSourceServices): AuthenticationSources {
   return {};
 }
 
-function accessSources(_services: ComplianceSourceServices): AccessSources {
-  return {};
+function accessSources(services: ComplianceSourceServices): AccessSources {
+  const { rbac, identity, sessions, lifecycle, lifecyclePolicy, reviews, reviewsPolicy } = services;
+  return {
+    access: {
+      rolesOf: rbac.rolesOf,
+      holdersIn: rbac.holdersIn,
+      conflictRules: rbac.conflictRules,
+      conflictViolations: rbac.violations,
+      usersOf: identity.listUsers,
+      lastSignIns: sessions.lastSignIns,
+      lifecyclePolicy: async (tx, orgId) => (await lifecyclePolicy.policy(tx, orgId)).policy,
+      reviewPolicy: async (tx, orgId) => (await reviewsPolicy.policy(tx, orgId)).policy,
+      reviewCampaigns: (tx, orgId) => reviews.list(tx, orgId),
+      deprovisioningReport: lifecycle.deprovisioningReport,
+    },
+  };
 }
 
 function operationsSources(_core: Core, _services: ComplianceSourceServices): OperationsSources {
