@@ -138,6 +138,14 @@ Commands:
   alerts rules [--org SLUG]     every detection rule with the organization's settings
   alerts run                    one round of the alert rules now, the periodic checks
                                 (certificates) included; skipped while another node runs one
+  compliance controls --org SLUG
+                                every control with its SOC 2 criteria and current result (the
+                                platform's controls as the platform's); exit 1 when one fails
+  compliance history --org SLUG --control ID [--from DATE] [--to DATE]
+                                a control's results over a period (default the last 30 days)
+  compliance run [--org SLUG]   run the live checks now: one organization (the platform
+                                organization: the platform's controls too), or every active
+                                organization and the platform; exit 1 when a check could not run
   webhooks list --org SLUG      the webhook endpoints alerts are posted to (never their secrets)
   webhooks add --org SLUG --name NAME --url URL [--min-severity low|medium|high|critical]
                                 add an endpoint (the URL passes the SSRF guard); prints its

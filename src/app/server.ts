@@ -138,6 +138,13 @@ export async function startServer(
     run: () => services.alerts.verifySchedule.runIfDue(),
     logger,
   });
+  // The live control checks of every organization and the platform (one node at a time).
+  const complianceChecks = repeatEvery({
+    name: 'compliance checks',
+    intervalMs: config.VIGIL_COMPLIANCE_INTERVAL_MS,
+    run: () => services.compliance.schedule.runRound(),
+    logger,
+  });
 
   const app = await createHttpServer({
     config,
@@ -213,6 +220,7 @@ export async function startServer(
       await siemStreams.stop();
       await alertRules.stop();
       await auditVerifySchedule.stop();
+      await complianceChecks.stop();
       await app.close();
       // Reset requests answered before the close still issue their links.
       await services.passwordReset.settled();

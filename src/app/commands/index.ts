@@ -4,6 +4,7 @@ import { alertCommands } from './alerts.ts';
 import { apiKeyCommands } from './apikeys.ts';
 import { auditCommands } from './audit.ts';
 import { clientCommands } from './clients.ts';
+import { complianceCommands } from './compliance.ts';
 import { keysListCommands } from './keys-list.ts';
 import { keysRotateCommands } from './keys-rotate.ts';
 import type { Command } from './kit.ts';
@@ -40,4 +41,5 @@ export const commands: Record<string, Command> = {
   ...siemCommands,
   ...webhookCommands,
   ...alertCommands,
+  ...complianceCommands,
 };

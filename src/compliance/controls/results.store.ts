@@ -68,10 +68,18 @@ export async function resultsBetween(
   return rows.map(stored);
 }
 
+/** JSON with every object's keys sorted: jsonb gives keys back in its own order, not ours. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
 const sameResult = (r: Selectable<ControlResultsTable>, o: CheckOutcome) =>
   r.status === o.status &&
   r.summary === o.summary &&
-  JSON.stringify(r.exceptions) === JSON.stringify(o.exceptions);
+  canonical(r.exceptions) === canonical(o.exceptions);
 
 /**
  * Records what a run found: extends the current row when the result is the same, otherwise

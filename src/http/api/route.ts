@@ -10,7 +10,11 @@ import type {
 import type { LockoutService } from '../../auth/lockout/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
-import type { AccessExports, ReviewEvidence } from '../../compliance/index.ts';
+import type {
+  AccessExports,
+  ComplianceService,
+  ReviewEvidence,
+} from '../../compliance/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
 import type {
   Lifecycle,
@@ -58,6 +62,7 @@ export interface ApiServices {
   alertDeliveries: AlertDeliveries;
   siemStreams: SiemStreams;
   alerts: Alerts;
+  compliance: ComplianceService;
 }
 
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */

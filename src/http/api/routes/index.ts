@@ -4,6 +4,7 @@ import { alertRoutes } from './alerts.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditArchiveRoutes } from './audit-archives.ts';
 import { clientRoutes } from './clients.ts';
+import { complianceRoutes } from './compliance.ts';
 import { credentialRoutes } from './credentials.ts';
 import { endDateRoutes } from './end-dates.ts';
 import { evidenceRoutes } from './evidence.ts';
@@ -34,4 +35,5 @@ export const apiRoutes: ApiRoute[] = [
   ...siemRoutes,
   ...alertRoutes,
   ...auditArchiveRoutes,
+  ...complianceRoutes,
 ];
