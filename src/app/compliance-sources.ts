@@ -1,3 +1,6 @@
+import type { LockoutService } from '../auth/lockout/index.ts';
+import type { MfaService } from '../auth/mfa/index.ts';
+import type { PasswordService } from '../auth/password/index.ts';
 import type {
   AccessSources,
   AuthenticationSources,
@@ -6,9 +9,11 @@ import type {
 } from '../compliance/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { Lifecycle, LifecyclePolicyService } from '../lifecycle/index.ts';
+import type { OAuth } from '../oauth/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../reviews/index.ts';
 import type { SessionService } from '../sessions/index.ts';
+import type { TenancyService } from '../tenancy/index.ts';
 import type { Core } from './core.ts';
 
 /**
@@ -24,10 +29,31 @@ export type ComplianceSourceServices = {
   lifecyclePolicy: LifecyclePolicyService;
   reviews: Reviews;
   reviewsPolicy: ReviewPolicyService;
+  // authentication (authenticationSources; with rbac, identity and sessions above)
+  passwords: PasswordService;
+  lockout: LockoutService;
+  mfa: MfaService;
+  oauth: OAuth;
+  tenancy: TenancyService;
 };
 
-function authenticationSources(_services: ComplianceSourceServices): AuthenticationSources {
-  return {};
+function authenticationSources(services: ComplianceSourceServices): AuthenticationSources {
+  const { passwords, lockout, sessions, mfa, rbac, identity, oauth, tenancy } = services;
+  return {
+    authentication: {
+      passwordPolicy: passwords.policy,
+      lockoutPolicy: lockout.policy,
+      sessionPolicy: sessions.policy,
+      mfaPolicy: mfa.policy,
+      usersWithFactor: mfa.usersWithFactor,
+      rolesOf: rbac.rolesOf,
+      holdersIn: rbac.holdersIn,
+      usersOf: identity.listUsers,
+      oauthClients: (tx, orgId) => oauth.clients.list(tx, orgId),
+      organizationName: async (tx, orgId) =>
+        (await tenancy.getOrganization(tx, orgId))?.name ?? orgId,
+    },
+  };
 }
 
 function accessSources(services: ComplianceSourceServices): AccessSources {
