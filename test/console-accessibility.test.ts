@@ -209,6 +209,7 @@ describe('console: accessibility', () => {
       { name: 'a client', path: `${org}/clients/${clientId}` },
       { name: 'API keys', path: `${org}/api-keys` },
       { name: 'leavers (SLA)', path: `${org}/lifecycle` },
+      { name: 'compliance', path: `${org}/compliance` },
       { name: 'directory (SCIM)', path: `${org}/directory` },
       { name: 'access reviews', path: `${org}/reviews` },
       {

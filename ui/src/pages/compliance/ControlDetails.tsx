@@ -158,8 +158,8 @@ function History({ orgId, control }: { orgId: string; control: Control }) {
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Result</Table.Th>
                 <Table.Th>Exceptions</Table.Th>
-                <Table.Th>From</Table.Th>
-                <Table.Th>Until</Table.Th>
+                <Table.Th>First found</Table.Th>
+                <Table.Th>Last found</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
