@@ -54,10 +54,8 @@ function clientExceptions(client: OAuthClient): ControlException[] {
  */
 export async function checkClientFlows(ctx: CheckContext): Promise<CheckOutcome> {
   const reads = ctx.sources.authentication;
-  const [org, clients] = await Promise.all([
-    reads.organizationName(ctx.tx, ctx.orgId),
-    reads.oauthClients(ctx.tx, ctx.orgId),
-  ]);
+  const org = await reads.organizationName(ctx.tx, ctx.orgId);
+  const clients = await reads.oauthClients(ctx.tx, ctx.orgId);
   const active = clients
     .filter((c) => c.status === 'active')
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));

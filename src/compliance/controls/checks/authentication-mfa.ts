@@ -27,14 +27,13 @@ function rolesWithoutMfa(roles: RoleDefinition[]): ControlException[] {
  */
 export async function checkMfaEnforcement(ctx: CheckContext): Promise<CheckOutcome> {
   const reads = ctx.sources.authentication;
-  const [org, roles, holders, users, enrolled, mfa] = await Promise.all([
-    reads.organizationName(ctx.tx, ctx.orgId),
-    reads.rolesOf(ctx.tx, ctx.orgId),
-    reads.holdersIn(ctx.tx, ctx.orgId),
-    reads.usersOf(ctx.tx, ctx.orgId),
-    reads.usersWithFactor(ctx.tx, ctx.orgId),
-    reads.mfaPolicy(ctx.tx, ctx.orgId),
-  ]);
+  // One after another: the reads share the check's transaction (one connection).
+  const org = await reads.organizationName(ctx.tx, ctx.orgId);
+  const roles = await reads.rolesOf(ctx.tx, ctx.orgId);
+  const holders = await reads.holdersIn(ctx.tx, ctx.orgId);
+  const users = await reads.usersOf(ctx.tx, ctx.orgId);
+  const enrolled = await reads.usersWithFactor(ctx.tx, ctx.orgId);
+  const mfa = await reads.mfaPolicy(ctx.tx, ctx.orgId);
   const byEmail = (a: User, b: User) => a.email.localeCompare(b.email) || a.id.localeCompare(b.id);
   const withoutFactor = users
     .filter((u) => u.status === 'active' && !enrolled.has(u.id))

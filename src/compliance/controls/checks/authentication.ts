@@ -36,7 +36,7 @@ export const authenticationControls: Control[] = [
     id: 'pkce',
     title: 'Secure login flows (PKCE, HTTPS)',
     description:
-      'OAuth authorization code flows use PKCE (S256); redirect URIs are HTTPS (loopback excepted for native apps); implicit and password grants are not offered.',
+      'OAuth authorization code flows use PKCE (S256); redirect URIs are exact and HTTPS (plain http only on a loopback address, RFC 8252); implicit and password grants are not offered.',
     test: 'Every active OAuth client of the organization may use only the authorization code flow (where the provider demands PKCE S256 of every client), refresh tokens or client credentials — no implicit, password or other grant — and registers only HTTPS or loopback redirect, post-logout and back-channel logout URIs. Not applicable without an active client.',
     criteria: ['CC6.1', 'CC6.6'],
     scope: 'org',
