@@ -40,7 +40,9 @@ function lateLine(row: DeprovisioningReportRow, now: Date): string | null {
 export async function checkDeprovisioningSla(ctx: CheckContext): Promise<CheckOutcome> {
   const { tx, orgId, now, sources } = ctx;
   const from = new Date(now.getTime() - leaverWindowDays * dayMs);
-  const report = await sources.access.deprovisioningReport(tx, orgId, { from, to: now });
+  // The report's period ends before `to`: a millisecond past now keeps one asked for this instant.
+  const to = new Date(now.getTime() + 1);
+  const report = await sources.access.deprovisioningReport(tx, orgId, { from, to });
   const late: ControlException[] = report.items.flatMap((row) => {
     const message = lateLine(row, now);
     return message ? [{ message, subject: { type: 'user', id: row.user.id } }] : [];
