@@ -31,6 +31,7 @@ export {
   type AlertPolicyService,
   alertPolicySchema,
   defaultAlertPolicy,
+  settingsOf,
 } from './policy.ts';
 export { alertRulesActor } from './raise.ts';
 export type * from './rule.ts';

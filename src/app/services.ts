@@ -28,6 +28,7 @@ import { alertServices } from './alert-services.ts';
 import { auditArchiverOf } from './audit-archiver.ts';
 import { complianceServices } from './compliance-services.ts';
 import { baseOf, type Core } from './core.ts';
+import { evidencePacksOf } from './evidence-services.ts';
 import { siemServices } from './siem-services.ts';
 
 /** How long a started sign-in may take between its steps. */
@@ -277,6 +278,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   // Audit archives and retention (docs/audit.md#retention-and-archives); the server runs rounds.
   const { archiver: auditArchiver, retention: auditRetention } = auditArchiverOf(core);
   const alerting = alertServices(core, { mailer, rbac, auditVerification });
+  // The evidence pack of an audit period (docs/compliance.md#evidence-packs).
+  const evidencePacks = evidencePacksOf(core, { rbac, reviews, lifecycle, auditVerification });
   const domain = {
     ...directory,
     ...credentials,
@@ -295,6 +298,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     lifecycleSchedule,
     reviews,
     reviewEvidence,
+    evidencePacks,
     reviewsPolicy,
     reviewSchedule,
     scim,

@@ -27,7 +27,7 @@ export async function monthsWithEvents(
   return rows.map((r) => ({ month: r.month, events: Number(r.events) }));
 }
 
-const chainColumns = sql`id, tx::text AS tx, seq::text AS seq, org_id,
+export const chainColumns = sql`id, tx::text AS tx, seq::text AS seq, org_id,
   (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms, actor_type, actor_id, actor_ip,
   actor_ua, action, target_type, target_id, outcome, request_id, details, mac_key_id, mac`;
 
@@ -40,7 +40,7 @@ export async function monthEvents(tx: Tx, from: Date, to: Date): Promise<ChainEv
   return rows;
 }
 
-const blockColumns = sql`block_no::text AS block_no, first_tx::text AS first_tx,
+export const blockColumns = sql`block_no::text AS block_no, first_tx::text AS first_tx,
   first_seq::text AS first_seq, last_tx::text AS last_tx, last_seq::text AS last_seq,
   event_count, event_ids, prev_hash, chain_hash, key_id, signature, sealed_at`;
 

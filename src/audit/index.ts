@@ -60,3 +60,4 @@ export {
   type VerificationRun,
 } from './verification.ts';
 export { type Finding, type VerifyReport, verifyAuditLog } from './verify.ts';
+export { type AuditSample, auditSample, type SampleProofs } from './sample-proof.ts';

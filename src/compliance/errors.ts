@@ -8,6 +8,13 @@ export const complianceErrors = defineErrors({
     meaning:
       'An evidence export of an access review campaign that has not closed (its record is not final).',
   },
+  evidencePeriodInvalid: {
+    code: 'evidence.period_invalid',
+    kind: 'invalid',
+    message: '{field}: {problem}',
+    meaning:
+      "An evidence pack's period is not two dates (YYYY-MM-DD) with `from` before `to`, at most 400 days apart.",
+  },
   controlNotFound: {
     code: 'compliance.control_not_found',
     kind: 'not_found',

@@ -46,7 +46,15 @@ export {
   packFormat,
   type SignedPackManifest,
 } from './evidence/format.ts';
+export {
+  createEvidencePacks,
+  type EvidencePackDeps,
+  type EvidencePacks,
+  type PackRequest,
+  type PackResult,
+} from './evidence/builder.ts';
 export { packFiles } from './evidence/layout.ts';
+export { maxPackPeriodDays, type PackPeriod, packPeriod } from './evidence/period.ts';
 export {
   type EvidenceBundle,
   type EvidenceVerification,
