@@ -114,6 +114,9 @@ describe('verify.mjs run by Node.js in an unzipped pack', () => {
     const usage = await run(dir, ['verify.mjs', '--keys']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /usage: node verify.mjs \[DIR\] \[--key FINGERPRINT\]/);
+    const badKey = await run(dir, ['verify.mjs', '--key', 'abc']);
+    assert.equal(badKey.code, 2);
+    assert.match(badKey.stderr, /--key must be a SHA-256 fingerprint/);
     const absent = await run(dir, ['verify.mjs', join(dir, 'no-such-folder')]);
     assert.equal(absent.code, 2);
     assert.match(absent.stderr, /cannot read the pack in .*no-such-folder/);

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
+import { ZipFile } from 'yazl';
 import { blocksCovering } from '../src/audit/archive.store.ts';
 import { archivedBlock } from '../src/audit/archive-format.ts';
 import { chainHash, blockSigningBytes as sealerSigningBytes } from '../src/audit/sealer.ts';
 import type { BlockRow } from '../src/audit/store.ts';
 import { packFiles } from '../src/compliance/evidence/layout.ts';
+import { readZip, ZipReadError } from '../src/compliance/evidence/read-zip.ts';
 import {
   blockSigningBytes,
   type PackVerification,
@@ -14,6 +20,7 @@ import {
 } from '../src/compliance/evidence/verify-pack.mjs';
 import { canonicalJson } from '../src/crypto/index.ts';
 import { fixedClock, withPlatform } from '../src/platform/index.ts';
+import { runVigil } from './support/cli.ts';
 import { openTestCore, sealEverything, type TestCore } from './support/core.ts';
 import {
   auditSampleOf,
@@ -22,6 +29,7 @@ import {
   packContents,
   signPack,
   withFile,
+  writeZip,
 } from './support/evidence-pack.ts';
 
 /** The problems of a verification, as `file: message` lines (for assertions and messages). */
@@ -311,6 +319,116 @@ describe('evidence pack verification (verify-pack.mjs)', () => {
         packFiles.auditSample,
         /missing: the audit sample cannot be checked/,
       );
+    });
+  });
+
+  describe('vigil evidence verify FILE (the pack as a ZIP, no database)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-evidence-'));
+    // No database is configured or opened: the command reads the file only.
+    const env = { VIGIL_ENV: 'test', VIGIL_DATA_DIR: join(dir, 'no-data') };
+    const vigil = (...args: string[]) => runVigil(['evidence', 'verify', ...args], env);
+    const zipOf = async (name: string, files: Map<string, Buffer>) => {
+      const path = join(dir, name);
+      await writeZip(files, path);
+      return path;
+    };
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('verifies a pack (exit 0), in words and as JSON', async () => {
+      const path = await zipOf('pack.zip', pack);
+      const ok = await vigil(path);
+      assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      assert.match(
+        ok.stdout,
+        /^checked: audit\/sample-proofs.json: \d+ of \d+ seal blocks recompute/m,
+      );
+      assert.match(ok.stdout, /^VERIFIED: the pack is exactly as signed$/m);
+      const json = await vigil(path, '--json', '--key', key.fingerprint);
+      assert.equal(json.code, 0, json.stdout + json.stderr);
+      const report = JSON.parse(json.stdout);
+      assert.equal(report.ok, true);
+      assert.deepEqual(report.key, { id: key.id, fingerprint: key.fingerprint });
+      assert.equal(report.org.slug, 'acme');
+      assert.deepEqual(report.problems, []);
+      assert.ok(
+        report.checked.includes('signing key: its fingerprint is the expected one (--key)'),
+      );
+    });
+
+    it('names what is wrong (exit 1): a changed file, another signing key', async () => {
+      const changed = withFile(pack, packFiles.mfaSummary, '{"enrolled":0,"users":1}\n');
+      const bad = await vigil(await zipOf('changed.zip', changed));
+      assert.equal(bad.code, 1, bad.stdout);
+      assert.match(bad.stdout, /^PROBLEM: mfa\/summary.json: changed: /m);
+      assert.match(bad.stdout, /^NOT VERIFIED: 1 problem\(s\)$/m);
+      const other = freshSigningKey().fingerprint.replace(/(..)(?!$)/g, '$1:');
+      const wrongKey = await vigil(await zipOf('pack2.zip', pack), '--key', other);
+      assert.equal(wrongKey.code, 1);
+      assert.match(
+        wrongKey.stdout,
+        /PROBLEM: manifest.json: signed by key .*, not by the expected key/,
+      );
+    });
+
+    it('refuses a file it cannot read and bad usage (exit 2)', async () => {
+      const notZip = join(dir, 'not-a-zip.zip');
+      writeFileSync(notZip, 'hello');
+      const unreadable = await vigil(notZip);
+      assert.equal(unreadable.code, 2);
+      assert.match(unreadable.stderr, /not-a-zip.zip is not a readable ZIP file/);
+      assert.equal(unreadable.stdout, '');
+      const absent = await vigil(join(dir, 'absent.zip'));
+      assert.equal(absent.code, 2);
+      assert.match(absent.stderr, /absent.zip is not a readable ZIP file/);
+      const badKey = await vigil(join(dir, 'pack.zip'), '--key', 'abc');
+      assert.equal(badKey.code, 2);
+      assert.match(badKey.stderr, /--key must be a SHA-256 fingerprint/);
+      const noFile = await runVigil(['evidence', 'verify'], env);
+      assert.equal(noFile.code, 2);
+      assert.match(noFile.stderr, /evidence verify needs FILE/);
+    });
+
+    it('stops a ZIP past its limits before inflating it all (zip bombs)', async () => {
+      const limits = { maxEntries: 10, maxEntryBytes: 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 };
+      const path = await zipOf('pack3.zip', pack);
+      assert.equal((await readZip(path, limits)).size, pack.size);
+      const many = await zipOf(
+        'many.zip',
+        new Map(Array.from({ length: 11 }, (_, i) => [`f${i}`, Buffer.from('x')])),
+      );
+      await assert.rejects(
+        readZip(many, limits),
+        new ZipReadError(`${many} has 11 entries (at most 10)`),
+      );
+      // Ten megabytes of zeros compress to a few kilobytes: the size is counted as it inflates.
+      const bomb = await zipOf(
+        'bomb.zip',
+        new Map([['zeros.bin', Buffer.alloc(10 * 1024 * 1024)]]),
+      );
+      await assert.rejects(
+        readZip(bomb, limits),
+        /zeros.bin is larger than 1048576 bytes uncompressed/,
+      );
+      const parts = new Map(
+        Array.from({ length: 3 }, (_, i) => [`part${i}`, Buffer.alloc(1024 * 1024)]),
+      );
+      await assert.rejects(
+        readZip(await zipOf('total.zip', parts), limits),
+        /the ZIP holds more than 2097152 bytes uncompressed/,
+      );
+    });
+
+    it('refuses a ZIP that holds a name twice (one copy verified, the other unzipped)', async () => {
+      const zip = new ZipFile();
+      zip.addEmptyDirectory('access/');
+      zip.addBuffer(Buffer.from('1'), 'access/a.csv');
+      zip.addBuffer(Buffer.from('2'), 'access/a.csv');
+      zip.end();
+      const path = join(dir, 'twice.zip');
+      await pipeline(zip.outputStream, createWriteStream(path));
+      const run = await vigil(path);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /twice.zip holds access\/a.csv twice/);
     });
   });
 

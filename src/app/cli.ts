@@ -121,6 +121,12 @@ Commands:
                                 check an access review's evidence bundle offline: every file's
                                 SHA-256 and the seal signature; prints the signing key's
                                 fingerprint (--public-key: it must be that key)
+  evidence verify FILE [--key FINGERPRINT]
+                                check an evidence pack (ZIP) offline: the manifest's seal
+                                signature, every file's size and SHA-256, no file missing or
+                                added, the audit sample's seal blocks (--key: the audit seal
+                                key's fingerprint it must be signed with); exit 1 when not
+                                verified, 2 when the file is no readable ZIP
   reviews run                   one round of the access review schedule now (the current
                                 quarter's or year's campaigns launched, reminders, overdue
                                 campaigns escalated, scheduled ones closed); skipped while
@@ -225,6 +231,7 @@ function parse(argv: string[]) {
       group: { type: 'string' },
       roles: { type: 'string' },
       'public-key': { type: 'string' },
+      key: { type: 'string' },
       archive: { type: 'string' },
       month: { type: 'string' },
       hold: { type: 'string' },

@@ -5,7 +5,9 @@
  * manifest re-signed by the same key over inconsistent contents, or by another key).
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
 import type { Core } from '../../src/app/core.ts';
 import { blocksCovering, macsOf, monthEvents } from '../../src/audit/archive.store.ts';
 import { archivedBlock, archivedEvent, eventLine } from '../../src/audit/archive-format.ts';
@@ -151,4 +153,12 @@ export function signPack(
 /** The pack with one file's content replaced (the manifest left as it was). */
 export function withFile(files: Map<string, Buffer>, name: string, content: Buffer | string) {
   return new Map([...files, [name, Buffer.from(content)]]);
+}
+
+/** The pack as a ZIP file at `path`, entries in the map's order. */
+export async function writeZip(files: Map<string, Buffer>, path: string): Promise<void> {
+  const zip = new ZipFile();
+  for (const [name, bytes] of files) zip.addBuffer(bytes, name);
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(path));
 }

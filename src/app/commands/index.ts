@@ -5,6 +5,7 @@ import { apiKeyCommands } from './apikeys.ts';
 import { auditCommands } from './audit.ts';
 import { clientCommands } from './clients.ts';
 import { complianceCommands } from './compliance.ts';
+import { evidenceVerifyCommands } from './evidence-verify.ts';
 import { keysListCommands } from './keys-list.ts';
 import { keysRotateCommands } from './keys-rotate.ts';
 import type { Command } from './kit.ts';
@@ -38,6 +39,7 @@ export const commands: Record<string, Command> = {
   ...lifecycleCommands,
   ...reviewCommands,
   ...reviewScheduleCommands,
+  ...evidenceVerifyCommands,
   ...siemCommands,
   ...webhookCommands,
   ...alertCommands,

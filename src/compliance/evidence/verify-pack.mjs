@@ -363,6 +363,10 @@ function main(args) {
       return 2;
     }
   }
+  if (fingerprint !== undefined && !isHash(fingerprint.toLowerCase().replace(/[\s:]/g, ''))) {
+    console.error('--key must be a SHA-256 fingerprint (64 hexadecimal digits)');
+    return 2;
+  }
   let files;
   try {
     files = readPackDirectory(dir);
