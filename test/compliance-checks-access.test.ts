@@ -5,6 +5,7 @@ import { controlById } from '../src/compliance/controls/catalog.ts';
 import type { CheckOutcome } from '../src/compliance/controls/control.ts';
 import type { CheckSources } from '../src/compliance/controls/sources.ts';
 import type { User } from '../src/identity/index.ts';
+import { createLifecycle } from '../src/lifecycle/index.ts';
 import {
   type AuditActor,
   fixedClock,
@@ -402,8 +403,48 @@ describe('access control checks', () => {
       assert.equal(outcome.status, 'pass');
       assert.equal(
         outcome.summary,
-        'All 1 deactivation of the last 90 days met the SLA, and no active user is past their end date',
+        '1 deactivation in the last 90 days, none past the SLA; no active user is past their end date',
       );
+    });
+
+    it('fails on a leaver whose OAuth access is still not revoked once the SLA ran out', async () => {
+      // The same lifecycle, but the provider is down after the commit: OAuth access outlives it.
+      const brokenOAuth = createLifecycle({
+        database: core.database,
+        clock,
+        identity: services.identity,
+        tenancy: services.tenancy,
+        passwords: services.passwords,
+        sessions: services.sessions,
+        devices: services.lockout.devices,
+        apiKeys: services.apiKeys,
+        rbac: services.rbac,
+        revokeOAuth: () => Promise.reject(new Error('provider unavailable')),
+        onRevokeError: () => {},
+        restoreDirectoryRoles: (tx, u, by) =>
+          services.groupRoles.syncUsers(tx, u.orgId, [u.id], by),
+      });
+      const gus = await user(orgId, 'gus@leavers.test');
+      const requestedAt = clock.now();
+      await inOrg(orgId, (tx) =>
+        brokenOAuth.deactivate(tx, gus.id, 'deprovisioned', actor, { source: 'scim' }),
+      );
+      const within = await check('deprovisioning-sla', orgId);
+      assert.equal(within.status, 'pass', 'still within the SLA');
+      assert.equal(
+        within.summary,
+        '2 deactivations in the last 90 days, none past the SLA; no active user is past their end date',
+      );
+      clock.advance(25 * hour);
+      const outcome = await check('deprovisioning-sla', orgId);
+      assert.equal(outcome.status, 'fail');
+      assert.deepEqual(lines(outcome), [
+        [
+          `leaver gus@leavers.test still holds OAuth access 24 h after the request of ${requestedAt.toISOString()}`,
+          'user',
+          gus.id,
+        ],
+      ]);
     });
   });
 

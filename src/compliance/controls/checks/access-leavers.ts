@@ -56,7 +56,7 @@ export async function checkDeprovisioningSla(ctx: CheckContext): Promise<CheckOu
     pass:
       count === 0
         ? `No deactivation in the last ${leaverWindowDays} days, and no active user is past their end date`
-        : `All ${counted(count, 'deactivation')} of the last ${leaverWindowDays} days met the SLA, and no active user is past their end date`,
+        : `${counted(count, 'deactivation')} in the last ${leaverWindowDays} days, none past the SLA; no active user is past their end date`,
     fail: () =>
       [
         late.length > 0
