@@ -52,6 +52,7 @@ export {
   type EvidencePacks,
   type PackRequest,
   type PackResult,
+  packFileName,
 } from './evidence/builder.ts';
 export { packFiles } from './evidence/layout.ts';
 export { maxPackPeriodDays, type PackPeriod, packPeriod } from './evidence/period.ts';

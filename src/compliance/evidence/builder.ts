@@ -332,6 +332,10 @@ function signManifest(
 export const serializePackManifest = (signed: SignedPackManifest) =>
   Buffer.from(`${JSON.stringify(signed, null, 2)}\n`, 'utf8');
 
+/** The pack's file name: `vigil-evidence-<slug>-<from>-<to>.zip`. */
+export const packFileName = (slug: string, period: PackPeriod) =>
+  `vigil-evidence-${slug}-${period.fromDate}-${period.toDate}.zip`;
+
 export function createEvidencePacks(deps: EvidencePackDeps) {
   async function write(
     zip: PackZip,
@@ -422,7 +426,7 @@ export function createEvidencePacks(deps: EvidencePackDeps) {
       const done = write(zip, request, org, key);
       done.catch((err: unknown) => zip.fail(err instanceof Error ? err : new Error(String(err))));
       return {
-        fileName: `vigil-evidence-${org.slug}-${request.period.fromDate}-${request.period.toDate}.zip`,
+        fileName: packFileName(org.slug, request.period),
         stream: zip.stream,
         done,
       };

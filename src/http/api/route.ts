@@ -13,6 +13,7 @@ import type { PasswordService } from '../../auth/password/index.ts';
 import type {
   AccessExports,
   ComplianceService,
+  EvidencePacks,
   ReviewEvidence,
 } from '../../compliance/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
@@ -58,6 +59,7 @@ export interface ApiServices {
   reviews: Reviews;
   reviewsPolicy: ReviewPolicyService;
   reviewEvidence: ReviewEvidence;
+  evidencePacks: EvidencePacks;
   webhooks: WebhookEndpoints;
   alertDeliveries: AlertDeliveries;
   siemStreams: SiemStreams;

@@ -8,6 +8,7 @@ import { complianceRoutes } from './compliance.ts';
 import { credentialRoutes } from './credentials.ts';
 import { endDateRoutes } from './end-dates.ts';
 import { evidenceRoutes } from './evidence.ts';
+import { evidencePackRoutes } from './evidence-pack.ts';
 import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
@@ -29,6 +30,7 @@ export const apiRoutes: ApiRoute[] = [
   ...apiKeyRoutes,
   ...scimRoutes,
   ...evidenceRoutes,
+  ...evidencePackRoutes,
   ...lifecycleRoutes,
   ...reviewRoutes,
   ...webhookRoutes,
