@@ -121,6 +121,11 @@ Commands:
                                 check an access review's evidence bundle offline: every file's
                                 SHA-256 and the seal signature; prints the signing key's
                                 fingerprint (--public-key: it must be that key)
+  evidence export --org SLUG --from DATE --to DATE --out FILE
+                                the organization's signed evidence pack (ZIP) for the days
+                                from..to (both included, at most 400): every control with its
+                                evidence, a manifest of SHA-256s signed with the audit seal
+                                key; prints the manifest hash and file count (audited)
   evidence verify FILE [--key FINGERPRINT]
                                 check an evidence pack (ZIP) offline: the manifest's seal
                                 signature, every file's size and SHA-256, no file missing or

@@ -5,6 +5,7 @@ import { apiKeyCommands } from './apikeys.ts';
 import { auditCommands } from './audit.ts';
 import { clientCommands } from './clients.ts';
 import { complianceCommands } from './compliance.ts';
+import { evidenceCommands } from './evidence.ts';
 import { evidenceVerifyCommands } from './evidence-verify.ts';
 import { keysListCommands } from './keys-list.ts';
 import { keysRotateCommands } from './keys-rotate.ts';
@@ -39,6 +40,7 @@ export const commands: Record<string, Command> = {
   ...lifecycleCommands,
   ...reviewCommands,
   ...reviewScheduleCommands,
+  ...evidenceCommands,
   ...evidenceVerifyCommands,
   ...siemCommands,
   ...webhookCommands,
