@@ -167,11 +167,14 @@ describe('console: compliance (controls, run now, history, posture, evidence pac
       page.waitForEvent('download'),
       pack.getByRole('button', { name: 'Export evidence pack' }).click(),
     ]);
-    assert.equal(download.suggestedFilename(), `evidence-pack-${today}-${today}.zip`);
+    assert.equal(download.suggestedFilename(), `vigil-evidence-acme-${today}-${today}.zip`);
     const path = await download.path();
     assert.equal((await readFile(path)).subarray(0, 2).toString('latin1'), 'PK');
     assert.ok((await readZip(path)).has('manifest.json'));
-    await page.getByRole('status').filter({ hasText: 'Downloaded as evidence-pack-' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Downloaded as vigil-evidence-acme-' })
+      .waitFor();
     assert.equal(await page.getByRole('alert').count(), 0);
     assert.deepEqual(violations, []);
     await page.context().close();

@@ -95,6 +95,19 @@ export async function requestFile(path: string): Promise<Blob> {
   return (await authorized(path, {})).blob();
 }
 
+/**
+ * A file the admin API answers as an attachment, with the name its `Content-Disposition` gives
+ * (the name the CLI saves it under too), or `fallback` without one.
+ */
+export async function requestAttachment(
+  path: string,
+  fallback: string,
+): Promise<{ file: Blob; name: string }> {
+  const res = await authorized(path, {});
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  return { file: await res.blob(), name: named ?? fallback };
+}
+
 /** The admin API's shapes the console reads (from /api/v1/openapi.json). */
 export interface Organization {
   id: string;

@@ -20,8 +20,8 @@ export function EvidencePackCard({ orgId }: { orgId: string }) {
     event.preventDefault();
     setSaved(undefined);
     void send(async () => {
-      const name = `evidence-pack-${period.from}-${period.to}.zip`;
-      saveFile(await complianceApi.evidencePack(orgId, period), name);
+      const { file, name } = await complianceApi.evidencePack(orgId, period);
+      saveFile(file, name);
       setSaved(name);
     });
   }

@@ -1,4 +1,4 @@
-import { request, requestFile } from '../../api.ts';
+import { request, requestAttachment } from '../../api.ts';
 
 export type ControlStatus = 'pass' | 'fail' | 'not_applicable';
 
@@ -79,7 +79,10 @@ export const complianceApi = {
   posture: async (orgId: string, days: DayPeriod) =>
     (await request<{ days: PostureDay[] }>(`${compliance(orgId)}/posture?${period(days)}`)).body
       .days,
-  /** The signed evidence pack of the period (a ZIP), read with the user's token. */
+  /** The signed evidence pack of the period (a ZIP) and its name, read with the user's token. */
   evidencePack: (orgId: string, days: DayPeriod) =>
-    requestFile(`/orgs/${encodeURIComponent(orgId)}/evidence-pack?${period(days)}`),
+    requestAttachment(
+      `/orgs/${encodeURIComponent(orgId)}/evidence-pack?${period(days)}`,
+      `vigil-evidence-${days.from}-${days.to}.zip`,
+    ),
 };
