@@ -249,6 +249,7 @@ function parse(argv: string[]) {
       'ca-file': { type: 'string' },
       url: { type: 'string' },
       'min-severity': { type: 'string' },
+      control: { type: 'string' },
       enable: { type: 'boolean', default: false },
       disable: { type: 'boolean', default: false },
     },
