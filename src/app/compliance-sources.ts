@@ -1,6 +1,13 @@
 import type { LockoutService } from '../auth/lockout/index.ts';
 import type { MfaService } from '../auth/mfa/index.ts';
 import type { PasswordService } from '../auth/password/index.ts';
+import type { Alerts, WebhookEndpoints } from '../alerts/index.ts';
+import {
+  type AuditVerification,
+  archivedMonths,
+  archiveStoreOf,
+  type RetentionPolicyService,
+} from '../audit/index.ts';
 import type {
   AccessSources,
   AuthenticationSources,
@@ -14,7 +21,10 @@ import type { Rbac } from '../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../reviews/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import type { TenancyService } from '../tenancy/index.ts';
-import type { Core } from './core.ts';
+import { platformOrgId } from '../platform/index.ts';
+import type { Rbac } from '../rbac/index.ts';
+import { alertCertificates } from './alert-certificates.ts';
+import { type Core, encryptedColumns } from './core.ts';
 
 /**
  * The services the compliance checks read (src/compliance/controls/sources.ts), taken from the
@@ -74,8 +84,27 @@ function accessSources(services: ComplianceSourceServices): AccessSources {
   };
 }
 
-function operationsSources(_core: Core, _services: ComplianceSourceServices): OperationsSources {
-  return {};
+function operationsSources(core: Core, services: ComplianceSourceServices): OperationsSources {
+  const { auditVerification, auditRetention, alerts, webhooks, rbac } = services;
+  // Where the archiver writes: the archive files themselves say which months are archived.
+  const archiveStore = archiveStoreOf(core.config);
+  return {
+    operations: {
+      // The platform's own runs: the schedule verifies as the platform organization.
+      lastAuditVerification: (tx) => auditVerification.lastRun(tx, platformOrgId),
+      auditRetention: async (tx, orgId) => (await auditRetention.policy(tx, orgId)).policy,
+      archivedAuditMonths: async () => new Set(await archivedMonths(archiveStore)),
+      alertRules: (tx, orgId) => alerts.rules(tx, orgId),
+      alertManagers: async (tx, orgId) =>
+        [...(await rbac.holdersIn(tx, orgId))]
+          .filter(([, roles]) => roles.some((r) => r.permissions.includes('alerts.manage')))
+          .map(([userId]) => userId),
+      alertWebhooks: (tx, orgId) => webhooks.list(tx, orgId),
+      masterKeyId: core.keyring.masterKeyId,
+      encryptedColumns,
+      servedCertificates: alertCertificates(core.config),
+    },
+  };
 }
 
 export function complianceSources(core: Core, services: ComplianceSourceServices): CheckSources {

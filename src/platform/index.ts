@@ -1,5 +1,5 @@
 export { type Clock, fixedClock, systemClock } from './clock.ts';
-export { type LoadedConfig, loadConfig } from './config/load.ts';
+export { databaseWithoutTls, type LoadedConfig, loadConfig } from './config/load.ts';
 export { type Config, configSchema, tlsVersions } from './config/schema.ts';
 export { cursorParts, pageOf } from './cursor.ts';
 export { appRole, type Database, type OpenOptions, openDatabase } from './db/database.ts';

@@ -62,7 +62,7 @@ const tlsSslModes = ['require', 'verify-ca', 'verify-full'];
  * other than this machine (loopback, a Unix socket, no host) without an `sslmode` that insists
  * on TLS. The message names the host, never the credentials.
  */
-function databaseWithoutTls(databaseUrl: string): string | undefined {
+export function databaseWithoutTls(databaseUrl: string): string | undefined {
   let url: URL;
   try {
     url = new URL(databaseUrl);
