@@ -1,6 +1,3 @@
-import type { LockoutService } from '../auth/lockout/index.ts';
-import type { MfaService } from '../auth/mfa/index.ts';
-import type { PasswordService } from '../auth/password/index.ts';
 import type { Alerts, WebhookEndpoints } from '../alerts/index.ts';
 import {
   type AuditVerification,
@@ -8,6 +5,9 @@ import {
   archiveStoreOf,
   type RetentionPolicyService,
 } from '../audit/index.ts';
+import type { LockoutService } from '../auth/lockout/index.ts';
+import type { MfaService } from '../auth/mfa/index.ts';
+import type { PasswordService } from '../auth/password/index.ts';
 import type {
   AccessSources,
   AuthenticationSources,
@@ -17,12 +17,11 @@ import type {
 import type { IdentityService } from '../identity/index.ts';
 import type { Lifecycle, LifecyclePolicyService } from '../lifecycle/index.ts';
 import type { OAuth } from '../oauth/index.ts';
+import { platformOrgId } from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../reviews/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import type { TenancyService } from '../tenancy/index.ts';
-import { platformOrgId } from '../platform/index.ts';
-import type { Rbac } from '../rbac/index.ts';
 import { alertCertificates } from './alert-certificates.ts';
 import { type Core, encryptedColumns } from './core.ts';
 
@@ -45,6 +44,11 @@ export type ComplianceSourceServices = {
   mfa: MfaService;
   oauth: OAuth;
   tenancy: TenancyService;
+  // operations (operationsSources; with rbac above)
+  auditVerification: AuditVerification;
+  auditRetention: RetentionPolicyService;
+  alerts: Alerts;
+  webhooks: WebhookEndpoints;
 };
 
 function authenticationSources(services: ComplianceSourceServices): AuthenticationSources {
