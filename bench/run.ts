@@ -7,6 +7,7 @@ import { serverCoreCount } from './cores.ts';
  */
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   audit: () => import('./audit.ts'),
+  evidence: () => import('./evidence.ts'),
   login: () => import('./login.ts'),
   oauth: () => import('./oauth.ts'),
   reviews: () => import('./reviews.ts'),
