@@ -275,7 +275,8 @@ describe('admin REST API', () => {
             .replace('{orgId}', orgId)
             .replace('{userId}', subject?.id ?? missing)
             .replace(/\{\w+Id\}/g, missing)
-            .replace('{roleKey}', 'support');
+            .replace('{roleKey}', 'support')
+            .replace('{control}', 'password-policy');
           const body =
             route.method === 'POST' && route.path === '/orgs/{orgId}/users'
               ? { email: `new-${holder.role}-${holder.org}@x.test`, displayName: 'N' }
