@@ -9,6 +9,7 @@ import { blocksCovering } from '../src/audit/archive.store.ts';
 import { archivedBlock } from '../src/audit/archive-format.ts';
 import { chainHash, blockSigningBytes as sealerSigningBytes } from '../src/audit/sealer.ts';
 import type { BlockRow } from '../src/audit/store.ts';
+import type { PackFileEntry, PackManifest } from '../src/compliance/evidence/format.ts';
 import { packFiles } from '../src/compliance/evidence/layout.ts';
 import { readZip, ZipReadError } from '../src/compliance/evidence/read-zip.ts';
 import {
@@ -18,7 +19,7 @@ import {
   chainHash as verifierChainHash,
   verifyPackFiles,
 } from '../src/compliance/evidence/verify-pack.mjs';
-import { canonicalJson } from '../src/crypto/index.ts';
+import { canonicalJson, signEd25519 } from '../src/crypto/index.ts';
 import { fixedClock, withPlatform } from '../src/platform/index.ts';
 import { runVigil } from './support/cli.ts';
 import { openTestCore, sealEverything, type TestCore } from './support/core.ts';
@@ -199,6 +200,18 @@ describe('evidence pack verification (verify-pack.mjs)', () => {
       'manifest.json',
       /is not a vigil.evidence-pack.v1 manifest/,
     );
+    // Signed as it is, by the right key: a manifest listing a file twice, or itself.
+    const resigned = (edit: (m: PackManifest) => void) => {
+      const { manifest } = manifestOf(pack);
+      edit(manifest);
+      const signature = signEd25519(key.privateKey, Buffer.from(canonicalJson(manifest)));
+      const text = JSON.stringify({ manifest, signature: signature.toString('base64url') });
+      return verifyPackFiles(withFile(pack, 'manifest.json', text));
+    };
+    const twice = resigned((m) => m.files.push({ ...(m.files[0] as PackFileEntry) }));
+    assertProblem(twice, packFiles.readme, /^listed twice in the manifest$/);
+    const itself = resigned((m) => m.files.push({ name: 'manifest.json', size: 1, sha256: '00' }));
+    assertProblem(itself, 'manifest.json', /^the manifest lists itself$/);
     const climbing = manifestOf(pack);
     climbing.manifest.files[0].name = '../outside.txt';
     assertProblem(

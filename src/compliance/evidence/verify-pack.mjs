@@ -160,7 +160,10 @@ function checkFiles(manifest, files, checked, report) {
   const listed = new Set();
   for (const entry of manifest.files) {
     if (entry.name === manifestName || listed.has(entry.name)) {
-      report(entry.name, 'listed twice in the manifest');
+      report(
+        entry.name,
+        entry.name === manifestName ? 'the manifest lists itself' : 'listed twice in the manifest',
+      );
       continue;
     }
     listed.add(entry.name);
