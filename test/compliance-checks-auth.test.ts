@@ -121,7 +121,7 @@ describe('compliance checks: authentication controls', () => {
       );
       assert.equal(
         (await check('mfa-enforcement', clean)).summary,
-        'Every privileged role of acme requires a second factor, and 1 active holder of such roles has one.',
+        'Every privileged role of acme requires a second factor, and 1 active holder has one.',
       );
     });
 
@@ -277,7 +277,7 @@ describe('compliance checks: authentication controls', () => {
       assert.equal(outcome.status, 'fail');
       assert.equal(
         outcome.summary,
-        '2 privileged users of globex have no second factor; 1 privileged role of globex does not require one.',
+        'globex: 2 privileged users have no second factor; 1 privileged role does not require one.',
       );
       assert.deepEqual(outcome.exceptions, [
         {
@@ -310,10 +310,7 @@ describe('compliance checks: authentication controls', () => {
 
       const later = await check('mfa-enforcement', org, new Date(clock.now().getTime() + 7 * day));
       assert.equal(later.status, 'fail');
-      assert.equal(
-        later.summary,
-        '1 member past the grace period has none although initrode requires it.',
-      );
+      assert.equal(later.summary, 'initrode: 1 member is past the grace period without one.');
       assert.deepEqual(later.exceptions, [
         {
           message:

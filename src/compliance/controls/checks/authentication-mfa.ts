@@ -1,3 +1,4 @@
+import type { MfaPolicy } from '../../../auth/mfa/index.ts';
 import type { User } from '../../../identity/index.ts';
 import type { RoleDefinition } from '../../../rbac/index.ts';
 import type { CheckContext, CheckOutcome, ControlException } from '../control.ts';
@@ -19,6 +20,17 @@ function rolesWithoutMfa(roles: RoleDefinition[]): ControlException[] {
     }));
 }
 
+/** When a member who holds no such role must have a factor under the policy (sign-in's rule). */
+function graceEnds(user: User, policy: MfaPolicy): Date {
+  return policy.gracePeriodDays === null
+    ? user.createdAt
+    : new Date(user.createdAt.getTime() + policy.gracePeriodDays * day);
+}
+
+/** `1 … has`, `2 … have` */
+const count = (n: number, noun: string, one: string, many: string) =>
+  `${plural(n, noun)} ${n === 1 ? one : many}`;
+
 /**
  * The mfa-enforcement check: privileged roles require a second factor, every active holder of a
  * role that demands one has one enrolled, and, when the organization's MFA policy requires one of
@@ -34,55 +46,57 @@ export async function checkMfaEnforcement(ctx: CheckContext): Promise<CheckOutco
   const users = await reads.usersOf(ctx.tx, ctx.orgId);
   const enrolled = await reads.usersWithFactor(ctx.tx, ctx.orgId);
   const mfa = await reads.mfaPolicy(ctx.tx, ctx.orgId);
-  const byEmail = (a: User, b: User) => a.email.localeCompare(b.email) || a.id.localeCompare(b.id);
-  const withoutFactor = users
-    .filter((u) => u.status === 'active' && !enrolled.has(u.id))
-    .sort(byEmail);
 
-  const privilegedHolders = users.filter(
-    (u) => u.status === 'active' && (holders.get(u.id) ?? []).some(demandsFactor),
-  );
-  const userExceptions: ControlException[] = [];
-  let privilegedMissing = 0;
-  for (const user of withoutFactor) {
-    const demanding = (holders.get(user.id) ?? [])
+  const active = users
+    .filter((u) => u.status === 'active')
+    .sort((a, b) => a.email.localeCompare(b.email) || a.id.localeCompare(b.id));
+  const demandingRoles = (user: User) =>
+    (holders.get(user.id) ?? [])
       .filter(demandsFactor)
       .map((r) => r.key)
       .sort();
-    if (demanding.length > 0) {
-      privilegedMissing++;
-      userExceptions.push({
-        message: `${user.email} has no second factor but holds a role that calls for one: ${demanding.join(', ')}`,
-        subject: { type: 'user', id: user.id },
-      });
-      continue;
-    }
-    if (!mfa.policy.required) continue;
-    const graceEnds =
-      mfa.policy.gracePeriodDays === null
-        ? user.createdAt
-        : new Date(user.createdAt.getTime() + mfa.policy.gracePeriodDays * day);
-    if (graceEnds > ctx.now) continue;
-    userExceptions.push({
-      message: `${user.email} has no second factor although ${policyName('MFA', mfa.version)} of ${org} requires one of every member`,
-      subject: { type: 'user', id: user.id },
-    });
-  }
+  const privileged = active.filter((u) => demandingRoles(u).length > 0);
+  const missing = active.filter((u) => !enrolled.has(u.id));
+  const privilegedMissing = missing.filter((u) => demandingRoles(u).length > 0);
+  const membersMissing = mfa.policy.required
+    ? missing.filter((u) => demandingRoles(u).length === 0 && graceEnds(u, mfa.policy) <= ctx.now)
+    : [];
+
+  const policy = policyName('MFA', mfa.version);
+  // Users by email, whichever rule they break: one line per user.
+  const userExceptions = missing.flatMap((user): ControlException[] => {
+    const subject = { type: 'user', id: user.id };
+    if (privilegedMissing.includes(user))
+      return [
+        {
+          message: `${user.email} has no second factor but holds a role that calls for one: ${demandingRoles(user).join(', ')}`,
+          subject,
+        },
+      ];
+    if (membersMissing.includes(user))
+      return [
+        {
+          message: `${user.email} has no second factor although ${policy} of ${org} requires one of every member`,
+          subject,
+        },
+      ];
+    return [];
+  });
   const roleExceptions = rolesWithoutMfa(roles);
   const exceptions = [...roleExceptions, ...userExceptions];
   if (exceptions.length === 0)
     return {
       status: 'pass',
-      summary: `Every privileged role of ${org} requires a second factor, and ${plural(privilegedHolders.length, 'active holder')} of such roles ${privilegedHolders.length === 1 ? 'has' : 'have'} one${mfa.policy.required ? ', as every member past the grace period does' : ''}.`,
+      summary: `Every privileged role of ${org} requires a second factor, and ${count(privileged.length, 'active holder', 'has', 'have')} one${mfa.policy.required ? ', as every member past the grace period does' : ''}.`,
       exceptions: [],
     };
   const parts = [
-    privilegedMissing > 0 &&
-      `${plural(privilegedMissing, 'privileged user')} of ${org} ${privilegedMissing === 1 ? 'has' : 'have'} no second factor`,
-    userExceptions.length > privilegedMissing &&
-      `${plural(userExceptions.length - privilegedMissing, 'member')} past the grace period ${userExceptions.length - privilegedMissing === 1 ? 'has' : 'have'} none although ${org} requires it`,
+    privilegedMissing.length > 0 &&
+      `${count(privilegedMissing.length, 'privileged user', 'has', 'have')} no second factor`,
+    membersMissing.length > 0 &&
+      `${count(membersMissing.length, 'member', 'is', 'are')} past the grace period without one`,
     roleExceptions.length > 0 &&
-      `${plural(roleExceptions.length, 'privileged role')} of ${org} ${roleExceptions.length === 1 ? 'does' : 'do'} not require one`,
+      `${count(roleExceptions.length, 'privileged role', 'does', 'do')} not require one`,
   ].filter((part): part is string => typeof part === 'string');
-  return { status: 'fail', summary: `${parts.join('; ')}.`, exceptions };
+  return { status: 'fail', summary: `${org}: ${parts.join('; ')}.`, exceptions };
 }
