@@ -249,13 +249,17 @@ describe('compliance checks: audit coverage, retention and alerting', () => {
           ],
         ).then(() => id);
       };
-      const open = await alert('Burst from 203.0.113.9', 'critical', ago(30 * hour), null);
-      const late = await alert('Burst from 198.51.100.4', 'high', ago(5 * day), ago(2 * day));
-      const ancient = await alert('Burst from 192.0.2.1', 'high', ago(60 * day), null);
+      const openAt = ago(30 * hour);
+      const lateAt = ago(5 * day);
+      const ancientAt = ago(60 * day);
+      const open = await alert('Burst from 203.0.113.9', 'critical', openAt, null);
+      const late = await alert('Burst from 198.51.100.4', 'high', lateAt, ago(2 * day));
+      const ancient = await alert('Burst from 192.0.2.1', 'high', ancientAt, null);
       await alert('Handled in time', 'high', ago(3 * day), ago(3 * day - 2 * hour));
       await alert('Low and slow', 'low', ago(5 * day), null);
       // Acknowledged late, but before the 30 days looked at.
       await alert('Long ago', 'high', ago(50 * day), ago(45 * day));
+      const minute = (at: Date) => `${at.toISOString().slice(0, 16)}Z`;
 
       const outcome = await check('alerting', org);
       assert.equal(outcome.status, 'fail');
@@ -273,18 +277,15 @@ describe('compliance checks: audit coverage, retention and alerting', () => {
             'nobody receives high alerts: mail goes out from critical only and no enabled webhook endpoint takes them',
         },
         {
-          message:
-            'high alert "Burst from 192.0.2.1" (signin.failures.address) is unacknowledged for 60 days',
+          message: `high alert "Burst from 192.0.2.1" (signin.failures.address) raised ${minute(ancientAt)} is still unacknowledged, after more than 24 hours`,
           subject: { type: 'alert', id: ancient },
         },
         {
-          message:
-            'high alert "Burst from 198.51.100.4" (signin.failures.address) waited 3 days to be acknowledged',
+          message: `high alert "Burst from 198.51.100.4" (signin.failures.address) raised ${minute(lateAt)} was acknowledged only ${minute(ago(2 * day))}, after more than 24 hours`,
           subject: { type: 'alert', id: late },
         },
         {
-          message:
-            'critical alert "Burst from 203.0.113.9" (signin.failures.address) is unacknowledged for 30 hours',
+          message: `critical alert "Burst from 203.0.113.9" (signin.failures.address) raised ${minute(openAt)} is still unacknowledged, after more than 24 hours`,
           subject: { type: 'alert', id: open },
         },
       ]);

@@ -2,7 +2,7 @@ import type { AlertSeverity } from '../../../platform/index.ts';
 import type { CheckContext, CheckOutcome, ControlException } from '../control.ts';
 import { verdict } from '../control.ts';
 import * as store from './operations.store.ts';
-import { elapsed } from './operations-audit.ts';
+import { minute } from './operations-audit.ts';
 
 const rank: Record<AlertSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const highOrWorse = (s: AlertSeverity) => rank[s] >= rank.high;
@@ -52,11 +52,11 @@ export async function checkAlerting({
   const maxWaitMs = acknowledgeWithinHours * 3_600_000;
   for (const alert of await store.slowAlerts(tx, orgId, since, now, maxWaitMs)) {
     const handledAt = alert.acknowledged_at ?? alert.resolved_at;
-    const wait = elapsed((handledAt ?? now).getTime() - alert.created_at.getTime());
+    const raised = `${alert.severity} alert "${alert.title}" (${alert.rule}) raised ${minute(alert.created_at)}`;
     exceptions.push({
       message: handledAt
-        ? `${alert.severity} alert "${alert.title}" (${alert.rule}) waited ${wait} to be acknowledged`
-        : `${alert.severity} alert "${alert.title}" (${alert.rule}) is unacknowledged for ${wait}`,
+        ? `${raised} was acknowledged only ${minute(handledAt)}, after more than ${acknowledgeWithinHours} hours`
+        : `${raised} is still unacknowledged, after more than ${acknowledgeWithinHours} hours`,
       subject: { type: 'alert', id: alert.id },
     });
   }

@@ -92,9 +92,9 @@ export async function checkEncryptionInTransit({
         if (daysLeft >= certificateMinDays) continue;
         exceptions.push({
           message:
-            daysLeft < 0 || cert.notAfter <= now
+            cert.notAfter <= now
               ? `certificate ${cert.subject} (${name}) expired ${cert.notAfter.toISOString()}`
-              : `certificate ${cert.subject} (${name}) expires ${cert.notAfter.toISOString()}, in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`,
+              : `certificate ${cert.subject} (${name}) expires ${cert.notAfter.toISOString()}, within ${certificateMinDays} days`,
           subject: { type: 'certificate', id: cert.fingerprint256 },
         });
       }

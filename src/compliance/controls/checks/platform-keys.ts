@@ -6,6 +6,8 @@ const dayMs = 86_400_000;
 /** The data key's cryptoperiod: `vigil keys rotate` is due once a year (docs/keys.md). */
 export const dataKeyRotationDays = 365;
 
+/** Findings name dates, not ages, so that an unchanged one reads the same on every run. */
+const day = (at: Date) => at.toISOString().slice(0, 10);
 const daysOld = (since: Date, now: Date) => Math.floor((now.getTime() - since.getTime()) / dayMs);
 
 /**
@@ -16,10 +18,9 @@ export async function checkKeyRotation({ tx, now, sources }: CheckContext): Prom
   const exceptions: ControlException[] = [];
   const dataKeys = (await store.dataKeys(tx)).filter((k) => k.status === 'active');
   for (const key of dataKeys) {
-    const age = daysOld(key.activated_at, now);
-    if (age > dataKeyRotationDays)
+    if (daysOld(key.activated_at, now) > dataKeyRotationDays)
       exceptions.push({
-        message: `data key ${key.id} is ${age} days old (rotation every ${dataKeyRotationDays})`,
+        message: `data key ${key.id}, active since ${day(key.activated_at)}, is older than its ${dataKeyRotationDays}-day rotation period`,
         subject: { type: 'data_key', id: String(key.id) },
       });
   }
@@ -29,10 +30,9 @@ export async function checkKeyRotation({ tx, now, sources }: CheckContext): Prom
   for (const key of await store.activeSigningKeys(tx, now)) {
     if (seen.has(key.alg)) continue;
     seen.add(key.alg);
-    const age = daysOld(key.activate_at, now);
-    if (age > signingDays)
+    if (daysOld(key.activate_at, now) > signingDays)
       exceptions.push({
-        message: `token signing key ${key.kid} (${key.alg}) is ${age} days old (rotation every ${signingDays})`,
+        message: `token signing key ${key.kid} (${key.alg}), active since ${day(key.activate_at)}, is older than its ${signingDays}-day rotation period`,
         subject: { type: 'signing_key', id: key.kid },
       });
   }
