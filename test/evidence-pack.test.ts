@@ -235,7 +235,9 @@ describe('the evidence pack of a quarter', () => {
       ['fail', 'pass'],
     );
     const html = files.get(packFiles.summaryHtml)?.toString() ?? '';
-    assert.match(html, /bob@acme\.test has no second factor|Multi|mfa-enforcement/);
+    assert.ok(html.includes("<strong>Status at the period's end:</strong> pass — all good"));
+    for (const c of controls) assert.ok(html.includes(`(${c.id}, ${c.scope})`), c.id);
+    assert.ok(html.includes('<tr><th>CC6.1</th>'));
     assert.match(html, new RegExp(signed.manifest.key.fingerprint));
     assert.equal(files.get(packFiles.summaryPdf)?.subarray(0, 5).toString(), '%PDF-');
   });
@@ -326,6 +328,35 @@ describe('the evidence pack of a quarter', () => {
     assert.equal(details.files, files.size);
     assert.equal(details.from, '2026-07-01T00:00:00.000Z');
     assert.equal(details.to, '2026-10-01T00:00:00.000Z');
+  });
+
+  it('covers a period longer than the SLA report reads at once (366 days)', async () => {
+    const pack = await services.evidencePacks.build({
+      orgId: acme,
+      period: packPeriod({ from: '2025-09-01', to: '2026-10-04' }),
+      actor: operatorActor,
+    });
+    const [bytes] = await Promise.all([buffer(pack.stream), pack.done]);
+    await writeFile(join(dir, 'long.zip'), bytes);
+    const long = await readZip(join(dir, 'long.zip'));
+    const log = csvLines(long.get(packFiles.deprovisioningLog));
+    assert.equal(log.length, 2);
+    assert.ok(log[1]?.startsWith(`${ids.dave},`));
+    const sla = JSON.parse(long.get(packFiles.deprovisioningSla)?.toString() ?? '{}');
+    assert.equal(sla.totals.count, 1);
+    assert.equal(sla.from, '2025-09-01T00:00:00.000Z');
+    assert.equal(sla.to, '2026-10-05T00:00:00.000Z');
+    const users = csvLines(long.get(packFiles.userAccess));
+    assert.equal(
+      users.find((r) => r.startsWith(`${ids.bob},`))?.split(',')[4],
+      '',
+      'bob lost his role within this period',
+    );
+    assert.equal(users.find((r) => r.startsWith(`${ids.cara},`))?.split(',')[3], 'suspended');
+    assert.ok(
+      users.some((r) => r.startsWith(`${ids.eve},`)),
+      'eve joined within this period',
+    );
   });
 });
 

@@ -50,6 +50,7 @@ import {
   auditCoverage,
   campaignsOfPeriod,
   deprovisioningFiles,
+  deprovisioningOver,
   emptyMfaSummary,
   json,
   mfaEnrollmentCsv,
@@ -269,7 +270,7 @@ async function writeOrgFiles(
     await zip.add(packFiles.reviewItems, reviewItemsCsv(records));
 
     const deprovisioning = deprovisioningFiles(
-      await deps.deprovisioningReport(tx, orgId, { from: period.from, to: period.to }),
+      await deprovisioningOver((range) => deps.deprovisioningReport(tx, orgId, range), period),
     );
     await zip.add(packFiles.deprovisioningLog, deprovisioning.log);
     await zip.add(packFiles.deprovisioningSla, deprovisioning.sla);

@@ -221,6 +221,47 @@ function prefixRows(body: string, value: string): string {
   return out;
 }
 
+/** The SLA report reads at most 366 days at once (docs/lifecycle.md#sla-report). */
+const reportDays = 366;
+
+/**
+ * The deprovisioning report of a period up to a pack's 400 days: read in stretches the report
+ * accepts, then one report, its totals recomputed over every row (the median as the report's:
+ * the lower middle of the completed durations).
+ */
+export async function deprovisioningOver(
+  read: (range: Period) => Promise<DeprovisioningReport>,
+  period: Period,
+): Promise<DeprovisioningReport> {
+  const parts: DeprovisioningReport[] = [];
+  for (let from = period.from; from < period.to; ) {
+    const to = new Date(Math.min(period.to.getTime(), from.getTime() + reportDays * 86_400_000));
+    parts.push(await read({ from, to }));
+    from = to;
+  }
+  const [first] = parts;
+  if (parts.length === 1 && first) return first;
+  const items = parts.flatMap((p) => p.items);
+  const durations = items
+    .flatMap((i) => (i.durationSeconds === null ? [] : [i.durationSeconds]))
+    .sort((a, b) => a - b);
+  const count = (outcome: string) => items.filter((i) => i.outcome === outcome).length;
+  return {
+    from: period.from,
+    to: period.to,
+    generatedAt: parts[parts.length - 1]?.generatedAt ?? period.to,
+    items,
+    totals: {
+      count: items.length,
+      met: count('met'),
+      missed: count('missed'),
+      pending: count('pending'),
+      p50DurationSeconds: durations[Math.floor((durations.length - 1) / 2)] ?? null,
+      maxDurationSeconds: durations[durations.length - 1] ?? null,
+    },
+  };
+}
+
 /** deprovisioning/sla.json: the report without its rows (they are log.csv). */
 export function deprovisioningFiles(report: DeprovisioningReport) {
   return {
