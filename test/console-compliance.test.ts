@@ -102,7 +102,17 @@ describe('console: compliance (controls, run now, history, posture, evidence pac
       .getByRole('list', { name: `Evidence files of ${mfaTitle}` })
       .getByText('mfa/enrollment.csv')
       .waitFor();
-    await page.getByText('CC6.6', { exact: true }).first().waitFor();
+    // Each criterion: its sentence on the chip's hover and in the details.
+    const sentence =
+      /logical access security measures to protect against threats from sources outside/;
+    assert.match(
+      (await mfa
+        .locator('[title]')
+        .filter({ hasText: /^CC6\.6$/ })
+        .getAttribute('title')) ?? '',
+      sentence,
+    );
+    await page.locator('dd').filter({ hasText: sentence }).first().waitFor();
     const history = page.getByRole('table', { name: `History of ${mfaTitle}` }).locator('tbody tr');
     await history.first().waitFor();
     const stretches = await history.count();

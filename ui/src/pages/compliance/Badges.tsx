@@ -18,10 +18,19 @@ export function ControlStatusBadge({ status }: { status: ControlStatus | null })
   );
 }
 
-/** The SOC 2 criterion a control supports, by its number (its sentence is in the details). */
-export function CriterionChip({ criterion }: { criterion: string }) {
+/**
+ * The SOC 2 criterion a control supports, by its number; its sentence shows on hover, and in the
+ * control's details for the keyboard and screen readers.
+ */
+export function CriterionChip({
+  criterion,
+  text,
+}: {
+  criterion: string;
+  text: string | undefined;
+}) {
   return (
-    <Badge color="blue" variant="outline" radius="sm" tt="none">
+    <Badge color="blue" variant="outline" radius="sm" tt="none" title={text}>
       {criterion}
     </Badge>
   );

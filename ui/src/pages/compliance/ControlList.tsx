@@ -41,7 +41,7 @@ export function ControlList({
               </Group>
               <Group gap={4} visibleFrom="sm">
                 {control.criteria.map((c) => (
-                  <CriterionChip key={c} criterion={c} />
+                  <CriterionChip key={c} criterion={c} text={criteria[c]} />
                 ))}
               </Group>
             </Group>
