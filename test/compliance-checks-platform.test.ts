@@ -238,15 +238,41 @@ describe('compliance checks: audit immutability, encryption, keys and isolation'
           subject: { type: 'certificate', id: cert.fingerprint256 },
         },
       ]);
+      const expired = await check('encryption-in-transit', {
+        now: new Date(cert.notAfter.getTime() + day),
+        sources: {
+          operations: {
+            ...base.operations,
+            servedCertificates: async () => [{ name: 'tls (renewed.pem)', pem: certPem }],
+          },
+        },
+      });
+      assert.deepEqual(expired.exceptions, [
+        {
+          message: `certificate ${cert.subject} (tls (renewed.pem)) expired ${cert.notAfter.toISOString()}`,
+          subject: { type: 'certificate', id: cert.fingerprint256 },
+        },
+      ]);
     });
 
     it('names a served certificate it cannot read', async () => {
       const base = complianceSources(core, services);
-      const outcome = await check('encryption-in-transit', {
+      const none = await check('encryption-in-transit', {
         sources: { operations: { ...base.operations, servedCertificates: async () => [] } },
       });
-      assert.deepEqual(outcome.exceptions, [
+      assert.deepEqual(none.exceptions, [
         { message: 'no served TLS certificate could be read to check its expiry' },
+      ]);
+      const garbled = await check('encryption-in-transit', {
+        sources: {
+          operations: {
+            ...base.operations,
+            servedCertificates: async () => [{ name: 'tls (cert.pem)', pem: 'not a PEM' }],
+          },
+        },
+      });
+      assert.deepEqual(garbled.exceptions, [
+        { message: 'no certificate could be read in tls (cert.pem)' },
       ]);
     });
 

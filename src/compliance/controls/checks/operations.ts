@@ -50,7 +50,7 @@ export const operationsControls: Control[] = [
     title: 'Monitoring and alerting',
     description:
       'Detection rules read the audit log and raise alerts on failed sign-in bursts, lockouts, privilege grants, self-approval, new credentials, MFA resets, mass actions, unusual places and failed verifications; alerts reach people by mail and signed webhooks and are triaged in the console.',
-    test: 'Every rule that is high or critical by default is on and not lowered below high; someone receives high alerts (a holder of alerts.manage by mail, or an enabled webhook endpoint); no high or critical alert is open unacknowledged for more than 24 hours, and none raised in the last 30 days waited longer than that to be acknowledged.',
+    test: 'Every rule that is high or critical by default is on and not lowered below high; someone receives high alerts (holders of alerts.manage while the policy mails high alerts, or an enabled webhook endpoint that takes them); no high or critical alert is open unacknowledged for more than 24 hours, and none raised in the last 30 days waited longer than that to be acknowledged.',
     criteria: ['CC7.2', 'CC7.3'],
     scope: 'org',
     evidence: [packFiles.alerts, packFiles.alertRules, packFiles.policy('alerts')],

@@ -86,10 +86,12 @@ export async function checkEncryptionInTransit({
     const served = await sources.operations.servedCertificates();
     if (served.length === 0)
       exceptions.push({ message: 'no served TLS certificate could be read to check its expiry' });
-    for (const { name, pem } of served)
-      for (const cert of certificatesInPem(pem)) {
-        const daysLeft = Math.floor((cert.notAfter.getTime() - now.getTime()) / dayMs);
-        if (daysLeft >= certificateMinDays) continue;
+    for (const { name, pem } of served) {
+      const certificates = certificatesInPem(pem);
+      if (certificates.length === 0)
+        exceptions.push({ message: `no certificate could be read in ${name}` });
+      for (const cert of certificates) {
+        if (cert.notAfter.getTime() - now.getTime() >= certificateMinDays * dayMs) continue;
         exceptions.push({
           message:
             cert.notAfter <= now
@@ -98,6 +100,7 @@ export async function checkEncryptionInTransit({
           subject: { type: 'certificate', id: cert.fingerprint256 },
         });
       }
+    }
   }
   // PGlite runs inside this process: there is no connection to encrypt.
   if (sources.databaseKind === 'postgres') {
