@@ -15,6 +15,7 @@ import type { PackManifest, SignedPackManifest } from '../src/compliance/evidenc
 import { packFiles } from '../src/compliance/evidence/layout.ts';
 import { readZip } from '../src/compliance/evidence/read-zip.ts';
 import { verifyPackFiles } from '../src/compliance/evidence/verify-pack.mjs';
+import { createPackZip } from '../src/compliance/evidence/zip-writer.ts';
 import { controls, packPeriod } from '../src/compliance/index.ts';
 import { canonicalJson, verifyEd25519 } from '../src/crypto/index.ts';
 import {
@@ -377,5 +378,32 @@ describe('the period of a pack', () => {
     refused('2025-01-01', '2026-02-05', /longer than 400 days/);
     const one = packPeriod({ from: '2026-07-01', to: '2026-07-01' });
     assert.equal(one.to.toISOString(), '2026-07-02T00:00:00.000Z');
+  });
+});
+
+describe("the pack's ZIP writer", () => {
+  it('hashes each file as it streams, and stops the producer when the reader goes away', async () => {
+    const zip = createPackZip();
+    const read = buffer(zip.stream);
+    const entry = await zip.add('a.txt', ['hello ', Buffer.from('world')]);
+    assert.deepEqual(entry, {
+      name: 'a.txt',
+      size: 11,
+      sha256: sha256(Buffer.from('hello world')),
+    });
+    await zip.finish('b.txt', Buffer.from('end'));
+    assert.ok((await read).length > 0);
+
+    const cut = createPackZip();
+    let produced = 0;
+    async function* endless() {
+      for (;;) {
+        produced++;
+        yield Buffer.alloc(64 * 1024, produced);
+      }
+    }
+    cut.stream.once('data', () => cut.stream.destroy());
+    await assert.rejects(cut.add('big.bin', endless()), /closed before it was complete/);
+    assert.ok(produced < 1000, `the producer stopped (${produced} chunks)`);
   });
 });

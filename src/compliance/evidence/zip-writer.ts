@@ -40,6 +40,7 @@ export function createPackZip() {
     zip.addReadStream(pass, name);
     const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [source] : source;
     for await (const chunk of chunks) {
+      if (gone) throw gone;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       if (bytes.length === 0) continue;
       hash.update(bytes);
