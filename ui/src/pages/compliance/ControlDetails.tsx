@@ -61,8 +61,8 @@ export function ControlDetails({
         {result ? (
           <>
             <Text size="sm">
-              {result.summary} Checked <DateTime value={result.checkedAt} />, the same since{' '}
-              <DateTime value={result.since} />.
+              {sentence(result.summary)} Checked <DateTime value={result.checkedAt} />, the same
+              since <DateTime value={result.since} />.
             </Text>
             {result.exceptions.length > 0 && (
               <List size="sm" aria-label={`Exceptions of ${control.title}`}>
@@ -187,3 +187,6 @@ function History({ orgId, control }: { orgId: string; control: Control }) {
 
 const newestFirst = (stretches: HistoryStretch[]) =>
   [...stretches].sort((a, b) => Date.parse(b.since) - Date.parse(a.since));
+
+/** A summary as a sentence of its own, ending with a full stop (the checks' do not all have one). */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);

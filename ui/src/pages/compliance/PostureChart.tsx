@@ -12,7 +12,7 @@ const parts = [
   { key: 'fail', label: 'Failing', color: 'var(--mantine-color-red-filled)' },
   { key: 'pass', label: 'Passing', color: 'var(--mantine-color-green-filled)' },
   { key: 'notApplicable', label: 'Not applicable', color: 'var(--mantine-color-gray-5)' },
-  { key: 'unchecked', label: 'Not checked', color: 'var(--mantine-color-yellow-4)' },
+  { key: 'unchecked', label: 'Not checked', color: 'var(--mantine-color-yellow-3)' },
 ] as const;
 
 const barWidth = 8;
@@ -79,6 +79,8 @@ function Chart({ days }: { days: PostureDay[] }) {
       >
         <title>{`Controls by status per day, ${days[0]?.day} to ${days.at(-1)?.day} (hover a bar for its day)`}</title>
         {days.map((d, i) => {
+          // A day before any check is left empty: nothing was known of it.
+          if (checked(d) === 0) return null;
           let top = chartHeight;
           return (
             <g key={d.day}>
