@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { auditVerifyActor } from '../src/alerts/index.ts';
 import { complianceSources } from '../src/app/compliance-sources.ts';
+import { reencryptPending } from '../src/app/core.ts';
 import { createServices } from '../src/app/services.ts';
 import { databaseConnectionProblem } from '../src/compliance/controls/checks/platform-encryption.ts';
 import { type CheckSources, controlById } from '../src/compliance/index.ts';
@@ -345,6 +346,26 @@ describe('compliance checks: audit immutability, encryption, keys and isolation'
       } finally {
         clock.set(new Date(due.getTime() - 91 * day));
       }
+    });
+  });
+
+  describe('key-rotation: re-encryption', () => {
+    it('names a data-key rotation that has not finished re-encrypting after a day', async () => {
+      const { keyId, rotationId } = await core.keyring.rotateDataKey(operatorActor);
+      const started = clock.now();
+      // Within the day the job has, it is not a finding.
+      assert.equal((await check('key-rotation')).status, 'pass');
+      const outcome = await check('key-rotation', { now: new Date(started.getTime() + 2 * day) });
+      assert.equal(outcome.status, 'fail');
+      assert.deepEqual(outcome.exceptions, [
+        {
+          message: `the rotation to data key ${keyId}, started ${started.toISOString().slice(0, 10)}, has not finished re-encrypting`,
+          subject: { type: 'key_rotation', id: rotationId },
+        },
+      ]);
+      assert.ok((await reencryptPending(core, operatorActor)) > 0);
+      const done = await check('key-rotation', { now: new Date(started.getTime() + 2 * day) });
+      assert.equal(done.status, 'pass', JSON.stringify(done.exceptions));
     });
   });
 

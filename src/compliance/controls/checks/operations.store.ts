@@ -95,6 +95,17 @@ export async function ciphertextsByKey(
   return rows.map((r) => ({ keyId: r.key_id, count: Number(r.count) }));
 }
 
+/** Data-key rotations whose re-encryption has not finished, started before `before`. */
+export function unfinishedRotations(tx: Tx, before: Date) {
+  return tx
+    .selectFrom('keyring_rotations')
+    .select(['id', 'to_key_id', 'started_at'])
+    .where('finished_at', 'is', null)
+    .where('started_at', '<', before)
+    .orderBy('started_at')
+    .execute();
+}
+
 /** The token signing keys that sign at `now` (activated, not retired), per algorithm. */
 export async function activeSigningKeys(tx: Tx, now: Date) {
   return tx

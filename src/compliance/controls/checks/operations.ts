@@ -83,7 +83,7 @@ export const operationsControls: Control[] = [
     title: 'Key management and rotation',
     description:
       'Data keys, token signing keys and audit keys are rotated on a schedule; old keys stay only to verify or decrypt what they made; every rotation is audited.',
-    test: 'The active data key is at most 365 days old, and each algorithm’s active token signing key at most VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS old.',
+    test: 'The active data key is at most 365 days old, every data-key rotation finished re-encrypting within a day, and each algorithm’s active token signing key at most VIGIL_OIDC_SIGNING_KEY_ROTATION_DAYS old.',
     criteria: ['CC6.1'],
     scope: 'platform',
     evidence: [packFiles.keyInventory, packFiles.keyRotations],
