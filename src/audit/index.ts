@@ -45,6 +45,13 @@ export {
   retentionFloorDays,
   retentionPolicySchema,
 } from './retention.ts';
+export {
+  type AuditSample,
+  auditSampleOf,
+  readSample,
+  type SampleProofs,
+  type SampleRows,
+} from './sample-proof.ts';
 export { type SealerDeps, sealAll, sealPending, startSealer } from './sealer.ts';
 export {
   type AuditDeps,
@@ -60,4 +67,3 @@ export {
   type VerificationRun,
 } from './verification.ts';
 export { type Finding, type VerifyReport, verifyAuditLog } from './verify.ts';
-export { type AuditSample, auditSample, type SampleProofs } from './sample-proof.ts';

@@ -5,11 +5,15 @@
  * `chainHash`), and check the block's signature: a sampled line whose MAC changed breaks both.
  */
 import { sql } from 'kysely';
-import { ed25519PublicJwk, type PublicJwk, publicKeyFingerprint } from '../crypto/index.ts';
-import { type Database, type Tx, withPlatform } from '../platform/index.ts';
+import {
+  ed25519PublicJwk,
+  type PlatformKeys,
+  type PublicJwk,
+  publicKeyFingerprint,
+} from '../crypto/index.ts';
+import type { Tx } from '../platform/index.ts';
 import { blockColumns, chainColumns } from './archive.store.ts';
 import { type ArchivedBlock, archivedBlock, archivedEvent, eventLine } from './archive-format.ts';
-import { type SealerDeps, sealAll } from './sealer.ts';
 import type { BlockRow, ChainEvent } from './store.ts';
 
 export interface SampleProofs {
@@ -66,38 +70,46 @@ async function blocksHolding(tx: Tx, events: ChainEvent[]): Promise<BlockRow[]> 
   return rows;
 }
 
+/** The sample and what proves it, as read in one platform snapshot. */
+export interface SampleRows {
+  events: ChainEvent[];
+  blocks: BlockRow[];
+  macs: { id: string; mac: Uint8Array }[];
+}
+
 /**
- * Seals what is pending (so that the period's latest events can be drawn too), then draws the
- * sample and its proofs in one platform snapshot: the blocks hold other organizations' events,
- * of which only the MACs leave (a MAC reveals nothing of its event).
+ * Draws the sample and reads its proofs, in the caller's platform transaction (one snapshot):
+ * the blocks hold other organizations' events, of which only the MACs are read (a MAC reveals
+ * nothing of its event). Seal pending events first, so that the period's latest can be drawn.
  */
-export async function auditSample(
-  deps: { database: Database; sealer: SealerDeps },
+export async function readSample(
+  tx: Tx,
   query: { orgId: string; from: Date; to: Date; size: number },
+): Promise<SampleRows> {
+  const events = await sampledEvents(tx, query.orgId, query.from, query.to, query.size);
+  const blocks = await blocksHolding(tx, events);
+  const sampled = new Set(events.map((e) => e.id));
+  const others = blocks.flatMap((b) => b.event_ids).filter((id) => !sampled.has(id));
+  const macs =
+    others.length === 0
+      ? []
+      : (
+          await sql<{ id: string; mac: Uint8Array }>`
+            SELECT id, mac FROM audit_events WHERE id = ANY(${others}::uuid[])`.execute(tx)
+        ).rows;
+  return { events, blocks, macs };
+}
+
+/** The sample's lines and proofs, with the public keys of the blocks' signers. */
+export async function auditSampleOf(
+  rows: SampleRows,
+  keys: Pick<PlatformKeys, 'byId'>,
 ): Promise<AuditSample> {
-  await sealAll(deps.sealer);
-  const { events, blocks, macs } = await withPlatform(
-    deps.database,
-    async (tx) => {
-      await sql`SET TRANSACTION READ ONLY`.execute(tx);
-      const events = await sampledEvents(tx, query.orgId, query.from, query.to, query.size);
-      const blocks = await blocksHolding(tx, events);
-      const sampled = new Set(events.map((e) => e.id));
-      const others = blocks.flatMap((b) => b.event_ids).filter((id) => !sampled.has(id));
-      const macs =
-        others.length === 0
-          ? []
-          : (
-              await sql<{ id: string; mac: Uint8Array }>`
-                SELECT id, mac FROM audit_events WHERE id = ANY(${others}::uuid[])`.execute(tx)
-            ).rows;
-      return { events, blocks, macs };
-    },
-    'repeatable read',
-  );
+  const { events, blocks, macs } = rows;
   const macById = new Map(macs.map((m) => [m.id, hex(m.mac)]));
-  const keyIds = [...new Set(blocks.map((b) => b.key_id))];
-  const keys = await Promise.all(keyIds.map((id) => deps.sealer.keys.byId(id)));
+  const signers = await Promise.all(
+    [...new Set(blocks.map((b) => b.key_id))].map((id) => keys.byId(id)),
+  );
   const sampled = new Set(events.map((e) => e.id));
   return {
     lines: events.map((e) => eventLine(archivedEvent(e))),
@@ -108,7 +120,7 @@ export async function auditSample(
         .flatMap((b) => b.event_ids)
         .filter((id) => !sampled.has(id) && macById.has(id))
         .map((id) => ({ id, mac: macById.get(id) ?? '' })),
-      keys: keys.flatMap((k) =>
+      keys: signers.flatMap((k) =>
         k.publicKey
           ? [
               {

@@ -46,6 +46,8 @@ export {
   packFormat,
   type SignedPackManifest,
 } from './evidence/format.ts';
+export { packFiles } from './evidence/layout.ts';
+export { maxPackPeriodDays, type PackPeriod, packPeriod } from './evidence/period.ts';
 export {
   createEvidencePacks,
   type EvidencePackDeps,
@@ -53,9 +55,7 @@ export {
   type PackRequest,
   type PackResult,
   packFileName,
-} from './evidence/builder.ts';
-export { packFiles } from './evidence/layout.ts';
-export { maxPackPeriodDays, type PackPeriod, packPeriod } from './evidence/period.ts';
+} from './evidence/service.ts';
 export {
   type EvidenceBundle,
   type EvidenceVerification,

@@ -168,10 +168,10 @@ export async function tenantIsolationFile(tx: Tx, now: Date) {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
     ORDER BY c.relname`.execute(tx);
-  const withOrg = await sql<{ table: string }>`
+  const orgColumns = await sql<{ table: string }>`
     SELECT table_name AS table FROM information_schema.columns
     WHERE table_schema = current_schema() AND column_name = 'org_id'`.execute(tx);
-  const tenantTables = new Set(withOrg.rows.map((r) => r.table));
+  const tenantTables = new Set(orgColumns.rows.map((r) => r.table));
   const tables = rows.map((r) => ({
     table: r.table,
     tenantData: tenantTables.has(r.table),

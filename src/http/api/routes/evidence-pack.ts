@@ -20,7 +20,7 @@ export const evidencePackRoutes = [
     async handler(call) {
       const { orgId, actor, services } = call;
       // A bad period is a problem document before anything is read.
-      const period = packPeriod(call.query as z.infer<typeof packQuery>);
+      const period = packPeriod(call.query);
       const org = await call.tx
         .selectFrom('organizations')
         .select('slug')

@@ -11,8 +11,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import type { AuditSample, AuditVerification, SealerDeps } from '../../audit/index.ts';
-import { auditSample } from '../../audit/index.ts';
+import {
+  type AuditSample,
+  type AuditVerification,
+  auditSampleOf,
+  readSample,
+  type SealerDeps,
+  sealAll,
+} from '../../audit/index.ts';
 import {
   canonicalJson,
   ed25519PublicJwk,
@@ -348,12 +354,17 @@ export function createEvidencePacks(deps: EvidencePackDeps) {
     const createdAt = deps.clock.now();
     // A full verification, recorded as runs are (audit.verified), then the sample it vouches for.
     const verification = await deps.verification.run(orgId, actor);
-    const sample = await auditSample(deps, {
-      orgId,
-      from: period.from,
-      to: period.to,
-      size: deps.sampleSize,
-    });
+    // Pending events sealed first, so that the period's latest can be drawn too.
+    await sealAll(deps.sealer);
+    const rows = await withPlatform(
+      deps.database,
+      async (tx) => {
+        await sql`SET TRANSACTION READ ONLY`.execute(tx);
+        return readSample(tx, { orgId, from: period.from, to: period.to, size: deps.sampleSize });
+      },
+      'repeatable read',
+    );
+    const sample = await auditSampleOf(rows, deps.keys);
     const platform = await platformFacts(deps, orgId, period);
     const { catalog } = await writeOrgFiles(deps, zip, request, { platform, sample, verification });
 
