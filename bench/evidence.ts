@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
   const keep = argv.includes('--keep');
   // A V8 heap limit for the pack's process (MB): that it completes under it shows the pack
   // streams, whatever RSS a process with room to spare lets its heap grow to.
-  const heapMb = option(argv, 'heap-mb', 0);
+  const heapMb = argv.includes('--heap-mb') ? option(argv, 'heap-mb', 192) : 0;
   const db = await freshDatabase();
   const logger = createLogger('warn');
   const { config } = loadConfig({
