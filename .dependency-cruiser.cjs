@@ -113,7 +113,9 @@ module.exports = {
         '`node:crypto` and `jose` are used only inside src/crypto/, so every key, MAC, signature and ' +
         "random value goes through one audited module. Use (or add) a function in src/crypto's index.ts.",
       severity: 'error',
-      from: { pathNot: '^src/crypto/' },
+      // The evidence pack's standalone verifier runs where Vigil is not installed (an auditor's
+      // machine), so it cannot import src/crypto: it checks signatures with node:crypto itself.
+      from: { pathNot: ['^src/crypto/', '^src/compliance/evidence/verify-pack\\.mjs$'] },
       to: {
         path: [
           '^(node:)?crypto$', // core module, with or without the node: prefix

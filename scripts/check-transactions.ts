@@ -41,6 +41,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     pattern: /^src\/reviews\/schedule\.ts$/,
     why: "the review schedule's rounds: each launch and each campaign's step a transaction of its own",
   },
+  {
+    pattern: /^src\/compliance\/controls\/runner\.ts$/,
+    why: "the compliance checks' runs: each organization's controls in a transaction of its scope",
+  },
   { pattern: /^src\/auth\/lockout\/devices\.ts$/, why: "lockout's trusted-devices service" },
   {
     pattern: /^src\/scim\/(call|tokens|groups|group-roles)\.ts$/,

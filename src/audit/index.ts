@@ -5,7 +5,11 @@ export {
   type MonthCheck,
 } from './archive-check.ts';
 export { archiveErrors } from './archive-errors.ts';
-export { type ArchiveManifest, archiveNames } from './archive-format.ts';
+export {
+  type ArchivedBlock,
+  type ArchiveManifest,
+  archiveNames,
+} from './archive-format.ts';
 export { monthOf, parseMonth } from './archive-months.ts';
 export { archivedMonths, readArchive } from './archive-read.ts';
 export type { PurgeResult } from './archive-restore.ts';

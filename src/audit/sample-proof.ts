@@ -4,7 +4,6 @@
  * recompute a block's chain hash from its previous hash and the MACs of its events (sealer.ts
  * `chainHash`), and check the block's signature: a sampled line whose MAC changed breaks both.
  */
-import { sql } from 'kysely';
 import {
   ed25519PublicJwk,
   type PlatformKeys,
@@ -12,8 +11,8 @@ import {
   publicKeyFingerprint,
 } from '../crypto/index.ts';
 import type { Tx } from '../platform/index.ts';
-import { blockColumns, chainColumns } from './archive.store.ts';
 import { type ArchivedBlock, archivedBlock, archivedEvent, eventLine } from './archive-format.ts';
+import { blocksHolding, macsOf, sampledEvents } from './sample-proof.store.ts';
 import type { BlockRow, ChainEvent } from './store.ts';
 
 export interface SampleProofs {
@@ -31,44 +30,6 @@ export interface AuditSample {
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-/** Up to `size` sealed events of the organization in [from, to), drawn at random, chain order. */
-async function sampledEvents(
-  tx: Tx,
-  orgId: string,
-  from: Date,
-  to: Date,
-  size: number,
-): Promise<ChainEvent[]> {
-  // Only sealed events: those at or before the end of the last block.
-  const { rows } = await sql<ChainEvent>`
-    SELECT ${chainColumns} FROM audit_events
-    WHERE org_id = ${orgId} AND occurred_at >= ${from} AND occurred_at < ${to}
-      AND (tx, seq) <= (SELECT last_tx, last_seq FROM audit_seal_blocks
-                        ORDER BY block_no DESC LIMIT 1)
-    ORDER BY random() LIMIT ${size}`.execute(tx);
-  return rows.sort((a, b) =>
-    BigInt(a.tx) === BigInt(b.tx)
-      ? Number(BigInt(a.seq) - BigInt(b.seq))
-      : BigInt(a.tx) < BigInt(b.tx)
-        ? -1
-        : 1,
-  );
-}
-
-/** The blocks whose range holds one of the events. */
-async function blocksHolding(tx: Tx, events: ChainEvent[]): Promise<BlockRow[]> {
-  if (events.length === 0) return [];
-  const { rows } = await sql<BlockRow>`
-    SELECT ${blockColumns} FROM audit_seal_blocks
-    WHERE block_no IN (
-      SELECT b.block_no FROM audit_seal_blocks b
-      JOIN unnest(${events.map((e) => e.tx)}::bigint[], ${events.map((e) => e.seq)}::bigint[])
-        AS s(tx, seq)
-        ON (b.first_tx, b.first_seq) <= (s.tx, s.seq) AND (b.last_tx, b.last_seq) >= (s.tx, s.seq))
-    ORDER BY block_no`.execute(tx);
-  return rows;
-}
 
 /** The sample and what proves it, as read in one platform snapshot. */
 export interface SampleRows {
@@ -90,13 +51,7 @@ export async function readSample(
   const blocks = await blocksHolding(tx, events);
   const sampled = new Set(events.map((e) => e.id));
   const others = blocks.flatMap((b) => b.event_ids).filter((id) => !sampled.has(id));
-  const macs =
-    others.length === 0
-      ? []
-      : (
-          await sql<{ id: string; mac: Uint8Array }>`
-            SELECT id, mac FROM audit_events WHERE id = ANY(${others}::uuid[])`.execute(tx)
-        ).rows;
+  const macs = await macsOf(tx, others);
   return { events, blocks, macs };
 }
 

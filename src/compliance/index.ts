@@ -48,6 +48,7 @@ export {
 } from './evidence/format.ts';
 export { packFiles } from './evidence/layout.ts';
 export { maxPackPeriodDays, type PackPeriod, packPeriod } from './evidence/period.ts';
+export { readZip, ZipReadError } from './evidence/read-zip.ts';
 export {
   createEvidencePacks,
   type EvidencePackDeps,
@@ -56,6 +57,7 @@ export {
   type PackResult,
   packFileName,
 } from './evidence/service.ts';
+export { verifyPackFiles } from './evidence/verify-pack.mjs';
 export {
   type EvidenceBundle,
   type EvidenceVerification,

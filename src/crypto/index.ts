@@ -41,9 +41,11 @@ export {
   hmacSha256,
   hmacSha256With,
   type JwkSigningAlg,
+  jwkFingerprint,
   type KeyObject,
   randomBytesOf,
   sha256,
+  sha256Hasher,
   signEd25519,
   verifyEd25519,
 } from './primitives.ts';

@@ -2,8 +2,7 @@
  * `vigil evidence verify FILE [--key FINGERPRINT]` (docs/compliance.md#verifying-a-pack-offline):
  * an evidence pack checked offline, no database, by the very code the pack carries as verify.mjs.
  */
-import { readZip, ZipReadError } from '../../compliance/evidence/read-zip.ts';
-import { verifyPackFiles } from '../../compliance/evidence/verify-pack.mjs';
+import { readZip, verifyPackFiles, ZipReadError } from '../../compliance/index.ts';
 import { type Command, onlyOptions, positional, print, text, UsageError } from './kit.ts';
 
 /** The `--key` fingerprint as `vigil reviews seal-keys` prints it (colons and case aside). */

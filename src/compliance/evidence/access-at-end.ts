@@ -5,8 +5,8 @@
  * undone, newest first. Users are read in keyset pages, so 100,000 of them never sit in memory
  * at once; only the events after the period's end are held (what changed since, not the log).
  */
-import { sql } from 'kysely';
 import type { Tx } from '../../platform/index.ts';
+import { factorsEnrolledBefore, laterAccessEvents } from './access-at-end.store.ts';
 
 type Status = 'active' | 'suspended' | 'deprovisioned';
 
@@ -37,20 +37,11 @@ const rollbackActions = [
   'mfa.factors.reset',
 ];
 
-interface LaterEvent {
-  action: string;
-  target_id: string | null;
-  details: string;
-}
-
 const pairOf = (userId: string, roleKey: string) => `${userId} ${roleKey}`;
 
 /** Reads the events after `to` that change access, and what undoing them gives. */
 export async function rollbackSince(tx: Tx, orgId: string, to: Date): Promise<Rollback> {
-  const { rows } = await sql<LaterEvent>`
-    SELECT action, target_id, details FROM audit_events
-    WHERE org_id = ${orgId} AND occurred_at >= ${to} AND action = ANY(${rollbackActions}::text[])
-    ORDER BY occurred_at DESC, tx DESC, seq DESC`.execute(tx);
+  const rows = await laterAccessEvents(tx, orgId, to, rollbackActions);
   const rollback: Rollback = {
     roles: new Map(),
     status: new Map(),
@@ -80,11 +71,11 @@ export async function rollbackSince(tx: Tx, orgId: string, to: Date): Promise<Ro
   // before `to` (a factor started but never confirmed has none).
   const candidates = removed.filter((r) => !rollback.enrolledAfter.has(r.id));
   if (candidates.length > 0) {
-    const { rows: confirmed } = await sql<{ id: string }>`
-      SELECT DISTINCT (details::jsonb)->>'factorId' AS id FROM audit_events
-      WHERE org_id = ${orgId} AND occurred_at < ${to} AND action = 'mfa.factor.enrolled'
-        AND (details::jsonb)->>'factorId' = ANY(${candidates.map((c) => c.id)}::text[])`.execute(
+    const confirmed = await factorsEnrolledBefore(
       tx,
+      orgId,
+      to,
+      candidates.map((c) => c.id),
     );
     const wasConfirmed = new Set(confirmed.map((c) => c.id));
     for (const r of candidates)

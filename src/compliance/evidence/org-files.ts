@@ -3,7 +3,6 @@
  * policies and their history, access at the period's end, reviews, deprovisioning, alerts, the
  * audit coverage and the controls' results. Large files are produced page by page.
  */
-import { sql } from 'kysely';
 import type { DeprovisioningReport } from '../../lifecycle/index.ts';
 import type { Tx } from '../../platform/index.ts';
 import type { RoleDefinition } from '../../rbac/index.ts';
@@ -13,6 +12,7 @@ import { deprovisioningReportCsv } from '../deprovisioning-csv.ts';
 import { reviewCsvHeader, reviewRecordCsv } from '../review-export.ts';
 import { type Rollback, type UserAtEnd, usersAtEnd } from './access-at-end.ts';
 import type { PolicyFileKind as PolicyKind } from './layout.ts';
+import { eventCountsByAction } from './org-files.store.ts';
 
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -314,7 +314,12 @@ export async function* alertsCsv(tx: Tx, orgId: string, period: Period): AsyncGe
       .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', period.from)]));
     if (after) {
       const a = after;
-      query = query.where(sql<boolean>`(first_seen_at, id) > (${a.at}, ${a.id}::uuid)`);
+      query = query.where((eb) =>
+        eb.or([
+          eb('first_seen_at', '>', a.at),
+          eb.and([eb('first_seen_at', '=', a.at), eb('id', '>', a.id)]),
+        ]),
+      );
     }
     const rows = await query.orderBy('first_seen_at').orderBy('id').limit(1000).execute();
     const last = rows[rows.length - 1];
@@ -345,10 +350,7 @@ export async function* alertsCsv(tx: Tx, orgId: string, period: Period): AsyncGe
 
 /** audit/coverage.json: the period's events by action and outcome (one aggregate, not the rows). */
 export async function auditCoverage(tx: Tx, orgId: string, period: Period) {
-  const { rows } = await sql<{ action: string; outcome: string; events: string }>`
-    SELECT action, outcome, count(*)::text AS events FROM audit_events
-    WHERE org_id = ${orgId} AND occurred_at >= ${period.from} AND occurred_at < ${period.to}
-    GROUP BY action, outcome ORDER BY action, outcome`.execute(tx);
+  const rows = await eventCountsByAction(tx, orgId, period);
   const total = rows.reduce((n, r) => n + Number(r.events), 0);
   return {
     total,

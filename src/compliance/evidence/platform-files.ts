@@ -3,17 +3,18 @@
  * their rotations, the TLS and encryption settings, and the row-level security that isolates
  * tenants. The facts the live checks read, as of the export.
  */
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { sql } from 'kysely';
-import { ed25519PublicKey, publicKeyFingerprint } from '../../crypto/index.ts';
+import { ed25519PublicKey, jwkFingerprint, publicKeyFingerprint } from '../../crypto/index.ts';
 import { type Config, platformOrgId, type Tx } from '../../platform/index.ts';
+import * as checks from '../controls/checks/operations.store.ts';
+import { appRoles } from '../controls/checks/operations-audit.ts';
 import { json, type Period } from './org-files.ts';
+import { keyEvents, keyRows } from './platform-files.store.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-function fingerprintOf(publicKey: () => ReturnType<typeof createPublicKey>): string | null {
+function ed25519Fingerprint(publicKey: string): string | null {
   try {
-    return publicKeyFingerprint(publicKey());
+    return publicKeyFingerprint(ed25519PublicKey(publicKey));
   } catch {
     return null;
   }
@@ -21,11 +22,7 @@ function fingerprintOf(publicKey: () => ReturnType<typeof createPublicKey>): str
 
 /** keys/inventory.json: platform keys, data keys and token signing keys, public parts only. */
 export async function keyInventory(tx: Tx, now: Date) {
-  const [platform, data, signing] = await Promise.all([
-    tx.selectFrom('platform_keys').selectAll().orderBy('created_at').execute(),
-    tx.selectFrom('keyring_data_keys').selectAll().orderBy('id').execute(),
-    tx.selectFrom('oidc_signing_keys').selectAll().orderBy('created_at').execute(),
-  ]);
+  const { platform, data, signing } = await keyRows(tx);
   return json({
     asOf: now.toISOString(),
     keys: [
@@ -38,9 +35,7 @@ export async function keyInventory(tx: Tx, now: Date) {
         retired: iso(k.retired_at),
         status: k.status,
         // Symmetric keys (the audit MAC key) have no public part to fingerprint.
-        publicFingerprint: k.public_key
-          ? fingerprintOf(() => ed25519PublicKey(k.public_key as string))
-          : null,
+        publicFingerprint: k.public_key ? ed25519Fingerprint(k.public_key) : null,
       })),
       ...data.map((k) => ({
         id: String(k.id),
@@ -66,9 +61,7 @@ export async function keyInventory(tx: Tx, now: Date) {
             : k.retire_at && k.retire_at <= now
               ? 'retired'
               : 'active',
-        publicFingerprint: fingerprintOf(() =>
-          createPublicKey({ key: k.public_jwk as JsonWebKey, format: 'jwk' }),
-        ),
+        publicFingerprint: jwkFingerprint(k.public_jwk as object),
       })),
     ],
   });
@@ -76,21 +69,7 @@ export async function keyInventory(tx: Tx, now: Date) {
 
 /** keys/rotations.json: the key creations and rotations recorded in the period. */
 export async function keyRotations(tx: Tx, orgId: string, period: Period) {
-  const { rows } = await sql<{
-    id: string;
-    occurred_at: Date;
-    action: string;
-    actor_type: string;
-    actor_id: string | null;
-    target_id: string | null;
-    details: string;
-  }>`
-    SELECT id, occurred_at, action, actor_type, actor_id, target_id, details FROM audit_events
-    WHERE org_id IN (${platformOrgId}, ${orgId})
-      AND occurred_at >= ${period.from} AND occurred_at < ${period.to}
-      AND (action LIKE 'platform\\_key.%' OR action LIKE 'keyring.%'
-        OR action LIKE 'oauth.signing\\_key.%' OR action = 'oauth.client.secret_rotated')
-    ORDER BY occurred_at, id`.execute(tx);
+  const rows = await keyEvents(tx, platformOrgId, orgId, period);
   return json({
     from: period.from.toISOString(),
     to: period.to.toISOString(),
@@ -138,11 +117,7 @@ export async function encryptionFile(
   databaseKind: string,
   now: Date,
 ) {
-  const keys = await tx
-    .selectFrom('keyring_data_keys')
-    .select(['id', 'status', 'activated_at', 'master_key_id'])
-    .orderBy('id')
-    .execute();
+  const keys = await checks.dataKeys(tx);
   const active = keys.find((k) => k.status === 'active');
   return json({
     asOf: now.toISOString(),
@@ -159,33 +134,28 @@ export async function encryptionFile(
   });
 }
 
-/** platform/tenant-isolation.json: every table's row-level security and its policies. */
+/**
+ * platform/tenant-isolation.json: what the tenant-isolation check reads — every table with an
+ * org_id column and its row-level security, and the application roles' attributes.
+ */
 export async function tenantIsolationFile(tx: Tx, now: Date) {
-  const { rows } = await sql<{ table: string; rls: boolean; forced: boolean; policies: string }>`
-    SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
-      (SELECT count(*) FROM pg_policies p
-       WHERE p.schemaname = n.nspname AND p.tablename = c.relname)::text AS policies
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-    ORDER BY c.relname`.execute(tx);
-  const orgColumns = await sql<{ table: string }>`
-    SELECT table_name AS table FROM information_schema.columns
-    WHERE table_schema = current_schema() AND column_name = 'org_id'`.execute(tx);
-  const tenantTables = new Set(orgColumns.rows.map((r) => r.table));
-  const tables = rows.map((r) => ({
-    table: r.table,
-    tenantData: tenantTables.has(r.table),
-    rowLevelSecurity: r.rls,
-    forced: r.forced,
-    policies: Number(r.policies),
-  }));
+  const tables = await checks.tablesWithOrgId(tx);
+  const roles = await checks.appRoles(tx, appRoles);
   return json({
     asOf: now.toISOString(),
     mechanism:
       'PostgreSQL row-level security: each transaction sets vigil.org_id; tenant tables show and accept only that organization’s rows',
-    tenantTablesWithoutRls: tables
-      .filter((t) => t.tenantData && !t.rowLevelSecurity)
-      .map((t) => t.table),
-    tables,
+    tables: tables.map((t) => ({
+      table: t.table,
+      partition: t.partition,
+      openToApplicationRoles: t.app_access,
+      rowLevelSecurity: t.enabled,
+      forced: t.forced,
+    })),
+    applicationRoles: roles.map((r) => ({
+      role: r.name,
+      superuser: r.superuser,
+      bypassesRowLevelSecurity: r.bypassrls,
+    })),
   });
 }

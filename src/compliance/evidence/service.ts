@@ -10,7 +10,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import {
   type AuditSample,
   type AuditVerification,
@@ -147,7 +146,6 @@ async function platformFacts(deps: EvidencePackDeps, orgId: string, period: Pack
   return withPlatform(
     deps.database,
     async (tx) => {
-      await sql`SET TRANSACTION READ ONLY`.execute(tx);
       return {
         inventory: await keyInventory(tx, now),
         rotations: await keyRotations(tx, orgId, period),
@@ -164,7 +162,7 @@ async function platformFacts(deps: EvidencePackDeps, orgId: string, period: Pack
         resultsDuring: await resultsBetween(tx, platformOrgId, period.from, period.to),
       };
     },
-    'repeatable read',
+    'repeatable read, read only',
   );
 }
 
@@ -208,10 +206,9 @@ async function writeOrgFiles(
   const { orgId, period } = request;
   const run = <T>(fn: (tx: Tx) => Promise<T>) =>
     orgId === platformOrgId
-      ? withPlatform(deps.database, fn, 'repeatable read')
-      : withOrg(deps.database, orgId, fn, 'repeatable read');
+      ? withPlatform(deps.database, fn, 'repeatable read, read only')
+      : withOrg(deps.database, orgId, fn, 'repeatable read, read only');
   return run(async (tx) => {
-    await sql`SET TRANSACTION READ ONLY`.execute(tx);
     const org = {
       atEnd: await resultsAt(tx, orgId, period.to),
       during: await resultsBetween(tx, orgId, period.from, period.to),
@@ -359,10 +356,9 @@ export function createEvidencePacks(deps: EvidencePackDeps) {
     const rows = await withPlatform(
       deps.database,
       async (tx) => {
-        await sql`SET TRANSACTION READ ONLY`.execute(tx);
         return readSample(tx, { orgId, from: period.from, to: period.to, size: deps.sampleSize });
       },
-      'repeatable read',
+      'repeatable read, read only',
     );
     const sample = await auditSampleOf(rows, deps.keys);
     const platform = await platformFacts(deps, orgId, period);

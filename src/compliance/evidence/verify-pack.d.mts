@@ -1,5 +1,5 @@
 /** Types of the standalone pack verifier (verify-pack.mjs, plain JavaScript for auditors). */
-import type { ArchivedBlock } from '../../audit/archive-format.ts';
+import type { ArchivedBlock } from '../../audit/index.ts';
 import type { PackManifest } from './format.ts';
 
 export declare const packFormat: 'vigil.evidence-pack.v1';

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
+import { sha256Hasher } from '../../crypto/index.ts';
 import type { PackFileEntry } from './format.ts';
 
 /** What a file of the pack is made of: its whole text, or chunks produced page by page. */
@@ -35,7 +35,7 @@ export function createPackZip() {
     if (gone) throw gone;
     const pass = new PassThrough();
     current = pass;
-    const hash = createHash('sha256');
+    const hash = sha256Hasher();
     let size = 0;
     zip.addReadStream(pass, name);
     const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [source] : source;
@@ -50,7 +50,7 @@ export function createPackZip() {
     pass.end();
     await finished(pass);
     current = null;
-    const entry = { name, size, sha256: hash.digest('hex') };
+    const entry = { name, size, sha256: hash.hex() };
     entries.push(entry);
     return entry;
   }

@@ -7,7 +7,16 @@ import type { DB } from './tables.ts';
 /** A connection inside one transaction whose row-level-security scope is set. */
 export type Tx = Kysely<DB>;
 
-export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
+/**
+ * `repeatable read, read only` is a read-only snapshot: one consistent view for a long read (an
+ * evidence pack) that writes nothing, so it takes no transaction id and never holds back the
+ * audit sealer's horizon.
+ */
+export type Isolation =
+  | 'read committed'
+  | 'repeatable read'
+  | 'serializable'
+  | 'repeatable read, read only';
 
 export type Scope = { kind: 'org'; orgId: string } | { kind: 'platform' };
 

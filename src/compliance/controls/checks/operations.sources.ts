@@ -1,4 +1,3 @@
-import type { NamedCertificate } from '../../../alerts/index.ts';
 import type { VerificationRun } from '../../../audit/index.ts';
 import type { EncryptedColumn } from '../../../crypto/index.ts';
 import type { AlertSeverity, Tx } from '../../../platform/index.ts';
@@ -40,7 +39,7 @@ export interface OperationsReads {
   /** Every column that holds keyring ciphertexts. */
   encryptedColumns: readonly EncryptedColumn[];
   /** The certificates the server serves (none behind a TLS proxy, or before one exists). */
-  servedCertificates(): Promise<NamedCertificate[]>;
+  servedCertificates(): Promise<{ name: string; pem: string | Buffer }[]>;
 }
 
 /** The operations checks' reads, under their own key of the check sources. */
