@@ -98,6 +98,13 @@ describe('vigil CLI', () => {
       ['data-encryption:active', 'audit-mac:active', 'audit-seal:active', 'oidc-cookies:active'],
     );
     for (const k of inventory.keys) assert.ok(k.created && k.activated && k.retired === null);
+    const seal = inventory.keys.find((k: { purpose: string }) => k.purpose === 'audit-seal');
+    assert.match(seal.fingerprint, /^[0-9a-f]{64}$/, 'the seal key is listed with its fingerprint');
+    assert.ok(
+      (await vigil(['keys', 'list'])).stdout.includes(
+        `${seal.id} (audit-seal): ${seal.fingerprint}`,
+      ),
+    );
     assert.deepEqual(inventory.signingKeys, [], 'the server makes signing keys at its first start');
     assert.match((await vigil(['keys', 'list'])).stdout, /OIDC signing keys: none yet/);
   });

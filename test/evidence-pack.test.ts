@@ -44,6 +44,7 @@ describe('the evidence pack of a quarter', () => {
   let result: { fileCount: number; manifestSha256: string };
   let signed: SignedPackManifest;
   const ids: Record<string, string> = {};
+  let clientSecret = '';
   const inAcme = <T>(fn: (tx: Tx) => Promise<T>) => withOrg(core.database, acme, fn);
   const at = (iso: string) => clock.set(new Date(iso));
 
@@ -114,6 +115,17 @@ describe('the evidence pack of a quarter', () => {
         new Date('2026-07-02T00:00:00Z'),
       ),
     );
+
+    const shop = await inAcme((tx) =>
+      services.oauth.clients.create(
+        tx,
+        acme,
+        { name: 'Shop', kind: 'web', redirectUris: ['https://shop.example/cb'] },
+        operatorActor,
+      ),
+    );
+    ids.shop = shop.client.id;
+    clientSecret = shop.secret ?? '';
 
     // After the quarter: bob loses his role, cara is suspended, eve joins, ann's factor goes.
     at('2026-10-04T10:00:00Z');
@@ -280,6 +292,20 @@ describe('the evidence pack of a quarter', () => {
     assert.equal(count('user.suspended'), 1, 'cara’s suspension is after the period');
     assert.equal(count('mfa.factor.enrolled'), 1);
     assert.equal(count('role.assigned'), 0, 'the roles were given before the period');
+  });
+
+  it('lists the OAuth clients the pkce check reads, and never their secrets', () => {
+    const text = files.get(packFiles.oauthClients)?.toString() ?? '';
+    const { clients } = JSON.parse(text);
+    assert.deepEqual(
+      clients.map((c: { id: string; grantTypes: string[]; redirectUris: string[] }) => [
+        c.id,
+        c.redirectUris,
+      ]),
+      [[ids.shop, ['https://shop.example/cb']]],
+    );
+    assert.ok(clientSecret.length > 20 && !text.includes(clientSecret), 'no secret in the pack');
+    assert.doesNotMatch(text, /secret/i);
   });
 
   it('proves each sampled audit event with its seal blocks', async () => {

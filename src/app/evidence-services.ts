@@ -2,6 +2,7 @@ import { alertPolicySchema, allRules, defaultAlertPolicy, settingsOf } from '../
 import type { AuditVerification } from '../audit/index.ts';
 import { createEvidencePacks } from '../compliance/index.ts';
 import type { Lifecycle } from '../lifecycle/index.ts';
+import type { OAuth } from '../oauth/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import type { Reviews } from '../reviews/index.ts';
 import { type Core, encryptedColumns } from './core.ts';
@@ -18,6 +19,7 @@ export function evidencePacksOf(
     reviews: Reviews;
     lifecycle: Lifecycle;
     auditVerification: AuditVerification;
+    oauth: OAuth;
   },
 ) {
   const { rbac, reviews, lifecycle } = services;
@@ -33,6 +35,7 @@ export function evidencePacksOf(
     encryptedColumns,
     rbac: { rolesOf: rbac.rolesOf, permissions: rbac.permissions },
     reviews: { list: (tx, orgId) => reviews.list(tx, orgId), record: reviews.record },
+    oauthClients: (tx, orgId) => services.oauth.clients.list(tx, orgId),
     deprovisioningReport: (tx, orgId, period) => lifecycle.deprovisioningReport(tx, orgId, period),
     alertRules(settings) {
       // A stored version that no longer parses is shown as the defaults it falls back to.

@@ -279,7 +279,13 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
   const { archiver: auditArchiver, retention: auditRetention } = auditArchiverOf(core);
   const alerting = alertServices(core, { mailer, rbac, auditVerification });
   // The evidence pack of an audit period (docs/compliance.md#evidence-packs).
-  const evidencePacks = evidencePacksOf(core, { rbac, reviews, lifecycle, auditVerification });
+  const evidencePacks = evidencePacksOf(core, {
+    rbac,
+    reviews,
+    lifecycle,
+    auditVerification,
+    oauth,
+  });
   const domain = {
     ...directory,
     ...credentials,

@@ -1,4 +1,4 @@
-import { ciphertextCounts } from '../../crypto/index.ts';
+import { ciphertextCounts, ed25519PublicKey, publicKeyFingerprint } from '../../crypto/index.ts';
 import type { SigningKeys } from '../../oauth/index.ts';
 import { type Core, encryptedColumns } from '../core.ts';
 import { createServices } from '../services.ts';
@@ -20,6 +20,7 @@ async function keyInventory(core: Core) {
       retired: k.retired_at,
       wrappedBy: `master ${k.master_key_id}`,
       ciphertexts: counts.filter((c) => c.keyId === k.id).reduce((n, c) => n + c.count, 0),
+      fingerprint: null,
     })),
     ...platformKeys.map((k) => ({
       id: k.id,
@@ -31,6 +32,8 @@ async function keyInventory(core: Core) {
       retired: k.retired_at,
       wrappedBy: `data key ${k.private_key_enc.split(':')[1]}`,
       ciphertexts: null,
+      // What an auditor compares with the key that signed an evidence pack or an archive.
+      fingerprint: k.public_key ? publicKeyFingerprint(ed25519PublicKey(k.public_key)) : null,
     })),
   ];
 }
@@ -63,6 +66,14 @@ function inventoryTable(rows: Awaited<ReturnType<typeof keyInventory>>): string 
   );
 }
 
+/** The public keys' fingerprints (SHA-256 of the SubjectPublicKeyInfo), one line each. */
+function fingerprintLines(rows: Awaited<ReturnType<typeof keyInventory>>): string {
+  const lines = rows
+    .filter((r) => r.fingerprint)
+    .map((r) => `  ${r.id} (${r.purpose}): ${r.fingerprint}`);
+  return `Public key fingerprints (SHA-256; compare with an evidence pack's or an archive's signer):\n${lines.join('\n')}`;
+}
+
 function signingTable(signingKeys: Awaited<ReturnType<SigningKeys['list']>>): string {
   if (!signingKeys.length)
     return 'OIDC signing keys: none yet (the server makes them at its first start)';
@@ -90,7 +101,7 @@ export const keysListCommands: Record<string, Command> = {
       const masterKeyId = core.keyring.masterKeyId;
       print(
         ctx,
-        `master key: ${masterKeyId}\n${inventoryTable(rows)}\n\n${signingTable(signingKeys)}`,
+        `master key: ${masterKeyId}\n${inventoryTable(rows)}\n\n${fingerprintLines(rows)}\n\n${signingTable(signingKeys)}`,
         { masterKeyId, keys: rows, signingKeys },
       );
       return 0;

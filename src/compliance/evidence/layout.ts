@@ -19,6 +19,8 @@ export const packFiles = {
   /** Users, status, roles, MFA and last sign-in as they were at the period's end. */
   userAccess: 'access/user-access.csv',
   conflictRules: 'access/conflict-rules.json',
+  /** The OAuth clients as stored at export: grants, redirect and logout URIs (no secrets). */
+  oauthClients: 'access/oauth-clients.json',
   mfaEnrollment: 'mfa/enrollment.csv',
   mfaSummary: 'mfa/summary.json',
   reviewCampaigns: 'reviews/campaigns.json',

@@ -4,6 +4,7 @@
  * audit coverage and the controls' results. Large files are produced page by page.
  */
 import type { DeprovisioningReport } from '../../lifecycle/index.ts';
+import type { OAuthClient } from '../../oauth/index.ts';
 import type { Tx } from '../../platform/index.ts';
 import type { RoleDefinition } from '../../rbac/index.ts';
 import type { CampaignRecord, CampaignSummary } from '../../reviews/index.ts';
@@ -365,4 +366,25 @@ export async function auditCoverage(tx: Tx, orgId: string, period: Period) {
       })),
     }),
   };
+}
+
+/**
+ * access/oauth-clients.json: every OAuth client of the organization as stored at export — its
+ * grants and the URIs a browser is sent to, which the pkce check reads (no secret, no hash).
+ */
+export function oauthClientsFile(clients: OAuthClient[]) {
+  return json({
+    pkce: 'required (S256) on every authorization code request of every client',
+    clients: clients.map((c) => ({
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      status: c.status,
+      grantTypes: c.grantTypes,
+      redirectUris: c.redirectUris,
+      postLogoutRedirectUris: c.postLogoutRedirectUris,
+      backchannelLogoutUri: c.backchannelLogoutUri,
+      createdAt: c.createdAt.toISOString(),
+    })),
+  });
 }

@@ -28,6 +28,7 @@ import {
   signEd25519,
 } from '../../crypto/index.ts';
 import type { DeprovisioningReport } from '../../lifecycle/index.ts';
+import type { OAuthClient } from '../../oauth/index.ts';
 import {
   type AuditActor,
   type AuditWriter,
@@ -59,6 +60,7 @@ import {
   emptyMfaSummary,
   json,
   mfaEnrollmentCsv,
+  oauthClientsFile,
   permissionMatrix,
   policyFile,
   reviewItemsCsv,
@@ -96,6 +98,8 @@ export interface EvidencePackDeps {
     list(tx: Tx, orgId: string): Promise<CampaignSummary[]>;
     record(tx: Tx, orgId: string, campaignId: string): Promise<CampaignRecord>;
   };
+  /** The organization's OAuth clients as stored (grants and URIs; never secrets). */
+  oauthClients(tx: Tx, orgId: string): Promise<OAuthClient[]>;
   deprovisioningReport(
     tx: Tx,
     orgId: string,
@@ -251,6 +255,8 @@ async function writeOrgFiles(
         })),
       }),
     );
+
+    await zip.add(packFiles.oauthClients, oauthClientsFile(await deps.oauthClients(tx, orgId)));
 
     const mfa = emptyMfaSummary(period.to);
     await zip.add(

@@ -174,11 +174,12 @@ platform's audit seal key, whose SHA-256 fingerprint is:
 
 Compare it with the one the platform publishes (vigil keys list). Then either
 
-  vigil evidence verify <this file>.zip
+  vigil evidence verify <this file>.zip --key <that fingerprint>
 
-or, with Node.js only and no Vigil installed, unzip the pack and run
+or, with Node.js only and no Vigil installed, unzip the pack into an empty folder (any file
+there that the manifest does not list is reported as added) and run, in that folder,
 
-  node verify.mjs
+  node verify.mjs --key <that fingerprint>
 
 Both check the manifest's signature, every file's hash, that no file was added or removed, and
 that each sampled audit event is held by a seal block whose chain hash and signature verify.

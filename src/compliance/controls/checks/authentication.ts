@@ -40,7 +40,7 @@ export const authenticationControls: Control[] = [
     test: 'Every active OAuth client of the organization may use only the authorization code flow (where the provider demands PKCE S256 of every client), refresh tokens or client credentials — no implicit, password or other grant — and registers only HTTPS or loopback redirect, post-logout and back-channel logout URIs. Not applicable without an active client.',
     criteria: ['CC6.1', 'CC6.6'],
     scope: 'org',
-    evidence: [packFiles.policy('session')],
+    evidence: [packFiles.oauthClients],
     check: checkClientFlows,
   },
   {
