@@ -48,26 +48,25 @@ interface Range {
 const before = (tx: bigint, seq: bigint, rTx: bigint, rSeq: bigint) =>
   tx < rTx || (tx === rTx && seq < rSeq);
 
-async function loadBlocks(tx: Parameters<typeof store.blocksFrom>[0]): Promise<store.BlockRow[]> {
-  const blocks: store.BlockRow[] = [];
-  for (let next = '1'; ; ) {
-    const page = await store.blocksFrom(tx, next, 5000);
-    blocks.push(...page);
-    const last = page[page.length - 1];
-    if (!last || page.length < 5000) return blocks;
-    next = (BigInt(last.block_no) + 1n).toString();
-  }
-}
-
-/** Numbering, linkage to the previous block, and signature of every block. */
-async function checkBlocks(
-  blocks: store.BlockRow[],
+/**
+ * The seal blocks in chain order, read a page at a time as the events reach them (never all at
+ * once: a long log has tens of thousands), each checked as it is read: numbering, link to the
+ * block before it, and signature.
+ */
+function blockReader(
+  tx: Parameters<typeof store.blocksFrom>[0],
   keyFor: (id: string) => Promise<LoadedPlatformKey | null>,
   findings: Finding[],
-): Promise<void> {
+  pageSize = 2000,
+) {
+  let page: store.BlockRow[] = [];
+  let index = 0;
+  let exhausted = false;
   let prev: Uint8Array = genesisHash;
   let expectedNo = 1n;
-  for (const b of blocks) {
+  const read = { count: 0, lastSealedAt: null as Date | null };
+
+  async function check(b: store.BlockRow): Promise<void> {
     const no = BigInt(b.block_no);
     if (no !== expectedNo) {
       const range = `${expectedNo}..${no - 1n}`;
@@ -94,7 +93,31 @@ async function checkBlocks(
       });
     }
     prev = b.chain_hash;
+    read.count++;
+    read.lastSealedAt = b.sealed_at;
   }
+
+  /** The next block as a range to fill with the events found in it; undefined after the last. */
+  async function next(): Promise<Range | undefined> {
+    if (index === page.length) {
+      if (exhausted) return undefined;
+      page = await store.blocksFrom(tx, expectedNo.toString(), pageSize);
+      index = 0;
+      exhausted = page.length < pageSize;
+      if (page.length === 0) return undefined;
+    }
+    const block = page[index++] as store.BlockRow;
+    await check(block);
+    return {
+      block,
+      firstTx: BigInt(block.first_tx),
+      firstSeq: BigInt(block.first_seq),
+      lastTx: BigInt(block.last_tx),
+      lastSeq: BigInt(block.last_seq),
+      seen: [],
+    };
+  }
+  return { next, read };
 }
 
 /**
@@ -193,19 +216,10 @@ export async function verifyAuditLog(
   return withPlatform(
     deps.database,
     async (tx) => {
-      const blocks = await loadBlocks(tx);
+      const blocks = blockReader(tx, keyFor, findings);
       const out = await monthsOut(tx);
       const archived = { count: 0 };
-      await checkBlocks(blocks, keyFor, findings);
-      const ranges: Range[] = blocks.map((block) => ({
-        block,
-        firstTx: BigInt(block.first_tx),
-        firstSeq: BigInt(block.first_seq),
-        lastTx: BigInt(block.last_tx),
-        lastSeq: BigInt(block.last_seq),
-        seen: [],
-      }));
-      let index = 0;
+      let r = await blocks.next();
       let events = 0;
       let pending = 0;
       let next = store.eventsAfter(tx, '0', '0', pageSize);
@@ -229,10 +243,9 @@ export async function verifyAuditLog(
           }
           const eTx = BigInt(e.tx);
           const eSeq = BigInt(e.seq);
-          let r = ranges[index];
           while (r && before(r.lastTx, r.lastSeq, eTx, eSeq)) {
             closeRange(r, findings, out, archived);
-            r = ranges[++index];
+            r = await blocks.next();
           }
           if (r && !before(eTx, eSeq, r.firstTx, r.firstSeq)) {
             r.seen.push({ id: e.id, orgId: e.org_id, mac: e.mac });
@@ -251,13 +264,10 @@ export async function verifyAuditLog(
         }
         if (!more) break;
       }
-      for (; index < ranges.length; index++) {
-        const r = ranges[index];
-        if (r) closeRange(r, findings, out, archived);
-      }
-      const lastSealedAt = blocks[blocks.length - 1]?.sealed_at ?? null;
+      for (; r; r = await blocks.next()) closeRange(r, findings, out, archived);
+      const { count, lastSealedAt } = blocks.read;
       const ok = findings.length === 0;
-      const report = { ok, events, blocks: blocks.length, pending, lastSealedAt, findings };
+      const report = { ok, events, blocks: count, pending, lastSealedAt, findings };
       return { ...report, archived: archived.count };
     },
     'repeatable read',
