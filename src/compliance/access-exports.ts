@@ -5,6 +5,20 @@ import type { Rbac } from '../rbac/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import { toCsv } from './csv.ts';
 
+/** The columns of the user-access listing (the export, and an evidence pack's at the period's end). */
+export const userAccessHeader = [
+  'user_id',
+  'email',
+  'name',
+  'status',
+  'roles',
+  'privileged',
+  'mfa_enrolled',
+  'last_sign_in',
+  'created',
+  'deactivated',
+];
+
 export interface AccessExportDeps {
   database: Database;
   identity: IdentityService;
@@ -101,18 +115,7 @@ export function createAccessExports(deps: AccessExportDeps) {
     async userAccessCsv(tx: Tx, orgId: string): Promise<string> {
       const rows = await userAccess(tx, orgId);
       return toCsv(
-        [
-          'user_id',
-          'email',
-          'name',
-          'status',
-          'roles',
-          'privileged',
-          'mfa_enrolled',
-          'last_sign_in',
-          'created',
-          'deactivated',
-        ],
+        userAccessHeader,
         rows.map((r) => [
           r.userId,
           r.email,

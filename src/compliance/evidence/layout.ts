@@ -44,12 +44,16 @@ export const packFiles = {
   auditCoverage: 'audit/coverage.json',
 } as const;
 
-export type PolicyFileKind =
-  | 'password'
-  | 'lockout'
-  | 'session'
-  | 'mfa'
-  | 'lifecycle'
-  | 'reviews'
-  | 'alerts'
-  | 'retention';
+/** The policy kinds whose versions a pack carries, in the order it writes them. */
+export const policyFileKinds = [
+  'password',
+  'lockout',
+  'session',
+  'mfa',
+  'lifecycle',
+  'reviews',
+  'alerts',
+  'retention',
+] as const;
+
+export type PolicyFileKind = (typeof policyFileKinds)[number];

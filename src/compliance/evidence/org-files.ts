@@ -8,6 +8,7 @@ import type { OAuthClient } from '../../oauth/index.ts';
 import type { Tx } from '../../platform/index.ts';
 import type { RoleDefinition } from '../../rbac/index.ts';
 import type { CampaignRecord, CampaignSummary } from '../../reviews/index.ts';
+import { userAccessHeader } from '../access-exports.ts';
 import { toCsv } from '../csv.ts';
 import { deprovisioningReportCsv } from '../deprovisioning-csv.ts';
 import { reviewCsvHeader, reviewRecordCsv } from '../review-export.ts';
@@ -47,19 +48,6 @@ export async function policyFile(tx: Tx, orgId: string, kind: PolicyKind, period
     changesInPeriod: versions.filter((v) => v.changed_at >= period.from).map(shown),
   });
 }
-
-export const userAccessHeader = [
-  'user_id',
-  'email',
-  'name',
-  'status',
-  'roles',
-  'privileged',
-  'mfa_enrolled',
-  'last_sign_in',
-  'created',
-  'deactivated',
-];
 
 /** access/user-access.csv: one line per user at `to`, page by page. */
 export async function* userAccessCsv(

@@ -50,7 +50,7 @@ import {
   packFormat,
   type SignedPackManifest,
 } from './format.ts';
-import { type PolicyFileKind, packFiles } from './layout.ts';
+import { packFiles, policyFileKinds } from './layout.ts';
 import {
   alertsCsv,
   auditCoverage,
@@ -120,17 +120,6 @@ export interface PackResult {
   manifestSha256: string;
   manifest: PackManifest;
 }
-
-const policyKinds: PolicyFileKind[] = [
-  'password',
-  'lockout',
-  'session',
-  'mfa',
-  'lifecycle',
-  'reviews',
-  'alerts',
-  'retention',
-];
 
 /** The standalone verifier the pack carries (helper file of this folder); null when absent. */
 async function verifierSource(): Promise<Buffer | null> {
@@ -222,7 +211,7 @@ async function writeOrgFiles(
       packFiles.controlResults,
       json({ asOf: period.to.toISOString(), controls: catalog.map((c) => c.results) }),
     );
-    for (const kind of policyKinds)
+    for (const kind of policyFileKinds)
       await zip.add(packFiles.policy(kind), await policyFile(tx, orgId, kind, period));
 
     const rollback = await rollbackSince(tx, orgId, period.to);
