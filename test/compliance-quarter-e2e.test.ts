@@ -12,7 +12,7 @@ import { archivedEvent, eventLine } from '../src/audit/archive-format.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import { resultsAt } from '../src/compliance/controls/results.store.ts';
 import type { SignedPackManifest } from '../src/compliance/evidence/format.ts';
-import { packFiles } from '../src/compliance/evidence/layout.ts';
+import { packFiles, policyFileKinds } from '../src/compliance/evidence/layout.ts';
 import { readZip } from '../src/compliance/evidence/read-zip.ts';
 import { verifyPackFiles } from '../src/compliance/evidence/verify-pack.mjs';
 import { controls, packPeriod } from '../src/compliance/index.ts';
@@ -216,20 +216,7 @@ describe('a quarter of an organization, then its evidence pack', () => {
 
   it('holds every file of the layout, signed by the platform’s audit seal key', () => {
     const layout = Object.values(packFiles).flatMap((f) =>
-      typeof f === 'string'
-        ? [f]
-        : (
-            [
-              'password',
-              'lockout',
-              'session',
-              'mfa',
-              'lifecycle',
-              'reviews',
-              'alerts',
-              'retention',
-            ] as const
-          ).map((kind) => f(kind)),
+      typeof f === 'string' ? [f] : policyFileKinds.map((kind) => f(kind)),
     );
     assert.deepEqual([...files.keys()].sort(), layout.sort());
     assert.equal(signed.manifest.key.fingerprint, sealFingerprint);

@@ -12,7 +12,7 @@ import { blockSignatureValid, chainHash } from '../src/audit/sealer.ts';
 import { totpCode } from '../src/auth/mfa/index.ts';
 import { recordResult } from '../src/compliance/controls/results.store.ts';
 import type { PackManifest, SignedPackManifest } from '../src/compliance/evidence/format.ts';
-import { packFiles } from '../src/compliance/evidence/layout.ts';
+import { packFiles, policyFileKinds } from '../src/compliance/evidence/layout.ts';
 import { readZip } from '../src/compliance/evidence/read-zip.ts';
 import { verifyPackFiles } from '../src/compliance/evidence/verify-pack.mjs';
 import { createPackZip } from '../src/compliance/evidence/zip-writer.ts';
@@ -170,18 +170,7 @@ describe('the evidence pack of a quarter', () => {
 
   it('holds every file of the layout, the manifest last, and verifies with the standalone verifier', () => {
     const expected = Object.values(packFiles).flatMap((f) =>
-      typeof f === 'string'
-        ? [f]
-        : [
-            'password',
-            'lockout',
-            'session',
-            'mfa',
-            'lifecycle',
-            'reviews',
-            'alerts',
-            'retention',
-          ].map((k) => f(k as never)),
+      typeof f === 'string' ? [f] : policyFileKinds.map((kind) => f(kind)),
     );
     assert.deepEqual([...files.keys()].sort(), expected.sort());
     assert.equal([...files.keys()].at(-1), packFiles.manifest);

@@ -121,15 +121,8 @@ export interface PackResult {
   manifest: PackManifest;
 }
 
-/** The standalone verifier the pack carries (helper file of this folder); null when absent. */
-async function verifierSource(): Promise<Buffer | null> {
-  try {
-    return await readFile(new URL('./verify-pack.mjs', import.meta.url));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
+/** The standalone verifier the pack carries: the same script `vigil evidence verify` runs. */
+const verifierSource = () => readFile(new URL('./verify-pack.mjs', import.meta.url));
 
 const actorOf = (a: AuditActor) => ({ type: a.type, id: a.id ?? null });
 
@@ -374,8 +367,7 @@ export function createEvidencePacks(deps: EvidencePackDeps) {
     await zip.add(packFiles.summaryHtml, summaryHtml(summary));
     await zip.add(packFiles.summaryPdf, summaryPdf(summary));
     await zip.add(packFiles.readme, readme(about, fingerprint));
-    const verifier = await verifierSource();
-    if (verifier) await zip.add(packFiles.verifier, verifier);
+    await zip.add(packFiles.verifier, await verifierSource());
 
     const signed = signManifest(key, {
       format: packFormat,
