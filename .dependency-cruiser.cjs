@@ -20,7 +20,7 @@ const TIERS = [
   /* 4 */ ['auth/password', 'auth/mfa', 'auth/lockout', 'rbac'],
   /* 5 */ ['sessions', 'apikeys'],
   /* 6 */ ['auth/flows', 'oauth', 'saml', 'scim', 'reviews', 'lifecycle'],
-  /* 7 */ ['alerts', 'compliance', 'siem'],
+  /* 7 */ ['alerts', 'compliance', 'siem', 'federation'],
   /* 8 */ ['http'],
   /* 9 */ ['app'],
 ];

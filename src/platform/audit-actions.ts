@@ -238,6 +238,41 @@ export const auditActions = {
     'A live control check that passed (or had not run) now fails (the control, its SOC 2 criteria, the summary and the exceptions in details). Target: the control.',
   'compliance.control.recovered':
     'A live control check that failed passes again (the control and the summary in details). Target: the control.',
+  'policy.sso.changed':
+    "The organization's SSO policy (SSO required for its users; the upstream's MFA honoured or Vigil's added) got a new version. Target: the policy version (`orgId:version`).",
+  'saml.key.created':
+    'A SAML signing or encryption key was generated and published in the metadata, not yet in use (use, fingerprint and expiry in details). Target: the key.',
+  'saml.key.activated':
+    'A published SAML key became the one that signs (or decrypts first); the key it replaced is retiring (details name both). Target: the key.',
+  'saml.key.retired':
+    'A retiring SAML key left the metadata and is no longer used. Target: the key.',
+  'saml.application.created':
+    'A SAML application (Vigil as its identity provider) was registered (entity ID, ACS URLs and options in details). Target: the application.',
+  'saml.application.updated':
+    "A SAML application's settings changed (before and after in details). Target: the application.",
+  'saml.application.deleted': 'A SAML application was deleted. Target: the application.',
+  'saml.response.issued':
+    'Vigil signed a SAML response for an application: a user signed in to it (the application, ACS URL, NameID format, SP- or IdP-initiated and the session in details). Target: the user.',
+  'saml.request.refused':
+    'A SAML request to Vigil was refused (unknown application, unregistered ACS URL, bad signature; the reason in details). Target: the application, when known.',
+  'saml.logout':
+    'A single logout ran: the session ended and the applications it signed in to were told (which, and who started it, in details). Target: the user.',
+  'sso.connection.created':
+    "An organization's own identity provider (SAML or OIDC) was connected (protocol, provisioning and endpoints in details). Target: the connection.",
+  'sso.connection.updated':
+    "An SSO connection's settings, certificates or state changed (before and after in details). Target: the connection.",
+  'sso.connection.deleted': 'An SSO connection was deleted. Target: the connection.',
+  'sso.domain.added':
+    'An email domain was claimed for home-realm discovery, not yet verified. Target: the domain.',
+  'sso.domain.verified':
+    'A claimed email domain was verified, by its signed file or by an administrator’s attestation (which, and by whom, in details). Target: the domain.',
+  'sso.domain.removed': 'A claimed email domain was removed. Target: the domain.',
+  'sso.login.succeeded':
+    'A user signed in through an upstream identity provider (the connection, its protocol, the upstream subject and whether the upstream proved MFA in details); the session follows as auth.login.succeeded. Target: the user.',
+  'sso.login.failed':
+    'A sign-in through an upstream identity provider was refused (the connection and the reason: bad signature, replay, wrong audience, unknown user under match-only, and so on, in details). Target: the user, when known.',
+  'sso.user.provisioned':
+    'A user was created just in time at their first SSO sign-in (the connection and the mapped attributes in details); user.created follows. Target: the user.',
   'evidence.exported':
     'An evidence pack was exported for an audit period (the period, the controls, the file count and the SHA-256 of its signed manifest in details). No target.',
 } as const satisfies Record<string, string>;

@@ -23,6 +23,7 @@ export type * from './db/tables-alerts.ts';
 export type * from './db/tables-compliance.ts';
 export type * from './db/tables-lifecycle.ts';
 export type * from './db/tables-reviews.ts';
+export type * from './db/tables-sso.ts';
 export {
   AppError,
   defineErrors,

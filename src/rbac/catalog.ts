@@ -75,6 +75,11 @@ export const permissions: readonly Permission[] = [
     'medium',
     'Export signed evidence packs for an audit period (policies, access, reviews, audit samples)',
   ),
+  permission(
+    'sso.manage',
+    'high',
+    'Register SAML applications, connect identity providers, verify email domains, rotate SAML keys and set the SSO policy',
+  ),
   permission('platform.settings', 'critical', 'Change platform-wide settings and keys', 'platform'),
   permission('platform.orgs', 'critical', 'Create, suspend and see every organization', 'platform'),
 ];

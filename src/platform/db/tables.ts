@@ -20,6 +20,18 @@ import type {
   UserDirectoryColumns,
 } from './tables-lifecycle.ts';
 import type { ReviewCampaignsTable, ReviewItemsTable } from './tables-reviews.ts';
+import type {
+  SamlApplicationsTable,
+  SamlKeysTable,
+  SamlPendingRequestsTable,
+  SamlSessionParticipantsTable,
+  SsoConnectionCertificatesTable,
+  SsoConnectionsTable,
+  SsoDomainsTable,
+  SsoIdentitiesTable,
+  SsoRequestsTable,
+  SsoUsedAssertionsTable,
+} from './tables-sso.ts';
 
 /**
  * Row types of every table. src/platform/db/migrations is the source of truth:
@@ -80,7 +92,8 @@ export interface SecurityPoliciesTable {
     | 'lifecycle'
     | 'reviews'
     | 'alerts'
-    | 'retention';
+    | 'retention'
+    | 'sso';
   version: number;
   settings: ColumnType<unknown, string, string>;
   changed_by: string | null;
@@ -473,6 +486,16 @@ export interface DB {
   alert_deliveries: AlertDeliveriesTable;
   siem_streams: SiemStreamsTable;
   control_results: ControlResultsTable;
+  saml_keys: SamlKeysTable;
+  saml_applications: SamlApplicationsTable;
+  saml_pending_requests: SamlPendingRequestsTable;
+  saml_session_participants: SamlSessionParticipantsTable;
+  sso_connections: SsoConnectionsTable;
+  sso_connection_certificates: SsoConnectionCertificatesTable;
+  sso_domains: SsoDomainsTable;
+  sso_requests: SsoRequestsTable;
+  sso_used_assertions: SsoUsedAssertionsTable;
+  sso_identities: SsoIdentitiesTable;
 }
 
 export type { Generated };
