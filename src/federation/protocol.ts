@@ -75,6 +75,12 @@ export interface PendingUpstream {
  */
 export interface FederationProtocol {
   readonly protocol: SsoProtocol;
+  /**
+   * Checks a connection's settings against the upstream when it is created or changed (OIDC:
+   * the issuer's discovery document answers and names the same issuer); throws a
+   * `federationErrors.*` saying what is wrong.
+   */
+  verifyConfiguration?(connection: Connection): Promise<void>;
   /** Builds the request: the departure and what to keep until the answer comes back. */
   start(connection: Connection): Promise<{ departure: Departure; pending: PendingUpstream }>;
   /** The correlation an answer names (SAML InResponseTo, OIDC `state`), before it is checked. */
