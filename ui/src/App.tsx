@@ -26,6 +26,9 @@ import { PoliciesPage } from './pages/policies/PoliciesPage.tsx';
 import { CampaignPage } from './pages/reviews/CampaignPage.tsx';
 import { CampaignsPage } from './pages/reviews/CampaignsPage.tsx';
 import { MyReviewsPage } from './pages/reviews/MyReviewsPage.tsx';
+import { ApplicationPage } from './pages/sso/ApplicationPage.tsx';
+import { ConnectionPage } from './pages/sso/ConnectionPage.tsx';
+import { SsoPage } from './pages/sso/SsoPage.tsx';
 import { UserDetail } from './pages/users/UserDetail.tsx';
 import { Users } from './pages/users/Users.tsx';
 import { Shell } from './Shell.tsx';
@@ -176,6 +179,24 @@ function SignedIn() {
             )}
             {may(access, ['org.read']) && (
               <Route path="/orgs/:orgId/policies" element={<PoliciesPage access={access} />} />
+            )}
+            {may(access, ['org.read']) && (
+              <Route path="/orgs/:orgId/sso" element={<SsoPage access={access} />} />
+            )}
+            {may(access, ['org.read']) && (
+              <Route path="/orgs/:orgId/sso/:tab" element={<SsoPage access={access} />} />
+            )}
+            {may(access, ['org.read']) && (
+              <Route
+                path="/orgs/:orgId/sso/applications/:applicationId"
+                element={<ApplicationPage access={access} />}
+              />
+            )}
+            {may(access, ['org.read']) && (
+              <Route
+                path="/orgs/:orgId/sso/connections/:connectionId"
+                element={<ConnectionPage access={access} />}
+              />
             )}
             {may(access, ['scim.manage']) && (
               <Route path="/orgs/:orgId/directory" element={<DirectoryPage access={access} />} />

@@ -85,6 +85,7 @@ export const sections: readonly Section[] = [
   { path: '/orgs/:orgId/clients', label: 'OAuth clients', anyOf: ['org.read'] },
   { path: '/orgs/:orgId/api-keys', label: 'API keys', anyOf: ['apikeys.manage'] },
   { path: '/orgs/:orgId/policies', label: 'Policies', anyOf: ['org.read'] },
+  { path: '/orgs/:orgId/sso', label: 'Single sign-on', anyOf: ['org.read'] },
   { path: '/orgs/:orgId/directory', label: 'Directory (SCIM)', anyOf: ['scim.manage'] },
   { path: '/orgs/:orgId/lifecycle', label: 'Leavers (SLA)', anyOf: ['audit.read'] },
   { path: '/orgs/:orgId/compliance', label: 'Compliance', anyOf: ['compliance.read'] },

@@ -7,7 +7,8 @@ export type PolicyKind =
   | 'lockout'
   | 'lifecycle'
   | 'reviews'
-  | 'retention';
+  | 'retention'
+  | 'sso';
 
 /** A policy's settings as the API answers them; `fields.ts` says what each one is. */
 export type Settings = Record<string, unknown>;

@@ -16,7 +16,13 @@ export type Field = { key: string; label: string; description?: string } & (
   | { type: 'text'; whenEmpty?: string }
 );
 
-export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean }[] = [
+export const policyKinds: {
+  kind: PolicyKind;
+  label: string;
+  hasPresets: boolean;
+  /** The permission a change needs, when not `org.settings` (the API's rule for the kind). */
+  permission?: string;
+}[] = [
   { kind: 'password', label: 'Password', hasPresets: true },
   { kind: 'mfa', label: 'MFA', hasPresets: false },
   { kind: 'session', label: 'Sessions', hasPresets: false },
@@ -24,6 +30,7 @@ export const policyKinds: { kind: PolicyKind; label: string; hasPresets: boolean
   { kind: 'lifecycle', label: 'Lifecycle', hasPresets: true },
   { kind: 'reviews', label: 'Access reviews', hasPresets: true },
   { kind: 'retention', label: 'Retention', hasPresets: false },
+  { kind: 'sso', label: 'Single sign-on', hasPresets: false, permission: 'sso.manage' },
 ];
 
 /** How often the schedule launches a scope's access review (a UTC calendar quarter or year). */
@@ -180,6 +187,24 @@ export const fieldsOf: Record<PolicyKind, Field[]> = {
       description: "Undecided items then follow the campaign's policy (privileged: revoked)",
       type: 'number',
       whenEmpty: 'never: closed by hand',
+    },
+  ],
+  sso: [
+    {
+      key: 'required',
+      label: 'Users must sign in through SSO',
+      description:
+        'Their passwords are refused and no reset is mailed; platform administrators keep a break-glass path. Set it once a connection and a verified domain serve every user',
+      type: 'boolean',
+    },
+    {
+      key: 'mfa',
+      label: 'Second factor with SSO',
+      type: 'choice',
+      choices: [
+        { value: 'upstream', label: "The identity provider's, when it says one was used" },
+        { value: 'vigil', label: "Vigil's, asked after every SSO sign-in" },
+      ],
     },
   ],
   retention: [

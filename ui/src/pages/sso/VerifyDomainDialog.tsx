@@ -1,0 +1,114 @@
+import { Alert, Button, Code, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { saveFile } from '../../components/saveFile.ts';
+import { useSending } from '../../components/useSending.ts';
+import type { SsoDomain, Verification } from './api.ts';
+import { CopyValue } from './parts.tsx';
+
+/** The file's name, the last part of the URL it must be served at. */
+const fileNameOf = (url: string) => url.split('/').filter(Boolean).pop() ?? 'vigil-domain.txt';
+
+/**
+ * Verifies a domain: by a file it serves (its content and URL shown, to copy or download, then
+ * checked by Vigil over HTTPS), or by the administrator's attestation that the organization
+ * controls it — a statement kept in the audit log with their name, since nothing is checked.
+ */
+export function VerifyDomainDialog({
+  domain,
+  onClose,
+  verify,
+}: {
+  domain: SsoDomain;
+  onClose: () => void;
+  verify: (verification: Verification) => Promise<void>;
+}) {
+  const [method, setMethod] = useState<'file' | 'attestation'>('file');
+  const [statement, setStatement] = useState('');
+  const { busy, refusal, send } = useSending();
+  const title = `Verify ${domain.domain}`;
+  const file = domain.verificationFile;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void send(() =>
+      verify(method === 'file' ? { method } : { method, statement: statement.trim() }),
+    );
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={title} size="lg">
+      <form onSubmit={submit} aria-label={title}>
+        <Stack gap="sm">
+          <RefusalAlert refusal={refusal} title="Not verified" />
+          <Radio.Group
+            label="How"
+            value={method}
+            onChange={(v) => setMethod(v as 'file' | 'attestation')}
+            error={fieldError(refusal, 'method')}
+          >
+            <Stack mt="xs" gap={6}>
+              <Radio value="file" label="A file the domain serves" />
+              <Radio value="attestation" label="My attestation that we control it" />
+            </Stack>
+          </Radio.Group>
+          {method === 'file' ? (
+            <>
+              <Text size="sm">
+                Publish this file at this address (HTTPS, answered with status 200), then check it.
+                It is signed by Vigil for this organization and domain.
+              </Text>
+              <Text size="sm" fw={600}>
+                Address
+              </Text>
+              <CopyValue label="Verification file URL" value={file.url} />
+              <Text size="sm" fw={600}>
+                Content
+              </Text>
+              <Code block aria-label="Verification file content" style={{ wordBreak: 'break-all' }}>
+                {file.content}
+              </Code>
+              <Group>
+                <Button
+                  variant="default"
+                  onClick={() =>
+                    saveFile(new Blob([file.content], { type: 'text/plain' }), fileNameOf(file.url))
+                  }
+                >
+                  Download the file
+                </Button>
+              </Group>
+            </>
+          ) : (
+            <>
+              <Alert color="yellow" title="Nothing is checked">
+                Vigil takes your word for it. Once verified, everyone whose email ends in @
+                {domain.domain} is sent to this organization's identity provider, and no other
+                organization can claim the domain. Attest only for a domain your organization owns:
+                the statement and your name stay in the audit log.
+              </Alert>
+              <Textarea
+                label="Statement"
+                description="Why you know the organization controls it (e.g. who registered it, the DNS account)"
+                required
+                autosize
+                minRows={3}
+                value={statement}
+                onChange={(e) => setStatement(e.currentTarget.value)}
+                error={fieldError(refusal, 'statement')}
+              />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              {method === 'file' ? 'Check the file' : 'Attest and verify'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
