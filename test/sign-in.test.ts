@@ -272,6 +272,22 @@ describe('sign-in flow', () => {
     );
     assert.deepEqual(lockedRight, lockedWrong, 'locked: the right password takes the same path');
     assert.deepEqual(openWrong, lockedWrong, 'a wrong password: the same path, locked or not');
+    // SSO required (docs/sso.md#sso-required-and-break-glass): the right password of a user
+    // whose organization requires SSO is refused on the same statements, and so is a wrong one.
+    const orgSso = await core.createOrg('initech');
+    await withOrg(core.database, orgSso, (tx) =>
+      auth.ssoPolicy.setPolicy(tx, orgSso, { required: true, mfa: 'upstream' }, operatorActor),
+    );
+    const ivan = await auth.createUser(orgSso, 'ivan@example.test', password);
+    await statementsOf(ivan.email, 'warm-up');
+    // The organization's id is the one literal that differs (its scope).
+    const anyOrg = (statements: string[]) =>
+      statements.map((q) => q.replace(/'vigil\.org_id', '[0-9a-f-]{36}'/, "'vigil.org_id', ORG"));
+    const ssoRight = anyOrg(await statementsOf(ivan.email, password));
+    const ssoWrong = anyOrg(await statementsOf(ivan.email, 'wrong-password'));
+    assert.deepEqual(ssoRight, anyOrg(lockedWrong), 'SSO required: the right password, same path');
+    assert.deepEqual(ssoWrong, anyOrg(lockedWrong), 'and a wrong one');
+    assert.equal(await failures('sso_required'), 3);
     // An unknown email reads and writes other rows (there is no account), in as many statements
     // and transactions, also when the browser presents device tokens.
     const shape = (statements: string[]) =>

@@ -5,6 +5,7 @@ import {
   createBootstrapService,
   createPasswordReset,
   createSignInFlow,
+  createSsoPolicy,
 } from '../auth/flows/index.ts';
 import { createLockoutService } from '../auth/lockout/index.ts';
 import { createMfaService, createWebauthn } from '../auth/mfa/index.ts';
@@ -85,8 +86,13 @@ function authFlows(
   const { identity, rbac, tenancy, passwords, lockout, mfa, webauthn, sessions, mailer } = deps;
   const shared = { database: core.database, audit: core.audit, identity, passwords };
   const signIn = createSignInFlow({
+  // One instance for sign-in, reset and the policy routes: its cache is what a change clears.
+  const ssoPolicy = createSsoPolicy(baseOf(core));
     ...shared,
     sessions,
+    directory: createUserDirectory({ ...baseOf(core), database: core.database }),
+    tenancy,
+    ssoPolicy,
     rbac,
     lockout,
     mfa,
@@ -100,6 +106,7 @@ function authFlows(
   const passwordReset = createPasswordReset({
     ...shared,
     sessions,
+    ssoPolicy,
     devices: lockout.devices,
     mailer,
     logger: core.logger,
@@ -124,7 +131,7 @@ function authFlows(
     ttlMinutes: config.VIGIL_BOOTSTRAP_TTL_MINUTES,
     platformOrgId,
   });
-  return { signIn, passwordReset, account, bootstrap };
+  return { signIn, passwordReset, account, bootstrap, ssoPolicy };
 }
 
 /** Tier 6: the OpenID provider, its clients and signing keys. */

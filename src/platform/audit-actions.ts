@@ -273,6 +273,8 @@ export const auditActions = {
     'A sign-in through an upstream identity provider was refused (the connection and the reason: bad signature, replay, wrong audience, unknown user under match-only, and so on, in details). Target: the user, when known.',
   'sso.user.provisioned':
     'A user was created just in time at their first SSO sign-in (the connection and the mapped attributes in details); user.created follows. Target: the user.',
+  'auth.login.break_glass':
+    "A platform administrator's password was accepted although the platform organization requires SSO (the break-glass path: breakGlass and the SSO policy version in details); the second factor and auth.login.succeeded follow. Target: the user.",
   'evidence.exported':
     'An evidence pack was exported for an audit period (the period, the controls, the file count and the SHA-256 of its signed manifest in details). No target.',
 } as const satisfies Record<string, string>;

@@ -22,6 +22,14 @@ export const flowErrors = defineErrors({
     meaning:
       'The password reset link is unknown, expired or used, or its user is no longer active.',
   },
+  resetSsoRequired: {
+    code: 'reset.sso_required',
+    kind: 'forbidden',
+    message:
+      'Your organization signs in through its identity provider: passwords are turned off. Sign in with single sign-on.',
+    meaning:
+      "A password reset link was used for a user whose organization's SSO policy requires single sign-on.",
+  },
   signInFlowInvalid: {
     code: 'signin.flow_invalid',
     kind: 'unauthenticated',

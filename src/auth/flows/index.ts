@@ -15,8 +15,16 @@ export {
 export {
   type Client,
   createSignInFlow,
+  type FederatedSignIn,
   type SignInDeps,
   type SignInFlow,
   type Stage,
   type StepResult,
 } from './sign-in/index.ts';
+export {
+  createSsoPolicy,
+  defaultSsoPolicy,
+  type SsoPolicy,
+  type SsoPolicyService,
+  ssoPolicySchema,
+} from './sso-policy.ts';

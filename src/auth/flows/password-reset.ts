@@ -11,12 +11,15 @@ import {
   withOrg,
   withPlatform,
 } from '../../platform/index.ts';
+import { heldRoleKeysOfUsers } from '../../rbac/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { TrustedDevices } from '../lockout/index.ts';
 import { type PasswordService, passwordErrors } from '../password/index.ts';
+import { platformAdminRole } from './bootstrap.ts';
 import { flowErrors } from './errors.ts';
 import * as store from './password-reset.store.ts';
 import type { Client } from './sign-in/index.ts';
+import type { SsoPolicyService } from './sso-policy.ts';
 
 export interface PasswordResetDeps {
   database: Database;
@@ -24,6 +27,8 @@ export interface PasswordResetDeps {
   identity: IdentityService;
   passwords: PasswordService;
   sessions: SessionService;
+  /** SSO required: the organization's users have no password to reset (docs/sso.md). */
+  ssoPolicy: SsoPolicyService;
   /** Browsers the user signed in from: a reset revokes them (device cookies). */
   devices: Pick<TrustedDevices, 'revokeAll'>;
   mailer: Mailer;
@@ -52,6 +57,18 @@ export function createPasswordReset(deps: PasswordResetDeps) {
   const maxPerHour = deps.maxPerHour ?? 5;
   const maxPending = deps.maxPending ?? 64;
 
+  /**
+   * Whether SSO is required for the user (their organization's policy), unless they hold the
+   * platform administrator role in the platform organization (break-glass, as at sign-in).
+   */
+  async function ssoRequired(tx: Tx, user: { id: string; orgId: string }): Promise<boolean> {
+    const { policy } = await deps.ssoPolicy.policy(tx, user.orgId);
+    if (!policy.required) return false;
+    if (user.orgId !== deps.platformOrgId) return true;
+    const held = await heldRoleKeysOfUsers(tx, [user.id], deps.clock.now());
+    return !(held.get(user.id) ?? []).includes(platformAdminRole);
+  }
+
   async function validLink(tx: Tx, token: string): Promise<store.ResetRow> {
     const parsed = readSplitToken(token);
     if (!parsed) throw invalidLink();
@@ -74,8 +91,11 @@ export function createPasswordReset(deps: PasswordResetDeps) {
         const tooMany =
           (await store.recentResets(tx, user.id, new Date(now.getTime() - 3_600_000))) >=
           maxPerHour;
+        // Checked like the limit, after the answer (this whole function runs after it).
+        const sso = await ssoRequired(tx, user);
+        const refused = tooMany ? 'rate_limited' : sso ? 'sso_required' : null;
         const token = createSplitToken(newId(now.getTime()));
-        if (!tooMany) {
+        if (!refused) {
           await store.insertReset(tx, {
             id: token.id,
             org_id: user.orgId,
@@ -94,10 +114,10 @@ export function createPasswordReset(deps: PasswordResetDeps) {
         await deps.audit.record(tx, {
           orgId: user.orgId,
           action: 'auth.password_reset.requested',
-          outcome: tooMany ? 'denied' : 'success',
+          outcome: refused ? 'denied' : 'success',
           actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
           target: { type: 'user', id: user.id },
-          details: tooMany ? { reason: 'rate_limited' } : { expiresInMinutes: linkMinutes },
+          details: refused ? { reason: refused } : { expiresInMinutes: linkMinutes },
         });
       });
     }
@@ -179,6 +199,8 @@ export function createPasswordReset(deps: PasswordResetDeps) {
         const row = await validLink(tx, token);
         const user = await deps.identity.findUser(tx, row.user_id);
         if (user?.status !== 'active') throw invalidLink();
+        // A link mailed before the organization turned SSO on no longer sets a password.
+        if (await ssoRequired(tx, user)) throw flowErrors.resetSsoRequired();
         if (password !== confirmation) {
           const problems = ['The two passwords differ.'];
           throw passwordErrors.policy({ problems: problems.join(' '), details: { problems } });

@@ -7,6 +7,7 @@ import type {
   AuditVerification,
   RetentionPolicyService,
 } from '../../audit/index.ts';
+import type { SsoPolicyService } from '../../auth/flows/index.ts';
 import type { LockoutService } from '../../auth/lockout/index.ts';
 import type { MfaService } from '../../auth/mfa/index.ts';
 import type { PasswordService } from '../../auth/password/index.ts';
@@ -67,6 +68,7 @@ export interface ApiServices {
   compliance: ComplianceService;
 }
 
+  ssoPolicy: SsoPolicyService;
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */
 type ParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
   ? Name | ParamNames<Rest>

@@ -4,6 +4,7 @@ import { createFlows } from './flow.ts';
 import { actorOf, createProgress } from './progress.ts';
 import type { SignInStep, StepKit } from './step.ts';
 import { enrollmentStep } from './steps/enrollment.ts';
+import { federatedStep } from './steps/federated.ts';
 import { passkeyStep } from './steps/passkey.ts';
 import { passwordStep } from './steps/password.ts';
 import { passwordChangeStep } from './steps/password-change.ts';
@@ -13,6 +14,7 @@ import type { Client, SignInDeps, Stage } from './types.ts';
 export type { SignInFlowState } from './flow.ts';
 export type { SignInStep, StepKit } from './step.ts';
 export { defineStep } from './step.ts';
+export type { FederatedSignIn } from './steps/federated.ts';
 export type { Client, SignInDeps, Stage, StepResult } from './types.ts';
 
 /**
@@ -21,7 +23,14 @@ export type { Client, SignInDeps, Stage, StepResult } from './types.ts';
  * whose methods start with the new proof and end with `kit.progress.advance(...)`, then add it
  * to this list. No other step changes; the flow object gains the new step's methods.
  */
-const steps = [passwordStep, codeStep, passkeyStep, enrollmentStep, passwordChangeStep] as const;
+const steps = [
+  passwordStep,
+  codeStep,
+  passkeyStep,
+  enrollmentStep,
+  passwordChangeStep,
+  federatedStep,
+] as const;
 
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void
   ? I

@@ -14,6 +14,24 @@ export interface KnownFacts {
   device: TrustedDevice | null;
 }
 
+/** What the steps so far proved, and what the user still owes. */
+export interface Proved {
+  /** The factors proved (RFC 8176): `pwd`, `ext` (an upstream identity provider), `otp`, `mfa`… */
+  amr: string[];
+  /** A temporary or expired password must be replaced first. */
+  mustChange: boolean;
+  /** A second factor is owed whatever the MFA policy says (enrolment when the user has none). */
+  mfaRequired?: boolean;
+}
+
+/**
+ * The factors after a second one: the first factor's (`pwd`, `ext`) kept, the second's added
+ * (a federated sign-in then Vigil's TOTP is `ext otp mfa`, not `pwd`).
+ */
+export const withSecondFactor = (first: readonly string[], second: readonly string[]): string[] => [
+  ...new Set([...first.filter((m) => m !== 'mfa'), ...second, 'mfa']),
+];
+
 export const actorOf = (client: Client, userId?: string): AuditActor => ({
   type: userId ? 'user' : 'anonymous',
   id: userId,
@@ -54,12 +72,14 @@ export function createProgress(deps: SignInDeps, flows: Flows) {
   async function stageOwed(
     tx: Tx,
     user: SignInCandidate,
-    amr: readonly string[],
-    mustChange: boolean,
+    proved: Proved,
     known?: KnownFacts,
   ): Promise<Stage | null> {
+    const { amr, mustChange } = proved;
     if (!amr.includes('mfa')) {
       if (known?.hasFactor ?? (await deps.mfa.hasFactor(tx, user.id))) return 'mfa';
+      // A step that demands Vigil's own second factor (the SSO policy's `vigil`): no grace.
+      if (proved.mfaRequired) return 'enroll';
       const { required, graceUntil } = await mfaRequired(tx, user, known?.roleKeys);
       if (required && !(graceUntil && graceUntil > clock.now())) return 'enroll';
     }
@@ -109,14 +129,14 @@ export function createProgress(deps: SignInDeps, flows: Flows) {
   async function advance(
     tx: Tx,
     user: SignInCandidate,
-    proved: { amr: string[]; mustChange: boolean },
+    proved: Proved,
     client: Client,
     flow?: SignInFlowState,
     known?: KnownFacts,
   ): Promise<StepResult> {
-    const stage = await stageOwed(tx, user, proved.amr, proved.mustChange, known);
+    const stage = await stageOwed(tx, user, proved, known);
     if (stage) {
-      const next = { stage, ...proved };
+      const next = { stage, amr: proved.amr, mustChange: proved.mustChange };
       return flow ? flows.moveTo(tx, flow, next) : flows.start(tx, user, next, client);
     }
     if (flow) await flows.close(tx, flow);

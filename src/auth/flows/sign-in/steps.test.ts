@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import type { SignInCandidate } from '../../../identity/index.ts';
 import { firstRefusal } from './checks.ts';
 import { mountSteps } from './index.ts';
+import { withSecondFactor } from './progress.ts';
 import { defineStep, type StepKit } from './step.ts';
 import { enrollConfirmChecks } from './steps/enrollment.ts';
+import { federatedChecks } from './steps/federated.ts';
 import { type PasswordAttempt, passwordChecks } from './steps/password.ts';
 import type { Account } from './steps/password-accounts.ts';
 import { passwordChangeChecks } from './steps/password-change.ts';
@@ -41,6 +43,7 @@ function attempt(over: Partial<PasswordAttempt> & { status?: SignInCandidate['st
       calls.accepts++;
       return { mustChange: true };
     },
+    sso: { required: false, breakGlass: false },
     ...over,
   };
   return { context, calls };
@@ -50,7 +53,7 @@ describe('sign-in step checks', () => {
   it('password: the lock answers first, and a locked account’s right password is not accepted', async () => {
     assert.deepEqual(
       passwordChecks.map((c) => c.name),
-      ['not locked', 'password matches', 'account usable'],
+      ['not locked', 'passwords allowed', 'password matches', 'account usable'],
     );
     const { context, calls } = attempt({ attempt: locked, status: 'suspended' });
     assert.deepEqual(await firstRefusal(passwordChecks, context), {
@@ -81,6 +84,43 @@ describe('sign-in step checks', () => {
       (await firstRefusal(passwordChecks, orgDown.context))?.reason,
       'organization_suspended',
     );
+  });
+
+  it('password: with SSO required no password counts, right or wrong, behind the lock; break-glass keeps it', async () => {
+    const sso = { required: true, breakGlass: false };
+    const right = attempt({ sso });
+    assert.deepEqual(await firstRefusal(passwordChecks, right.context), {
+      check: 'passwords allowed',
+      reason: 'sso_required',
+    });
+    assert.equal(right.calls.accepts, 0, 'the password is not accepted (no rehash)');
+    const wrong = attempt({ sso, matches: false });
+    assert.equal((await firstRefusal(passwordChecks, wrong.context))?.reason, 'sso_required');
+    const lockedToo = attempt({ sso, attempt: locked });
+    assert.equal((await firstRefusal(passwordChecks, lockedToo.context))?.reason, 'locked');
+    const glass = attempt({ sso: { required: true, breakGlass: true } });
+    assert.equal(await firstRefusal(passwordChecks, glass.context), null);
+    const glassWrong = attempt({ sso: { required: true, breakGlass: true }, matches: false });
+    assert.equal((await firstRefusal(passwordChecks, glassWrong.context))?.reason, 'bad_password');
+  });
+
+  it('federated: a suspended organization or account is refused, an active one passes', async () => {
+    assert.equal(
+      (await firstRefusal(federatedChecks, { user: user('active', false) }))?.reason,
+      'organization_suspended',
+    );
+    assert.equal(
+      (await firstRefusal(federatedChecks, { user: user('deprovisioned') }))?.reason,
+      'account_deprovisioned',
+    );
+    assert.equal(await firstRefusal(federatedChecks, { user: user('active') }), null);
+  });
+
+  it('a second factor keeps the first factor’s amr (pwd or ext) and adds its own', () => {
+    assert.deepEqual(withSecondFactor(['pwd'], ['otp']), ['pwd', 'otp', 'mfa']);
+    assert.deepEqual(withSecondFactor(['pwd'], ['hwk']), ['pwd', 'hwk', 'mfa']);
+    assert.deepEqual(withSecondFactor(['ext'], ['otp']), ['ext', 'otp', 'mfa']);
+    assert.deepEqual(withSecondFactor(['ext', 'mfa'], ['otp']), ['ext', 'otp', 'mfa']);
   });
 
   it('password: every check passing leaves what the password step goes on with', async () => {

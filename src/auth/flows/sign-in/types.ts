@@ -1,11 +1,13 @@
 import type { AuditLog } from '../../../audit/index.ts';
-import type { IdentityService } from '../../../identity/index.ts';
+import type { IdentityService, UserDirectory } from '../../../identity/index.ts';
 import type { Clock, Database, Logger, Mailer } from '../../../platform/index.ts';
 import type { Rbac } from '../../../rbac/index.ts';
 import type { Session, SessionService } from '../../../sessions/index.ts';
+import type { TenancyService } from '../../../tenancy/index.ts';
 import type { LockoutService } from '../../lockout/index.ts';
 import type { MfaService, Webauthn } from '../../mfa/index.ts';
 import type { PasswordService } from '../../password/index.ts';
+import type { SsoPolicyService } from '../sso-policy.ts';
 
 /** The browser's side of a sign-in: where it comes from, for lockout, audit and the session. */
 export interface Client {
@@ -33,12 +35,17 @@ export interface SignInDeps {
   database: Database;
   audit: AuditLog;
   identity: IdentityService;
+  /** Creates the users just-in-time provisioning makes (user.created with their source). */
+  directory: Pick<UserDirectory, 'create'>;
+  tenancy: Pick<TenancyService, 'isActive'>;
   rbac: Rbac;
   passwords: PasswordService;
   lockout: LockoutService;
   mfa: MfaService;
   webauthn: Webauthn;
   sessions: SessionService;
+  /** SSO required (passwords refused) and whose MFA counts after a federated sign-in. */
+  ssoPolicy: SsoPolicyService;
   clock: Clock;
   platformOrgId: string;
   /** Tells the owner when their account gets locked. */

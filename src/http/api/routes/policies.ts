@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertPolicySchema } from '../../../alerts/index.ts';
 import { retentionPolicySchema } from '../../../audit/index.ts';
+import { ssoPolicySchema } from '../../../auth/flows/index.ts';
 import { lockoutPolicySchema } from '../../../auth/lockout/index.ts';
 import { mfaPolicySchema } from '../../../auth/mfa/index.ts';
 import { passwordPolicySchema, passwordPresets } from '../../../auth/password/index.ts';
@@ -19,7 +20,8 @@ interface PolicyKind {
     | 'lifecycle'
     | 'reviews'
     | 'alerts'
-    | 'retention';
+    | 'retention'
+    | 'sso';
   what: string;
   schema: z.ZodType;
   presets?: Record<string, unknown>;
@@ -115,6 +117,15 @@ const kinds: PolicyKind[] = [
     schema: retentionPolicySchema,
     example: { retentionDays: 400, legalHold: false, legalHoldReason: null },
     of: (s) => s.auditRetention,
+  },
+  {
+    kind: 'sso',
+    what: "SSO required for the organization's users (passwords refused, platform administrators keep a break-glass path), and whether the identity provider's MFA counts or Vigil's is asked",
+    schema: ssoPolicySchema,
+    example: { required: true, mfa: 'upstream' },
+    // Those who manage the SSO connections decide whether passwords stay on.
+    permission: 'sso.manage',
+    of: (s) => s.ssoPolicy,
   },
 ];
 

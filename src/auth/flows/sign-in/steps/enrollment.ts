@@ -1,7 +1,7 @@
 import { mfaErrors } from '../../../mfa/index.ts';
 import { type Check, firstRefusal } from '../checks.ts';
 import type { SignInFlowState } from '../flow.ts';
-import { actorOf } from '../progress.ts';
+import { actorOf, withSecondFactor } from '../progress.ts';
 import { defineStep, type StepKit } from '../step.ts';
 import type { Client, StepResult } from '../types.ts';
 
@@ -45,7 +45,10 @@ export const enrollmentStep = defineStep({
           code,
           actorOf(client, user.id),
         );
-        const proved = { amr: ['pwd', 'otp', 'mfa'], mustChange: flow.mustChangePassword };
+        const proved = {
+          amr: withSecondFactor(flow.amr, ['otp']),
+          mustChange: flow.mustChangePassword,
+        };
         const result = await progress.advance(tx, user, proved, client, flow);
         return { result, recoveryCodes };
       });

@@ -1,6 +1,7 @@
 import { type Tx, withOrg, withPlatform } from '../../../../platform/index.ts';
 import type { Attempt, Gate, TrustedDevice } from '../../../lockout/index.ts';
 import type { StoredCredential } from '../../../password/index.ts';
+import { platformAdminRole } from '../../bootstrap.ts';
 import { type Check, firstRefusal } from '../checks.ts';
 import { actorOf } from '../progress.ts';
 import { defineStep, type StepKit } from '../step.ts';
@@ -17,6 +18,11 @@ export interface PasswordAttempt {
   accept(credential: StoredCredential): Promise<{ mustChange: boolean }>;
   /** Set by the password check. */
   accepted?: { mustChange: boolean };
+  /**
+   * The organization's SSO policy requires SSO (passwords are off); `breakGlass`: the user holds
+   * the platform administrator role in the platform organization, and keeps the password.
+   */
+  sso: { required: boolean; breakGlass: boolean };
 }
 
 /**
@@ -25,6 +31,12 @@ export interface PasswordAttempt {
  */
 export const passwordChecks: readonly Check<PasswordAttempt>[] = [
   { name: 'not locked', check: ({ attempt }) => (attempt.open ? null : attempt.reason) },
+  {
+    // Before the password: with SSO required no password counts, right or wrong (the same
+    // refusal, written back like a lock's, on the same statements).
+    name: 'passwords allowed',
+    check: ({ sso }) => (sso.required && !sso.breakGlass ? 'sso_required' : null),
+  },
   {
     name: 'password matches',
     async check(a) {
@@ -139,12 +151,18 @@ export const passwordStep = defineStep({
         client.deviceTokens ?? [],
       );
       const attempt = await deps.lockout.attempt(tx, user, 'password', device);
+      const sso = await deps.ssoPolicy.policy(tx, user.orgId);
       const context: PasswordAttempt = {
         account,
         matches,
         attempt,
         accept: (credential) =>
           deps.passwords.accepted(tx, user, credential, password, account.hasFactor),
+        sso: {
+          required: sso.policy.required,
+          breakGlass:
+            user.orgId === deps.platformOrgId && account.roleKeys.includes(platformAdminRole),
+        },
       };
       const refusal = await firstRefusal(passwordChecks, context);
       if (refusal || !context.accepted) {
@@ -152,6 +170,16 @@ export const passwordStep = defineStep({
         return { accepted: false, locked };
       }
       await attempt.succeeded();
+      if (context.sso.required) {
+        // The break-glass path: a platform administrator's password although SSO is required.
+        await deps.audit.record(tx, {
+          orgId: user.orgId,
+          action: 'auth.login.break_glass',
+          actor: actorOf(client, user.id),
+          target: { type: 'user', id: user.id },
+          details: { breakGlass: true, ssoPolicyVersion: sso.version, factor: 'password' },
+        });
+      }
       const { mustChange } = context.accepted;
       if (!proceed) return { accepted: true, mustChange };
       const known = { hasFactor: account.hasFactor, roleKeys: account.roleKeys, device };

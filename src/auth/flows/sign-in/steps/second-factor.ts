@@ -2,7 +2,7 @@ import type { SignInCandidate } from '../../../../identity/index.ts';
 import type { Tx } from '../../../../platform/index.ts';
 import type { Gate } from '../../../lockout/index.ts';
 import { type Check, firstRefusal } from '../checks.ts';
-import { actorOf } from '../progress.ts';
+import { actorOf, withSecondFactor } from '../progress.ts';
 import { defineStep, type StepKit } from '../step.ts';
 import type { Client, StepResult } from '../types.ts';
 
@@ -21,11 +21,11 @@ export const secondFactorChecks: readonly Check<FactorAttempt>[] = [
   { name: 'factor verifies', check: async (a) => ((await a.verify()) ? null : 'wrong_factor') },
 ];
 
-/** The factors each method proves (`amr`, RFC 8176). */
+/** The factor each method proves (`amr`, RFC 8176), added to the first factor's. */
 const amrOf: Record<SecondFactorMethod, string[]> = {
-  totp: ['pwd', 'otp', 'mfa'],
-  recovery_code: ['pwd', 'otp', 'mfa'],
-  passkey: ['pwd', 'hwk', 'mfa'],
+  totp: ['otp'],
+  recovery_code: ['otp'],
+  passkey: ['hwk'],
 };
 
 /**
@@ -69,7 +69,10 @@ export function verifySecondFactor(
       target: { type: 'user', id: user.id },
       details: { method },
     });
-    const proved = { amr: amrOf[method], mustChange: flow.mustChangePassword };
+    const proved = {
+      amr: withSecondFactor(flow.amr, amrOf[method]),
+      mustChange: flow.mustChangePassword,
+    };
     return progress.advance(tx, user, proved, client, flow);
   });
 }
