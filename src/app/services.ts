@@ -85,14 +85,14 @@ function authFlows(
   const { config } = core;
   const { identity, rbac, tenancy, passwords, lockout, mfa, webauthn, sessions, mailer } = deps;
   const shared = { database: core.database, audit: core.audit, identity, passwords };
-  const signIn = createSignInFlow({
   // One instance for sign-in, reset and the policy routes: its cache is what a change clears.
   const ssoPolicy = createSsoPolicy(baseOf(core));
+  const signIn = createSignInFlow({
     ...shared,
-    sessions,
     directory: createUserDirectory({ ...baseOf(core), database: core.database }),
     tenancy,
     ssoPolicy,
+    sessions,
     rbac,
     lockout,
     mfa,
@@ -105,8 +105,8 @@ function authFlows(
   });
   const passwordReset = createPasswordReset({
     ...shared,
-    sessions,
     ssoPolicy,
+    sessions,
     devices: lockout.devices,
     mailer,
     logger: core.logger,

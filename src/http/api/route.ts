@@ -66,9 +66,9 @@ export interface ApiServices {
   siemStreams: SiemStreams;
   alerts: Alerts;
   compliance: ComplianceService;
+  ssoPolicy: SsoPolicyService;
 }
 
-  ssoPolicy: SsoPolicyService;
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */
 type ParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
   ? Name | ParamNames<Rest>
