@@ -1,3 +1,20 @@
+export {
+  createSsoCertificates,
+  type SsoCertificate,
+  type SsoCertificates,
+} from './certificates.ts';
+export { type Connections, createConnections, ssoClientSecretColumn } from './connections.ts';
+export {
+  attributeMappingSchema,
+  type ConnectionCertificate,
+  type ConnectionInput,
+  type ConnectionUpdate,
+  certificateInputSchema,
+  connectionInputSchema,
+  connectionUpdateSchema,
+  type SsoConnectionView,
+  serviceProviderUrls,
+} from './connections-model.ts';
 export { federationErrors } from './errors.ts';
 export type {
   AttributeMapping,
@@ -8,3 +25,21 @@ export type {
   UpstreamAnswer,
   UpstreamIdentity,
 } from './protocol.ts';
+export {
+  clockSkewMs,
+  createSamlProtocol,
+  parseIdpMetadata,
+  type SamlSpKeys,
+  spMetadataXml,
+} from './saml-sp/index.ts';
+export {
+  createFederation,
+  type FederatedSignIn,
+  type FederatedSignInInput,
+  type Federation,
+  type FederationDeps,
+  requestMinutes,
+  type SamlKeySource,
+  samlSpKeysOf,
+  ssoRequestSecretColumn,
+} from './service.ts';
