@@ -55,6 +55,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     why: "oauth's storage port and hooks, called by oidc-provider",
   },
   {
+    pattern: /^src\/federation\/certificates\.ts$/,
+    why: "the SSO certificate inventory's listing for the CLI, in the organization's scope",
+  },
+  {
     pattern: /^src\/http\/api\/index\.ts$/,
     why: "the admin API's route runner: the handler and its audit events in the route's scope",
   },

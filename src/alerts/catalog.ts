@@ -12,6 +12,7 @@ import {
   signInFailuresByAddress,
   signInLockout,
 } from './rules/sign-in.ts';
+import { ssoCertificateExpiring } from './rules/sso-certificate.ts';
 
 /**
  * The detection rules over the audit feed, in the order the docs and the API list them
@@ -35,7 +36,7 @@ export const eventRules: EventRule<any>[] = [
 
 /** The periodic checks (not driven by events). */
 // biome-ignore lint/suspicious/noExplicitAny: as above
-export const checkRules: CheckRule<any>[] = [certificateExpiring];
+export const checkRules: CheckRule<any>[] = [certificateExpiring, ssoCertificateExpiring];
 
 /** Every rule, event rules first. */
 export const allRules = (): AnyRule[] => [...eventRules, ...checkRules];

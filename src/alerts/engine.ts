@@ -27,6 +27,7 @@ import type {
   EventRule,
   GeoLocator,
   NamedCertificate,
+  OrganizationCertificate,
   RuleContext,
   RuleDirectory,
   RuleSettings,
@@ -74,6 +75,8 @@ export interface EngineDeps {
   directory: RuleDirectory;
   geo: GeoLocator;
   certificates(): Promise<NamedCertificate[]>;
+  /** Every organization's SSO certificates, read in the round's platform transaction. */
+  organizationCertificates(tx: Tx): Promise<OrganizationCertificate[]>;
   /** Events read per page; a round reads at most `maxPages` pages (the rest is next round's). */
   pageSize?: number;
   maxPages?: number;
@@ -194,16 +197,29 @@ export function createAlertEngine(deps: EngineDeps) {
   }
 
   async function runChecks(tx: Tx, report: AlertRoundReport) {
-    const { policy } = await deps.policy.policy(tx, platformOrgId);
-    const ctx = { tx, clock: deps.clock, certificates: deps.certificates };
+    const policyOf = policies(tx);
+    const policy = await policyOf(platformOrgId);
     for (const rule of checkRules as CheckRule[]) {
       const settings = settingsOf(rule, policy);
-      if (!settings.enabled) continue;
+      // An organizations' check decides per organization, by each one's own settings.
+      if (rule.scope !== 'organizations' && !settings.enabled) continue;
+      const ctx = {
+        tx,
+        clock: deps.clock,
+        certificates: deps.certificates,
+        organizationCertificates: () => deps.organizationCertificates(tx),
+        settingsIn: async (orgId: string) => settingsOf(rule, await policyOf(orgId)),
+      };
       try {
-        const findings = await rule.check(ctx, settings);
+        // A check whose reads fail is undone alone: the round (and its cursor) goes on.
+        const findings = await inSavepoint(tx, 'alert_check', () => rule.check(ctx, settings));
         await raiseAll(
           tx,
-          findings.map((f) => ({ ...f, rule: rule.key, severity: settings.severity })),
+          findings.map((f) => ({
+            ...f,
+            rule: rule.key,
+            severity: f.severity ?? settings.severity,
+          })),
           report,
         );
       } catch (err) {

@@ -18,6 +18,11 @@ export interface Finding {
   eventIds: string[];
   /** When it happened (the newest event's time). */
   at: Date;
+  /**
+   * A check's own severity for this finding (a later stage of the same condition, as the SSO
+   * certificate rule's last days), instead of the rule's setting; event rules leave it out.
+   */
+  severity?: AlertSeverity;
 }
 
 /** Per organization: whether a rule runs, how severe its alerts are, and its thresholds. */
@@ -118,11 +123,33 @@ export interface NamedCertificate {
   pem: string | Buffer;
 }
 
-export interface CheckContext {
+/**
+ * A certificate an organization's single sign-on relies on (its SAML keys, its upstream IdPs'
+ * signing certificates), as the application hands it to the checks (docs/sso.md#certificates-and-their-expiry).
+ */
+export interface OrganizationCertificate {
+  orgId: string;
+  /** Names it among the organization's: `saml_key:<id>`, `connection:<id>` (the dedup key). */
+  key: string;
+  /** What it is, for the alert's title: `SAML signing key (active)`, `connection "Okta"`. */
+  name: string;
+  /** SHA-256 of the DER, `AA:BB:…`. */
+  fingerprint: string;
+  subject: string;
+  notAfter: Date;
+  /** What else the alert names (a key's use and state, a connection's id). */
+  details: Record<string, unknown>;
+}
+
+export interface CheckContext<T extends Record<string, number> = Record<string, number>> {
   tx: Tx;
   clock: Clock;
   /** The certificates to watch, read afresh for each check (a renewed file is seen at once). */
   certificates(): Promise<NamedCertificate[]>;
+  /** Every organization's SSO certificates, read in `tx` (none when the application gives none). */
+  organizationCertificates(): Promise<OrganizationCertificate[]>;
+  /** This rule's settings in an organization: its alert policy's, the rule's defaults otherwise. */
+  settingsIn(orgId: string): Promise<RuleSettings<T>>;
 }
 
 /**
@@ -131,13 +158,20 @@ export interface CheckContext {
  */
 export interface CheckRule<T extends Record<string, number> = Record<string, number>> {
   kind: 'check';
+  /**
+   * `platform` (the default): runs when the platform organization's settings enable it, and its
+   * findings are rated by them. `organizations`: runs always and looks at every organization;
+   * it skips those whose own settings (`ctx.settingsIn`) disable it and rates each finding
+   * itself by them, so each organization tunes its own thresholds.
+   */
+  scope?: 'platform' | 'organizations';
   key: string;
   name: string;
   description: string;
   defaultSeverity: AlertSeverity;
   defaultThresholds: T;
   thresholdSchema: z.ZodType<T>;
-  check(ctx: CheckContext, settings: RuleSettings<T>): Promise<Finding[]>;
+  check(ctx: CheckContext<T>, settings: RuleSettings<T>): Promise<Finding[]>;
 }
 
 /** Any rule of the catalog (an event rule has no `kind`, or `kind: 'event'`). */

@@ -17,7 +17,7 @@ import { createAlertEngine, type EngineDeps } from './engine.ts';
 import { type AlertQuery, createAlertInbox } from './inbox.ts';
 import { createAlertPolicy, settingsOf } from './policy.ts';
 import { createRaiser } from './raise.ts';
-import type { GeoLocator, NamedCertificate } from './rule.ts';
+import type { GeoLocator, NamedCertificate, OrganizationCertificate } from './rule.ts';
 import { createAuditVerifySchedule } from './verify-schedule.ts';
 
 /** A role as the alerts read it: its key, whether privileged, what it permits. */
@@ -44,6 +44,8 @@ export interface AlertsDeps {
   geo?: GeoLocator;
   /** The certificates the expiry check watches (the server's TLS certificate). */
   certificates?: () => Promise<NamedCertificate[]>;
+  /** Every organization's SSO certificates (the SSO expiry check), read in the given transaction. */
+  organizationCertificates?: (tx: Tx) => Promise<OrganizationCertificate[]>;
   /** This node's name in the feed cursor; unique per process by default. */
   nodeId?: string;
   engine?: Partial<Pick<EngineDeps, 'pageSize' | 'maxPages' | 'checkEveryMs' | 'rules'>>;
@@ -86,6 +88,7 @@ export function createAlerts(deps: AlertsDeps) {
     },
     geo: deps.geo ?? { locate: () => null },
     certificates: deps.certificates ?? (async () => []),
+    organizationCertificates: deps.organizationCertificates ?? (async () => []),
   });
   const inbox = createAlertInbox({ audit: deps.audit, clock: deps.clock, permissionsOfUsers });
   const verifySchedule = createAuditVerifySchedule({

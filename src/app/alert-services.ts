@@ -7,9 +7,11 @@ import {
   geoLocatorOf,
 } from '../alerts/index.ts';
 import type { AuditVerification } from '../audit/index.ts';
+import { createSsoCertificates } from '../federation/index.ts';
 import { createOutbound, type Mailer } from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
 import { alertCertificates } from './alert-certificates.ts';
+import { alertSsoCertificates } from './alert-sso-certificates.ts';
 import { baseOf, type Core } from './core.ts';
 
 /**
@@ -39,6 +41,9 @@ export function alertServices(
     webhooks,
     deliveries: alertDeliveries,
   });
+  // The SSO certificate inventory (docs/sso.md#certificates-and-their-expiry): the admin API and
+  // the CLI list it, the expiry check reads every organization's.
+  const ssoCertificates = createSsoCertificates({ database: core.database, clock: core.clock });
   // Alerting (docs/alerts.md): the rules over the audit feed, the inbox, scheduled verification.
   const alerts = createAlerts({
     ...baseOf(core),
@@ -50,8 +55,17 @@ export function alertServices(
     verification: auditVerification,
     verifyIntervalHours: core.config.VIGIL_AUDIT_VERIFY_INTERVAL_HOURS,
     certificates: alertCertificates(core.config),
+    organizationCertificates: alertSsoCertificates(ssoCertificates),
     // Offline; loaded when a location rule first meets a public address (docs/alerts.md).
     geo: geoLocatorOf(core.config),
   });
-  return { outbound, webhooks, alertDeliveries, alertNotifications, deliveryWorker, alerts };
+  return {
+    outbound,
+    webhooks,
+    alertDeliveries,
+    alertNotifications,
+    deliveryWorker,
+    alerts,
+    ssoCertificates,
+  };
 }

@@ -180,6 +180,8 @@ Commands:
   siem delete ID [--org SLUG]   delete a stream
   siem run                      one sending round now, every enabled stream (exit 1 when one
                                 failed)
+  sso certificates --org SLUG   the SAML keys (not retired) and upstream IdP certificates,
+                                soonest expiry first, with the days left
 
 Options:
   --json                        machine-readable output

@@ -19,6 +19,7 @@ import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
 import { siemCommands } from './siem.ts';
+import { ssoCertificateCommands } from './sso-certificates.ts';
 import { userCommands } from './users.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -46,4 +47,5 @@ export const commands: Record<string, Command> = {
   ...webhookCommands,
   ...alertCommands,
   ...complianceCommands,
+  ...ssoCertificateCommands,
 };

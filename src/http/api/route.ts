@@ -17,6 +17,7 @@ import type {
   EvidencePacks,
   ReviewEvidence,
 } from '../../compliance/index.ts';
+import type { SsoCertificates } from '../../federation/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
 import type {
   Lifecycle,
@@ -64,6 +65,7 @@ export interface ApiServices {
   webhooks: WebhookEndpoints;
   alertDeliveries: AlertDeliveries;
   siemStreams: SiemStreams;
+  ssoCertificates: SsoCertificates;
   alerts: Alerts;
   compliance: ComplianceService;
   ssoPolicy: SsoPolicyService;

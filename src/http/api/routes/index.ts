@@ -15,6 +15,7 @@ import { policyRoutes } from './policies.ts';
 import { reviewRoutes } from './reviews.ts';
 import { scimRoutes } from './scim.ts';
 import { siemRoutes } from './siem.ts';
+import { ssoCertificateRoutes } from './sso-certificates.ts';
 import { userRoutes } from './users.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -38,4 +39,5 @@ export const apiRoutes: ApiRoute[] = [
   ...alertRoutes,
   ...auditArchiveRoutes,
   ...complianceRoutes,
+  ...ssoCertificateRoutes,
 ];
