@@ -32,6 +32,7 @@ import {
   systemClock,
   type WindowCounter,
 } from '../platform/index.ts';
+import { samlKeyColumn } from '../saml/index.ts';
 import { siemSecretColumn } from '../siem/index.ts';
 
 /** Every column that holds keyring ciphertexts; the data-key rotation re-encrypts these. */
@@ -43,6 +44,7 @@ export const encryptedColumns: EncryptedColumn[] = [
   signingKeyColumn,
   siemSecretColumn,
   webhookSecretColumn,
+  samlKeyColumn,
 ];
 
 /** The storage, keys and audit log every entry point (server, CLI, tests) builds on. */

@@ -84,6 +84,10 @@ export async function startServer(
     void services.lockout.devices
       .sweep()
       .catch((err: unknown) => logger.error({ err }, 'trusted device sweep failed'));
+    // SAML requests whose user never came back from the sign-in.
+    void services.saml.service
+      .sweep()
+      .catch((err: unknown) => logger.error({ err }, 'SAML request sweep failed'));
     // Role assignments and access requests past their expiry (audited).
     void services.rbac
       .sweep()
@@ -168,6 +172,7 @@ export async function startServer(
       publicUrl: config.VIGIL_PUBLIC_URL,
       audience: apiAudience,
     },
+    saml: { saml: services.saml.service, authenticate: services.sessions.authenticate },
     scim: {
       publicUrl: config.VIGIL_PUBLIC_URL,
       authenticate: services.scimTokens.authenticate,

@@ -30,6 +30,7 @@ import { auditArchiverOf } from './audit-archiver.ts';
 import { complianceServices } from './compliance-services.ts';
 import { baseOf, type Core } from './core.ts';
 import { evidencePacksOf } from './evidence-services.ts';
+import { samlServices } from './saml-services.ts';
 import { siemServices } from './siem-services.ts';
 
 /** How long a started sign-in may take between its steps. */
@@ -316,6 +317,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     reviewSchedule,
     scim,
     oauth,
+    // Vigil as a SAML identity provider (docs/sso.md#vigil-as-a-saml-identity-provider).
+    saml: samlServices(core, { ...directory, sessions }),
     sessions,
     mailer,
   };

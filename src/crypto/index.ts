@@ -50,6 +50,12 @@ export {
   verifyEd25519,
 } from './primitives.ts';
 export { ciphertextCounts, type EncryptedColumn, resumeReencryption } from './rotation.ts';
+export {
+  createSamlKeyPair,
+  pairwiseIdentifier,
+  readCertificate,
+  type SamlKeyPair,
+} from './saml-cert.ts';
 export { createSelfSignedCertificate, type SelfSignedCertificate } from './tls-cert.ts';
 export {
   createSplitToken,

@@ -19,6 +19,7 @@ import { registerHttpMetrics } from './metrics.ts';
 import { mountOAuthProvider } from './oauth-mount.ts';
 import { problemOf, sendError } from './problem.ts';
 import { registerScim, type ScimHttpDeps } from './scim/index.ts';
+import { registerSamlRoutes, type SamlHttpDeps } from './saml/routes.ts';
 import { apiCsp, baseSecurityHeaders, registerSecurityHeaders } from './security-headers.ts';
 import { tlsCipherSuites } from './tls-ciphers.ts';
 
@@ -37,6 +38,8 @@ export interface HttpDeps {
   api: AdminApiDeps;
   /** The SCIM service provider (bearer tokens only, none of the admin API's auth). */
   scim: ScimHttpDeps;
+  /** Vigil as a SAML identity provider (/saml/…). */
+  saml?: SamlHttpDeps;
   readiness: Readiness;
   metrics: Registry;
 }
@@ -189,6 +192,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   mountOAuthProvider(app, deps.account.oauth, headerOptions);
   registerBootstrapRoutes(app, deps.bootstrap);
   registerAccountRoutes(app, deps.account);
+  if (deps.saml) registerSamlRoutes(app, deps.saml);
   registerAdminApi(app, deps.api);
   await registerScim(app, deps.scim);
   await registerConsoleRoutes(app);

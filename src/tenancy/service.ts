@@ -120,6 +120,11 @@ export function createTenancyService(deps: TenancyDeps) {
     },
     /** Whether the organization exists and is active (its users and keys may act). */
     isActive: store.isActive,
+    /** An organization by its slug (the per-organization URLs, e.g. SAML's); platform scope. */
+    async organizationBySlug(tx: Tx, slug: string): Promise<Organization | undefined> {
+      const row = await store.findOrganizationBySlug(tx, slug);
+      return row ? toOrganization(row) : undefined;
+    },
     async getOrganization(tx: Tx, id: string): Promise<Organization | undefined> {
       const row = await store.findOrganization(tx, id);
       return row ? toOrganization(row) : undefined;

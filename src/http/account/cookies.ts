@@ -23,8 +23,12 @@ export function sessionTokenOf(headers: IncomingHttpHeaders): string | undefined
   return headers.cookie ? fastifyCookie.parse(headers.cookie)[cookieNames.session] : undefined;
 }
 
-/** Only an interaction page of this server may be a place to return to. */
-export const returnPathPattern = /^\/interaction\/[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Only an interaction page of this server, or a SAML request waiting for the sign-in
+ * (docs/sso.md#vigil-as-a-saml-identity-provider), may be a place to return to.
+ */
+export const returnPathPattern =
+  /^\/(interaction\/[A-Za-z0-9_-]{1,64}|saml\/continue\/[0-9a-f-]{36})$/;
 
 export function setReturnCookie(reply: FastifyReply, path: string): void {
   if (returnPathPattern.test(path))

@@ -27,6 +27,8 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
     const back = request.cookies[cookieNames.returnTo];
     const csp = reply.getHeader('content-security-policy');
     if (!back || !returnPathPattern.test(back) || typeof csp !== 'string') return payload;
+    // A SAML request returns to a Vigil page first (/saml/continue), which posts on: same origin.
+    if (!back.startsWith('/interaction/')) return payload;
     // Without an answer (storage unavailable) the page keeps its strict policy: the sign-in
     // still works, only its return to the application would stop in the browser.
     const target = await deps.oauth
