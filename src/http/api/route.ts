@@ -28,6 +28,7 @@ import type { OAuth } from '../../oauth/index.ts';
 import type { AuditActor, Database, Tx } from '../../platform/index.ts';
 import type { Principal, Rbac, UserPrincipal } from '../../rbac/index.ts';
 import type { ReviewPolicyService, Reviews } from '../../reviews/index.ts';
+import type { SamlApplications, SamlKeys, SamlService } from '../../saml/index.ts';
 import type { GroupRoles, ScimTokens } from '../../scim/index.ts';
 import type { SessionService } from '../../sessions/index.ts';
 import type { SiemStreams } from '../../siem/index.ts';
@@ -69,6 +70,8 @@ export interface ApiServices {
   alerts: Alerts;
   compliance: ComplianceService;
   ssoPolicy: SsoPolicyService;
+  /** Vigil as a SAML identity provider: keys, applications, the protocol's identity. */
+  saml: { keys: SamlKeys; applications: SamlApplications; service: SamlService };
 }
 
 /** The names of a path's parameters: `/orgs/{orgId}/users/{userId}` → `'orgId' | 'userId'`. */

@@ -13,6 +13,7 @@ import { lifecycleRoutes } from './lifecycle.ts';
 import { orgRoutes } from './orgs.ts';
 import { policyRoutes } from './policies.ts';
 import { reviewRoutes } from './reviews.ts';
+import { samlRoutes } from './saml.ts';
 import { scimRoutes } from './scim.ts';
 import { siemRoutes } from './siem.ts';
 import { ssoCertificateRoutes } from './sso-certificates.ts';
@@ -40,4 +41,5 @@ export const apiRoutes: ApiRoute[] = [
   ...auditArchiveRoutes,
   ...complianceRoutes,
   ...ssoCertificateRoutes,
+  ...samlRoutes,
 ];
