@@ -32,6 +32,7 @@ import { baseOf, type Core } from './core.ts';
 import { evidencePacksOf } from './evidence-services.ts';
 import { samlServices } from './saml-services.ts';
 import { siemServices } from './siem-services.ts';
+import { ssoDomainsOf } from './sso-domain-services.ts';
 
 /** How long a started sign-in may take between its steps. */
 export const signInFlowMinutes = 10;
@@ -299,6 +300,8 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     ...credentials,
     ...flows,
     ...siemServices(core),
+    // Claimed email domains and home-realm discovery (docs/sso.md#home-realm-discovery-and-domains).
+    ssoDomains: ssoDomainsOf(core),
     apiKeys,
     scimTokens,
     groupRoles,

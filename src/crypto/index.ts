@@ -56,6 +56,7 @@ export {
   readCertificate,
   type SamlKeyPair,
 } from './saml-cert.ts';
+export { signStatement, verifyStatement } from './statement-signature.ts';
 export { createSelfSignedCertificate, type SelfSignedCertificate } from './tls-cert.ts';
 export {
   createSplitToken,

@@ -15,6 +15,15 @@ export {
   type SsoConnectionView,
   serviceProviderUrls,
 } from './connections-model.ts';
+export { domainErrors } from './domains/errors.ts';
+export {
+  domainInputSchema,
+  domainUpdateSchema,
+  type SsoDomain,
+  verificationPath,
+  verifyInputSchema,
+} from './domains/model.ts';
+export { createSsoDomains, type SsoDomains, type SsoDomainsDeps } from './domains/service.ts';
 export { federationErrors } from './errors.ts';
 export {
   createOidcRelyingParty,

@@ -266,6 +266,8 @@ export const auditActions = {
     'An email domain was claimed for home-realm discovery, not yet verified. Target: the domain.',
   'sso.domain.verified':
     'A claimed email domain was verified, by its signed file or by an administrator’s attestation (which, and by whom, in details). Target: the domain.',
+  'sso.domain.updated':
+    "A claimed email domain's connection (where home-realm discovery sends its users) changed (before and after in details). Target: the domain.",
   'sso.domain.removed': 'A claimed email domain was removed. Target: the domain.',
   'sso.login.succeeded':
     'A user signed in through an upstream identity provider (the connection, its protocol, the upstream subject and whether the upstream proved MFA in details); the session follows as auth.login.succeeded. Target: the user.',

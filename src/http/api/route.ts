@@ -17,7 +17,7 @@ import type {
   EvidencePacks,
   ReviewEvidence,
 } from '../../compliance/index.ts';
-import type { SsoCertificates } from '../../federation/index.ts';
+import type { SsoCertificates, SsoDomains } from '../../federation/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
 import type {
   Lifecycle,
@@ -70,6 +70,7 @@ export interface ApiServices {
   alerts: Alerts;
   compliance: ComplianceService;
   ssoPolicy: SsoPolicyService;
+  ssoDomains: SsoDomains;
   /** Vigil as a SAML identity provider: keys, applications, the protocol's identity. */
   saml: { keys: SamlKeys; applications: SamlApplications; service: SamlService };
 }

@@ -17,6 +17,7 @@ import { samlRoutes } from './saml.ts';
 import { scimRoutes } from './scim.ts';
 import { siemRoutes } from './siem.ts';
 import { ssoCertificateRoutes } from './sso-certificates.ts';
+import { ssoDomainRoutes } from './sso-domains.ts';
 import { userRoutes } from './users.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -41,5 +42,6 @@ export const apiRoutes: ApiRoute[] = [
   ...auditArchiveRoutes,
   ...complianceRoutes,
   ...ssoCertificateRoutes,
+  ...ssoDomainRoutes,
   ...samlRoutes,
 ];
