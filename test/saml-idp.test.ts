@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SamlKeyPair } from '../src/crypto/index.ts';
-import { withPlatform } from '../src/platform/index.ts';
+import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
 import { startOidcWorld } from './support/oidc.ts';
 import {
@@ -35,6 +35,8 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
       spCertificate: key.certificate,
       idpInitiated: true,
       defaultRelayState: '/home',
+      sloUrl: 'https://sp.example.test/saml/slo',
+      sloBinding: 'redirect',
     });
     appId = app.id;
   });
@@ -73,5 +75,151 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     const issued = await events('saml.response.issued');
     assert.equal(issued.length, 1);
     assert.equal(issued[0]?.target_id, world.user.id);
+  });
+
+  const issuedCount = async () => (await events('saml.response.issued')).length;
+
+  it('signs in by the POST binding with a signed request; the encrypted assertion decrypts with the SP key', async () => {
+    await withOrg(world.core.database, world.orgId, (tx) =>
+      world.auth.saml.applications.update(
+        tx,
+        world.orgId,
+        appId,
+        { wantRequestsSigned: true, encryptAssertion: true },
+        operatorActor,
+      ),
+    );
+    const sp = await independentSp(world, {
+      key,
+      signRequests: true,
+      binding: 'HTTP-POST',
+      decrypt: true,
+    });
+    const page = await sp.getAuthorizeFormAsync('relay-2', undefined);
+    const request = postedForm(page.replace(/<form[^>]*>/, `<form method="post" action="x">`));
+    const browser = browserLike(world.base);
+    const res = await walkToForm(world, browser, {
+      method: 'POST',
+      path: '/saml/acme/sso',
+      fields: request.fields,
+    });
+    const form = postedForm(res.text);
+    const xml = Buffer.from(form.fields.SAMLResponse ?? '', 'base64').toString('utf8');
+    assert.match(xml, /EncryptedAssertion/);
+    assert.doesNotMatch(xml, new RegExp(world.email.replace('.', '\\.')), 'no plaintext identity');
+    const { profile } = await sp.validatePostResponseAsync(form.fields);
+    assert.equal(profile?.nameID, world.email);
+    // Without the SP key the assertion stays closed.
+    const blind = await independentSp(world, { binding: 'HTTP-POST', inResponseTo: false });
+    await assert.rejects(blind.validatePostResponseAsync(form.fields));
+  });
+
+  it('refuses an unsigned request when the application wants signed ones, and signs nothing', async () => {
+    const before = await issuedCount();
+    const unsigned = await independentSp(world, { binding: 'HTTP-Redirect' });
+    const url = new URL(await unsigned.getAuthorizeUrlAsync('', undefined, {}));
+    const res = await browserLike(world.base).get(url.pathname + url.search);
+    assert.equal(res.status, 400);
+    assert.doesNotMatch(res.text, /SAMLResponse/);
+    // A request signed by another key is refused too.
+    const other = await spKey();
+    const forged = await independentSp(world, { key: other, signRequests: true });
+    const forgedUrl = new URL(await forged.getAuthorizeUrlAsync('', undefined, {}));
+    assert.equal(
+      (await browserLike(world.base).get(forgedUrl.pathname + forgedUrl.search)).status,
+      400,
+    );
+    assert.equal(await issuedCount(), before);
+    const refused = await events('saml.request.refused');
+    assert.ok(
+      refused.some((e) => JSON.stringify(e.details).includes('not signed by the application')),
+    );
+  });
+
+  it('never signs for an ACS URL the application did not register, signed in or not', async () => {
+    const before = await issuedCount();
+    const sp = await independentSp(world, {
+      key,
+      signRequests: true,
+      acs: 'https://evil.example.test/acs',
+    });
+    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
+    const browser = browserLike(world.base);
+    const res = await browser.get(url.pathname + url.search);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /ACS URL is not registered/);
+    // Signed in, the answer is the same.
+    const good = await independentSp(world, { key, signRequests: true });
+    const goodUrl = new URL(await good.getAuthorizeUrlAsync('', undefined, {}));
+    await walkToForm(world, browser, { method: 'GET', path: goodUrl.pathname + goodUrl.search });
+    const again = await browser.get(url.pathname + url.search);
+    assert.equal(again.status, 400);
+    assert.doesNotMatch(again.text, /SAMLResponse/);
+    assert.equal(await issuedCount(), before + 1, 'only the registered ACS URL got a response');
+  });
+
+  it('signs in IdP-initiated, with the default relay state', async () => {
+    const sp = await independentSp(world, { key, decrypt: true, inResponseTo: false });
+    const browser = browserLike(world.base);
+    const res = await walkToForm(world, browser, {
+      method: 'GET',
+      path: `/saml/acme/apps/${appId}/start`,
+    });
+    const form = postedForm(res.text);
+    assert.equal(form.fields.RelayState, '/home');
+    const { profile } = await sp.validatePostResponseAsync(form.fields);
+    assert.equal(profile?.nameID, world.email);
+    assert.equal(profile?.inResponseTo, undefined);
+  });
+
+  it('single logout ends the Vigil session and answers with a signed LogoutResponse', async () => {
+    const sp = await independentSp(world, { key, signRequests: true, decrypt: true });
+    const browser = browserLike(world.base);
+    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
+    const res = await walkToForm(world, browser, {
+      method: 'GET',
+      path: url.pathname + url.search,
+    });
+    const { profile } = await sp.validatePostResponseAsync(postedForm(res.text).fields);
+    assert.ok(profile);
+    const logout = new URL(await sp.getLogoutUrlAsync(profile, 'bye', {}));
+    const out = await browser.get(logout.pathname + logout.search);
+    assert.equal(out.status, 303, out.text);
+    const back = new URL(String(out.headers.location));
+    assert.equal(back.origin + back.pathname, 'https://sp.example.test/saml/slo');
+    assert.equal(back.searchParams.get('RelayState'), 'bye');
+    const answer = await sp.validateRedirectAsync(
+      Object.fromEntries(back.searchParams),
+      back.search.slice(1),
+    );
+    assert.equal(answer.loggedOut, true);
+    const account = await browser.get('/account');
+    assert.equal(account.status, 303, 'the session is gone');
+    assert.equal((await events('saml.logout')).length, 1);
+  });
+
+  it('an application of one organization refuses a user of another', async () => {
+    const globex = await world.core.createOrg('globex');
+    await world.auth.createUser(globex, 'eve@globex.test', world.password);
+    const before = await issuedCount();
+    const sp = await independentSp(world, { key, signRequests: true });
+    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
+    const browser = browserLike(world.base);
+    const res = await walkToForm(
+      world,
+      browser,
+      { method: 'GET', path: url.pathname + url.search },
+      {
+        email: 'eve@globex.test',
+        password: world.password,
+      },
+    );
+    assert.equal(res.status, 400);
+    assert.match(res.text, /not available to the signed-in organization/);
+    assert.equal(await issuedCount(), before);
+    // Globex's own SAML URL does not know acme's application.
+    const there = new URL(url.href.replace('/saml/acme/', '/saml/globex/'));
+    assert.equal((await browser.get(there.pathname + there.search)).status, 400);
+    assert.equal((await browserLike(world.base).get('/saml/nope/metadata')).status, 404);
   });
 });

@@ -33,7 +33,7 @@ export function postedForm(page: string): { action: string; fields: Record<strin
   const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
   assert.ok(action, `no self-posting form in: ${page.slice(0, 400)}`);
   const fields: Record<string, string> = {};
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/g))
     fields[unescaped(m[1] ?? '')] = unescaped(m[2] ?? '');
   return { action: unescaped(action), fields };
 }
@@ -71,6 +71,8 @@ export async function independentSp(
     identifierFormat: null,
     disableRequestedAuthnContext: true,
     authnRequestBinding: options.binding ?? 'HTTP-Redirect',
+    // SAML bindings §3.5.4: a POST-bound message is not deflated (node-saml deflates by default).
+    skipRequestCompression: options.binding === 'HTTP-POST',
     validateInResponseTo:
       options.inResponseTo === false ? ValidateInResponseTo.never : ValidateInResponseTo.always,
     ...(options.signRequests && options.key
