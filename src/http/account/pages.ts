@@ -15,6 +15,8 @@ export function signInPage(state: {
   email?: string;
   problems?: string[];
   orgs?: { slug: string; name: string }[];
+  /** The single sign-on form's email and what it says about it (home-realm discovery). */
+  sso?: { email: string; problems: string[] };
 }): string {
   const orgs = state.orgs ?? [];
   return page(
@@ -35,7 +37,37 @@ ${
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>
-<p><a href="/password-reset">Forgot your password?</a></p>`,
+<p><a href="/password-reset">Forgot your password?</a></p>
+${ssoForm(state.csrf, state.sso)}`,
+  );
+}
+
+/**
+ * Home-realm discovery (docs/sso.md#home-realm-discovery-and-domains): the work email names the
+ * organization's identity provider by its verified domain.
+ */
+function ssoForm(csrf: string, sso?: { email: string; problems: string[] }): Html {
+  return html`<h2>Single sign-on</h2>
+${sso ? errors(sso.problems) : ''}
+<form method="post" action="/login/sso" novalidate>
+${csrfField(csrf)}
+<label for="sso-email">Work email</label>
+<input id="sso-email" name="email" type="email" autocomplete="username" required value="${sso?.email ?? ''}">
+<button type="submit" class="secondary">Sign in with single sign-on</button>
+</form>`;
+}
+
+/**
+ * The hop between the single sign-on form and the identity provider: a page of Vigil's own, so
+ * that the form's navigation ends here and the redirects to the provider's origin that follow
+ * are not a form submission's (Chromium holds those to the login page's `form-action`).
+ */
+export function ssoContinuePage(startUrl: string): string {
+  return page(
+    'Single sign-on',
+    html`<h1>Single sign-on</h1>
+<p>Taking you to your organization’s sign-in…</p>
+<p><a href="${startUrl}">Continue</a></p>`,
   );
 }
 

@@ -4,7 +4,6 @@ import { type AccountDeps, createPageContext } from './context.ts';
 import { registerInteractionRoutes } from './interaction-routes.ts';
 import { registerResetRoutes } from './reset-routes.ts';
 import { registerSignInRoutes } from './sign-in-routes.ts';
-import { registerSsoRoutes } from './sso-routes.ts';
 
 export type { AccountDeps } from './context.ts';
 
@@ -15,5 +14,4 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
   registerResetRoutes(app, ctx);
   registerAccountPages(app, ctx);
   registerInteractionRoutes(app, ctx);
-  registerSsoRoutes(app, ctx);
 }

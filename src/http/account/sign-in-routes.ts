@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isAppError } from '../../platform/index.ts';
+import { isAppError, isUuid } from '../../platform/index.ts';
 import { passkeyPageCsp } from '../security-headers.ts';
 import {
   type Body,
@@ -37,6 +37,33 @@ export function registerSignInRoutes(app: FastifyInstance, ctx: PageContext): vo
       return html(reply).send(pages.signInPage({ csrf, email, orgs: result.orgs }));
     return follow(reply, result);
   });
+
+  // Home-realm discovery (docs/sso.md#home-realm-discovery-and-domains): the email's verified
+  // domain names the connection; the browser goes to its start through a page of Vigil's own.
+  app.post<{ Body: Body }>('/login/sso', async (request, reply) => {
+    if (!guard(request, reply)) return reply;
+    const email = (request.body.email ?? '').trim().slice(0, 320);
+    const found = email ? await ctx.deps.ssoDomains.connectionForEmail(email) : null;
+    if (found) return reply.redirect(`/login/sso/${found.connectionId}`, 303);
+    const problems = [
+      email.includes('@')
+        ? `Single sign-on is not set up for ${email.slice(email.lastIndexOf('@') + 1)}. Sign in with your password, or ask your administrator.`
+        : 'Enter your work email address.',
+    ];
+    return html(reply, 404).send(
+      pages.signInPage({ csrf: csrfToken(request, reply), sso: { email, problems } }),
+    );
+  });
+
+  app.get<{ Params: { connectionId: string } }>(
+    '/login/sso/:connectionId',
+    async (request, reply) => {
+      const id = request.params.connectionId;
+      if (!isUuid(id)) return reply.redirect('/login', 303);
+      const start = `/sso/${id}/start`;
+      return html(reply).header('refresh', `0; url=${start}`).send(pages.ssoContinuePage(start));
+    },
+  );
 
   app.get('/login/mfa', async (request, reply) => {
     if ((await signIn.stageOf(flowToken(request))) !== 'mfa') return reply.redirect('/login', 303);
