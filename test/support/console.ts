@@ -106,7 +106,7 @@ export async function openConsoleAs(
   const context = await world.browser.newContext({ ...options, ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await page.goto(`${world.base}/admin${path === '/' ? '' : path}`);
-  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Code', { exact: true }).fill(await who.nextCode());
