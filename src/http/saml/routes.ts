@@ -103,14 +103,21 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlHttpDeps): vo
       method,
       url: '/saml/:org/sso',
       handler: async (request, reply) =>
-        run(reply, async () =>
-          saml.authnRequest(
+        run(reply, async () => {
+          const outcome = await saml.authnRequest(
             request.params.org,
             messageOf(request),
             await current(request),
             client(request),
-          ),
-        ),
+          );
+          // A POST from the application's site is cross-site: the browser withholds the
+          // SameSite=Lax session cookie, so a signed-in user looks signed out here. The browser
+          // goes on by GET to the waiting request, where the cookie is sent and the session seen
+          // (test/browser-saml.test.ts); only without one does it lead on to the sign-in.
+          if (method === 'POST' && outcome.kind === 'login')
+            return { kind: 'redirect' as const, location: outcome.returnTo };
+          return outcome;
+        }),
     });
     app.route<{ Params: { org: string } }>({
       method,
