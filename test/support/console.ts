@@ -108,7 +108,7 @@ export async function openConsoleAs(
   await page.goto(`${world.base}/admin${path === '/' ? '' : path}`);
   await page.getByLabel('Email', { exact: true }).fill(who.email);
   await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByLabel('Code', { exact: true }).fill(await who.nextCode());
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL(
