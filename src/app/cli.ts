@@ -187,6 +187,18 @@ Options:
   --json                        machine-readable output
   -h, --help                    this text
 
+  saml apps list|show ID|delete ID --org SLUG
+                                an organization's SAML applications (Vigil as their IdP)
+  saml apps add --org SLUG --name NAME (--sp-metadata FILE | --entity-id ID --acs URL...)
+      [--name-id-format email|persistent|transient|unspecified] [--attribute NAME=SOURCE]...
+      [--slo-url URL] [--sp-certificate PEM] [--encrypt-assertion] [--want-signed-requests]
+      [--idp-initiated]         register one; \`saml apps update ID\` changes the same options,
+                                and --enable or --disable
+  saml keys list --org SLUG     the organization's SAML signing and encryption keys
+  saml keys rotate --org SLUG --use signing|encryption
+                                publish a next key; \`saml keys activate ID\` makes it sign (the
+                                old one retires), \`saml keys retire ID\` unpublishes a retiring one
+  saml metadata --org SLUG      the organization's IdP metadata (XML)
 Exit codes: 0 ok, 1 a check failed or a change was refused (e.g. tampering found, a conflict
 of roles), 2 bad usage or configuration.
 `;
@@ -254,6 +266,17 @@ function parse(argv: string[]) {
       control: { type: 'string' },
       enable: { type: 'boolean', default: false },
       disable: { type: 'boolean', default: false },
+      'entity-id': { type: 'string' },
+      acs: { type: 'string', multiple: true },
+      'slo-url': { type: 'string' },
+      'name-id-format': { type: 'string' },
+      attribute: { type: 'string', multiple: true },
+      'sp-certificate': { type: 'string' },
+      'sp-metadata': { type: 'string' },
+      'encrypt-assertion': { type: 'boolean', default: false },
+      'want-signed-requests': { type: 'boolean', default: false },
+      'idp-initiated': { type: 'boolean', default: false },
+      use: { type: 'string' },
     },
   });
 }

@@ -1,7 +1,12 @@
 import type { IdentityService } from '../identity/index.ts';
 import { platformOrgId } from '../platform/index.ts';
 import type { Rbac } from '../rbac/index.ts';
-import { createSamlApplications, createSamlKeys, createSamlService } from '../saml/index.ts';
+import {
+  createSamlAdmin,
+  createSamlApplications,
+  createSamlKeys,
+  createSamlService,
+} from '../saml/index.ts';
 import type { SessionService } from '../sessions/index.ts';
 import type { TenancyService } from '../tenancy/index.ts';
 import { baseOf, type Core } from './core.ts';
@@ -53,7 +58,8 @@ export function samlServices(
       await sessions.endOne(tx, session.userId, session.id, 'logout', actor);
     },
   });
-  return { keys, applications, service };
+  const admin = createSamlAdmin({ database: core.database, keys, applications, service });
+  return { keys, applications, service, admin };
 }
 
 export type SamlServices = ReturnType<typeof samlServices>;

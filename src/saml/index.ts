@@ -1,3 +1,4 @@
+export { createSamlAdmin, type SamlAdmin } from './admin/service.ts';
 export {
   createSamlApplications,
   type SamlApplication,

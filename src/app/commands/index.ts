@@ -15,6 +15,7 @@ import { orgCommands } from './orgs.ts';
 import { reviewScheduleCommands } from './review-schedule.ts';
 import { reviewCommands } from './reviews.ts';
 import { roleCommands } from './roles.ts';
+import { samlCommands } from './saml.ts';
 import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
@@ -48,4 +49,5 @@ export const commands: Record<string, Command> = {
   ...alertCommands,
   ...complianceCommands,
   ...ssoCertificateCommands,
+  ...samlCommands,
 };
