@@ -226,6 +226,19 @@ describe('alert rule sso.certificate_expiring: 30 and 7 days before a certificat
     assert.deepEqual(await w.alertsOf(quiet, rule), []);
   });
 
+  it("row-level security keeps another organization's certificates out of an organization's transaction", async () => {
+    // Even a read that names no organization (the expiry check's) sees only its own inside one.
+    const inventory = w.services.ssoCertificates;
+    const seen = await withOrg(w.core.database, globex, (tx) => inventory.everyOrganization(tx));
+    assert.ok(seen.length > 0);
+    assert.deepEqual([...new Set(seen.map((c) => c.orgId))], [globex]);
+    assert.deepEqual(
+      await withOrg(w.core.database, globex, (tx) => inventory.list(tx, acme)),
+      [],
+      "asking for another organization's answers nothing",
+    );
+  });
+
   it('refuses thresholds out of bounds or out of order', () => {
     const policy = (thresholds: Record<string, number>) =>
       alertPolicySchema.safeParse({ rules: { [rule]: { thresholds } }, emailMinSeverity: 'high' });
