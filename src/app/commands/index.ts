@@ -21,6 +21,7 @@ import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
 import { siemCommands } from './siem.ts';
 import { ssoCertificateCommands } from './sso-certificates.ts';
+import { ssoDomainCommands } from './sso-domains.ts';
 import { userCommands } from './users.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -49,5 +50,6 @@ export const commands: Record<string, Command> = {
   ...alertCommands,
   ...complianceCommands,
   ...ssoCertificateCommands,
+  ...ssoDomainCommands,
   ...samlCommands,
 };
