@@ -182,16 +182,23 @@ Commands:
                                 failed)
   sso certificates --org SLUG   the SAML keys (not retired) and upstream IdP certificates,
                                 soonest expiry first, with the days left
-  sso domains list --org SLUG   the email domains an organization claims, verified or not
-  sso domains add DOMAIN --org SLUG [--connection CONNECTION-ID]
-                                claim a domain; prints the signed file it must serve
-  sso domains verify ID --org SLUG --method file|attestation [--statement TEXT]
-                                fetch the domain's file over HTTPS, or attest (the operator's word)
-  sso domains remove ID --org SLUG
-                                remove a claim; its users no longer find the connection
-  sso policy show|set --org SLUG [--required yes|no] [--mfa upstream|vigil]
-                                SSO required (passwords off, platform admins excepted), and
-                                whose MFA counts after an SSO sign-in
+  sso connections list|show ID|delete ID --org SLUG
+                                an organization's own identity providers (SAML or OIDC), and
+                                what to register Vigil as at each
+  sso connections add --org SLUG --name NAME --protocol saml|oidc [--provisioning jit|match]
+      [--metadata-file FILE | --metadata-url URL | --idp-entity-id ID --idp-sso-url URL
+      --certificate-file PEM...] [--idp-slo-url URL] [--issuer URL --client-id ID
+      [--client-secret-file FILE] [--scopes "openid email"]] [--email-attribute NAME]
+      [--name-attribute NAME] [--mfa-value VALUE]... [--disable]
+                                connect one (checked against the IdP: metadata, discovery);
+                                \`sso connections update ID\` changes the same options, and
+                                --enable or --disable
+  sso connections add-certificate ID --org SLUG --certificate-file PEM
+  sso connections remove-certificate ID --org SLUG --certificate CERTIFICATE-ID
+                                track the IdP's next signing certificate, or stop trusting one
+                                (never the last)
+  sso connections refresh-metadata ID --org SLUG
+                                read the IdP's metadata URL again (endpoints, certificates)
 
 Options:
   --json                        machine-readable output
@@ -276,6 +283,22 @@ function parse(argv: string[]) {
       control: { type: 'string' },
       enable: { type: 'boolean', default: false },
       disable: { type: 'boolean', default: false },
+      protocol: { type: 'string' },
+      provisioning: { type: 'string' },
+      'metadata-file': { type: 'string' },
+      'metadata-url': { type: 'string' },
+      'idp-entity-id': { type: 'string' },
+      'idp-sso-url': { type: 'string' },
+      'idp-slo-url': { type: 'string' },
+      'certificate-file': { type: 'string', multiple: true },
+      certificate: { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-file': { type: 'string' },
+      scopes: { type: 'string' },
+      'email-attribute': { type: 'string' },
+      'name-attribute': { type: 'string' },
+      'mfa-value': { type: 'string', multiple: true },
       'entity-id': { type: 'string' },
       acs: { type: 'string', multiple: true },
       'slo-url': { type: 'string' },
@@ -287,11 +310,6 @@ function parse(argv: string[]) {
       'want-signed-requests': { type: 'boolean', default: false },
       'idp-initiated': { type: 'boolean', default: false },
       use: { type: 'string' },
-      connection: { type: 'string' },
-      method: { type: 'string' },
-      statement: { type: 'string' },
-      required: { type: 'string' },
-      mfa: { type: 'string' },
     },
   });
 }

@@ -20,8 +20,8 @@ import { scheduleCommands } from './schedule.ts';
 import { scimCommands } from './scim.ts';
 import { serverCommands } from './server.ts';
 import { siemCommands } from './siem.ts';
+import { ssoConnectionCommands } from './sso-connections.ts';
 import { ssoCertificateCommands } from './sso-certificates.ts';
-import { ssoDomainCommands } from './sso-domains.ts';
 import { userCommands } from './users.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -46,10 +46,10 @@ export const commands: Record<string, Command> = {
   ...evidenceCommands,
   ...evidenceVerifyCommands,
   ...siemCommands,
+  ...ssoConnectionCommands,
   ...webhookCommands,
   ...alertCommands,
   ...complianceCommands,
   ...ssoCertificateCommands,
-  ...ssoDomainCommands,
   ...samlCommands,
 };

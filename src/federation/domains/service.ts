@@ -1,4 +1,9 @@
-import { type PlatformKeys, signStatement, verifyStatement } from '../../crypto/index.ts';
+import {
+  type LoadedPlatformKey,
+  type PlatformKeys,
+  signStatement,
+  verifyStatement,
+} from '../../crypto/index.ts';
 import {
   type AuditActor,
   type AuditWriter,
@@ -7,7 +12,6 @@ import {
   isAppError,
   newId,
   type Outbound,
-  orgScopeRunner,
   type Tx,
   withPlatform,
 } from '../../platform/index.ts';
@@ -31,7 +35,7 @@ export interface SsoDomainsDeps {
   audit: AuditWriter;
   clock: Clock;
   /** The platform's Ed25519 key signs the verification files (docs/sso.md). */
-  keys: Pick<PlatformKeys, 'active'>;
+  keys: Pick<PlatformKeys, 'active' | 'byId'>;
   /** Fetches the files, behind the SSRF guard (docs/webhooks.md#ssrf-guard). */
   outbound: Pick<Outbound, 'request'>;
   platformOrgId: string;
@@ -91,15 +95,18 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       throw domainErrors.connectionInvalid();
   }
 
-  /**
-   * A file's signature, checked with the platform key that signs files now. A file signed before
-   * that key was rotated is refused (its page shows the new file): the check never has to load
-   * an old key, which would open a transaction inside the caller's.
-   */
+  /** A file's signature, checked with the platform key it names (an audit-seal key, any age). */
   async function signedByVigil(keyId: string, statement: Statement, signature: string) {
-    const key = await deps.keys.active(signingPurpose);
-    if (key.id !== keyId) return 'stale';
-    return verifyStatement(key, statementContext, statementText(statement), signature);
+    let key: LoadedPlatformKey;
+    try {
+      key = await deps.keys.byId(keyId);
+    } catch {
+      return false;
+    }
+    return (
+      key.purpose === signingPurpose &&
+      verifyStatement(key, statementContext, statementText(statement), signature)
+    );
   }
 
   /** Fetches and checks the domain's file; throws verificationFailed saying what was wrong. */
@@ -126,13 +133,11 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       throw fail('the file was issued for another organization or domain');
     if (file.statement.date !== expected.date)
       throw fail('the file was issued for an earlier claim of the domain');
-    const signed = await signedByVigil(file.keyId, file.statement, file.signature);
-    if (signed === 'stale')
-      throw fail('it is signed with a key Vigil no longer signs with: publish the file shown now');
-    if (!signed) throw fail('its signature does not verify');
+    if (!(await signedByVigil(file.keyId, file.statement, file.signature)))
+      throw fail('its signature does not verify');
   }
 
-  const service = {
+  return {
     async list(tx: Tx, orgId: string): Promise<SsoDomain[]> {
       return Promise.all((await store.domainsOf(tx, orgId)).map(toDomain));
     },
@@ -286,28 +291,6 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       return found
         ? { orgId: found.org_id, connectionId: found.connection_id, connectionName: found.name }
         : null;
-    },
-  };
-  const inOrg = orgScopeRunner(deps.database, deps.platformOrgId);
-  return {
-    ...service,
-    /** The same use cases, each in a transaction of the organization's own (the CLI's). */
-    inOrg: {
-      list: (orgId: string) => inOrg(orgId, (tx) => service.list(tx, orgId)),
-      claim: (
-        orgId: string,
-        input: { domain: string; connectionId?: string | null },
-        actor: AuditActor,
-      ) => inOrg(orgId, (tx) => service.claim(tx, orgId, input, actor)),
-      verify: (
-        orgId: string,
-        id: string,
-        input: VerifyInput,
-        actor: AuditActor,
-        caller: { byPlatform: boolean },
-      ) => inOrg(orgId, (tx) => service.verify(tx, orgId, id, input, actor, caller)),
-      remove: (orgId: string, id: string, actor: AuditActor) =>
-        inOrg(orgId, (tx) => service.remove(tx, orgId, id, actor)),
     },
   };
 }

@@ -67,7 +67,7 @@ function classify(err: unknown): AppError {
 }
 
 /**
- * The SAML 2.0 SP side of upstream federation (docs/sso.md#saml): Vigil sends a signed
+ * The SAML 2.0 SP side of upstream federation (docs/sso.md#connecting-your-identity-provider-saml): Vigil sends a signed
  * AuthnRequest by HTTP-Redirect and takes the IdP's Response at the ACS by HTTP-POST. The answer
  * passes node-saml's checks (signature, audience, validity, InResponseTo), and then Vigil's own:
  * the structure (one assertion, no comments), the signature again with xml-crypto, and issuer,
