@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SamlKeyPair } from '../src/crypto/index.ts';
-import { operatorActor, platformOrgId, withOrg, withPlatform } from '../src/platform/index.ts';
+import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
 import { startOidcWorld } from './support/oidc.ts';
 import {
@@ -221,47 +221,5 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     const there = new URL(url.href.replace('/saml/acme/', '/saml/globex/'));
     assert.equal((await browser.get(there.pathname + there.search)).status, 400);
     assert.equal((await browserLike(world.base).get('/saml/nope/metadata')).status, 404);
-  });
-
-  it('answers a waiting request once: the return page cannot be replayed', async () => {
-    const sp = await independentSp(world, { key, signRequests: true, decrypt: true });
-    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
-    const browser = browserLike(world.base);
-    const first = await browser.get(url.pathname + url.search);
-    assert.equal(first.status, 303);
-    const back = decodeURIComponent(browser.jar.get('__Host-vigil-return') ?? '');
-    assert.match(back, /^\/saml\/continue\/[0-9a-f-]{36}$/);
-    const res = await walkToForm(world, browser, { method: 'GET', path: '/login' });
-    assert.ok((await sp.validatePostResponseAsync(postedForm(res.text).fields)).profile);
-    const again = await browser.get(back);
-    assert.equal(again.status, 400);
-    assert.doesNotMatch(again.text, /SAMLResponse/);
-  });
-
-  it("an application of the platform organization signs in any organization's users", async () => {
-    await addApplication(
-      world,
-      {
-        name: 'Status page',
-        entityId: 'https://status.example.test/sp',
-        acsUrls: [{ url: 'https://status.example.test/acs' }],
-        attributeMapping: [{ name: 'org', source: 'orgSlug' }],
-      },
-      platformOrgId,
-    );
-    const sp = await independentSp(world, {
-      slug: 'platform',
-      entityId: 'https://status.example.test/sp',
-      acs: 'https://status.example.test/acs',
-    });
-    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
-    const res = await walkToForm(world, browserLike(world.base), {
-      method: 'GET',
-      path: url.pathname + url.search,
-    });
-    const { profile } = await sp.validatePostResponseAsync(postedForm(res.text).fields);
-    assert.equal(profile?.nameID, world.email);
-    assert.equal(profile?.org, 'acme');
-    assert.equal(profile?.issuer, `${world.base}/saml/platform`);
   });
 });

@@ -1,6 +1,7 @@
 import { webhookSecretColumn } from '../alerts/index.ts';
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
 import { mfaSecretColumn } from '../auth/mfa/index.ts';
+import { ssoClientSecretColumn, ssoRequestSecretColumn } from '../federation/index.ts';
 import {
   createPlatformKeys,
   type EncryptedColumn,
@@ -44,6 +45,8 @@ export const encryptedColumns: EncryptedColumn[] = [
   signingKeyColumn,
   siemSecretColumn,
   webhookSecretColumn,
+  ssoClientSecretColumn,
+  ssoRequestSecretColumn,
   samlKeyColumn,
 ];
 

@@ -163,6 +163,7 @@ export async function startServer(
       sessions: services.sessions,
       account: services.account,
       oauth: services.oauth,
+      federation: services.federation,
       ssoDomains: services.ssoDomains,
       flowMinutes: signInFlowMinutes,
     },

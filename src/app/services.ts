@@ -30,6 +30,7 @@ import { auditArchiverOf } from './audit-archiver.ts';
 import { complianceServices } from './compliance-services.ts';
 import { baseOf, type Core } from './core.ts';
 import { evidencePacksOf } from './evidence-services.ts';
+import { federationServices } from './federation-services.ts';
 import { samlServices } from './saml-services.ts';
 import { siemServices } from './siem-services.ts';
 import { ssoDomainsOf } from './sso-domain-services.ts';
@@ -295,11 +296,16 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     auditVerification,
     oauth,
   });
+  // Vigil as a SAML identity provider (docs/sso.md#vigil-as-a-saml-identity-provider); its keys
+  // also sign the requests and open the assertions of upstream SAML federation.
+  const saml = samlServices(core, { ...directory, sessions });
   const domain = {
     ...directory,
     ...credentials,
     ...flows,
     ...siemServices(core),
+    // Upstream SAML and OIDC federation (docs/sso.md#connecting-your-identity-provider).
+    ...federationServices(core, { signIn: flows.signIn, samlKeys: saml.keys }),
     // Claimed email domains and home-realm discovery (docs/sso.md#home-realm-discovery-and-domains).
     ssoDomains: ssoDomainsOf(core),
     apiKeys,
@@ -320,8 +326,7 @@ export function createServices(core: Core, options: { mailer?: Mailer } = {}) {
     reviewSchedule,
     scim,
     oauth,
-    // Vigil as a SAML identity provider (docs/sso.md#vigil-as-a-saml-identity-provider).
-    saml: samlServices(core, { ...directory, sessions }),
+    saml,
     sessions,
     mailer,
   };

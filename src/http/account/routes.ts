@@ -4,6 +4,7 @@ import { type AccountDeps, createPageContext } from './context.ts';
 import { registerInteractionRoutes } from './interaction-routes.ts';
 import { registerResetRoutes } from './reset-routes.ts';
 import { registerSignInRoutes } from './sign-in-routes.ts';
+import { registerSsoRoutes } from './sso-routes.ts';
 
 export type { AccountDeps } from './context.ts';
 
@@ -14,4 +15,5 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps): 
   registerResetRoutes(app, ctx);
   registerAccountPages(app, ctx);
   registerInteractionRoutes(app, ctx);
+  registerSsoRoutes(app, ctx);
 }

@@ -17,7 +17,7 @@ import type {
   EvidencePacks,
   ReviewEvidence,
 } from '../../compliance/index.ts';
-import type { SsoCertificates, SsoDomains } from '../../federation/index.ts';
+import type { Connections, SsoCertificates, SsoDomains } from '../../federation/index.ts';
 import { type IdentityService, identityErrors, type User } from '../../identity/index.ts';
 import type {
   Lifecycle,
@@ -66,6 +66,7 @@ export interface ApiServices {
   webhooks: WebhookEndpoints;
   alertDeliveries: AlertDeliveries;
   siemStreams: SiemStreams;
+  ssoConnections: Connections;
   ssoCertificates: SsoCertificates;
   alerts: Alerts;
   compliance: ComplianceService;

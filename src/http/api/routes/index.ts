@@ -16,6 +16,7 @@ import { reviewRoutes } from './reviews.ts';
 import { samlRoutes } from './saml.ts';
 import { scimRoutes } from './scim.ts';
 import { siemRoutes } from './siem.ts';
+import { ssoConnectionRoutes } from './sso-connections.ts';
 import { ssoCertificateRoutes } from './sso-certificates.ts';
 import { ssoDomainRoutes } from './sso-domains.ts';
 import { userRoutes } from './users.ts';
@@ -38,6 +39,7 @@ export const apiRoutes: ApiRoute[] = [
   ...reviewRoutes,
   ...webhookRoutes,
   ...siemRoutes,
+  ...ssoConnectionRoutes,
   ...alertRoutes,
   ...auditArchiveRoutes,
   ...complianceRoutes,
