@@ -73,7 +73,13 @@ export const ssoConnectionRoutes = [
       name: 'Acme Okta',
       protocol: 'saml',
       provisioning: 'match',
-      saml: { metadataUrl: 'https://acme.okta.com/app/exk1/sso/saml/metadata' },
+      saml: {
+        idpEntityId: 'http://www.okta.com/exk1abcd',
+        idpSsoUrl: 'https://acme.okta.com/app/acme_vigil_1/exk1abcd/sso/saml',
+        certificates: [
+          '-----BEGIN CERTIFICATE-----\nMIIDpDCCAoygAwIBAgIG…\n-----END CERTIFICATE-----\n',
+        ],
+      },
     },
     response: connectionSchema,
     async handler(call) {
