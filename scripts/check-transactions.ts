@@ -59,6 +59,10 @@ export const transactionOwners: readonly { pattern: RegExp; why: string }[] = [
     why: "the SSO certificate inventory's listing for the CLI, in the organization's scope",
   },
   {
+    pattern: /^src\/saml\/(context|logout)\.ts$/,
+    why: "the SAML IdP's use cases beside its service: the shared refusal and single logout",
+  },
+  {
     pattern: /^src\/http\/api\/index\.ts$/,
     why: "the admin API's route runner: the handler and its audit events in the route's scope",
   },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SamlKeyPair } from '../src/crypto/index.ts';
-import { operatorActor, withOrg, withPlatform } from '../src/platform/index.ts';
+import { operatorActor, platformOrgId, withOrg, withPlatform } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
 import { startOidcWorld } from './support/oidc.ts';
 import {
@@ -221,5 +221,108 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     const there = new URL(url.href.replace('/saml/acme/', '/saml/globex/'));
     assert.equal((await browser.get(there.pathname + there.search)).status, 400);
     assert.equal((await browserLike(world.base).get('/saml/nope/metadata')).status, 404);
+  });
+
+  it('answers a waiting request once: the return page cannot be replayed', async () => {
+    const sp = await independentSp(world, { key, signRequests: true, decrypt: true });
+    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
+    const browser = browserLike(world.base);
+    const first = await browser.get(url.pathname + url.search);
+    assert.equal(first.status, 303);
+    const back = decodeURIComponent(browser.jar.get('__Host-vigil-return') ?? '');
+    assert.match(back, /^\/saml\/continue\/[0-9a-f-]{36}$/);
+    const res = await walkToForm(world, browser, { method: 'GET', path: '/login' });
+    assert.ok((await sp.validatePostResponseAsync(postedForm(res.text).fields)).profile);
+    const again = await browser.get(back);
+    assert.equal(again.status, 400);
+    assert.doesNotMatch(again.text, /SAMLResponse/);
+  });
+
+  it("an application of the platform organization signs in any organization's users", async () => {
+    await addApplication(
+      world,
+      {
+        name: 'Status page',
+        entityId: 'https://status.example.test/sp',
+        acsUrls: [{ url: 'https://status.example.test/acs' }],
+        attributeMapping: [{ name: 'org', source: 'orgSlug' }],
+      },
+      platformOrgId,
+    );
+    const sp = await independentSp(world, {
+      slug: 'platform',
+      entityId: 'https://status.example.test/sp',
+      acs: 'https://status.example.test/acs',
+    });
+    const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
+    const res = await walkToForm(world, browserLike(world.base), {
+      method: 'GET',
+      path: url.pathname + url.search,
+    });
+    const { profile } = await sp.validatePostResponseAsync(postedForm(res.text).fields);
+    assert.equal(profile?.nameID, world.email);
+    assert.equal(profile?.org, 'acme');
+    assert.equal(profile?.issuer, `${world.base}/saml/platform`);
+  });
+
+  it('single logout by SessionIndex needs no cookie, and tells the session’s other applications', async () => {
+    await addApplication(world, {
+      name: 'Second',
+      entityId: 'https://two.example.test/sp',
+      acsUrls: [{ url: 'https://two.example.test/acs' }],
+      sloUrl: 'https://two.example.test/slo',
+    });
+    const wiki = await independentSp(world, { key, signRequests: true, decrypt: true });
+    const two = await independentSp(world, {
+      entityId: 'https://two.example.test/sp',
+      acs: 'https://two.example.test/acs',
+    });
+    const browser = browserLike(world.base);
+    const signIn = async (sp: typeof wiki) => {
+      const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
+      const res = await walkToForm(world, browser, {
+        method: 'GET',
+        path: url.pathname + url.search,
+      });
+      const { profile } = await sp.validatePostResponseAsync(postedForm(res.text).fields);
+      assert.ok(profile);
+      return profile;
+    };
+    const profile = await signIn(wiki);
+    await signIn(two);
+    // The application's back end, or a browser whose cross-site POST left the cookie behind.
+    const logout = new URL(await wiki.getLogoutUrlAsync(profile, '', {}));
+    const out = await browserLike(world.base).get(logout.pathname + logout.search);
+    assert.equal(out.status, 200, out.text);
+    assert.match(
+      String(out.headers['content-security-policy']),
+      /frame-src https:\/\/two\.example\.test/,
+    );
+    const frame = /<iframe[^>]*src="([^"]+)"/.exec(out.text)?.[1]?.replace(/&amp;/g, '&');
+    assert.ok(
+      frame?.startsWith('https://two.example.test/slo?SAMLRequest='),
+      out.text.slice(0, 600),
+    );
+    assert.match(frame ?? '', /Signature=/);
+    assert.equal((await browser.get('/account')).status, 303, 'the session ended');
+    const last = (await events('saml.logout')).at(-1);
+    assert.match(JSON.stringify(last?.details), /sessionEnded\\?":true/);
+  });
+
+  it('an unsigned logout request cannot end a session by naming it', async () => {
+    const wiki = await independentSp(world, { key, signRequests: true, decrypt: true });
+    const browser = browserLike(world.base);
+    const url = new URL(await wiki.getAuthorizeUrlAsync('', undefined, {}));
+    const res = await walkToForm(world, browser, {
+      method: 'GET',
+      path: url.pathname + url.search,
+    });
+    const { profile } = await wiki.validatePostResponseAsync(postedForm(res.text).fields);
+    assert.ok(profile);
+    const unsigned = await independentSp(world, {});
+    const logout = new URL(await unsigned.getLogoutUrlAsync(profile, '', {}));
+    const out = await browserLike(world.base).get(logout.pathname + logout.search);
+    assert.equal(out.status, 400);
+    assert.equal((await browser.get('/account')).status, 200, 'the session is still there');
   });
 });

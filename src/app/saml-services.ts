@@ -54,9 +54,7 @@ export function samlServices(
     },
     rolesOf: async (tx, orgId, userId) =>
       (await rbac.rolesOfUser(tx, { orgId, userId })).map((r) => r.key),
-    endSession: async (tx, session, actor) => {
-      await sessions.endOne(tx, session.userId, session.id, 'logout', actor);
-    },
+    endSession: (tx, sessionId, actor) => sessions.endById(tx, sessionId, 'logout', actor),
   });
   const admin = createSamlAdmin({ database: core.database, keys, applications, service });
   return { keys, applications, service, admin };

@@ -13,7 +13,7 @@ export {
 } from './applications-model.ts';
 export { samlErrors } from './errors.ts';
 export { createSamlKeys, type SamlKey, type SamlKeys, samlKeyColumn, samlKeyUses } from './keys.ts';
-export type { Departure, IdpIdentity, SamlMessage } from './protocol.ts';
+export type { Departure, IdpIdentity, SamlMessage } from './messages.ts';
 export {
   createSamlService,
   type SamlClient,

@@ -1,83 +1,22 @@
-import { pairwiseIdentifier, randomToken } from '../crypto/index.ts';
-import {
-  type AuditActor,
-  type AuditWriter,
-  type Clock,
-  type Database,
-  newId,
-  type Tx,
-  withOrg,
-  withPlatform,
-} from '../platform/index.ts';
+import { randomToken } from '../crypto/index.ts';
+import { newId, withOrg, withPlatform } from '../platform/index.ts';
 import type { Session } from '../sessions/index.ts';
 import type { ApplicationRow } from './applications.store.ts';
-import { type SamlApplications, settingsOf } from './applications.ts';
-import type { AcsUrl, ApplicationSettings } from './applications-model.ts';
-import { samlErrors } from './errors.ts';
-import type { SamlKeys } from './keys.ts';
+import { settingsOf } from './applications.ts';
+import type { AcsUrl } from './applications-model.ts';
 import {
-  type Departure,
-  type IdpIdentity,
-  idpMetadataXml,
-  loginResponse,
-  logoutRequestUrl,
-  logoutResponse,
-  messageXml,
-  readAuthnRequest,
-  readLogoutMessage,
-  type SamlMessage,
-  samlId,
-  verifyAuthnRequest,
-  verifyLogoutRequest,
-} from './protocol.ts';
+  createSamlContext,
+  type SamlClient,
+  type SamlOutcome,
+  type SamlServiceDeps,
+} from './context.ts';
+import { createSamlLogout } from './logout.ts';
+import { messageXml, readAuthnRequest, type SamlMessage, samlId } from './messages.ts';
+import { idpMetadataXml, loginResponse, verifyAuthnRequest } from './protocol.ts';
+import { assertionFor, chosenAcs, nameIdOf, relayOf } from './sign-in-model.ts';
 import * as store from './sso.store.ts';
 
-/** What a SAML endpoint answers: a departure, a sign-in first, or a refusal page. */
-export type SamlOutcome =
-  | Departure
-  | { kind: 'login'; returnTo: string }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'signed_out'; ended: boolean; notify: string[]; next: Departure | null };
-
-export interface SamlClient {
-  ip: string;
-  userAgent?: string;
-}
-
-export interface SamlServiceDeps {
-  database: Database;
-  audit: AuditWriter;
-  clock: Clock;
-  publicUrl: string;
-  platformOrgId: string;
-  keys: SamlKeys;
-  applications: SamlApplications;
-  /** An active organization by slug (platform scope), or undefined. */
-  organizationBySlug(tx: Tx, slug: string): Promise<{ id: string; slug: string } | undefined>;
-  /** An organization's slug by id (platform scope). */
-  organizationSlugOf(tx: Tx, orgId: string): Promise<string | undefined>;
-  /** The signed-in user, read in their organization's scope; undefined unless active. */
-  userOf(
-    tx: Tx,
-    userId: string,
-  ): Promise<{ id: string; email: string; displayName: string; orgSlug: string } | undefined>;
-  rolesOf(tx: Tx, orgId: string, userId: string): Promise<string[]>;
-  /** Ends the browser's session (single logout), audited by the sessions service. */
-  endSession(tx: Tx, session: Session, actor: AuditActor): Promise<void>;
-  /** How long a SAML request may wait for its user to sign in. */
-  pendingMinutes?: number;
-}
-
-/** `AuthnContextClassRef` from how the session was proven (RFC 8176 `amr`). */
-function authnContextOf(amr: readonly string[]): string {
-  if (amr.includes('mfa') || (amr.includes('pwd') && amr.some((m) => m === 'otp' || m === 'hwk')))
-    return 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract';
-  if (amr.includes('pwd'))
-    return 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
-  return 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified';
-}
-
-const attributeNameFormat = 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic';
+export type { SamlClient, SamlOutcome, SamlServiceDeps } from './context.ts';
 
 /**
  * Vigil as a SAML 2.0 identity provider (docs/sso.md#vigil-as-a-saml-identity-provider): the
@@ -87,57 +26,8 @@ export function createSamlService(deps: SamlServiceDeps) {
   const { database, clock } = deps;
   const pendingMinutes = deps.pendingMinutes ?? 10;
 
-  const identityOf = (slug: string): IdpIdentity => {
-    const base = `${deps.publicUrl}/saml/${slug}`;
-    return { entityId: base, ssoUrl: `${base}/sso`, sloUrl: `${base}/slo` };
-  };
-
-  async function orgOf(slug: string) {
-    const org = /^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)
-      ? await withPlatform(database, (tx) => deps.organizationBySlug(tx, slug))
-      : undefined;
-    if (!org) throw samlErrors.organizationUnknown();
-    return org;
-  }
-
-  /** A refusal, audited in the organization's log: nothing was signed. */
-  async function refuse(
-    orgId: string,
-    reason: string,
-    client: SamlClient,
-    details: Record<string, unknown> = {},
-    applicationId?: string,
-  ): Promise<SamlOutcome> {
-    await withOrg(database, orgId, (tx) =>
-      deps.audit(tx, {
-        orgId,
-        action: 'saml.request.refused',
-        outcome: 'denied',
-        actor: { type: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-        ...(applicationId ? { target: { type: 'saml_application', id: applicationId } } : {}),
-        details: { reason, ...details },
-      }),
-    );
-    return { kind: 'refused', reason };
-  }
-
-  /** Whether a session may sign in to an application of `appOrgId` (as OIDC clients). */
-  const mayUse = (appOrgId: string, session: Session) =>
-    appOrgId === deps.platformOrgId || appOrgId === session.orgId;
-
-  /** The user's NameID at an application, per its format. */
-  function nameIdOf(app: ApplicationRow, user: { id: string; email: string }): string {
-    switch (app.name_id_format) {
-      case 'email':
-        return user.email;
-      case 'persistent':
-        return pairwiseIdentifier(app.id, user.id);
-      case 'transient':
-        return samlId(randomToken(16));
-      default:
-        return user.id;
-    }
-  }
+  const ctx = createSamlContext(deps);
+  const { identityOf, orgOf, refuse, mayUse } = ctx;
 
   /** Signs the response for a signed-in session; records the participant; audits it. */
   async function issue(
@@ -154,15 +44,9 @@ export function createSamlService(deps: SamlServiceDeps) {
     if (!user) return { kind: 'refused', reason: 'the signed-in user cannot sign in now' };
     const settings = settingsOf(app);
     const nameId = nameIdOf(app, user);
-    const source = {
-      email: [user.email],
-      displayName: [user.displayName],
-      userId: [user.id],
-      roles: user.roles,
-      orgSlug: [user.orgSlug],
-    };
     const now = clock.now();
-    const sessionIndex = samlId(session.id.replace(/-/g, ''));
+    // Opaque: names this sign-in to the application, tells it nothing about the session.
+    const sessionIndex = samlId(randomToken(16));
     return withOrg(database, app.org_id, async (tx) => {
       const signing = await deps.keys.signingKey(tx, app.org_id);
       const departure = await loginResponse({
@@ -170,20 +54,11 @@ export function createSamlService(deps: SamlServiceDeps) {
         signing,
         app: settings,
         acs,
-        assertion: {
-          inResponseTo: request.id,
+        assertion: assertionFor(settings, user, session, {
           nameId,
-          nameIdFormat: settings.nameIdFormat,
           sessionIndex,
-          authnInstant: session.createdAt,
-          authnContextClassRef: authnContextOf(session.amr),
-          attributes: settings.attributeMapping.map((m) => ({
-            name: m.name,
-            nameFormat: m.nameFormat ?? attributeNameFormat,
-            values: source[m.source],
-          })),
-          lifetimeSeconds: 300,
-        },
+          inResponseTo: request.id,
+        }),
         relayState: request.relayState,
         ids: { response: samlId(randomToken(16)), assertion: samlId(randomToken(16)) },
         now,
@@ -241,21 +116,6 @@ export function createSamlService(deps: SamlServiceDeps) {
     );
     return { kind: 'login', returnTo: `/saml/continue/${id}` };
   }
-
-  /** The ACS URL a request asks for, only when the application registered it. */
-  function chosenAcs(
-    settings: ApplicationSettings,
-    header: { acsUrl: string | null; acsIndex: number | null },
-  ): AcsUrl | undefined {
-    if (header.acsUrl !== null) return settings.acsUrls.find((a) => a.url === header.acsUrl);
-    if (header.acsIndex !== null) return settings.acsUrls.find((a) => a.index === header.acsIndex);
-    return settings.acsUrls.find((a) => a.isDefault) ?? settings.acsUrls[0];
-  }
-
-  const relayOf = (message: SamlMessage) => {
-    const relay = message.fields.RelayState;
-    return relay && relay.length <= 1024 ? relay : null;
-  };
 
   return {
     identityOf,
@@ -435,106 +295,8 @@ export function createSamlService(deps: SamlServiceDeps) {
       });
     },
 
-    /**
-     * SP-initiated single logout: ends the browser's Vigil session when the request names it,
-     * tells the session's other applications (front-channel LogoutRequests), and answers the
-     * requesting application with a LogoutResponse.
-     */
-    async logout(
-      slug: string,
-      message: SamlMessage,
-      session: Session | undefined,
-      client: SamlClient,
-    ): Promise<SamlOutcome> {
-      const org = await orgOf(slug);
-      if (message.fields.SAMLResponse !== undefined) {
-        // An application's answer to a LogoutRequest Vigil sent: the session already ended.
-        return { kind: 'signed_out', ended: false, notify: [], next: null };
-      }
-      const xml = messageXml(message, 'SAMLRequest');
-      const header = xml ? readLogoutMessage(xml, 'LogoutRequest') : null;
-      if (!header) return refuse(org.id, 'the SAML logout request could not be read', client);
-      const app = await withOrg(database, org.id, (tx) =>
-        deps.applications.byEntityId(tx, org.id, header.issuer),
-      );
-      if (!app) return refuse(org.id, 'unknown application', client, { issuer: header.issuer });
-      const settings = settingsOf(app);
-      const identity = identityOf(org.slug);
-      const signing = await withOrg(database, org.id, (tx) => deps.keys.signingKey(tx, org.id));
-      try {
-        await verifyLogoutRequest(identity, signing.certificate, settings, message);
-      } catch (err) {
-        return refuse(
-          org.id,
-          'the logout request is not valid or not signed by the application',
-          client,
-          {
-            error: err instanceof Error ? err.message : String(err),
-          },
-          app.id,
-        );
-      }
-      const notify: string[] = [];
-      let ended = false;
-      if (session) {
-        const participants = await withOrg(database, org.id, (tx) =>
-          store.participantsOf(tx, session.id),
-        );
-        const mine = participants.find((p) => p.application_id === app.id);
-        // Only the session the request names ends: the NameID this application was given.
-        if (mine && mine.name_id === header.nameId) {
-          for (const other of participants.filter((p) => p !== mine)) {
-            const target = await withOrg(database, org.id, (tx) =>
-              deps.applications.row(tx, org.id, other.application_id),
-            );
-            const url =
-              target &&
-              logoutRequestUrl({
-                idp: identity,
-                signing,
-                app: settingsOf(target),
-                nameId: other.name_id,
-                nameIdFormat: other.name_id_format,
-                sessionIndex: other.session_index,
-              });
-            if (url) notify.push(url);
-          }
-          await withOrg(database, org.id, async (tx) => {
-            await store.removeParticipants(tx, session.id);
-            await deps.audit(tx, {
-              orgId: org.id,
-              action: 'saml.logout',
-              actor: {
-                type: 'user',
-                id: session.userId,
-                ip: client.ip,
-                userAgent: client.userAgent,
-              },
-              target: { type: 'user', id: session.userId },
-              details: {
-                initiatedBy: app.id,
-                sessionId: session.id,
-                told: participants.filter((p) => p !== mine).map((p) => p.application_id),
-              },
-            });
-          });
-          await withOrg(database, session.orgId, (tx) =>
-            deps.endSession(tx, session, { type: 'user', id: session.userId, ip: client.ip }),
-          );
-          ended = true;
-        }
-      }
-      const next = logoutResponse({
-        idp: identity,
-        signing,
-        app: settings,
-        inResponseTo: header.id,
-        relayState: relayOf(message),
-      });
-      return { kind: 'signed_out', ended, notify, next };
-    },
+    ...createSamlLogout(deps, ctx),
 
-    /** Removes waiting requests nobody came back to (housekeeping). */
     sweep: () => withPlatform(database, (tx) => store.sweepPending(tx, clock.now())),
   };
 }

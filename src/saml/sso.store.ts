@@ -49,6 +49,33 @@ export async function insertParticipant(tx: Tx, row: ParticipantRow): Promise<vo
   await tx.insertInto('saml_session_participants').values(row).execute();
 }
 
+export function participant(
+  tx: Tx,
+  sessionId: string,
+  applicationId: string,
+): Promise<ParticipantRow | undefined> {
+  return tx
+    .selectFrom('saml_session_participants')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('application_id', '=', applicationId)
+    .executeTakeFirst();
+}
+
+/** The participant an application's SessionIndex names (opaque, random per sign-in). */
+export function participantByIndex(
+  tx: Tx,
+  applicationId: string,
+  sessionIndex: string,
+): Promise<ParticipantRow | undefined> {
+  return tx
+    .selectFrom('saml_session_participants')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .where('session_index', '=', sessionIndex)
+    .executeTakeFirst();
+}
+
 export function participantsOf(tx: Tx, sessionId: string): Promise<ParticipantRow[]> {
   return tx
     .selectFrom('saml_session_participants')

@@ -169,6 +169,13 @@ export function createSessionService(deps: SessionDeps) {
       return mine ? end(tx, { ids: [sessionId] }, reason, actor) : [];
     },
 
+    /**
+     * Ends one session by its id, whoever's it is (SAML single logout names it by the sign-in it
+     * made); returns the session when it ended it.
+     */
+    endById: async (tx: Tx, sessionId: string, reason: SessionEndReason, actor: AuditActor) =>
+      (await end(tx, { ids: [sessionId] }, reason, actor))[0],
+
     /** Ends every session of a user, optionally but the current one. */
     endAllForUser: (
       tx: Tx,
