@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { createSelfSignedCertificate } from '../src/crypto/index.ts';
 import { createOidcRelyingParty } from '../src/federation/oidc-rp/index.ts';
 import type { Connection, UpstreamAnswer } from '../src/federation/protocol.ts';
 import { createOutbound, fixedClock, isAppError } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
-import { freePort } from './support/oidc.ts';
 import { startUpstreamOidc, type UpstreamOidc } from './support/upstream-oidc.ts';
 
 // The OIDC relying party against an independent provider (oidc-provider on another port), without
@@ -17,6 +17,15 @@ const connectionId = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const redirectUri = `${publicUrl}/sso/${connectionId}/callback`;
 const secret = 'upstream-client-secret-0123456789';
 const allowLoopback = createOutbound({ allow: ['127.0.0.1'] });
+
+/** A port nothing listens on. (Not test/support/oidc.ts's: it turns off TLS verification.) */
+async function freePort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 const refused = (code: string, pattern?: RegExp) => (err: unknown) => {
   assert.ok(isAppError(err), `expected ${code}, got ${String(err)}`);
@@ -466,6 +475,49 @@ describe('OIDC relying party: providers that differ', () => {
       );
       // Everything came in the ID token: no UserInfo call was needed.
       assert.deepEqual(identity.attributes.email, ['Alice@Acme.test']);
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
+describe('OIDC relying party: a provider on https', () => {
+  it('signs in when the provider’s certificate is trusted, and refuses it otherwise', async () => {
+    assert.notEqual(process.env.NODE_TLS_REJECT_UNAUTHORIZED, '0', 'TLS is verified here');
+    const tls = await createSelfSignedCertificate(['127.0.0.1']);
+    const upstream = await startUpstreamOidc({ tls });
+    try {
+      upstream.accounts.set('alice', {
+        sub: 'alice',
+        email: 'alice@acme.test',
+        email_verified: true,
+      });
+      await upstream.registerClient({
+        clientId: 'vigil',
+        clientSecret: secret,
+        redirectUris: [redirectUri],
+      });
+      const trusting = createOidcRelyingParty({
+        outbound: createOutbound({ allow: ['127.0.0.1'], ca: [tls.certPem] }),
+        publicUrl,
+      });
+      const connection = connectionTo(upstream);
+      assert.match(upstream.issuer, /^https:/);
+      await trusting.verifyConfiguration?.(connection);
+      const { departure, pending } = await trusting.start(connection);
+      const answer = await throughUpstream(
+        upstream,
+        departure.kind === 'redirect' ? departure.location : '',
+      );
+      const identity = await trusting.complete(connection, answer, pending);
+      assert.equal(identity.email, 'alice@acme.test');
+
+      // The same provider without its CA: the certificate is not trusted, nothing is sent.
+      const strict = createOidcRelyingParty({ outbound: allowLoopback, publicUrl });
+      await assert.rejects(
+        strict.verifyConfiguration?.(connection) ?? Promise.resolve(),
+        refused('sso.oidc_issuer_unreachable', /SELF_SIGNED|certificate/i),
+      );
     } finally {
       await upstream.close();
     }

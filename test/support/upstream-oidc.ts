@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration, type InteractionResults } from 'oidc-provider';
 
@@ -20,11 +21,13 @@ export interface UpstreamOptions {
   conformIdTokenClaims?: boolean;
   /** Advertised token endpoint authentication methods (what the RP must choose from). */
   tokenEndpointAuthMethods?: ('client_secret_basic' | 'client_secret_post' | 'none')[];
+  /** Serve https://127.0.0.1:<port> with this certificate instead of plain http. */
+  tls?: { certPem: string; keyPem: string };
 }
 
 /**
  * An independent OpenID provider (`oidc-provider`, not Vigil) on its own origin,
- * http://127.0.0.1:<port>, playing an organization's identity provider. Its login page is a
+ * http://127.0.0.1:<port> (or https with `tls`), playing an organization's identity provider. Its login page is a
  * test decision (`decide`): who signed in, with which `amr`/`acr`, or an error such as
  * access_denied; consent is implied (first-party, as an enterprise IdP's assigned apps are).
  * Clients are registered at run time (`registerClient`), since Vigil's redirect URI names a
@@ -46,9 +49,12 @@ export async function startUpstreamOidc(options: UpstreamOptions = {}) {
     }[],
   };
 
-  const server: Server = createServer();
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem })
+    : createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const issuer = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const configuration: Configuration = {

@@ -23,9 +23,9 @@ export const oidcRpErrors = defineErrors({
   issuerUnreachable: {
     code: 'sso.oidc_issuer_unreachable',
     kind: 'invalid',
-    message: 'The OIDC provider at {url} did not answer: {problem}',
+    message: 'The OIDC provider at {url} could not be reached: {problem}',
     meaning:
-      "The issuer's discovery document (/.well-known/openid-configuration) could not be fetched: the name does not resolve, the connection failed or timed out.",
+      "The issuer's discovery document (/.well-known/openid-configuration) could not be fetched: the name does not resolve, the connection failed or timed out, or the provider's TLS certificate is not trusted.",
   },
   discoveryInvalid: {
     code: 'sso.oidc_discovery_invalid',
