@@ -1,4 +1,4 @@
-import { certificatesInPem, type Keyring } from '../crypto/index.ts';
+import type { Keyring } from '../crypto/index.ts';
 import {
   type AuditActor,
   type AuditWriter,
@@ -17,12 +17,12 @@ import {
   connectionUpdateSchema,
   defaultOidcScopes,
   type SsoConnectionView,
-  serviceProviderUrls,
   upstreamUrlProblem,
 } from './connections-model.ts';
+import { createSamlSettings, invalid } from './connections-saml.ts';
+import { settingsOf, toView } from './connections-view.ts';
 import { federationErrors } from './errors.ts';
-import type { AttributeMapping, Connection, FederationProtocol } from './protocol.ts';
-import { type IdpMetadata, parseIdpMetadata } from './saml-sp/metadata.ts';
+import type { Connection, FederationProtocol } from './protocol.ts';
 
 /** OIDC client secrets of connections: keyring ciphertexts, the connection's id as AAD. */
 export const ssoClientSecretColumn = {
@@ -42,40 +42,6 @@ export interface ConnectionsDeps {
   protocolOf: (protocol: SsoProtocol) => FederationProtocol | undefined;
 }
 
-const invalid = (field: string, problem: string) =>
-  federationErrors.connectionInvalid({ field, problem });
-
-/** The SAML settings a create or update resolves to, before they are stored. */
-interface SamlResolved {
-  idpEntityId: string;
-  idpSsoUrl: string;
-  idpSloUrl: string | null;
-  metadataUrl: string | null;
-  certificates: string[] | null;
-}
-
-type SamlInput = NonNullable<ConnectionInput['saml']>;
-
-/** What the audit events show of a connection: its settings, never the client secret. */
-const settingsOf = (c: SsoConnectionView) => ({
-  name: c.name,
-  protocol: c.protocol,
-  enabled: c.enabled,
-  provisioning: c.provisioning,
-  attributeMapping: c.attributeMapping,
-  saml: c.saml,
-  oidc: c.oidc && {
-    issuer: c.oidc.issuer,
-    clientId: c.oidc.clientId,
-    scopes: c.oidc.scopes,
-    clientSecretSet: c.oidc.hasClientSecret,
-  },
-  certificates: c.certificates.map((x) => ({
-    fingerprint: x.fingerprint,
-    notAfter: x.notAfter.toISOString(),
-  })),
-});
-
 /**
  * An organization's upstream identity providers (docs/sso.md#connecting-your-identity-provider):
  * SAML from metadata (uploaded or fetched) or fields, OIDC by issuer and client; each change
@@ -83,52 +49,7 @@ const settingsOf = (c: SsoConnectionView) => ({
  */
 export function createConnections(deps: ConnectionsDeps) {
   const { clock, keyring } = deps;
-
-  function toView(row: store.ConnectionRow, certs: store.CertificateRow[]): SsoConnectionView {
-    const sp = serviceProviderUrls(deps.publicUrl, row.id);
-    return {
-      id: row.id,
-      orgId: row.org_id,
-      name: row.name,
-      protocol: row.protocol,
-      enabled: row.enabled,
-      provisioning: row.provisioning,
-      attributeMapping: row.attribute_mapping as AttributeMapping,
-      saml:
-        row.protocol === 'saml'
-          ? {
-              idpEntityId: row.idp_entity_id ?? '',
-              idpSsoUrl: row.idp_sso_url ?? '',
-              idpSloUrl: row.idp_slo_url,
-              metadataUrl: row.metadata_url,
-            }
-          : null,
-      oidc:
-        row.protocol === 'oidc'
-          ? {
-              issuer: row.issuer ?? '',
-              clientId: row.client_id ?? '',
-              scopes: row.scopes ?? defaultOidcScopes,
-              hasClientSecret: row.client_secret !== null,
-            }
-          : null,
-      serviceProvider:
-        row.protocol === 'saml'
-          ? { entityId: sp.entityId, acsUrl: sp.acsUrl, metadataUrl: sp.metadataUrl }
-          : { redirectUri: sp.redirectUri },
-      certificates: certs
-        .filter((c) => c.connection_id === row.id)
-        .map((c) => ({
-          id: c.id,
-          fingerprint: c.fingerprint,
-          subject: c.subject,
-          notAfter: c.not_after,
-          addedAt: c.added_at,
-        })),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  }
+  const { certificateOf, resolveSaml, replaceCertificates, samlOf } = createSamlSettings(deps);
 
   async function rowIn(tx: Tx, orgId: string, id: string): Promise<store.ConnectionRow> {
     const row = await store.findConnection(tx, id);
@@ -137,7 +58,7 @@ export function createConnections(deps: ConnectionsDeps) {
   }
 
   async function viewOf(tx: Tx, row: store.ConnectionRow) {
-    return toView(row, await store.certificatesOf(tx, [row.id]));
+    return toView(deps.publicUrl, row, await store.certificatesOf(tx, [row.id]));
   }
 
   /** The connection as the protocols see it, its secret opened only when asked. */
@@ -172,114 +93,9 @@ export function createConnections(deps: ConnectionsDeps) {
     const row = await store.findConnection(tx, id);
     if (!row) return null;
     const certs = await store.certificatesOf(tx, [row.id]);
-    const connection = connectionOf(toView(row, certs), row);
+    const connection = connectionOf(toView(deps.publicUrl, row, certs), row);
     if (connection.saml) connection.saml.certificates = certs.map((c) => c.certificate);
     return connection;
-  }
-
-  /** One PEM certificate, parsed; `field` names it in the refusal. */
-  function certificateOf(pem: string, field: string) {
-    const parsed = certificatesInPem(pem);
-    const blocks = pem.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
-    if (parsed.length !== 1 || blocks !== 1)
-      throw invalid(field, 'must be exactly one PEM X.509 certificate that parses');
-    const [cert] = parsed as [(typeof parsed)[number]];
-    if (cert.notAfter <= clock.now())
-      throw invalid(field, `expired on ${cert.notAfter.toISOString()}`);
-    return { ...cert, pem: pem.trim() };
-  }
-
-  async function fetchMetadata(url: string): Promise<IdpMetadata> {
-    const problem = upstreamUrlProblem(url);
-    if (problem) throw invalid('saml.metadataUrl', problem);
-    const unavailable = (why: string) =>
-      federationErrors.metadataUnavailable({ url, problem: why });
-    const response = await deps.outbound().request(url, {
-      maxBodyBytes: 1_000_000,
-      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
-    });
-    if (response.status !== 200) throw unavailable(`HTTP ${response.status}`);
-    if (response.truncated) throw unavailable('larger than 1 MB');
-    return parseIdpMetadata(response.body.toString('utf8'));
-  }
-
-  /**
-   * The SAML settings from metadata (uploaded, else fetched) with explicit fields over it, or
-   * from the fields alone; `current` fills what an update leaves out.
-   */
-  async function resolveSaml(
-    input: SamlInput,
-    current: SamlResolved | null,
-  ): Promise<SamlResolved> {
-    if (input.metadataXml !== undefined && input.metadataUrl !== undefined)
-      throw invalid('saml', 'send metadataXml or metadataUrl, not both');
-    let metadata: IdpMetadata | null = null;
-    if (input.metadataXml !== undefined) metadata = parseIdpMetadata(input.metadataXml);
-    else if (input.metadataUrl !== undefined) metadata = await fetchMetadata(input.metadataUrl);
-    const fromMetadata = metadata && {
-      // Expired certificates in metadata are left behind (an IdP may still list its old one).
-      certificates: metadata.certificates.filter((pem) =>
-        certificatesInPem(pem).some((c) => c.notAfter > clock.now()),
-      ),
-    };
-    if (fromMetadata && fromMetadata.certificates.length === 0)
-      throw federationErrors.metadataInvalid({
-        problem: 'every signing certificate in it has expired',
-      });
-    const resolved: SamlResolved = {
-      idpEntityId: input.idpEntityId ?? metadata?.entityId ?? current?.idpEntityId ?? '',
-      idpSsoUrl: input.idpSsoUrl ?? metadata?.ssoUrl ?? current?.idpSsoUrl ?? '',
-      idpSloUrl:
-        input.idpSloUrl !== undefined
-          ? input.idpSloUrl
-          : metadata
-            ? metadata.sloUrl
-            : (current?.idpSloUrl ?? null),
-      metadataUrl:
-        input.metadataUrl ??
-        (input.metadataXml !== undefined ? null : (current?.metadataUrl ?? null)),
-      certificates: input.certificates ?? fromMetadata?.certificates ?? null,
-    };
-    if (!resolved.idpEntityId) throw invalid('saml.idpEntityId', 'is required (or send metadata)');
-    if (!resolved.idpSsoUrl) throw invalid('saml.idpSsoUrl', 'is required (or send metadata)');
-    for (const [field, value] of [
-      ['saml.idpSsoUrl', resolved.idpSsoUrl],
-      ['saml.idpSloUrl', resolved.idpSloUrl],
-    ] as const) {
-      const problem = value === null ? null : upstreamUrlProblem(value);
-      if (problem) throw invalid(field, problem);
-    }
-    if (current === null && resolved.certificates === null)
-      throw invalid(
-        'saml.certificates',
-        "the IdP's signing certificate is required (or send metadata)",
-      );
-    return resolved;
-  }
-
-  /** Replaces a connection's certificates with `pems` (kept when the same, by fingerprint). */
-  async function replaceCertificates(tx: Tx, row: store.ConnectionRow, pems: string[]) {
-    const wanted = pems.map((pem, i) => certificateOf(pem, `saml.certificates.${i}`));
-    const existing = await store.certificatesOf(tx, [row.id]);
-    const now = clock.now();
-    for (const cert of existing)
-      if (!wanted.some((w) => w.fingerprint256 === cert.fingerprint))
-        await store.deleteCertificate(tx, row.id, cert.id);
-    const seen = new Set(existing.map((c) => c.fingerprint));
-    for (const cert of wanted) {
-      if (seen.has(cert.fingerprint256)) continue;
-      seen.add(cert.fingerprint256);
-      await store.insertCertificate(tx, {
-        id: newId(now.getTime()),
-        org_id: row.org_id,
-        connection_id: row.id,
-        certificate: cert.pem,
-        fingerprint: cert.fingerprint256,
-        subject: cert.subject,
-        not_after: cert.notAfter,
-        added_at: now,
-      });
-    }
   }
 
   function checkOidc(oidc: { issuer: string; scopes?: string[] }) {
@@ -312,14 +128,6 @@ export function createConnections(deps: ConnectionsDeps) {
     });
     return after;
   }
-
-  const samlOf = (row: store.ConnectionRow): SamlResolved => ({
-    idpEntityId: row.idp_entity_id ?? '',
-    idpSsoUrl: row.idp_sso_url ?? '',
-    idpSloUrl: row.idp_slo_url,
-    metadataUrl: row.metadata_url,
-    certificates: null,
-  });
 
   const service = {
     load,
@@ -390,7 +198,7 @@ export function createConnections(deps: ConnectionsDeps) {
         tx,
         rows.map((r) => r.id),
       );
-      return rows.map((row) => toView(row, certs));
+      return rows.map((row) => toView(deps.publicUrl, row, certs));
     },
 
     get: async (tx: Tx, orgId: string, id: string) => viewOf(tx, await rowIn(tx, orgId, id)),
