@@ -351,6 +351,39 @@ describe('OIDC relying party: against an independent provider', () => {
     }
   });
 
+  it('refuses ID tokens signed by the provider but not for this sign-in', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['another audience', { aud: 'another-client' }, /aud/],
+      ['another issuer', { iss: 'https://evil.example' }, /iss/],
+      ['expired', { exp: now - 120, iat: now - 600 }, /exp|timestamp/],
+      ['not yet valid', { nbf: now + 600 }, /nbf|timestamp/],
+    ];
+    try {
+      for (const [name, change, pattern] of cases) {
+        upstream.state.tamperToken = async (body) => ({
+          ...body,
+          id_token: await upstream.resign(String(body.id_token), change),
+        });
+        const { connection, pending, answer } = await signIn();
+        await assert.rejects(
+          rp.complete(connection, answer, pending),
+          refused('sso.oidc_id_token_invalid', pattern),
+          name,
+        );
+      }
+      // The same re-signing without a change is accepted: the refusals above are the claims'.
+      upstream.state.tamperToken = async (body) => ({
+        ...body,
+        id_token: await upstream.resign(String(body.id_token), {}),
+      });
+      const { connection, pending, answer } = await signIn();
+      assert.equal((await rp.complete(connection, answer, pending)).subject, 'alice');
+    } finally {
+      upstream.state.tamperToken = null;
+    }
+  });
+
   it('refuses an answer naming another issuer (mix-up, RFC 9207)', async () => {
     const { connection, pending, answer } = await signIn();
     assert.equal(answer.query.iss, upstream.issuer, 'the provider names itself');

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { decodeJwt, SignJWT } from 'jose';
 import Provider, { type Configuration, type InteractionResults } from 'oidc-provider';
 
 /** A person at the upstream provider: the claims it releases about them. */
@@ -39,7 +40,11 @@ export async function startUpstreamOidc(options: UpstreamOptions = {}) {
   const state = {
     decide: (): UpstreamDecision => ({ accountId: 'alice', amr: ['pwd'] }),
     /** Rewrites the token endpoint's JSON answer before it leaves (forgery tests). */
-    tamperToken: null as null | ((body: Record<string, unknown>) => Record<string, unknown>),
+    tamperToken: null as
+      | null
+      | ((
+          body: Record<string, unknown>,
+        ) => Record<string, unknown> | Promise<Record<string, unknown>>),
     discoveries: 0,
     tokenRequests: [] as {
       grantType: string;
@@ -117,7 +122,7 @@ export async function startUpstreamOidc(options: UpstreamOptions = {}) {
       status: ctx.status,
     });
     if (state.tamperToken && ctx.status === 200)
-      ctx.body = state.tamperToken(ctx.body as Record<string, unknown>);
+      ctx.body = await state.tamperToken(ctx.body as Record<string, unknown>);
   });
   const handle = provider.callback();
 
@@ -147,9 +152,21 @@ export async function startUpstreamOidc(options: UpstreamOptions = {}) {
     await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
 
+  /**
+   * The ID token with some claims changed and signed again with the provider's own key: a token
+   * whose signature is valid but whose audience, issuer, expiry or subject is not.
+   */
+  async function resign(idToken: string, change: Record<string, unknown>): Promise<string> {
+    const claims = { ...decodeJwt(idToken), ...change };
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'upstream-1', typ: 'JWT' })
+      .sign(privateKey);
+  }
+
   return {
     issuer,
     provider,
+    resign,
     accounts,
     state,
     /** Registers a confidential client (client_secret_basic unless said otherwise). */
