@@ -51,7 +51,13 @@ export function normalizeDomain(value: string): string {
           : /^[0-9.]+$/.test(domain)
             ? 'an IP address, not a name'
             : null;
-  if (problem) throw domainErrors.domainInvalid({ domain: value.slice(0, 260), problem });
+  if (problem)
+    throw domainErrors.domainInvalid({
+      domain: value.slice(0, 260),
+      problem,
+      // Named by its field too, so that a form shows it next to the domain.
+      details: { errors: [{ path: 'domain', message: problem }] },
+    });
   return domain;
 }
 

@@ -1,41 +1,26 @@
-import {
-  type LoadedPlatformKey,
-  type PlatformKeys,
-  signStatement,
-  verifyStatement,
-} from '../../crypto/index.ts';
+import type { PlatformKeys } from '../../crypto/index.ts';
 import {
   type AuditActor,
   type AuditWriter,
   type Clock,
   type Database,
-  isAppError,
   newId,
   type Outbound,
+  orgScopeRunner,
   type Tx,
   withPlatform,
 } from '../../platform/index.ts';
 import { domainErrors } from './errors.ts';
-import {
-  domainOfEmail,
-  fileContent,
-  normalizeDomain,
-  parseFile,
-  type SsoDomain,
-  type Statement,
-  statementContext,
-  statementText,
-  type VerifyInput,
-  verificationPath,
-} from './model.ts';
+import { domainOfEmail, normalizeDomain, type SsoDomain, type VerifyInput } from './model.ts';
 import * as store from './store.ts';
+import { createVerificationFiles } from './verification.ts';
 
 export interface SsoDomainsDeps {
   database: Database;
   audit: AuditWriter;
   clock: Clock;
   /** The platform's Ed25519 key signs the verification files (docs/sso.md). */
-  keys: Pick<PlatformKeys, 'active' | 'byId'>;
+  keys: Pick<PlatformKeys, 'active'>;
   /** Fetches the files, behind the SSRF guard (docs/webhooks.md#ssrf-guard). */
   outbound: Pick<Outbound, 'request'>;
   platformOrgId: string;
@@ -46,9 +31,6 @@ export interface SsoDomainsDeps {
   fileUrl?: (domain: string) => string;
 }
 
-/** The signing key's purpose: the audit seal's Ed25519 key, with its own context. */
-const signingPurpose = 'audit-seal';
-const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === '23505';
 
 /**
@@ -57,18 +39,9 @@ const isUniqueViolation = (err: unknown) => (err as { code?: unknown })?.code ==
  * the organization's alone, and sign-ins with an email there go to the connection it names.
  */
 export function createSsoDomains(deps: SsoDomainsDeps) {
-  const fileUrl = deps.fileUrl ?? ((domain: string) => `https://${domain}${verificationPath}`);
-
-  const statementOf = (row: store.DomainRow): Statement => ({
-    orgId: row.org_id,
-    domain: row.domain,
-    date: dayOf(row.created_at),
-  });
+  const files = createVerificationFiles(deps);
 
   async function toDomain(row: store.DomainRow): Promise<SsoDomain> {
-    const key = await deps.keys.active(signingPurpose);
-    const statement = statementOf(row);
-    const signature = signStatement(key, statementContext, statementText(statement));
     return {
       id: row.id,
       domain: row.domain,
@@ -76,10 +49,7 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       verification: row.verification,
       verifiedAt: row.verified_at,
       verifiedBy: row.verified_by,
-      verificationFile: {
-        url: fileUrl(row.domain),
-        content: fileContent(statement, key.id, signature),
-      },
+      verificationFile: await files.fileOf(row),
       createdAt: row.created_at,
     };
   }
@@ -95,49 +65,7 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       throw domainErrors.connectionInvalid();
   }
 
-  /** A file's signature, checked with the platform key it names (an audit-seal key, any age). */
-  async function signedByVigil(keyId: string, statement: Statement, signature: string) {
-    let key: LoadedPlatformKey;
-    try {
-      key = await deps.keys.byId(keyId);
-    } catch {
-      return false;
-    }
-    return (
-      key.purpose === signingPurpose &&
-      verifyStatement(key, statementContext, statementText(statement), signature)
-    );
-  }
-
-  /** Fetches and checks the domain's file; throws verificationFailed saying what was wrong. */
-  async function checkFile(row: store.DomainRow): Promise<void> {
-    const fail = (problem: string) =>
-      domainErrors.verificationFailed({ domain: row.domain, problem });
-    let text: string;
-    try {
-      const answer = await deps.outbound.request(fileUrl(row.domain), {
-        timeoutMs: 5000,
-        maxBodyBytes: 4096,
-      });
-      if (answer.status !== 200) throw fail(`it answered HTTP ${answer.status}`);
-      if (answer.truncated) throw fail('the file is larger than 4 KiB');
-      text = answer.body.toString('utf8');
-    } catch (err) {
-      if (isAppError(err) && err.code === 'sso.domain_verification_failed') throw err;
-      throw fail(isAppError(err) ? err.message : 'it could not be fetched');
-    }
-    const file = parseFile(text);
-    if (!file) throw fail('the file is not a Vigil verification file');
-    const expected = statementOf(row);
-    if (file.statement.orgId !== expected.orgId || file.statement.domain !== expected.domain)
-      throw fail('the file was issued for another organization or domain');
-    if (file.statement.date !== expected.date)
-      throw fail('the file was issued for an earlier claim of the domain');
-    if (!(await signedByVigil(file.keyId, file.statement, file.signature)))
-      throw fail('its signature does not verify');
-  }
-
-  return {
+  const service = {
     async list(tx: Tx, orgId: string): Promise<SsoDomain[]> {
       return Promise.all((await store.domainsOf(tx, orgId)).map(toDomain));
     },
@@ -221,7 +149,7 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       if (row.verified_at) throw domainErrors.domainVerified({ domain: row.domain });
       if (input.method === 'attestation' && !caller.byPlatform)
         throw domainErrors.attestationForbidden();
-      if (input.method === 'file') await checkFile(row);
+      if (input.method === 'file') await files.check(row);
       const now = deps.clock.now();
       const verifiedBy = actor.id ?? actor.type;
       try {
@@ -244,9 +172,11 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
           domain: row.domain,
           method: input.method,
           verifiedBy,
+          before: { verification: null, verifiedAt: null },
+          after: { verification: input.method, verifiedAt: now.toISOString(), verifiedBy },
           ...(input.method === 'attestation'
             ? { statement: input.statement }
-            : { url: fileUrl(row.domain) }),
+            : { url: files.urlOf(row.domain) }),
         },
       });
       return toDomain({
@@ -291,6 +221,28 @@ export function createSsoDomains(deps: SsoDomainsDeps) {
       return found
         ? { orgId: found.org_id, connectionId: found.connection_id, connectionName: found.name }
         : null;
+    },
+  };
+  const inOrg = orgScopeRunner(deps.database, deps.platformOrgId);
+  return {
+    ...service,
+    /** The same use cases, each in a transaction of the organization's own (the CLI's). */
+    inOrg: {
+      list: (orgId: string) => inOrg(orgId, (tx) => service.list(tx, orgId)),
+      claim: (
+        orgId: string,
+        input: { domain: string; connectionId?: string | null },
+        actor: AuditActor,
+      ) => inOrg(orgId, (tx) => service.claim(tx, orgId, input, actor)),
+      verify: (
+        orgId: string,
+        id: string,
+        input: VerifyInput,
+        actor: AuditActor,
+        caller: { byPlatform: boolean },
+      ) => inOrg(orgId, (tx) => service.verify(tx, orgId, id, input, actor, caller)),
+      remove: (orgId: string, id: string, actor: AuditActor) =>
+        inOrg(orgId, (tx) => service.remove(tx, orgId, id, actor)),
     },
   };
 }
