@@ -35,6 +35,7 @@ describe('a federated sign-in through an organization’s OpenID provider, in a 
   let browser: Browser;
   let connectionId: string;
   let orgId: string;
+  let adminToken: string;
 
   before(async () => {
     upstream = await startUpstreamWithLogin('Corp IdP');
@@ -42,9 +43,9 @@ describe('a federated sign-in through an organization’s OpenID provider, in a 
     world = await startAdminApiWorld({ totp: false }, { VIGIL_OUTBOUND_ALLOW: '127.0.0.1' });
     orgId = world.world.orgId;
     const admin = await world.userWithRole(orgId, 'it@acme.test', 'org-admin');
-    const token = await world.tokenFor(admin);
+    adminToken = await world.tokenFor(admin);
     const api = (method: string, path: string, body?: unknown) =>
-      world.call(method, `/orgs/${orgId}${path}`, token, body);
+      world.call(method, `/orgs/${orgId}${path}`, adminToken, body);
 
     // The connection, as an administrator makes it: Vigil checks the client at the upstream
     // first, so it is registered there before its redirect URI (which names the connection) is
@@ -201,5 +202,47 @@ describe('a federated sign-in through an organization’s OpenID provider, in a 
     assert.equal(await page.getByLabel('Work email').inputValue(), 'someone@elsewhere.test');
     assert.equal(upstream.signIns.length, 2, 'the IdP saw nothing');
     await context.close();
+  });
+
+  it('with SSO required, the password form refuses a user of the organization and single sign-on still works', async () => {
+    const setSsoPolicy = async (policy: { required: boolean; mfa: 'upstream' | 'vigil' }) => {
+      const path = `/orgs/${orgId}/policies/sso`;
+      const current = await world.call('GET', path, adminToken);
+      const res = await world.call('PUT', path, adminToken, policy, {
+        'if-match': String(current.headers.etag),
+      });
+      assert.equal(res.status, 200, res.text);
+    };
+    await setSsoPolicy({ required: true, mfa: 'upstream' });
+    try {
+      const { context, page } = await newPage();
+      await page.goto(`${rp.origin}/start`);
+      await page.waitForURL(/\/login$/);
+      const passwordForm = page.locator('form', { has: page.getByLabel('Password') });
+      await passwordForm.getByLabel('Email', { exact: true }).fill(world.world.email);
+      await passwordForm.getByLabel('Password').fill(world.world.password);
+      await passwordForm.getByRole('button', { name: 'Sign in', exact: true }).click();
+      // The answer is the same as for a wrong password (no hint that the account exists); the
+      // audit log says why.
+      await page.getByText('The email or password is not right').waitFor();
+      assert.equal(new URL(page.url()).origin, world.world.base, 'not at the RP');
+      const failures = await audited('auth.login.failed');
+      assert.equal(failures.at(-1)?.target_id, world.world.user.id);
+      assert.match(JSON.stringify(failures.at(-1)?.details), /sso_required/);
+      const before = rp.signIns.length;
+
+      // The same browser goes on by single sign-on, and reaches the RP.
+      const [user] = await usersWithEmail(robin.claims.email);
+      assert.ok(user);
+      await page.getByLabel('Work email').fill(robin.claims.email);
+      await page.getByRole('button', { name: 'Sign in with single sign-on' }).click();
+      await page.getByRole('heading', { name: 'Corp IdP sign-in' }).waitFor();
+      await signInUpstream(page, robin.password);
+      await arrivedAtRp(page, user.id);
+      assert.equal(rp.signIns.length, before + 1);
+      await context.close();
+    } finally {
+      await setSsoPolicy({ required: false, mfa: 'upstream' });
+    }
   });
 });
