@@ -296,6 +296,60 @@ describe('SSO through an upstream SAML IdP', () => {
     assert.equal((await events('sso.login.failed')).at(-1)?.details.reason, 'sso.request_unknown');
   });
 
+  it('refuses an assertion ID seen before, even answering a new request', async () => {
+    const values = { AssertionID: '_reused-assertion-id' };
+    const first = await start();
+    const once = await post(
+      first.vigil,
+      await idp.respond(spMetadata, {
+        requestId: first.requestId,
+        email: 'reuse@acme.test',
+        values,
+      }),
+    );
+    assert.equal(once.status, 303, once.text.slice(0, 300));
+    const second = await start();
+    const again = await post(
+      second.vigil,
+      await idp.respond(spMetadata, {
+        requestId: second.requestId,
+        email: 'reuse@acme.test',
+        values,
+      }),
+    );
+    assert.equal(again.status, 400);
+    assert.equal(second.vigil.jar.get('__Host-vigil-session'), undefined);
+    assert.equal((await events('sso.login.failed')).at(-1)?.details.reason, 'sso.replayed');
+  });
+
+  it('answers hostile ACS posts with a page, never a server error', async () => {
+    const vigil = browserLike(world.world.base);
+    const hostile = [
+      '',
+      'not base64 at all',
+      encodeResponse('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'),
+      encodeResponse(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
+      ),
+      encodeResponse('<a><b></a>'),
+      Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64'),
+      'A'.repeat(200_000),
+    ];
+    for (const samlResponse of hostile) {
+      const res = await post(vigil, samlResponse);
+      assert.ok(
+        res.status >= 400 && res.status < 500,
+        `${res.status} for ${samlResponse.slice(0, 40)}`,
+      );
+      assert.match(String(res.headers['content-type']), /text\/html/);
+    }
+    const noField = await vigil.post(`/sso/${connectionId}/acs`, { RelayState: 'x' });
+    assert.equal(noField.status, 400);
+    const badId = await vigil.post('/sso/not-a-uuid/acs', { SAMLResponse: 'x' });
+    assert.equal(badId.status, 404);
+    assert.equal(vigil.jar.get('__Host-vigil-session'), undefined);
+  });
+
   it('keeps the connection to its organization', async () => {
     const globex = await world.world.core.createOrg('globex');
     const outsider = await world.tokenFor(
