@@ -323,12 +323,34 @@ describe('SSO domains and home-realm discovery', () => {
     assert.equal((await audited('sso.domain.removed')).length, 1);
   });
 
+  it('refuses a file signed before the platform key rotated, and takes the one shown now', async () => {
+    const claim = await inOrg(globex, (tx) =>
+      domains.claim(tx, globex, { domain: 'shared.test' }, operatorActor),
+    );
+    publish(claim);
+    await core.keys.rotate('audit-seal', operatorActor);
+    await assert.rejects(
+      inOrg(globex, (tx) =>
+        domains.verify(tx, globex, claim.id, { method: 'file' }, operatorActor, org),
+      ),
+      (err: { code?: string; message: string }) =>
+        err.code === 'sso.domain_verification_failed' && /no longer signs with/.test(err.message),
+    );
+    const now = await inOrg(globex, (tx) => domains.get(tx, globex, claim.id));
+    assert.notEqual(now.verificationFile.content, claim.verificationFile.content);
+    publish(now);
+    const verified = await inOrg(globex, (tx) =>
+      domains.verify(tx, globex, claim.id, { method: 'file' }, operatorActor, org),
+    );
+    assert.equal(verified.verification, 'file');
+  });
+
   it('is wired into the services with the platform key and the SSRF guard (no test host reachable)', async () => {
     const { ssoDomains } = createServices(core);
     const claim = await inOrg(acme, (tx) =>
-      ssoDomains.claim(tx, acme, { domain: 'shared.test' }, operatorActor),
+      ssoDomains.claim(tx, acme, { domain: 'wired.test' }, operatorActor),
     );
-    assert.equal(claim.verificationFile.url, `https://shared.test${verificationPath}`);
+    assert.equal(claim.verificationFile.url, `https://wired.test${verificationPath}`);
     // The same platform key signs in both: the file the wired service issues is the one it checks.
     await assert.rejects(
       inOrg(acme, (tx) =>

@@ -199,6 +199,16 @@ Commands:
                                 (never the last)
   sso connections refresh-metadata ID --org SLUG
                                 read the IdP's metadata URL again (endpoints, certificates)
+  sso domains list --org SLUG   the email domains an organization claims, verified or not
+  sso domains add DOMAIN --org SLUG [--connection CONNECTION-ID]
+                                claim a domain; prints the signed file it must serve
+  sso domains verify ID --org SLUG --method file|attestation [--statement TEXT]
+                                fetch the domain's file over HTTPS, or attest (the operator's word)
+  sso domains remove ID --org SLUG
+                                remove a claim; its users no longer find the connection
+  sso policy show|set --org SLUG [--required yes|no] [--mfa upstream|vigil]
+                                SSO required (passwords off, platform admins excepted), and
+                                whose MFA counts after an SSO sign-in
 
 Options:
   --json                        machine-readable output
@@ -310,6 +320,11 @@ function parse(argv: string[]) {
       'want-signed-requests': { type: 'boolean', default: false },
       'idp-initiated': { type: 'boolean', default: false },
       use: { type: 'string' },
+      connection: { type: 'string' },
+      method: { type: 'string' },
+      statement: { type: 'string' },
+      required: { type: 'string' },
+      mfa: { type: 'string' },
     },
   });
 }

@@ -89,7 +89,7 @@ function authFlows(
   const { identity, rbac, tenancy, passwords, lockout, mfa, webauthn, sessions, mailer } = deps;
   const shared = { database: core.database, audit: core.audit, identity, passwords };
   // One instance for sign-in, reset and the policy routes: its cache is what a change clears.
-  const ssoPolicy = createSsoPolicy(baseOf(core));
+  const ssoPolicy = createSsoPolicy({ ...baseOf(core), database: core.database });
   const signIn = createSignInFlow({
     ...shared,
     directory: createUserDirectory({ ...baseOf(core), database: core.database }),

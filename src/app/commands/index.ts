@@ -22,6 +22,7 @@ import { serverCommands } from './server.ts';
 import { siemCommands } from './siem.ts';
 import { ssoConnectionCommands } from './sso-connections.ts';
 import { ssoCertificateCommands } from './sso-certificates.ts';
+import { ssoDomainCommands } from './sso-domains.ts';
 import { userCommands } from './users.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -51,5 +52,6 @@ export const commands: Record<string, Command> = {
   ...alertCommands,
   ...complianceCommands,
   ...ssoCertificateCommands,
+  ...ssoDomainCommands,
   ...samlCommands,
 };

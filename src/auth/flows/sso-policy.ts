@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import {
+  type AuditActor,
   type AuditWriter,
   type ChangeFeed,
   type Clock,
+  type Database,
+  orgScopeRunner,
+  platformOrgId,
   type Tx,
   type Versioned,
   versionedPolicy,
@@ -29,6 +33,7 @@ export type SsoPolicy = z.output<typeof ssoPolicySchema>;
 export const defaultSsoPolicy: SsoPolicy = { required: false, mfa: 'upstream' };
 
 export interface SsoPolicyDeps {
+  database: Database;
   audit: AuditWriter;
   clock: Clock;
   changes?: ChangeFeed;
@@ -44,9 +49,16 @@ export function createSsoPolicy(deps: SsoPolicyDeps) {
     clock: deps.clock,
     changes: deps.changes,
   });
+  const inOrg = orgScopeRunner(deps.database, platformOrgId);
   return {
     policy: (tx: Tx, orgId: string): Promise<Versioned<SsoPolicy>> => policies.current(tx, orgId),
     setPolicy: policies.set,
+    /** The same, each in a transaction of the organization's own (the CLI's). */
+    inOrg: {
+      policy: (orgId: string) => inOrg(orgId, (tx) => policies.current(tx, orgId)),
+      setPolicy: (orgId: string, input: unknown, actor: AuditActor) =>
+        inOrg(orgId, (tx) => policies.set(tx, orgId, input, actor)),
+    },
   };
 }
 
