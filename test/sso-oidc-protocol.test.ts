@@ -384,6 +384,19 @@ describe('OIDC relying party: against an independent provider', () => {
     }
   });
 
+  it('refuses a UserInfo answer about another subject', async () => {
+    upstream.state.tamperUserinfo = (body) => ({ ...body, sub: 'mallory', email: 'ceo@acme.test' });
+    try {
+      const { connection, pending, answer } = await signIn();
+      await assert.rejects(
+        rp.complete(connection, answer, pending),
+        refused('sso.oidc_id_token_invalid', /sub/),
+      );
+    } finally {
+      upstream.state.tamperUserinfo = null;
+    }
+  });
+
   it('refuses an answer naming another issuer (mix-up, RFC 9207)', async () => {
     const { connection, pending, answer } = await signIn();
     assert.equal(answer.query.iss, upstream.issuer, 'the provider names itself');

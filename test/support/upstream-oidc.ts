@@ -45,6 +45,8 @@ export async function startUpstreamOidc(options: UpstreamOptions = {}) {
       | ((
           body: Record<string, unknown>,
         ) => Record<string, unknown> | Promise<Record<string, unknown>>),
+    /** Rewrites the UserInfo endpoint's JSON answer. */
+    tamperUserinfo: null as null | ((body: Record<string, unknown>) => Record<string, unknown>),
     discoveries: 0,
     tokenRequests: [] as {
       grantType: string;
@@ -112,6 +114,8 @@ export async function startUpstreamOidc(options: UpstreamOptions = {}) {
   provider.use(async (ctx, next) => {
     if (ctx.path === '/.well-known/openid-configuration') state.discoveries += 1;
     await next();
+    if (ctx.path === '/me' && state.tamperUserinfo && ctx.status === 200)
+      ctx.body = state.tamperUserinfo(ctx.body as Record<string, unknown>);
     if (ctx.path !== '/token' || ctx.method !== 'POST') return;
     // How the client authenticated: the Basic header, or the secret in the form.
     const form = (ctx.oidc as { body?: Record<string, unknown> } | undefined)?.body ?? {};
