@@ -258,6 +258,7 @@ describe('admin API: GET /orgs/{orgId}/sso/certificates', () => {
   let otherOrg: string;
   let auditor: string;
   let outsider: string;
+  let admin: string;
   const seed = seeder(() => api.world.core.database);
   const json = (res: { text: string }) => JSON.parse(res.text);
 
@@ -268,6 +269,7 @@ describe('admin API: GET /orgs/{orgId}/sso/certificates', () => {
     const tokenOf = async (user: Promise<User>) => api.tokenFor(await user);
     auditor = await tokenOf(api.userWithRole(orgId, 'cert-audit@acme.test', 'org-auditor'));
     outsider = await tokenOf(api.userWithRole(otherOrg, 'admin@other.test', 'org-admin'));
+    admin = await tokenOf(api.userWithRole(orgId, 'cert-admin@acme.test', 'org-admin'));
   });
   after(() => api?.world.close());
 
@@ -335,14 +337,79 @@ describe('admin API: GET /orgs/{orgId}/sso/certificates', () => {
     assert.equal(JSON.stringify(items).includes('private'), false, 'no private part');
   });
 
+  it('lists what the SAML key and connection APIs made, with the fingerprints they show', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      api.call(method, `/orgs/${otherOrg}${path}`, outsider, body);
+    // A new encryption key (published as `next`), and an upstream IdP with its certificate.
+    const key = await call('POST', '/saml/keys', { use: 'encryption' });
+    assert.equal(key.status, 201, key.text);
+    const idpCert = await pemOf('idp.partner.test');
+    const connection = await call('POST', '/sso/connections', {
+      name: 'Partner IdP',
+      protocol: 'saml',
+      provisioning: 'match',
+      saml: {
+        idpEntityId: 'https://idp.partner.test/entity',
+        idpSsoUrl: 'https://idp.partner.test/sso',
+        certificates: [idpCert.pem],
+      },
+    });
+    assert.equal(connection.status, 201, connection.text);
+
+    const { items } = json(await call('GET', '/sso/certificates'));
+    const keys = json(await call('GET', '/saml/keys')).items as {
+      id: string;
+      fingerprint: string;
+      state: string;
+    }[];
+    const listedKey = items.find((c: { id: string }) => c.id === key.json().id);
+    assert.equal(listedKey?.source, 'saml_key');
+    assert.equal(listedKey?.use, 'encryption');
+    assert.equal(listedKey?.state, 'next');
+    assert.equal(listedKey?.fingerprint, keys.find((k) => k.id === key.json().id)?.fingerprint);
+    const [upstream] = connection.json().certificates;
+    const listedUpstream = items.find((c: { id: string }) => c.id === upstream.id);
+    assert.deepEqual(
+      {
+        source: listedUpstream?.source,
+        connectionId: listedUpstream?.connectionId,
+        connectionName: listedUpstream?.connectionName,
+        fingerprint: listedUpstream?.fingerprint,
+        subject: listedUpstream?.subject,
+      },
+      {
+        source: 'connection',
+        connectionId: connection.json().id,
+        connectionName: 'Partner IdP',
+        fingerprint: idpCert.fingerprint,
+        subject: idpCert.subject,
+      },
+    );
+    // Every key the SAML API lists as not retired is in the inventory.
+    for (const k of keys.filter((k) => k.state !== 'retired'))
+      assert.ok(
+        items.some((c: { id: string }) => c.id === k.id),
+        `key ${k.id} listed`,
+      );
+    // None of it shows in the first organization's inventory.
+    const mine = json(await api.call('GET', `/orgs/${orgId}/sso/certificates`, admin)).items;
+    assert.equal(
+      mine.some((c: { id: string }) => c.id === upstream.id || c.id === key.json().id),
+      false,
+    );
+  });
+
   it("refuses another organization's administrator and a caller without a token", async () => {
     const res = await api.call('GET', `/orgs/${orgId}/sso/certificates`, outsider);
     assert.equal([403, 404].includes(res.status), true, `${res.status} ${res.text}`);
     assert.equal(res.text.includes('api-signing'), false);
     const own = json(await api.call('GET', `/orgs/${otherOrg}/sso/certificates`, outsider));
-    assert.deepEqual(
-      own.items.map((c: { subject: string }) => c.subject),
-      ['CN=other-signing, O=Vigil development'],
+    const subjects = own.items.map((c: { subject: string }) => c.subject);
+    assert.ok(subjects.includes('CN=other-signing, O=Vigil development'));
+    assert.equal(
+      subjects.some((x: string) => x.includes('api-')),
+      false,
+      'none of the first org',
     );
     const anonymous = await api.call('GET', `/orgs/${orgId}/sso/certificates`, 'not-a-token');
     assert.equal(anonymous.status, 401);
