@@ -156,7 +156,7 @@ function ApplicationSettings({ app }: { app: SamlApplication }) {
             key="attrs"
             values={app.attributeMapping.map(
               (a) =>
-                `${a.name} ← ${attributeSources[a.source]}${a.nameFormat ? ` (${a.nameFormat})` : ''}`,
+                `${a.name} ← ${attributeSources[a.source]}${a.nameFormat ? ` (${a.nameFormat.replace(/^urn:oasis:names:tc:SAML:2\.0:attrname-format:/, '')})` : ''}`,
             )}
           />,
         ],

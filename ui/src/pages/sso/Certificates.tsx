@@ -74,6 +74,7 @@ function InventoryTable({
                   Identity provider of{' '}
                   {c.connectionId ? (
                     <Anchor
+                      underline="always"
                       component={Link}
                       to={`/orgs/${encodeURIComponent(orgId)}/sso/connections/${encodeURIComponent(c.connectionId)}`}
                     >

@@ -95,18 +95,20 @@ function inputOf(form: Form, creating: boolean): ConnectionInput {
       input.saml = {
         idpEntityId: form.idpEntityId.trim(),
         idpSsoUrl: form.idpSsoUrl.trim(),
-        idpSloUrl: optional(form.idpSloUrl),
+        // Empty: none (null, so that a change clears one set before).
+        idpSloUrl: form.idpSloUrl.trim() || null,
         // On a change the certificates are kept and changed on the connection's page.
         ...(creating || pemsIn(form.certificates).length > 0
           ? { certificates: pemsIn(form.certificates) }
           : {}),
       };
   } else {
+    const scopes = form.scopes.split(/\s+/).filter(Boolean);
     input.oidc = {
       issuer: form.issuer.trim(),
       clientId: form.clientId.trim(),
       clientSecret: optional(form.clientSecret),
-      scopes: form.scopes.split(/\s+/).filter(Boolean),
+      scopes: scopes.length > 0 ? scopes : undefined,
     };
   }
   return input;

@@ -16,10 +16,19 @@ const verificationLabel = { file: 'by file', attestation: 'by attestation' } as 
 /**
  * The email domains of the organization: a user whose email is in a verified domain is sent to
  * the connection it is linked to (home-realm discovery). A domain is verified by a file it
- * serves or by an administrator's attestation, both audited; once verified, no other
+ * serves or by a platform administrator's attestation, both audited; once verified, no other
  * organization can claim it.
  */
-export function Domains({ orgId, manages }: { orgId: string; manages: boolean }) {
+export function Domains({
+  orgId,
+  manages,
+  attests,
+}: {
+  orgId: string;
+  manages: boolean;
+  /** A platform administrator, whose attestation the API takes. */
+  attests: boolean;
+}) {
   const read = useLoaded(
     useCallback(async () => {
       const [domains, connections] = await Promise.all([
@@ -59,8 +68,9 @@ export function Domains({ orgId, manages }: { orgId: string; manages: boolean })
         {manages && <Button onClick={() => setAsking({ what: 'claim' })}>Claim a domain</Button>}
       </Group>
       <Text size="sm" c="dimmed">
-        Verification by DNS record is not offered: a domain is verified by a file it serves over
-        HTTPS, or by an administrator's attestation, which the audit log keeps with their name.
+        Verification by DNS record is not offered: a domain is verified by a file signed by Vigil
+        that it serves over HTTPS, or by a platform administrator's attestation after a check of
+        their own, which the audit log keeps with their name.
       </Text>
       <NoticeAlert notice={notice} />
       <LoadState error={read.error} loading={!read.data} what="the domains" />
@@ -91,6 +101,7 @@ export function Domains({ orgId, manages }: { orgId: string; manages: boolean })
       {asking?.what === 'verify' && (
         <VerifyDomainDialog
           domain={asking.domain}
+          attests={attests}
           onClose={close}
           verify={async (verification) => {
             await ssoApi.verifyDomain(orgId, asking.domain.id, verification);

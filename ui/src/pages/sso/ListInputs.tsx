@@ -102,11 +102,12 @@ export function AcsUrlsInput({
   );
 }
 
+/** SAML's attribute name formats; Vigil sends `basic` when none is chosen. */
+const attrnameFormat = 'urn:oasis:names:tc:SAML:2.0:attrname-format:';
 const nameFormats = [
-  { value: '', label: 'Not given' },
-  { value: 'basic', label: 'Basic' },
-  { value: 'uri', label: 'URI' },
-  { value: 'unspecified', label: 'Unspecified' },
+  { value: '', label: 'Basic (the default)' },
+  { value: `${attrnameFormat}uri`, label: 'URI' },
+  { value: `${attrnameFormat}unspecified`, label: 'Unspecified' },
 ];
 
 /** The attributes an application is sent: each one's name, where its value comes from, its format. */

@@ -27,6 +27,8 @@ export function SsoPage({ access }: { access: Access }) {
   const navigate = useNavigate();
   const tab: Tab = tabs.find((t) => t.value === named)?.value ?? 'applications';
   const manages = access.permissions.has('sso.manage');
+  // An attestation is the platform's word: the API takes it from its administrators only.
+  const attests = manages && access.permissions.has('platform.orgs');
   const base = `/orgs/${encodeURIComponent(orgId)}`;
   return (
     <Stack key={orgId}>
@@ -36,7 +38,7 @@ export function SsoPage({ access }: { access: Access }) {
         organization's users in through its own identity provider (SAML or OpenID Connect), found by
         the verified domain of their email. Whether they must, and whose second factor counts, is
         the{' '}
-        <Anchor component={Link} to={`${base}/policies?tab=sso`}>
+        <Anchor component={Link} to={`${base}/policies?tab=sso`} underline="always">
           Single sign-on policy
         </Anchor>
         . Every change here is audited.
@@ -60,7 +62,7 @@ export function SsoPage({ access }: { access: Access }) {
           <Connections orgId={orgId} manages={manages} />
         </Tabs.Panel>
         <Tabs.Panel value="domains" pt="md">
-          <Domains orgId={orgId} manages={manages} />
+          <Domains orgId={orgId} manages={manages} attests={attests} />
         </Tabs.Panel>
         <Tabs.Panel value="certificates" pt="md">
           <Certificates orgId={orgId} manages={manages} />

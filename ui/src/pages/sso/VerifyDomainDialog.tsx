@@ -11,15 +11,18 @@ const fileNameOf = (url: string) => url.split('/').filter(Boolean).pop() ?? 'vig
 
 /**
  * Verifies a domain: by a file it serves (its content and URL shown, to copy or download, then
- * checked by Vigil over HTTPS), or by the administrator's attestation that the organization
- * controls it — a statement kept in the audit log with their name, since nothing is checked.
+ * checked by Vigil over HTTPS), or — offered to a platform administrator only, whose word the
+ * API takes — by an attestation that the organization controls it: a statement kept in the audit
+ * log with their name, since Vigil checks nothing.
  */
 export function VerifyDomainDialog({
   domain,
+  attests,
   onClose,
   verify,
 }: {
   domain: SsoDomain;
+  attests: boolean;
   onClose: () => void;
   verify: (verification: Verification) => Promise<void>;
 }) {
@@ -41,17 +44,27 @@ export function VerifyDomainDialog({
       <form onSubmit={submit} aria-label={title}>
         <Stack gap="sm">
           <RefusalAlert refusal={refusal} title="Not verified" />
-          <Radio.Group
-            label="How"
-            value={method}
-            onChange={(v) => setMethod(v as 'file' | 'attestation')}
-            error={fieldError(refusal, 'method')}
-          >
-            <Stack mt="xs" gap={6}>
-              <Radio value="file" label="A file the domain serves" />
-              <Radio value="attestation" label="My attestation that we control it" />
-            </Stack>
-          </Radio.Group>
+          {attests ? (
+            <Radio.Group
+              label="How"
+              value={method}
+              onChange={(v) => setMethod(v as 'file' | 'attestation')}
+              error={fieldError(refusal, 'method')}
+            >
+              <Stack mt="xs" gap={6}>
+                <Radio value="file" label="A file the domain serves" />
+                <Radio
+                  value="attestation"
+                  label="My attestation, as platform administrator, that the organization controls it"
+                />
+              </Stack>
+            </Radio.Group>
+          ) : (
+            <Text size="sm" c="dimmed">
+              Where the domain cannot serve a file, a platform administrator may verify it by
+              attestation after checking that the organization controls it.
+            </Text>
+          )}
           {method === 'file' ? (
             <>
               <Text size="sm">
@@ -65,7 +78,12 @@ export function VerifyDomainDialog({
               <Text size="sm" fw={600}>
                 Content
               </Text>
-              <Code block aria-label="Verification file content" style={{ wordBreak: 'break-all' }}>
+              {/* Wrapped, not scrolled: a scrolling block would need its own keyboard access. */}
+              <Code
+                block
+                aria-label="Verification file content"
+                style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
+              >
                 {file.content}
               </Code>
               <Group>
@@ -84,12 +102,12 @@ export function VerifyDomainDialog({
               <Alert color="yellow" title="Nothing is checked">
                 Vigil takes your word for it. Once verified, everyone whose email ends in @
                 {domain.domain} is sent to this organization's identity provider, and no other
-                organization can claim the domain. Attest only for a domain your organization owns:
-                the statement and your name stay in the audit log.
+                organization can claim the domain. Attest only once you have checked, outside Vigil,
+                that the organization owns it: the statement and your name stay in the audit log.
               </Alert>
               <Textarea
                 label="Statement"
-                description="Why you know the organization controls it (e.g. who registered it, the DNS account)"
+                description="How you know the organization controls it (e.g. the registrar's record, a signed letter); at least 10 characters"
                 required
                 autosize
                 minRows={3}

@@ -136,7 +136,7 @@ export interface ConnectionInput {
     metadataXml?: string;
     idpEntityId?: string;
     idpSsoUrl?: string;
-    idpSloUrl?: string;
+    idpSloUrl?: string | null;
     certificates?: string[];
   };
   oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes?: string[] };
