@@ -7,6 +7,7 @@ import {
   createSamlProtocol,
   type FederationProtocol,
   type PendingUpstream,
+  parseIdpMetadata,
   spMetadataXml,
 } from '../src/federation/index.ts';
 import { isAppError, systemClock } from '../src/platform/index.ts';
@@ -408,5 +409,37 @@ describe('SAML SP protocol: samlify as the upstream IdP', () => {
         await refusal(protocol.complete(connection, answer(junk), pending)),
         /^sso\.response_invalid: /,
       );
+  });
+
+  it('reads IdP metadata: one SAML 2.0 IdP with an HTTP-Redirect sign-in and a signing key', () => {
+    const read = parseIdpMetadata(idp.metadataXml);
+    assert.equal(read.entityId, idp.entityId);
+    assert.equal(read.ssoUrl, idp.ssoUrl);
+    assert.equal(read.certificates.length, 1);
+    const problem = (xml: string) => {
+      try {
+        parseIdpMetadata(xml);
+      } catch (err) {
+        assert.ok(isAppError(err));
+        assert.equal(err.code, 'sso.metadata_invalid');
+        return err.message;
+      }
+      return assert.fail('accepted');
+    };
+    const entity =
+      /<(\w+:)?EntityDescriptor[\s\S]*EntityDescriptor>/.exec(idp.metadataXml)?.[0] ?? '';
+    assert.ok(entity);
+    const two = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${entity}${entity.replace(idp.entityId, 'https://other.test')}</md:EntitiesDescriptor>`;
+    assert.match(problem(two), /several identity providers/);
+    assert.match(
+      problem(idp.metadataXml.replaceAll('bindings:HTTP-Redirect', 'bindings:HTTP-POST')),
+      /only by HTTP-POST/,
+    );
+    assert.match(
+      problem(idp.metadataXml.replace(/<(\w+:)?KeyDescriptor[\s\S]*?KeyDescriptor>/g, '')),
+      /no signing certificate/,
+    );
+    assert.match(problem('<html><body>login</body></html>'), /not SAML 2.0 metadata/);
+    assert.match(problem(`<!DOCTYPE m>${idp.metadataXml}`), /DOCTYPE/);
   });
 });

@@ -359,6 +359,12 @@ describe('SSO through an upstream SAML IdP', () => {
     assert.equal((await world.call('GET', path, outsider)).status, 404);
     assert.equal((await world.call('PATCH', path, outsider, { enabled: false })).status, 404);
     assert.equal((await world.call('DELETE', path, outsider)).status, 404);
+    const certificate = { certificate: idp.keys.certificate };
+    assert.equal(
+      (await world.call('POST', `${path}/certificates`, outsider, certificate)).status,
+      404,
+    );
+    assert.equal((await world.call('POST', `${path}/metadata-refresh`, outsider)).status, 404);
     const list = await world.call('GET', `/orgs/${globex}/sso/connections`, outsider);
     assert.deepEqual(list.json().items, []);
     const acmeList = await api('GET', '/sso/connections', undefined, outsider);
