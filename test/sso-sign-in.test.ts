@@ -229,6 +229,38 @@ describe('federated sign-in and SSO required', () => {
     );
   });
 
+  it('refuses a connection of another organization, or a disabled one, and links nothing', async () => {
+    // A caller that named acme with globex's connection: nothing is found, made or linked.
+    assert.deepEqual(
+      await signIn(acme, globexConnection, 'jit', { subject: 'okta|x1', email: 'mark@acme.test' }),
+      { kind: 'failed' },
+    );
+    assert.equal((await events('sso.login.failed')).at(-1)?.details.reason, 'connection_unusable');
+    assert.equal(
+      (await identities(globexConnection)).some((i) => i.subject === 'okta|x1'),
+      false,
+    );
+    await withOrg(core.database, acme, (tx) =>
+      tx
+        .updateTable('sso_connections')
+        .set({ enabled: false })
+        .where('id', '=', matchConnection)
+        .execute(),
+    );
+    assert.deepEqual(
+      await signIn(acme, matchConnection, 'match', { subject: 'entra-1', email: 'mark@acme.test' }),
+      { kind: 'failed' },
+    );
+    await withOrg(core.database, acme, (tx) =>
+      tx
+        .updateTable('sso_connections')
+        .set({ enabled: true })
+        .where('id', '=', matchConnection)
+        .execute(),
+    );
+    signedIn(await signIn(acme, matchConnection, 'match', { subject: 'entra-1' }));
+  });
+
   it('refuses a suspended or deprovisioned user and a suspended organization', async () => {
     const sue = await auth.createUser(acme, 'sue@acme.test', password);
     signedIn(await signIn(acme, jitConnection, 'jit', { subject: 'okta|sue', email: sue.email }));

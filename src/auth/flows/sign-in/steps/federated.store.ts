@@ -51,3 +51,17 @@ export async function signedInAt(
     .where('subject', '=', subject)
     .execute();
 }
+
+/**
+ * Whether the connection is an enabled one of the transaction's organization (RLS hides the
+ * others): an identity is never linked through another organization's connection.
+ */
+export async function connectionUsable(tx: Tx, orgId: string, connectionId: string) {
+  const row = await tx
+    .selectFrom('sso_connections')
+    .select('enabled')
+    .where('id', '=', connectionId)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return row?.enabled === true;
+}

@@ -184,6 +184,8 @@ export const federatedStep = defineStep({
           // Before anything is linked or provisioned: a suspended organization makes nobody.
           if (!(await deps.tenancy.isActive(tx, input.orgId)))
             return refuse(tx, input, client, 'organization_suspended');
+          if (!(await store.connectionUsable(tx, input.orgId, input.connectionId)))
+            return refuse(tx, input, client, 'connection_unusable');
           const { policy } = await deps.ssoPolicy.policy(tx, input.orgId);
           const found = await resolve(tx, input, client);
           if ('refused' in found) return refuse(tx, input, client, found.refused);
