@@ -159,6 +159,27 @@ describe('SAML IdP admin API: applications, keys and their rotation', () => {
     assert.equal(app.sloUrl, 'https://crm.example.com/slo');
     assert.equal(app.wantRequestsSigned, true);
     assert.equal(app.spCertificate.replace(/-----[^-]+-----|\s/g, ''), der);
+    // Without index attributes the ACS URLs are numbered in order; without WantAssertionsSigned
+    // the default (signed) stays.
+    const plain = spMetadata(der)
+      .replace('https://crm.example.com/sp', 'https://crm2.example.com/sp')
+      .replace(/ index="\d" isDefault="true"| index="\d"/g, '')
+      .replace(' WantAssertionsSigned="true"', '');
+    const second = await w.call('POST', `/orgs/${acme}/saml/applications`, owner, {
+      name: 'CRM 2',
+      metadataXml: plain,
+    });
+    assert.equal(second.status, 201, second.text);
+    assert.deepEqual(
+      second
+        .json()
+        .acsUrls.map((a: { index: number; isDefault: boolean }) => [a.index, a.isDefault]),
+      [
+        [0, true],
+        [1, false],
+      ],
+    );
+    assert.equal(second.json().signAssertion, true);
   });
 
   it("another organization cannot see or change acme's applications and keys", async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import type { SamlKeyPair } from '../src/crypto/index.ts';
 import { operatorActor, platformOrgId, withOrg, withPlatform } from '../src/platform/index.ts';
 import { browserLike } from './support/http.ts';
@@ -324,5 +325,43 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     const out = await browserLike(world.base).get(logout.pathname + logout.search);
     assert.equal(out.status, 400);
     assert.equal((await browser.get('/account')).status, 200, 'the session is still there');
+  });
+
+  it('refuses hostile and malformed requests: garbage, a DTD, another destination, an unknown issuer', async () => {
+    await addApplication(world, {
+      name: 'Third',
+      entityId: 'https://three.example.test/sp',
+      acsUrls: [{ url: 'https://three.example.test/acs' }],
+    });
+    const before = await issuedCount();
+    const request = (body: string) =>
+      `?SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(body)).toString('base64'))}`;
+    const authn = (attrs: string, issuer = 'https://three.example.test/sp', prolog = '') =>
+      `${prolog}<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${Date.now()}" Version="2.0" IssueInstant="${new Date().toISOString()}" ${attrs}><saml:Issuer>${issuer}</saml:Issuer></samlp:AuthnRequest>`;
+    const browser = browserLike(world.base);
+    // Well-formed, for the application: it would be answered (a sign-in first).
+    const fine = await browser.get(`/saml/acme/sso${request(authn(''))}`);
+    assert.equal(fine.status, 303);
+    const hostile = [
+      '?SAMLRequest=%%%not-base64',
+      `?SAMLRequest=${Buffer.from('<x/>').toString('base64')}`,
+      request(
+        authn(
+          '',
+          'https://three.example.test/sp',
+          '<!DOCTYPE x [<!ENTITY e "https://three.example.test/sp">]>',
+        ),
+      ),
+      request(authn(`Destination="${world.base}/saml/globex/sso"`)),
+      request(authn('', 'https://unknown.example.test/sp')),
+      request(authn('AssertionConsumerServiceURL="https://three.example.test/acs/../evil"')),
+      request(authn('AssertionConsumerServiceIndex="7"')),
+    ];
+    for (const query of hostile) {
+      const res = await browser.get(`/saml/acme/sso${query}`);
+      assert.equal(res.status, 400, `${query.slice(0, 60)} → ${res.status}`);
+      assert.doesNotMatch(res.text, /SAMLResponse/);
+    }
+    assert.equal(await issuedCount(), before);
   });
 });

@@ -104,14 +104,16 @@ export function readAuthnRequest(xml: string): AuthnRequestHeader | null {
   const id = root.getAttribute('ID');
   const issuer = issuerOf(root);
   if (!id || !issuer) return null;
-  const index = root.getAttribute('AssertionConsumerServiceIndex');
+  // xmldom answers '' for an attribute that is not there: absent and empty are both null.
+  const attr = (name: string) => root.getAttribute(name) || null;
+  const index = attr('AssertionConsumerServiceIndex');
   return {
     id,
     issuer,
-    destination: root.getAttribute('Destination'),
-    acsUrl: root.getAttribute('AssertionConsumerServiceURL'),
+    destination: attr('Destination'),
+    acsUrl: attr('AssertionConsumerServiceURL'),
     acsIndex: index !== null && /^\d{1,5}$/.test(index) ? Number(index) : null,
-    protocolBinding: root.getAttribute('ProtocolBinding'),
+    protocolBinding: attr('ProtocolBinding'),
     forceAuthn: root.getAttribute('ForceAuthn') === 'true',
   };
 }

@@ -55,7 +55,8 @@ export function readSpMetadata(xml: string): SpMetadata | string {
     const binding = bindings[el.getAttribute('Binding') ?? ''];
     const url = el.getAttribute('Location')?.trim();
     if (!binding || !url) return [];
-    const index = Number(el.getAttribute('index') ?? i);
+    // xmldom answers '' for a missing attribute: no index means its place in the list.
+    const index = el.hasAttribute('index') ? Number(el.getAttribute('index')) : i;
     return [
       {
         url,
@@ -76,7 +77,9 @@ export function readSpMetadata(xml: string): SpMetadata | string {
     keys.find((k) => !k.getAttribute('use')) ??
     keys[0];
   const certText = signing?.getElementsByTagNameNS(dsigNs, 'X509Certificate')[0]?.textContent;
-  const wantAssertions = sp.getAttribute('WantAssertionsSigned');
+  const wantAssertions = sp.hasAttribute('WantAssertionsSigned')
+    ? sp.getAttribute('WantAssertionsSigned')
+    : null;
   return {
     entityId,
     acsUrls,
