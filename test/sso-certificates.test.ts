@@ -243,7 +243,14 @@ describe('alert rule sso.certificate_expiring: 30 and 7 days before a certificat
     const policy = (thresholds: Record<string, number>) =>
       alertPolicySchema.safeParse({ rules: { [rule]: { thresholds } }, emailMinSeverity: 'high' });
     assert.equal(policy({ days: 60, criticalDays: 14 }).success, true);
-    for (const bad of [{ days: 0 }, { days: 366 }, { criticalDays: 30 }, { days: 7 }]) {
+    // Out of bounds, and (with the other threshold's default) critical not before the warning.
+    const bads: Record<string, number>[] = [
+      { days: 0 },
+      { days: 366 },
+      { criticalDays: 30 },
+      { days: 7 },
+    ];
+    for (const bad of bads) {
       const parsed = policy(bad);
       assert.equal(parsed.success, false, JSON.stringify(bad));
     }
