@@ -146,7 +146,11 @@ export function createFederation(deps: FederationDeps) {
       const protocol = protocolOf(connection);
       const { departure, pending } = await protocol
         .start(connection)
-        .catch((err: unknown) => refused(connection, asRefusal(err), client));
+        // A refusal of the protocol's is audited; anything else (the database, the keyring)
+        // fails closed as it is.
+        .catch((err: unknown) =>
+          isAppError(err) ? refused(connection, err, client) : Promise.reject(err),
+        );
       const now = clock.now();
       const id = newId(now.getTime());
       await withOrg(database, connection.orgId, async (tx) => {
