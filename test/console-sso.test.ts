@@ -437,10 +437,7 @@ describe('console: single sign-on', () => {
     await create.getByRole('button', { name: 'Create next key' }).click();
     await keys.getByRole('status').filter({ hasText: 'A next signing key is published' }).waitFor();
     // One next key at a time: the button waits until it is activated.
-    assert.equal(
-      await keys.getByRole('button', { name: 'Create next signing key' }).isDisabled(),
-      true,
-    );
+    await keys.locator('button:disabled', { hasText: 'Create next signing key' }).waitFor();
     const next = (await signing()).find((k) => k.state === 'next');
     assert.ok(next);
 

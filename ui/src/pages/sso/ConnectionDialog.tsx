@@ -345,7 +345,7 @@ function OidcFields({ form, set, error, connection }: FieldsProps & { connection
       />
       <TextInput
         label="Scopes"
-        description="Separated by spaces; openid is always asked"
+        description="Separated by spaces; openid among them"
         value={form.scopes}
         onChange={(e) => set('scopes', e.currentTarget.value)}
         error={error('oidc.scopes')}

@@ -31,10 +31,11 @@ export function SamlKeys({
   const [notice, setNotice] = useState<Notice>();
   const close = () => setAsking(undefined);
 
+  /** After a step: the keys read again first, so that the message comes with what it says. */
   async function changed(text: string) {
     close();
-    setNotice({ ok: true, text });
     await Promise.all([keys.reload(), onChanged()]);
+    setNotice({ ok: true, text });
   }
 
   const hasNext = (use: KeyUse) => keys.data?.some((k) => k.use === use && k.state === 'next');
