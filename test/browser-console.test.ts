@@ -83,9 +83,9 @@ describe('admin console in a real browser', () => {
 
     // The console sends the administrator through the hosted sign-in, where a platform
     // administrator enrolls a second factor before anything else.
-    await page.getByLabel('Email').fill(adminEmail);
+    await page.getByLabel('Email', { exact: true }).fill(adminEmail);
     await page.getByLabel('Password').fill(adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await arriveAt(page, /\/login\/enroll$/);
     const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
     const seed = new Uint8Array(OTPAuth.Secret.fromBase32(secret).buffer);
@@ -197,9 +197,9 @@ describe('admin console in a real browser', () => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
     await page.goto(`${world.base}/admin`);
-    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Password').fill(world.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await arriveAt(page, /\/admin\/orgs$/);
     const rows = page.getByRole('table', { name: 'Organizations' }).getByRole('row');
     await rows.filter({ hasText: 'acme' }).waitFor();
@@ -212,9 +212,9 @@ describe('admin console in a real browser', () => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
     await page.goto(`${world.base}/admin/orgs`);
-    await page.getByLabel('Email').fill(world.email);
+    await page.getByLabel('Email', { exact: true }).fill(world.email);
     await page.getByLabel('Password').fill(world.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('Code', { exact: true }).fill(world.totp());
     await page.getByRole('button', { name: 'Verify' }).click();
     await page
