@@ -1,7 +1,6 @@
 import { webhookSecretColumn } from '../alerts/index.ts';
 import { type AuditLog, createAuditLog, type SealerDeps, sealAll } from '../audit/index.ts';
 import { mfaSecretColumn } from '../auth/mfa/index.ts';
-import { ssoClientSecretColumn, ssoRequestSecretColumn } from '../federation/index.ts';
 import {
   createPlatformKeys,
   type EncryptedColumn,
@@ -12,6 +11,7 @@ import {
   platformKeysColumn,
   resumeReencryption,
 } from '../crypto/index.ts';
+import { ssoClientSecretColumn, ssoRequestSecretColumn } from '../federation/index.ts';
 import {
   clientSecretColumn,
   previousClientSecretColumn,

@@ -163,8 +163,8 @@ export async function startServer(
       sessions: services.sessions,
       account: services.account,
       oauth: services.oauth,
-      federation: services.federation,
       ssoDomains: services.ssoDomains,
+      federation: services.federation,
       flowMinutes: signInFlowMinutes,
     },
     api: {

@@ -6,7 +6,9 @@ async function loadX509() {
   // @peculiar/x509 2 resolves its services through tsyringe, which needs the Reflect polyfill.
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  // Node's webcrypto is the Web Crypto API x509 expects; their type declarations differ (and the
+  // DOM's, which @xmldom/xmldom's types load, differ again).
+  x509.cryptoProvider.set(webcrypto as never);
   return x509;
 }
 
@@ -36,7 +38,7 @@ export async function createSelfSignedCertificate(
     notBefore,
     notAfter,
     signingAlgorithm: algorithm,
-    keys,
+    keys: keys as never,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

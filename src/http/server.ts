@@ -18,8 +18,8 @@ import { type Readiness, registerHealthRoutes } from './health-routes.ts';
 import { registerHttpMetrics } from './metrics.ts';
 import { mountOAuthProvider } from './oauth-mount.ts';
 import { problemOf, sendError } from './problem.ts';
-import { registerScim, type ScimHttpDeps } from './scim/index.ts';
 import { registerSamlRoutes, type SamlHttpDeps } from './saml/routes.ts';
+import { registerScim, type ScimHttpDeps } from './scim/index.ts';
 import { apiCsp, baseSecurityHeaders, registerSecurityHeaders } from './security-headers.ts';
 import { tlsCipherSuites } from './tls-ciphers.ts';
 

@@ -151,7 +151,7 @@ function accountFinder(
 /** oidc-provider's outgoing calls; loopback ones without its SSRF guard when allowed. */
 function outgoingFetch(allowLoopbackCalls: boolean): Configuration['fetch'] {
   return (url, options) => {
-    const host = new URL(url).hostname;
+    const host = new URL(url instanceof Request ? url.url : url).hostname;
     if (allowLoopbackCalls && ['127.0.0.1', '[::1]', 'localhost'].includes(host)) {
       const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & {
         dispatcher?: unknown;

@@ -8,8 +8,7 @@ import type {
   SignInFlow,
   StepResult,
 } from '../../auth/flows/index.ts';
-import type { SsoDomains } from '../../federation/index.ts';
-import type { Federation } from '../../federation/index.ts';
+import type { Federation, SsoDomains } from '../../federation/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
 import { type AuditAction, type Database, isAppError } from '../../platform/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
@@ -36,10 +35,10 @@ export interface AccountDeps {
   /** The signed-in user's own changes (/account): sessions, browsers, factors, password. */
   account: Account;
   oauth: OAuth;
-  /** Sign-in through an organization's own identity provider (/sso/…). */
-  federation: Federation;
   /** Home-realm discovery: the connection of an email's verified domain (/login/sso). */
   ssoDomains: Pick<SsoDomains, 'connectionForEmail'>;
+  /** Sign-in through an organization's own identity provider (/sso/…). */
+  federation: Federation;
   flowMinutes: number;
 }
 
