@@ -176,6 +176,19 @@ describe('federated sign-in and SSO required', () => {
     assert.equal((await events('auth.login.succeeded', jane.id)).length, 2);
   });
 
+  it('makes one user of two first sign-ins of the same person at once', async () => {
+    const person = { subject: 'okta|00u9', email: 'twice@acme.test', displayName: 'Twice' };
+    const results = await Promise.all([
+      signIn(acme, jitConnection, 'jit', person),
+      signIn(acme, jitConnection, 'jit', person),
+    ]);
+    const [one, two] = results.map(signedIn);
+    assert.equal(one?.session.userId, two?.session.userId);
+    const links = (await identities(jitConnection)).filter((l) => l.subject === person.subject);
+    assert.equal(links.length, 1);
+    assert.equal((await events('sso.user.provisioned', one?.session.userId)).length, 1);
+  });
+
   it('matches an existing user by email and links them; match-only refuses an unknown person', async () => {
     const mark = await auth.createUser(acme, 'mark@acme.test', password);
     const result = signedIn(

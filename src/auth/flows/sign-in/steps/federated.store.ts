@@ -1,4 +1,22 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../../../platform/index.ts';
+
+/** Serialises sign-ins of one upstream identity until the transaction ends. */
+export async function lockIdentity(tx: Tx, connectionId: string, subject: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`vigil.sso_identities:${connectionId}:${subject}`}))`.execute(
+    tx,
+  );
+}
+
+/**
+ * Serialises the linking or provisioning of one email in an organization (two upstream
+ * identities, or two connections, naming the same person).
+ */
+export async function lockEmail(tx: Tx, orgId: string, email: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`vigil.users.email:${orgId}:${email.toLowerCase()}`}))`.execute(
+    tx,
+  );
+}
 
 /** The user an upstream identity (connection, subject) is linked to, locked for its update. */
 export async function linkedUser(

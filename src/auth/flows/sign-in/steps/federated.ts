@@ -161,10 +161,14 @@ export const federatedStep = defineStep({
       client: Client,
     ): Promise<{ userId: string; linked: boolean; provisioned: boolean } | { refused: string }> {
       const { connectionId, identity } = input;
+      // Two first sign-ins of the same person at once: the second waits for the first's link
+      // (or user) instead of creating a second one and failing on the unique index.
+      await store.lockIdentity(tx, connectionId, identity.subject);
       const linked = await store.linkedUser(tx, connectionId, identity.subject);
       if (linked) return { userId: linked, linked: false, provisioned: false };
       const email = identity.email?.trim();
       if (!email) return { refused: 'no_email' };
+      await store.lockEmail(tx, input.orgId, email);
       const existing = await byEmail(tx, input.orgId, email);
       if (existing) return { userId: existing.id, linked: true, provisioned: false };
       if (input.provisioning !== 'jit') return { refused: 'unknown_user' };
