@@ -48,9 +48,9 @@ describe('a relying party on another origin, in a real browser', () => {
 
   async function signInWithPassword(page: Page, who: { email: string; password: string }) {
     await page.waitForURL(/\/login$/);
-    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Email', { exact: true }).fill(who.email);
     await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   /** The browser is on the RP's page, and the RP has exchanged the code for tokens. */

@@ -49,10 +49,10 @@ describe('console: suspending an organization', () => {
       .getByRole('navigation', { name: 'Console sections' })
       .getByRole('link', { name: 'Users' })
       .click();
-    await olivia.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await olivia.getByLabel('Email').fill(world.orgAdmin.email);
+    await olivia.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await olivia.getByLabel('Email', { exact: true }).fill(world.orgAdmin.email);
     await olivia.getByLabel('Password').fill(world.orgAdmin.password);
-    await olivia.getByRole('button', { name: 'Sign in' }).click();
+    await olivia.getByRole('button', { name: 'Sign in', exact: true }).click();
     await olivia.getByText(failedSignIn).waitFor();
     assert.doesNotMatch(new URL(olivia.url()).pathname, /^\/admin/);
     assert.deepEqual(violations, []);

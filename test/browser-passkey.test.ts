@@ -72,9 +72,9 @@ describe('passkeys in a real browser', () => {
     });
     const signInWithPassword = async () => {
       await page.goto(`${base}/login`);
-      await page.getByLabel('Email').fill('kim@passkey.test');
+      await page.getByLabel('Email', { exact: true }).fill('kim@passkey.test');
       await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     };
 
     await signInWithPassword();

@@ -55,9 +55,9 @@ describe('hosted pages in a real browser', () => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill('mia@secure.test');
+    await page.getByLabel('Email', { exact: true }).fill('mia@secure.test');
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
     // MFA is required by the organization: enrollment comes before any session.
     await page.waitForURL(/\/login\/enroll$/);
@@ -105,9 +105,9 @@ describe('hosted pages in a real browser', () => {
     const page = await context.newPage();
     const attempt = async (email: string, pass: string) => {
       await page.goto(`${server.url}/login`);
-      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Email', { exact: true }).fill(email);
       await page.getByLabel('Password').fill(pass);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       return (await page.getByRole('alert').textContent())?.trim();
     };
     const wrong = await attempt('mia@secure.test', 'not-the-password');

@@ -1,5 +1,6 @@
 import { createHmac, webcrypto, X509Certificate } from 'node:crypto';
 import { randomBytesOf } from './primitives.ts';
+import { loadX509, privateKeyPem } from './tls-cert.ts';
 
 /** A SAML key pair: the certificate published in metadata and the private key that signs. */
 export interface SamlKeyPair {
@@ -10,12 +11,6 @@ export interface SamlKeyPair {
   notBefore: Date;
   notAfter: Date;
 }
-
-const pem = (label: string, der: Buffer) =>
-  `-----BEGIN ${label}-----\n${der
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trimEnd()}\n-----END ${label}-----\n`;
 
 /** Escapes a value for an X.500 name written as a string (RFC 4514 §2.4). */
 const rdnValue = (value: string) =>
@@ -31,10 +26,7 @@ export async function createSamlKeyPair(
   validDays = 3 * 365,
   now = new Date(),
 ): Promise<SamlKeyPair> {
-  // @peculiar/x509 2 resolves its services through tsyringe, which needs the Reflect polyfill.
-  await import('reflect-metadata');
-  const x509 = await import('@peculiar/x509');
-  x509.cryptoProvider.set(webcrypto as never);
+  const x509 = await loadX509();
   const algorithm = {
     name: 'RSASSA-PKCS1-v1_5',
     modulusLength: 2048,
@@ -65,11 +57,10 @@ export async function createSamlKeyPair(
       ),
     ],
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as never));
   const certificate = cert.toString('pem');
   return {
     certificate,
-    privateKey: pem('PRIVATE KEY', pkcs8),
+    privateKey: await privateKeyPem(keys.privateKey),
     fingerprint: new X509Certificate(certificate).fingerprint256,
     notBefore,
     notAfter,

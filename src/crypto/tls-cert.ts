@@ -1,8 +1,11 @@
 import { webcrypto } from 'node:crypto';
 import { randomBytesOf } from './primitives.ts';
 
-/** Loaded on demand: only a development start without a configured certificate needs it. */
-async function loadX509() {
+/**
+ * Loaded on demand: only a development start without a configured certificate, and the first
+ * SAML key of an organization, need it.
+ */
+export async function loadX509() {
   // @peculiar/x509 2 resolves its services through tsyringe, which needs the Reflect polyfill.
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
@@ -52,10 +55,14 @@ export async function createSelfSignedCertificate(
       ),
     ],
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as never));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+/** A generated private key as PKCS#8 PEM (what node:crypto, TLS and xml-crypto read). */
+export async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as never));
+  return `-----BEGIN PRIVATE KEY-----\n${pkcs8
     .toString('base64')
     .replace(/(.{64})/g, '$1\n')
     .trimEnd()}\n-----END PRIVATE KEY-----\n`;
-  return { certPem: cert.toString('pem'), keyPem };
 }

@@ -152,14 +152,24 @@ export async function loginResponse(input: {
     encryptThenSign: true,
     ...(input.relayState ? { relayState: input.relayState } : {}),
   } as never)) as { context: string };
-  if (acs.binding === 'redirect') return { kind: 'redirect', location: result.context };
+  return departureOf(acs.binding, acs.url, result.context, input.relayState);
+}
+
+/**
+ * Where a message samlify made goes: by Redirect, samlify's context is the whole URL; by POST,
+ * it is the message for a self-posting form.
+ */
+function departureOf(
+  binding: 'post' | 'redirect',
+  url: string,
+  context: string,
+  relayState: string | null | undefined,
+): Departure {
+  if (binding === 'redirect') return { kind: 'redirect', location: context };
   return {
     kind: 'form',
-    action: acs.url,
-    fields: {
-      SAMLResponse: result.context,
-      ...(input.relayState ? { RelayState: input.relayState } : {}),
-    },
+    action: url,
+    fields: { SAMLResponse: context, ...(relayState ? { RelayState: relayState } : {}) },
   };
 }
 
@@ -184,15 +194,7 @@ export function logoutResponse(input: {
     binding,
     input.relayState ?? '',
   ) as { context: string };
-  if (binding === 'redirect') return { kind: 'redirect', location: made.context };
-  return {
-    kind: 'form',
-    action: app.sloUrl,
-    fields: {
-      SAMLResponse: made.context,
-      ...(input.relayState ? { RelayState: input.relayState } : {}),
-    },
-  };
+  return departureOf(binding, app.sloUrl, made.context, input.relayState);
 }
 
 /** A signed LogoutRequest telling another application its session ended (Redirect binding). */

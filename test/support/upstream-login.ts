@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
+import { mapAdapter } from './upstream-oidc.ts';
 
 /** A person at the upstream IdP: the password its login page checks and the claims it releases. */
 export interface UpstreamPerson {
@@ -154,43 +155,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(body));
     req.on('error', reject);
   });
-}
-
-/** oidc-provider's storage as a Map of this provider's own (the bundled one is process-wide). */
-function mapAdapter(stored: Map<string, Record<string, unknown>>) {
-  return class MapAdapter {
-    readonly model: string;
-    constructor(model: string) {
-      this.model = model;
-    }
-    key(id: string) {
-      return `${this.model}:${id}`;
-    }
-    async upsert(id: string, payload: Record<string, unknown>) {
-      stored.set(this.key(id), { ...payload });
-    }
-    async find(id: string) {
-      return stored.get(this.key(id));
-    }
-    async findByUid(uid: string) {
-      for (const [key, payload] of stored)
-        if (key.startsWith(`${this.model}:`) && payload.uid === uid) return payload;
-      return undefined;
-    }
-    async findByUserCode(code: string) {
-      for (const [key, payload] of stored)
-        if (key.startsWith(`${this.model}:`) && payload.userCode === code) return payload;
-      return undefined;
-    }
-    async consume(id: string) {
-      const payload = stored.get(this.key(id));
-      if (payload) payload.consumed = Math.floor(Date.now() / 1000);
-    }
-    async destroy(id: string) {
-      stored.delete(this.key(id));
-    }
-    async revokeByGrantId(grantId: string) {
-      for (const [key, payload] of stored) if (payload.grantId === grantId) stored.delete(key);
-    }
-  };
 }

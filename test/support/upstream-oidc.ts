@@ -204,7 +204,7 @@ export type UpstreamOidc = Awaited<ReturnType<typeof startUpstreamOidc>>;
  * oidc-provider's storage as a plain Map of this upstream's own (the bundled memory adapter is
  * shared by every provider in the process). Expiry is not needed within a test.
  */
-function mapAdapter(stored: Map<string, Record<string, unknown>>) {
+export function mapAdapter(stored: Map<string, Record<string, unknown>>) {
   return class MapAdapter {
     readonly model: string;
     constructor(model: string) {

@@ -219,7 +219,8 @@ CREATE POLICY sso_requests_tenant ON sso_requests TO vigil_app
   USING (org_id = vigil_current_org()) WITH CHECK (org_id = vigil_current_org());
 CREATE POLICY sso_requests_platform ON sso_requests TO vigil_platform
   USING (true) WITH CHECK (true);
-GRANT SELECT, INSERT, DELETE ON sso_requests TO vigil_app, vigil_platform;
+-- UPDATE only for the data-key rotation, which re-encrypts `secret` in place.
+GRANT SELECT, INSERT, UPDATE, DELETE ON sso_requests TO vigil_app, vigil_platform;
 
 -- Assertion IDs already used, until they expire: a replayed response is refused.
 CREATE TABLE sso_used_assertions (
