@@ -53,6 +53,8 @@ describe('SSO through an upstream OpenID provider', () => {
   async function federatedSignIn(
     connectionId: string,
     vigil: Browser = browserLike(world.world.base),
+    /** The browser that brings the answer back (another one: login CSRF). */
+    presenter: Browser = vigil,
   ) {
     const started = await vigil.get(`/sso/${connectionId}/start`);
     assert.equal(started.status, 302, started.text.slice(0, 300));
@@ -68,7 +70,7 @@ describe('SSO through an upstream OpenID provider', () => {
     }
     assert.equal(url.origin, world.world.base, `the upstream sent the browser to ${url.href}`);
     const callback = url.pathname + url.search;
-    return { callback, answer: await vigil.get(callback), vigil };
+    return { callback, answer: await presenter.get(callback), vigil };
   }
 
   const events = (action: string) =>
@@ -178,6 +180,21 @@ describe('SSO through an upstream OpenID provider', () => {
       ),
       JSON.stringify(failed.map((e) => e.details)),
     );
+  });
+
+  it('refuses a callback brought by another browser than the one that started (login CSRF)', async () => {
+    upstream.state.decide = () => ({ accountId: 'u-new' });
+    const victim = browserLike(world.world.base);
+    const {
+      callback,
+      answer,
+      vigil: starter,
+    } = await federatedSignIn(jit.id, browserLike(world.world.base), victim);
+    assert.ok(answer.status >= 400 && answer.status < 500, `${answer.status}`);
+    assert.equal(victim.jar.get('__Host-vigil-session'), undefined, 'the victim is not signed in');
+    const own = await starter.get(callback);
+    assert.equal(own.status, 303, 'the request was not used up by the refused answer');
+    assert.ok(starter.jar.get('__Host-vigil-session'));
   });
 
   it('keeps the connection and its users to its organization', async () => {

@@ -296,6 +296,25 @@ describe('SSO through an upstream SAML IdP', () => {
     assert.equal((await events('sso.login.failed')).at(-1)?.details.reason, 'sso.request_unknown');
   });
 
+  it('refuses an answer brought by another browser than the one that started the sign-in (login CSRF)', async () => {
+    // The attacker starts a sign-in and signs in at the IdP as themselves...
+    const attacker = await start();
+    const samlResponse = await idp.respond(spMetadata, {
+      requestId: attacker.requestId,
+      email: 'mallory@acme.test',
+    });
+    // ...then makes the victim's browser post that answer to Vigil.
+    const victim = browserLike(world.world.base);
+    const planted = await post(victim, samlResponse);
+    assert.equal(planted.status, 400, planted.text.slice(0, 300));
+    assert.equal(victim.jar.get('__Host-vigil-session'), undefined, 'the victim is not signed in');
+    assert.equal((await events('sso.login.failed')).at(-1)?.details.reason, 'sso.request_unknown');
+    // The request was not used up: the browser that started it still signs in with it.
+    const own = await post(attacker.vigil, samlResponse);
+    assert.equal(own.status, 303, own.text.slice(0, 300));
+    assert.ok(attacker.vigil.jar.get('__Host-vigil-session'));
+  });
+
   it('refuses an assertion ID seen before, even answering a new request', async () => {
     const values = { AssertionID: '_reused-assertion-id' };
     const first = await start();

@@ -84,7 +84,7 @@ export const federationErrors = defineErrors({
     kind: 'invalid',
     message: 'The answer does not belong to a sign-in started here, or it took too long',
     meaning:
-      'An upstream answer named no request (unsolicited), an unknown or expired one (InResponseTo, state), or one already answered: each request is answered once, within 10 minutes.',
+      'An upstream answer named no request (unsolicited), an unknown or expired one (InResponseTo, state), one already answered, or one this browser did not start (login CSRF: the request is bound to the browser by a cookie): each request is answered once, by the browser that started it, within 10 minutes.',
   },
   replayed: {
     code: 'sso.replayed',

@@ -138,8 +138,15 @@ export function createFederation(deps: FederationDeps) {
   }
 
   return {
-    /** Sends the browser to the IdP: a redirect, or a self-posting form. */
-    async start(connectionId: string, client: Client): Promise<Departure> {
+    /**
+     * Sends the browser to the IdP: a redirect, or a self-posting form. `correlation` names the
+     * request in flight: the caller binds it to the browser (a cookie), and `finish` takes only
+     * an answer to the browser's own request.
+     */
+    async start(
+      connectionId: string,
+      client: Client,
+    ): Promise<{ departure: Departure; correlation: string }> {
       const connection = await loaded(connectionId);
       if (!connection.enabled)
         return refused(connection, federationErrors.connectionDisabled(), client);
@@ -168,24 +175,29 @@ export function createFederation(deps: FederationDeps) {
           expires_at: new Date(now.getTime() + requestMinutes * 60_000),
         });
       });
-      return departure;
+      return { departure, correlation: pending.correlation };
     },
 
     /**
      * Takes the IdP's answer (ACS POST or callback GET). Returns the sign-in step's result, or
-     * throws the refusal (already audited).
+     * throws the refusal (already audited). `startedHere`: the correlation of the request this
+     * browser started (its cookie); an answer to another request is refused before it is
+     * looked at, so nobody can sign a victim's browser in to the attacker's account (login
+     * CSRF) and the other browser's request stays usable.
      */
     async finish(
       connectionId: string,
       answer: UpstreamAnswer,
       client: Client,
+      startedHere: string | undefined,
     ): Promise<StepResult> {
       const connection = await loaded(connectionId);
       const refuse = (err: unknown) => refused(connection, asRefusal(err), client);
       if (!connection.enabled) return refuse(federationErrors.connectionDisabled());
       const protocol = protocolOf(connection);
       const correlation = protocol.correlationOf(answer);
-      if (!correlation) return refuse(federationErrors.requestUnknown());
+      if (!correlation || correlation !== startedHere)
+        return refuse(federationErrors.requestUnknown());
       const now = clock.now();
       // Its own transaction, committed before the answer is looked at: one answer per request.
       const request = await withOrg(database, connection.orgId, (tx) =>

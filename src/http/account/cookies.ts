@@ -14,6 +14,8 @@ export const cookieNames = {
   csrf: '__Host-vigil-csrf',
   /** Where to go after signing in: an OAuth interaction waiting for the user. */
   returnTo: '__Host-vigil-return',
+  /** The upstream sign-in this browser started (docs/sso.md): its answer must come back here. */
+  ssoRequest: '__Host-vigil-sso',
   /** Device tokens: the accounts this browser has signed in to (docs/authentication.md). */
   device: '__Host-vigil-device',
 } as const;
@@ -36,6 +38,11 @@ export function setReturnCookie(reply: FastifyReply, path: string): void {
 }
 
 const base = { path: '/', secure: true, httpOnly: true } as const;
+
+/** Binds an upstream sign-in to this browser for as long as its request may be answered. */
+export function setSsoRequestCookie(reply: FastifyReply, correlation: string): void {
+  reply.setCookie(cookieNames.ssoRequest, correlation, { ...base, sameSite: 'lax', maxAge: 600 });
+}
 
 export function setSessionCookie(reply: FastifyReply, token: string): void {
   reply.setCookie(cookieNames.session, token, { ...base, sameSite: 'lax' });

@@ -5,6 +5,7 @@ import { isAppError, isUuid, statusOfKind } from '../../platform/index.ts';
 import { errorPage } from '../pages/error.ts';
 import { departurePage } from '../saml/pages.ts';
 import { clientOf, html, type PageContext } from './context.ts';
+import { clearCookie, cookieNames, setSsoRequestCookie } from './cookies.ts';
 
 type Params = { connectionId: string };
 
@@ -69,7 +70,9 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: PageContext): void 
     const id = request.params.connectionId;
     try {
       if (!isUuid(id)) throw notFound();
-      const result = await federation.finish(id, answer, clientOf(request));
+      const startedHere = request.cookies[cookieNames.ssoRequest];
+      const result = await federation.finish(id, answer, clientOf(request), startedHere);
+      clearCookie(reply, cookieNames.ssoRequest);
       return answered(request, reply, result);
     } catch (err) {
       return refusedPage(request, reply, err);
@@ -80,7 +83,8 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: PageContext): void 
     const id = request.params.connectionId;
     try {
       if (!isUuid(id)) throw notFound();
-      const departure = await federation.start(id, clientOf(request));
+      const { departure, correlation } = await federation.start(id, clientOf(request));
+      setSsoRequestCookie(reply, correlation);
       if (departure.kind === 'redirect') return reply.redirect(departure.location, 302);
       const { body, csp } = departurePage('Signing in', departure);
       return html(reply).header('content-security-policy', csp).send(body);
