@@ -3,6 +3,7 @@ import {
   type Config,
   type Database,
   isAppError,
+  isUuid,
   type Logger,
   platformOrgId,
 } from '../../platform/index.ts';
@@ -94,6 +95,13 @@ export function positional(ctx: CommandContext, command: string, names: string[]
         : `${command} needs ${names.map((n) => n.toUpperCase()).join(' ')}`,
     );
   return ctx.args;
+}
+
+/** The one id a command acts on (its first positional argument), which must be a UUID. */
+export function idOf(ctx: CommandContext, command: string, what: string): string {
+  const [id = ''] = positional(ctx, command, [what]);
+  if (!isUuid(id)) throw new UsageError(`${command}: ${id} is not a valid ${what} id`);
+  return id;
 }
 
 export function text(ctx: CommandContext, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isUuid, operatorActor } from '../../platform/index.ts';
+import { operatorActor } from '../../platform/index.ts';
 import type { SamlAdmin, SamlApplication } from '../../saml/index.ts';
 import { createServices } from '../services.ts';
 import {
@@ -7,6 +7,7 @@ import {
   type Command,
   type CommandContext,
   findOrg,
+  idOf,
   iso,
   onlyOptions,
   positional,
@@ -82,12 +83,6 @@ function settingsOf(ctx: CommandContext): Record<string, unknown> {
   ] as const)
     if (ctx.options[option] === true) settings[key] = true;
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-}
-
-function idOf(ctx: CommandContext, command: string, what: string): string {
-  const [id = ''] = positional(ctx, command, [what]);
-  if (!isUuid(id)) throw new UsageError(`${command}: ${id} is not a valid ${what} id`);
-  return id;
 }
 
 async function inOrg<T>(

@@ -1,11 +1,12 @@
 import type { AlertNotificationsInOrg } from '../../alerts/index.ts';
-import { isUuid, operatorActor } from '../../platform/index.ts';
+import { operatorActor } from '../../platform/index.ts';
 import { createServices } from '../services.ts';
 import {
   asUsage,
   type Command,
   type CommandContext,
   findOrg,
+  idOf,
   iso,
   onlyOptions,
   positional,
@@ -32,13 +33,6 @@ function severityOf(ctx: CommandContext): string | undefined {
   if (value !== undefined && !severities.includes(value))
     throw new UsageError(`--min-severity must be one of ${severities.join(', ')}`);
   return value;
-}
-
-/** The one id a command acts on (an endpoint's or a delivery's). */
-function idOf(ctx: CommandContext, command: string, what: string): string {
-  const [id = ''] = positional(ctx, command, [what]);
-  if (!isUuid(id)) throw new UsageError(`${command}: ${id} is not a valid ${what} id`);
-  return id;
 }
 
 /**
