@@ -175,8 +175,10 @@ describe('console: single sign-on', () => {
     await form.getByLabel('SP metadata XML').fill(spMetadata);
     await form.getByRole('button', { name: 'Add application' }).click();
     await page.getByRole('heading', { name: 'CRM' }).waitFor();
-    await settings.getByText('https://crm.example.com/saml/acs-redirect').waitFor();
+    await settings.getByText('https://crm.example.com/saml/acs', { exact: true }).waitFor();
     await settings.getByText('https://crm.example.com/saml/slo').waitFor();
+    // Its Redirect ACS URL is left out: a response goes by POST only.
+    assert.equal(await settings.getByText('https://crm.example.com/saml/acs-redirect').count(), 0);
     const crm = await rows((tx) =>
       tx
         .selectFrom('saml_applications')
@@ -184,7 +186,7 @@ describe('console: single sign-on', () => {
         .executeTakeFirstOrThrow(),
     );
     assert.equal(crm.entity_id, 'https://crm.example.com/saml');
-    assert.equal((crm.acs_urls as unknown[]).length, 2);
+    assert.equal((crm.acs_urls as unknown[]).length, 1);
     assert.deepEqual(violations, []);
     await page.context().close();
   });

@@ -105,6 +105,17 @@ describe('SAML IdP admin API: applications, keys and their rotation', () => {
       [{ ...valid, signResponse: false, signAssertion: false }, 'saml.application_invalid'],
       [{ ...valid, nameIdFormat: 'x509' }, 'saml.application_invalid'],
       [{ ...valid, extra: 1 }, 'saml.application_invalid'],
+      [
+        { ...valid, acsUrls: [{ url: 'https://wiki.example.com/acs', binding: 'redirect' }] },
+        'saml.application_invalid',
+      ],
+      [
+        {
+          name: 'X',
+          metadataXml: spMetadata('').replaceAll('bindings:HTTP-POST', 'bindings:HTTP-Redirect'),
+        },
+        'saml.metadata_invalid',
+      ],
       [{ name: 'X', metadataXml: '<nope' }, 'saml.metadata_invalid'],
       [{ name: 'X', metadataXml: '<!DOCTYPE x [<!ENTITY a "b">]><x/>' }, 'saml.metadata_invalid'],
     ];
@@ -115,6 +126,12 @@ describe('SAML IdP admin API: applications, keys and their rotation', () => {
       assert.equal(res.status, 400, `${JSON.stringify(body)} → ${res.text}`);
       assert.equal(res.json().code, code);
     }
+    // A response never goes by Redirect (SAML profiles §4.1.2): the API says why.
+    const redirectAcs = await w.call('POST', `/orgs/${acme}/saml/applications`, owner, {
+      ...valid,
+      acsUrls: [{ url: 'https://wiki.example.com/acs', binding: 'redirect' }],
+    });
+    assert.match(redirectAcs.text, /forbids responses by Redirect/);
     // Plain http is fine on this machine (tests, local development).
     const local = await w.call('POST', `/orgs/${acme}/saml/applications`, owner, {
       ...valid,

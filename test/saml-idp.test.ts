@@ -228,10 +228,14 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     const sp = await independentSp(world, { key, signRequests: true, decrypt: true });
     const url = new URL(await sp.getAuthorizeUrlAsync('', undefined, {}));
     const browser = browserLike(world.base);
+    // The request waits; the browser goes on to its return page, and from there to the sign-in.
     const first = await browser.get(url.pathname + url.search);
     assert.equal(first.status, 303);
-    const back = decodeURIComponent(browser.jar.get('__Host-vigil-return') ?? '');
+    const back = String(first.headers.location);
     assert.match(back, /^\/saml\/continue\/[0-9a-f-]{36}$/);
+    const toSignIn = await browser.get(back);
+    assert.equal(toSignIn.headers.location, '/login');
+    assert.equal(decodeURIComponent(browser.jar.get('__Host-vigil-return') ?? ''), back);
     const res = await walkToForm(world, browser, { method: 'GET', path: '/login' });
     assert.ok((await sp.validatePostResponseAsync(postedForm(res.text).fields)).profile);
     const again = await browser.get(back);

@@ -253,6 +253,8 @@ export const auditActions = {
   'saml.application.deleted': 'A SAML application was deleted. Target: the application.',
   'saml.response.issued':
     'Vigil signed a SAML response for an application: a user signed in to it (the application, ACS URL, NameID format, SP- or IdP-initiated and the session in details). Target: the user.',
+  'saml.response.no_passive':
+    'Vigil answered a passive SAML request (IsPassive) with the NoPassive status: the user would have had to sign in, which the application forbade (the application, ACS URL and whether a session was there in details). Target: the application.',
   'saml.request.refused':
     'A SAML request to Vigil was refused (unknown application, unregistered ACS URL, bad signature; the reason in details). Target: the application, when known.',
   'saml.logout':

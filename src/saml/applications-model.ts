@@ -19,13 +19,20 @@ export const endpointUrl = z
   }, 'must be an https URL without credentials or fragment (http only on localhost)');
 
 const binding = z.enum(['post', 'redirect']);
+/**
+ * The SAML Web Browser SSO profile (profiles §4.1.2) sends a response by POST (or artifact), never
+ * by Redirect: an assertion is too large for a URL and would land in logs and browser history.
+ */
+const acsBinding = z.enum(['post'], {
+  error: 'an ACS URL takes the HTTP-POST binding: the SAML profile forbids responses by Redirect',
+});
 export const nameIdFormats = ['email', 'persistent', 'transient', 'unspecified'] as const;
 export const attributeSources = ['email', 'displayName', 'userId', 'roles', 'orgSlug'] as const;
 
 const acsUrl = z
   .object({
     url: endpointUrl,
-    binding: binding.default('post'),
+    binding: acsBinding.default('post'),
     index: z.number().int().min(0).max(65535).optional(),
     isDefault: z.boolean().optional(),
   })
@@ -77,7 +84,7 @@ export const applicationChangeSchema = z
 
 export interface AcsUrl {
   url: string;
-  binding: SamlBinding;
+  binding: 'post';
   index: number;
   isDefault: boolean;
 }

@@ -16,7 +16,8 @@ import type { Departure, IdpIdentity } from './messages.ts';
 /** What a SAML endpoint answers: a departure, a sign-in first, or a refusal page. */
 export type SamlOutcome =
   | Departure
-  | { kind: 'login'; returnTo: string }
+  /** The user signs in first (`again`: afresh, over the session the browser has). */
+  | { kind: 'login'; returnTo: string; again: boolean }
   | { kind: 'refused'; reason: string }
   | { kind: 'signed_out'; ended: boolean; notify: string[]; next: Departure | null };
 

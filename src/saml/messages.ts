@@ -45,7 +45,10 @@ export interface AuthnRequestHeader {
   acsUrl: string | null;
   acsIndex: number | null;
   protocolBinding: string | null;
+  /** The user must sign in afresh, whatever session the browser has. */
   forceAuthn: boolean;
+  /** The user must not be asked to sign in: answer from the session, or NoPassive. */
+  isPassive: boolean;
 }
 
 /** The XML of a message, decoded per its binding; null when it cannot be decoded. */
@@ -97,6 +100,9 @@ const issuerOf = (root: NonNullable<ReturnType<typeof rootOf>>) => {
   return issuer?.textContent?.trim() ?? '';
 };
 
+/** An xs:boolean attribute: "true" and "1" are true. */
+const isTrue = (value: string | null) => value === 'true' || value === '1';
+
 /** The header of an AuthnRequest (unverified: only to find the application it names). */
 export function readAuthnRequest(xml: string): AuthnRequestHeader | null {
   const root = rootOf(xml, 'AuthnRequest');
@@ -114,7 +120,8 @@ export function readAuthnRequest(xml: string): AuthnRequestHeader | null {
     acsUrl: attr('AssertionConsumerServiceURL'),
     acsIndex: index !== null && /^\d{1,5}$/.test(index) ? Number(index) : null,
     protocolBinding: attr('ProtocolBinding'),
-    forceAuthn: root.getAttribute('ForceAuthn') === 'true',
+    forceAuthn: isTrue(attr('ForceAuthn')),
+    isPassive: isTrue(attr('IsPassive')),
   };
 }
 

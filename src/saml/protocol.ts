@@ -2,7 +2,7 @@ import * as xmllint from '@authenio/samlify-node-xmllint';
 import * as samlify from 'samlify';
 import type { AcsUrl, ApplicationSettings } from './applications-model.ts';
 import { type Departure, type IdpIdentity, nameIdFormatUrn, type SamlMessage } from './messages.ts';
-import { type Assertion, responseXml } from './response-xml.ts';
+import { type Assertion, responseXml, statusResponseXml } from './response-xml.ts';
 
 // Every message samlify reads is checked against the SAML schemas first (once per process).
 samlify.setSchemaValidator(xmllint);
@@ -140,15 +140,54 @@ export async function loginResponse(input: {
   ids: { response: string; assertion: string };
   now: Date;
 }): Promise<Departure> {
+  const xml = responseXml(input.ids, input.idp, input.app, input.acs, input.assertion, input.now);
+  return signedResponse({ ...input, id: input.ids.response, xml });
+}
+
+/**
+ * The signed Response that says no assertion comes (NoPassive): the message is signed, as there
+ * is no assertion to sign or encrypt, whatever the application asks of its assertions.
+ */
+export function noPassiveResponse(input: {
+  idp: IdpIdentity;
+  signing: { certificate: string; privateKey: string };
+  app: ApplicationSettings;
+  acs: AcsUrl;
+  inResponseTo: string | null;
+  relayState: string | null;
+  id: string;
+  now: Date;
+}): Promise<Departure> {
+  const xml = statusResponseXml(
+    input.id,
+    input.idp,
+    input.acs,
+    input.inResponseTo,
+    { top: 'Responder', second: 'NoPassive' },
+    input.now,
+  );
+  const app = { ...input.app, signResponse: true, signAssertion: false, encryptAssertion: false };
+  return signedResponse({ ...input, app, xml });
+}
+
+/** Signs (and encrypts, per the application) a Response Vigil wrote, for the ACS URL's binding. */
+async function signedResponse(input: {
+  idp: IdpIdentity;
+  signing: { certificate: string; privateKey: string };
+  app: ApplicationSettings;
+  acs: AcsUrl;
+  id: string;
+  xml: string;
+  relayState: string | null;
+}): Promise<Departure> {
   const { app, acs } = input;
   const idp = idpEntity(
     input.idp,
     { signingCerts: [input.signing.certificate], privateKey: input.signing.privateKey },
     { encryptAssertion: app.encryptAssertion },
   );
-  const xml = responseXml(input.ids, input.idp, app, acs, input.assertion, input.now);
   const result = (await idp.createLoginResponse(spEntity(app, acs), {} as never, acs.binding, {}, {
-    customTagReplacement: () => ({ id: input.ids.response, context: xml }),
+    customTagReplacement: () => ({ id: input.id, context: input.xml }),
     encryptThenSign: true,
     ...(input.relayState ? { relayState: input.relayState } : {}),
   } as never)) as { context: string };

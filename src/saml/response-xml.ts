@@ -20,6 +20,42 @@ export interface Assertion {
   lifetimeSeconds: number;
 }
 
+/** The Response element's opening, its Issuer and its Status (the assertion, if any, follows). */
+function responseOpening(
+  id: string,
+  idp: IdpIdentity,
+  acs: AcsUrl,
+  inResponseTo: string | null,
+  status: string,
+  instant: string,
+): string {
+  const e = xmlEscape;
+  const answering = inResponseTo ? ` InResponseTo="${e(inResponseTo)}"` : '';
+  return (
+    `<samlp:Response xmlns:samlp="${protocolNs}" xmlns:saml="${assertionNs}" ID="${id}" Version="2.0" IssueInstant="${instant}" Destination="${e(acs.url)}"${answering}>` +
+    `<saml:Issuer>${e(idp.entityId)}</saml:Issuer><samlp:Status>${status}</samlp:Status>`
+  );
+}
+
+const statusUrn = 'urn:oasis:names:tc:SAML:2.0:status:';
+
+/**
+ * A Response without an assertion, telling the application why none came: a top-level status
+ * (`Responder`: the IdP cannot answer) and its second-level reason (`NoPassive`: the user would
+ * have to sign in, which the request forbade). SAML core §3.2.2.2.
+ */
+export function statusResponseXml(
+  id: string,
+  idp: IdpIdentity,
+  acs: AcsUrl,
+  inResponseTo: string | null,
+  status: { top: 'Responder' | 'Requester'; second: 'NoPassive' },
+  now: Date,
+): string {
+  const code = `<samlp:StatusCode Value="${statusUrn}${status.top}"><samlp:StatusCode Value="${statusUrn}${status.second}"/></samlp:StatusCode>`;
+  return `${responseOpening(id, idp, acs, inResponseTo, code, now.toISOString())}</samlp:Response>`;
+}
+
 export function responseXml(
   ids: { response: string; assertion: string },
   idp: IdpIdentity,
@@ -46,9 +82,14 @@ export function responseXml(
           )
           .join('')}</saml:AttributeStatement>`;
   return (
-    `<samlp:Response xmlns:samlp="${protocolNs}" xmlns:saml="${assertionNs}" ID="${ids.response}" Version="2.0" IssueInstant="${instant}" Destination="${e(acs.url)}"${inResponseTo}>` +
-    `<saml:Issuer>${e(idp.entityId)}</saml:Issuer>` +
-    '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>' +
+    responseOpening(
+      ids.response,
+      idp,
+      acs,
+      a.inResponseTo,
+      `<samlp:StatusCode Value="${statusUrn}Success"/>`,
+      instant,
+    ) +
     `<saml:Assertion xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="${ids.assertion}" Version="2.0" IssueInstant="${instant}">` +
     `<saml:Issuer>${e(idp.entityId)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="${nameIdFormatUrn[a.nameIdFormat]}">${e(a.nameId)}</saml:NameID>` +

@@ -12,11 +12,22 @@ import {
 } from './context.ts';
 import { createSamlLogout } from './logout.ts';
 import { messageXml, readAuthnRequest, type SamlMessage, samlId } from './messages.ts';
-import { idpMetadataXml, loginResponse, verifyAuthnRequest } from './protocol.ts';
+import {
+  idpMetadataXml,
+  loginResponse,
+  noPassiveResponse,
+  verifyAuthnRequest,
+} from './protocol.ts';
 import { assertionFor, chosenAcs, nameIdOf, relayOf } from './sign-in-model.ts';
 import * as store from './sso.store.ts';
 
 export type { SamlClient, SamlOutcome, SamlServiceDeps } from './context.ts';
+
+/** What an answer to the application carries back: its request's ID and the RelayState. */
+interface PendingRequest {
+  id: string | null;
+  relayState: string | null;
+}
 
 /**
  * Vigil as a SAML 2.0 identity provider (docs/sso.md#vigil-as-a-saml-identity-provider): the
@@ -35,7 +46,7 @@ export function createSamlService(deps: SamlServiceDeps) {
     app: ApplicationRow,
     acs: AcsUrl,
     session: Session,
-    request: { id: string | null; relayState: string | null; initiated: 'sp' | 'idp' },
+    request: PendingRequest & { initiated: 'sp' | 'idp' },
   ): Promise<SamlOutcome> {
     const user = await withOrg(database, session.orgId, async (tx) => {
       const found = await deps.userOf(tx, session.userId);
@@ -93,11 +104,15 @@ export function createSamlService(deps: SamlServiceDeps) {
     });
   }
 
-  /** Waits for the sign-in: the browser returns to `/saml/continue/{id}`. */
+  /**
+   * Keeps a request the session cannot answer here and now (none is seen, or the application
+   * asked for a fresh sign-in): the browser goes on by GET to `/saml/continue/{id}`, where its
+   * session cookie is sent even after a cross-site POST, and `resume` decides.
+   */
   async function wait(
     app: ApplicationRow,
     acs: AcsUrl,
-    request: { id: string | null; relayState: string | null; forceAuthn: boolean },
+    request: PendingRequest & { forceAuthn: boolean; isPassive: boolean },
   ): Promise<SamlOutcome> {
     const now = clock.now();
     const id = newId(now.getTime());
@@ -110,11 +125,68 @@ export function createSamlService(deps: SamlServiceDeps) {
         acs_url: acs.url,
         relay_state: request.relayState,
         force_authn: request.forceAuthn,
+        is_passive: request.isPassive,
         created_at: now,
         expires_at: new Date(now.getTime() + pendingMinutes * 60_000),
       }),
     );
-    return { kind: 'login', returnTo: `/saml/continue/${id}` };
+    return { kind: 'redirect', location: `/saml/continue/${id}` };
+  }
+
+  /** The application's answer when the browser's session may sign in to it now. */
+  async function answerNow(
+    org: { id: string; slug: string },
+    app: ApplicationRow,
+    acs: AcsUrl,
+    session: Session,
+    request: PendingRequest,
+    client: SamlClient,
+  ): Promise<SamlOutcome> {
+    if (!mayUse(app.org_id, session))
+      return refuse(
+        org.id,
+        'the application is not available to the signed-in organization',
+        client,
+        { userOrgId: session.orgId },
+        app.id,
+      );
+    return issue(org.slug, app, acs, session, {
+      ...request,
+      initiated: request.id ? 'sp' : 'idp',
+    });
+  }
+
+  /**
+   * A passive request that would need a sign-in: the signed NoPassive status goes back to the
+   * application (SAML core §3.4.1), and the user sees no sign-in page.
+   */
+  async function noPassive(
+    slug: string,
+    app: ApplicationRow,
+    acs: AcsUrl,
+    request: PendingRequest,
+    sessionSeen: boolean,
+  ): Promise<SamlOutcome> {
+    return withOrg(database, app.org_id, async (tx) => {
+      const departure = await noPassiveResponse({
+        idp: identityOf(slug),
+        signing: await deps.keys.signingKey(tx, app.org_id),
+        app: settingsOf(app),
+        acs,
+        inResponseTo: request.id,
+        relayState: request.relayState,
+        id: samlId(randomToken(16)),
+        now: clock.now(),
+      });
+      await deps.audit(tx, {
+        orgId: app.org_id,
+        action: 'saml.response.no_passive',
+        actor: { type: 'system' },
+        target: { type: 'saml_application', id: app.id },
+        details: { entityId: app.entity_id, acsUrl: acs.url, sessionSeen },
+      });
+      return departure;
+    });
   }
 
   return {
@@ -189,23 +261,13 @@ export function createSamlService(deps: SamlServiceDeps) {
           },
           app.id,
         );
-      const request = {
-        id: header.id,
-        relayState: relayOf(message),
+      const request = { id: header.id, relayState: relayOf(message) };
+      if (session && !header.forceAuthn) return answerNow(org, app, acs, session, request, client);
+      return wait(app, acs, {
+        ...request,
         forceAuthn: header.forceAuthn,
-      };
-      if (!session) return wait(app, acs, request);
-      if (!mayUse(app.org_id, session))
-        return refuse(
-          org.id,
-          'the application is not available to the signed-in organization',
-          client,
-          {
-            userOrgId: session.orgId,
-          },
-          app.id,
-        );
-      return issue(org.slug, app, acs, session, { ...request, initiated: 'sp' });
+        isPassive: header.isPassive,
+      });
     },
 
     /** An IdP-initiated sign-in to an application that allows it. */
@@ -226,73 +288,62 @@ export function createSamlService(deps: SamlServiceDeps) {
       const settings = settingsOf(app);
       const acs = chosenAcs(settings, { acsUrl: null, acsIndex: null });
       if (!acs) return refuse(org.id, 'the application has no ACS URL', client, {}, app.id);
-      const request = { id: null, relayState: settings.defaultRelayState, forceAuthn: false };
-      if (!session) return wait(app, acs, request);
-      if (!mayUse(app.org_id, session))
-        return refuse(
-          org.id,
-          'the application is not available to the signed-in organization',
-          client,
-          {
-            userOrgId: session.orgId,
-          },
-          app.id,
-        );
-      return issue(org.slug, app, acs, session, { ...request, initiated: 'idp' });
+      const request = { id: null, relayState: settings.defaultRelayState };
+      if (session) return answerNow(org, app, acs, session, request, client);
+      return wait(app, acs, { ...request, forceAuthn: false, isPassive: false });
     },
 
-    /** The browser is back from the sign-in: answer the request that waited for it, once. */
+    /**
+     * The browser is back (from the request, or from the sign-in): answer the request that waited,
+     * once. Without a session, or with one older than a ForceAuthn request, the user signs in
+     * first, unless the request was passive: then the application hears NoPassive.
+     */
     async resume(
       id: string,
       session: Session | undefined,
       client: SamlClient,
     ): Promise<SamlOutcome> {
+      const gone = {
+        kind: 'refused',
+        reason: 'the sign-in request expired or was answered',
+      } as const;
       const owner = /^[0-9a-f-]{36}$/.test(id)
         ? await withPlatform(database, async (tx) => {
             const orgId = await store.pendingOrg(tx, id);
             const slug = orgId && (await deps.organizationSlugOf(tx, orgId));
-            return orgId && slug ? { orgId, slug } : undefined;
+            return orgId && slug ? { id: orgId, slug } : undefined;
           })
         : undefined;
-      if (!owner) return { kind: 'refused', reason: 'the sign-in request expired or was answered' };
-      if (!session) return { kind: 'login', returnTo: `/saml/continue/${id}` };
-      const { orgId, slug } = owner;
-      const found = await withOrg(database, orgId, async (tx) => {
+      if (!owner) return gone;
+      const waiting = await withOrg(database, owner.id, (tx) => store.pendingById(tx, id));
+      if (!waiting || waiting.expires_at <= clock.now()) return gone;
+      const fresh =
+        session !== undefined &&
+        (!waiting.force_authn || session.createdAt.getTime() >= waiting.created_at.getTime());
+      if (!fresh && !waiting.is_passive)
+        return { kind: 'login', returnTo: `/saml/continue/${id}`, again: session !== undefined };
+      const found = await withOrg(database, owner.id, async (tx) => {
         const pending = await store.takePending(tx, id);
-        const app = pending && (await deps.applications.row(tx, orgId, pending.application_id));
+        const app = pending && (await deps.applications.row(tx, owner.id, pending.application_id));
         return pending && app ? { pending, app } : undefined;
       });
-      if (!found || found.pending.expires_at <= clock.now())
-        return { kind: 'refused', reason: 'the sign-in request expired or was answered' };
+      if (!found) return gone;
       const { pending, app } = found;
-      if (!app.enabled) return refuse(orgId, 'unknown or disabled application', client, {}, app.id);
+      if (!app.enabled)
+        return refuse(owner.id, 'unknown or disabled application', client, {}, app.id);
       // The ACS URL was checked when the request arrived; it must still be registered.
       const acs = settingsOf(app).acsUrls.find((a) => a.url === pending.acs_url);
       if (!acs)
         return refuse(
-          orgId,
+          owner.id,
           'the ACS URL is not registered for the application',
           client,
-          {
-            acsUrl: pending.acs_url,
-          },
+          { acsUrl: pending.acs_url },
           app.id,
         );
-      if (!mayUse(app.org_id, session))
-        return refuse(
-          orgId,
-          'the application is not available to the signed-in organization',
-          client,
-          {
-            userOrgId: session.orgId,
-          },
-          app.id,
-        );
-      return issue(slug, app, acs, session, {
-        id: pending.request_id,
-        relayState: pending.relay_state,
-        initiated: pending.request_id ? 'sp' : 'idp',
-      });
+      const request = { id: pending.request_id, relayState: pending.relay_state };
+      if (!fresh) return noPassive(owner.slug, app, acs, request, session !== undefined);
+      return answerNow(owner, app, acs, session, request, client);
     },
 
     ...createSamlLogout(deps, ctx),

@@ -11,7 +11,7 @@ const bindings: Record<string, SamlBinding> = {
 /** What an SP's metadata says about it: the settings an application takes from it. */
 export interface SpMetadata {
   entityId: string;
-  acsUrls: { url: string; binding: SamlBinding; index: number; isDefault?: boolean }[];
+  acsUrls: { url: string; binding: 'post'; index: number; isDefault?: boolean }[];
   sloUrl: string | null;
   sloBinding: SamlBinding | null;
   spCertificate: string | null;
@@ -51,10 +51,11 @@ export function readSpMetadata(xml: string): SpMetadata | string {
   const sp = entity.getElementsByTagNameNS(metadataNs, 'SPSSODescriptor')[0];
   if (!sp) return 'no md:SPSSODescriptor';
   const children = (name: string) => Array.from(sp.getElementsByTagNameNS(metadataNs, name));
+  // Only HTTP-POST endpoints: a response never goes by Redirect (applications-model.ts).
   const acsUrls = children('AssertionConsumerService').flatMap((el, i) => {
     const binding = bindings[el.getAttribute('Binding') ?? ''];
     const url = el.getAttribute('Location')?.trim();
-    if (!binding || !url) return [];
+    if (binding !== 'post' || !url) return [];
     // xmldom answers '' for a missing attribute: no index means its place in the list.
     const index = el.hasAttribute('index') ? Number(el.getAttribute('index')) : i;
     return [
@@ -66,8 +67,7 @@ export function readSpMetadata(xml: string): SpMetadata | string {
       },
     ];
   });
-  if (acsUrls.length === 0)
-    return 'no AssertionConsumerService with the HTTP-POST or HTTP-Redirect binding';
+  if (acsUrls.length === 0) return 'no AssertionConsumerService with the HTTP-POST binding';
   const slo = children('SingleLogoutService').find(
     (el) => bindings[el.getAttribute('Binding') ?? ''],
   );

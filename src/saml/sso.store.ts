@@ -21,6 +21,11 @@ export function takePending(tx: Tx, id: string): Promise<PendingRow | undefined>
     .executeTakeFirst();
 }
 
+/** A waiting request, read without taking it (to decide whether it can be answered yet). */
+export function pendingById(tx: Tx, id: string): Promise<PendingRow | undefined> {
+  return tx.selectFrom('saml_pending_requests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** The organization a waiting request belongs to (read in platform scope, to open its scope). */
 export function pendingOrg(tx: Tx, id: string): Promise<string | undefined> {
   return tx

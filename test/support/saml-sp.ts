@@ -53,6 +53,9 @@ export async function independentSp(
     inResponseTo?: boolean;
     entityId?: string;
     acs?: string;
+    /** The request's ForceAuthn and IsPassive. */
+    forceAuthn?: boolean;
+    passive?: boolean;
   } = {},
 ) {
   const slug = options.slug ?? 'acme';
@@ -79,6 +82,8 @@ export async function independentSp(
       ? { privateKey: options.key.privateKey, signatureAlgorithm: 'sha256' as const }
       : {}),
     ...(options.decrypt && options.key ? { decryptionPvk: options.key.privateKey } : {}),
+    forceAuthn: options.forceAuthn ?? false,
+    passive: options.passive ?? false,
   });
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionResults } from 'oidc-provider';
-import { extendGrant } from '../../oauth/index.ts';
+import { extendGrant, type OAuth } from '../../oauth/index.ts';
 import { platformOrgId } from '../../platform/index.ts';
+import type { Session } from '../../sessions/index.ts';
 import { allowFormsTo, pageCsp } from '../security-headers.ts';
 import { type Body, html, type PageContext } from './context.ts';
 import { cookieNames, csrfToken, returnPathPattern, setReturnCookie } from './cookies.ts';
@@ -9,6 +10,22 @@ import * as oauthPages from './oauth-pages.ts';
 
 /** Sign-in pages whose form can be the last step before the browser returns to an application. */
 const signInFormRoutes = new Set(['/login', '/login/mfa', '/login/enroll', '/login/password']);
+
+type InteractionDetails = Awaited<ReturnType<ReturnType<OAuth['provider']>['interactionDetails']>>;
+
+/**
+ * Whether the client asks for a sign-in newer than the browser's session (OIDC Core §3.1.2.1):
+ * `prompt=login`, or a `max_age` the session is older than, unless the user signed in after the
+ * request came (oidc-provider's own clock, as it judges `max_age` by it too).
+ */
+function needsFreshSignIn(details: InteractionDetails, session: Session): boolean {
+  const signedInAt = session.createdAt.getTime();
+  if (signedInAt >= Number(details.iat) * 1000) return false;
+  const reasons = details.prompt.reasons;
+  if (reasons.includes('login_prompt')) return true;
+  const maxAge = Number(details.params.max_age);
+  return reasons.includes('max_age') && Date.now() - signedInAt > maxAge * 1000;
+}
 
 /**
  * OAuth interactions (docs/oidc.md): oidc-provider sends the browser here to sign in and to
@@ -61,9 +78,9 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
     const client = await deps.oauth.findClient(clientId);
     if (details.prompt.name === 'login') {
       const session = await current(request);
-      if (!session) {
+      if (!session || needsFreshSignIn(details, session)) {
         setReturnCookie(reply, `/interaction/${details.uid}`);
-        return reply.redirect('/login', 303);
+        return reply.redirect(session ? '/login?again=1' : '/login', 303);
       }
       // An organization's client signs in only that organization's users
       // (docs/architecture.md#data-and-tenancy).

@@ -17,11 +17,14 @@ export function signInPage(state: {
   orgs?: { slug: string; name: string }[];
   /** The single sign-on form's email and what it says about it (home-realm discovery). */
   sso?: { email: string; problems: string[] };
+  /** Why the user signs in although signed in (an application asked for a fresh sign-in). */
+  notice?: string;
 }): string {
   const orgs = state.orgs ?? [];
   return page(
     'Sign in',
     html`<h1>Sign in</h1>
+${state.notice ? html`<p role="status">${state.notice}</p>` : ''}
 ${errors(state.problems ?? [])}
 <form method="post" action="/login" novalidate>
 ${csrfField(state.csrf)}

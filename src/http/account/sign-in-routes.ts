@@ -10,7 +10,7 @@ import {
   problemsOf,
   qrDataUri,
 } from './context.ts';
-import { clearCookie, cookieNames, csrfToken, csrfValid } from './cookies.ts';
+import { clearCookie, cookieNames, csrfToken, csrfValid, returnPathPattern } from './cookies.ts';
 import * as pages from './pages.ts';
 
 /** Sign-in pages: password, second factor (code or passkey), enrollment, forced password change, sign-out. */
@@ -18,9 +18,18 @@ export function registerSignInRoutes(app: FastifyInstance, ctx: PageContext): vo
   const { signIn, nextLocation, follow, guard, flowToken, auditRefusal, current, json, refuse } =
     ctx;
 
-  app.get('/login', async (request, reply) => {
-    if (await current(request)) return reply.redirect('/account', 303);
-    return html(reply).send(pages.signInPage({ csrf: csrfToken(request, reply) }));
+  // `?again`: an application asked for a fresh sign-in (SAML ForceAuthn, OIDC prompt=login or
+  // max_age), so the form shows over the live session; otherwise a signed-in browser goes where
+  // it was going (the waiting request), or to its account.
+  app.get<{ Querystring: { again?: string } }>('/login', async (request, reply) => {
+    const again = request.query.again !== undefined;
+    if (!again && (await current(request))) {
+      const back = request.cookies[cookieNames.returnTo];
+      if (back !== undefined) clearCookie(reply, cookieNames.returnTo);
+      return reply.redirect(back && returnPathPattern.test(back) ? back : '/account', 303);
+    }
+    const notice = again ? 'Sign in again to continue: the application asks for it.' : undefined;
+    return html(reply).send(pages.signInPage({ csrf: csrfToken(request, reply), notice }));
   });
 
   app.post<{ Body: Body }>('/login', async (request, reply) => {

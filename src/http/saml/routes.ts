@@ -47,7 +47,7 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlHttpDeps): vo
     switch (outcome.kind) {
       case 'login':
         setReturnCookie(reply, outcome.returnTo);
-        return reply.redirect('/login', 303);
+        return reply.redirect(outcome.again ? '/login?again=1' : '/login', 303);
       case 'refused':
         return reply
           .code(400)
@@ -103,21 +103,18 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlHttpDeps): vo
       method,
       url: '/saml/:org/sso',
       handler: async (request, reply) =>
-        run(reply, async () => {
-          const outcome = await saml.authnRequest(
+        // A POST from the application's site is cross-site: the browser withholds the
+        // SameSite=Lax session cookie, so a signed-in user looks signed out here. A request not
+        // answered at once goes on by GET to /saml/continue, where the cookie is sent and the
+        // session seen (test/browser-saml.test.ts).
+        run(reply, async () =>
+          saml.authnRequest(
             request.params.org,
             messageOf(request),
             await current(request),
             client(request),
-          );
-          // A POST from the application's site is cross-site: the browser withholds the
-          // SameSite=Lax session cookie, so a signed-in user looks signed out here. The browser
-          // goes on by GET to the waiting request, where the cookie is sent and the session seen
-          // (test/browser-saml.test.ts); only without one does it lead on to the sign-in.
-          if (method === 'POST' && outcome.kind === 'login')
-            return { kind: 'redirect' as const, location: outcome.returnTo };
-          return outcome;
-        }),
+          ),
+        ),
     });
     app.route<{ Params: { org: string } }>({
       method,

@@ -66,6 +66,7 @@ export interface SamlPendingRequestsTable {
   acs_url: string;
   relay_state: Optional<string>;
   force_authn: boolean;
+  is_passive: boolean;
   created_at: Timestamp;
   expires_at: Timestamp;
 }

@@ -10,7 +10,12 @@ const applicationSchema = z.object({
   name: z.string(),
   entityId: z.string(),
   acsUrls: z.array(
-    z.object({ url: z.string(), binding, index: z.number().int(), isDefault: z.boolean() }),
+    z.object({
+      url: z.string(),
+      binding: z.literal('post'),
+      index: z.number().int(),
+      isDefault: z.boolean(),
+    }),
   ),
   sloUrl: z.string().nullable(),
   sloBinding: binding.nullable(),

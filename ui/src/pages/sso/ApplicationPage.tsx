@@ -131,8 +131,7 @@ function ApplicationSettings({ app }: { app: SamlApplication }) {
           <Stack key="acs" gap={2}>
             {app.acsUrls.map((a) => (
               <Text key={`${a.index}-${a.url}`} size="sm">
-                <Code style={{ wordBreak: 'break-all' }}>{a.url}</Code> {binding[a.binding]}, index{' '}
-                {a.index}
+                <Code style={{ wordBreak: 'break-all' }}>{a.url}</Code> HTTP-POST, index {a.index}
                 {a.isDefault && ' (default)'}
               </Text>
             ))}

@@ -8,17 +8,13 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import type { AcsUrl, AttributeRule, AttributeSource, SamlBinding } from './api.ts';
+import type { AcsUrl, AttributeRule, AttributeSource } from './api.ts';
 import { attributeSources } from './api.ts';
 
-const bindings = [
-  { value: 'post', label: 'HTTP-POST' },
-  { value: 'redirect', label: 'HTTP-Redirect' },
-];
-
 /**
- * The ACS URLs of an application, one a row, each with its binding; the default one answers an
- * IdP-initiated sign-in and a request that names none. The index sent is the row's position.
+ * The ACS URLs of an application, one a row; the default one answers an IdP-initiated sign-in
+ * and a request that names none. The index sent is the row's position. Every one takes HTTP-POST:
+ * the SAML profile sends no response by Redirect.
  */
 export function AcsUrlsInput({
   value,
@@ -34,7 +30,7 @@ export function AcsUrlsInput({
   const makeDefault = (i: number) =>
     onChange(value.map((row, j) => ({ ...row, isDefault: j === i })));
   return (
-    <Fieldset legend="Assertion consumer service (ACS) URLs">
+    <Fieldset legend="Assertion consumer service (ACS) URLs (HTTP-POST)">
       <Stack gap="xs">
         {value.map((row, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
@@ -46,12 +42,6 @@ export function AcsUrlsInput({
               style={{ flex: 1 }}
               value={row.url}
               onChange={(e) => set(i, { url: e.currentTarget.value })}
-            />
-            <NativeSelect
-              label={`Binding ${i + 1}`}
-              data={bindings}
-              value={row.binding}
-              onChange={(e) => set(i, { binding: e.currentTarget.value as SamlBinding })}
             />
             <Checkbox
               label="Default"

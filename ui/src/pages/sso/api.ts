@@ -18,7 +18,8 @@ export interface IdpDetails {
 
 export interface AcsUrl {
   url: string;
-  binding: SamlBinding;
+  /** The SAML profile sends responses by POST only. */
+  binding: 'post';
   index: number;
   isDefault: boolean;
 }
