@@ -78,7 +78,8 @@ function coarseOfTs(checker: ts.TypeChecker, type: ts.Type, where: string): Colu
     if (part.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)) {
       kinds.add(part.flags & ts.TypeFlags.StringLike ? 'string' : 'number');
     } else if (part.flags & ts.TypeFlags.BooleanLike) kinds.add('boolean');
-    else if (part.flags & ts.TypeFlags.Unknown) kinds.add('json');
+    // jsonb: `unknown`, or `object` where the column is nullable (unknown | null is unknown).
+    else if (part.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.NonPrimitive)) kinds.add('json');
     else if (checker.isArrayType(part)) kinds.add('array');
     else if (part.getSymbol()?.name === 'Date') kinds.add('date');
     else if (part.getSymbol()?.name === 'Uint8Array') kinds.add('bytes');

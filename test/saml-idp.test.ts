@@ -270,7 +270,7 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     assert.equal(profile?.issuer, `${world.base}/saml/platform`);
   });
 
-  it('single logout by SessionIndex needs no cookie, and tells the session’s other applications', async () => {
+  it('single logout by SessionIndex needs no cookie, and tells the session’s other applications in turn', async () => {
     await addApplication(world, {
       name: 'Second',
       entityId: 'https://two.example.test/sp',
@@ -296,22 +296,46 @@ describe('Vigil as a SAML identity provider: an independent SP signs in', () => 
     const profile = await signIn(wiki);
     await signIn(two);
     // The application's back end, or a browser whose cross-site POST left the cookie behind.
-    const logout = new URL(await wiki.getLogoutUrlAsync(profile, '', {}));
-    const out = await browserLike(world.base).get(logout.pathname + logout.search);
-    assert.equal(out.status, 200, out.text);
-    assert.match(
-      String(out.headers['content-security-policy']),
-      /frame-src https:\/\/two\.example\.test/,
+    const other = browserLike(world.base);
+    const logout = new URL(await wiki.getLogoutUrlAsync(profile, 'wiki-relay', {}));
+    const out = await other.get(logout.pathname + logout.search);
+    assert.equal(out.status, 303, out.text);
+    assert.equal((await browser.get('/account')).status, 303, 'the session ended at once');
+    // First the other application, by a signed LogoutRequest that node-saml accepts.
+    const toTwo = new URL(String(out.headers.location));
+    assert.equal(toTwo.origin + toTwo.pathname, 'https://two.example.test/slo');
+    assert.match(toTwo.search, /Signature=/);
+    const told = await two.validateRedirectAsync(
+      Object.fromEntries(toTwo.searchParams),
+      toTwo.search.slice(1),
     );
-    const frame = /<iframe[^>]*src="([^"]+)"/.exec(out.text)?.[1]?.replace(/&amp;/g, '&');
-    assert.ok(
-      frame?.startsWith('https://two.example.test/slo?SAMLRequest='),
-      out.text.slice(0, 600),
+    assert.equal(told.loggedOut, true);
+    assert.equal(told.profile?.nameID, world.email);
+    // Its LogoutResponse brings the browser back; then the answer to the application that asked.
+    const answer = new URL(
+      await two.getLogoutResponseUrlAsync(
+        told.profile as NonNullable<typeof told.profile>,
+        String(toTwo.searchParams.get('RelayState')),
+        {},
+        true,
+      ),
     );
-    assert.match(frame ?? '', /Signature=/);
-    assert.equal((await browser.get('/account')).status, 303, 'the session ended');
+    const back = await other.get(answer.pathname + answer.search);
+    const toWiki = new URL(String(back.headers.location));
+    assert.equal(toWiki.origin + toWiki.pathname, 'https://sp.example.test/saml/slo');
+    assert.equal(toWiki.searchParams.get('RelayState'), 'wiki-relay');
+    const done = await wiki.validateRedirectAsync(
+      Object.fromEntries(toWiki.searchParams),
+      toWiki.search.slice(1),
+    );
+    assert.equal(done.loggedOut, true);
+    // The same LogoutResponse again moves nothing.
+    const replay = await other.get(answer.pathname + answer.search);
+    assert.equal(replay.status, 200);
+    assert.equal(replay.headers.location, undefined);
     const last = (await events('saml.logout')).at(-1);
     assert.match(JSON.stringify(last?.details), /sessionEnded\\?":true/);
+    assert.match(JSON.stringify(last?.details), /toTell/);
   });
 
   it('an unsigned logout request cannot end a session by naming it', async () => {

@@ -165,6 +165,7 @@ export async function startServer(
       oauth: services.oauth,
       ssoDomains: services.ssoDomains,
       federation: services.federation,
+      saml: services.saml.service,
       flowMinutes: signInFlowMinutes,
     },
     api: {

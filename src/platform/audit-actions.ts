@@ -258,7 +258,7 @@ export const auditActions = {
   'saml.request.refused':
     'A SAML request to Vigil was refused (unknown application, unregistered ACS URL, bad signature; the reason in details). Target: the application, when known.',
   'saml.logout':
-    'A single logout ran: the session ended and the applications it signed in to were told (which, and who started it, in details). Target: the user.',
+    'A single logout began: the session ended, and its other SAML applications with an SLO URL are told in turn (the application that asked, null when the user signed out at Vigil, the session and `toTell` in details). Target: the user.',
   'sso.connection.created':
     "An organization's own identity provider (SAML or OIDC) was connected (protocol, provisioning and endpoints in details). Target: the connection.",
   'sso.connection.updated':

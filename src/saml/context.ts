@@ -19,7 +19,8 @@ export type SamlOutcome =
   /** The user signs in first (`again`: afresh, over the session the browser has). */
   | { kind: 'login'; returnTo: string; again: boolean }
   | { kind: 'refused'; reason: string }
-  | { kind: 'signed_out'; ended: boolean; notify: string[]; next: Departure | null };
+  /** Signed out: `ended` the browser's own session; `next` the next message of the logout. */
+  | { kind: 'signed_out'; ended: boolean; next: Departure | null };
 
 export interface SamlClient {
   ip: string;

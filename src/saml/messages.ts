@@ -125,11 +125,20 @@ export function readAuthnRequest(xml: string): AuthnRequestHeader | null {
   };
 }
 
-/** The issuer, ID, NameID and session index of a LogoutRequest or LogoutResponse. */
+/**
+ * The issuer, ID, NameID and session index of a LogoutRequest, or the issuer, ID and
+ * InResponseTo of a LogoutResponse.
+ */
 export function readLogoutMessage(
   xml: string,
   kind: 'LogoutRequest' | 'LogoutResponse',
-): { id: string; issuer: string; nameId: string | null; sessionIndexes: string[] } | null {
+): {
+  id: string;
+  issuer: string;
+  inResponseTo: string | null;
+  nameId: string | null;
+  sessionIndexes: string[];
+} | null {
   const root = rootOf(xml, kind);
   if (!root) return null;
   const id = root.getAttribute('ID');
@@ -139,5 +148,11 @@ export function readLogoutMessage(
   const sessionIndexes = Array.from(root.getElementsByTagNameNS(protocolNs, 'SessionIndex')).map(
     (n) => n.textContent?.trim() ?? '',
   );
-  return { id, issuer, nameId, sessionIndexes };
+  return {
+    id,
+    issuer,
+    inResponseTo: root.getAttribute('InResponseTo') || null,
+    nameId,
+    sessionIndexes,
+  };
 }

@@ -203,12 +203,13 @@ function departureOf(
   url: string,
   context: string,
   relayState: string | null | undefined,
+  field: 'SAMLResponse' | 'SAMLRequest' = 'SAMLResponse',
 ): Departure {
   if (binding === 'redirect') return { kind: 'redirect', location: context };
   return {
     kind: 'form',
     action: url,
-    fields: { SAMLResponse: context, ...(relayState ? { RelayState: relayState } : {}) },
+    fields: { [field]: context, ...(relayState ? { RelayState: relayState } : {}) },
   };
 }
 
@@ -236,24 +237,37 @@ export function logoutResponse(input: {
   return departureOf(binding, app.sloUrl, made.context, input.relayState);
 }
 
-/** A signed LogoutRequest telling another application its session ended (Redirect binding). */
-export function logoutRequestUrl(input: {
+/**
+ * A signed LogoutRequest telling an application its session ended, by its SLO URL's binding, with
+ * the RelayState that brings its LogoutResponse back to the chain; null without an SLO URL.
+ */
+export function logoutRequest(input: {
   idp: IdpIdentity;
   signing: { certificate: string; privateKey: string };
   app: ApplicationSettings;
   nameId: string;
   nameIdFormat: string;
   sessionIndex: string;
-}): string | null {
+  relayState: string;
+}): { id: string; departure: Departure } | null {
   const { app } = input;
-  if (!app.sloUrl || (app.sloBinding ?? 'redirect') !== 'redirect') return null;
+  if (!app.sloUrl) return null;
   const idp = idpEntity(input.idp, {
     signingCerts: [input.signing.certificate],
     privateKey: input.signing.privateKey,
   });
-  const made = idp.createLogoutRequest(spEntity(app), 'redirect', {
-    logoutNameID: input.nameId,
-    sessionIndex: input.sessionIndex,
-  } as never) as { context: string };
-  return made.context;
+  const binding = app.sloBinding ?? 'redirect';
+  const made = idp.createLogoutRequest(
+    spEntity(app),
+    binding,
+    {
+      logoutNameID: input.nameId,
+      sessionIndex: input.sessionIndex,
+    } as never,
+    { relayState: input.relayState } as never,
+  ) as { id: string; context: string };
+  return {
+    id: made.id,
+    departure: departureOf(binding, app.sloUrl, made.context, input.relayState, 'SAMLRequest'),
+  };
 }

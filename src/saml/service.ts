@@ -11,6 +11,7 @@ import {
   type SamlServiceDeps,
 } from './context.ts';
 import { createSamlLogout } from './logout.ts';
+import { sweepLogouts } from './logouts.store.ts';
 import { messageXml, readAuthnRequest, type SamlMessage, samlId } from './messages.ts';
 import {
   idpMetadataXml,
@@ -348,7 +349,10 @@ export function createSamlService(deps: SamlServiceDeps) {
 
     ...createSamlLogout(deps, ctx),
 
-    sweep: () => withPlatform(database, (tx) => store.sweepPending(tx, clock.now())),
+    /** Forgets requests and logouts nobody came back for. */
+    sweep: async () =>
+      (await withPlatform(database, (tx) => store.sweepPending(tx, clock.now()))) +
+      (await withPlatform(database, (tx) => sweepLogouts(tx, clock.now()))),
   };
 }
 

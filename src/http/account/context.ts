@@ -11,6 +11,7 @@ import type {
 import type { Federation, SsoDomains } from '../../federation/index.ts';
 import type { OAuth } from '../../oauth/index.ts';
 import { type AuditAction, type Database, isAppError } from '../../platform/index.ts';
+import type { SamlService } from '../../saml/index.ts';
 import type { Session, SessionService } from '../../sessions/index.ts';
 import { pageCsp } from '../security-headers.ts';
 import {
@@ -39,6 +40,8 @@ export interface AccountDeps {
   ssoDomains: Pick<SsoDomains, 'connectionForEmail'>;
   /** Sign-in through an organization's own identity provider (/sso/…). */
   federation: Federation;
+  /** Vigil's sign-out goes on to the session's SAML applications (single logout). */
+  saml: Pick<SamlService, 'signedOut'>;
   flowMinutes: number;
 }
 

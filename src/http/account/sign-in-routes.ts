@@ -251,10 +251,11 @@ export function registerSignInRoutes(app: FastifyInstance, ctx: PageContext): vo
   app.post<{ Body: Body }>('/logout', async (request, reply) => {
     if (!guard(request, reply)) return reply;
     const session = await current(request);
-    if (session) {
-      await signIn.signOut(session, clientOf(request));
-    }
+    if (session) await signIn.signOut(session, clientOf(request));
     clearCookie(reply, cookieNames.session);
+    // The SAML applications the session signed in to are told in turn, then the same page.
+    const logout = session && (await ctx.deps.saml.signedOut(session));
+    if (logout) return reply.redirect(logout, 303);
     return html(reply).send(pages.signedOutPage());
   });
 }

@@ -55,9 +55,8 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlHttpDeps): vo
           .header('content-security-policy', pageCsp)
           .send(refusedPage(outcome.reason));
       case 'signed_out': {
-        if (outcome.notify.length === 0 && outcome.next?.kind === 'redirect')
-          return reply.redirect(outcome.next.location, 303);
-        const { body, csp } = departurePage('You are signed out', outcome.next, outcome.notify);
+        if (outcome.next?.kind === 'redirect') return reply.redirect(outcome.next.location, 303);
+        const { body, csp } = departurePage('You are signed out', outcome.next);
         return reply.type(htmlType).header('content-security-policy', csp).send(body);
       }
       case 'redirect':
@@ -146,6 +145,11 @@ export function registerSamlRoutes(app: FastifyInstance, deps: SamlHttpDeps): vo
           client(request),
         ),
       ),
+  );
+
+  // A logout begun at Vigil's own sign-out: on to the session's SAML applications.
+  app.get<{ Params: { id: string } }>('/saml/logout/:id', async (request, reply) =>
+    answer(reply, await saml.logoutStep(request.params.id)),
   );
 
   app.get<{ Params: { id: string } }>('/saml/continue/:id', async (request, reply) =>

@@ -71,6 +71,18 @@ export interface SamlPendingRequestsTable {
   expires_at: Timestamp;
 }
 
+/** A single logout in progress (migration 0026): the applications still to be told. */
+export interface SamlLogoutsTable {
+  id: string;
+  org_id: string;
+  session_id: string;
+  remaining: Json;
+  awaiting: Optional<string>;
+  answer: ColumnType<object | null, string | null, string | null>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface SamlSessionParticipantsTable {
   session_id: string;
   application_id: string;

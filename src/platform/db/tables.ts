@@ -23,6 +23,7 @@ import type { ReviewCampaignsTable, ReviewItemsTable } from './tables-reviews.ts
 import type {
   SamlApplicationsTable,
   SamlKeysTable,
+  SamlLogoutsTable,
   SamlPendingRequestsTable,
   SamlSessionParticipantsTable,
   SsoConnectionCertificatesTable,
@@ -490,6 +491,7 @@ export interface DB {
   saml_applications: SamlApplicationsTable;
   saml_pending_requests: SamlPendingRequestsTable;
   saml_session_participants: SamlSessionParticipantsTable;
+  saml_logouts: SamlLogoutsTable;
   sso_connections: SsoConnectionsTable;
   sso_connection_certificates: SsoConnectionCertificatesTable;
   sso_domains: SsoDomainsTable;
