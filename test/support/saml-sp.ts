@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import { type Profile, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { createSamlKeyPair, type SamlKeyPair } from '../../src/crypto/index.ts';
 import { operatorActor, withOrg } from '../../src/platform/index.ts';
 import type { SamlApplication } from '../../src/saml/index.ts';
@@ -129,4 +129,26 @@ export async function walkToForm(
     }
   }
   assert.fail('too many hops');
+}
+
+/**
+ * As the application: checks the LogoutRequest Vigil sent by Redirect to `location` and answers
+ * it; returns the NameID it named and the path of the LogoutResponse at Vigil, with its query.
+ */
+export async function answerLogout(sp: SAML, location: string) {
+  const url = new URL(location);
+  const told = await sp.validateRedirectAsync(
+    Object.fromEntries(url.searchParams),
+    url.search.slice(1),
+  );
+  assert.equal(told.loggedOut, true, 'a LogoutRequest node-saml accepts');
+  const answer = new URL(
+    await sp.getLogoutResponseUrlAsync(
+      told.profile as Profile,
+      String(url.searchParams.get('RelayState')),
+      {},
+      true,
+    ),
+  );
+  return { nameId: told.profile?.nameID, answer: answer.pathname + answer.search };
 }
