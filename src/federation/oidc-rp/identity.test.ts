@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { identityFromClaims } from './identity.ts';
+import { identityFromClaims, issuedInTheFuture } from './identity.ts';
 
 const idToken = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
 
@@ -81,5 +81,14 @@ describe('OIDC claims to an upstream identity', () => {
       {},
     );
     assert.deepEqual(attributes, { sub: ['s'], groups: ['a', 'b'], address: ['{"country":"NZ"}'] });
+  });
+
+  it('finds an ID token issued in the future, past five minutes of clock skew', () => {
+    const now = new Date('2026-12-05T12:00:00Z');
+    const at = (seconds: number) => ({ sub: 's', iat: now.getTime() / 1000 + seconds });
+    assert.equal(issuedInTheFuture(at(-60), now), false);
+    assert.equal(issuedInTheFuture(at(300), now), false);
+    assert.equal(issuedInTheFuture(at(301), now), true);
+    assert.equal(issuedInTheFuture({ sub: 's' }, now), false);
   });
 });

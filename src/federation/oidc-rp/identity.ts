@@ -9,6 +9,19 @@ const protocolClaims = new Set(['nonce', 'at_hash', 'c_hash', 's_hash', 'sid']);
 
 type Claims = Record<string, unknown>;
 
+/** How far an upstream's clock may run ahead of Vigil's (seconds). */
+const clockTolerance = 300;
+
+/**
+ * Whether an ID token says it was issued later than now can be: openid-client checks `exp`,
+ * `nbf` and an `iat` too far in the past, not one in the future (OIDC Core §3.1.3.7 step 10
+ * leaves the window to the client). A token from the future is a forged or misdated one.
+ */
+export function issuedInTheFuture(idTokenClaims: Claims, now: Date): boolean {
+  const iat = idTokenClaims.iat;
+  return typeof iat === 'number' && iat > now.getTime() / 1000 + clockTolerance;
+}
+
 /**
  * The identity an ID token (and, for what it lacks, the UserInfo answer of the same subject)
  * proves, per the connection's mapping (docs/sso.md#oidc-claims). `idToken` is the compact JWT,

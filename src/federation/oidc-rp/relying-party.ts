@@ -10,7 +10,7 @@ import type {
 import { createDiscovery, type DiscoveredProvider } from './discovery.ts';
 import { oidcRpErrors } from './errors.ts';
 import { outboundErrorIn } from './fetch.ts';
-import { identityFromClaims } from './identity.ts';
+import { identityFromClaims, issuedInTheFuture } from './identity.ts';
 
 export const defaultOidcScopes = ['openid', 'email', 'profile'];
 
@@ -159,6 +159,8 @@ async function exchange(
   }
   const claims = tokens.claims();
   if (!claims || !tokens.id_token) throw oidcRpErrors.idTokenInvalid({ problem: 'no ID token' });
+  if (issuedInTheFuture(claims, new Date()))
+    throw oidcRpErrors.idTokenInvalid({ problem: 'the ID token was issued in the future (iat)' });
   const mapping = connection.attributeMapping;
   let userinfo: Record<string, unknown> | null = null;
   // Providers that follow OIDC Core §5.4 strictly put profile claims in UserInfo only.

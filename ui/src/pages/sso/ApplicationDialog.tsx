@@ -1,17 +1,15 @@
 import {
-  Button,
   Checkbox,
   Group,
-  Modal,
   NativeSelect,
   Radio,
   SimpleGrid,
-  Stack,
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useState } from 'react';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import {
   type ApplicationFromMetadata,
@@ -85,63 +83,57 @@ export function ApplicationDialog({
   const fromMetadata = !application && from === 'metadata';
   const error = (field: string) => fieldError(refusal, field);
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    void send(() => save(fromMetadata ? { name: form.name.trim(), metadataXml } : cleaned(form)));
-  }
-
   return (
-    <Modal opened onClose={onClose} title={title} size="xl">
-      <form onSubmit={submit} aria-label={title}>
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not saved" />
-          <TextInput
-            label="Name"
-            description="Shown to administrators and in the audit log"
-            required
-            data-autofocus
-            value={form.name}
-            onChange={(e) => set('name', e.currentTarget.value)}
-            error={error('name')}
-          />
-          {!application && (
-            <Radio.Group
-              label="Settings from"
-              value={from}
-              onChange={(v) => setFrom(v as 'fields' | 'metadata')}
-            >
-              <Group mt="xs">
-                <Radio value="fields" label="Fields entered here" />
-                <Radio value="metadata" label="The application's SP metadata (XML)" />
-              </Group>
-            </Radio.Group>
-          )}
-          {fromMetadata ? (
-            <Textarea
-              label="SP metadata XML"
-              description="Its entity ID, ACS URLs, logout URL and certificate are read from it; change the rest after"
-              required
-              autosize
-              minRows={6}
-              maxRows={16}
-              value={metadataXml}
-              onChange={(e) => setMetadataXml(e.currentTarget.value)}
-              error={error('metadataXml')}
-            />
-          ) : (
-            <ApplicationFields form={form} set={set} error={error} />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {application ? 'Save' : 'Add application'}
-            </Button>
+    <FormDialog
+      title={title}
+      submitLabel={application ? 'Save' : 'Add application'}
+      size="xl"
+      busy={busy}
+      refusal={refusal}
+      onClose={onClose}
+      onSubmit={() =>
+        void send(() =>
+          save(fromMetadata ? { name: form.name.trim(), metadataXml } : cleaned(form)),
+        )
+      }
+    >
+      <TextInput
+        label="Name"
+        description="Shown to administrators and in the audit log"
+        required
+        data-autofocus
+        value={form.name}
+        onChange={(e) => set('name', e.currentTarget.value)}
+        error={error('name')}
+      />
+      {!application && (
+        <Radio.Group
+          label="Settings from"
+          value={from}
+          onChange={(v) => setFrom(v as 'fields' | 'metadata')}
+        >
+          <Group mt="xs">
+            <Radio value="fields" label="Fields entered here" />
+            <Radio value="metadata" label="The application's SP metadata (XML)" />
           </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </Radio.Group>
+      )}
+      {fromMetadata ? (
+        <Textarea
+          label="SP metadata XML"
+          description="Its entity ID, ACS URLs, logout URL and certificate are read from it; change the rest after"
+          required
+          autosize
+          minRows={6}
+          maxRows={16}
+          value={metadataXml}
+          onChange={(e) => setMetadataXml(e.currentTarget.value)}
+          error={error('metadataXml')}
+        />
+      ) : (
+        <ApplicationFields form={form} set={set} error={error} />
+      )}
+    </FormDialog>
   );
 }
 

@@ -1,6 +1,7 @@
-import { Button, Group, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { NativeSelect, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import type { Connection } from './api.ts';
 
@@ -18,48 +19,40 @@ export function ClaimDomainDialog({
   const [connectionId, setConnectionId] = useState(connections[0]?.id ?? '');
   const { busy, refusal, send } = useSending();
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    void send(() =>
-      claim({ domain: domain.trim().toLowerCase(), connectionId: connectionId || undefined }),
-    );
-  }
-
   return (
-    <Modal opened onClose={onClose} title="Claim a domain">
-      <form onSubmit={submit} aria-label="Claim a domain">
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not claimed" />
-          <TextInput
-            label="Domain"
-            description="The part of the users' email after the @ (e.g. acme.com)"
-            required
-            data-autofocus
-            value={domain}
-            onChange={(e) => setDomain(e.currentTarget.value)}
-            error={fieldError(refusal, 'domain')}
-          />
-          <NativeSelect
-            label="Connection"
-            description="Where its users are sent to sign in, once the domain is verified"
-            data={[
-              { value: '', label: 'None for now' },
-              ...connections.map((c) => ({ value: c.id, label: c.name })),
-            ]}
-            value={connectionId}
-            onChange={(e) => setConnectionId(e.currentTarget.value)}
-            error={fieldError(refusal, 'connectionId')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Claim domain
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Claim a domain"
+      submitLabel="Claim domain"
+      refusalTitle="Not claimed"
+      busy={busy}
+      refusal={refusal}
+      onClose={onClose}
+      onSubmit={() =>
+        void send(() =>
+          claim({ domain: domain.trim().toLowerCase(), connectionId: connectionId || undefined }),
+        )
+      }
+    >
+      <TextInput
+        label="Domain"
+        description="The part of the users' email after the @ (e.g. acme.com)"
+        required
+        data-autofocus
+        value={domain}
+        onChange={(e) => setDomain(e.currentTarget.value)}
+        error={fieldError(refusal, 'domain')}
+      />
+      <NativeSelect
+        label="Connection"
+        description="Where its users are sent to sign in, once the domain is verified"
+        data={[
+          { value: '', label: 'None for now' },
+          ...connections.map((c) => ({ value: c.id, label: c.name })),
+        ]}
+        value={connectionId}
+        onChange={(e) => setConnectionId(e.currentTarget.value)}
+        error={fieldError(refusal, 'connectionId')}
+      />
+    </FormDialog>
   );
 }

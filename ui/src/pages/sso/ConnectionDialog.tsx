@@ -1,17 +1,16 @@
 import {
-  Button,
   Checkbox,
   FileInput,
   Group,
-  Modal,
   PasswordInput,
   Radio,
   Stack,
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { useState } from 'react';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import type { Connection, ConnectionInput, Protocol, Provisioning } from './api.ts';
 import { MappingFields } from './MappingFields.tsx';
@@ -131,8 +130,7 @@ export function ConnectionDialog({
   const error = (field: string) => fieldError(refusal, field);
   const title = connection ? `Edit ${connection.name}` : 'Add a connection';
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const input = inputOf(form, !connection);
     // The protocol of a connection does not change: a new connection is made for another.
     if (connection) delete (input as Partial<ConnectionInput>).protocol;
@@ -140,76 +138,71 @@ export function ConnectionDialog({
   }
 
   return (
-    <Modal opened onClose={onClose} title={title} size="xl">
-      <form onSubmit={submit} aria-label={title}>
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not saved" />
-          <TextInput
-            label="Name"
-            description="Shown on the sign-in page's SSO button and in the audit log"
-            required
-            data-autofocus
-            value={form.name}
-            onChange={(e) => set('name', e.currentTarget.value)}
-            error={error('name')}
-          />
-          {!connection && (
-            <Radio.Group
-              label="Protocol"
-              value={form.protocol}
-              onChange={(v) => set('protocol', v as Protocol)}
-              error={error('protocol')}
-            >
-              <Group mt="xs">
-                <Radio value="saml" label="SAML 2.0" />
-                <Radio value="oidc" label="OpenID Connect" />
-              </Group>
-            </Radio.Group>
-          )}
-          {form.protocol === 'saml' ? (
-            <SamlFields form={form} set={set} error={error} creating={!connection} />
-          ) : (
-            <OidcFields form={form} set={set} error={error} connection={connection} />
-          )}
-          <Radio.Group
-            label="Users"
-            value={form.provisioning}
-            onChange={(v) => set('provisioning', v as Provisioning)}
-            error={error('provisioning')}
-          >
-            <Stack mt="xs" gap={6}>
-              <Radio
-                value="jit"
-                label="Create a user at their first sign-in (just in time), from the mapped email and name"
-              />
-              <Radio value="match" label="Only users who exist already, matched by email" />
-            </Stack>
-          </Radio.Group>
-          <MappingFields
-            protocol={form.protocol}
-            email={form.email}
-            displayName={form.displayName}
-            mfaValues={form.mfaValues}
-            onChange={(key, value) => set(key, value)}
-            error={error}
-          />
-          <Checkbox
-            label="Enabled (users may sign in through it)"
-            checked={form.enabled}
-            onChange={(e) => set('enabled', e.currentTarget.checked)}
-            error={error('enabled')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {connection ? 'Save' : 'Add connection'}
-            </Button>
+    <FormDialog
+      title={title}
+      submitLabel={connection ? 'Save' : 'Add connection'}
+      size="xl"
+      busy={busy}
+      refusal={refusal}
+      onClose={onClose}
+      onSubmit={submit}
+    >
+      <TextInput
+        label="Name"
+        description="Shown on the sign-in page's SSO button and in the audit log"
+        required
+        data-autofocus
+        value={form.name}
+        onChange={(e) => set('name', e.currentTarget.value)}
+        error={error('name')}
+      />
+      {!connection && (
+        <Radio.Group
+          label="Protocol"
+          value={form.protocol}
+          onChange={(v) => set('protocol', v as Protocol)}
+          error={error('protocol')}
+        >
+          <Group mt="xs">
+            <Radio value="saml" label="SAML 2.0" />
+            <Radio value="oidc" label="OpenID Connect" />
           </Group>
+        </Radio.Group>
+      )}
+      {form.protocol === 'saml' ? (
+        <SamlFields form={form} set={set} error={error} creating={!connection} />
+      ) : (
+        <OidcFields form={form} set={set} error={error} connection={connection} />
+      )}
+      <Radio.Group
+        label="Users"
+        value={form.provisioning}
+        onChange={(v) => set('provisioning', v as Provisioning)}
+        error={error('provisioning')}
+      >
+        <Stack mt="xs" gap={6}>
+          <Radio
+            value="jit"
+            label="Create a user at their first sign-in (just in time), from the mapped email and name"
+          />
+          <Radio value="match" label="Only users who exist already, matched by email" />
         </Stack>
-      </form>
-    </Modal>
+      </Radio.Group>
+      <MappingFields
+        protocol={form.protocol}
+        email={form.email}
+        displayName={form.displayName}
+        mfaValues={form.mfaValues}
+        onChange={(key, value) => set(key, value)}
+        error={error}
+      />
+      <Checkbox
+        label="Enabled (users may sign in through it)"
+        checked={form.enabled}
+        onChange={(e) => set('enabled', e.currentTarget.checked)}
+        error={error('enabled')}
+      />
+    </FormDialog>
   );
 }
 
