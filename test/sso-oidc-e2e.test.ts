@@ -165,6 +165,37 @@ describe('SSO through an upstream OpenID provider', () => {
     assert.ok(!JSON.stringify(succeeded).includes(secret), 'no secret in the audit event');
   });
 
+  it('over a live session asks the upstream for prompt=login, and refuses an older auth_time', async () => {
+    upstream.state.decide = () => ({ accountId: 'u-new' });
+    const { answer, vigil } = await federatedSignIn(jit.id);
+    assert.equal(answer.status, 303);
+    // Signed in, the browser signs in again (an application asked for a fresh sign-in).
+    const asked = await vigil.get(`/sso/${jit.id}/start`);
+    const request = new URL(String(asked.headers.location));
+    assert.equal(request.searchParams.get('prompt'), 'login');
+    assert.equal(request.searchParams.get('max_age'), '0');
+    const anonymous = await browserLike(world.world.base).get(`/sso/${jit.id}/start`);
+    assert.equal(new URL(String(anonymous.headers.location)).searchParams.get('prompt'), null);
+
+    upstream.state.tamperToken = async (body) => ({
+      ...body,
+      id_token: await upstream.resign(String(body.id_token), {
+        auth_time: Math.floor(Date.now() / 1000) - 3600,
+      }),
+    });
+    try {
+      const stale = await federatedSignIn(jit.id, vigil);
+      assert.equal(stale.answer.status, 400, stale.answer.text.slice(0, 200));
+      assert.equal(
+        (await events('sso.login.failed')).at(-1)?.details.reason,
+        'sso.authentication_not_fresh',
+      );
+    } finally {
+      upstream.state.tamperToken = null;
+    }
+    assert.equal((await federatedSignIn(jit.id, vigil)).answer.status, 303, 'a fresh one passes');
+  });
+
   it('refuses the same callback a second time', async () => {
     upstream.state.decide = () => ({ accountId: 'u-new' });
     const { callback, answer } = await federatedSignIn(jit.id);

@@ -358,6 +358,7 @@ describe('OIDC relying party: against an independent provider', () => {
       ['another issuer', { iss: 'https://evil.example' }, /iss/],
       ['expired', { exp: now - 120, iat: now - 600 }, /exp|timestamp/],
       ['not yet valid', { nbf: now + 600 }, /nbf|timestamp/],
+      ['issued in the future', { iat: now + 600 }, /future/],
     ];
     try {
       for (const [name, change, pattern] of cases) {

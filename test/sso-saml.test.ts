@@ -65,7 +65,7 @@ describe('SSO through an upstream SAML IdP', () => {
     ).toString();
     const requestId = /ID="([^"]+)"/.exec(xml)?.[1];
     assert.ok(requestId);
-    return { vigil, requestId };
+    return { vigil, requestId, forceAuthn: /ForceAuthn="true"/.test(xml) };
   }
 
   /** The IdP's answer posted to Vigil's ACS. */
@@ -285,6 +285,34 @@ describe('SSO through an upstream SAML IdP', () => {
       assert.equal(failed.at(-1)?.details.connectionId, connectionId);
     });
   }
+
+  it('over a live session asks the IdP for ForceAuthn, and refuses an authentication older than the request', async () => {
+    const { vigil, answer } = await signIn({ email: 'again@acme.test' });
+    assert.equal(answer.status, 303);
+    // Signed in, the browser signs in again (an application asked for a fresh sign-in).
+    const stale = await start(vigil);
+    assert.equal(stale.forceAuthn, true, 'the AuthnRequest says ForceAuthn="true"');
+    const old = await idp.respond(spMetadata, {
+      requestId: stale.requestId,
+      email: 'again@acme.test',
+      authnInstant: new Date(Date.now() - 10 * 60_000),
+    });
+    const refused = await post(vigil, old);
+    assert.equal(refused.status, 400);
+    assert.equal(
+      (await events('sso.login.failed')).at(-1)?.details.reason,
+      'sso.authentication_not_fresh',
+    );
+    const fresh = await start(vigil);
+    assert.equal(fresh.forceAuthn, true);
+    const now = await idp.respond(spMetadata, {
+      requestId: fresh.requestId,
+      email: 'again@acme.test',
+    });
+    assert.equal((await post(vigil, now)).status, 303);
+    // A browser without a session is not asked to sign in again at the IdP.
+    assert.equal((await start()).forceAuthn, false);
+  });
 
   it('refuses the same response a second time (replay)', async () => {
     const { samlResponse, answer } = await signIn({ email: 'twice@acme.test' });

@@ -86,6 +86,13 @@ export const federationErrors = defineErrors({
     meaning:
       'An upstream answer named no request (unsolicited), an unknown or expired one (InResponseTo, state), one already answered, or one this browser did not start (login CSRF: the request is bound to the browser by a cookie): each request is answered once, by the browser that started it, within 10 minutes.',
   },
+  notFresh: {
+    code: 'sso.authentication_not_fresh',
+    kind: 'invalid',
+    message: 'The identity provider did not sign the user in again as asked',
+    meaning:
+      'Vigil asked the upstream for a fresh authentication (SAML ForceAuthn, OIDC prompt=login) because an application asked Vigil for one, and the answer shows an authentication older than the request (AuthnInstant, auth_time) or none.',
+  },
   replayed: {
     code: 'sso.replayed',
     kind: 'invalid',

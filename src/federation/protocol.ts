@@ -66,6 +66,18 @@ export interface PendingUpstream {
   correlation: string;
   /** What only Vigil knows and the answer must match (OIDC PKCE verifier and nonce). */
   secret: string | null;
+  /**
+   * Vigil asked for a fresh authentication (ForceAuthn, prompt=login) at this time: the answer
+   * must show the user authenticated since (AuthnInstant, auth_time). Absent: any session will
+   * do.
+   */
+  freshSince?: Date | null;
+}
+
+/** How a sign-in is asked of the upstream. */
+export interface StartOptions {
+  /** The user must authenticate afresh, not from the upstream's session. */
+  fresh: boolean;
 }
 
 /**
@@ -82,7 +94,10 @@ export interface FederationProtocol {
    */
   verifyConfiguration?(connection: Connection): Promise<void>;
   /** Builds the request: the departure and what to keep until the answer comes back. */
-  start(connection: Connection): Promise<{ departure: Departure; pending: PendingUpstream }>;
+  start(
+    connection: Connection,
+    options?: StartOptions,
+  ): Promise<{ departure: Departure; pending: PendingUpstream }>;
   /** The correlation an answer names (SAML InResponseTo, OIDC `state`), before it is checked. */
   correlationOf(answer: UpstreamAnswer): string | null;
   /** Checks the answer against the connection and the pending request. */

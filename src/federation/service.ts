@@ -24,6 +24,7 @@ import type {
   Connection,
   Departure,
   FederationProtocol,
+  StartOptions,
   UpstreamAnswer,
   UpstreamIdentity,
 } from './protocol.ts';
@@ -146,13 +147,14 @@ export function createFederation(deps: FederationDeps) {
     async start(
       connectionId: string,
       client: Client,
+      options: StartOptions = { fresh: false },
     ): Promise<{ departure: Departure; correlation: string }> {
       const connection = await loaded(connectionId);
       if (!connection.enabled)
         return refused(connection, federationErrors.connectionDisabled(), client);
       const protocol = protocolOf(connection);
       const { departure, pending } = await protocol
-        .start(connection)
+        .start(connection, options)
         // A refusal of the protocol's is audited; anything else (the database, the keyring)
         // fails closed as it is.
         .catch((err: unknown) =>
@@ -167,6 +169,7 @@ export function createFederation(deps: FederationDeps) {
           org_id: connection.orgId,
           connection_id: connection.id,
           correlation: pending.correlation,
+          fresh: options.fresh,
           secret:
             pending.secret === null
               ? null
@@ -214,7 +217,11 @@ export function createFederation(deps: FederationDeps) {
               })
             ).toString('utf8');
       const identity = await protocol
-        .complete(connection, answer, { correlation, secret })
+        .complete(connection, answer, {
+          correlation,
+          secret,
+          freshSince: request.fresh ? request.created_at : null,
+        })
         .catch(refuse);
       if (connection.protocol === 'saml') {
         const fresh = await withOrg(database, connection.orgId, async (tx) => {

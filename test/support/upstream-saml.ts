@@ -55,6 +55,8 @@ export interface LoginOptions {
   email: string;
   attributes?: Record<string, string>;
   authnContext?: string;
+  /** When the IdP says it authenticated the user (now unless given). */
+  authnInstant?: Date;
   /** Changes to the template's values (times, audience, recipient…) before signing. */
   values?: Record<string, string>;
 }
@@ -88,7 +90,7 @@ export async function startUpstreamIdp(
   async function respond(spMetadataXml: string, login: LoginOptions): Promise<string> {
     const sp = samlify.ServiceProvider({ metadata: spMetadataXml });
     const template = samlify.SamlLib.defaultLoginResponseTemplate.context;
-    const authn = `<saml:AuthnStatement AuthnInstant="${new Date().toISOString()}" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>${xmlText(login.authnContext ?? 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport')}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
+    const authn = `<saml:AuthnStatement AuthnInstant="${(login.authnInstant ?? new Date()).toISOString()}" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>${xmlText(login.authnContext ?? 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport')}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
     const attrs = Object.entries(login.attributes ?? {})
       .map(
         ([name, value]) =>

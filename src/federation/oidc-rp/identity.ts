@@ -9,8 +9,17 @@ const protocolClaims = new Set(['nonce', 'at_hash', 'c_hash', 's_hash', 'sid']);
 
 type Claims = Record<string, unknown>;
 
-/** How far an upstream's clock may run ahead of Vigil's (seconds). */
+/** How far an upstream's clock may run ahead of (or behind) Vigil's (seconds). */
 const clockTolerance = 300;
+
+/**
+ * Whether the ID token's `auth_time` shows an authentication at `since` or later (give or take
+ * the clock tolerance): Vigil asked for a fresh one (prompt=login, max_age=0).
+ */
+export function authenticatedSince(idTokenClaims: Claims, since: Date): boolean {
+  const authTime = idTokenClaims.auth_time;
+  return typeof authTime === 'number' && authTime >= since.getTime() / 1000 - clockTolerance;
+}
 
 /**
  * Whether an ID token says it was issued later than now can be: openid-client checks `exp`,

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { constantTimeEqual, randomToken } from '../../crypto/index.ts';
 import { type Clock, type Outbound, systemClock } from '../../platform/index.ts';
+import { federationErrors } from '../errors.ts';
 import type {
   Connection,
   FederationProtocol,
@@ -10,7 +11,7 @@ import type {
 import { createDiscovery, type DiscoveredProvider } from './discovery.ts';
 import { oidcRpErrors } from './errors.ts';
 import { outboundErrorIn } from './fetch.ts';
-import { identityFromClaims, issuedInTheFuture } from './identity.ts';
+import { authenticatedSince, identityFromClaims, issuedInTheFuture } from './identity.ts';
 
 export const defaultOidcScopes = ['openid', 'email', 'profile'];
 
@@ -83,7 +84,7 @@ export function createOidcRelyingParty(deps: OidcRelyingPartyDeps) {
       await probeClient(client, redirectUriOf(connection.id));
     },
 
-    async start(connection) {
+    async start(connection, options) {
       const settings = oidcSettingsOf(connection);
       const provider = await discovery.provider(settings.issuer).catch(unavailable);
       // The secret is not needed to send the browser away: it is opened only for the exchange.
@@ -97,6 +98,8 @@ export function createOidcRelyingParty(deps: OidcRelyingPartyDeps) {
         code_challenge_method: 'S256',
         state,
         nonce: kept.nonce,
+        // A fresh authentication: prompt=login, and max_age=0 so that auth_time must come back.
+        ...(options?.fresh ? { prompt: 'login', max_age: '0' } : {}),
       });
       return {
         departure: { kind: 'redirect', location: location.href },
@@ -124,7 +127,7 @@ export function createOidcRelyingParty(deps: OidcRelyingPartyDeps) {
       const callback = new URL(redirectUriOf(connection.id));
       for (const [name, value] of Object.entries(answer.query))
         callback.searchParams.append(name, value);
-      const identity = await exchange(client, callback, kept, pending.correlation, connection);
+      const identity = await exchange(client, callback, kept, pending, connection);
       discovery.keepKeys(settings.issuer, oidc.getJwksCache(client));
       return identity;
     },
@@ -143,14 +146,14 @@ async function exchange(
   client: oidc.Configuration,
   callback: URL,
   kept: Kept,
-  state: string,
+  pending: PendingUpstream,
   connection: Connection,
 ): Promise<UpstreamIdentity> {
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
     tokens = await oidc.authorizationCodeGrant(client, callback, {
       pkceCodeVerifier: kept.verifier,
-      expectedState: state,
+      expectedState: pending.correlation,
       expectedNonce: kept.nonce,
       idTokenExpected: true,
     });
@@ -161,6 +164,8 @@ async function exchange(
   if (!claims || !tokens.id_token) throw oidcRpErrors.idTokenInvalid({ problem: 'no ID token' });
   if (issuedInTheFuture(claims, new Date()))
     throw oidcRpErrors.idTokenInvalid({ problem: 'the ID token was issued in the future (iat)' });
+  if (pending.freshSince && !authenticatedSince(claims, pending.freshSince))
+    throw federationErrors.notFresh();
   const mapping = connection.attributeMapping;
   let userinfo: Record<string, unknown> | null = null;
   // Providers that follow OIDC Core §5.4 strictly put profile claims in UserInfo only.

@@ -22,6 +22,8 @@ export interface AssertionContent {
   notOnOrAfter: Date | null;
   audiences: string[][];
   authnContextClassRefs: string[];
+  /** When the IdP authenticated the user (each AuthnStatement's AuthnInstant). */
+  authnInstants: Date[];
   attributes: Record<string, string[]>;
 }
 
@@ -86,6 +88,10 @@ export function readAssertion(signedXml: string): AssertionContent {
     audiences: (condition ? childrenOf(condition, ns.assertion, 'AudienceRestriction') : []).map(
       (r) => textsOf(r, 'Audience'),
     ),
+    authnInstants: childrenOf(root, ns.assertion, 'AuthnStatement').flatMap((s) => {
+      const instant = dateOf(s, 'AuthnInstant');
+      return instant ? [instant] : [];
+    }),
     authnContextClassRefs: childrenOf(root, ns.assertion, 'AuthnStatement').flatMap((s) =>
       descendantsOf(s, ns.assertion, 'AuthnContextClassRef')
         .map(textOf)

@@ -76,7 +76,13 @@ function classify(err: unknown): AppError {
 export function createSamlProtocol(deps: SamlSpDeps): FederationProtocol {
   function samlFor(
     connection: Connection,
-    options: { id?: string; privateKey?: string; decryptionPvk?: string; correlation?: string },
+    options: {
+      id?: string;
+      privateKey?: string;
+      decryptionPvk?: string;
+      correlation?: string;
+      forceAuthn?: boolean;
+    },
   ): SAML {
     const saml = connection.saml;
     if (!saml) throw federationErrors.connectionNotFound();
@@ -108,6 +114,7 @@ export function createSamlProtocol(deps: SamlSpDeps): FederationProtocol {
       identifierFormat: null,
       disableRequestedAuthnContext: true,
       signatureAlgorithm: 'sha256',
+      forceAuthn: options.forceAuthn ?? false,
       ...(options.privateKey ? { privateKey: options.privateKey } : {}),
       ...(options.decryptionPvk ? { decryptionPvk: options.decryptionPvk } : {}),
       ...(options.id ? { generateUniqueId: () => options.id as string } : {}),
@@ -155,13 +162,14 @@ export function createSamlProtocol(deps: SamlSpDeps): FederationProtocol {
   return {
     protocol: 'saml',
 
-    async start(connection) {
+    async start(connection, options) {
       // An xsd:ID: a letter or underscore first (base64url gives letters, digits, - and _).
       const id = `_${randomToken(24)}`;
       const key = await deps.keys.signingKey(connection.orgId);
       const location = await samlFor(connection, {
         id,
         privateKey: key?.privateKey,
+        forceAuthn: options?.fresh ?? false,
       }).getAuthorizeUrlAsync('', undefined, {});
       return {
         departure: { kind: 'redirect', location },
@@ -215,6 +223,13 @@ export function createSamlProtocol(deps: SamlSpDeps): FederationProtocol {
       // Both checkers must have read the same subject from the same signed assertion.
       if (profile.nameID !== content.nameId) throw malformed('the signed subject differs');
       checkContent(connection, content, pending.correlation);
+      // Asked for ForceAuthn: an authentication before the request is the IdP's old session.
+      const since = pending.freshSince;
+      if (
+        since &&
+        !content.authnInstants.some((at) => at.getTime() >= since.getTime() - clockSkewMs)
+      )
+        throw federationErrors.notFresh();
       return identityOf(connection, content);
     },
   };

@@ -83,7 +83,10 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: PageContext): void 
     const id = request.params.connectionId;
     try {
       if (!isUuid(id)) throw notFound();
-      const { departure, correlation } = await federation.start(id, clientOf(request));
+      // Signing in over a live session happens only when an application asked for a fresh
+      // sign-in (/login?again): the organization's IdP is asked for one too, and must show it.
+      const fresh = (await ctx.current(request)) !== undefined;
+      const { departure, correlation } = await federation.start(id, clientOf(request), { fresh });
       setSsoRequestCookie(reply, correlation);
       if (departure.kind === 'redirect') return reply.redirect(departure.location, 302);
       const { body, csp } = departurePage('Signing in', departure);

@@ -141,6 +141,7 @@ export interface SsoRequestsTable {
   connection_id: string;
   correlation: string;
   secret: Optional<string>;
+  fresh: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   expires_at: Timestamp;
 }

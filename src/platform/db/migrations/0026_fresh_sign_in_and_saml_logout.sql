@@ -32,3 +32,8 @@ CREATE POLICY saml_logouts_platform ON saml_logouts TO vigil_platform
   USING (true) WITH CHECK (true);
 -- UPDATE: the chain moves on (remaining shrinks, awaiting changes).
 GRANT SELECT, INSERT, UPDATE, DELETE ON saml_logouts TO vigil_app, vigil_platform;
+
+-- A federated sign-in over a live session (docs/sso.md#fresh-and-passive-sign-in) asks the
+-- organization's IdP for a fresh authentication (ForceAuthn, prompt=login), and its answer must
+-- show one made after the request (AuthnInstant, auth_time).
+ALTER TABLE sso_requests ADD COLUMN fresh boolean NOT NULL DEFAULT false;
