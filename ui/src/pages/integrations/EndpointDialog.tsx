@@ -1,6 +1,7 @@
-import { Button, Group, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { NativeSelect, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import type { Severity } from '../alerts/api.ts';
 import { severityChoices } from '../alerts/Badges.tsx';
@@ -25,51 +26,44 @@ export function EndpointDialog({
   const { busy, refusal, send } = useSending();
   const title = endpoint ? `Edit ${endpoint.name}` : 'Add a webhook endpoint';
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     void send(() => save({ name: name.trim(), url: url.trim(), minSeverity }));
   }
 
   return (
-    <Modal opened onClose={onClose} title={title}>
-      <form onSubmit={submit} aria-label={title}>
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not saved" />
-          <TextInput
-            label="Name"
-            description="What receives it (e.g. SOC pager)"
-            required
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={fieldError(refusal, 'name')}
-          />
-          <TextInput
-            label="URL"
-            description="HTTPS; each alert is posted signed with the endpoint's secret"
-            type="url"
-            required
-            value={url}
-            onChange={(e) => setUrl(e.currentTarget.value)}
-            error={fieldError(refusal, 'url')}
-          />
-          <NativeSelect
-            label="Least severity sent"
-            data={severityChoices}
-            value={minSeverity}
-            onChange={(e) => setMinSeverity(e.currentTarget.value as Severity)}
-            error={fieldError(refusal, 'minSeverity')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {endpoint ? 'Save' : 'Add endpoint'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={title}
+      submitLabel={endpoint ? 'Save' : 'Add endpoint'}
+      busy={busy}
+      refusal={refusal}
+      onClose={onClose}
+      onSubmit={submit}
+    >
+      <TextInput
+        label="Name"
+        description="What receives it (e.g. SOC pager)"
+        required
+        data-autofocus
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={fieldError(refusal, 'name')}
+      />
+      <TextInput
+        label="URL"
+        description="HTTPS; each alert is posted signed with the endpoint's secret"
+        type="url"
+        required
+        value={url}
+        onChange={(e) => setUrl(e.currentTarget.value)}
+        error={fieldError(refusal, 'url')}
+      />
+      <NativeSelect
+        label="Least severity sent"
+        data={severityChoices}
+        value={minSeverity}
+        onChange={(e) => setMinSeverity(e.currentTarget.value as Severity)}
+        error={fieldError(refusal, 'minSeverity')}
+      />
+    </FormDialog>
   );
 }

@@ -1,15 +1,7 @@
-import {
-  Button,
-  Group,
-  Modal,
-  NativeSelect,
-  Radio,
-  Stack,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { Group, NativeSelect, Radio, Textarea, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import type { StreamFormat, StreamInput, StreamKind } from './api.ts';
 
@@ -43,84 +35,79 @@ export function StreamDialog({
   const [from, setFrom] = useState<StreamInput['from']>('now');
   const { busy, refusal, send } = useSending();
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     const input: StreamInput = { name: name.trim(), kind, format, url: url.trim(), from };
     if (kind === 'syslog' && caPem.trim()) input.caPem = caPem.trim();
     void send(() => create(input));
   }
 
   return (
-    <Modal opened onClose={onClose} title="Add a SIEM stream" size="lg">
-      <form onSubmit={submit} aria-label="Add a SIEM stream">
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not added" />
-          <TextInput
-            label="Name"
-            required
-            data-autofocus
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={fieldError(refusal, 'name')}
-          />
-          <NativeSelect
-            label="Kind"
-            data={Object.entries(kinds).map(([value, k]) => ({ value, label: k.label }))}
-            value={kind}
-            onChange={(e) => setKind(e.currentTarget.value as StreamKind)}
-            error={fieldError(refusal, 'kind')}
-          />
-          <TextInput
-            label={kind === 'syslog' ? 'Collector address' : 'URL'}
-            description={kinds[kind].url}
-            placeholder={kinds[kind].example}
-            required
-            value={url}
-            onChange={(e) => setUrl(e.currentTarget.value)}
-            error={fieldError(refusal, 'url')}
-          />
-          <NativeSelect
-            label="Format"
-            data={[
-              { value: 'ocsf', label: 'OCSF 1.x' },
-              { value: 'jsonl', label: 'Vigil’s JSON Lines' },
-            ]}
-            value={format}
-            onChange={(e) => setFormat(e.currentTarget.value as StreamFormat)}
-            error={fieldError(refusal, 'format')}
-          />
-          {kind === 'syslog' && (
-            <Textarea
-              label="CA certificate (PEM)"
-              description="Only when the collector's certificate is not from a public CA"
-              autosize
-              minRows={3}
-              value={caPem}
-              onChange={(e) => setCaPem(e.currentTarget.value)}
-              error={fieldError(refusal, 'caPem')}
-            />
-          )}
-          <Radio.Group
-            label="Start with"
-            value={from}
-            onChange={(v) => setFrom(v as StreamInput['from'])}
-            error={fieldError(refusal, 'from')}
-          >
-            <Group mt="xs">
-              <Radio value="now" label="Events from now on" />
-              <Radio value="beginning" label="The whole log kept in the database" />
-            </Group>
-          </Radio.Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Add stream
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Add a SIEM stream"
+      submitLabel="Add stream"
+      refusalTitle="Not added"
+      size="lg"
+      busy={busy}
+      refusal={refusal}
+      onClose={onClose}
+      onSubmit={submit}
+    >
+      <TextInput
+        label="Name"
+        required
+        data-autofocus
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={fieldError(refusal, 'name')}
+      />
+      <NativeSelect
+        label="Kind"
+        data={Object.entries(kinds).map(([value, k]) => ({ value, label: k.label }))}
+        value={kind}
+        onChange={(e) => setKind(e.currentTarget.value as StreamKind)}
+        error={fieldError(refusal, 'kind')}
+      />
+      <TextInput
+        label={kind === 'syslog' ? 'Collector address' : 'URL'}
+        description={kinds[kind].url}
+        placeholder={kinds[kind].example}
+        required
+        value={url}
+        onChange={(e) => setUrl(e.currentTarget.value)}
+        error={fieldError(refusal, 'url')}
+      />
+      <NativeSelect
+        label="Format"
+        data={[
+          { value: 'ocsf', label: 'OCSF 1.x' },
+          { value: 'jsonl', label: 'Vigil’s JSON Lines' },
+        ]}
+        value={format}
+        onChange={(e) => setFormat(e.currentTarget.value as StreamFormat)}
+        error={fieldError(refusal, 'format')}
+      />
+      {kind === 'syslog' && (
+        <Textarea
+          label="CA certificate (PEM)"
+          description="Only when the collector's certificate is not from a public CA"
+          autosize
+          minRows={3}
+          value={caPem}
+          onChange={(e) => setCaPem(e.currentTarget.value)}
+          error={fieldError(refusal, 'caPem')}
+        />
+      )}
+      <Radio.Group
+        label="Start with"
+        value={from}
+        onChange={(v) => setFrom(v as StreamInput['from'])}
+        error={fieldError(refusal, 'from')}
+      >
+        <Group mt="xs">
+          <Radio value="now" label="Events from now on" />
+          <Radio value="beginning" label="The whole log kept in the database" />
+        </Group>
+      </Radio.Group>
+    </FormDialog>
   );
 }

@@ -1,8 +1,9 @@
-import { Button, Code, Group, Modal, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { Button, Code, Group, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { DateTime } from '../../components/DateTime.tsx';
-import { fieldError, RefusalAlert } from '../../components/Refusal.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
+import { fieldError } from '../../components/Refusal.tsx';
 import { useSending } from '../../components/useSending.ts';
 import { type Connection, type ConnectionCertificate, ssoApi } from './api.ts';
 import { DaysLeft, daysUntil } from './parts.tsx';
@@ -127,37 +128,32 @@ function AddCertificate({
 }) {
   const [pem, setPem] = useState('');
   const { busy, refusal, send } = useSending();
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit() {
     void send(() => add(pem.trim()));
   }
   return (
-    <Modal opened onClose={onClose} title="Add a certificate" size="lg">
-      <form onSubmit={submit} aria-label="Add a certificate">
-        <Stack gap="sm">
-          <RefusalAlert refusal={refusal} title="Not added" />
-          <Textarea
-            label="Certificate (PEM)"
-            description="The identity provider's signing certificate, -----BEGIN CERTIFICATE----- and all"
-            required
-            data-autofocus
-            autosize
-            minRows={6}
-            maxRows={14}
-            value={pem}
-            onChange={(e) => setPem(e.currentTarget.value)}
-            error={fieldError(refusal, 'certificate')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Add certificate
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Add a certificate"
+      submitLabel="Add certificate"
+      refusalTitle="Not added"
+      size="lg"
+      busy={busy}
+      refusal={refusal}
+      onClose={onClose}
+      onSubmit={submit}
+    >
+      <Textarea
+        label="Certificate (PEM)"
+        description="The identity provider's signing certificate, -----BEGIN CERTIFICATE----- and all"
+        required
+        data-autofocus
+        autosize
+        minRows={6}
+        maxRows={14}
+        value={pem}
+        onChange={(e) => setPem(e.currentTarget.value)}
+        error={fieldError(refusal, 'certificate')}
+      />
+    </FormDialog>
   );
 }
