@@ -76,6 +76,7 @@ describe('fresh and passive sign-in, as SAML and OIDC applications ask', () => {
     const seen: string[] = [];
     let res = await browser.get(path);
     while (res.headers.location && !res.headers.location.startsWith(redirectUri)) {
+      assert.ok(seen.length < 20, `a redirect loop: ${seen.slice(0, 6).join(' → ')}`);
       seen.push(res.headers.location);
       const next = new URL(res.headers.location, world.base);
       assert.equal(next.origin, world.base, `left Vigil for ${next.href}`);
@@ -236,6 +237,58 @@ describe('fresh and passive sign-in, as SAML and OIDC applications ask', () => {
     const aged = await oidcSignIn(browser, { max_age: '1' });
     assert.equal(aged.askedAgain, true);
     assert.ok(aged.authTime > forced.authTime);
+  });
+
+  it('OIDC id_token_hint naming another user: that user may sign in; anyone else gets login_required', async () => {
+    const hintOf = async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      const callback = await world.authorize(url, browserLike(world.base));
+      const tokens = await oidc.authorizationCodeGrant(rp, callback, {
+        pkceCodeVerifier: verifier,
+      });
+      return String(tokens.id_token);
+    };
+    const danaHint = await hintOf();
+    await world.auth.createUser(world.orgId, 'erin@acme.test', world.password);
+    const signIn = (browser: Browser, email: string) =>
+      browser.post('/login', { email, password: world.password, csrf: browser.csrf() });
+    const hinted = async (browser: Browser) => {
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+        id_token_hint: danaHint,
+      });
+      return follow(browser, url.pathname + url.search);
+    };
+    // Erin is signed in; the client names Dana: the sign-in page, where Dana signs in. (The
+    // request comes a second later: a sign-in in the request's second counts as after it.)
+    const browser = browserLike(world.base);
+    await browser.get('/login');
+    await signIn(browser, 'erin@acme.test');
+    const other = browserLike(world.base);
+    await other.get('/login');
+    await signIn(other, 'erin@acme.test');
+    await pause(1100);
+    const asked = await hinted(browser);
+    assert.equal(asked.seen.at(-1), '/login?again=1');
+    const asDana = await signIn(browser, world.email);
+    const toClient = await follow(browser, String(asDana.headers.location));
+    assert.ok(new URL(String(toClient.res.headers.location)).searchParams.get('code'));
+    // Erin signs in again instead: the client gets login_required, not a code for Erin.
+    assert.equal((await hinted(other)).seen.at(-1), '/login?again=1');
+    const asErin = await signIn(other, 'erin@acme.test');
+    const refused = await follow(other, String(asErin.headers.location));
+    const callback = new URL(String(refused.res.headers.location));
+    assert.equal(callback.searchParams.get('error'), 'login_required');
+    assert.equal(callback.searchParams.get('code'), null);
   });
 
   it('OIDC prompt=none without a session: login_required to the client, no page', async () => {

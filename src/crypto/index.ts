@@ -8,7 +8,7 @@ export {
   publicKeyFingerprint,
 } from './ed25519-public.ts';
 export { cryptoErrors } from './errors.ts';
-export { type JWTPayload, jwtVerifier } from './jwt.ts';
+export { type JWTPayload, jwtVerifier, unverifiedSubject } from './jwt.ts';
 export type { DataKeyRow } from './keyring.store.ts';
 export { type CipherLocation, type Keyring, keyIdOf, openKeyring } from './keyring.ts';
 export {

@@ -1,6 +1,18 @@
-import { createLocalJWKSet, type JWK, type JWTPayload, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, type JWK, type JWTPayload, jwtVerify } from 'jose';
 
 export type { JWTPayload };
+
+/**
+ * The `sub` of a JWT read without checking it: only for a token already verified elsewhere (an
+ * `id_token_hint` oidc-provider checked). Undefined when it does not parse.
+ */
+export function unverifiedSubject(token: string): string | undefined {
+  try {
+    return decodeJwt(token).sub;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A verifier of JWTs signed by one of `publicKeys` (a JWKS's keys): answers the payload, or

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionResults } from 'oidc-provider';
+import { unverifiedSubject } from '../../crypto/index.ts';
 import { extendGrant, type OAuth } from '../../oauth/index.ts';
 import { platformOrgId } from '../../platform/index.ts';
 import type { Session } from '../../sessions/index.ts';
@@ -14,17 +15,33 @@ const signInFormRoutes = new Set(['/login', '/login/mfa', '/login/enroll', '/log
 type InteractionDetails = Awaited<ReturnType<ReturnType<OAuth['provider']>['interactionDetails']>>;
 
 /**
+ * Whether the session began after the authorization request came (the user just signed in). The
+ * interaction's `iat` counts whole seconds: a sign-in in the same second as the request counts
+ * as after it.
+ */
+const signedInSince = (details: InteractionDetails, session: Session) =>
+  session.createdAt.getTime() >= Number(details.iat) * 1000;
+
+/**
  * Whether the client asks for a sign-in newer than the browser's session (OIDC Core §3.1.2.1):
  * `prompt=login`, or a `max_age` the session is older than, unless the user signed in after the
  * request came (oidc-provider's own clock, as it judges `max_age` by it too).
  */
 function needsFreshSignIn(details: InteractionDetails, session: Session): boolean {
-  const signedInAt = session.createdAt.getTime();
-  if (signedInAt >= Number(details.iat) * 1000) return false;
+  if (signedInSince(details, session)) return false;
   const reasons = details.prompt.reasons;
   if (reasons.includes('login_prompt')) return true;
   const maxAge = Number(details.params.max_age);
-  return reasons.includes('max_age') && Date.now() - signedInAt > maxAge * 1000;
+  return reasons.includes('max_age') && Date.now() - session.createdAt.getTime() > maxAge * 1000;
+}
+
+/**
+ * The user an `id_token_hint` names (its `sub`: subjects are public, the user's id), read
+ * without a second check: oidc-provider verified the token before the interaction began.
+ */
+function hintedUser(details: InteractionDetails): string | undefined {
+  const hint = details.params.id_token_hint;
+  return typeof hint === 'string' ? unverifiedSubject(hint) : undefined;
 }
 
 /**
@@ -78,7 +95,17 @@ export function registerInteractionRoutes(app: FastifyInstance, ctx: PageContext
     const client = await deps.oauth.findClient(clientId);
     if (details.prompt.name === 'login') {
       const session = await current(request);
-      if (!session || needsFreshSignIn(details, session)) {
+      // The client named another user (id_token_hint) than the one signed in: that user may sign
+      // in now; after a sign-in that still is not them, the client hears login_required (OIDC
+      // Core §3.1.2.1) rather than a code for someone it did not ask for.
+      const hinted = hintedUser(details);
+      const otherUser = session !== undefined && hinted !== undefined && hinted !== session.userId;
+      if (otherUser && signedInSince(details, session))
+        return finish(request, reply, {
+          error: 'login_required',
+          error_description: 'The signed-in user is not the one the application named.',
+        });
+      if (!session || otherUser || needsFreshSignIn(details, session)) {
         setReturnCookie(reply, `/interaction/${details.uid}`);
         return reply.redirect(session ? '/login?again=1' : '/login', 303);
       }
