@@ -182,16 +182,20 @@ describe('fresh and passive sign-in, as SAML and OIDC applications ask', () => {
     assert.match(responseXml(postedForm(second.res.text).fields), /status:NoPassive/);
   });
 
-  /** An authorization request of the RP with extra parameters; its code exchanged for claims. */
-  async function oidcSignIn(browser: Browser, extra: Record<string, string>) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, {
+  /** The RP's authorization URL (code + PKCE S256 with `verifier`) with extra parameters. */
+  const authorizationUrl = async (verifier: string, extra: Record<string, string> = {}) =>
+    oidc.buildAuthorizationUrl(rp, {
       redirect_uri: redirectUri,
       scope: 'openid',
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       ...extra,
     });
+
+  /** An authorization request of the RP with extra parameters; its code exchanged for claims. */
+  async function oidcSignIn(browser: Browser, extra: Record<string, string>) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = await authorizationUrl(verifier, extra);
     const { res, seen } = await follow(browser, url.pathname + url.search);
     let callback = res.headers.location;
     const askedAgain = seen.includes('/login?again=1');
@@ -242,12 +246,7 @@ describe('fresh and passive sign-in, as SAML and OIDC applications ask', () => {
   it('OIDC id_token_hint naming another user: that user may sign in; anyone else gets login_required', async () => {
     const hintOf = async () => {
       const verifier = oidc.randomPKCECodeVerifier();
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
+      const url = await authorizationUrl(verifier);
       const callback = await world.authorize(url, browserLike(world.base));
       const tokens = await oidc.authorizationCodeGrant(rp, callback, {
         pkceCodeVerifier: verifier,
@@ -259,11 +258,7 @@ describe('fresh and passive sign-in, as SAML and OIDC applications ask', () => {
     const signIn = (browser: Browser, email: string) =>
       browser.post('/login', { email, password: world.password, csrf: browser.csrf() });
     const hinted = async (browser: Browser) => {
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-        code_challenge_method: 'S256',
+      const url = await authorizationUrl(oidc.randomPKCECodeVerifier(), {
         id_token_hint: danaHint,
       });
       return follow(browser, url.pathname + url.search);
@@ -292,13 +287,9 @@ describe('fresh and passive sign-in, as SAML and OIDC applications ask', () => {
   });
 
   it('OIDC prompt=none without a session: login_required to the client, no page', async () => {
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: redirectUri,
-      scope: 'openid',
+    const url = await authorizationUrl(oidc.randomPKCECodeVerifier(), {
       prompt: 'none',
       state: 'quiet',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
     });
     const { res, seen } = await follow(browserLike(world.base), url.pathname + url.search);
     assert.ok(!seen.some((l) => l.startsWith('/login')));
